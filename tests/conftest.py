@@ -1,0 +1,40 @@
+"""Shared fixtures: the real pose model (built once per session), real clips, sample videos."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CLIPS = ROOT.parent / "shared" / "real_clips"
+SAMPLE_VIDEOS = ROOT / "sample_videos"
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """A ready ``.task`` file: the user cache if valid, else built for real (once)."""
+    from formcheck.model import resolve_model
+
+    return resolve_model(allow_download=False).path
+
+
+@pytest.fixture(scope="session")
+def real_clips() -> Path:
+    """``../shared/real_clips`` (tests using it skip when it is absent)."""
+    if not (REAL_CLIPS / "labels.json").is_file():
+        pytest.skip("../shared/real_clips is not present")
+    return REAL_CLIPS
+
+
+@pytest.fixture(scope="session")
+def sample_videos() -> Path:
+    if not any(SAMPLE_VIDEOS.glob("*.mp4")):
+        pytest.skip("sample_videos/ has no clips yet (run `formcheck synth --samples`)")
+    return SAMPLE_VIDEOS
+
+
+@pytest.fixture(autouse=True)
+def _quiet_mediapipe() -> None:
+    os.environ.setdefault("GLOG_minloglevel", "2")
