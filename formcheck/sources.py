@@ -23,6 +23,10 @@ import numpy as np
 
 from formcheck.errors import VideoSourceError
 
+# OpenCV's own warnings ("can't be used to capture by name") only repeat what
+# our error messages say more clearly.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
 #: Smallest step used to nudge a repeated/backwards timestamp forward.
 _MIN_STEP_S = 0.001
 
@@ -52,6 +56,20 @@ class _Monotonic:
         return t
 
 
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def _is_still_image(path: Path) -> bool:
+    """True for PNG/JPEG/GIF/BMP/TIFF/WebP content, whatever the file is named.
+
+    OpenCV opens images as one-frame "videos"; users who pick a photo by
+    mistake deserve a plain answer instead.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    return head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
+
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -70,12 +88,17 @@ class VideoFileSource:
             raise VideoSourceError(f"video not found: {self.path}")
         if self.path.is_dir():
             raise VideoSourceError(f"{self.path} is a folder, not a video file")
+        if self.path.stat().st_size == 0:
+            raise VideoSourceError(f"{self.path} is empty (0 bytes)")
+        if _is_still_image(self.path):
+            raise VideoSourceError(f"{self.path} is a still image, not a video")
         # We rotate ourselves from the metadata so the result does not depend
         # on the OpenCV build's default for automatic orientation.
         self._cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         if not self._cap.isOpened():
             self._cap.release()
-            raise VideoSourceError(f"cannot open {self.path} as a video (not a video file, or corrupt)")
+            raise VideoSourceError(
+                f"cannot open {self.path} as a video (not a video file, corrupt, or holds no frames)")
         self._cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
         self.rotation = int(self._cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
         fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0)
@@ -88,16 +111,10 @@ class VideoFileSource:
         if not ok or first is None or first.ndim != 3 or first.shape[0] < 2:
             self._cap.release()
             raise VideoSourceError(f"{self.path} holds no decodable video frame (empty, truncated or not a video)")
-        if self.frame_count is not None and self.frame_count <= 1 and self._looks_like_image():
-            self._cap.release()
-            raise VideoSourceError(f"{self.path} is a still image, not a video")
         self._first: np.ndarray | None = self._upright(first)
         self._first_t = max(0.0, float(self._cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0)
         h, w = self._first.shape[:2]
         self.size = (w, h)
-
-    def _looks_like_image(self) -> bool:
-        return self.path.suffix.lower() in {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
     def _upright(self, image: np.ndarray) -> np.ndarray:
         code = _ROTATIONS.get(self.rotation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,23 @@ def sample_videos() -> Path:
     if not any(SAMPLE_VIDEOS.glob("*.mp4")):
         pytest.skip("sample_videos/ has no clips yet (run `formcheck synth --samples`)")
     return SAMPLE_VIDEOS
+
+
+@pytest.fixture(scope="session")
+def sample_or_real_frame() -> "np.ndarray":
+    """One BGR frame with a person in it: from sample_videos/ if present, else a real clip."""
+    import cv2
+
+    candidates = sorted(SAMPLE_VIDEOS.glob("*.mp4")) + [REAL_CLIPS / "squat_homegainz_side.mp4"]
+    for path in candidates:
+        if path.is_file() and "idle" not in path.name:
+            cap = cv2.VideoCapture(str(path))
+            cap.set(cv2.CAP_PROP_POS_FRAMES, 30)
+            ok, image = cap.read()
+            cap.release()
+            if ok:
+                return image
+    pytest.skip("no clip with a person available")
 
 
 @pytest.fixture(autouse=True)

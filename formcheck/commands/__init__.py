@@ -8,5 +8,6 @@ Keep heavy imports (mediapipe, cv2, streamlit) inside ``run`` so ``--help`` is f
 COMMAND_MODULES: tuple[str, ...] = (
     "model",
     "pose",
+    "app",
 
 )

@@ -1,0 +1,115 @@
+"""App settings from the environment, validated once at start-up.
+
+=========================  ===========================================  =========
+variable                   meaning                                      default
+=========================  ===========================================  =========
+FORMCHECK_ICE_SERVERS      JSON list of RTCIceServer dicts for remote   ``[]``
+                           use, e.g. ``[{"urls": "turn:host:3478",
+                           "username": "u", "credential": "p"}]``
+FORMCHECK_UPLOAD_MB        largest clip the Review page accepts (MB)    200
+FORMCHECK_CAMERA_FPS       frame-rate cap asked of the browser camera   12
+FORMCHECK_DB               history database file                        user data dir
+FORMCHECK_MODEL            pose model ``.task`` file                    resolved offline
+FORMCHECK_SAMPLES          folder of sample clips + labels              ``sample_videos/``
+=========================  ===========================================  =========
+
+No ICE servers is right on localhost and deterministic offline; the default
+public STUN server of streamlit-webrtc would stall the first frame for ~8 s
+when it is unreachable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from formcheck.errors import FormcheckError
+
+REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
+VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
+
+
+class SettingsError(FormcheckError):
+    """Raised when an environment setting of the app is malformed (names the variable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """Validated app settings (see the module docstring for the variables)."""
+
+    ice_servers: tuple[dict[str, Any], ...] = ()
+    upload_limit_mb: float = 200.0
+    camera_fps: int = 12
+    db_path: Path | None = None
+    model_path: Path | None = None
+    samples_dir: Path = REPO_SAMPLES
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return int(self.upload_limit_mb * 1024 * 1024)
+
+    def rtc_configuration(self) -> dict[str, Any]:
+        """The ``rtc_configuration`` for ``webrtc_streamer`` (no servers = host candidates only)."""
+        return {"iceServers": [dict(s) for s in self.ice_servers]}
+
+    def media_constraints(self) -> dict[str, Any]:
+        """Video only, frame rate capped so pose keeps up on a 2-core laptop."""
+        return {"video": {"frameRate": {"ideal": self.camera_fps, "max": self.camera_fps}}, "audio": False}
+
+
+def compile_ice_servers(raw: str) -> tuple[dict[str, Any], ...]:
+    """Parse ``FORMCHECK_ICE_SERVERS``: a JSON list of dicts, each with a ``urls`` key.
+
+    Raises:
+        SettingsError: Not JSON, not a list of objects, or an entry without ``urls``.
+    """
+    try:
+        value = json.loads(raw) if raw.strip() else []
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"FORMCHECK_ICE_SERVERS is not JSON ({exc.msg} at char {exc.pos})") from exc
+    if not isinstance(value, list):
+        raise SettingsError("FORMCHECK_ICE_SERVERS must be a JSON list, e.g. "
+                            '[{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]')
+    servers = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict) or "urls" not in entry:
+            raise SettingsError(f"FORMCHECK_ICE_SERVERS[{i}] must be an object with a 'urls' key, got {entry!r}")
+        servers.append(entry)
+    return tuple(servers)
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
+    """Settings from ``env`` (default ``os.environ``).
+
+    Raises:
+        SettingsError: A variable is malformed; the message names it.
+    """
+    env = os.environ if env is None else env
+    db = env.get("FORMCHECK_DB")
+    model = env.get("FORMCHECK_MODEL")
+    samples = env.get("FORMCHECK_SAMPLES")
+    return AppSettings(
+        ice_servers=compile_ice_servers(env.get("FORMCHECK_ICE_SERVERS", "")),
+        upload_limit_mb=_number(env, "FORMCHECK_UPLOAD_MB", 200.0, 0.001, 10_000.0),
+        camera_fps=int(_number(env, "FORMCHECK_CAMERA_FPS", 12, 1, 60)),
+        db_path=Path(db).expanduser() if db else None,
+        model_path=Path(model).expanduser() if model else None,
+        samples_dir=Path(samples).expanduser() if samples else REPO_SAMPLES,
+    )

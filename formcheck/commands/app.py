@@ -1,0 +1,60 @@
+"""``formcheck app [--port P] [--db PATH] [--address A]``: start the Streamlit app.
+
+Runs ``python -m streamlit run formcheck/app/main.py`` in headless mode, with
+usage statistics off (no telemetry) and the file watcher off (it overflows
+inotify when a virtualenv sits beside the code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def entry_file() -> Path:
+    """The Streamlit entry script of the app."""
+    return Path(__file__).resolve().parent.parent / "app" / "main.py"
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command line for the app."""
+    return [sys.executable, "-m", "streamlit", "run", str(entry_file()),
+            "--server.headless", "true", "--server.address", address, "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false"]
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"must be a port number 1-65535, got {text!r}")
+    return port
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("app", help="start the web app (live coaching, clip review, samples, history)")
+    p.add_argument("--port", type=_port, default=8501, help="port to serve on (default 8501)")
+    p.add_argument("--address", default="localhost",
+                   help="address to bind (default localhost; remote cameras need HTTPS, see README)")
+    p.add_argument("--db", help="history database file (default: FORMCHECK_DB or the user data dir)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.db:
+        from formcheck.store import HistoryStore
+
+        HistoryStore(args.db)  # fail here, with one line, if the file is unusable
+        env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())
+    print(f"formcheck app: http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        return subprocess.call(streamlit_command(args.port, args.address), env=env)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,362 @@
+"""Named features that exercise specs refer to, computed for a chosen side.
+
+A spec says ``hip_angle``; this module knows that it is the angle
+shoulder-hip-knee in the image, on the side the tracker follows. Every name
+exists in four forms:
+
+* ``hip_angle``        the side the tracker follows (near side, or the moving side)
+* ``left_hip_angle``   the subject's left side, whatever the tracker follows
+* ``right_hip_angle``  the subject's right side
+* ``hip_angle_asym``   ``|left - right|`` (left/right symmetry)
+
+Side-free features (``pelvis_tilt``, ``shoulder_width``) have one form only.
+Values are NaN where any landmark they use is less visible than
+``min_visibility``: a hidden limb never produces a number.
+
+Example:
+    >>> "hip_angle" in feature_names() and "left_knee_angle" in feature_names()
+    True
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from formcheck import features as F
+from formcheck.errors import SpecError
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import Landmark
+
+SideName = Literal["left", "right"]
+SIDES: tuple[SideName, SideName] = ("left", "right")
+
+
+class LandmarkArrays(NamedTuple):
+    """Landmarks of ``n`` frames, stacked: what feature functions read.
+
+    Attributes:
+        px: ``(n, 33, 2)`` image landmarks in pixels.
+        world: ``(n, 33, 3)`` world landmarks in metres (y down).
+        vis: ``(n, 33)`` min(visibility, presence): 0 when nobody is in view.
+    """
+
+    px: np.ndarray
+    world: np.ndarray
+    vis: np.ndarray
+
+    @classmethod
+    def from_frames(cls, frames: Sequence[PoseFrame]) -> LandmarkArrays:
+        """Stack frames (an empty frame gives NaN points and zero visibility)."""
+        if not frames:
+            return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)))
+        wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
+        px = np.stack([f.image[:, :2] for f in frames]).astype(np.float64) * wh
+        world = np.stack([f.world for f in frames]).astype(np.float64)
+        vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
+        return cls(px, world, vis.astype(np.float64))
+
+    @classmethod
+    def from_frame(cls, f: PoseFrame) -> LandmarkArrays:
+        """One frame as ``n = 1`` arrays (the live path)."""
+        w, h = f.image_wh
+        px = f.image[None, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
+        return cls(px, f.world[None].astype(np.float64),
+                   np.minimum(f.visibility, f.presence)[None].astype(np.float64))
+
+
+def lm(side: SideName, part: str) -> int:
+    """Index of a sided landmark: ``lm("left", "knee") == Landmark.LEFT_KNEE``."""
+    return int(Landmark[f"{side.upper()}_{part.upper()}"])
+
+
+def other(side: SideName) -> SideName:
+    """The other side."""
+    return "right" if side == "left" else "left"
+
+
+Fn = Callable[[LandmarkArrays, SideName], np.ndarray]
+
+
+@dataclass(frozen=True)
+class FeatureDef:
+    """A named feature.
+
+    Attributes:
+        name: Base name used in specs.
+        fn: ``fn(arrays, side) -> (n,)`` raw values (before visibility masking).
+        parts: ``(side, part)`` landmarks it reads; side ``"same"``/``"other"``
+            is relative to the side asked for, ``"left"``/``"right"`` absolute.
+        unit: ``"deg"`` or ``"torso"`` (torso lengths) etc., for charts.
+        sided: False for side-free features.
+        description: One line for ``formcheck specs features``.
+    """
+
+    name: str
+    fn: Fn
+    parts: tuple[tuple[str, str], ...]
+    unit: str
+    sided: bool
+    description: str
+
+    def indices(self, side: SideName) -> list[int]:
+        out = []
+        for rel, part in self.parts:
+            s: SideName = side if rel == "same" else other(side) if rel == "other" else rel  # type: ignore[assignment]
+            out.append(lm(s, part) if part not in ("nose",) else int(Landmark.NOSE))
+        return out
+
+
+def _p(a: LandmarkArrays, side: SideName, part: str) -> np.ndarray:
+    return a.px[:, lm(side, part)]
+
+
+def _w(a: LandmarkArrays, side: SideName, part: str) -> np.ndarray:
+    return a.world[:, lm(side, part)]
+
+
+def _torso(a: LandmarkArrays, side: SideName) -> np.ndarray:
+    return F.distance(_p(a, side, "shoulder"), _p(a, side, "hip"))
+
+
+_REGISTRY: dict[str, FeatureDef] = {}
+
+
+def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True) -> Callable[[Fn], Fn]:
+    def deco(fn: Fn) -> Fn:
+        parsed = tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())
+        _REGISTRY[name] = FeatureDef(name, fn, parsed, unit, sided, description)  # type: ignore[arg-type]
+        return fn
+    return deco
+
+
+def _angle(name: str, a: str, b: str, c: str, what: str) -> None:
+    """Register ``name`` (2-D, image) and ``name_3d`` (world) for the angle a-b-c."""
+    _reg(name, f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} in the image (2-D)")(
+        lambda arr, s: F.joint_angle(_p(arr, s, a), _p(arr, s, b), _p(arr, s, c)))
+    _reg(name + "_3d", f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} from world landmarks (3-D)")(
+        lambda arr, s: F.joint_angle(_w(arr, s, a), _w(arr, s, b), _w(arr, s, c)))
+
+
+_angle("hip_angle", "shoulder", "hip", "knee", "hip flexion/extension (180 = straight)")
+_angle("knee_angle", "hip", "knee", "ankle", "knee (180 = straight)")
+_angle("elbow_angle", "shoulder", "elbow", "wrist", "elbow (180 = straight)")
+_angle("shoulder_flexion", "hip", "shoulder", "elbow", "upper arm against the torso (0 = arm at side)")
+_angle("ankle_angle", "knee", "ankle", "foot_index", "ankle")
+_angle("body_line", "shoulder", "hip", "ankle", "straightness shoulder-hip-ankle (180 = straight)")
+
+
+def _incl(name: str, a: str, b: str, what: str) -> None:
+    _reg(name, f"{a} {b}", "deg", f"{what} from the image vertical (0 = vertical, 90 = horizontal)")(
+        lambda arr, s: F.inclination(_p(arr, s, a), _p(arr, s, b)))
+
+
+_incl("torso_incline", "hip", "shoulder", "torso")
+_incl("thigh_incline", "hip", "knee", "thigh")
+_incl("shin_incline", "knee", "ankle", "shin")
+_incl("upper_arm_incline", "shoulder", "elbow", "upper arm")
+_incl("forearm_incline", "elbow", "wrist", "forearm")
+
+
+@_reg("arm_elevation", "shoulder wrist", "deg", "shoulder→wrist above the horizontal (0 = level, -90 = hanging)")
+def _arm_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "shoulder"), _p(a, s, "wrist"))
+
+
+@_reg("leg_elevation", "hip ankle", "deg", "hip→ankle above the horizontal (0 = level)")
+def _leg_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "hip"), _p(a, s, "ankle"))
+
+
+@_reg("thigh_elevation", "hip knee", "deg", "hip→knee above the horizontal")
+def _thigh_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "hip"), _p(a, s, "knee"))
+
+
+@_reg("hip_sag", "shoulder hip ankle", "torso",
+      "hip below (+, sag) or above (-, pike) the shoulder-ankle line, in torso lengths")
+def _hip_sag(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ankle"), _torso(a, s))
+
+
+@_reg("hip_lift", "shoulder hip knee", "torso",
+      "hip above (+) or below (-) the shoulder-knee line, in torso lengths (bridge height)")
+def _hip_lift(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return -F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "knee"), _torso(a, s))
+
+
+@_reg("neck_angle", "hip shoulder ear", "deg",
+      "head turned up (+, neck extension) or down (-) from the torso line hip→shoulder")
+def _neck(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.signed_bend(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ear"))
+
+
+@_reg("wrist_to_shoulder", "shoulder hip wrist", "torso", "wrist-shoulder distance in torso lengths")
+def _wrist_sh(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "shoulder"), _torso(a, s))
+
+
+@_reg("wrist_to_hip", "shoulder hip wrist", "torso", "wrist-hip distance in torso lengths")
+def _wrist_hip(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
+
+
+@_reg("diagonal_reach", "shoulder wrist other:hip other:ankle", "deg",
+      "bird-dog reach: the higher of this arm's and the opposite leg's elevation")
+def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    # Either limb may be hidden behind the body (portrait side view): take the one we see.
+    arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), _MIN_VIS[0])
+    o = other(s)
+    leg = F.masked(_leg_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "ankle")]), _MIN_VIS[0])
+    with np.errstate(invalid="ignore"):
+        return np.fmax(arm, leg)
+
+
+@_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
+def _pelvis(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
+
+
+@_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)
+def _sh_tilt(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    return F.tilt_3d(a.world[:, int(Landmark.LEFT_SHOULDER)], a.world[:, int(Landmark.RIGHT_SHOULDER)])
+
+
+@_reg("shoulder_width", "left:shoulder right:shoulder left:hip right:hip", "torso",
+      "image distance between the shoulders in torso lengths (~0.1-0.3 side-on, ~0.7+ facing the camera)",
+      sided=False)
+def _sh_width(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
+    return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
+
+
+# Visibility floor used inside composite features; set by compute() for the call.
+_MIN_VIS = [0.5]
+
+
+def base_features() -> dict[str, FeatureDef]:
+    """The registered base features (read-only view by convention)."""
+    return dict(_REGISTRY)
+
+
+def feature_names() -> list[str]:
+    """Every valid feature name a spec may use, sorted."""
+    out = []
+    for name, d in _REGISTRY.items():
+        out.append(name)
+        if d.sided:
+            out += [f"left_{name}", f"right_{name}", f"{name}_asym"]
+    return sorted(out)
+
+
+def parse_name(name: str) -> tuple[FeatureDef, str]:
+    """Split a feature name into its definition and mode (``follow|left|right|asym|none``).
+
+    Raises:
+        SpecError: unknown name, with the nearest valid names.
+    """
+    d = _REGISTRY.get(name)
+    if d is not None:
+        return d, "follow" if d.sided else "none"
+    for prefix in ("left_", "right_"):
+        if name.startswith(prefix):
+            d = _REGISTRY.get(name[len(prefix):])
+            if d is not None and d.sided:
+                return d, prefix[:-1]
+    if name.endswith("_asym"):
+        d = _REGISTRY.get(name[: -len("_asym")])
+        if d is not None and d.sided:
+            return d, "asym"
+    near = difflib.get_close_matches(name, feature_names(), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    raise SpecError(f"unknown feature {name!r}{hint} (see `formcheck specs features`)")
+
+
+def _sided_values(arr: LandmarkArrays, d: FeatureDef, side: SideName, min_vis: float) -> np.ndarray:
+    vals = d.fn(arr, side)
+    vis = arr.vis[:, d.indices(side)].min(axis=1)
+    return F.masked(vals, vis, min_vis)
+
+
+def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarray,
+            min_visibility: float = 0.5) -> dict[str, np.ndarray]:
+    """Values of ``names`` for every frame in ``arr``.
+
+    Args:
+        arr: Stacked landmarks of ``n`` frames.
+        names: Feature names (any of the four forms).
+        side: Side that un-prefixed sided names follow: one side for all frames,
+            or an ``(n,)`` array of ``"left"``/``"right"`` (one per frame).
+        min_visibility: Landmarks below this make the value NaN.
+
+    Returns:
+        ``name -> (n,)`` float arrays, NaN where unknown.
+    """
+    _MIN_VIS[0] = min_visibility
+    cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def get(d: FeatureDef, s: SideName) -> np.ndarray:
+        key = (d.name, s)
+        if key not in cache:
+            cache[key] = _sided_values(arr, d, s, min_visibility)
+        return cache[key]
+
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        d, mode = parse_name(name)
+        if mode == "none":
+            out[name] = get(d, "left")
+        elif mode in ("left", "right"):
+            out[name] = get(d, mode)  # type: ignore[arg-type]
+        elif mode == "asym":
+            out[name] = F.symmetry(get(d, "left"), get(d, "right"))
+        elif isinstance(side, str):
+            out[name] = get(d, side)
+        else:
+            out[name] = np.where(np.asarray(side) == "left", get(d, "left"), get(d, "right"))
+    return out
+
+
+#: Landmarks whose visibility decides which side faces the camera.
+_SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_SIDE_IDX = {s: [lm(s, p) for p in _SIDE_PARTS] for s in SIDES}
+
+
+def side_visibility(arr: LandmarkArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Mean visibility of the left and right limbs per frame: the near side scores higher."""
+    return arr.vis[:, _SIDE_IDX["left"]].mean(axis=1), arr.vis[:, _SIDE_IDX["right"]].mean(axis=1)
+
+
+def near_side(arr: LandmarkArrays) -> SideName:
+    """The side facing the camera over a whole track (by total visibility)."""
+    lv, rv = side_visibility(arr)
+    return "left" if float(np.nansum(lv)) >= float(np.nansum(rv)) else "right"
+
+
+def feature_table(frames: Sequence[PoseFrame], names: Sequence[str], side: SideName | None = None,
+                  min_visibility: float = 0.5) -> dict[str, np.ndarray]:
+    """Feature values for a list of frames (for angles.csv and charts).
+
+    Args:
+        frames: The clip's frames.
+        names: Feature names, e.g. ``spec.key_features``.
+        side: Side to follow; None picks the side facing the camera over the clip.
+        min_visibility: Landmarks below this give NaN.
+
+    Returns:
+        ``{"t": (n,), name: (n,), ...}``.
+
+    Example:
+        >>> from formcheck.frame import PoseFrame
+        >>> feature_table([PoseFrame.empty(0.0, (64, 48))], ["hip_angle"])["hip_angle"].shape
+        (1,)
+    """
+    arr = LandmarkArrays.from_frames(frames)
+    s = side or near_side(arr)
+    out = {"t": np.array([f.t for f in frames], dtype=np.float64)}
+    out.update(compute(arr, names, s, min_visibility))
+    return out
