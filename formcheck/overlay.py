@@ -24,6 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from formcheck.errors import FormcheckError
 from formcheck.feedback import Feedback
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import POSE_CONNECTIONS, Landmark
@@ -103,42 +104,38 @@ def draw_skeleton(image: np.ndarray, frame: PoseFrame, s: float) -> None:
 
 
 def feature_anchor(name: str, frame: PoseFrame, side: str | None = None) -> Landmark | None:
-    """The joint a feature is measured at, to print its value there (None: show in the panel).
+    """The joint a feature is measured at, to print its value there (None: show it in a panel).
 
-    Uses the engine's feature registry when it names a vertex; otherwise reads the
-    feature name (``left_knee_angle`` → LEFT_KNEE; ``hip_angle`` → the visible hip).
+    Uses the engine's feature registry: an angle a-b-c sits at b, a segment at
+    its second point; ``hip_angle`` follows ``side`` (else the more visible
+    side), ``left_hip_angle`` is the left hip; side-free and ``_asym`` features
+    have no single joint.
     """
-    vertex = _registry_vertex(name)
-    if vertex is not None:
-        return vertex
-    low = name.lower()
-    for lm in Landmark:
-        if lm.name.lower() in low:
-            return lm
-    for joint in ("hip", "knee", "elbow", "shoulder", "ankle", "wrist"):
-        if joint in low:
-            if side in ("left", "right"):
-                return Landmark[f"{side.upper()}_{joint.upper()}"]
-            left, right = Landmark[f"LEFT_{joint.upper()}"], Landmark[f"RIGHT_{joint.upper()}"]
-            return left if frame.visibility[left] >= frame.visibility[right] else right
-    if "neck" in low or "head" in low:
-        return Landmark.NOSE
-    return None
-
-
-def _registry_vertex(name: str) -> Landmark | None:
-    """Vertex landmark of a feature from ``formcheck.features`` if it exposes one."""
     try:
-        from formcheck import features
-    except ImportError:
+        from formcheck.feature_registry import parse_name
+
+        definition, mode = parse_name(name)
+    except (ImportError, FormcheckError):
         return None
-    registry = getattr(features, "FEATURES", None)
-    entry = registry.get(name) if isinstance(registry, dict) else None
-    for attr in ("vertex", "joint", "anchor"):
-        value = getattr(entry, attr, None)
-        if isinstance(value, (Landmark, int)) and not isinstance(value, bool):
-            return Landmark(int(value))
-    return None
+    if mode in ("asym", "none"):
+        return None
+    if mode in ("left", "right"):
+        chosen = mode
+    elif side in ("left", "right"):
+        chosen = side
+    else:
+        left, right = definition.indices("left"), definition.indices("right")
+        chosen = "left" if frame.visibility[left].sum() >= frame.visibility[right].sum() else "right"
+    idx = definition.indices(chosen)  # type: ignore[arg-type]
+    return Landmark(idx[1] if len(idx) >= 2 else idx[0])
+
+
+def short_name(name: str) -> str:
+    """A one-word label for a feature on the picture: ``left_hip_angle`` → ``hip``."""
+    for prefix in ("left_", "right_"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name.split("_")[0]
 
 
 def _fmt_value(name: str, value: float) -> str:
@@ -159,10 +156,10 @@ def draw_key_features(image: np.ndarray, frame: PoseFrame, feedback: Feedback, n
         value = feedback.features.get(name, math.nan)
         if not math.isfinite(value):
             continue
-        text = _fmt_value(name, value)
+        text = f"{short_name(name)} {_fmt_value(name, value)}"
         anchor = feature_anchor(name, frame, feedback.side) if px is not None else None
         if anchor is None or px is None or frame.visibility[anchor] < MIN_VISIBILITY:
-            unplaced.append((name, text))
+            unplaced.append((name, _fmt_value(name, value)))
             continue
         tw, tht = _text_size(text, scale, th)
         x = int(np.clip(px[anchor, 0] + 10 * s, 2, w - tw - 6 * s))
