@@ -28,8 +28,8 @@ echo "== installing formcheck (pip)"
 "$PY" -m pip install -q --disable-pip-version-check -e ".[dev]"
 
 echo "== pose model"
-formcheck model path
+"$PY" -m formcheck model path
 
 echo "== demo: analysing sample_videos/glute_bridge_side.mp4"
 mkdir -p out/demo
-formcheck analyze sample_videos/glute_bridge_side.mp4 --exercise glute_bridge --out out/demo
+"$PY" -m formcheck analyze sample_videos/glute_bridge_side.mp4 --exercise glute_bridge --out out/demo
