@@ -9,6 +9,7 @@ Hierarchy::
     ├── SpecError                  an exercise spec is unknown or invalid (names file, line, field)
     ├── LabelError                 a ground-truth label file is invalid
     ├── OutputError                an output path cannot be written
+    ├── SynthError                 a synthetic clip was asked for with an unknown exercise/fault/option
     └── StoreError                 the history database cannot be read or written
 
 No person in view, several people, or a person leaving the frame are *not*
@@ -49,3 +50,7 @@ class OutputError(FormcheckError):
 
 class StoreError(FormcheckError):
     """Raised when the history database cannot be opened, read or written."""
+
+
+class SynthError(FormcheckError):
+    """Raised when a synthetic clip is requested with an unknown exercise, fault or an option out of range."""
