@@ -57,12 +57,28 @@ class AnalysisResult:
 
 
 def resolve_spec(exercise: Any) -> Any:
-    """A loaded spec, from a spec object or a name/path (``SpecError`` lists known names)."""
-    if isinstance(exercise, (str, Path)):
-        from formcheck.spec import load_spec
+    """A loaded spec, from a spec object, a spec id or a spec file path.
 
-        return load_spec(exercise)
-    return exercise
+    Raises:
+        SpecError: Unknown id (the message lists the known ids and the nearest
+            one) or an invalid spec file.
+    """
+    if not isinstance(exercise, (str, Path)):
+        return exercise
+    import difflib
+
+    from formcheck.errors import SpecError
+    from formcheck.spec import list_specs, load_spec
+
+    name = str(exercise)
+    if Path(name).suffix.lower() in (".yaml", ".yml") or Path(name).is_file():
+        return load_spec(name)
+    known = list_specs()
+    if name not in known:
+        near = difflib.get_close_matches(name.replace("-", "_").lower(), known, n=1, cutoff=0.4)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)}")
+    return load_spec(name)
 
 
 def _with_notes(summary: SetSummary, frames: Sequence[PoseFrame]) -> SetSummary:

@@ -311,3 +311,13 @@ def draw_overlay(image_bgr: np.ndarray, frame: PoseFrame, feedback: Feedback, sp
         draw_rom_bar(out, feedback, top_right, s)
     draw_banner(out, feedback, s)
     return out
+
+
+def draw_fps(image: np.ndarray, fps: float) -> None:
+    """Small processing-rate readout at the top centre (live view only), in place."""
+    s = _scale(image)
+    w = image.shape[1]
+    text = f"{fps:.0f} fps"
+    scale, th = 0.45 * s, 1
+    tw, tht = _text_size(text, scale, th)
+    _put(image, text, ((w - tw) // 2, tht + int(6 * s)), scale, (220, 220, 220), th)

@@ -195,3 +195,33 @@ def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path
     }
     written = write_texts(out, texts)
     return {"report": written[REPORT_NAME], "reps": written[REPS_CSV], "angles": written[ANGLES_CSV]}
+
+
+def format_summary(summary: SetSummary, source: str = "") -> str:
+    """A few human lines about a set (the CLI prints them)."""
+    head = f"{source}: {summary.title}" if source else summary.title
+    reps = f"reps: {summary.reps}"
+    if summary.partial_reps:
+        reps += f" (+{summary.partial_reps} partial)"
+    if summary.reps_by_side:
+        reps += "   by side: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items()))
+    lines = [head, "  " + reps]
+    for h in summary.holds:
+        target = f"; target {h.target_s:.0f} s" if h.target_s else ""
+        lines.append(f"  hold {h.start:.1f}-{h.end:.1f} s: {h.good_s:.1f} s good, {h.lost_s:.1f} s lost{target}")
+    if summary.cues:
+        by_id: dict[str, list[float]] = {}
+        messages: dict[str, str] = {}
+        for c in summary.cues:
+            by_id.setdefault(c.id, []).append(c.start)
+            messages[c.id] = c.message
+        for cid, times in by_id.items():
+            at = ", ".join(f"{t:.1f}" for t in times[:6]) + (" ..." if len(times) > 6 else "")
+            lines.append(f"  cue {cid} ×{len(times)} \"{messages[cid]}\" at {at} s")
+    else:
+        lines.append("  cues: none")
+    lines.append(f"  score: {summary.score}/100   {summary.frames_with_person}/{summary.frames} frames "
+                 f"with a person, {summary.duration_s:.1f} s")
+    for note in summary.notes:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)

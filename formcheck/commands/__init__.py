@@ -9,5 +9,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "model",
     "pose",
     "app",
+    "analyze",
+    "live",
+    "eval",
 
 )
