@@ -163,9 +163,9 @@ def write_texts(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
     try:
         for name, text in texts.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            staged.append((Path(tmp), out_dir / name))  # before writing: a failed write is cleaned up too
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
-            staged.append((Path(tmp), out_dir / name))
         for tmp, final in staged:
             os.replace(tmp, final)
     except OSError as exc:

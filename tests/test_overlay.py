@@ -1,0 +1,117 @@
+"""Layer 1: the overlay and the video sink on hand-made records (no model, no tracker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.errors import OutputError
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import Landmark
+from formcheck.overlay import draw_overlay, feature_anchor, short_name
+from formcheck.video_sink import VideoSink
+from tests import records
+
+
+def _background(w: int = 640, h: int = 360) -> np.ndarray:
+    return np.full((h, w, 3), 120, np.uint8)
+
+
+def test_overlay_returns_a_new_annotated_image_and_leaves_the_input() -> None:
+    image = _background()
+    out = draw_overlay(image, records.person_frame(), records.feedback(), records.spec())
+    assert out.shape == image.shape and out.dtype == np.uint8
+    assert (image == 120).all()
+    assert (out != image).any(axis=2).mean() > 0.05  # skeleton, counter, phase, ROM bar drawn
+
+
+def test_rep_count_changes_the_picture() -> None:
+    frame, spec = records.person_frame(), records.spec()
+    a = draw_overlay(_background(), frame, records.feedback(reps=1), spec)
+    b = draw_overlay(_background(), frame, records.feedback(reps=8), spec)
+    diff = np.argwhere((a != b).any(axis=2))
+    assert len(diff) > 0
+    assert diff[:, 0].max() < 140 and diff[:, 1].max() < 200  # only the top-left counter differs
+
+
+def _bottom_strip(image: np.ndarray) -> np.ndarray:
+    return image[-20:].reshape(-1, 3).mean(axis=0)
+
+
+def test_cue_banner_is_red_guidance_amber_and_absent_without_either() -> None:
+    frame, spec = records.person_frame(), records.spec()
+    cue = draw_overlay(_background(), frame, records.feedback(cue="Lift your hips"), spec)
+    guide = draw_overlay(_background(), frame, records.feedback(guidance="Turn side-on"), spec)
+    none = draw_overlay(_background(), frame, records.feedback(), spec)
+    b, g, r = _bottom_strip(cue)
+    assert r > 150 and b < 100  # red (BGR)
+    b, g, r = _bottom_strip(guide)
+    assert r > 150 and g > 130 and b < 80  # amber
+    assert np.abs(_bottom_strip(none) - 120).max() < 5
+
+
+def test_hold_timer_drawn_for_hold_spec() -> None:
+    frame = records.person_frame()
+    spec = records.spec(kind="hold", title="Plank")
+    a = draw_overlay(_background(), frame, records.feedback(phase="hold", hold_s=3.0, hold_target_s=30.0), spec)
+    b = draw_overlay(_background(), frame, records.feedback(phase="hold", hold_s=12.0, hold_target_s=30.0), spec)
+    diff = np.argwhere((a != b).any(axis=2))
+    assert len(diff) > 0 and diff[:, 1].min() > 640 * 0.5  # the timer sits top-right
+
+
+@pytest.mark.parametrize("wh", [(640, 360), (1080, 1920), (160, 120), (1920, 1080)])
+def test_any_frame_size_with_or_without_person(wh: tuple[int, int]) -> None:
+    w, h = wh
+    for frame in (records.person_frame(wh=wh), PoseFrame.empty(t=0.0, image_wh=wh)):
+        fb = records.feedback(cue="Keep your hips level and your back flat all the way through")
+        out = draw_overlay(_background(w, h), frame, fb, records.spec())
+        assert out.shape == (h, w, 3)
+
+
+@pytest.mark.parametrize("name, side, expected", [
+    ("left_hip_angle", None, Landmark.LEFT_HIP),
+    ("hip_angle", "right", Landmark.RIGHT_HIP),
+    ("right_knee_angle", "left", Landmark.RIGHT_KNEE),
+    ("torso_incline", "left", Landmark.LEFT_SHOULDER),
+    ("pelvis_tilt", "left", None),
+    ("hip_angle_asym", None, None),
+    ("not_a_feature", None, None),
+])
+def test_feature_anchor(name: str, side: str | None, expected: Landmark | None) -> None:
+    assert feature_anchor(name, records.person_frame(), side) == expected
+
+
+def test_short_name() -> None:
+    assert [short_name(n) for n in ("left_hip_angle", "torso_incline", "neck_angle")] == ["hip", "torso", "neck"]
+
+
+def test_video_sink_writes_a_readable_mp4(tmp_path: Path) -> None:
+    target = tmp_path / "a.mp4"
+    with VideoSink(target, fps=15.0, size=(160, 120)) as sink:
+        for i in range(10):
+            img = np.zeros((120, 160, 3), np.uint8)
+            img[:, i * 10:(i + 1) * 10] = 255
+            sink.write(img)
+        sink.write(np.zeros((60, 80, 3), np.uint8))  # another size is resized, not an error
+    cap = cv2.VideoCapture(str(target))
+    n = 0
+    while cap.read()[0]:
+        n += 1
+    cap.release()
+    assert n == 11
+    assert [p.name for p in tmp_path.iterdir()] == ["a.mp4"]
+
+
+def test_video_sink_leaves_nothing_when_the_block_fails(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), VideoSink(tmp_path / "b.mp4", fps=15.0, size=(64, 48)) as sink:
+        sink.write(np.zeros((48, 64, 3), np.uint8))
+        raise RuntimeError("crash mid-clip")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_video_sink_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="does not exist"):
+        VideoSink(tmp_path / "nope" / "c.mp4", fps=15.0, size=(64, 48))
