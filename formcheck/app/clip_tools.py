@@ -1,0 +1,194 @@
+"""Plain helpers behind the Review and Samples pages (no streamlit here).
+
+* :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding.
+* :func:`browser_mp4`: the annotated video re-encoded to H.264, because
+  Chromium does not play OpenCV's ``mp4v`` (MPEG-4 part 2) inside ``<video>``.
+* :func:`feature_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts.
+* :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
+* :func:`rank_exercises`: which spec explains a clip best, from one pose pass.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from formcheck.app.settings import VIDEO_TYPES
+from formcheck.errors import OutputError, VideoSourceError
+from formcheck.eval_metrics import Span, overlaps
+from formcheck.feedback import Feedback, SetSummary
+from formcheck.labels import ClipLabel
+
+
+def sniff_video(head: bytes) -> bool:
+    """True when the first bytes look like a video container we can decode (MP4/MOV, MKV/WebM, AVI)."""
+    if len(head) >= 12 and head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip"):
+        return True
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # Matroska / WebM (EBML)
+        return True
+    return head[:4] == b"RIFF" and head[8:12] == b"AVI "
+
+
+def check_upload(name: str, data: bytes, limit_bytes: int) -> None:
+    """Reject empty, oversized and non-video uploads before any decoding.
+
+    Raises:
+        VideoSourceError: With a one-line message naming the file and the problem.
+    """
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in VIDEO_TYPES:
+        raise VideoSourceError(f"{name}: not a video file type ({', '.join(VIDEO_TYPES)} accepted)")
+    if not data:
+        raise VideoSourceError(f"{name}: the file is empty")
+    if len(data) > limit_bytes:
+        raise VideoSourceError(f"{name}: {len(data) / 2**20:.1f} MB is over the {limit_bytes / 2**20:.0f} MB "
+                               "limit (trim the clip, or raise FORMCHECK_UPLOAD_MB)")
+    if not sniff_video(data[:16]):
+        raise VideoSourceError(f"{name}: this is not a video file (its content is not MP4/MOV, MKV/WebM or AVI)")
+
+
+def browser_mp4(src: Path, dst: Path) -> Path:
+    """Re-encode ``src`` to H.264/yuv420p MP4 at ``dst`` (PyAV's bundled libx264).
+
+    Streams already in H.264 are copied unchanged.
+
+    Raises:
+        OutputError: The video cannot be decoded or encoded.
+    """
+    import av
+
+    try:
+        with av.open(str(src)) as inp:
+            stream = inp.streams.video[0]
+            if stream.codec_context.name == "h264":
+                dst.write_bytes(src.read_bytes())
+                return dst
+            rate = stream.average_rate or 30
+            with av.open(str(dst), mode="w") as out:
+                enc = out.add_stream("libx264", rate=rate)
+                enc.width = stream.codec_context.width // 2 * 2  # yuv420p needs even sizes
+                enc.height = stream.codec_context.height // 2 * 2
+                enc.pix_fmt = "yuv420p"
+                enc.options = {"crf": "26", "preset": "veryfast", "movflags": "+faststart"}
+                enc.codec_context.time_base = Fraction(1, 1) / Fraction(rate)
+                for index, frame in enumerate(inp.decode(stream)):
+                    frame = frame.reformat(width=enc.width, height=enc.height, format="yuv420p")
+                    # Constant frame rate: our sinks write CFR, and source pts may not start at 0.
+                    frame.pts, frame.time_base = index, enc.codec_context.time_base
+                    for packet in enc.encode(frame):
+                        out.mux(packet)
+                for packet in enc.encode():
+                    out.mux(packet)
+    except (av.FFmpegError, IndexError) as exc:
+        raise OutputError(f"cannot re-encode {src.name} for the browser: {exc}") from exc
+    return dst
+
+
+def feature_table(feedback: Sequence[Feedback], names: Sequence[str]) -> pd.DataFrame:
+    """Long table ``t, feature, value`` of the given features (NaN rows dropped)."""
+    rows = [(fb.t, name, fb.features.get(name, math.nan)) for fb in feedback for name in names]
+    df = pd.DataFrame(rows, columns=["t", "feature", "value"])
+    return df.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def rep_table(summary: SetSummary) -> pd.DataFrame:
+    """One row per rep, for display and charts (times in s, ROM in the signal's units)."""
+    rows = [{
+        "rep": r.index, "side": r.side or "", "start": round(r.start, 2), "peak": round(r.peak, 2),
+        "end": round(r.end, 2), "complete": r.complete, "counted": r.counted,
+        "ROM": round(r.rom, 1), "ROM %": round(100 * r.rom_fraction), "up s": round(r.tempo_up, 2),
+        "hold s": round(r.tempo_hold, 2), "down s": round(r.tempo_down, 2), "quality": r.quality,
+        "cues": ", ".join(r.cues),
+    } for r in summary.rep_rows]
+    return pd.DataFrame(rows, columns=["rep", "side", "start", "peak", "end", "complete", "counted", "ROM",
+                                       "ROM %", "up s", "hold s", "down s", "quality", "cues"])
+
+
+def cue_table(summary: SetSummary) -> pd.DataFrame:
+    """One row per cue raised: id, message, start, end (None = to the end of the set), rep."""
+    rows = [{"cue": c.id, "message": c.message, "start": round(c.start, 2),
+             "end": round(c.end if c.end is not None else summary.duration_s, 2), "rep": c.rep}
+            for c in summary.cues]
+    return pd.DataFrame(rows, columns=["cue", "message", "start", "end", "rep"])
+
+
+@dataclass(frozen=True, slots=True)
+class LabelComparison:
+    """Ground truth next to what formcheck found on a sample clip."""
+
+    true_reps: int
+    found_reps: int
+    reps: pd.DataFrame  # one row per labelled and per unmatched found rep
+    faults: pd.DataFrame  # one row per labelled fault and per cue not matching any fault
+
+    @property
+    def count_match(self) -> bool:
+        return self.true_reps == self.found_reps
+
+
+def compare_with_label(label: ClipLabel, summary: SetSummary) -> LabelComparison:
+    """Match labelled reps to found reps (time overlap, same side) and faults to cues (id + overlap).
+
+    A found rep is used for at most one labelled rep, greedily in time order.
+    """
+    found = [r for r in summary.rep_rows if r.complete and r.counted]
+    used: set[int] = set()
+    rep_rows: list[dict[str, Any]] = []
+    for i, rep in enumerate(label.reps, start=1):
+        truth = Span("rep", rep.start, rep.end)
+        hit = next((f for f in found if f.index not in used and overlaps(truth, Span("rep", f.start, f.end))
+                    and (rep.side is None or f.side in (None, rep.side))), None)
+        if hit is not None:
+            used.add(hit.index)
+        expected = "complete" if rep.complete else "partial"
+        ok = (hit is not None) == rep.complete
+        rep_rows.append({"label rep": i, "side": rep.side or "", "label": f"{rep.start:.1f}-{rep.end:.1f} s",
+                         "expected": expected, "found": f"{hit.start:.1f}-{hit.end:.1f} s" if hit else "—",
+                         "result": "match" if ok else "mismatch"})
+    for f in found:
+        if f.index not in used:
+            rep_rows.append({"label rep": None, "side": f.side or "", "label": "—", "expected": "no rep",
+                             "found": f"{f.start:.1f}-{f.end:.1f} s", "result": "mismatch (extra rep)"})
+    cues = [Span(c.id, c.start, c.end) for c in summary.cues]
+    fault_rows: list[dict[str, Any]] = []
+    for fault in label.faults:
+        span = Span(fault.id, fault.start, fault.end)
+        hit_cue = any(c.id == span.id and overlaps(c, span, summary.duration_s) for c in cues)
+        fault_rows.append({"fault": fault.id, "label": f"{fault.start:.1f}-{fault.end:.1f} s",
+                           "result": "match" if hit_cue else "mismatch (missed)"})
+    faults = [Span(f.id, f.start, f.end) for f in label.faults]
+    for c in cues:
+        if not any(c.id == f.id and overlaps(c, f, summary.duration_s) for f in faults):
+            end = f"{c.end:.1f}" if c.end is not None else "end"
+            fault_rows.append({"fault": c.id, "label": "—", "result": f"mismatch (cue at {c.start:.1f}-{end} s)"})
+    return LabelComparison(
+        true_reps=label.reps_complete, found_reps=summary.reps,
+        reps=pd.DataFrame(rep_rows, columns=["label rep", "side", "label", "expected", "found", "result"]),
+        faults=pd.DataFrame(fault_rows, columns=["fault", "label", "result"]),
+    )
+
+
+def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[str, float]]:
+    """Score each spec on pose frames already extracted; best first.
+
+    The score is counted reps plus good hold seconds / 5 (a 5 s hold weighs like
+    a rep), so a clip is suggested the spec under which it makes most sense.
+    Specs that fail to load are skipped.
+    """
+    from formcheck.analysis import analyze_frames
+    from formcheck.errors import FormcheckError
+
+    scores: list[tuple[str, float]] = []
+    for name in names:
+        try:
+            summary = analyze_frames(frames, name).summary
+        except FormcheckError:
+            continue
+        scores.append((name, summary.reps + sum(h.good_s for h in summary.holds) / 5.0))
+    return sorted(scores, key=lambda s: -s[1])

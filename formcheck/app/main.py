@@ -1,0 +1,43 @@
+"""Streamlit entry file of formcheck: ``formcheck app`` or ``streamlit run formcheck/app/main.py``.
+
+Pages are picked with a sidebar radio (``?page=live|review|samples|history``
+opens one directly); each page is a module with ``render(settings)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from formcheck.app.settings import SettingsError, load_settings
+
+#: slug → (label, module)
+PAGES: dict[str, tuple[str, str]] = {
+    "live": ("Live", "formcheck.app.live_page"),
+    "review": ("Review a clip", "formcheck.app.review_page"),
+    "samples": ("Samples", "formcheck.app.samples_page"),
+    "history": ("History", "formcheck.app.history_page"),
+}
+
+
+def main() -> None:
+    st.set_page_config(page_title="formcheck", layout="wide")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        st.error(f"Settings: {exc}")
+        st.stop()
+    slugs = list(PAGES)
+    wanted = st.query_params.get("page", "live")
+    if "page" not in st.session_state:
+        st.session_state["page"] = wanted if wanted in PAGES else "live"
+    st.sidebar.title("formcheck")
+    slug = st.sidebar.radio("Page", slugs, format_func=lambda s: PAGES[s][0], key="page")
+    st.query_params["page"] = slug
+    st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
+                       "Samples: check formcheck on labelled clips · History: your sessions")
+    importlib.import_module(PAGES[slug][1]).render(settings)  # type: ignore[attr-defined]
+
+
+main()
