@@ -12,5 +12,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analyze",
     "live",
     "eval",
+    "specs",
 
 )

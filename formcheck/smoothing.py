@@ -1,0 +1,87 @@
+"""One-Euro filter: live-capable smoothing for landmarks or features.
+
+The One-Euro filter (Casiez et al., CHI 2012) is a low-pass filter whose
+cut-off rises with speed: jitter at rest is removed, fast moves keep little
+lag. It needs only the current value and timestamp, so the live path and the
+video path smooth identically. Time comes from frame timestamps, never from
+frame counts, so a dropped frame does not change the result.
+
+Works element-wise on scalars or arrays (e.g. every feature of a frame at
+once). A NaN element passes through as NaN and leaves that element's state
+untouched; after a gap longer than ``max_gap`` seconds an element restarts
+from its new value rather than dragging the old one along.
+
+Example:
+    >>> f = OneEuroFilter(min_cutoff=1.0, beta=0.0)
+    >>> float(f.update(10.0, 0.0)), round(float(f.update(20.0, 0.1)), 2)
+    (10.0, 13.86)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _alpha(cutoff: np.ndarray | float, dt: np.ndarray | float) -> np.ndarray:
+    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff, dtype=np.float64))
+    return 1.0 / (1.0 + tau / np.maximum(np.asarray(dt, dtype=np.float64), 1e-6))
+
+
+class OneEuroFilter:
+    """Element-wise One-Euro filter over values that arrive with timestamps.
+
+    Args:
+        min_cutoff: Cut-off frequency (Hz) at rest; lower = smoother, more lag.
+        beta: Speed coefficient; higher = less lag on fast moves.
+        d_cutoff: Cut-off (Hz) for the derivative estimate.
+        max_gap: Seconds without a value after which an element restarts.
+
+    Raises:
+        ValueError: a non-positive cut-off or a negative beta.
+    """
+
+    def __init__(self, min_cutoff: float = 1.0, beta: float = 0.0, d_cutoff: float = 1.0,
+                 max_gap: float = 0.5) -> None:
+        if min_cutoff <= 0 or d_cutoff <= 0:
+            raise ValueError(f"OneEuroFilter: cut-offs must be > 0 Hz, got min_cutoff={min_cutoff}, "
+                             f"d_cutoff={d_cutoff}")
+        if beta < 0:
+            raise ValueError(f"OneEuroFilter: beta must be >= 0, got {beta}")
+        self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
+        self._x: np.ndarray | None = None
+        self._dx: np.ndarray | None = None
+        self._t: np.ndarray | None = None
+
+    def reset(self) -> None:
+        """Forget all state (e.g. on exercise change)."""
+        self._x = self._dx = self._t = None
+
+    def update(self, value: np.ndarray | float, t: float) -> np.ndarray:
+        """Filter one sample taken at time ``t`` (seconds); returns the smoothed value(s)."""
+        x = np.array(value, dtype=np.float64)  # copy: never alias the caller's array
+        scalar = x.ndim == 0
+        x = np.atleast_1d(x)
+        if self._x is None or self._x.shape != x.shape:
+            self._x = x.copy()
+            self._dx = np.zeros_like(x)
+            self._t = np.where(np.isnan(x), -np.inf, t)
+            return x[0] if scalar else x
+        assert self._dx is not None and self._t is not None
+        ok = ~np.isnan(x)
+        dt = t - self._t
+        fresh = ok & (np.isnan(self._x) | (dt > self.max_gap) | (dt <= 0))
+        step = ok & ~fresh
+        dtv = np.where(step, dt, 1.0)
+        dx = np.where(step, (x - self._x) / dtv, 0.0)
+        a_d = _alpha(self.d_cutoff, dtv)
+        dx_hat = a_d * dx + (1.0 - a_d) * self._dx
+        cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
+        a = _alpha(cutoff, dtv)
+        x_hat = a * x + (1.0 - a) * self._x
+        self._x = np.where(step, x_hat, np.where(fresh, x, self._x))
+        self._dx = np.where(step, dx_hat, np.where(fresh, 0.0, self._dx))
+        self._t = np.where(ok, t, self._t)
+        out = np.where(ok, self._x, np.nan)
+        return out[0] if scalar else out

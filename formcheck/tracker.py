@@ -1,0 +1,401 @@
+"""The tracker: pose frames in, ``Feedback`` out, one frame at a time.
+
+``Tracker(spec).update(frame)`` is the only stateful step of the engine. It
+composes the pieces, each in its own module:
+
+    frame → visibility/guidance → side → features (feature_registry) → One-Euro
+          → setup gate → RepCounter(s) or HoldTimer → RuleEngine → Feedback
+
+States (``Feedback.phase``): ``not_visible`` → ``setup`` → ``ready`` → rep
+phases (``ascent``/``peak``/``descent``/``start``) or ``hold``. Nothing is
+counted before the setup pose has been held for ``spec.setup_s`` seconds,
+nor while the required body parts are out of frame. Time comes from frame
+timestamps only. ``process(frames)`` gives the same result as calling
+``update`` on each frame but computes the features for the whole clip at once.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> from formcheck.frame import PoseFrame
+    >>> tr = Tracker(load_spec("plank"))
+    >>> tr.update(PoseFrame.empty(0.0, (640, 360))).phase
+    'not_visible'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from formcheck.feature_registry import SIDES, LandmarkArrays, SideName, compute, side_visibility
+from formcheck.feedback import Cue, Feedback, Hold, Phase, RepRecord, SetSummary
+from formcheck.form_rules import RuleEngine
+from formcheck.frame import PoseFrame
+from formcheck.hold_timer import HoldTimer
+from formcheck.rep_counter import RepCounter, RepEvent
+from formcheck.smoothing import OneEuroFilter
+from formcheck.spec import ExerciseSpec, parse_condition
+from formcheck.tracker_support import Guide, rep_quality, set_score
+
+#: Seconds out of view after which a rep under way is abandoned and setup is required again.
+LOST_RESET_S = 1.0
+_PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
+
+
+class Tracker:
+    """State machine for one exercise spec.
+
+    Args:
+        spec: The exercise (see ``formcheck.spec.load_spec``).
+
+    Example:
+        >>> # for frame in frames: fb = tracker.update(frame); print(fb.reps, fb.cues)
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        self._names = spec.feature_names()
+        self._setup = [parse_condition(c) for c in spec.setup]
+        self._guide = Guide(spec)
+        sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
+        self._counter_sides = sides
+        self._rules = RuleEngine(spec.rules, spec.cues)
+        self.reset()
+
+    # ------------------------------------------------------------------ public state
+    @property
+    def reps(self) -> int:
+        """Complete, counted reps so far."""
+        return sum(1 for r in self._rep_rows if r.complete and r.counted)
+
+    @property
+    def partial_reps(self) -> int:
+        """Attempts that did not reach the peak (or did not return)."""
+        return sum(1 for r in self._rep_rows if not r.complete)
+
+    @property
+    def reps_by_side(self) -> dict[str, int]:
+        """Counted reps per side (alternating / one-side exercises)."""
+        out: dict[str, int] = {}
+        for r in self._rep_rows:
+            if r.complete and r.counted and r.side:
+                out[r.side] = out.get(r.side, 0) + 1
+        return out
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    def reset(self) -> None:
+        """Forget everything (call on exercise change or a new set)."""
+        sp = self.spec
+        self._counters: dict[str, RepCounter] = {}
+        if sp.rep is not None:
+            for s in self._counter_sides:
+                self._counters[s] = RepCounter(sp.rep.start, sp.rep.peak, sp.rep.partial_threshold)
+        self._hold = HoldTimer(sp.hold.target_s, sp.hold.grace_s) if sp.hold else None
+        self._filter = (OneEuroFilter(sp.smoothing.min_cutoff, sp.smoothing.beta, sp.smoothing.d_cutoff)
+                        if sp.smoothing.enabled else None)
+        self._rules.reset()
+        self._rep_rows: list[RepRecord] = []
+        self._phase: Phase = "not_visible"
+        self._side: SideName = "left" if sp.sides != "right" else "right"
+        self._side_score = 0.0  # EMA of left-minus-right visibility
+        self._setup_since: float | None = None
+        self._setup_lost_since: float | None = None
+        self._lost_since: float | None = None
+        self._ready = False
+        self._t0: float | None = None
+        self._t = 0.0
+        self._frames = 0
+        self._with_person = 0
+        self._crowded = 0
+        self._baseline: dict[str, dict[str, float]] = {s: {} for s in self._counter_sides}
+        self._rep_cues: dict[str, list[int]] = {s: [] for s in self._counter_sides}
+        self._cue_mark = 0
+        self._last_rep: RepRecord | None = None
+        self._feedback: Feedback | None = None
+
+    # ------------------------------------------------------------------ features
+    def update(self, frame: PoseFrame) -> Feedback:
+        """Advance by one frame and return what the user should see now."""
+        arr = LandmarkArrays.from_frame(frame)
+        return self._step(frame, arr, 0)
+
+    def process(self, frames: Sequence[PoseFrame]) -> list[Feedback]:
+        """``update`` on every frame, with features computed for the whole clip at once."""
+        arr = LandmarkArrays.from_frames(frames)
+        self._batch = self._all_values(arr)
+        try:
+            return [self._step(f, arr, i, batch=True) for i, f in enumerate(frames)]
+        finally:
+            self._batch = {}
+
+    def _all_values(self, arr: LandmarkArrays) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for side in ("left", "right"):
+            for k, v in compute(arr, self._names, side, self.spec.min_visibility).items():
+                out[f"{side}:{k}"] = v
+        return out
+
+    # ------------------------------------------------------------------ the step
+    def _step(self, frame: PoseFrame, arr: LandmarkArrays, i: int, batch: bool = False) -> Feedback:
+        t = float(frame.t)
+        if self._t0 is None:
+            self._t0 = t
+        self._t = t
+        self._frames += 1
+        sp = self.spec
+        if frame.num_people > 1:
+            self._crowded += 1
+        if frame.person_switched:
+            self._abandon(t)  # another person: whatever the previous one was doing is void
+        visible, guidance, view_ok = self._guide.check(frame, self._side)
+        if frame.has_person:
+            self._with_person += 1
+        if not visible:
+            return self._not_visible(t, frame, guidance)
+        self._lost_since = None
+        self._pick_side(arr.vis[i:i + 1])
+        raw = self._values(arr, i, batch)
+        vals = self._smooth(raw, t)
+        feats = {n: vals[f"{self._side}:{n}"] for n in self._names}
+        setup_ok = all(_cmp(feats.get(c.feature, math.nan), c.op, c.value) for c in self._setup)
+        if not view_ok:
+            setup_ok = False  # wrong camera view: angles would be meaningless, so do not start
+        if not self._ready:
+            self._try_ready(t, setup_ok, vals)
+        if not self._ready:
+            self._phase = "setup"
+            self._rules.update(t, "setup", feats)
+            return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
+        if sp.kind == "hold":
+            return self._hold_step(t, frame, feats, setup_ok, guidance)
+        return self._rep_step(t, frame, vals, feats, setup_ok, guidance)
+
+    def _values(self, arr: LandmarkArrays, i: int, batch: bool) -> dict[str, float]:
+        if batch:
+            return {k: float(v[i]) for k, v in self._batch.items()}
+        full = self._all_values(arr)
+        return {k: float(v[0]) for k, v in full.items()}
+
+    def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
+        if self._filter is None:
+            return raw
+        keys = list(raw)
+        out = self._filter.update(np.array([raw[k] for k in keys]), t)
+        return dict(zip(keys, out.tolist()))
+
+    def _pick_side(self, vis: np.ndarray) -> None:
+        """Follow the side facing the camera, switching only on a clear, lasting difference."""
+        if self.spec.sides in ("left", "right"):
+            self._side = self.spec.sides  # type: ignore[assignment]
+            return
+        lv, rv = side_visibility(LandmarkArrays(np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), vis))
+        self._side_score = 0.9 * self._side_score + 0.1 * float(lv[0] - rv[0])
+        if self._frames <= 1:
+            self._side_score = float(lv[0] - rv[0])
+        if self._side_score > 0.05:
+            self._side = "left"
+        elif self._side_score < -0.05:
+            self._side = "right"
+
+    def _try_ready(self, t: float, setup_ok: bool, vals: dict[str, float]) -> None:
+        sp = self.spec
+        in_start = True
+        if sp.rep is not None:
+            # Ready needs the rep signal in its start zone on the followed side (any side in "each" mode).
+            sides = self._counter_sides if sp.sides == "each" else (self._side,)
+            in_start = any(self._in_start_zone(vals.get(self._sig_key(s), math.nan)) for s in sides)
+        if setup_ok and in_start:
+            if self._setup_since is None:
+                self._setup_since = t
+            if t - self._setup_since >= sp.setup_s:
+                self._ready = True
+                self._phase = "ready"
+        else:
+            self._setup_since = None
+
+    def _sig_key(self, counter_side: str) -> str:
+        sig = self.spec.rep.signal if self.spec.rep else ""
+        return f"{counter_side if self.spec.sides == 'each' else self._side}:{sig}"
+
+    def _in_start_zone(self, v: float) -> bool:
+        rep = self.spec.rep
+        assert rep is not None
+        return not math.isnan(v) and (v - rep.start) * rep.direction <= 0
+
+    # ------------------------------------------------------------------ reps
+    def _signal(self, vals: dict[str, float], side: str) -> float:
+        if self.spec.sides == "both":
+            sig = self.spec.rep.signal  # type: ignore[union-attr]
+            pair = [vals.get(f"left:{sig}", math.nan), vals.get(f"right:{sig}", math.nan)]
+            pair = [p for p in pair if not math.isnan(p)]
+            return sum(pair) / len(pair) if pair else math.nan
+        return vals.get(self._sig_key(side), math.nan)
+
+    def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
+                  setup_ok: bool, guidance: str | None) -> Feedback:
+        sp = self.spec
+        assert sp.rep is not None
+        best_side, best_rank, progress = None, -1, 0.0
+        for s, c in self._counters.items():
+            v = self._signal(vals, s)
+            if c.phase == "start" and not math.isnan(v):
+                side = s if sp.sides == "each" else self._side
+                self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
+            ev = c.update(t, v)
+            if ev is not None:
+                self._finish_rep(ev, s)
+            rank = _PHASE_RANK[c.phase]
+            if rank > best_rank:
+                best_side, best_rank = s, rank
+                p = c.progress(v)
+                progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
+        assert best_side is not None
+        counter = self._counters[best_side]
+        moving_side: SideName = best_side if sp.sides == "each" else self._side  # type: ignore[assignment]
+        if sp.sides == "each":
+            feats = {n: vals[f"{moving_side}:{n}"] for n in self._names}
+        self._phase = "ready" if counter.phase == "start" and self.reps + self.partial_reps == 0 else counter.phase
+        n_before = len(self._rules.cues)
+        self._rules.update(t, self._phase, feats, self._baseline[best_side] if counter.in_rep else None,
+                           rep=len(self._rep_rows) + 1 if counter.in_rep else None)
+        if counter.in_rep:
+            self._rep_cues[best_side] += list(range(n_before, len(self._rules.cues)))
+        fb = self._emit(t, frame, feats, guidance, progress=progress,
+                        side=moving_side if sp.sides in ("each", "near", "left", "right") else None)
+        return fb
+
+    def _finish_rep(self, ev: RepEvent, counter_side: str) -> None:
+        cue_idx = [i for i in self._rep_cues[counter_side] if i < len(self._rules.cues)]
+        self._rep_cues[counter_side] = []
+        index = len(self._rep_rows) + 1
+        for i in cue_idx:
+            self._rules.set_rep(i, index)
+        rec, extra = self._record(ev, counter_side, index, [self._rules.cues[i].id for i in cue_idx])
+        for cue in extra:
+            self._rules.emit(cue)
+        self._rep_rows.append(rec)
+        self._last_rep = rec
+
+    def _record(self, ev: RepEvent, counter_side: str, index: int,
+                ids: list[str]) -> tuple[RepRecord, list[Cue]]:
+        """The rep record of a finished attempt, and the built-in cues it raises (pure)."""
+        sp = self.spec
+        assert sp.rep is not None
+        extra: list[Cue] = []
+        voided = any(r.voids_rep for r in sp.rules if r.id in ids)
+        if ev.complete and ev.end - ev.start < sp.rep.min_duration:
+            extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
+                             round(ev.end, 3), index))
+        if not ev.complete:
+            extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
+                             round(ev.end, 3), index))
+        ids = ids + [c.id for c in extra]
+        span = abs(sp.rep.peak - sp.rep.start)
+        side = counter_side if sp.sides == "each" else (self._side if sp.sides != "both" else None)
+        rec = RepRecord(
+            index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
+            complete=ev.complete, side=side, rom=round(ev.rom, 2), rom_fraction=round(ev.rom / span, 3),
+            tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
+            tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids)),
+            quality=0, counted=ev.complete and not voided)
+        return replace(rec, quality=rep_quality(rec, sp)), extra
+
+    # ------------------------------------------------------------------ holds
+    def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], setup_ok: bool,
+                   guidance: str | None) -> Feedback:
+        assert self._hold is not None
+        self._rules.update(t, "hold" if setup_ok else "setup", feats)
+        form_ok = not any(("hold" in r.phases or "always" in r.phases) for r in self._rules.active_rules())
+        self._hold.update(t, setup_ok, form_ok)
+        self._phase = "hold" if self._hold.active else "setup"
+        if not self._hold.active:
+            self._ready = False  # a new hold needs the setup pose again
+            self._setup_since = None
+        return self._emit(t, frame, feats, guidance if self._hold.active else (guidance or self._guide.setup_hint))
+
+    # ------------------------------------------------------------------ not visible / output
+    def _not_visible(self, t: float, frame: PoseFrame, guidance: str | None) -> Feedback:
+        if self._lost_since is None:
+            self._lost_since = t
+        if t - self._lost_since >= LOST_RESET_S:
+            self._abandon(t)
+        self._rules.update(t, "not_visible", {})
+        if self._hold is not None:
+            self._hold.update(t, False, True)
+        self._phase = "not_visible"
+        return self._emit(t, frame, {n: math.nan for n in self._names}, guidance)
+
+    def _abandon(self, t: float) -> None:
+        """Drop the rep under way (person left or switched); setup is needed again."""
+        for s, c in self._counters.items():
+            ev = c.abandon()
+            if ev is not None:
+                self._finish_rep(ev, s)
+        if self._hold is not None:
+            self._hold.finish()
+        self._rules.close_all(t)
+        self._ready = False
+        self._setup_since = None
+        if self._filter is not None:
+            self._filter.reset()
+
+    def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
+              progress: float = 0.0, side: SideName | None = None) -> Feedback:
+        hold = self._hold
+        fb = Feedback(
+            t=t, phase=self._phase, reps=self.reps, reps_by_side=self.reps_by_side,
+            partial_reps=self.partial_reps,
+            hold_s=round(hold.good_s, 3) if hold else 0.0, hold_lost_s=round(hold.lost_s, 3) if hold else 0.0,
+            hold_target_s=self.spec.hold.target_s if self.spec.hold else None,
+            rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
+            features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
+            side=side, last_rep=self._last_rep, num_people=frame.num_people)
+        self._feedback = fb
+        return fb
+
+    def summary(self) -> SetSummary:
+        """The set so far: reps (an unfinished attempt is reported as partial), holds, cues, score.
+
+        Does not change the tracker: it can be called at any time, e.g. on every rerun of a page.
+        """
+        t = self._t
+        rows = list(self._rep_rows)
+        cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
+        for s, c in self._counters.items():
+            ev = c.pending()  # stream ended mid-rep: report the attempt as partial
+            if ev is not None:
+                ids = [self._rules.cues[i].id for i in self._rep_cues[s] if i < len(self._rules.cues)]
+                rec, extra = self._record(ev, s, len(rows) + 1, ids)
+                rows.append(rec)
+                cues += extra
+        holds = list(self._hold.holds) if self._hold else []
+        if self._hold is not None and self._hold.active:
+            holds.append(Hold(self._hold.start, t, round(self._hold.good_s, 3), round(self._hold.lost_s, 3),
+                              self._hold.target_s))
+        notes = []
+        if self._frames and self._with_person == 0:
+            notes.append("no person detected")
+        if self._crowded:
+            notes.append(f"several people in view in {self._crowded} frames")
+        by_side: dict[str, int] = {}
+        for r in rows:
+            if r.complete and r.counted and r.side:
+                by_side[r.side] = by_side.get(r.side, 0) + 1
+        return SetSummary(
+            exercise=self.spec.name, title=self.spec.title,
+            reps=sum(1 for r in rows if r.complete and r.counted), reps_by_side=by_side,
+            partial_reps=sum(1 for r in rows if not r.complete), rep_rows=tuple(rows), holds=tuple(holds),
+            cues=tuple(sorted(cues, key=lambda c: c.start)),
+            duration_s=round(t - (self._t0 if self._t0 is not None else t), 3), frames=self._frames,
+            frames_with_person=self._with_person, score=set_score(self.spec, rows, holds), notes=tuple(notes))
+
+
+def _cmp(v: float, op: str, ref: float) -> bool:
+    if math.isnan(v):
+        return False
+    return {"<": v < ref, "<=": v <= ref, ">": v > ref, ">=": v >= ref}[op]

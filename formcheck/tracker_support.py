@@ -1,0 +1,109 @@
+"""Helpers of the tracker that need no tracker state: placement guidance and scores.
+
+``Guide`` turns a frame into "can we count?" plus advice ("step back: feet
+not visible", "turn side-on", "only one person please"). ``rep_quality`` and
+``set_score`` turn rep records into 0-100 scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from formcheck.feedback import Hold, RepRecord
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import Landmark
+from formcheck.spec import ExerciseSpec
+
+#: A landmark counts as in frame when its presence is at least this.
+MIN_PRESENCE = 0.5
+#: Shoulder width / torso length above which the subject faces the camera (side-on is ~0.1-0.4).
+FACING_RATIO = 0.65
+#: Seconds a wrong view must last before "turn side-on" is shown (a turn of the head is not enough).
+VIEW_DEBOUNCE_S = 0.7
+
+_LOWER = {"knee", "ankle", "heel", "foot_index"}
+_HEAD = {"nose", "ear"}
+
+
+def _index(part: str, side: str) -> int:
+    return int(Landmark.NOSE) if part == "nose" else int(Landmark[f"{side.upper()}_{part.upper()}"])
+
+
+class Guide:
+    """Visibility and placement checks for one spec."""
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        self.setup_hint = "get into the start position"
+        self._view_bad_since: float | None = None
+
+    def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:
+        """``(visible, guidance, view_ok)`` for this frame, following ``side``."""
+        if not frame.has_person:
+            self._view_bad_since = None
+            return False, "no person in view: step into the frame", True
+        guidance = "only one person please" if frame.num_people > 1 else None
+        missing = [p for p in self.spec.visible if frame.presence[_index(p, side)] < MIN_PRESENCE
+                   or not np.isfinite(frame.image[_index(p, side), 0])]
+        if missing:
+            if _LOWER & set(missing):
+                return False, "step back: feet not visible", True
+            if _HEAD & set(missing):
+                return False, "step back: head not visible", True
+            return False, f"move into the frame: {', '.join(missing)} not visible", True
+        view_ok = self._view_ok(frame)
+        if not view_ok and guidance is None:
+            guidance = "turn side-on to the camera" if self.spec.view == "side" else "face the camera"
+        return True, guidance, view_ok
+
+    def _view_ok(self, frame: PoseFrame) -> bool:
+        if self.spec.view == "any":
+            return True
+        px = frame.pixels()
+        sw = float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.RIGHT_SHOULDER])))
+        torso = max(float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.LEFT_HIP]))),
+                    float(np.hypot(*(px[Landmark.RIGHT_SHOULDER] - px[Landmark.RIGHT_HIP]))), 1e-6)
+        ratio = sw / torso
+        bad = ratio > FACING_RATIO if self.spec.view == "side" else ratio < 0.35
+        if not bad or math.isnan(ratio):
+            self._view_bad_since = None
+            return True
+        if self._view_bad_since is None:
+            self._view_bad_since = frame.t
+        return frame.t - self._view_bad_since < VIEW_DEBOUNCE_S
+
+    def reset(self) -> None:
+        self._view_bad_since = None
+
+
+def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
+    """0-100: full range and no cues = 100; each distinct cue, a short hold or a rushed rep costs points."""
+    q = 100.0 * min(1.0, rec.rom_fraction) if not rec.complete else 100.0
+    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast")]
+    q -= 20.0 * len(form_cues)
+    if "too_fast" in rec.cues:
+        q -= 15.0
+    if spec.rep is not None and spec.rep.hold_at_peak > 0 and rec.tempo_hold < spec.rep.hold_at_peak:
+        q -= 10.0 * (1.0 - rec.tempo_hold / spec.rep.hold_at_peak)
+    if not rec.counted:
+        q = min(q, 40.0)
+    return int(max(0.0, min(100.0, round(q))))
+
+
+def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold]) -> int:
+    """0-100 for the set: mean rep quality, weighted by the share of good reps; or hold time in good form."""
+    if spec.kind == "hold":
+        good = sum(h.good_s for h in holds)
+        lost = sum(h.lost_s for h in holds)
+        if good + lost <= 0:
+            return 0
+        target = spec.hold.target_s if spec.hold else good
+        return int(round(100.0 * good / (good + lost) * min(1.0, good / target)))
+    if not rows:
+        return 0
+    mean_q = sum(r.quality for r in rows) / len(rows)
+    share = sum(1 for r in rows if r.complete and r.counted) / len(rows)
+    return int(round(mean_q * share))
