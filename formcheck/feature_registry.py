@@ -205,15 +205,33 @@ def _wrist_hip(a: LandmarkArrays, s: SideName) -> np.ndarray:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
 
 
-@_reg("diagonal_reach", "shoulder wrist other:hip other:ankle", "deg",
-      "bird-dog reach: the higher of this arm's and the opposite leg's elevation")
-def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
-    # Either limb may be hidden behind the body (portrait side view): take the one we see.
+def _diag_parts(a: LandmarkArrays, s: SideName) -> tuple[np.ndarray, np.ndarray]:
+    """This arm's and the opposite thigh's elevation, each NaN when its own landmarks are hidden."""
     arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), _MIN_VIS[0])
     o = other(s)
-    leg = F.masked(_leg_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "ankle")]), _MIN_VIS[0])
+    thigh = F.masked(_thigh_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), _MIN_VIS[0])
+    return arm, thigh
+
+
+# Bird-dog limbs: the arm of side s reaches forward while the opposite leg reaches back. The
+# thigh (hip→knee) is used for the leg because it hangs vertical (-90) when kneeling, like the
+# arm, whereas hip→ankle already points ~45 deg back at rest. Either limb may be hidden behind
+# the body in a side view, so each is masked on its own and the other one carries the signal.
+# Parts list only the shared torso landmarks: the limbs are masked inside.
+@_reg("diagonal_reach", "shoulder other:hip", "deg",
+      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)")
+def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s)
     with np.errstate(invalid="ignore"):
-        return np.fmax(arm, leg)
+        return np.fmax(arm, thigh)
+
+
+@_reg("diagonal_reach_min", "shoulder other:hip", "deg",
+      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
+def _diag_min(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s)
+    with np.errstate(invalid="ignore"):
+        return np.fmin(arm, thigh)
 
 
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
