@@ -1,0 +1,106 @@
+"""Layer 1: spec loading and validation: every built-in spec loads; bad specs name file, line, field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from formcheck.cli import main
+from formcheck.errors import SpecError
+from formcheck.spec import list_specs, load_spec, parse_spec_text, spec_json_schema
+
+REQUIRED = {"bird_dog", "glute_bridge", "superman", "superman_hold", "bent_over_row", "one_arm_row", "plank",
+            "deadlift"}
+
+GOOD = """\
+name: demo
+title: Demo
+kind: reps
+key_features: [hip_angle]
+rep:
+  signal: hip_angle
+  start: 130
+  peak: 160
+rules:
+  - id: hips_low
+    when: "hip_angle < 165"
+    phases: [peak]
+    message: up
+"""
+
+
+def test_every_contract_id_has_a_valid_spec() -> None:
+    assert REQUIRED <= set(list_specs())
+    for name in list_specs():
+        spec = load_spec(name)
+        assert spec.name == name
+        assert (spec.rep is not None) == (spec.kind == "reps")
+
+
+def test_good_text_parses() -> None:
+    spec = parse_spec_text(GOOD, "demo.yaml")
+    assert spec.rep is not None and spec.rep.direction == 1
+    assert spec.feature_names() == ["hip_angle"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  signal: hip_angle", "  signal: hip_angel", r"demo.yaml:6: rep.signal: unknown feature 'hip_angel'; did you mean 'hip_angle'"),
+    ("    phases: [peak]", "    phase: [peak]", r"demo.yaml:12: rules\[0\].phase: unknown field; did you mean 'phases'"),
+    ("  peak: 160", "  peak: high", r"demo.yaml:8: rep.peak: "),
+    ("  peak: 160", "  peak: 131", r"demo.yaml:5: rep: .*min_gap"),
+    ("  peak: 160", "  peak: 160\n  partial: 170", r"thresholds in the wrong order"),
+    ("kind: reps", "kind: rep", r"demo.yaml:3: kind: "),
+    ('    when: "hip_angle < 165"', '    when: "hip_angle << 165"', r"rules\[0\].when"),
+    ("title: Demo\n", "", r"title: required field is missing"),
+])
+def test_errors_name_line_field_and_suggest(old: str, new: str, expected: str) -> None:
+    assert old in GOOD
+    with pytest.raises(SpecError, match=expected):
+        parse_spec_text(GOOD.replace(old, new), "demo.yaml")
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    with pytest.raises(SpecError, match=r"x.yaml:2: not valid YAML"):
+        parse_spec_text("name: a\n  title: [b\n", "x.yaml")
+
+
+def test_unknown_exercise_lists_and_suggests() -> None:
+    with pytest.raises(SpecError, match=r"unknown exercise 'glute_brige': did you mean 'glute_bridge'\? known: .*plank"):
+        load_spec("glute_brige")
+
+
+def test_spec_file_by_path(tmp_path: Path) -> None:
+    p = tmp_path / "demo.yaml"
+    p.write_text(GOOD)
+    assert load_spec(p).name == "demo"
+    with pytest.raises(SpecError, match="not found"):
+        load_spec(tmp_path / "missing.yaml")
+
+
+def test_schema_is_json_with_the_spec_fields() -> None:
+    schema = spec_json_schema()
+    assert {"name", "kind", "rep", "rules"} <= set(schema["properties"])
+    json.dumps(schema)
+
+
+class TestCommand:
+    def test_list_show_validate(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["specs", "list"]) == 0
+        assert "bird_dog" in capsys.readouterr().out
+        assert main(["specs", "show", "plank"]) == 0
+        assert json.loads(capsys.readouterr().out)["kind"] == "hold"
+        assert main(["specs", "validate"]) == 0
+
+    def test_validate_bad_file_fails_with_one_line(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        p = tmp_path / "bad.yaml"
+        p.write_text(GOOD.replace("kind: reps", "kind: reps\ncolour: red"))
+        assert main(["specs", "validate", str(p)]) == 1
+        err = capsys.readouterr().err
+        assert "bad.yaml:4: colour: unknown field" in err
+
+    def test_schema_to_file(self, tmp_path: Path) -> None:
+        out = tmp_path / "spec.schema.json"
+        assert main(["specs", "schema", "-o", str(out)]) == 0
+        assert json.loads(out.read_text())["title"] == "formcheck exercise spec"

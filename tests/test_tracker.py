@@ -1,0 +1,193 @@
+"""Layer 2: the tracker on landmark-only synthetic tracks (no model): exact counts, phases and cues.
+
+Tracks are drawn from joint angles (see ``engine_tracks.py``) and fed frame by frame with
+the real built-in specs, so a change of a spec threshold that breaks counting fails here.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
+
+from formcheck.frame import PoseFrame  # noqa: E402
+from formcheck.spec import load_spec  # noqa: E402
+from formcheck.tracker import Tracker  # noqa: E402
+
+FPS = 15.0
+
+
+def bridge_reps(n: int, top: float = 172.0, hold: float = 1.0, rest: float = 1.0) -> list[float]:
+    angles = ramp(130, 130, 1.0)  # lie still first: the setup pose
+    for _ in range(n):
+        angles += ramp(130, top, 1.0) + [top] * int(hold * FPS) + ramp(top, 130, 1.0) + [130] * int(rest * FPS)
+    return angles
+
+
+def run(spec_name: str, frames: list[PoseFrame]) -> tuple[Tracker, list]:
+    tr = Tracker(load_spec(spec_name))
+    return tr, [tr.update(f) for f in frames]
+
+
+class TestRepCounting:
+    def test_three_clean_bridges_count_three(self) -> None:
+        tr, fbs = run("glute_bridge", bridge_track(bridge_reps(3)))
+        s = tr.summary()
+        assert (s.reps, s.partial_reps) == (3, 0)
+        assert [r.complete for r in s.rep_rows] == [True, True, True]
+        phases = {f.phase for f in fbs}
+        assert {"setup", "ready", "ascent", "peak", "descent", "start"} <= phases
+        assert s.cues == ()
+
+    def test_count_changes_only_on_return_to_start(self) -> None:
+        _, fbs = run("glute_bridge", bridge_track(bridge_reps(1)))
+        first = next(i for i, f in enumerate(fbs) if f.reps == 1)
+        assert fbs[first].phase in ("start", "ready")
+        assert all(f.phase != "peak" for f in fbs[first:])
+
+    def test_jitter_at_start_threshold_counts_nothing(self) -> None:
+        angles = [130.0] * 15 + [138 + 4 * (i % 2) for i in range(120)]  # 138/142 around start=140
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        assert (tr.reps, tr.partial_reps) == (0, 0)
+
+    def test_jitter_at_peak_threshold_counts_once(self) -> None:
+        angles = [130.0] * 15 + ramp(130, 148, 1.0) + [146 + 5 * (i % 2) for i in range(45)] + ramp(148, 130, 1.0)
+        angles += [130.0] * 15
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        assert (tr.reps, tr.partial_reps) == (1, 0)
+
+    def test_pause_at_top_counts_once_and_times_the_hold(self) -> None:
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, hold=4.0)))
+        s = tr.summary()
+        assert s.reps == 1
+        # Time beyond the peak threshold: the 4 s pause plus the top of the ramps up and down.
+        assert 4.0 <= s.rep_rows[0].tempo_hold <= 5.5
+
+    def test_partial_rep_is_reported_not_counted(self) -> None:
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, top=146.0)))  # between partial 144 and peak 148
+        s = tr.summary()
+        assert (s.reps, s.partial_reps) == (0, 1)
+        assert [c.id for c in s.cues] == ["partial_rep"]
+
+    def test_low_bridge_counts_with_hips_low_cue(self) -> None:
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(2, top=155.0, hold=1.5)))
+        s = tr.summary()
+        assert s.reps == 2
+        assert [c.id for c in s.cues] == ["hips_low", "hips_low"]
+        assert [c.rep for c in s.cues] == [1, 2]
+        assert all("hips_low" in r.cues and r.quality < 100 for r in s.rep_rows)
+
+    def test_fast_rep_raises_too_fast(self) -> None:
+        angles = [130.0] * 15 + ramp(130, 172, 0.25) + ramp(172, 130, 0.25) + [130.0] * 15
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        s = tr.summary()
+        assert s.reps == 1 and [c.id for c in s.cues] == ["too_fast"]
+
+    def test_getting_into_position_counts_nothing(self) -> None:
+        # Standing (torso upright) and swinging the hips through the thresholds: not the setup pose.
+        standing = bridge_track(bridge_reps(2), torso_up=90.0)
+        lying = bridge_track(bridge_reps(2), t0=standing[-1].t + 1 / FPS)
+        tr, fbs = run("glute_bridge", standing + lying)
+        assert all(f.reps == 0 and f.phase == "setup" for f in fbs[: len(standing)])
+        assert tr.reps == 2
+
+    def test_update_and_process_agree(self) -> None:
+        frames = bridge_track(bridge_reps(2, top=155.0))
+        a = Tracker(load_spec("glute_bridge"))
+        b = Tracker(load_spec("glute_bridge"))
+        fa = [a.update(f) for f in frames]
+        fb = b.process(frames)
+        assert [f.phase for f in fa] == [f.phase for f in fb]
+        assert a.summary() == b.summary()
+
+
+class TestVisibility:
+    def test_person_leaving_mid_rep_does_not_count(self) -> None:
+        up = bridge_track([130.0] * 15 + ramp(130, 172, 1.0) + [172.0] * 8)
+        gone = [PoseFrame.empty(up[-1].t + (i + 1) / FPS, (480, 480)) for i in range(30)]
+        back = bridge_track([130.0] * 30, t0=gone[-1].t + 1 / FPS)
+        tr, fbs = run("glute_bridge", up + gone + back)
+        s = tr.summary()
+        assert s.reps == 0 and s.partial_reps == 1
+        lost = fbs[len(up): len(up) + len(gone)]
+        assert all(f.phase == "not_visible" and f.guidance for f in lost)
+
+    def test_nobody_in_view_reports_no_person(self) -> None:
+        frames = [PoseFrame.empty(i / FPS, (480, 480)) for i in range(60)]
+        tr, fbs = run("glute_bridge", frames)
+        s = tr.summary()
+        assert s.reps == 0 and "no person detected" in s.notes
+        assert {f.phase for f in fbs} == {"not_visible"}
+
+    def test_feet_out_of_frame_asks_to_step_back(self) -> None:
+        f = make_frame(0.0, {"shoulder": (0.2, 0.5), "hip": (0.5, 0.5), "knee": (0.7, 0.5), "ankle": (0.9, 0.5)})
+        pres = f.presence.copy()
+        for i in (27, 28, 29, 30, 31, 32):
+            pres[i] = 0.1
+        f = PoseFrame(t=0.0, image_wh=f.image_wh, image=f.image, world=f.world, visibility=f.visibility,
+                      presence=pres)
+        fb = Tracker(load_spec("plank")).update(f)
+        assert fb.phase == "not_visible" and fb.guidance == "step back: feet not visible"
+
+    def test_two_people_get_guidance(self) -> None:
+        frames = bridge_track([130.0] * 10)
+        frames = [PoseFrame(t=f.t, image_wh=f.image_wh, image=f.image, world=f.world, visibility=f.visibility,
+                            presence=f.presence, num_people=2) for f in frames]
+        tr, fbs = run("glute_bridge", frames)
+        assert fbs[-1].guidance == "only one person please"
+        assert tr.summary().notes == ("several people in view in 10 frames",)
+
+
+class TestAlternating:
+    def test_bird_dog_counts_each_side(self) -> None:
+        reach = ramp(-90, 0, 1.0) + [0.0] * 30 + ramp(0, -90, 1.0) + [-90.0] * 10
+        rest = [-90.0] * 15
+        seq = [(-90.0, -90.0)] * 15
+        seq += [(r, -90.0) for r in reach] + [(-90.0, r) for r in reach] + [(r, -90.0) for r in reach]
+        seq += [(-90.0, -90.0) for _ in rest]
+        frames = [make_frame(i / FPS, bird_dog_points(a, b), index=i) for i, (a, b) in enumerate(seq)]
+        tr, _ = run("bird_dog", frames)
+        s = tr.summary()
+        assert s.reps == 3
+        assert s.reps_by_side == {"left": 2, "right": 1}
+        assert [r.side for r in s.rep_rows] == ["left", "right", "left"]
+        assert s.cues == ()
+
+    def test_short_reach_raises_limb_not_horizontal(self) -> None:
+        reach = ramp(-90, -32, 1.0) + [-32.0] * 30 + ramp(-32, -90, 1.0) + [-90.0] * 10
+        seq = [(-90.0, -90.0)] * 15 + [(r, -90.0) for r in reach]
+        frames = [make_frame(i / FPS, bird_dog_points(a, b), index=i) for i, (a, b) in enumerate(seq)]
+        tr, _ = run("bird_dog", frames)
+        s = tr.summary()
+        assert s.reps == 1 and [c.id for c in s.cues] == ["limb_not_horizontal"]
+
+
+class TestReset:
+    def test_reset_forgets_counts(self) -> None:
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(2)))
+        assert tr.reps == 2
+        tr.reset()
+        assert (tr.reps, tr.partial_reps, tr.summary().frames) == (0, 0, 0)
+        assert tr.update(bridge_track([130.0])[0]).phase == "setup"
+
+    def test_reps_are_read_only(self) -> None:
+        tr = Tracker(load_spec("glute_bridge"))
+        with pytest.raises(AttributeError):
+            tr.reps = 5  # type: ignore[misc]
+
+
+def test_time_comes_from_timestamps_not_frame_counts() -> None:
+    """The same motion at 10 and 30 fps gives the same rep timing."""
+    out = []
+    for fps in (10.0, 30.0):
+        angles = [130.0] * int(fps) + list(__import__("numpy").linspace(130, 172, int(fps))) + [172.0] * int(fps) + \
+            list(__import__("numpy").linspace(172, 130, int(fps))) + [130.0] * int(fps)
+        tr, _ = run("glute_bridge", bridge_track(angles, fps=fps))
+        out.append(tr.summary().rep_rows[0])
+    assert math.isclose(out[0].tempo_hold, out[1].tempo_hold, abs_tol=0.25)
+    assert math.isclose(out[0].end - out[0].start, out[1].end - out[1].start, abs_tol=0.3)
