@@ -51,12 +51,12 @@ class TestRepCounting:
         assert all(f.phase != "peak" for f in fbs[first:])
 
     def test_jitter_at_start_threshold_counts_nothing(self) -> None:
-        angles = [130.0] * 15 + [138 + 4 * (i % 2) for i in range(120)]  # 138/142 around start=140
+        angles = [130.0] * 15 + [142 + 4 * (i % 2) for i in range(120)]  # 142/146 around start=144
         tr, _ = run("glute_bridge", bridge_track(angles))
         assert (tr.reps, tr.partial_reps) == (0, 0)
 
     def test_jitter_at_peak_threshold_counts_once(self) -> None:
-        angles = [130.0] * 15 + ramp(130, 148, 1.0) + [146 + 5 * (i % 2) for i in range(45)] + ramp(148, 130, 1.0)
+        angles = [130.0] * 15 + ramp(130, 149, 1.0) + [147 + 5 * (i % 2) for i in range(45)] + ramp(149, 130, 1.0)
         angles += [130.0] * 15
         tr, _ = run("glute_bridge", bridge_track(angles))
         assert (tr.reps, tr.partial_reps) == (1, 0)
@@ -69,7 +69,7 @@ class TestRepCounting:
         assert 4.0 <= s.rep_rows[0].tempo_hold <= 5.5
 
     def test_partial_rep_is_reported_not_counted(self) -> None:
-        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, top=146.0)))  # between partial 144 and peak 148
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, top=147.8)))  # between partial 146.5 and peak 149
         s = tr.summary()
         assert (s.reps, s.partial_reps) == (0, 1)
         assert [c.id for c in s.cues] == ["partial_rep"]
