@@ -13,5 +13,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "live",
     "eval",
     "specs",
+    "synth",
 
 )

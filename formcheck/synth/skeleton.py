@@ -200,9 +200,12 @@ def forward_kinematics(body: Body, pose: Pose) -> Joints:
                  "face": face, "head_up": head_up, "left": left}
     for i, (s, sign) in enumerate((("l", 1.0), ("r", -1.0))):
         outward = sign * left
-        shoulder = neck + sign * body.shoulder_half * left - 0.02 * up_hi
-        hip = pelvis + sign * body.hip_half * hip_axis
         arm, leg = pose.arms[i], pose.legs[i]
+        # Raising an arm overhead lifts the shoulder girdle (scapular elevation): up to ~6 cm.
+        raise_dir = _unit(arm.target - neck) if arm.target is not None else sagittal(arm.upper)
+        elevation = float(np.clip((np.degrees(np.arccos(np.clip(np.dot(raise_dir, -up_hi), -1, 1))) - 90) / 80, 0, 1))
+        shoulder = neck + sign * body.shoulder_half * left + (0.065 * elevation - 0.02) * up_hi * body.height / 1.75
+        hip = pelvis + sign * body.hip_half * hip_axis
         elbow, wrist = _place_limb(shoulder, arm, body.upper_arm, body.forearm, outward, pole=-up - 0.3 * front)
         knee, ankle = _place_limb(hip, leg, body.thigh, body.shin, outward, pole=front + 0.2 * up)
         hand_dir = sagittal(arm.end) if arm.end is not None else _unit(wrist - elbow)

@@ -1,0 +1,251 @@
+"""Synthetic clips and landmark tracks with exact ground truth.
+
+Two outputs from one simulation (timeline → poses → joints → camera):
+
+- :func:`render_clip` writes ``clip.mp4`` (the figure drawn for the real pose
+  model), ``clip.json`` (the :class:`~formcheck.labels.ClipLabel`) and
+  ``clip.npz`` (generator joints as MediaPipe landmarks, landmarks-file format).
+- :func:`synth_track` returns the landmark track as ``list[PoseFrame]`` plus
+  its label without drawing anything (fast; for tracker unit tests).
+
+Same options and seed → identical label, landmarks and video bytes.
+
+Example:
+    >>> frames, label = synth_track("glute_bridge", reps=3, seed=1)
+    >>> label.reps_complete, frames[0].has_person
+    (3, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from formcheck.errors import OutputError, SynthError
+from formcheck.frame import PoseFrame
+from formcheck.labels import ClipLabel, save_label
+from formcheck.landmarks_io import atomic_write_bytes, check_output_path, save_landmarks
+from formcheck.synth.camera import Camera
+from formcheck.synth.groundtruth import landmark_points, to_pose_frame
+from formcheck.synth.motions import EXERCISES
+from formcheck.synth.skeleton import Body, Joints, forward_kinematics
+from formcheck.synth.timeline import Timeline, plan
+
+GENERATOR = "formcheck synth"
+GENERATOR_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SynthOptions:
+    """Everything that decides a synthetic clip (all of it goes into the label's ``source``).
+
+    Attributes:
+        exercise: Exercise id, e.g. ``glute_bridge`` (``idle``: no exercise).
+        reps: Reps (None: the exercise's default).
+        fault: One fault id shown by the clip, or None.
+        seed: Seeds tempo variation and landmark jitter.
+        side: ``left``/``right`` working side (bird-dog arm, row arm).
+        view: ``side``, ``45`` or ``front``.
+        tempo: (up, hold, down, rest) seconds, or None for the exercise's default.
+        hold: Hold time at the top (hold exercises: the hold), overrides tempo.
+        rom: Range of motion scale (below 1 every rep is partial).
+        height: Body height in metres.
+        fps: Frames per second.
+        size: Frame ``(width, height)``.
+        camera_height: Camera height (m), None: automatic.
+        camera_distance: Camera distance (m), None: frame the motion.
+        fault_reps: 0-based reps the fault affects (None: every other rep).
+        figure: ``volume``, ``stick`` (control) or ``none`` (empty scene).
+        jitter: Std of Gaussian noise added to every landmark, metres (0: exact).
+        duration: Length of an ``idle`` clip in seconds.
+    """
+
+    exercise: str
+    reps: int | None = None
+    fault: str | None = None
+    seed: int = 0
+    side: str | None = None
+    view: str = "side"
+    tempo: tuple[float, float, float, float] | None = None
+    hold: float | None = None
+    rom: float = 1.0
+    height: float = 1.75
+    fps: float = 15.0
+    size: tuple[int, int] = (640, 360)
+    camera_height: float | None = None
+    camera_distance: float | None = None
+    fault_reps: tuple[int, ...] | None = None
+    figure: str = "volume"
+    jitter: float = 0.0
+    duration: float | None = None
+
+    def timeline(self) -> Timeline:
+        return plan(self.exercise, reps=self.reps, fault=self.fault, seed=self.seed, side=self.side,
+                    tempo=self.tempo, hold=self.hold, rom=self.rom,
+                    fault_reps=list(self.fault_reps) if self.fault_reps is not None else None,
+                    duration=self.duration)
+
+
+@dataclass
+class Simulation:
+    """Joints of every frame of a clip, the camera and the schedule."""
+
+    options: SynthOptions
+    body: Body
+    timeline: Timeline
+    times: np.ndarray
+    joints: list[Joints]
+    points: np.ndarray  # (n, 33, 3) landmark world positions
+    camera: Camera
+
+
+def simulate(options: SynthOptions) -> Simulation:
+    """Run the motion script and place the camera (no drawing)."""
+    if not 4.0 <= options.fps <= 120.0:
+        raise SynthError(f"fps must be 4-120, got {options.fps}")
+    w, h = options.size
+    if not (160 <= w <= 3840 and 120 <= h <= 2160):
+        raise SynthError(f"frame size must be between 160x120 and 3840x2160, got {w}x{h}")
+    try:
+        body = Body.scaled(options.height)
+    except ValueError as exc:
+        raise SynthError(str(exc)) from exc
+    tl = options.timeline()
+    n = int(round(tl.duration * options.fps))
+    times = np.arange(n) / options.fps
+    pose_fn = tl.exercise.pose
+    joints = [forward_kinematics(body, pose_fn(body, tl.phase_at(float(t)))) for t in times]
+    points = np.stack([landmark_points(j) for j in joints])
+    if options.jitter > 0:
+        rng = np.random.default_rng(options.seed + 7919)
+        points = points + rng.normal(0.0, options.jitter, points.shape)
+    # Frame the figure's outline, not just the joint centres.
+    outline = np.concatenate([points.reshape(-1, 3), np.stack([j["head"] for j in joints]) + [0, 0.12, 0]])
+    camera = Camera.framing(options.view, outline, options.size, height=options.camera_height,
+                            distance=options.camera_distance)
+    return Simulation(options, body, tl, times, joints, points, camera)
+
+
+def pose_frames(sim: Simulation) -> list[PoseFrame]:
+    """The ground-truth track: one PoseFrame per video frame."""
+    return [to_pose_frame(p, sim.camera, float(t), i) for i, (p, t) in enumerate(zip(sim.points, sim.times))]
+
+
+def make_label(sim: Simulation, clip_name: str, landmarks_name: str | None) -> ClipLabel:
+    """The ground-truth label of a simulation."""
+    o, tl = sim.options, sim.timeline
+    exercise = None if tl.exercise.kind == "idle" else o.exercise
+    source: dict[str, Any] = {"generator": GENERATOR, "generator_version": GENERATOR_VERSION,
+                              "seed": o.seed, "options": _jsonable(asdict(o))}
+    if o.figure != "volume":
+        exercise = None if o.figure == "none" else exercise
+        source["figure"] = o.figure
+    return ClipLabel(clip=clip_name, exercise=exercise, view=o.view, fps=o.fps,
+                     duration_s=round(len(sim.times) / o.fps, 6), frame_count=len(sim.times), size=o.size,
+                     reps=tl.rep_labels() if o.figure != "none" else [],
+                     holds=tl.hold_labels() if o.figure != "none" else [],
+                     faults=tl.fault_labels() if o.figure != "none" else [],
+                     landmarks=landmarks_name, source=source)
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def synth_track(exercise: str, **options: Any) -> tuple[list[PoseFrame], ClipLabel]:
+    """Landmark track and label of a synthetic clip, without rendering.
+
+    Args:
+        exercise: Exercise id.
+        **options: Any :class:`SynthOptions` field (``reps``, ``fault``, ``seed``,
+            ``side``, ``view``, ``tempo``, ``hold``, ``rom``, ``jitter``, ...).
+
+    Example:
+        >>> frames, label = synth_track("bird_dog", reps=2, jitter=0.005, seed=3)
+        >>> [r.side for r in label.reps]
+        ['left', 'right']
+    """
+    opts = SynthOptions(exercise=exercise, **_tupled(options))
+    sim = simulate(opts)
+    return pose_frames(sim), make_label(sim, f"{exercise}.npz", f"{exercise}.npz")
+
+
+def _tupled(options: dict[str, Any]) -> dict[str, Any]:
+    out = dict(options)
+    for key in ("tempo", "size", "fault_reps"):
+        if out.get(key) is not None:
+            out[key] = tuple(out[key])
+    return out
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_suffix(suffix)
+
+
+def write_track(options: SynthOptions, out_npz: str | Path) -> ClipLabel:
+    """Landmark-only mode: write ``track.npz`` and ``track.json`` (no video)."""
+    out = check_output_path(out_npz)
+    if out.suffix != ".npz":
+        raise OutputError(f"landmark-only output must end in .npz, got {out.name}")
+    sim = simulate(options)
+    label = make_label(sim, out.name, out.name)
+    save_landmarks(out, pose_frames(sim), {"generator": GENERATOR, "fps": options.fps, "label": out.with_suffix(".json").name})
+    save_label(_sidecar(out, ".json"), label)
+    return label
+
+
+def render_clip(options: SynthOptions, out_mp4: str | Path,
+                progress: Callable[[int, int], None] | None = None) -> ClipLabel:
+    """Render ``clip.mp4`` and write ``clip.json`` and ``clip.npz`` beside it.
+
+    Raises:
+        OutputError: The folder is missing, the name does not end in .mp4, or
+            the video cannot be written.
+        SynthError: Bad options.
+    """
+    import cv2
+
+    from formcheck.synth.render import Renderer
+
+    out = check_output_path(out_mp4)
+    if out.suffix.lower() != ".mp4":
+        raise OutputError(f"video output must end in .mp4, got {out.name}")
+    sim = simulate(options)
+    centre = sim.points.reshape(-1, 3).mean(axis=0)
+    prop_side = "r" if (options.side == "right") else "l"
+    renderer = Renderer(sim.camera, sim.body, centre, options.figure, sim.timeline.exercise.prop, prop_side)
+
+    def write(tmp: Path) -> None:
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), options.fps, options.size)
+        if not writer.isOpened():
+            raise OutputError(f"cannot open a video writer for {out}")
+        try:
+            for i, j in enumerate(sim.joints):
+                writer.write(renderer.draw(j))
+                if progress:
+                    progress(i + 1, len(sim.joints))
+        finally:
+            writer.release()
+
+    try:
+        atomic_write_bytes(out, write, suffix=".mp4")
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc}") from exc
+    label = make_label(sim, out.name, out.with_suffix(".npz").name)
+    save_landmarks(out.with_suffix(".npz"), pose_frames(sim),
+                   {"generator": GENERATOR, "fps": options.fps, "clip": out.name})
+    save_label(out.with_suffix(".json"), label)
+    return label
+
+
+def with_options(base: SynthOptions, **changes: Any) -> SynthOptions:
+    """A copy of ``base`` with some options changed."""
+    return replace(base, **_tupled(changes))
+
+
+__all__ = ["EXERCISES", "SynthOptions", "make_label", "pose_frames", "render_clip", "simulate",
+           "synth_track", "with_options", "write_track"]

@@ -1,0 +1,189 @@
+"""Draw the figure: shaded capsules in painter's order on a floor with a mat.
+
+The pose model needs body *volume* (a stick figure is not detected; see
+``shared/notes/synthetic-video.md``), not faces or texture. Each body segment
+is a 3-D capsule projected to a tapered 2-D capsule and drawn far-to-near,
+with a few offset layers of lighter colour that read as a rounded, lit limb.
+The far side of the body is darker, as in a real room. Pure numpy + OpenCV.
+
+Figure modes: ``volume`` (default), ``stick`` (thin lines and a circle head:
+the negative control the model must *not* detect) and ``none`` (empty scene).
+
+Example:
+    >>> # renderer = Renderer(camera, body); image = renderer.draw(joints)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formcheck.synth.camera import Camera
+from formcheck.synth.skeleton import Body, Joints
+
+FIGURES = ("volume", "stick", "none")
+
+# BGR colours
+SKIN = (120, 160, 215)
+SHIRT = (170, 95, 45)
+PANTS = (70, 60, 55)
+SHOES = (45, 45, 50)
+HAIR = (40, 50, 70)
+METAL = (150, 150, 155)
+WALL = (205, 215, 220)
+FLOOR = (120, 150, 175)
+MAT = (140, 80, 110)
+
+_SHIFT = 4  # sub-pixel bits for OpenCV drawing
+_ONE = 1 << _SHIFT
+_LIGHT = np.array([-0.45, -0.9]) / np.hypot(0.45, 0.9)  # light from the upper left (image)
+_LAYERS = ((1.0, 0.0, 0.55), (0.82, 0.14, 0.78), (0.58, 0.26, 0.95), (0.3, 0.34, 1.08))
+
+
+@dataclass(frozen=True)
+class Capsule:
+    a: np.ndarray
+    b: np.ndarray
+    ra: float
+    rb: float
+    colour: tuple[int, int, int]
+
+
+def body_capsules(body: Body, j: Joints, prop: str | None = None, prop_side: str = "l") -> list[Capsule]:
+    """The figure's volumes for one frame of joints (``prop_side``: the dumbbell hand)."""
+    caps: list[Capsule] = []
+
+    def add(a: str | np.ndarray, b: str | np.ndarray, ra: float, rb: float, colour: tuple[int, int, int]) -> None:
+        pa = j[a] if isinstance(a, str) else a
+        pb = j[b] if isinstance(b, str) else b
+        caps.append(Capsule(pa, pb, ra, rb, colour))
+
+    for s in "lr":
+        add(f"hip_{s}", f"knee_{s}", body.r_thigh, body.r_shin * 1.05, PANTS)
+        add(f"knee_{s}", f"ankle_{s}", body.r_shin, body.r_shin * 0.7, PANTS)
+        add(f"heel_{s}", f"toe_{s}", body.r_foot, body.r_foot * 0.8, SHOES)
+        add(f"shoulder_{s}", f"elbow_{s}", body.r_upper_arm, body.r_forearm, SHIRT)
+        add(f"elbow_{s}", f"wrist_{s}", body.r_forearm, body.r_hand * 0.9, SKIN)
+        add(f"wrist_{s}", f"hand_{s}", body.r_hand, body.r_hand * 0.8, SKIN)
+    add("hip_l", "hip_r", body.r_pelvis * 0.9, body.r_pelvis * 0.9, PANTS)
+    add("pelvis", "spine", body.r_pelvis, body.r_chest * 0.95, SHIRT)
+    add("spine", "neck", body.r_chest * 0.95, body.r_chest, SHIRT)
+    add("shoulder_l", "shoulder_r", body.r_upper_arm * 1.25, body.r_upper_arm * 1.25, SHIRT)
+    add("neck", "head", body.r_neck, body.r_neck, SKIN)
+    add("head", "head", body.r_head, body.r_head, SKIN)
+    back = j["head"] - 0.035 * j["face"] + 0.02 * j["head_up"]
+    caps.append(Capsule(back, back, body.r_head * 0.92, body.r_head * 0.92, HAIR))
+    if prop == "bar":
+        mid = 0.25 * (j["wrist_l"] + j["wrist_r"] + j["hand_l"] + j["hand_r"])
+        half = 0.6 * j["left"]
+        add(mid + half, mid - half, 0.016, 0.016, METAL)
+    elif prop == "dumbbell":
+        grip = 0.5 * (j[f"wrist_{prop_side}"] + j[f"hand_{prop_side}"])
+        half = 0.14 * j["left"]
+        add(grip + half, grip - half, 0.05, 0.05, METAL)
+    return caps
+
+
+def _draw_capsule(img: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float,
+                  colour: np.ndarray) -> None:
+    """One shaded tapered capsule in pixel coordinates."""
+    d = b - a
+    n = float(np.hypot(*d))
+    normal = np.array([-d[1], d[0]]) / n if n > 1e-6 else np.array([0.0, 1.0])
+    for scale, offset, bright in _LAYERS:
+        pa, pb = a + _LIGHT * offset * ra, b + _LIGHT * offset * rb
+        r1, r2 = ra * scale, rb * scale
+        c = tuple(int(v) for v in np.clip(colour * bright, 0, 255))
+        if n > 1e-6:
+            quad = np.array([pa + normal * r1, pb + normal * r2, pb - normal * r2, pa - normal * r1])
+            cv2.fillConvexPoly(img, np.round(quad * _ONE).astype(np.int32), c, cv2.LINE_AA, _SHIFT)
+        for p, r in ((pa, r1), (pb, r2)):
+            cv2.circle(img, (int(round(p[0] * _ONE)), int(round(p[1] * _ONE))), max(int(round(r * _ONE)), 1),
+                       c, -1, cv2.LINE_AA, _SHIFT)
+
+
+def _clip_near(poly: np.ndarray, camera: Camera, near: float = 0.2) -> np.ndarray:
+    """Keep the part of a world polygon in front of the camera (one-plane Sutherland–Hodgman)."""
+    depth = camera.to_camera(poly)[:, 2]
+    out = []
+    for i in range(len(poly)):
+        p, q, dp, dq = poly[i], poly[(i + 1) % len(poly)], depth[i], depth[(i + 1) % len(poly)]
+        if dp >= near:
+            out.append(p)
+        if (dp >= near) != (dq >= near):
+            out.append(p + (q - p) * (near - dp) / (dq - dp))
+    return np.array(out)
+
+
+def _fill_world_polygon(img: np.ndarray, camera: Camera, poly: np.ndarray, colour: tuple[int, int, int]) -> None:
+    poly = _clip_near(poly, camera)
+    if len(poly) < 3:
+        return
+    uv, _ = camera.project(poly)
+    uv = np.clip(uv, -1e4, 1e4)
+    cv2.fillPoly(img, [np.round(uv * _ONE).astype(np.int32)], colour, cv2.LINE_AA, _SHIFT)
+
+
+def background(camera: Camera, centre: np.ndarray, mat: bool = True) -> np.ndarray:
+    """The empty scene: wall, floor and an exercise mat under ``centre`` (world x, z)."""
+    w, h = camera.size
+    img = np.empty((h, w, 3), np.uint8)
+    # A soft vertical gradient on the wall, so the scene is not a flat colour.
+    ramp = np.linspace(0.9, 1.05, h)[:, None, None]
+    img[:] = np.clip(np.array(WALL, float)[None, None] * ramp, 0, 255).astype(np.uint8)
+    cx, cz = float(centre[0]), float(centre[2])
+    big = 6.0
+    floor = np.array([[cx - big, 0, cz - 3.0], [cx + big, 0, cz - 3.0], [cx + big, 0, cz + big],
+                      [cx - big, 0, cz + big]])
+    _fill_world_polygon(img, camera, floor, FLOOR)
+    if mat:
+        mx, mz = 1.0, 0.35
+        mat_poly = np.array([[cx - mx, 0.005, cz - mz], [cx + mx, 0.005, cz - mz], [cx + mx, 0.005, cz + mz],
+                             [cx - mx, 0.005, cz + mz]])
+        _fill_world_polygon(img, camera, mat_poly, MAT)
+    return img
+
+
+class Renderer:
+    """Draws frames of one clip (fixed camera and background)."""
+
+    def __init__(self, camera: Camera, body: Body, centre: np.ndarray, figure: str = "volume",
+                 prop: str | None = None, prop_side: str = "l") -> None:
+        if figure not in FIGURES:
+            raise ValueError(f"figure must be one of {FIGURES}, got {figure!r}")
+        self.camera, self.body, self.figure, self.prop, self.prop_side = camera, body, figure, prop, prop_side
+        self._background = background(camera, centre)
+        self._depth_mid = float(np.linalg.norm(np.subtract(camera.target, camera.position)))
+
+    def draw(self, j: Joints) -> np.ndarray:
+        """The BGR image of one frame."""
+        img = self._background.copy()
+        if self.figure == "none":
+            return img
+        if self.figure == "stick":
+            return self._draw_stick(img, j)
+        caps = body_capsules(self.body, j, self.prop, self.prop_side)
+        ends = np.array([[c.a, c.b] for c in caps])
+        uv, depth = self.camera.project(ends)
+        order = np.argsort(-depth.mean(axis=1), kind="stable")
+        f = self.camera.focal
+        for i in order:
+            c = caps[i]
+            shade = float(np.clip(1.0 - 0.9 * (depth[i].mean() - self._depth_mid), 0.72, 1.12))
+            _draw_capsule(img, uv[i, 0], uv[i, 1], f * c.ra / max(depth[i, 0], 0.05),
+                          f * c.rb / max(depth[i, 1], 0.05), np.array(c.colour, float) * shade)
+        return img
+
+    def _draw_stick(self, img: np.ndarray, j: Joints) -> np.ndarray:
+        pairs = [("neck", "pelvis"), ("shoulder_l", "shoulder_r"), ("hip_l", "hip_r"), ("neck", "head")]
+        for s in "lr":
+            pairs += [(f"shoulder_{s}", f"elbow_{s}"), (f"elbow_{s}", f"wrist_{s}"), (f"hip_{s}", f"knee_{s}"),
+                      (f"knee_{s}", f"ankle_{s}"), (f"ankle_{s}", f"toe_{s}")]
+        for a, b in pairs:
+            (pa, pb), _ = self.camera.project(np.array([j[a], j[b]]))
+            cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), (30, 30, 30), 2, cv2.LINE_AA)
+        (ph,), (dh,) = self.camera.project(j["head"][None])
+        cv2.circle(img, (int(ph[0]), int(ph[1])), int(self.camera.focal * 0.09 / dh), (30, 30, 30), 2, cv2.LINE_AA)
+        return img

@@ -1,0 +1,83 @@
+"""The sample-video set: one recipe, rendered by ``formcheck synth --samples``.
+
+Every clip is 8-20 s at 640x360, 15 fps, with a fixed seed, so running the
+command twice gives byte-identical files. Fault clips show the fault on every
+other rep (bird-dog: on the second pair of reps), so each has clean reps too.
+
+Example:
+    >>> names = [name for name, _ in SAMPLES]
+    >>> "glute_bridge_side" in names and "idle_side" in names
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from formcheck.errors import OutputError
+from formcheck.labels import ClipLabel
+from formcheck.synth.generate import SynthOptions, render_clip
+
+SEED = 20260
+
+
+def _o(exercise: str, **kw: object) -> SynthOptions:
+    return SynthOptions(exercise=exercise, seed=SEED, **kw)  # type: ignore[arg-type]
+
+
+#: (clip name, options) of every sample clip.
+SAMPLES: tuple[tuple[str, SynthOptions], ...] = (
+    ("bird_dog_side", _o("bird_dog")),
+    ("bird_dog_side_hips_rotating", _o("bird_dog", fault="hips_rotating")),
+    ("bird_dog_side_limb_not_horizontal", _o("bird_dog", fault="limb_not_horizontal")),
+    ("glute_bridge_side", _o("glute_bridge")),
+    ("glute_bridge_side_hips_low", _o("glute_bridge", fault="hips_low")),
+    ("glute_bridge_side_partial_rep", _o("glute_bridge", fault="partial_rep")),
+    ("glute_bridge_45", _o("glute_bridge", view="45")),
+    ("superman_side", _o("superman")),
+    ("superman_side_neck_cranked", _o("superman", fault="neck_cranked")),
+    ("superman_side_too_fast", _o("superman", reps=5, fault="too_fast")),
+    ("superman_hold_side", _o("superman_hold")),
+    ("bent_over_row_side", _o("bent_over_row")),
+    ("bent_over_row_side_torso_rising", _o("bent_over_row", fault="torso_rising")),
+    ("one_arm_row_side", _o("one_arm_row", side="left")),
+    ("plank_side", _o("plank")),
+    ("plank_side_hips_sagging", _o("plank", fault="hips_sagging")),
+    ("plank_side_hips_piked", _o("plank", fault="hips_piked")),
+    ("deadlift_side", _o("deadlift")),
+    ("deadlift_side_rounded_back", _o("deadlift", fault="rounded_back")),
+    ("idle_side", _o("idle")),
+)
+
+
+def write_samples(folder: str | Path = "sample_videos", only: list[str] | None = None,
+                  report: Callable[[str, ClipLabel], None] | None = None) -> list[ClipLabel]:
+    """Render the sample set into ``folder`` (created if missing); returns the labels.
+
+    Args:
+        folder: Output folder.
+        only: Clip names to render (default all).
+        report: Called after each clip with its name and label.
+
+    Raises:
+        OutputError: ``folder`` cannot be created, or ``only`` names an unknown clip.
+    """
+    folder = Path(folder)
+    names = {name for name, _ in SAMPLES}
+    unknown = sorted(set(only or []) - names)
+    if unknown:
+        raise OutputError(f"unknown sample clip(s): {', '.join(unknown)}; choose from: {', '.join(sorted(names))}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc}") from exc
+    labels = []
+    for name, opts in SAMPLES:
+        if only and name not in only:
+            continue
+        label = render_clip(opts, folder / f"{name}.mp4")
+        labels.append(label)
+        if report:
+            report(name, label)
+    return labels

@@ -1,0 +1,230 @@
+"""Layer 1-2: the synthetic exerciser without the pose model.
+
+Labels follow the schema, faults lie inside the clip and really show in the
+motion (angles measured on the generator's own 3-D landmarks), the same seed
+gives the same bytes, and the landmark-only mode writes a usable track.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.cli import main
+from formcheck.errors import LabelError, SynthError
+from formcheck.labels import load_label
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks_io import load_landmarks
+from formcheck.synth.generate import SynthOptions, render_clip, synth_track
+from formcheck.synth.motions import EXERCISES
+
+
+def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    u, v = a - b, c - b
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+def _world(frames: list) -> np.ndarray:  # type: ignore[type-arg]
+    return np.stack([f.world for f in frames]).astype(float)
+
+
+def _side(frames: list) -> np.ndarray:  # type: ignore[type-arg]
+    """World landmarks flattened onto the side camera's image plane, where form angles are judged.
+
+    In 3-D, shoulders wider than hips bend a shoulder-hip-knee line by ~10°.
+    """
+    w = _world(frames)
+    w[:, :, 2] = 0.0
+    return w
+
+
+def _mid(w: np.ndarray, a: L, b: L) -> np.ndarray:
+    return 0.5 * (w[:, a] + w[:, b])
+
+
+def _in(label, t: np.ndarray, start: float, end: float) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return (t >= start) & (t <= end)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+ALL_CASES = [(ex.id, f) for ex in EXERCISES.values() for f in (None, *ex.all_faults)]
+
+
+@pytest.mark.parametrize(("exercise", "fault"), ALL_CASES)
+def test_labels_are_valid_and_faults_lie_inside_the_clip(exercise: str, fault: str | None) -> None:
+    frames, label = synth_track(exercise, fault=fault, seed=2)
+    assert label.frame_count == len(frames) and 8.0 <= label.duration_s <= 20.0
+    assert all(f.has_person for f in frames)
+    assert abs(frames[-1].t - (len(frames) - 1) / label.fps) < 1e-6
+    if fault:
+        assert label.faults, "a fault clip labels its fault"
+    for item in [*label.reps, *label.holds, *label.faults]:
+        assert 0.0 <= item.start < item.end <= label.duration_s
+    for fl in label.faults:
+        assert fl.id == fault
+        if label.reps:  # a rep fault covers exactly one of the reps
+            assert any(r.start == fl.start and r.end == fl.end for r in label.reps)
+    if EXERCISES[exercise].kind == "hold":
+        assert len(label.holds) == 1 and not label.reps
+        assert all(label.holds[0].start <= f.start and f.end <= label.holds[0].end for f in label.faults)
+    if exercise == "idle":
+        assert label.exercise is None and not label.reps and not label.holds
+
+
+def test_alternating_bird_dog_labels_sides_and_one_side_variant() -> None:
+    _, label = synth_track("bird_dog", reps=4, seed=1)
+    assert [r.side for r in label.reps] == ["left", "right", "left", "right"]
+    _, one = synth_track("bird_dog", reps=3, side="right", seed=1)
+    assert [r.side for r in one.reps] == ["right"] * 3
+    assert one.reps_by_side() == {"right": 3}
+
+
+def _rep_extremes(frames, label, signal: np.ndarray, top_is_max: bool = True) -> list[float]:  # type: ignore[no-untyped-def]
+    t = np.array([f.t for f in frames])
+    pick = np.max if top_is_max else np.min
+    return [float(pick(signal[_in(label, t, r.start, r.end)])) for r in label.reps]
+
+
+def test_glute_bridge_hip_extension_and_hips_low() -> None:
+    frames, label = synth_track("glute_bridge", reps=3, fault="hips_low", seed=0)
+    w = _side(frames)
+    hip = _angle(w[:, L.LEFT_SHOULDER], w[:, L.LEFT_HIP], w[:, L.LEFT_KNEE])
+    tops = _rep_extremes(frames, label, hip)
+    assert 115 <= hip[0] <= 140  # lying with knees bent
+    assert tops[0] >= 170 and tops[2] >= 170  # clean reps reach a straight line
+    assert 140 <= tops[1] <= 156  # the hips_low rep (2nd) tops out well short
+
+
+def test_bird_dog_reaches_horizontal_unless_fault() -> None:
+    for fault, lo, hi in ((None, -10, 10), ("limb_not_horizontal", -40, -20)):
+        frames, label = synth_track("bird_dog", reps=4, fault=fault, fault_reps=[0, 1, 2, 3], seed=0)
+        w = _world(frames)
+        # Arm elevation vs horizontal: world y is down, so elevation = -dy / |d|.
+        d = w[:, L.LEFT_WRIST] - w[:, L.LEFT_SHOULDER]
+        elev = np.degrees(np.arcsin(-d[:, 1] / np.linalg.norm(d, axis=1)))
+        first = label.reps[0]  # a left-arm rep
+        t = np.array([f.t for f in frames])
+        top = float(elev[np.argmin(np.abs(t - first.top))])
+        assert lo <= top <= hi, (fault, top)
+
+
+def test_row_elbow_range_and_torso_rising() -> None:
+    frames, label = synth_track("bent_over_row", reps=4, fault="torso_rising", seed=0)
+    w = _world(frames)
+    elbow = _angle(w[:, L.LEFT_SHOULDER], w[:, L.LEFT_ELBOW], w[:, L.LEFT_WRIST])
+    assert elbow[0] >= 160 and min(_rep_extremes(frames, label, elbow, top_is_max=False)) <= 80
+    torso = _mid(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - _mid(w, L.LEFT_HIP, L.RIGHT_HIP)
+    incl = np.degrees(np.arcsin(-torso[:, 1] / np.linalg.norm(torso, axis=1)))  # above horizontal
+    assert 38 <= incl[0] <= 52
+    rise = [m - incl[0] for m in _rep_extremes(frames, label, incl)]
+    assert rise[0] < 5 and rise[1] >= 20  # 2nd rep is the faulty one
+
+
+@pytest.mark.parametrize(("fault", "lo", "hi"), [(None, 174, 181), ("hips_sagging", 155, 165), ("hips_piked", 150, 160)])
+def test_plank_body_line(fault: str | None, lo: float, hi: float) -> None:
+    frames, label = synth_track("plank", fault=fault, seed=0)
+    w, t = _side(frames), np.array([f.t for f in frames])
+    line = _angle(w[:, L.LEFT_SHOULDER], w[:, L.LEFT_HIP], w[:, L.LEFT_ANKLE])
+    span = label.faults[0] if label.faults else label.holds[0]
+    mid = (span.start + span.end) / 2
+    assert lo <= float(line[np.argmin(np.abs(t - mid))]) <= hi
+    if fault:
+        hip_y = w[:, L.LEFT_HIP, 1]  # y down: sagging hips are lower (larger y) than the body line
+        line_y = 0.5 * (w[:, L.LEFT_SHOULDER, 1] + w[:, L.LEFT_ANKLE, 1])
+        k = np.argmin(np.abs(t - mid))
+        assert (hip_y[k] > line_y[k]) == (fault == "hips_sagging")
+
+
+def test_superman_neck_cranked_tilts_head_back() -> None:
+    def head_tilt(fault: str | None) -> float:
+        frames, label = synth_track("superman", reps=2, fault=fault, fault_reps=[0, 1], seed=0)
+        w, t = _world(frames), np.array([f.t for f in frames])
+        k = np.argmin(np.abs(t - label.reps[0].top))
+        ear, nose = w[k, L.LEFT_EAR], w[k, L.NOSE]
+        spine = _mid(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[k] - _mid(w, L.LEFT_HIP, L.RIGHT_HIP)[k]
+        return float(_angle(ear + spine, ear, nose))  # spine direction vs ear→nose: 90 = face down
+    assert head_tilt(None) - head_tilt("neck_cranked") >= 30  # chin lifted: the nose turns forward
+
+
+def test_too_fast_and_partial_reps() -> None:
+    _, fast = synth_track("superman", reps=4, fault="too_fast", seed=0)
+    durations = [r.end - r.start for r in fast.reps]
+    assert durations[1] < 1.2 and durations[0] > 2.0
+    frames, partial = synth_track("glute_bridge", reps=3, fault="partial_rep", seed=0)
+    assert [r.complete for r in partial.reps] == [True, False, True]
+    assert [(f.start, f.end) for f in partial.faults] == [(partial.reps[1].start, partial.reps[1].end)]
+
+
+def test_same_seed_same_files_and_other_seed_differs(tmp_path: Path) -> None:
+    opts = SynthOptions("glute_bridge", reps=1, seed=5, tempo=(0.8, 0.3, 0.8, 0.3))
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+    render_clip(opts, tmp_path / "a" / "clip.mp4")
+    render_clip(opts, tmp_path / "b" / "clip.mp4")
+    render_clip(SynthOptions("glute_bridge", reps=1, seed=6, tempo=(0.8, 0.3, 0.8, 0.3)), tmp_path / "c" / "clip.mp4")
+    for name in ("clip.mp4", "clip.json", "clip.npz"):
+        assert _sha(tmp_path / "a" / name) == _sha(tmp_path / "b" / name), name
+    assert _sha(tmp_path / "a" / "clip.json") != _sha(tmp_path / "c" / "clip.json")
+    label = load_label(tmp_path / "a" / "clip.json")
+    frames, meta = load_landmarks(tmp_path / "a" / "clip.npz")
+    assert label.landmarks == "clip.npz" and len(frames) == label.frame_count and meta["clip"] == "clip.mp4"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"fps": -1}, "fps"),
+    ({"reps": [{"start": 2.0, "top": 1.0, "end": 3.0}]}, "reps.0"),
+    ({"faults": [{"id": "hips_low", "start": 1.0}]}, "faults.0.end"),
+    ({"holds": [{"start": 0.0, "end": 1.0, "colour": "red"}]}, "holds.0.colour"),
+])
+def test_bad_label_raises_label_error_naming_the_field(tmp_path: Path, change: dict, field: str) -> None:  # type: ignore[type-arg]
+    _, label = synth_track("glute_bridge", reps=1, seed=0)
+    data = {**label.model_dump(mode="json"), **change}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(LabelError, match=f"field {field}"):
+        load_label(path)
+
+
+def test_landmark_only_mode_writes_track_and_label(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "track.npz"
+    assert main(["synth", "one_arm_row", "--reps", "3", "--side", "right", "--landmarks-only",
+                 "--jitter", "0.01", "--seed", "4", "-o", str(out)]) == 0
+    frames, _ = load_landmarks(out)
+    label = load_label(tmp_path / "track.json")
+    assert label.exercise == "one_arm_row" and label.reps_complete == 3 and label.reps_by_side() == {"right": 3}
+    assert len(frames) == label.frame_count and not (tmp_path / "track.mp4").exists()
+    exact, _ = synth_track("one_arm_row", reps=3, side="right", seed=4)
+    noise = np.stack([f.world for f in frames]) - np.stack([f.world for f in exact])
+    assert 0.005 < float(np.std(noise)) < 0.02  # jitter is there, at the asked size
+    assert "3 complete" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["synth", "pushup", "-o", "x.mp4"], "unknown exercise 'pushup'"),
+    (["synth", "plank", "--fault", "hips_low", "-o", "x.mp4"], "not available for plank"),
+    (["synth", "plank"], "-o CLIP.mp4"),
+    (["synth", "plank", "-o", "no/such/folder/x.mp4"], "output folder does not exist"),
+    (["synth", "plank", "-o", "x.avi"], "must end in .mp4"),
+])
+def test_cli_user_mistakes_give_one_line_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_library_rejects_bad_options() -> None:
+    with pytest.raises(SynthError, match="range of motion"):
+        synth_track("glute_bridge", rom=0.1)
+    with pytest.raises(SynthError, match="unknown view"):
+        synth_track("glute_bridge", view="top")
