@@ -22,6 +22,7 @@ from formcheck.errors import (
     OutputError,
     SpecError,
     StoreError,
+    SynthError,
     VideoSourceError,
 )
 from formcheck.frame import PoseFrame
@@ -37,6 +38,7 @@ __all__ = [
     "PoseFrame",
     "SpecError",
     "StoreError",
+    "SynthError",
     "VideoSourceError",
     "__version__",
 ]
