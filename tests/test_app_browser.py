@@ -10,7 +10,6 @@ and checks the set landed in the database.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -24,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.app_samples import complete_reps, pick_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
-PREFERRED = ("glute_bridge", "bent_over_row", "deadlift", "superman", "one_arm_row", "bird_dog")
 
 
 def _free_port() -> int:
@@ -80,29 +79,13 @@ def app_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
         log.close()
 
 
-def _pick_clip(folder: Path) -> tuple[Path, str, int]:
-    """A labelled rep-exercise clip (most reps among the preferred exercises)."""
-    best: tuple[int, int, Path, str] | None = None
-    for label_path in sorted(folder.glob("*.json")):
-        label = json.loads(label_path.read_text())
-        ex = label.get("exercise")
-        clip = folder / label.get("clip", "")
-        reps = sum(1 for r in label.get("reps", []) if r.get("complete", True))
-        if ex in PREFERRED and clip.is_file() and reps > 0:
-            rank = (-PREFERRED.index(ex), reps)
-            if best is None or rank > best[:2]:
-                best = (*rank, clip, ex)
-    if best is None:
-        pytest.skip("no labelled rep clip in sample_videos/")
-    return best[2], best[3], best[1]
-
-
 @pytest.fixture()
 def fake_camera(sample_videos: Path, tmp_path: Path) -> dict[str, Any]:
     """A sample clip as a .y4m file Chromium can loop as its webcam (made in tmp, never committed)."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
-    clip, exercise, reps = _pick_clip(sample_videos)
+    clip, label = pick_sample(sample_videos)
+    exercise, reps = label["exercise"], complete_reps(label)
     y4m = tmp_path / "cam.y4m"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(clip), "-vf", "scale=640:360,fps=15",
                     "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(y4m)], check=True)
@@ -133,7 +116,6 @@ def test_live_page_counts_reps_and_saves_the_set(app_server: dict[str, Any], fak
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={fake_camera['y4m']}"]
-    rss_idle = _rss_kb(app_server["pid"])
     with sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
@@ -143,6 +125,8 @@ def test_live_page_counts_reps_and_saves_the_set(app_server: dict[str, Any], fak
             page.goto(f"{app_server['url']}/?page=live&exercise={fake_camera['exercise']}")
             button = _webrtc_button(page)
             button.wait_for(timeout=60_000)
+            page.wait_for_timeout(1000)
+            rss_idle = _rss_kb(app_server["pid"])  # page rendered, no stream yet
             reps, fps, fps_seen, started = None, 0.0, [], False
             deadline = time.monotonic() + 150
             attempts = 0
@@ -171,7 +155,7 @@ def test_live_page_counts_reps_and_saves_the_set(app_server: dict[str, Any], fak
             print(f"[browser] clip {fake_camera['clip']} ({fake_camera['exercise']}, label {fake_camera['label_reps']}"
                   f" reps per loop): page showed {reps} reps; processing fps median {fps_mid:.1f} "
                   f"(min {min(fps_seen):.1f}, max {max(fps_seen):.1f}, {len(fps_seen)} polls); START attempts {attempts}")
-            print(f"[browser] server RSS idle {rss_idle / 1024:.0f} MB, with one live session "
+            print(f"[browser] server RSS with the page open {rss_idle / 1024:.0f} MB, streaming one live session "
                   f"{rss_live / 1024:.0f} MB (+{(rss_live - rss_idle) / 1024:.0f} MB)")
             button.click()  # STOP ends the set
             row = None

@@ -74,8 +74,8 @@ def show_clip_run(run: ClipRun, *, key: str) -> None:
     """Annotated video, summary, per-rep table, cue timeline, angle charts and downloads."""
     result = run.result
     summary = result.summary
-    st.subheader(f"{summary.title}: {summary.reps} reps" + (f" ({summary.partial_reps} partial)"
-                                                              if summary.partial_reps else ""))
+    st.subheader(f"{summary.title}: {widgets.plural(summary.reps, 'rep')}"
+                 + (f" ({summary.partial_reps} partial)" if summary.partial_reps else ""))
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
     if run.session_id is not None:
@@ -89,7 +89,8 @@ def show_clip_run(run: ClipRun, *, key: str) -> None:
         elif run.video_note:
             st.info(f"Annotated video unavailable: {run.video_note}")
     with right:
-        widgets.show_summary(summary, key=key)
+        widgets.summary_metrics(summary, columns=2)
+    widgets.summary_tables(summary, key=key)
     widgets.cue_timeline(summary)
     widgets.angle_charts(result.feedback, summary, result.spec)
     stem = Path(run.source).stem or "clip"

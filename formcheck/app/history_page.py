@@ -27,12 +27,12 @@ def sessions_table(sessions: list[Session]) -> pd.DataFrame:
 
 def _show_session(store: HistoryStore, session_id: int) -> None:
     s = store.get(session_id)
-    st.subheader(f"Session {s.id}: {s.title}, {s.reps} reps")
+    st.subheader(f"Session {s.id}: {s.title}, {widgets.plural(s.reps, 'rep')}")
     st.caption(f"{s.created_at} · {s.kind} · {s.source} · {s.duration_s:.1f} s · score {s.score}/100")
     for note in s.notes:
         st.warning(note)
     if s.rep_rows:
-        st.dataframe(pd.DataFrame(s.rep_rows), hide_index=True, key="history-reps")
+        st.dataframe(pd.DataFrame(s.rep_rows).round(2), hide_index=True, key="history-reps")
     if s.cues:
         st.dataframe(pd.DataFrame(s.cues)[["id", "message", "start", "end", "rep"]], hide_index=True,
                      key="history-cues")
@@ -55,7 +55,18 @@ def _progress_chart(store: HistoryStore, exercise: str, title: str) -> None:
     score = base.mark_line(strokeDash=[4, 3], color="#888").encode(y=alt.Y("score:Q", title="score"))
     st.markdown(f"**Progress: {title}** (solid: {measure.replace('_', ' ')}; dashed: score)")
     st.altair_chart(alt.layer(chart, score).resolve_scale(y="independent").properties(height=220),
-                    use_container_width=True)
+                    width="stretch")
+
+
+def _overview_chart(sessions: list[Session], titles: dict[str, str]) -> None:
+    """Reps per session over time, one line per exercise (pick one exercise for its own chart)."""
+    points = pd.DataFrame([{"date": pd.to_datetime(s.created_at), "reps": s.reps,
+                            "exercise": titles.get(s.exercise, s.title), "id": s.id} for s in sessions])
+    chart = alt.Chart(points).mark_line(point=True).encode(
+        x=alt.X("date:T", title="date"), y=alt.Y("reps:Q", title="reps"), color="exercise:N",
+        tooltip=["id", "date", "exercise", "reps"])
+    st.markdown("**Progress** (reps per session; choose an exercise above for its score and holds)")
+    st.altair_chart(chart.properties(height=220), width="stretch")
 
 
 def render(settings: AppSettings) -> None:
@@ -82,6 +93,8 @@ def render(settings: AppSettings) -> None:
                            key="history-export")
         if choice != ALL:
             _progress_chart(store, choice, titles.get(choice, choice))
+        else:
+            _overview_chart(sessions, titles)
         ids = [s.id for s in sessions]
         shown = st.selectbox("Show session", ids, key="history_session",
                              format_func=lambda i: next(f"{s.id}: {s.created_at[:16]} {s.title} ({s.reps} reps)"

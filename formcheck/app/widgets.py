@@ -53,20 +53,29 @@ def spec_card(name: str) -> None:
     placement = getattr(s, "placement", "")
     view = getattr(s, "view", "")
     if placement or view:
-        st.caption(f"Camera: {placement} (view: {view})")
+        st.caption(f"Placement: {placement} (view: {view})")
 
 
-def show_summary(summary: SetSummary, *, key: str) -> None:
-    """Figures, the per-rep table and the cues of a finished set."""
-    cols = st.columns(5)
-    cols[0].metric("Reps", summary.reps)
-    sides = ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items())) or "—"
-    cols[1].metric("Per side", sides)
-    cols[2].metric("Partial reps", summary.partial_reps)
-    cols[3].metric("Score", f"{summary.score}/100")
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_metrics(summary: SetSummary, columns: int = 5) -> None:
+    """The set's key figures as metrics, ``columns`` per row."""
     hold = sum(h.good_s for h in summary.holds)
-    cols[4].metric("Hold" if summary.holds else "Duration",
-                   f"{hold:.1f} s" if summary.holds else f"{summary.duration_s:.1f} s")
+    items = [("Reps", str(summary.reps)),
+             ("Per side", ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items())) or "—"),
+             ("Partial reps", str(summary.partial_reps)), ("Score", f"{summary.score}/100"),
+             ("Hold" if summary.holds else "Duration",
+              f"{hold:.1f} s" if summary.holds else f"{summary.duration_s:.1f} s")]
+    for row in range(0, len(items), columns):
+        cols = st.columns(columns)
+        for col, (label, value) in zip(cols, items[row:row + columns]):
+            col.metric(label, value)
+
+
+def summary_tables(summary: SetSummary, *, key: str) -> None:
+    """Notes, the per-rep table and the cues of a set."""
     for note in summary.notes:
         st.warning(note)
     if summary.rep_rows:
@@ -77,6 +86,12 @@ def show_summary(summary: SetSummary, *, key: str) -> None:
         st.dataframe(cues, hide_index=True, key=f"{key}-cues")
     elif summary.frames_with_person:
         st.success("No form cues in this set.")
+
+
+def show_summary(summary: SetSummary, *, key: str) -> None:
+    """Figures, the per-rep table and the cues of a finished set."""
+    summary_metrics(summary)
+    summary_tables(summary, key=key)
 
 
 def _rep_rules(summary: SetSummary) -> alt.Chart | None:
@@ -97,7 +112,7 @@ def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: 
         df = feature_table(feedback, [str(signal)])
         if len(df):
             layers: list[alt.Chart] = [alt.Chart(df).mark_line().encode(
-                x=alt.X("t:Q", title="time (s)"), y=alt.Y("value:Q", title=str(signal)))]
+                x=alt.X("t:Q", title="time (s)"), y=alt.Y("value:Q", title=str(signal), scale=alt.Scale(zero=False)))]
             thresholds = pd.DataFrame([{"value": float(v), "threshold": name}
                                        for name in ("start", "peak")
                                        if (v := getattr(rep, name, None)) is not None])
@@ -107,15 +122,15 @@ def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: 
             if rules is not None:
                 layers.append(rules)
             st.markdown(f"**Rep signal `{signal}`** — red: start/peak thresholds; dashed: rep boundaries")
-            st.altair_chart(alt.layer(*layers).properties(height=220), use_container_width=True)
+            st.altair_chart(alt.layer(*layers).properties(height=220), width="stretch")
     names = [k for k in key_features if k != signal]
     df = feature_table(feedback, names)
     if len(df):
         chart = alt.Chart(df).mark_line().encode(x=alt.X("t:Q", title="time (s)"),
-                                                 y=alt.Y("value:Q", title="value"), color="feature:N")
+                                                 y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)), color="feature:N")
         st.markdown("**Key angles**")
         st.altair_chart((chart + rules if rules is not None else chart).properties(height=220),
-                        use_container_width=True)
+                        width="stretch")
 
 
 def cue_timeline(summary: SetSummary) -> None:
@@ -127,4 +142,4 @@ def cue_timeline(summary: SetSummary) -> None:
         x=alt.X("start:Q", title="time (s)", scale=alt.Scale(domain=[0, max(summary.duration_s, 1.0)])),
         x2="end:Q", y=alt.Y("cue:N", title=None), color="cue:N", tooltip=["cue", "message", "start", "end"])
     st.markdown("**Cue timeline**")
-    st.altair_chart(chart.properties(height=40 + 24 * df["cue"].nunique()), use_container_width=True)
+    st.altair_chart(chart.properties(height=40 + 24 * df["cue"].nunique()), width="stretch")
