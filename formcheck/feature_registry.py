@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -69,9 +70,16 @@ class LandmarkArrays(NamedTuple):
                    np.minimum(f.visibility, f.presence)[None].astype(np.float64))
 
 
+_LM: dict[tuple[str, str], int] = {}
+
+
 def lm(side: SideName, part: str) -> int:
     """Index of a sided landmark: ``lm("left", "knee") == Landmark.LEFT_KNEE``."""
-    return int(Landmark[f"{side.upper()}_{part.upper()}"])
+    key = (side, part)
+    idx = _LM.get(key)
+    if idx is None:  # cached: the live path asks for the same few landmarks every frame
+        idx = _LM[key] = int(Landmark[f"{side.upper()}_{part.upper()}"])
+    return idx
 
 
 def other(side: SideName) -> SideName:
@@ -80,6 +88,7 @@ def other(side: SideName) -> SideName:
 
 
 Fn = Callable[[LandmarkArrays, SideName], np.ndarray]
+_IDX: dict[tuple[str, str], list[int]] = {}
 
 
 @dataclass(frozen=True)
@@ -104,10 +113,14 @@ class FeatureDef:
     description: str
 
     def indices(self, side: SideName) -> list[int]:
+        cached = _IDX.get((self.name, side))
+        if cached is not None:
+            return cached
         out = []
         for rel, part in self.parts:
             s: SideName = side if rel == "same" else other(side) if rel == "other" else rel  # type: ignore[assignment]
             out.append(lm(s, part) if part not in ("nose",) else int(Landmark.NOSE))
+        _IDX[(self.name, side)] = out
         return out
 
 
@@ -222,16 +235,14 @@ def _diag_parts(a: LandmarkArrays, s: SideName) -> tuple[np.ndarray, np.ndarray]
       "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)")
 def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
-    with np.errstate(invalid="ignore"):
-        return np.fmax(arm, thigh)
+    return np.fmax(arm, thigh)
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
       "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
 def _diag_min(a: LandmarkArrays, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
-    with np.errstate(invalid="ignore"):
-        return np.fmin(arm, thigh)
+    return np.fmin(arm, thigh)
 
 
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
@@ -271,6 +282,7 @@ def feature_names() -> list[str]:
     return sorted(out)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_name(name: str) -> tuple[FeatureDef, str]:
     """Split a feature name into its definition and mode (``follow|left|right|asym|none``).
 
@@ -342,6 +354,8 @@ def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarr
 #: Landmarks whose visibility decides which side faces the camera.
 _SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 _SIDE_IDX = {s: [lm(s, p) for p in _SIDE_PARTS] for s in SIDES}
+#: The landmarks of each side used to decide which side faces the camera.
+SIDE_LANDMARKS: dict[str, list[int]] = _SIDE_IDX
 
 
 def side_visibility(arr: LandmarkArrays) -> tuple[np.ndarray, np.ndarray]:

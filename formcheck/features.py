@@ -43,11 +43,9 @@ def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     a2, b2, c2 = _as2d(a), _as2d(b), _as2d(c)
     u, v = a2 - b2, c2 - b2
     dot = np.einsum("ij,ij->i", u, v)
-    nu = np.sqrt(np.einsum("ij,ij->i", u, u))
-    nv = np.sqrt(np.einsum("ij,ij->i", v, v))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = dot / (nu * nv)
-    cos = np.where((nu < _EPS) | (nv < _EPS), np.nan, cos)
+    den = np.sqrt(np.einsum("ij,ij->i", u, u) * np.einsum("ij,ij->i", v, v))
+    # where= instead of np.errstate: no warning for ~0 lengths, and no context switch per call (live path).
+    cos = np.divide(dot, den, out=np.full_like(dot, np.nan), where=den > _EPS * _EPS)
     return _out(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), scalar)
 
 
@@ -99,10 +97,9 @@ def normalised_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.n
     Dividing by the torso length makes thresholds independent of how far the
     subject stands from the camera.
     """
-    d = distance(a, b)
-    s = np.asarray(scale, dtype=np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(s > _EPS, d / np.where(s > _EPS, s, 1.0), np.nan)
+    d = np.asarray(distance(a, b), dtype=np.float64)
+    s = np.broadcast_to(np.asarray(scale, dtype=np.float64), d.shape)
+    return np.divide(d, s, out=np.full_like(d, np.nan), where=s > _EPS)
 
 
 def signed_offset(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -117,10 +114,9 @@ def signed_offset(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: np.nda
     n = np.stack([-d[:, 1], d[:, 0]], axis=1)  # a normal of the line
     n = np.where((n[:, 1] < 0)[:, None], -n, n)  # make it point down (image y grows down)
     nn = np.hypot(n[:, 0], n[:, 1])
-    s = np.asarray(scale, dtype=np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        off = np.einsum("ij,ij->i", p - a2, n) / nn / s
-    off = np.where((nn < _EPS) | ~(s > _EPS), np.nan, off)
+    den = nn * np.broadcast_to(np.asarray(scale, dtype=np.float64), nn.shape)
+    num = np.einsum("ij,ij->i", p - a2, n)
+    off = np.divide(num, den, out=np.full_like(num, np.nan), where=(nn > _EPS) & (den > _EPS * _EPS))
     return _out(off, scalar)
 
 
@@ -158,9 +154,8 @@ def tilt_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     n = np.sqrt(np.einsum("ij,ij->i", d, d))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ang = np.degrees(np.arcsin(np.clip(np.abs(d[:, 1]) / n, 0.0, 1.0)))
-    return _out(np.where(n < _EPS, np.nan, ang), scalar)
+    ratio = np.divide(np.abs(d[:, 1]), n, out=np.full_like(n, np.nan), where=n > _EPS)
+    return _out(np.degrees(np.arcsin(np.clip(ratio, 0.0, 1.0))), scalar)
 
 
 def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.feature_registry import SIDES, LandmarkArrays, SideName, compute, side_visibility
+from formcheck.feature_registry import SIDE_LANDMARKS, SIDES, LandmarkArrays, SideName, compute
 from formcheck.feedback import Cue, Feedback, Hold, Phase, RepRecord, SetSummary
 from formcheck.form_rules import RuleEngine
 from formcheck.frame import PoseFrame
@@ -39,6 +39,8 @@ from formcheck.smoothing import OneEuroFilter
 from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.tracker_support import Guide, rep_quality, set_score
 
+_LEFT_IDX = np.array(SIDE_LANDMARKS["left"])
+_RIGHT_IDX = np.array(SIDE_LANDMARKS["right"])
 #: Seconds out of view after which a rep under way is abandoned and setup is required again.
 LOST_RESET_S = 1.0
 _PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
@@ -68,21 +70,17 @@ class Tracker:
     @property
     def reps(self) -> int:
         """Complete, counted reps so far."""
-        return sum(1 for r in self._rep_rows if r.complete and r.counted)
+        return self._n_reps
 
     @property
     def partial_reps(self) -> int:
         """Attempts that did not reach the peak (or did not return)."""
-        return sum(1 for r in self._rep_rows if not r.complete)
+        return self._n_partial
 
     @property
     def reps_by_side(self) -> dict[str, int]:
-        """Counted reps per side (alternating / one-side exercises)."""
-        out: dict[str, int] = {}
-        for r in self._rep_rows:
-            if r.complete and r.counted and r.side:
-                out[r.side] = out.get(r.side, 0) + 1
-        return out
+        """Counted reps per side (alternating / one-side exercises); a copy."""
+        return dict(self._by_side)
 
     @property
     def phase(self) -> Phase:
@@ -98,8 +96,11 @@ class Tracker:
         self._hold = HoldTimer(sp.hold.target_s, sp.hold.grace_s) if sp.hold else None
         self._filter = (OneEuroFilter(sp.smoothing.min_cutoff, sp.smoothing.beta, sp.smoothing.d_cutoff)
                         if sp.smoothing.enabled else None)
+        self._filter_keys: list[str] = []
         self._rules.reset()
         self._rep_rows: list[RepRecord] = []
+        self._n_reps = self._n_partial = 0  # kept with _rep_rows: Feedback needs them every frame
+        self._by_side: dict[str, int] = {}
         self._phase: Phase = "not_visible"
         self._side: SideName = "left" if sp.sides != "right" else "right"
         self._side_score = 0.0  # EMA of left-minus-right visibility
@@ -113,6 +114,7 @@ class Tracker:
         self._with_person = 0
         self._crowded = 0
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self._counter_sides}
+        self._rest_x: dict[str, float] = {s: math.inf for s in self._counter_sides}
         self._rep_cues: dict[str, list[int]] = {s: [] for s in self._counter_sides}
         self._cue_mark = 0
         self._last_rep: RepRecord | None = None
@@ -175,17 +177,28 @@ class Tracker:
             return self._hold_step(t, frame, feats, setup_ok, guidance)
         return self._rep_step(t, frame, vals, feats, setup_ok, guidance)
 
+    def _sides_needed(self) -> tuple[SideName, ...]:
+        """Sides whose features this frame needs: both for per-side counters or averaging, else the followed one."""
+        return SIDES if self.spec.sides in ("each", "both") else (self._side,)
+
     def _values(self, arr: LandmarkArrays, i: int, batch: bool) -> dict[str, float]:
+        sides = self._sides_needed()
         if batch:
-            return {k: float(v[i]) for k, v in self._batch.items()}
-        full = self._all_values(arr)
-        return {k: float(v[0]) for k, v in full.items()}
+            return {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self._names}
+        out: dict[str, float] = {}
+        for s in sides:  # live path: only what is needed (half the work in "near" mode)
+            for k, v in compute(arr, self._names, s, self.spec.min_visibility).items():
+                out[f"{s}:{k}"] = float(v[0])
+        return out
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:
             return raw
         keys = list(raw)
-        out = self._filter.update(np.array([raw[k] for k in keys]), t)
+        if keys != self._filter_keys:  # the followed side changed: its history does not apply
+            self._filter.reset()
+            self._filter_keys = keys
+        out = self._filter.update(np.fromiter(raw.values(), dtype=np.float64, count=len(keys)), t)
         return dict(zip(keys, out.tolist()))
 
     def _pick_side(self, vis: np.ndarray) -> None:
@@ -193,10 +206,9 @@ class Tracker:
         if self.spec.sides in ("left", "right"):
             self._side = self.spec.sides  # type: ignore[assignment]
             return
-        lv, rv = side_visibility(LandmarkArrays(np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), vis))
-        self._side_score = 0.9 * self._side_score + 0.1 * float(lv[0] - rv[0])
-        if self._frames <= 1:
-            self._side_score = float(lv[0] - rv[0])
+        row = vis[0]
+        diff = float(row[_LEFT_IDX].sum() - row[_RIGHT_IDX].sum()) / len(_LEFT_IDX)
+        self._side_score = diff if self._frames <= 1 else 0.9 * self._side_score + 0.1 * diff
         if self._side_score > 0.05:
             self._side = "left"
         elif self._side_score < -0.05:
@@ -243,7 +255,13 @@ class Tracker:
         best_side, best_rank, progress = None, -1, 0.0
         for s, c in self._counters.items():
             v = self._signal(vals, s)
-            if c.phase == "start" and not math.isnan(v):
+            if c.in_rep:
+                self._rest_x[s] = math.inf  # the next rest starts a new baseline
+            elif not math.isnan(v) and v * c.direction <= self._rest_x[s]:
+                # Baseline for "since the rep began" rules: the features at the deepest point of
+                # the rest before the rep (arms hanging, limbs down), not where the signal crossed
+                # the start threshold, by which time the fault may already be under way.
+                self._rest_x[s] = v * c.direction
                 side = s if sp.sides == "each" else self._side
                 self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
             ev = c.update(t, v)
@@ -280,6 +298,12 @@ class Tracker:
             self._rules.emit(cue)
         self._rep_rows.append(rec)
         self._last_rep = rec
+        if rec.complete and rec.counted:
+            self._n_reps += 1
+            if rec.side:
+                self._by_side[rec.side] = self._by_side.get(rec.side, 0) + 1
+        elif not rec.complete:
+            self._n_partial += 1
 
     def _record(self, ev: RepEvent, counter_side: str, index: int,
                 ids: list[str]) -> tuple[RepRecord, list[Cue]]:
@@ -348,8 +372,8 @@ class Tracker:
               progress: float = 0.0, side: SideName | None = None) -> Feedback:
         hold = self._hold
         fb = Feedback(
-            t=t, phase=self._phase, reps=self.reps, reps_by_side=self.reps_by_side,
-            partial_reps=self.partial_reps,
+            t=t, phase=self._phase, reps=self._n_reps, reps_by_side=dict(self._by_side),
+            partial_reps=self._n_partial,
             hold_s=round(hold.good_s, 3) if hold else 0.0, hold_lost_s=round(hold.lost_s, 3) if hold else 0.0,
             hold_target_s=self.spec.hold.target_s if self.spec.hold else None,
             rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
