@@ -64,7 +64,7 @@ class Camera:
     @classmethod
     def framing(cls, view: str, points: np.ndarray, size: tuple[int, int] = (640, 360), *,
                 height: float | None = None, distance: float | None = None, fill: float = 0.78,
-                fov: float = 42.0) -> Camera:
+                fov: float = 42.0, yaw: float = 0.0) -> Camera:
         """A camera at ``view`` that keeps every point of ``points`` (n, 3) in frame.
 
         Args:
@@ -75,6 +75,8 @@ class Camera:
                 middle of the motion, at least 0.5 m.
             distance: Camera distance (m) from the middle of the motion;
                 default: the closest at which the motion fills ``fill`` of the frame.
+            yaw: Degrees added to the view's azimuth (towards the figure's
+                front), e.g. a slightly oblique "side" view.
         """
         if view not in VIEWS:
             raise SynthError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
@@ -82,9 +84,11 @@ class Camera:
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         target = (lo + hi) / 2.0
         target[2] = 0.0
-        az = np.radians(VIEWS[view])
+        az = np.radians(VIEWS[view] + yaw)
         direction = np.array([-np.sin(az), 0.0, np.cos(az)])
-        cam_y = max(0.5, target[1] + 0.25) if height is None else height
+        # Oblique views look down a little more, so the far-side limbs are not hidden behind the body.
+        default_y = max(0.5, target[1] + 0.25) if VIEWS[view] == 0.0 else max(1.1, target[1] + 0.5)
+        cam_y = default_y if height is None else height
 
         def at(d: float) -> Camera:
             pos = target + d * direction

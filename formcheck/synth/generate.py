@@ -58,6 +58,8 @@ class SynthOptions:
         size: Frame ``(width, height)``.
         camera_height: Camera height (m), None: automatic.
         camera_distance: Camera distance (m), None: frame the motion.
+        camera_yaw: Degrees the camera is turned from the view towards the
+            figure's front (a slightly oblique side view shows the far arm).
         fault_reps: 0-based reps the fault affects (None: every other rep).
         figure: ``volume``, ``stick`` (control) or ``none`` (empty scene).
         jitter: Std of Gaussian noise added to every landmark, metres (0: exact).
@@ -78,6 +80,7 @@ class SynthOptions:
     size: tuple[int, int] = (640, 360)
     camera_height: float | None = None
     camera_distance: float | None = None
+    camera_yaw: float = 0.0
     fault_reps: tuple[int, ...] | None = None
     figure: str = "volume"
     jitter: float = 0.0
@@ -126,7 +129,7 @@ def simulate(options: SynthOptions) -> Simulation:
     # Frame the figure's outline, not just the joint centres.
     outline = np.concatenate([points.reshape(-1, 3), np.stack([j["head"] for j in joints]) + [0, 0.12, 0]])
     camera = Camera.framing(options.view, outline, options.size, height=options.camera_height,
-                            distance=options.camera_distance)
+                            distance=options.camera_distance, yaw=options.camera_yaw)
     return Simulation(options, body, tl, times, joints, points, camera)
 
 

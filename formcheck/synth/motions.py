@@ -64,9 +64,9 @@ def _lat(supine: bool) -> float:
 def _bridge_pose(body: Body, theta: float) -> Pose:
     neck = np.array([0.0, 0.11, 0.0])
     pelvis = neck - body.trunk * sagittal(theta)
-    ankle_x, z = body.trunk + 0.55 * body.height / 1.75, _lat(True) * 0.11  # feet ~0.5 m behind the resting pelvis, hip-width
+    ankle_x, z = body.trunk + 0.55 * body.height / 1.75, _lat(True) * 0.15  # feet ~0.5 m behind the resting pelvis, hip-width
     feet = tuple(Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1))
-    arms = (Limb(184, 181, 180, abduct=8), Limb(184, 181, 180, abduct=8))
+    arms = (Limb(184, 181, 180, abduct=22), Limb(184, 181, 180, abduct=22))  # palms down beside the hips
     return Pose(pelvis=tuple(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)  # type: ignore[arg-type]
 
 
@@ -159,20 +159,19 @@ def _row(body: Body, ph: Phase, one_arm: bool) -> Pose:
     bend = 28.0 * ph.w("rounded_back")
     pull = Limb(lerp(-80.0, -150.0, s), lerp(-95.0, -45.0, s), abduct=8)  # elbow 165° → 75°
     hang = Limb(-82, -95, abduct=8)
-    legs = tuple(Limb(end=0.0, target=(-0.02, body.ankle_height, sign * 0.14)) for sign in (1, -1))
+    legs = tuple(Limb(end=0.0, target=(-0.02, body.ankle_height, sign * 0.2)) for sign in (1, -1))
     pose = Pose(pelvis=pelvis, trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)  # type: ignore[arg-type]
     if not one_arm:
         return pose
     row_side = 0 if ph.side != "right" else 1
     arms = [hang, hang]
     arms[row_side] = pull
-    pose = pose.with_(arms=tuple(arms))
-    # The free hand braces on its own thigh just above the knee.
+    # The free hand rests on the front of its thigh (a braced, staggered stance hides the far
+    # leg and arm behind the near ones from the side, so the model cannot place them).
     j = forward_kinematics(body, pose)
     s_free = "r" if row_side == 0 else "l"
-    brace = j[f"knee_{s_free}"] + 0.12 * (j[f"hip_{s_free}"] - j[f"knee_{s_free}"]) / body.thigh
-    brace = brace + 0.06 * sagittal(90.0) + np.array([0.0, 0.0, 0.0])
-    arms[1 - row_side] = Limb(end=-60.0, target=tuple(brace))  # type: ignore[arg-type]
+    brace = j[f"hip_{s_free}"] + 0.55 * (j[f"knee_{s_free}"] - j[f"hip_{s_free}"]) + 0.09 * F
+    arms[1 - row_side] = Limb(end=-80.0, target=tuple(brace))  # type: ignore[arg-type]
     return pose.with_(arms=tuple(arms))
 
 
