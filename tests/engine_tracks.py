@@ -74,3 +74,16 @@ def bird_dog_points(left_reach: float, right_reach: float) -> dict[str, tuple[fl
         pts[f"{other}_ankle"] = (knee[0] + 0.2, knee[1]) if reach < -45 else (knee[0] + 0.2 * math.cos(arm),
                                                                               knee[1] - 0.2 * math.sin(arm))
     return pts
+
+
+def plank_points(sag: float = 0.0, lying: bool = False) -> dict[str, tuple[float, float]]:
+    """Side-view forearm plank, head to the left. ``sag`` moves the hip down (+) or up (-) from
+    the shoulder-ankle line, in torso lengths; ``lying`` drops the hips to the floor."""
+    sh, ankle = (0.2, 0.5), (0.85, 0.55)
+    torso = 0.25
+    hx = 0.2 + torso
+    line_y = sh[1] + (ankle[1] - sh[1]) * (hx - sh[0]) / (ankle[0] - sh[0])
+    hip = (hx, line_y + (0.12 if lying else sag * torso))
+    knee = ((hip[0] + ankle[0]) / 2, (hip[1] + ankle[1]) / 2)
+    return {"shoulder": sh, "hip": hip, "knee": knee, "ankle": ankle, "elbow": (0.22, 0.6), "wrist": (0.3, 0.6),
+            "ear": (0.12, 0.48), "heel": (0.87, 0.54), "foot_index": (0.86, 0.58)}
