@@ -128,27 +128,42 @@ def render(settings: AppSettings) -> None:
         st.caption("Press START and allow the camera. If the browser blocks it, allow the camera in the "
                    "address bar (remote use needs HTTPS, see README). STOP ends the set and saves it.")
     with right:
+        saved = st.empty()
         panel = st.empty()
         notice = st.empty()
         sound = st.empty()
     if not ctx.state.playing:
         state.end_set("stream stopped")
+    new = list(reversed(state.pop_finished()))
     finished: list[FinishedSet] = st.session_state.setdefault("live_finished", [])
-    finished[:0] = list(reversed(state.pop_finished()))
+    finished[:0] = new
     del finished[5:]
     if finished and not ctx.state.playing:
         st.subheader("Last set")
         _show_finished(finished[:1])
-    last_reps, started = -1, time.monotonic()
+    elif new:  # a set ended while streaming (exercise switched): say it was kept
+        saved.success(" · ".join(f"Saved: {f.summary.title}, {widgets.plural(f.summary.reps, 'rep')} "
+                                 f"({f.reason})" for f in new))
+    _poll(state, titles, panel, notice, sound, beep, ctx)
+
+
+def _poll(state: LiveState, titles: dict[str, str], panel: Any, notice: Any, sound: Any, beep: bool,
+          ctx: Any) -> None:
+    """Redraw the live numbers until the stream stops (a STOP reruns the script, ending this loop)."""
+    last_reps, started, lost = -1, time.monotonic(), False
     while ctx.state.playing:
         snap = state.snapshot()
         panel.markdown(panel_html(snap, titles.get(snap.exercise, snap.exercise)), unsafe_allow_html=True)
+        if snap.frames > 0 and snap.idle_s is not None and snap.idle_s <= CAMERA_LOST_S:
+            lost = False
+        if snap.idle_s is not None and snap.idle_s > CAMERA_LOST_S:
+            # The track can stay open while the camera is gone (unplugged, taken by another app).
+            lost = state.end_set("camera stopped sending video") is not None or lost
         if snap.error:
             notice.error(snap.error)
-        elif snap.idle_s is not None and snap.idle_s > CAMERA_LOST_S:
-            if state.end_set("camera stopped sending video") is not None:
-                notice.warning("The camera stopped sending video: the set so far is saved. "
-                               "Check the camera, or press STOP and START again.")
+        elif lost:
+            notice.warning("The camera stopped sending video: the set so far is saved. "
+                           "Check the camera, or press STOP and START again.")
         elif snap.idle_s is None and time.monotonic() - started > 15:
             notice.warning("No video from the camera yet: is it allowed and connected?")
         else:
