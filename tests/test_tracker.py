@@ -51,12 +51,12 @@ class TestRepCounting:
         assert all(f.phase != "peak" for f in fbs[first:])
 
     def test_jitter_at_start_threshold_counts_nothing(self) -> None:
-        angles = [130.0] * 15 + [142 + 4 * (i % 2) for i in range(120)]  # 142/146 around start=144
+        angles = [130.0] * 15 + [137 + 4 * (i % 2) for i in range(120)]  # 137/141 around start=139
         tr, _ = run("glute_bridge", bridge_track(angles))
         assert (tr.reps, tr.partial_reps) == (0, 0)
 
     def test_jitter_at_peak_threshold_counts_once(self) -> None:
-        angles = [130.0] * 15 + ramp(130, 149, 1.0) + [147 + 5 * (i % 2) for i in range(45)] + ramp(149, 130, 1.0)
+        angles = [130.0] * 15 + ramp(130, 144, 1.0) + [142 + 5 * (i % 2) for i in range(45)] + ramp(144, 130, 1.0)
         angles += [130.0] * 15
         tr, _ = run("glute_bridge", bridge_track(angles))
         assert (tr.reps, tr.partial_reps) == (1, 0)
@@ -69,13 +69,13 @@ class TestRepCounting:
         assert 4.0 <= s.rep_rows[0].tempo_hold <= 5.5
 
     def test_partial_rep_is_reported_not_counted(self) -> None:
-        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, top=147.8)))  # between partial 146.5 and peak 149
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(1, top=142.8)))  # between partial 141.5 and peak 144
         s = tr.summary()
         assert (s.reps, s.partial_reps) == (0, 1)
         assert [c.id for c in s.cues] == ["partial_rep"]
 
     def test_low_bridge_counts_with_hips_low_cue(self) -> None:
-        tr, _ = run("glute_bridge", bridge_track(bridge_reps(2, top=155.0, hold=1.5)))
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(2, top=149.0, hold=1.5)))
         s = tr.summary()
         assert s.reps == 2
         assert [c.id for c in s.cues] == ["hips_low", "hips_low"]
@@ -97,7 +97,7 @@ class TestRepCounting:
         assert tr.reps == 2
 
     def test_update_and_process_agree(self) -> None:
-        frames = bridge_track(bridge_reps(2, top=155.0))
+        frames = bridge_track(bridge_reps(2, top=149.0))
         a = Tracker(load_spec("glute_bridge"))
         b = Tracker(load_spec("glute_bridge"))
         fa = [a.update(f) for f in frames]
