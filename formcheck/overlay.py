@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import cv2
@@ -39,6 +40,9 @@ GOOD = (80, 200, 60)  # green
 LEFT_COLOUR = (0, 140, 255)  # subject's left: orange
 RIGHT_COLOUR = (255, 200, 0)  # subject's right: cyan-blue
 MIN_VISIBILITY = 0.35
+
+#: A screen rectangle (x0, y0, x1, y1) in pixels.
+Box = tuple[int, int, int, int]
 
 PHASE_TEXT = {
     "not_visible": "NOT IN VIEW", "setup": "GET IN POSITION", "ready": "READY", "start": "START",
@@ -130,12 +134,21 @@ def feature_anchor(name: str, frame: PoseFrame, side: str | None = None) -> Land
     return Landmark(idx[1] if len(idx) >= 2 else idx[0])
 
 
+#: Shorter words for labels on the picture (long labels hide the body).
+_SHORT_WORDS = {"diagonal reach": "reach", "upper arm incline": "upper arm", "elevation": "lift"}
+
+
 def short_name(name: str) -> str:
-    """A one-word label for a feature on the picture: ``left_hip_angle`` → ``hip``."""
+    """A short label for a feature: ``left_hip_angle`` → ``hip``, ``diagonal_reach_min`` → ``reach min``."""
     for prefix in ("left_", "right_"):
         if name.startswith(prefix):
             name = name[len(prefix):]
-    return name.split("_")[0]
+    if name.endswith("_angle"):
+        name = name[: -len("_angle")]
+    label = name.replace("_", " ")
+    for long, short in _SHORT_WORDS.items():
+        label = label.replace(long, short)
+    return label
 
 
 def _fmt_value(name: str, value: float) -> str:
@@ -145,13 +158,41 @@ def _fmt_value(name: str, value: float) -> str:
     return f"{value:.0f}"
 
 
+def _hits(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_label(joint: tuple[float, float], size: tuple[int, int], taken: Sequence[Box], frame_wh: tuple[int, int],
+                gap: int) -> Box:
+    """Box for a label beside a joint, clear of ``taken`` boxes when at all possible.
+
+    Tries right of the joint, left of it, then the same two slid up and down
+    by whole label heights. Two features measured at one joint (``hip_angle``
+    and ``hip_lift``) would otherwise print on top of each other.
+    """
+    (jx, jy), (tw, th), (w, h) = joint, size, frame_wh
+    xs = (jx + gap, jx - gap - tw, jx - tw / 2)
+    boxes = []
+    for k in (0, 1, -1, 2, -2, 3, -3, 4, -4):
+        for x in xs:
+            x_i = int(np.clip(x, 0, max(w - tw, 0)))
+            y_i = int(np.clip(jy - th / 2 + k * (th + 2), 0, max(h - th, 0)))
+            boxes.append((x_i, y_i, x_i + tw, y_i + th))
+    for box in boxes:
+        if not any(_hits(box, t) for t in taken):
+            return box
+    return boxes[0]
+
+
 def draw_key_features(image: np.ndarray, frame: PoseFrame, feedback: Feedback, names: list[str],
-                      s: float) -> list[tuple[str, str]]:
-    """Print each key feature at its joint; return those without a joint for the panel."""
+                      s: float, reserved: Sequence[Box] = ()) -> list[tuple[str, str]]:
+    """Print each key feature at its joint, clear of ``reserved`` boxes; return those without a joint."""
     unplaced: list[tuple[str, str]] = []
     px = frame.pixels() if frame.has_person else None
     h, w = image.shape[:2]
     scale, th = 0.75 * s, max(1, int(round(2 * s)))
+    pad = int(4 * s)
+    taken: list[Box] = list(reserved)
     for name in names:
         value = feedback.features.get(name, math.nan)
         if not math.isfinite(value):
@@ -162,16 +203,16 @@ def draw_key_features(image: np.ndarray, frame: PoseFrame, feedback: Feedback, n
             unplaced.append((name, _fmt_value(name, value)))
             continue
         tw, tht = _text_size(text, scale, th)
-        x = int(np.clip(px[anchor, 0] + 10 * s, 2, w - tw - 6 * s))
-        y = int(np.clip(px[anchor, 1] - 8 * s, tht + 4 * s, h - 4 * s))
-        pad = int(4 * s)
-        _panel(image, x - pad, y - tht - pad, x + tw + pad, y + pad, PANEL, 0.8)
-        cv2.putText(image, text, (x, y), FONT, scale, WHITE, th, cv2.LINE_AA)
+        x0, y0, x1, y1 = place_label((float(px[anchor, 0]), float(px[anchor, 1])),
+                                     (tw + 2 * pad, tht + 2 * pad), taken, (w, h), int(10 * s))
+        taken.append((x0, y0, x1, y1))
+        _panel(image, x0, y0, x1, y1, PANEL, 0.8)
+        cv2.putText(image, text, (x0 + pad, y1 - pad), FONT, scale, WHITE, th, cv2.LINE_AA)
     return unplaced
 
 
-def draw_counter(image: np.ndarray, feedback: Feedback, s: float) -> int:
-    """Top-left rep counter (per side where relevant); returns its bottom y."""
+def draw_counter(image: np.ndarray, feedback: Feedback, s: float) -> Box:
+    """Top-left rep counter (per side where relevant); returns its box."""
     pad = int(10 * s)
     big, big_t = 2.4 * s, max(2, int(round(5 * s)))
     label_scale, label_t = 0.6 * s, max(1, int(round(1.5 * s)))
@@ -193,11 +234,11 @@ def draw_counter(image: np.ndarray, feedback: Feedback, s: float) -> int:
     for text in lines:
         y += line_h
         _put(image, text, (pad, y), 0.75 * s, WHITE, label_t)
-    return height
+    return (0, 0, width, height)
 
 
-def draw_phase(image: np.ndarray, feedback: Feedback, title: str, s: float) -> int:
-    """Top-right: exercise title, phase, and the hold timer vs target; returns its bottom y."""
+def draw_phase(image: np.ndarray, feedback: Feedback, title: str, s: float) -> Box:
+    """Top-right: exercise title, phase, and the hold timer vs target; returns its box."""
     h, w = image.shape[:2]
     pad = int(10 * s)
     small_t = max(1, int(round(1.5 * s)))
@@ -229,17 +270,17 @@ def draw_phase(image: np.ndarray, feedback: Feedback, title: str, s: float) -> i
         frac = min(feedback.hold_s / feedback.hold_target_s, 1.0)
         cv2.rectangle(image, (x0 + pad, y), (w - pad, y + bar_h), (90, 90, 90), -1)
         cv2.rectangle(image, (x0 + pad, y), (x0 + pad + int(frac * (width - 2 * pad)), y + bar_h), GOOD, -1)
-    return height
+    return (x0, 0, w, height)
 
 
-def draw_rom_bar(image: np.ndarray, feedback: Feedback, top: int, s: float) -> None:
+def draw_rom_bar(image: np.ndarray, feedback: Feedback, top: int, s: float) -> Box | None:
     """Right-edge vertical bar: range of motion of the current rep, a tick at the target."""
     h, w = image.shape[:2]
     bw = int(18 * s)
     x1, x0 = w - int(8 * s), w - int(8 * s) - bw
-    y0, y1 = max(top + int(12 * s), int(h * 0.3)), int(h * 0.78)
+    y0, y1 = max(top + int(12 * s), int(h * 0.25)), int(h * 0.62)  # clear of a two-line cue banner
     if y1 - y0 < 20:
-        return
+        return None
     frac = float(np.clip(feedback.rom_fraction, 0.0, 1.2))
     span = y1 - y0
     target_y = y1 - int(span / 1.2)  # 1.0 = the spec's peak threshold
@@ -250,6 +291,26 @@ def draw_rom_bar(image: np.ndarray, feedback: Feedback, top: int, s: float) -> N
         cv2.rectangle(image, (x0, fill_y), (x1, y1), colour, -1)
     cv2.line(image, (x0 - int(5 * s), target_y), (x1 + int(5 * s), target_y), WHITE, max(2, int(2 * s)))
     _put(image, "ROM", (x0 - int(14 * s), y1 + int(22 * s)), 0.5 * s, WHITE, max(1, int(round(1.5 * s))))
+    return (x0 - int(16 * s), y0 - 2, w, y1 + int(26 * s))
+
+
+def wrap_text(text: str, max_w: int, scale: float, thickness: int, max_lines: int = 2) -> tuple[list[str], float]:
+    """Split ``text`` into at most ``max_lines`` lines that fit ``max_w`` at ``scale``.
+
+    Wrapping keeps the type big (it must read from across a room); only text
+    too long for ``max_lines`` lines is shrunk.
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_size(f"{lines[-1]} {word}", scale, thickness)[0] <= max_w:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        head = lines[: max_lines - 1]
+        lines = head + [" ".join(lines[max_lines - 1:])]
+    fitted = min((_fit(line, max_w, scale, thickness) for line in lines), default=scale)
+    return lines, fitted
 
 
 def draw_banner(image: np.ndarray, feedback: Feedback, s: float) -> None:
@@ -261,13 +322,17 @@ def draw_banner(image: np.ndarray, feedback: Feedback, s: float) -> None:
     else:
         return
     h, w = image.shape[:2]
-    pad = int(12 * s)
+    pad = int(10 * s)
     th = max(2, int(round(2.5 * s)))
-    scale = _fit(text, w - 2 * pad, 1.1 * s, th)
-    tw, tht = _text_size(text, scale, th)
-    y0 = h - tht - 2 * pad
+    lines, scale = wrap_text(text, w - 2 * pad, 1.0 * s, th)
+    line_h = _text_size("Ag", scale, th)[1] + pad
+    y0 = h - line_h * len(lines) - pad
     _panel(image, 0, y0, w, h, bg, 0.85)
-    cv2.putText(image, text, ((w - tw) // 2, h - pad), FONT, scale, fg, th, cv2.LINE_AA)
+    y = y0
+    for line in lines:
+        y += line_h
+        tw, _ = _text_size(line, scale, th)
+        cv2.putText(image, line, ((w - tw) // 2, y), FONT, scale, fg, th, cv2.LINE_AA)
 
 
 def draw_side_values(image: np.ndarray, values: list[tuple[str, str]], top: int, s: float) -> None:
@@ -301,14 +366,15 @@ def draw_overlay(image_bgr: np.ndarray, frame: PoseFrame, feedback: Feedback, sp
     out = np.ascontiguousarray(image_bgr.copy())
     s = _scale(out)
     draw_skeleton(out, frame, s)
-    names = list(getattr(spec, "key_features", None) or [])
-    unplaced = draw_key_features(out, frame, feedback, names, s)
-    bottom = draw_counter(out, feedback, s)
-    draw_side_values(out, unplaced, bottom, s)
-    title = str(getattr(spec, "title", "") or "")
-    top_right = draw_phase(out, feedback, title, s)
+    counter = draw_counter(out, feedback, s)
+    phase = draw_phase(out, feedback, str(getattr(spec, "title", "") or ""), s)
+    reserved = [counter, phase]
     if getattr(spec, "kind", "reps") != "hold":
-        draw_rom_bar(out, feedback, top_right, s)
+        rom = draw_rom_bar(out, feedback, phase[3], s)
+        reserved += [rom] if rom is not None else []
+    names = list(getattr(spec, "key_features", None) or [])
+    unplaced = draw_key_features(out, frame, feedback, names, s, reserved)
+    draw_side_values(out, unplaced, counter[3], s)
     draw_banner(out, feedback, s)
     return out
 

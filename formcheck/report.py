@@ -157,6 +157,13 @@ def prepare_out_dir(out_dir: str | Path) -> Path:
     return out
 
 
+def public_mode() -> int:
+    """The mode a normal ``open()`` would give a new file (0666 minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_texts(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
     """Write ``{file name: text}`` into ``out_dir``: all to temp files, then all renamed."""
     staged: list[tuple[Path, Path]] = []
@@ -164,6 +171,7 @@ def write_texts(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
         for name, text in texts.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
             staged.append((Path(tmp), out_dir / name))  # before writing: a failed write is cleaned up too
+            os.chmod(tmp, public_mode())  # mkstemp makes 0600; a report is an ordinary file
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         for tmp, final in staged:

@@ -79,6 +79,9 @@ class VideoSink:
             return
         try:
             if exc_type is None and self.frames_written > 0:
+                from formcheck.report import public_mode
+
+                os.chmod(tmp, public_mode())  # mkstemp made it 0600
                 os.replace(tmp, self.path)
         except OSError as err:
             raise OutputError(f"cannot write {self.path}: {err}") from err

@@ -85,7 +85,8 @@ def test_feature_anchor(name: str, side: str | None, expected: Landmark | None) 
 
 
 def test_short_name() -> None:
-    assert [short_name(n) for n in ("left_hip_angle", "torso_incline", "neck_angle")] == ["hip", "torso", "neck"]
+    assert [short_name(n) for n in ("left_hip_angle", "torso_incline", "neck_angle", "right_hip_lift")] == [
+        "hip", "torso incline", "neck", "hip lift"]
 
 
 def test_video_sink_writes_a_readable_mp4(tmp_path: Path) -> None:
@@ -115,3 +116,22 @@ def test_video_sink_leaves_nothing_when_the_block_fails(tmp_path: Path) -> None:
 def test_video_sink_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="does not exist"):
         VideoSink(tmp_path / "nope" / "c.mp4", fps=15.0, size=(64, 48))
+
+
+def test_long_cue_wraps_to_two_lines_instead_of_shrinking() -> None:
+    from formcheck.overlay import wrap_text
+
+    lines, scale = wrap_text("Push your hips higher: straight line from shoulders to knees", 620, 1.0, 2)
+    assert len(lines) == 2 and scale == 1.0
+    lines, scale = wrap_text("Hips up", 620, 1.0, 2)
+    assert lines == ["Hips up"] and scale == 1.0
+
+
+def test_labels_at_one_joint_do_not_overlap() -> None:
+    from formcheck.overlay import _hits, place_label
+
+    taken: list[tuple[int, int, int, int]] = []
+    for _ in range(4):
+        taken.append(place_label((320.0, 180.0), (90, 24), taken, (640, 360), 10))
+    assert all(not _hits(a, b) for i, a in enumerate(taken) for b in taken[i + 1:])
+    assert all(0 <= x0 and x1 <= 640 and 0 <= y0 and y1 <= 360 for x0, y0, x1, y1 in taken)
