@@ -256,3 +256,38 @@ def test_every_frame_lands_in_exactly_one_set_under_concurrent_polling() -> None
     state.end_set("last")
     assert ends > 1 and fed[0] > 0
     assert sum(s.frames for s in saved) == fed[0]
+
+
+# ---------------------------------------------------------------- the `formcheck app` command
+
+def test_app_command_refuses_an_unusable_db_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["app", "--db", str(blocker / "h.sqlite3")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("formcheck: error: cannot create the history folder") and "\n" not in err
+
+
+def test_app_command_refuses_bad_settings_and_ports(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    monkeypatch.setenv("FORMCHECK_ICE_SERVERS", "[oops")
+    assert main(["app"]) == 1
+    assert "FORMCHECK_ICE_SERVERS is not JSON" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["app", "--port", "70000"])
+    assert info.value.code == 2 and "must be a port number" in capsys.readouterr().err
+
+
+def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> None:
+    from formcheck.commands.app import entry_file, streamlit_command
+
+    cmd = streamlit_command(8600, "127.0.0.1", max_upload_mb=300)
+    flags = dict(zip(cmd[5::2], cmd[6::2]))
+    assert cmd[1:5] == ["-m", "streamlit", "run", str(entry_file())] and entry_file().is_file()
+    assert flags["--server.headless"] == "true" and flags["--browser.gatherUsageStats"] == "false"
+    assert flags["--server.fileWatcherType"] == "none" and flags["--server.port"] == "8600"
+    assert flags["--server.maxUploadSize"] == "300"

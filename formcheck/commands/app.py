@@ -19,9 +19,10 @@ def entry_file() -> Path:
     return Path(__file__).resolve().parent.parent / "app" / "main.py"
 
 
-def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line for the app."""
+def streamlit_command(port: int, address: str, max_upload_mb: int = 200) -> list[str]:
+    """The ``streamlit run`` command line for the app (Streamlit's own upload cap follows ours)."""
     return [sys.executable, "-m", "streamlit", "run", str(entry_file()),
+            "--server.maxUploadSize", str(max_upload_mb),
             "--server.headless", "true", "--server.address", address, "--server.port", str(port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
@@ -47,6 +48,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    import math
+
+    from formcheck.app.settings import load_settings
+
+    settings = load_settings()  # a malformed FORMCHECK_* variable fails here, in one line
     env = dict(os.environ)
     if args.db:
         from formcheck.store import HistoryStore
@@ -55,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())
     print(f"formcheck app: http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
-        return subprocess.call(streamlit_command(args.port, args.address), env=env)
+        command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)))
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 130
