@@ -17,10 +17,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -171,48 +171,96 @@ class LatestFrame:
 
 
 def has_display() -> bool:
-    """False on a Linux/BSD box without X11 or Wayland (OpenCV windows cannot open there)."""
+    """True when an OpenCV window can open here.
+
+    On Linux/BSD, OpenCV's Qt backend *aborts the process* (no exception) when
+    there is no usable display, so the check runs a tiny window in a child
+    process first. Other platforms always have a desktop.
+    """
     import os
+    import subprocess
     import sys
 
-    if sys.platform.startswith(("linux", "freebsd", "openbsd")):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return True
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    probe = "import cv2; cv2.namedWindow('formcheck-probe'); cv2.destroyAllWindows()"
+    try:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+class Window(Protocol):
+    """What the live loop needs from a window (an OpenCV one, or a stub in tests)."""
+
+    def show(self, image_bgr: np.ndarray) -> int:
+        """Display a frame; return the key pressed (-1 for none)."""
+        ...
+
+    def closed(self) -> bool:
+        """True once the user closed the window."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class CvWindow:
+    """An OpenCV HighGUI window (call :func:`has_display` first: Qt aborts without a display)."""
+
+    def __init__(self, name: str = "formcheck live") -> None:
+        from formcheck.errors import FormcheckError
+
+        self.name = name
+        try:
+            cv2.namedWindow(name, cv2.WINDOW_NORMAL)
+        except cv2.error as exc:
+            raise FormcheckError(f"cannot open a window for the live view ({exc.msg.strip()}); "
+                                 "use `formcheck app` in a browser instead") from exc
+
+    def show(self, image_bgr: np.ndarray) -> int:
+        cv2.imshow(self.name, image_bgr)
+        key = cv2.waitKey(1)
+        return -1 if key < 0 else key & 0xFF
+
+    def closed(self) -> bool:
+        return cv2.getWindowProperty(self.name, cv2.WND_PROP_VISIBLE) < 1
+
+    def close(self) -> None:
+        cv2.destroyAllWindows()
 
 
 def run_window(session: LiveSession, frames: Iterable[tuple[np.ndarray, float]],
-               window: str = "formcheck live") -> tuple[SetSummary, str]:
-    """Show annotated frames in an OpenCV window until q/Esc, the window closes, or frames end.
+               window: Window | None = None, *, echo: Callable[[str], None] = print) -> tuple[SetSummary, str]:
+    """Show annotated frames until q/Esc, the window closes, or the frames end (camera lost).
 
-    ``r`` starts a new set. Returns the last set's summary and why the loop stopped
-    (``"quit"``, ``"window closed"`` or ``"source ended"``).
+    ``r`` ends the set and starts a new one (its summary goes to ``echo``).
+
+    Returns:
+        The current set's summary and why the loop stopped: ``"quit"``,
+        ``"window closed"`` or ``"source ended"``.
 
     Raises:
-        FormcheckError: OpenCV cannot open a window (no GUI support or display).
+        FormcheckError: OpenCV cannot open a window.
     """
-    from formcheck.errors import FormcheckError
-
-    try:
-        cv2.namedWindow(window, cv2.WINDOW_NORMAL)
-    except cv2.error as exc:
-        raise FormcheckError(f"cannot open a window for the live view ({exc.msg.strip()}); "
-                             "use `formcheck app` in a browser instead") from exc
+    win = window if window is not None else CvWindow()
     reason = "source ended"
     try:
         for image, t in frames:
             annotated, _ = session.process(image, t)
-            cv2.imshow(window, annotated)
-            key = cv2.waitKey(1) & 0xFF
+            key = win.show(annotated)
             if key in (ord("q"), 27):
                 reason = "quit"
                 break
             if key == ord("r"):
-                print(_set_text(session.reset()), flush=True)
-            if cv2.getWindowProperty(window, cv2.WND_PROP_VISIBLE) < 1:
+                echo(_set_text(session.reset()))
+            if win.closed():
                 reason = "window closed"
                 break
     finally:
-        cv2.destroyAllWindows()
+        win.close()
     return session.summary(), reason
 
 

@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         VideoFileSource(args.video) if args.video else WebcamSource(args.camera))
     with source:
         if not has_display():
-            raise FormcheckError("`formcheck live` needs a display (no DISPLAY/WAYLAND_DISPLAY is set); "
-                                 "run it on a desktop, or use `formcheck app` / `formcheck analyze VIDEO`")
+            raise FormcheckError("`formcheck live` needs a display and none is usable here (DISPLAY/WAYLAND_DISPLAY "
+                                 "unset or unreachable); run it on a desktop, or use `formcheck app` in a "
+                                 "browser or `formcheck analyze VIDEO`")
         with LiveSession(spec, args.model) as session:
             # A camera: process only the newest frame. A file: every frame, in order.
             frames = LatestFrame(source) if isinstance(source, WebcamSource) else source
