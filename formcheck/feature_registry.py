@@ -202,6 +202,14 @@ def _hip_lift(a: LandmarkArrays, s: SideName) -> np.ndarray:
     return -F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "knee"), _torso(a, s))
 
 
+@_reg("hip_height", "shoulder hip ankle", "torso",
+      "hip above (+) the ankle in the image, in torso lengths (~0 lying on the floor)")
+def _hip_height(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    torso = _torso(a, s)
+    dy = _p(a, s, "ankle")[:, 1] - _p(a, s, "hip")[:, 1]
+    return np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9)
+
+
 @_reg("neck_angle", "hip shoulder ear", "deg",
       "head turned up (+, neck extension) or down (-) from the torso line hip→shoulder")
 def _neck(a: LandmarkArrays, s: SideName) -> np.ndarray:
@@ -248,6 +256,14 @@ def _diag_min(a: LandmarkArrays, s: SideName) -> np.ndarray:
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
 def _pelvis(a: LandmarkArrays, s: SideName) -> np.ndarray:
     return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
+
+
+@_reg("pelvis_drop", "left:hip right:hip left:shoulder right:shoulder", "torso",
+      "image height difference of the two hips in torso lengths (side view: ~0 with square hips)", sided=False)
+def _pelvis_drop(a: LandmarkArrays, s: SideName) -> np.ndarray:
+    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
+    dy = np.abs(a.px[:, int(Landmark.LEFT_HIP), 1] - a.px[:, int(Landmark.RIGHT_HIP), 1])
+    return np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9)
 
 
 @_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)

@@ -52,12 +52,18 @@ class RepCounter:
         peak: Threshold the signal must reach for a complete rep.
         partial: Threshold past which an attempt counts as a partial rep
             (default: 40 % of the way from start to peak).
+        max_duration: An attempt out of the start zone longer than this (s) is
+            dropped without a record, and nothing starts until the signal is back
+            in the start zone: a limb parked outside the start zone (a braced arm,
+            a held position) is not a rep.
 
     Raises:
         ValueError: ``start == peak`` or ``partial`` not between them.
     """
 
-    def __init__(self, start: float, peak: float, partial: float | None = None) -> None:
+    def __init__(self, start: float, peak: float, partial: float | None = None,
+                 max_duration: float = math.inf) -> None:
+        self.max_duration = max_duration
         if start == peak:
             raise ValueError(f"RepCounter: start and peak must differ, both are {start}")
         self.direction = 1.0 if peak > start else -1.0
@@ -70,6 +76,7 @@ class RepCounter:
     def reset(self) -> None:
         """Back to the start zone with no reps counted."""
         self.phase: CounterPhase = "start"
+        self.stalled = False
         self.reps = 0
         self.partials = 0
         self._last_t: float | None = None
@@ -100,7 +107,7 @@ class RepCounter:
 
     def pending(self) -> RepEvent | None:
         """The attempt under way as a partial ``RepEvent`` (if it got past ``partial``), without ending it."""
-        if self.in_rep and self._max >= self._q:
+        if self.in_rep and not self.stalled and self._max >= self._q:
             return self._event(self._last_t if self._last_t is not None else self._t0, complete=False)
         return None
 
@@ -136,6 +143,14 @@ class RepCounter:
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         prev_t = self._last_t if self._last_t is not None else t
         self._last_t = t
+        if self.stalled:
+            if x <= self._s:
+                self.stalled = False
+                self._begin(t, x)
+            return None
+        if self.phase != "start" and t - self._t0 > self.max_duration:
+            self.phase, self.stalled = "start", True
+            return None
         if self.phase == "start":
             if x > self._s:
                 self.phase = "ascent"

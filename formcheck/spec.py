@@ -84,6 +84,7 @@ class RepSignal(_Strict):
     min_gap: float = Field(3.0, gt=0)
     min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
     hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the top (tempo; counts anyway)
+    max_duration: float = Field(12.0, gt=0)  # longer out of the start zone: not a rep (parked limb)
 
     _chk = field_validator("signal")(classmethod(lambda cls, v: _check_feature(v)))
 
@@ -92,6 +93,8 @@ class RepSignal(_Strict):
         if abs(self.peak - self.start) < self.min_gap:
             raise ValueError(f"start {self.start} and peak {self.peak} must differ by at least min_gap "
                              f"{self.min_gap} (the hysteresis gap)")
+        if self.max_duration <= self.min_duration:
+            raise ValueError(f"max_duration {self.max_duration} must exceed min_duration {self.min_duration}")
         if self.partial is not None:
             lo, hi = sorted((self.start, self.peak))
             if not lo < self.partial < hi:
@@ -110,11 +113,23 @@ class RepSignal(_Strict):
 
 
 class HoldSpec(_Strict):
-    """A timed hold: the setup pose is the hold pose; time counts while form rules pass."""
+    """A timed hold: it starts once the setup pose is held; time counts while form rules pass.
+
+    ``keep`` (default: the setup conditions) is the looser pose that keeps a started hold
+    going, so that a fault such as sagging hips costs time instead of ending the hold.
+    """
 
     target_s: float = Field(gt=0)
     min_s: float | None = Field(None, gt=0)
     grace_s: float = Field(1.0, ge=0)  # pose lost this long ends the hold
+    keep: list[str] = Field(default_factory=list)
+
+    @field_validator("keep")
+    @classmethod
+    def _keep(cls, v: list[str]) -> list[str]:
+        for c in v:
+            parse_condition(c)
+        return v
 
 
 class FormRule(_Strict):
@@ -239,6 +254,8 @@ class ExerciseSpec(_Strict):
         if self.rep:
             names.append(self.rep.signal)
         names += [parse_condition(c).feature for c in self.setup]
+        if self.hold:
+            names += [parse_condition(c).feature for c in self.hold.keep]
         for r in self.rules:
             names += [c.feature for c in r.conditions()]
         return list(dict.fromkeys(names))

@@ -60,6 +60,7 @@ class Tracker:
         self.spec = spec
         self._names = spec.feature_names()
         self._setup = [parse_condition(c) for c in spec.setup]
+        self._keep = [parse_condition(c) for c in spec.hold.keep] if spec.hold and spec.hold.keep else self._setup
         self._guide = Guide(spec)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
         self._counter_sides = sides
@@ -92,7 +93,8 @@ class Tracker:
         self._counters: dict[str, RepCounter] = {}
         if sp.rep is not None:
             for s in self._counter_sides:
-                self._counters[s] = RepCounter(sp.rep.start, sp.rep.peak, sp.rep.partial_threshold)
+                self._counters[s] = RepCounter(sp.rep.start, sp.rep.peak, sp.rep.partial_threshold,
+                                               sp.rep.max_duration)
         self._hold = HoldTimer(sp.hold.target_s, sp.hold.grace_s) if sp.hold else None
         self._filter = (OneEuroFilter(sp.smoothing.min_cutoff, sp.smoothing.beta, sp.smoothing.d_cutoff)
                         if sp.smoothing.enabled else None)
@@ -174,7 +176,8 @@ class Tracker:
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
         if sp.kind == "hold":
-            return self._hold_step(t, frame, feats, setup_ok, guidance)
+            keep_ok = all(_cmp(feats.get(c.feature, math.nan), c.op, c.value) for c in self._keep)
+            return self._hold_step(t, frame, feats, keep_ok and view_ok, guidance)
         return self._rep_step(t, frame, vals, feats, setup_ok, guidance)
 
     def _sides_needed(self) -> tuple[SideName, ...]:
@@ -330,12 +333,12 @@ class Tracker:
         return replace(rec, quality=rep_quality(rec, sp)), extra
 
     # ------------------------------------------------------------------ holds
-    def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], setup_ok: bool,
+    def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
                    guidance: str | None) -> Feedback:
         assert self._hold is not None
-        self._rules.update(t, "hold" if setup_ok else "setup", feats)
+        self._rules.update(t, "hold" if in_pose else "setup", feats)
         form_ok = not any(("hold" in r.phases or "always" in r.phases) for r in self._rules.active_rules())
-        self._hold.update(t, setup_ok, form_ok)
+        self._hold.update(t, in_pose, form_ok)
         self._phase = "hold" if self._hold.active else "setup"
         if not self._hold.active:
             self._ready = False  # a new hold needs the setup pose again

@@ -79,7 +79,7 @@ def bird_dog_points(left_reach: float, right_reach: float) -> dict[str, tuple[fl
 def plank_points(sag: float = 0.0, lying: bool = False) -> dict[str, tuple[float, float]]:
     """Side-view forearm plank, head to the left. ``sag`` moves the hip down (+) or up (-) from
     the shoulder-ankle line, in torso lengths; ``lying`` drops the hips to the floor."""
-    sh, ankle = (0.2, 0.5), (0.85, 0.55)
+    sh, ankle = (0.2, 0.45), (0.85, 0.6)
     torso = 0.25
     hx = 0.2 + torso
     line_y = sh[1] + (ankle[1] - sh[1]) * (hx - sh[0]) / (ankle[0] - sh[0])

@@ -52,6 +52,15 @@ class TestRepCounter:
         assert (ev.start, ev.peak, ev.peak_end, ev.end) == (0.0, 1.0, 2.0, 3.0)
         assert ev.held == pytest.approx(1.5)
 
+    def test_parked_outside_the_start_zone_is_not_a_rep(self) -> None:
+        c = RepCounter(start=20, peak=30, max_duration=5.0)
+        for i in range(100):  # a braced arm resting at 27 deg for 10 s, touching the peak once
+            c.update(i / 10, 27.0 if i != 50 else 31.0)
+        assert c.pending() is None and not c.in_rep
+        for i, v in enumerate([10.0, 40.0, 10.0]):  # back in the start zone: counting resumes
+            c.update(10.0 + i / 2, v)
+        assert (c.reps, c.partials) == (1, 0)
+
     @pytest.mark.parametrize("kw", [{"start": 1.0, "peak": 1.0}, {"start": 0.0, "peak": 10.0, "partial": 12.0}])
     def test_bad_thresholds_raise(self, kw: dict[str, float]) -> None:
         with pytest.raises(ValueError):
