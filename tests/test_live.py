@@ -34,9 +34,22 @@ def test_slow_consumer_gets_newest_frames_and_older_ones_are_dropped() -> None:
     assert latest.dropped > 0 and latest.dropped == 40 - len(seen)
 
 
-def test_fast_consumer_sees_every_frame() -> None:
-    seen = [int(img[0, 0, 0]) for img, _ in LatestFrame(_frames(15, delay=0.01))]
-    assert seen == list(range(15))
+def test_consumer_that_keeps_up_sees_every_frame() -> None:
+    taken = threading.Event()
+
+    def paced() -> Iterator[tuple[np.ndarray, float]]:
+        # the next frame "arrives" only after the consumer took the previous one
+        for i in range(15):
+            yield np.full((4, 4, 3), i, np.uint8), i / 30.0
+            assert taken.wait(timeout=5.0)
+            taken.clear()
+
+    latest = LatestFrame(paced())
+    seen = []
+    for img, _ in latest:
+        seen.append(int(img[0, 0, 0]))
+        taken.set()
+    assert seen == list(range(15)) and latest.dropped == 0
 
 
 def test_source_error_reaches_the_consumer() -> None:
