@@ -18,7 +18,12 @@ A label is a JSON file beside its clip (``clip.mp4`` → ``clip.json``)::
     }
 
 ``side`` is the subject's side that moves (``"left"``/``"right"``) for
-alternating exercises, else null. Fault ids are the ids of form rules in the
+alternating exercises, else null. (Bird-dog: the side of the extended arm, so
+``"left"`` = left arm with right leg; one-arm exercises: the working arm.)
+Synthetic clips (``formcheck synth``) also fill ``size``, ``frame_count`` and
+``landmarks``; a partial rep is a rep with ``complete: false`` plus a
+``partial_rep`` fault over the same time range; ``source.options`` holds every
+generator option, so a clip can be re-created from its label. Fault ids are the ids of form rules in the
 exercise specs, so a cue matches a fault when ids are equal and their time
 ranges overlap.
 

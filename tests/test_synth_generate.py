@@ -20,7 +20,7 @@ from formcheck.labels import load_label
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks_io import load_landmarks
 from formcheck.synth.generate import SynthOptions, render_clip, synth_track
-from formcheck.synth.motions import EXERCISES
+from formcheck.synth.exercises import EXERCISES
 
 
 def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

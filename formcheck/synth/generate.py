@@ -29,9 +29,9 @@ from formcheck.errors import OutputError, SynthError
 from formcheck.frame import PoseFrame
 from formcheck.labels import ClipLabel, save_label
 from formcheck.landmarks_io import atomic_write_bytes, check_output_path, save_landmarks
-from formcheck.synth.camera import Camera
+from formcheck.synth.camera import VIEWS, Camera
 from formcheck.synth.groundtruth import landmark_points, to_pose_frame
-from formcheck.synth.motions import EXERCISES
+from formcheck.synth.exercises import EXERCISES
 from formcheck.synth.skeleton import Body, Joints, forward_kinematics
 from formcheck.synth.timeline import Timeline, plan
 
@@ -108,6 +108,8 @@ class Simulation:
 
 def simulate(options: SynthOptions) -> Simulation:
     """Run the motion script and place the camera (no drawing)."""
+    if options.view not in VIEWS:
+        raise SynthError(f"unknown view {options.view!r}; choose one of: {', '.join(VIEWS)}")
     if not 4.0 <= options.fps <= 120.0:
         raise SynthError(f"fps must be 4-120, got {options.fps}")
     w, h = options.size

@@ -1,4 +1,4 @@
-"""Inverse kinematics for planted hands and feet (two-segment limbs), and a scalar solver.
+"""Inverse kinematics for planted hands and feet (two-segment limbs), and joint angles.
 
 Example:
     >>> import numpy as np
@@ -8,8 +8,6 @@ Example:
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
@@ -35,23 +33,6 @@ def two_link(root: np.ndarray, end: np.ndarray, l1: float, l2: float, pole: np.n
     n = float(np.linalg.norm(side))
     side = side / n if n > 1e-9 else np.zeros(3)
     return root + a * axis + h * side
-
-
-def solve_increasing(f: Callable[[float], float], target: float, lo: float, hi: float, iters: int = 40) -> float:
-    """``x`` in ``[lo, hi]`` with ``f(x) ≈ target`` for a monotonic ``f`` (bisection).
-
-    Used to turn an anatomical goal (e.g. "hip angle 175° at the top") into the
-    pose parameter that produces it, instead of hand-tuned magic numbers.
-    """
-    f_lo, f_hi = f(lo), f(hi)
-    rising = f_hi >= f_lo
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        if (f(mid) < target) == rising:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 def angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:

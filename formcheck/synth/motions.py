@@ -4,12 +4,13 @@ A pose function maps a :class:`Phase` (progress ``s`` from rest 0 to top 1,
 moving side, fault weights 0-1) to a :class:`~formcheck.synth.skeleton.Pose`.
 Ranges of motion are anatomical goals (e.g. "hip angle 175° at the top of a
 bridge"); where a goal depends on planted hands or feet, the parameter that
-reaches it is solved for (:func:`~formcheck.synth.ik.solve_increasing`).
+reaches it is looked up in a table of that parameter against the goal.
 Faults change the goal or add a posture change, scaled by their weight, so a
 fault can fade in and out around the reps it affects.
 
 Timing, reps and faults are in :mod:`formcheck.synth.timeline`; the table of
-exercises is :data:`EXERCISES`.
+exercises is :data:`formcheck.synth.exercises.EXERCISES`; the no-exercise
+script is :mod:`formcheck.synth.idle`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from formcheck.synth.ik import angle_at, solve_increasing, two_link
+from formcheck.synth.ik import angle_at, two_link
 from formcheck.synth.skeleton import F, U, Body, Limb, Pose, forward_kinematics, sagittal
 
 
@@ -64,7 +65,7 @@ def _lat(supine: bool) -> float:
 def _bridge_pose(body: Body, theta: float) -> Pose:
     neck = np.array([0.0, 0.11, 0.0])
     pelvis = neck - body.trunk * sagittal(theta)
-    ankle_x, z = body.trunk + 0.55 * body.height / 1.75, _lat(True) * 0.15  # feet ~0.5 m behind the resting pelvis, hip-width
+    ankle_x, z = body.trunk + 0.40 * body.height / 1.75, _lat(True) * 0.15  # heels ~0.4 m from the resting pelvis, hip-width apart
     feet = tuple(Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1))
     arms = (Limb(184, 181, 180, abduct=22), Limb(184, 181, 180, abduct=22))  # palms down beside the hips
     return Pose(pelvis=tuple(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)  # type: ignore[arg-type]
@@ -78,20 +79,20 @@ def _hip_angle(body: Body, pose: Pose) -> float:
 
 
 @lru_cache(maxsize=8)
-def _bridge_range(body: Body) -> tuple[float, float, float]:
-    """Trunk angle lying down, trunk angle of the straightest bridge, hip angle lying down."""
+def _bridge_table(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """Hip angle (rising) and the trunk angle giving it, from lying down to the straightest bridge."""
     theta0 = -float(np.degrees(np.arcsin((body.r_pelvis - 0.11) / body.trunk)))
-    grid = np.arange(theta0, -45.0, -1.0)
-    best = float(grid[int(np.argmax([_hip_angle(body, _bridge_pose(body, th)) for th in grid]))])
-    return theta0, best, _hip_angle(body, _bridge_pose(body, theta0))
+    grid = np.arange(theta0, -45.0, -0.25)
+    angles = np.array([_hip_angle(body, _bridge_pose(body, th)) for th in grid])
+    top = int(np.argmax(angles)) + 1
+    return angles[:top], grid[:top]
 
 
 def glute_bridge(body: Body, ph: Phase) -> Pose:
-    theta0, theta_max, rest_angle = _bridge_range(body)
+    angles, thetas = _bridge_table(body)
     top_angle = 175.0 - 25.0 * ph.w("hips_low")  # hips_low tops out at ~150°
-    target = lerp(rest_angle, top_angle, ph.s)
-    theta = solve_increasing(lambda th: _hip_angle(body, _bridge_pose(body, th)), target, theta0, theta_max, iters=22)
-    return _bridge_pose(body, theta)
+    target = lerp(float(angles[0]), top_angle, ph.s)
+    return _bridge_pose(body, float(np.interp(target, angles, thetas)))
 
 
 # --- bird-dog: quadruped, one arm forward and the opposite leg back -----------------------------
@@ -200,108 +201,3 @@ def deadlift(body: Body, ph: Phase) -> Pose:
     arms = (Limb(-90, -90, abduct=5), Limb(-90, -90, abduct=5))
     return Pose(pelvis=tuple(pelvis), trunk=trunk, bend=bend, head=lerp(25.0, 0.0, s) - 0.5 * bend,  # type: ignore[arg-type]
                 arms=arms, legs=legs)
-
-
-# --- idle: stand, walk in place, kneel down to all fours and back up ----------------------------
-
-def _kneel(body: Body) -> Pose:
-    y = body.thigh + 0.06
-    return Pose(pelvis=(0.0, y, 0.0), trunk=88.0, arms=(Limb(-95, -90, abduct=8), Limb(-95, -90, abduct=8)),
-                legs=(Limb(-90, -180, -180), Limb(-90, -180, -180)))
-
-
-def blend(a: Pose, b: Pose, u: float) -> Pose:
-    """Pose between ``a`` (u=0) and ``b`` (u=1), field by field."""
-    def limb(x: Limb, y: Limb) -> Limb:
-        ends = None if x.end is None or y.end is None else lerp(x.end, y.end, u)
-        return Limb(lerp(x.upper, y.upper, u), lerp(x.lower, y.lower, u), ends, lerp(x.abduct, y.abduct, u))
-    return Pose(pelvis=tuple(lerp(p, q, u) for p, q in zip(a.pelvis, b.pelvis)),  # type: ignore[arg-type]
-                trunk=lerp(a.trunk, b.trunk, u), bend=lerp(a.bend, b.bend, u), head=lerp(a.head, b.head, u),
-                roll=lerp(a.roll, b.roll, u), supine=a.supine,
-                arms=(limb(a.arms[0], b.arms[0]), limb(a.arms[1], b.arms[1])),
-                legs=(limb(a.legs[0], b.legs[0]), limb(a.legs[1], b.legs[1])))
-
-
-def _smooth(u: float) -> float:
-    u = float(np.clip(u, 0.0, 1.0))
-    return u * u * (3 - 2 * u)
-
-
-#: Idle script: (end time in s, what happens). Times are from the clip start.
-IDLE_SCRIPT: tuple[tuple[float, str], ...] = (
-    (2.0, "stand"), (6.5, "walk"), (7.5, "stand"), (9.0, "kneel"), (10.5, "all_fours"),
-    (11.5, "hold"), (13.0, "kneel_up"), (14.5, "stand_up"), (15.5, "stand"),
-)
-
-
-def idle(body: Body, ph: Phase) -> Pose:
-    stand, kneel = Pose.standing(body), _kneel(body)
-    fours = bird_dog(body, Phase())
-    fours = Pose(pelvis=fours.pelvis, trunk=fours.trunk, arms=(Limb(-90, -90, 0.0), Limb(-90, -90, 0.0)),
-                 legs=(Limb(-90, -180, -180), Limb(-90, -180, -180)))
-    start = 0.0
-    for end, what in IDLE_SCRIPT:
-        if ph.t <= end or end == IDLE_SCRIPT[-1][0]:
-            u = _smooth((ph.t - start) / (end - start))
-            break
-        start = end
-    if what == "walk":
-        cycle = np.sin(2 * np.pi * 0.9 * (ph.t - start))  # ~1.8 steps per second
-        def leg(sign: float) -> Limb:
-            lift = 38.0 * max(0.0, sign * cycle)
-            return Limb(-90 + lift, -90 - 0.6 * lift, -0.5 * lift, abduct=2)
-        swing = 18.0 * cycle
-        return stand.with_(legs=(leg(1.0), leg(-1.0)), arms=(Limb(-92 - swing, -80 - swing, abduct=6),
-                                                           Limb(-92 + swing, -80 + swing, abduct=6)))
-    table = {"stand": (stand, stand), "kneel": (stand, kneel), "all_fours": (kneel, fours), "hold": (fours, fours),
-             "kneel_up": (fours, kneel), "stand_up": (kneel, stand)}
-    a, b = table[what]
-    return blend(a, b, u)
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise's script and defaults.
-
-    Attributes:
-        id: Spec id (``None`` label for ``idle``).
-        kind: ``"reps"``, ``"hold"`` or ``"idle"``.
-        pose: Pose function.
-        faults: Fault ids this script can show (``partial_rep`` and
-            ``too_fast`` are added for rep exercises).
-        alternating: Reps alternate sides (label ``side`` per rep).
-        sided: Has a working side (``--side``); the label records it.
-        tempo: Default (up, hold at top, down, rest between reps) seconds.
-        reps: Default number of reps (hold exercises: hold seconds).
-        prop: ``"bar"``, ``"dumbbell"`` or None (drawn in the hands).
-    """
-
-    id: str
-    kind: str
-    pose: PoseFn
-    faults: tuple[str, ...] = ()
-    alternating: bool = False
-    sided: bool = False
-    tempo: tuple[float, float, float, float] = (1.2, 0.8, 1.2, 0.6)
-    reps: int = 5
-    prop: str | None = None
-
-    @property
-    def all_faults(self) -> tuple[str, ...]:
-        return self.faults + (("partial_rep", "too_fast") if self.kind == "reps" else ())
-
-
-EXERCISES: dict[str, Exercise] = {e.id: e for e in (
-    Exercise("glute_bridge", "reps", glute_bridge, ("hips_low",), tempo=(1.1, 0.9, 1.2, 0.5), reps=3),
-    Exercise("bird_dog", "reps", bird_dog, ("hips_rotating", "limb_not_horizontal"), alternating=True,
-             sided=True, tempo=(1.0, 1.0, 1.0, 0.5), reps=4),
-    Exercise("superman", "reps", superman, ("neck_cranked",), tempo=(1.0, 0.7, 1.0, 0.5), reps=4),
-    Exercise("superman_hold", "hold", superman, ("neck_cranked",), tempo=(1.5, 7.0, 1.5, 0.0), reps=1),
-    Exercise("bent_over_row", "reps", bent_over_row, ("torso_rising", "rounded_back"),
-             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="bar"),
-    Exercise("one_arm_row", "reps", one_arm_row, ("torso_rising", "rounded_back"), sided=True,
-             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="dumbbell"),
-    Exercise("plank", "hold", plank, ("hips_sagging", "hips_piked"), tempo=(1.8, 8.0, 1.5, 0.0), reps=1),
-    Exercise("deadlift", "reps", deadlift, ("rounded_back",), tempo=(1.3, 0.7, 1.5, 0.7), reps=3, prop="bar"),
-    Exercise("idle", "idle", idle, reps=0),
-)}

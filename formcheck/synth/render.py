@@ -10,7 +10,11 @@ Figure modes: ``volume`` (default), ``stick`` (thin lines and a circle head:
 the negative control the model must *not* detect) and ``none`` (empty scene).
 
 Example:
-    >>> # renderer = Renderer(camera, body); image = renderer.draw(joints)  # doctest: +SKIP
+    >>> from formcheck.synth.generate import SynthOptions, simulate
+    >>> sim = simulate(SynthOptions("plank", hold=1.0))
+    >>> image = Renderer(sim.camera, sim.body, sim.points.reshape(-1, 3).mean(axis=0)).draw(sim.joints[0])
+    >>> image.shape
+    (360, 640, 3)
 """
 
 from __future__ import annotations

@@ -19,12 +19,14 @@ import numpy as np
 
 from formcheck.errors import SynthError
 from formcheck.labels import FaultLabel, HoldLabel, RepLabel
-from formcheck.synth.motions import EXERCISES, Exercise, Phase
+from formcheck.synth.exercises import EXERCISES, Exercise
+from formcheck.synth.motions import Phase
 
 LEAD_IN = 1.5   # s at rest before the first rep: the pose model and the tracker settle
 LEAD_OUT = 1.2  # s at rest after the last rep
 RAMP = 0.25     # s a posture fault takes to fade in/out around the reps it affects
 FAST = (0.4, 0.1, 0.4)  # up, hold, down of a too-fast rep
+PARTIAL = 0.3  # share of the range of motion a partial rep reaches (clearly short of the top)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
     """Schedule a clip.
 
     Args:
-        exercise: Exercise id (see :data:`~formcheck.synth.motions.EXERCISES`).
+        exercise: Exercise id (see :data:`~formcheck.synth.exercises.EXERCISES`).
         reps: Number of reps (rep exercises); default from the exercise.
         fault: One fault id the clip shows, or None for clean form.
         seed: Seeds small per-rep tempo variation (±8 %).
@@ -151,7 +153,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
     if not 0.3 <= rom <= 1.0:
         raise SynthError(f"range of motion must be 0.3-1.0, got {rom}")
     if ex.kind == "idle":
-        from formcheck.synth.motions import IDLE_SCRIPT
+        from formcheck.synth.idle import IDLE_SCRIPT
         return Timeline(ex, [], float(duration or IDLE_SCRIPT[-1][0]))
     up, top, down, rest = tempo or ex.tempo
     if hold is not None:
@@ -168,7 +170,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         k = 1.0 + rng.uniform(-0.08, 0.08) if ex.kind == "reps" else 1.0
         rep_faults = (fault,) if fault and (i in affected or ex.kind == "hold") else ()
         u, h, d = (FAST if "too_fast" in rep_faults else (up * k, top * k, down * k))
-        peak = rom * (0.5 if "partial_rep" in rep_faults else 1.0)
+        peak = rom * (PARTIAL if "partial_rep" in rep_faults else 1.0)
         if ex.alternating:
             first = side or "left"
             rep_side = first if side or i % 2 == 0 else ("right" if first == "left" else "left")

@@ -1,0 +1,57 @@
+"""The table of exercises the generator knows: script, kind, faults and default tempo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formcheck.synth.idle import idle
+from formcheck.synth.motions import (PoseFn, bent_over_row, bird_dog, deadlift, glute_bridge, one_arm_row, plank,
+                                     superman)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise's script and defaults.
+
+    Attributes:
+        id: Spec id (``None`` label for ``idle``).
+        kind: ``"reps"``, ``"hold"`` or ``"idle"``.
+        pose: Pose function.
+        faults: Fault ids this script can show (``partial_rep`` and
+            ``too_fast`` are added for rep exercises).
+        alternating: Reps alternate sides (label ``side`` per rep).
+        sided: Has a working side (``--side``); the label records it.
+        tempo: Default (up, hold at top, down, rest between reps) seconds.
+        reps: Default number of reps (hold exercises: hold seconds).
+        prop: ``"bar"``, ``"dumbbell"`` or None (drawn in the hands).
+    """
+
+    id: str
+    kind: str
+    pose: PoseFn
+    faults: tuple[str, ...] = ()
+    alternating: bool = False
+    sided: bool = False
+    tempo: tuple[float, float, float, float] = (1.2, 0.8, 1.2, 0.6)
+    reps: int = 5
+    prop: str | None = None
+
+    @property
+    def all_faults(self) -> tuple[str, ...]:
+        return self.faults + (("partial_rep", "too_fast") if self.kind == "reps" else ())
+
+
+EXERCISES: dict[str, Exercise] = {e.id: e for e in (
+    Exercise("glute_bridge", "reps", glute_bridge, ("hips_low",), tempo=(1.1, 0.9, 1.2, 0.5), reps=3),
+    Exercise("bird_dog", "reps", bird_dog, ("hips_rotating", "limb_not_horizontal"), alternating=True,
+             sided=True, tempo=(1.0, 1.0, 1.0, 0.5), reps=4),
+    Exercise("superman", "reps", superman, ("neck_cranked",), tempo=(1.0, 0.7, 1.0, 0.5), reps=4),
+    Exercise("superman_hold", "hold", superman, ("neck_cranked",), tempo=(1.5, 7.0, 1.5, 0.0), reps=1),
+    Exercise("bent_over_row", "reps", bent_over_row, ("torso_rising", "rounded_back"),
+             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="bar"),
+    Exercise("one_arm_row", "reps", one_arm_row, ("torso_rising", "rounded_back"), sided=True,
+             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="dumbbell"),
+    Exercise("plank", "hold", plank, ("hips_sagging", "hips_piked"), tempo=(1.8, 8.0, 1.5, 0.0), reps=1),
+    Exercise("deadlift", "reps", deadlift, ("rounded_back",), tempo=(1.3, 0.7, 1.5, 0.7), reps=3, prop="bar"),
+    Exercise("idle", "idle", idle, reps=0),
+)}
