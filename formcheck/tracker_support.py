@@ -54,14 +54,16 @@ class Guide:
             if _HEAD & set(missing):
                 return False, "step back: head not visible", True
             return False, f"move into the frame: {', '.join(missing)} not visible", True
-        view_ok = self._view_ok(frame)
-        if not view_ok and guidance is None:
+        view_ok, show = self._view_ok(frame)
+        if show and guidance is None:
             guidance = "turn side-on to the camera" if self.spec.view == "side" else "face the camera"
         return True, guidance, view_ok
 
-    def _view_ok(self, frame: PoseFrame) -> bool:
+    def _view_ok(self, frame: PoseFrame) -> tuple[bool, bool]:
+        """``(view_ok, show_guidance)``: a wrong view blocks the setup at once; the advice
+        appears only once it has lasted ``VIEW_DEBOUNCE_S`` (a turn of the head is not enough)."""
         if self.spec.view == "any":
-            return True
+            return True, False
         px = frame.pixels()
         sw = float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.RIGHT_SHOULDER])))
         torso = max(float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.LEFT_HIP]))),
@@ -70,10 +72,10 @@ class Guide:
         bad = ratio > FACING_RATIO if self.spec.view == "side" else ratio < 0.35
         if not bad or math.isnan(ratio):
             self._view_bad_since = None
-            return True
+            return True, False
         if self._view_bad_since is None:
             self._view_bad_since = frame.t
-        return frame.t - self._view_bad_since < VIEW_DEBOUNCE_S
+        return False, frame.t - self._view_bad_since >= VIEW_DEBOUNCE_S
 
     def reset(self) -> None:
         self._view_bad_since = None

@@ -191,3 +191,18 @@ def test_time_comes_from_timestamps_not_frame_counts() -> None:
         out.append(tr.summary().rep_rows[0])
     assert math.isclose(out[0].tempo_hold, out[1].tempo_hold, abs_tol=0.25)
     assert math.isclose(out[0].end - out[0].start, out[1].end - out[1].start, abs_tol=0.3)
+
+
+def test_facing_the_camera_asks_to_turn_side_on_and_counts_nothing() -> None:
+    """A side-view spec seen from the front: shoulders far apart in the image."""
+    frames = []
+    for i, a in enumerate(bridge_reps(1)):
+        f = bridge_track([a])[0]
+        img = f.image.copy()
+        img[11, 0] -= 0.2  # left shoulder
+        img[12, 0] += 0.2  # right shoulder
+        frames.append(PoseFrame(t=i / FPS, image_wh=f.image_wh, image=img, world=f.world,
+                                visibility=f.visibility, presence=f.presence, index=i))
+    tr, fbs = run("glute_bridge", frames)
+    assert tr.reps == 0
+    assert fbs[-1].guidance == "turn side-on to the camera"
