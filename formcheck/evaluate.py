@@ -161,9 +161,11 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
              model_path: str | Path | None = None, log: Log | None = None) -> EvalRun:
     """Score every labelled clip under ``paths`` (see the module docstring).
 
+    A labelled video that is missing or unreadable becomes a row with status
+    ``"error"`` (left out of the totals) rather than stopping the run.
+
     Raises:
         LabelError: Invalid label or path.
-        VideoSourceError: A labelled video is missing or unreadable.
         ModelError: No pose model.
     """
     from formcheck.errors import VideoSourceError
@@ -175,11 +177,15 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
     spec_ids = rep_specs()
     scores = []
     for i, clip in enumerate(clips, 1):
-        if not clip.video.is_file():
-            raise VideoSourceError(f"{clip.label_path}: labelled clip {clip.video} not found")
         if log is not None:
             log(f"[{i}/{len(clips)}] {clip.video.name}")
-        frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path)
+        try:
+            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path)
+        except VideoSourceError as exc:
+            # One missing or broken clip should not hide the others' results.
+            scores.append(ClipScore(name=clip.label.clip, exercise=clip.label.exercise,
+                                    true_reps=clip.label.reps_complete, status="error", note=str(exc)))
+            continue
         scores.append(score_clip(clip, frames, known, spec_ids))
     return EvalRun(clips=tuple(scores), totals=totals(scores))
 
@@ -216,7 +222,7 @@ def format_table(run: EvalRun) -> str:
                      f"{c.error:+d}" if scored else "-",
                      f"{c.true_partial}/{c.pred_partial}" if scored else "-",
                      _cue_cell(c) if scored else "-", _fault_cell(c) if scored else "-",
-                     c.note if scored else c.status))
+                     c.note if scored else f"{c.status}: {c.note}" if c.status == "error" else c.status))
     for c in run.clips:
         if c.true_hold_s is not None and c.scored:
             i = run.clips.index(c)

@@ -80,6 +80,10 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
     """
     from formcheck.model import resolve_model
 
+    from formcheck.errors import VideoSourceError
+
+    if not Path(video).is_file():
+        raise VideoSourceError(f"video not found: {video}")
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     model = resolve_model(model_path)
     key = f"{file_sha256(video)[:24]}-{model.sha256[:12]}.npz"

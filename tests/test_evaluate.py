@@ -122,3 +122,13 @@ def test_table_lists_clips_and_totals() -> None:
     assert any(line.startswith("cat_cow.mp4") and "no spec" in line for line in lines)
     assert "exact count: 50 %" in text and "OBO (within 1): 50 %" in text and "MAE: 0.100" in text
     assert "not scored: 1" in text
+
+
+def test_missing_clip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
+    from formcheck.evaluate import evaluate
+
+    (tmp_path / "gone.json").write_text(json.dumps(_label("gone.mp4", "glute_bridge")))
+    run = evaluate([tmp_path], cache_dir=tmp_path / "cache")
+    (row,) = run.clips
+    assert row.status == "error" and "not found" in row.note and run.totals.clips == 0
+    assert "error: video not found" in format_table(run)
