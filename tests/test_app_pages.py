@@ -132,6 +132,19 @@ def test_history_page_deletes_a_session(reviewed: dict[str, Any], monkeypatch: p
     assert any("No sessions yet" in i.value for i in at.info)
 
 
+@pytest.mark.model
+def test_suggest_mode_picks_an_exercise_and_analyses(db: Path, sample_videos: Path, model_path: Path) -> None:
+    clip, label = pick_sample(sample_videos)
+    at = open_page("review")
+    _upload_and_analyse(at, clip.name, clip.read_bytes(), None)  # the default choice: suggest
+    notes = [i.value for i in at.info if i.value.startswith("Suggested:")]
+    assert len(notes) == 1 and at.subheader, [e.value for e in at.error]
+    chosen = at.subheader[0].value.split(":")[0]
+    assert notes[0].startswith(f"Suggested: {chosen}")
+    print(f"\n[review] suggest on {clip.name} (label {label['exercise']}): {notes[0]}")
+    assert [s.title for s in HistoryStore(db).list_sessions()] == [chosen]
+
+
 def test_text_file_renamed_mp4_shows_an_error_not_a_traceback(db: Path) -> None:
     at = open_page("review")
     _upload_and_analyse(at, "notes.mp4", b"just some text, not a video\n" * 50, None)

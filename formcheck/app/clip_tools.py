@@ -174,12 +174,22 @@ def compare_with_label(label: ClipLabel, summary: SetSummary) -> LabelComparison
     )
 
 
-def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[str, float]]:
-    """Score each spec on pose frames already extracted; best first.
+def fit_score(summary: SetSummary) -> float:
+    """How well a spec explains a clip: reps on the busiest side × set score, plus good hold time.
 
-    The score is counted reps plus good hold seconds / 5 (a 5 s hold weighs like
-    a rep), so a clip is suggested the spec under which it makes most sense.
-    Specs that fail to load are skipped.
+    Reps are taken per side so a two-arm movement read by a one-side spec
+    (each arm counted) does not double; the set score (0-100) demotes specs
+    whose form rules fire all the time, i.e. the wrong exercise; a 5 s good
+    hold weighs like one clean rep.
+    """
+    reps = max(summary.reps_by_side.values()) if summary.reps_by_side else summary.reps
+    return round(reps * summary.score / 100.0 + sum(h.good_s for h in summary.holds) / 5.0, 2)
+
+
+def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[str, float]]:
+    """:func:`fit_score` of each spec on pose frames already extracted; best first.
+
+    Specs that fail to load are skipped. Ties keep ``names`` order.
     """
     from formcheck.analysis import analyze_frames
     from formcheck.errors import FormcheckError
@@ -190,5 +200,5 @@ def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[st
             summary = analyze_frames(frames, name).summary
         except FormcheckError:
             continue
-        scores.append((name, summary.reps + sum(h.good_s for h in summary.holds) / 5.0))
+        scores.append((name, fit_score(summary)))
     return sorted(scores, key=lambda s: -s[1])

@@ -34,7 +34,7 @@ def _show_session(store: HistoryStore, session_id: int) -> None:
     if s.rep_rows:
         st.dataframe(pd.DataFrame(s.rep_rows).round(2), hide_index=True, key="history-reps")
     if s.cues:
-        st.dataframe(pd.DataFrame(s.cues)[["id", "message", "start", "end", "rep"]], hide_index=True,
+        st.dataframe(pd.DataFrame(s.cues)[["id", "message", "start", "end", "rep"]].round(2), hide_index=True,
                      key="history-cues")
     confirm = st.checkbox("Yes, delete this session", key=f"history-confirm-{s.id}")
     if st.button("Delete session", key="history-delete", disabled=not confirm):
@@ -52,7 +52,7 @@ def _progress_chart(store: HistoryStore, exercise: str, title: str) -> None:
     base = alt.Chart(points).encode(x=alt.X("date:T", title="date"))
     chart = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure.replace("_", " ")),
                                               tooltip=["id", "date", "reps", "score", "hold_s", "kind"])
-    score = base.mark_line(strokeDash=[4, 3], color="#888").encode(y=alt.Y("score:Q", title="score"))
+    score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(y=alt.Y("score:Q", title="score"))
     st.markdown(f"**Progress: {title}** (solid: {measure.replace('_', ' ')}; dashed: score)")
     st.altair_chart(alt.layer(chart, score).resolve_scale(y="independent").properties(height=220),
                     width="stretch")

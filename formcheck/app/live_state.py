@@ -159,7 +159,7 @@ class LiveState:
 
     def stream_ended(self) -> FinishedSet | None:
         """The camera track ended (Stop, tab closed, camera lost): end the set, free the model."""
-        finished = self.end_set("stream ended")
+        finished = self.end_set("stream stopped")
         with self._lock:
             if self._session is not None:
                 self._session.close()

@@ -57,8 +57,11 @@ def render(settings: AppSettings) -> None:
                     if not ranking or ranking[0][1] <= 0:
                         raise VideoSourceError(f"{uploaded.name}: no exercise recognised (no reps or holds "
                                                "under any spec); choose the exercise yourself")
-                    chosen = ranking[0][0]
-                    st.session_state["review_suggested"] = f"Suggested: {titles[chosen]} (score {ranking[0][1]:.1f})"
+                    chosen, best = ranking[0]
+                    also = [titles[n] for n, v in ranking[1:] if v >= 0.8 * best]
+                    st.session_state["review_suggested"] = (
+                        f"Suggested: {titles[chosen]} (fit {best:.1f})"
+                        + (f"; also fits: {', '.join(also)} — pick it above if that is what you did" if also else ""))
                 st.session_state["review_run"] = analyze_clip(path, chosen, source=uploaded.name,
                                                               kind="review", settings=settings)
             st.session_state.pop("review_error", None)

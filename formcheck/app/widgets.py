@@ -142,4 +142,4 @@ def cue_timeline(summary: SetSummary) -> None:
         x=alt.X("start:Q", title="time (s)", scale=alt.Scale(domain=[0, max(summary.duration_s, 1.0)])),
         x2="end:Q", y=alt.Y("cue:N", title=None), color="cue:N", tooltip=["cue", "message", "start", "end"])
     st.markdown("**Cue timeline**")
-    st.altair_chart(chart.properties(height=40 + 24 * df["cue"].nunique()), width="stretch")
+    st.altair_chart(chart.properties(height=70 + 26 * df["cue"].nunique()), width="stretch")
