@@ -63,7 +63,7 @@ class Camera:
 
     @classmethod
     def framing(cls, view: str, points: np.ndarray, size: tuple[int, int] = (640, 360), *,
-                height: float | None = None, distance: float | None = None, fill: float = 0.78,
+                height: float | None = None, distance: float | None = None, fill: float = 0.86,
                 fov: float = 42.0, yaw: float = 0.0) -> Camera:
         """A camera at ``view`` that keeps every point of ``points`` (n, 3) in frame.
 

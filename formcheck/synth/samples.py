@@ -5,7 +5,8 @@ command twice gives byte-identical files. Fault clips show the fault on every
 other rep (bird-dog: on the second pair of reps), so each has clean reps too.
 Standing rows are filmed 25° off the side (towards the front), as real "side"
 row clips often are: exactly side-on, the far arm and leg hide behind the near
-ones and no pose model can place them.
+ones and no pose model can place them. (The deadlift stays side-on: turned,
+its bar crosses the knees and hides them instead.)
 
 Example:
     >>> names = [name for name, _ in SAMPLES]
@@ -23,7 +24,7 @@ from formcheck.labels import ClipLabel
 from formcheck.synth.generate import SynthOptions, render_clip
 
 SEED = 20260
-ROW_YAW = 25.0  # degrees off the side view for standing rows (see the module docstring)
+ROW_YAW = 25.0  # degrees off the side view for standing rows (see above)
 
 
 def _o(exercise: str, **kw: object) -> SynthOptions:
