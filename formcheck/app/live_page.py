@@ -50,10 +50,10 @@ def _callback(state: LiveState) -> Any:
 
 
 @st.cache_data(show_spinner=False)
-def beep_wav(variant: int) -> bytes:
-    """A 0.15 s 880 Hz beep; ``variant`` pads a sample so each rep makes a new audio element."""
+def beep_wav() -> bytes:
+    """A 0.15 s 880 Hz beep as WAV bytes."""
     rate = 16000
-    t = np.arange(int(0.15 * rate) + variant) / rate
+    t = np.arange(int(0.15 * rate)) / rate
     tone = (0.4 * np.sin(2 * np.pi * 880 * t) * np.minimum(1, (0.15 - t) * 40).clip(0)) * 32767
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
@@ -150,7 +150,7 @@ def render(settings: AppSettings) -> None:
 def _poll(state: LiveState, titles: dict[str, str], panel: Any, notice: Any, sound: Any, beep: bool,
           ctx: Any) -> None:
     """Redraw the live numbers until the stream stops (a STOP reruns the script, ending this loop)."""
-    last_reps, started, lost = -1, time.monotonic(), False
+    last_reps, started, lost, beeps = -1, time.monotonic(), False, 0
     while ctx.state.playing:
         snap = state.snapshot()
         panel.markdown(panel_html(snap, titles.get(snap.exercise, snap.exercise)), unsafe_allow_html=True)
@@ -170,6 +170,7 @@ def _poll(state: LiveState, titles: dict[str, str], panel: Any, notice: Any, sou
             notice.empty()
         reps = snap.feedback.reps if snap.feedback is not None else 0
         if beep and last_reps >= 0 and reps > last_reps:
-            sound.audio(beep_wav(reps % 2), format="audio/wav", autoplay=True)
+            beeps += 1  # a new alt text per beep: Streamlit refuses two identical elements in one run
+            sound.audio(beep_wav(), format="audio/wav", autoplay=True, alt=f"beep {beeps}")
         last_reps = reps
         time.sleep(POLL_S)
