@@ -76,7 +76,7 @@ class RepCounter:
     def reset(self) -> None:
         """Back to the start zone with no reps counted."""
         self.phase: CounterPhase = "start"
-        self.stalled = False
+        self.stalled = True  # a rep can only begin once the signal has been seen in the start zone
         self.reps = 0
         self.partials = 0
         self._last_t: float | None = None
@@ -120,7 +120,7 @@ class RepCounter:
         if self.in_rep and self._max >= self._q:
             ev = self._event(self._last_t if self._last_t is not None else self._t0, complete=False)
             self.partials += 1
-        self.phase = "start"
+        self.phase, self.stalled = "start", True  # resume only from the start zone
         self._begin(self._last_t or 0.0, math.nan)
         return ev
 

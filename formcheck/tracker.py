@@ -170,8 +170,16 @@ class Tracker:
         if not view_ok:
             setup_ok = False  # wrong camera view: angles would be meaningless, so do not start
         if not self._ready:
-            self._try_ready(t, setup_ok, vals)
+            self._try_ready(t, setup_ok)
         if not self._ready:
+            if sp.kind == "reps":
+                # Follow the signal from the moment the setup pose holds, so that a rep started
+                # as soon as the pose was reached still counts once the pose has held setup_s;
+                # outside the pose, forget it (getting into position is not a rep).
+                if setup_ok:
+                    self._feed_counters(t, vals, counting=False)
+                else:
+                    self._reset_counters()
             self._phase = "setup"
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
@@ -217,21 +225,21 @@ class Tracker:
         elif self._side_score < -0.05:
             self._side = "right"
 
-    def _try_ready(self, t: float, setup_ok: bool, vals: dict[str, float]) -> None:
-        sp = self.spec
-        in_start = True
-        if sp.rep is not None:
-            # Ready needs the rep signal in its start zone on the followed side (any side in "each" mode).
-            sides = self._counter_sides if sp.sides == "each" else (self._side,)
-            in_start = any(self._in_start_zone(vals.get(self._sig_key(s), math.nan)) for s in sides)
-        if setup_ok and in_start:
+    def _try_ready(self, t: float, setup_ok: bool) -> None:
+        if setup_ok:
             if self._setup_since is None:
                 self._setup_since = t
-            if t - self._setup_since >= sp.setup_s:
+            if t - self._setup_since >= self.spec.setup_s:
                 self._ready = True
                 self._phase = "ready"
         else:
             self._setup_since = None
+
+    def _reset_counters(self) -> None:
+        for s, c in self._counters.items():
+            c.reset()
+            self._rest_x[s] = math.inf
+            self._baseline[s] = {}
 
     def _sig_key(self, counter_side: str) -> str:
         sig = self.spec.rep.signal if self.spec.rep else ""
@@ -251,10 +259,13 @@ class Tracker:
             return sum(pair) / len(pair) if pair else math.nan
         return vals.get(self._sig_key(side), math.nan)
 
-    def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
-                  setup_ok: bool, guidance: str | None) -> Feedback:
+    def _feed_counters(self, t: float, vals: dict[str, float], counting: bool) -> tuple[str, float]:
+        """Feed every counter; returns the side furthest into a rep and its progress (0-1.2).
+
+        With ``counting`` False (before the setup has held long enough) finished attempts are
+        dropped: they started before the pose was established.
+        """
         sp = self.spec
-        assert sp.rep is not None
         best_side, best_rank, progress = None, -1, 0.0
         for s, c in self._counters.items():
             v = self._signal(vals, s)
@@ -268,13 +279,21 @@ class Tracker:
                 side = s if sp.sides == "each" else self._side
                 self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
             ev = c.update(t, v)
-            if ev is not None:
+            if ev is not None and counting:
                 self._finish_rep(ev, s)
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
                 best_side, best_rank = s, rank
                 p = c.progress(v)
                 progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
+        assert best_side is not None
+        return best_side, progress
+
+    def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
+                  setup_ok: bool, guidance: str | None) -> Feedback:
+        sp = self.spec
+        assert sp.rep is not None
+        best_side, progress = self._feed_counters(t, vals, counting=True)
         assert best_side is not None
         counter = self._counters[best_side]
         moving_side: SideName = best_side if sp.sides == "each" else self._side  # type: ignore[assignment]
