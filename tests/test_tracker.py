@@ -206,3 +206,19 @@ def test_facing_the_camera_asks_to_turn_side_on_and_counts_nothing() -> None:
     tr, fbs = run("glute_bridge", frames)
     assert tr.reps == 0
     assert fbs[-1].guidance == "turn side-on to the camera"
+
+
+def test_starting_at_the_top_does_not_count_the_way_down() -> None:
+    """The first frames already at the peak: a rep starts only from the start zone."""
+    angles = [172.0] * 15 + ramp(172, 130, 1.0) + [130.0] * 10 + bridge_reps(1)[15:]
+    tr, _ = run("glute_bridge", bridge_track(angles))
+    assert (tr.reps, tr.partial_reps) == (1, 0)
+
+
+def test_rep_begun_as_soon_as_the_pose_is_reached_counts() -> None:
+    """No pause needed after lying down: the setup pose is followed from its first frame."""
+    standing = bridge_track([130.0] * 10, torso_up=90.0)
+    lying = bridge_track([130.0] * 2 + ramp(130, 172, 1.0) + [172.0] * 8 + ramp(172, 130, 1.0) + [130.0] * 10,
+                         t0=standing[-1].t + 1 / FPS)
+    tr, _ = run("glute_bridge", standing + lying)
+    assert tr.reps == 1
