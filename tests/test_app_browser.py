@@ -248,3 +248,49 @@ def test_camera_lost_mid_set_saves_the_set_so_far(app_server: dict[str, Any], fa
         rows = _live_rows(app_server["db"])
         assert len(rows) == 1 and rows[0][1] == fake_camera["exercise"], rows
         print(f"\n[browser] camera unplugged mid-set: saved {rows}")
+
+
+def _wait_reps(page: Any, at_least: int, timeout_s: float = 90) -> int:
+    deadline = time.monotonic() + timeout_s
+    reps = None
+    while time.monotonic() < deadline:
+        reps = _reps_on_page(page)[0]
+        if reps is not None and reps >= at_least:
+            return reps
+        page.wait_for_timeout(1000)
+    raise AssertionError(f"page shows {reps} reps, expected at least {at_least} within {timeout_s} s")
+
+
+def test_two_tabs_count_on_their_own_and_an_exercise_switch_saves_the_set(
+        app_server: dict[str, Any], fake_camera: dict[str, Any], tmp_path: Path) -> None:
+    from formcheck.spec import load_spec
+
+    title = load_spec(fake_camera["exercise"]).title
+    with _live_page(app_server, fake_camera, tmp_path) as tab1:
+        tab2 = tab1.context.new_page()
+        tab2.goto(tab1.url)
+        _webrtc_button(tab2).wait_for(timeout=60_000)
+        rss_pages = _rss_kb(app_server["pid"])
+        _start(tab1)
+        _wait_reps(tab1, 1)
+        rss_one = _rss_kb(app_server["pid"])
+        _start(tab2)
+        _wait_reps(tab2, 1)
+        rss_two = _rss_kb(app_server["pid"])
+        before2 = _wait_reps(tab2, 1)
+        print(f"\n[browser] two tabs: fps {_reps_on_page(tab1)[1]:.1f} and {_reps_on_page(tab2)[1]:.1f}; server RSS "
+              f"{rss_pages / 1024:.0f} MB (pages open) -> {rss_one / 1024:.0f} MB (one stream) -> "
+              f"{rss_two / 1024:.0f} MB (two streams): second session +{(rss_two - rss_one) / 1024:.0f} MB")
+        # Switch tab 1 to another exercise mid-stream.
+        tab1.locator('[data-testid="stSelectbox"]').first.click()
+        options = tab1.get_by_role("option")
+        other = next(o for o in options.all() if o.inner_text().strip() != title)
+        other_title = other.inner_text().strip()
+        other.click()
+        tab1.get_by_text(f"Saved: {title}").wait_for(timeout=20_000)
+        rows = _live_rows(app_server["db"])
+        assert len(rows) == 1 and rows[0][1] == fake_camera["exercise"] and rows[0][2] >= 1, rows
+        assert tab1.locator("#fc-live").first.inner_text().startswith(other_title) or \
+            _reps_on_page(tab1)[0] in (None, 0)
+        assert (_reps_on_page(tab2)[0] or 0) >= before2  # the other tab kept its own count
+        print(f"[browser] tab 1 switched to {other_title}: saved {rows}; tab 2 still at {_reps_on_page(tab2)[0]} reps")
