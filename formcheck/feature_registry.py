@@ -207,7 +207,7 @@ def _hip_lift(a: LandmarkArrays, s: SideName) -> np.ndarray:
 def _hip_height(a: LandmarkArrays, s: SideName) -> np.ndarray:
     torso = _torso(a, s)
     dy = _p(a, s, "ankle")[:, 1] - _p(a, s, "hip")[:, 1]
-    return np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9)
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
 @_reg("neck_angle", "hip shoulder ear", "deg",
@@ -243,14 +243,14 @@ def _diag_parts(a: LandmarkArrays, s: SideName) -> tuple[np.ndarray, np.ndarray]
       "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)")
 def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
-    return np.fmax(arm, thigh)
+    return np.asarray(np.fmax(arm, thigh))
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
       "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
 def _diag_min(a: LandmarkArrays, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
-    return np.fmin(arm, thigh)
+    return np.asarray(np.fmin(arm, thigh))
 
 
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
@@ -263,7 +263,7 @@ def _pelvis(a: LandmarkArrays, s: SideName) -> np.ndarray:
 def _pelvis_drop(a: LandmarkArrays, s: SideName) -> np.ndarray:
     torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
     dy = np.abs(a.px[:, int(Landmark.LEFT_HIP), 1] - a.px[:, int(Landmark.RIGHT_HIP), 1])
-    return np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9)
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
 @_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)
@@ -371,7 +371,7 @@ def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarr
 _SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 _SIDE_IDX = {s: [lm(s, p) for p in _SIDE_PARTS] for s in SIDES}
 #: The landmarks of each side used to decide which side faces the camera.
-SIDE_LANDMARKS: dict[str, list[int]] = _SIDE_IDX
+SIDE_LANDMARKS: dict[str, list[int]] = {str(k): v for k, v in _SIDE_IDX.items()}
 
 
 def side_visibility(arr: LandmarkArrays) -> tuple[np.ndarray, np.ndarray]:

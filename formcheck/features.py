@@ -16,7 +16,13 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from formcheck.frame import PoseFrame
 
 _EPS = 1e-9
 
@@ -163,8 +169,15 @@ def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) ->
     return np.where(np.asarray(visibility) >= min_visibility, values, np.nan)
 
 
-def feature_table(frames, names, side=None, min_visibility=0.5):  # type: ignore[no-untyped-def]
-    """Named feature values for a list of frames: see :func:`formcheck.feature_registry.feature_table`."""
+def feature_table(frames: Sequence[PoseFrame], names: Sequence[str], side: str | None = None,
+                  min_visibility: float = 0.5) -> dict[str, np.ndarray]:
+    """Named feature values for a list of frames: see :func:`formcheck.feature_registry.feature_table`.
+
+    Example:
+        >>> from formcheck.frame import PoseFrame
+        >>> sorted(feature_table([PoseFrame.empty(0.0, (64, 48))], ["knee_angle"]))
+        ['knee_angle', 't']
+    """
     from formcheck.feature_registry import feature_table as _table
 
-    return _table(frames, names, side, min_visibility)
+    return _table(frames, names, side, min_visibility)  # type: ignore[arg-type]

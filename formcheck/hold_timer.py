@@ -8,7 +8,7 @@ end the hold; a longer one does, and the hold's record is kept.
 Example:
     >>> h = HoldTimer(target_s=10)
     >>> for i in range(31):
-    ...     _ = h.update(i / 10, in_pose=True, form_ok=i < 20)
+    ...     _ = h.update(i / 10, in_pose=True, form_ok=i <= 20)
     >>> round(h.good_s, 1), round(h.lost_s, 1)
     (2.0, 1.0)
 """

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -132,12 +133,15 @@ class HoldSpec(_Strict):
         return v
 
 
+_ALWAYS: tuple[RulePhase, ...] = ("always",)
+
+
 class FormRule(_Strict):
     """A fault: while ``when`` (all conditions) holds for ``min_duration`` in one of ``phases``, cue."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: list[str] = Field(min_length=1)
-    phases: list[RulePhase] = Field(default_factory=lambda: ["always"], min_length=1)
+    phases: list[RulePhase] = Field(default_factory=lambda: list(_ALWAYS), min_length=1)
     min_duration: float = Field(0.3, ge=0)
     priority: int = Field(1, ge=0)
     message: str = Field(min_length=1)
@@ -208,9 +212,9 @@ class ExerciseSpec(_Strict):
     rep: RepSignal | None = None
     hold: HoldSpec | None = None
     rules: list[FormRule] = Field(default_factory=list)
-    targets: Targets = Field(default_factory=Targets)
-    smoothing: Smoothing = Field(default_factory=Smoothing)
-    cues: CueTiming = Field(default_factory=CueTiming)
+    targets: Targets = Targets.model_validate({})  # frozen models: one shared default is safe
+    smoothing: Smoothing = Smoothing.model_validate({})
+    cues: CueTiming = CueTiming.model_validate({})
 
     @field_validator("key_features")
     @classmethod
@@ -289,7 +293,7 @@ def _loc_str(loc: tuple[Any, ...]) -> str:
     return s or "(top level)"
 
 
-def _format_error(err: dict[str, Any], where: str, lines: dict[tuple[Any, ...], int]) -> str:
+def _format_error(err: Mapping[str, Any], where: str, lines: dict[tuple[Any, ...], int]) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
     # Trim loc to the deepest path the YAML has (pydantic adds union/validator levels).
     probe = loc

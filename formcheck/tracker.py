@@ -214,8 +214,8 @@ class Tracker:
 
     def _pick_side(self, vis: np.ndarray) -> None:
         """Follow the side facing the camera, switching only on a clear, lasting difference."""
-        if self.spec.sides in ("left", "right"):
-            self._side = self.spec.sides  # type: ignore[assignment]
+        if self.spec.sides == "left" or self.spec.sides == "right":
+            self._side = self.spec.sides
             return
         row = vis[0]
         diff = float(row[_LEFT_IDX].sum() - row[_RIGHT_IDX].sum()) / len(_LEFT_IDX)
@@ -342,7 +342,9 @@ class Tracker:
                              round(ev.end, 3), index))
         ids = ids + [c.id for c in extra]
         span = abs(sp.rep.peak - sp.rep.start)
-        side = counter_side if sp.sides == "each" else (self._side if sp.sides != "both" else None)
+        side: SideName | None = self._side if sp.sides != "both" else None
+        if sp.sides == "each":
+            side = "left" if counter_side == "left" else "right"
         rec = RepRecord(
             index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
             complete=ev.complete, side=side, rom=round(ev.rom, 2), rom_fraction=round(ev.rom / span, 3),
