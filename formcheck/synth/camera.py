@@ -93,7 +93,8 @@ class Camera:
         def at(d: float) -> Camera:
             pos = target + d * direction
             pos[1] = cam_y
-            return cls(tuple(pos), tuple(target), size, fov)  # type: ignore[arg-type]
+            return cls((float(pos[0]), float(pos[1]), float(pos[2])),
+                       (float(target[0]), float(target[1]), float(target[2])), size, fov)
 
         if distance is not None:
             return at(distance)

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ from formcheck.labels import ClipLabel, save_label
 from formcheck.landmarks_io import atomic_write_bytes, check_output_path, save_landmarks
 from formcheck.synth.camera import VIEWS, Camera
 from formcheck.synth.groundtruth import landmark_points, to_pose_frame
-from formcheck.synth.exercises import EXERCISES
 from formcheck.synth.skeleton import Body, Joints, forward_kinematics
 from formcheck.synth.timeline import Timeline, plan
 
@@ -187,10 +186,6 @@ def _tupled(options: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _sidecar(path: Path, suffix: str) -> Path:
-    return path.with_suffix(suffix)
-
-
 def write_track(options: SynthOptions, out_npz: str | Path) -> ClipLabel:
     """Landmark-only mode: write ``track.npz`` and ``track.json`` (no video)."""
     out = check_output_path(out_npz)
@@ -198,8 +193,9 @@ def write_track(options: SynthOptions, out_npz: str | Path) -> ClipLabel:
         raise OutputError(f"landmark-only output must end in .npz, got {out.name}")
     sim = simulate(options)
     label = make_label(sim, out.name, out.name)
-    save_landmarks(out, pose_frames(sim), {"generator": GENERATOR, "fps": options.fps, "label": out.with_suffix(".json").name})
-    save_label(_sidecar(out, ".json"), label)
+    meta = {"generator": GENERATOR, "fps": options.fps, "label": out.with_suffix(".json").name}
+    save_landmarks(out, pose_frames(sim), meta)
+    save_label(out.with_suffix(".json"), label)
     return label
 
 
@@ -247,10 +243,4 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     return label
 
 
-def with_options(base: SynthOptions, **changes: Any) -> SynthOptions:
-    """A copy of ``base`` with some options changed."""
-    return replace(base, **_tupled(changes))
-
-
-__all__ = ["EXERCISES", "SynthOptions", "make_label", "pose_frames", "render_clip", "simulate",
-           "synth_track", "with_options", "write_track"]
+__all__ = ["SynthOptions", "make_label", "pose_frames", "render_clip", "simulate", "synth_track", "write_track"]

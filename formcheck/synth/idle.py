@@ -23,7 +23,8 @@ def blend(a: Pose, b: Pose, u: float) -> Pose:
     def limb(x: Limb, y: Limb) -> Limb:
         ends = None if x.end is None or y.end is None else lerp(x.end, y.end, u)
         return Limb(lerp(x.upper, y.upper, u), lerp(x.lower, y.lower, u), ends, lerp(x.abduct, y.abduct, u))
-    return Pose(pelvis=tuple(lerp(p, q, u) for p, q in zip(a.pelvis, b.pelvis)),  # type: ignore[arg-type]
+    pa, pb = a.pelvis, b.pelvis
+    return Pose(pelvis=(lerp(pa[0], pb[0], u), lerp(pa[1], pb[1], u), lerp(pa[2], pb[2], u)),
                 trunk=lerp(a.trunk, b.trunk, u), bend=lerp(a.bend, b.bend, u), head=lerp(a.head, b.head, u),
                 roll=lerp(a.roll, b.roll, u), supine=a.supine,
                 arms=(limb(a.arms[0], b.arms[0]), limb(a.arms[1], b.arms[1])),

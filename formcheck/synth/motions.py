@@ -46,8 +46,16 @@ def lerp(a: float, b: float, u: float) -> float:
     return a + (b - a) * u
 
 
-def _xy(p: np.ndarray) -> tuple[float, float]:
-    return float(p[0]), float(p[1])
+Vec3 = tuple[float, float, float]
+
+
+def _v(p: np.ndarray | tuple[float, ...]) -> Vec3:
+    """A world point as the plain tuple a Pose stores."""
+    return float(p[0]), float(p[1]), float(p[2])
+
+
+def _pair(limbs: list[Limb] | tuple[Limb, ...]) -> tuple[Limb, Limb]:
+    return limbs[0], limbs[1]
 
 
 def _angle_of(v: np.ndarray) -> float:
@@ -65,10 +73,11 @@ def _lat(supine: bool) -> float:
 def _bridge_pose(body: Body, theta: float) -> Pose:
     neck = np.array([0.0, 0.11, 0.0])
     pelvis = neck - body.trunk * sagittal(theta)
-    ankle_x, z = body.trunk + 0.40 * body.height / 1.75, _lat(True) * 0.15  # heels ~0.4 m from the resting pelvis, hip-width apart
-    feet = tuple(Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1))
+    # Heels ~0.4 m from the resting pelvis, feet hip-width apart.
+    ankle_x, z = body.trunk + 0.40 * body.height / 1.75, _lat(True) * 0.15
+    feet = _pair([Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1)])
     arms = (Limb(184, 181, 180, abduct=22), Limb(184, 181, 180, abduct=22))  # palms down beside the hips
-    return Pose(pelvis=tuple(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)  # type: ignore[arg-type]
+    return Pose(pelvis=_v(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)
 
 
 def _hip_angle(body: Body, pose: Pose) -> float:
@@ -115,7 +124,7 @@ def bird_dog(body: Body, ph: Phase) -> Pose:
     arms[arm_side], legs[leg_side] = moving_arm, moving_leg
     # The lifted leg's hip opens upwards: roll towards that side (positive lifts the left hip).
     roll = 22.0 * rot * (1.0 if leg_side == 0 else -1.0)
-    return Pose(pelvis=(0.0, pelvis_y, 0.0), trunk=trunk, roll=roll, arms=tuple(arms), legs=tuple(legs))  # type: ignore[arg-type]
+    return Pose(pelvis=(0.0, pelvis_y, 0.0), trunk=trunk, roll=roll, arms=_pair(arms), legs=_pair(legs))
 
 
 # --- superman: prone, chest, arms and legs lift -----------------------------------------------
@@ -145,8 +154,8 @@ def plank(body: Body, ph: Phase) -> Pose:
     elbow = np.array([neck[0] - 0.02, 0.045, 0.0])
     upper = _angle_of(elbow - (neck - 0.02 * sagittal(trunk)))
     arms = (Limb(upper, 0.0, 0.0, abduct=4), Limb(upper, 0.0, 0.0, abduct=4))
-    legs = tuple(Limb(target=(ankle[0], ankle[1], sign * 0.1)) for sign in (1, -1))
-    return Pose(pelvis=tuple(pelvis), trunk=trunk, head=5.0, arms=arms, legs=legs)  # type: ignore[arg-type]
+    legs = _pair([Limb(target=(float(ankle[0]), float(ankle[1]), sign * 0.1)) for sign in (1, -1)])
+    return Pose(pelvis=_v(pelvis), trunk=trunk, head=5.0, arms=arms, legs=legs)
 
 
 # --- bent-over row (two-arm and one-arm): hinged torso, elbows pull back ------------------------
@@ -160,8 +169,8 @@ def _row(body: Body, ph: Phase, one_arm: bool) -> Pose:
     bend = 28.0 * ph.w("rounded_back")
     pull = Limb(lerp(-80.0, -150.0, s), lerp(-95.0, -45.0, s), abduct=8)  # elbow 165° → 75°
     hang = Limb(-82, -95, abduct=8)
-    legs = tuple(Limb(end=0.0, target=(-0.02, body.ankle_height, sign * 0.2)) for sign in (1, -1))
-    pose = Pose(pelvis=pelvis, trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)  # type: ignore[arg-type]
+    legs = _pair([Limb(end=0.0, target=(-0.02, body.ankle_height, sign * 0.2)) for sign in (1, -1)])
+    pose = Pose(pelvis=_v(pelvis), trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)
     if not one_arm:
         return pose
     row_side = 0 if ph.side != "right" else 1
@@ -172,8 +181,8 @@ def _row(body: Body, ph: Phase, one_arm: bool) -> Pose:
     j = forward_kinematics(body, pose)
     s_free = "r" if row_side == 0 else "l"
     brace = j[f"hip_{s_free}"] + 0.55 * (j[f"knee_{s_free}"] - j[f"hip_{s_free}"]) + 0.09 * F
-    arms[1 - row_side] = Limb(end=-80.0, target=tuple(brace))  # type: ignore[arg-type]
-    return pose.with_(arms=tuple(arms))
+    arms[1 - row_side] = Limb(end=-80.0, target=_v(brace))
+    return pose.with_(arms=_pair(arms))
 
 
 def bent_over_row(body: Body, ph: Phase) -> Pose:
@@ -197,7 +206,6 @@ def deadlift(body: Body, ph: Phase) -> Pose:
     u = float(np.clip(s * 1.3, 0.0, 1.0))
     pelvis = bottom + (top - bottom) * np.array([s, u * (2 - u), 0.0])
     bend = 30.0 * ph.w("rounded_back") * (1.0 - s)
-    legs = tuple(Limb(end=0.0, target=(0.0, body.ankle_height, sign * 0.13)) for sign in (1, -1))
+    legs = _pair([Limb(end=0.0, target=(0.0, body.ankle_height, sign * 0.13)) for sign in (1, -1)])
     arms = (Limb(-90, -90, abduct=5), Limb(-90, -90, abduct=5))
-    return Pose(pelvis=tuple(pelvis), trunk=trunk, bend=bend, head=lerp(25.0, 0.0, s) - 0.5 * bend,  # type: ignore[arg-type]
-                arms=arms, legs=legs)
+    return Pose(pelvis=_v(pelvis), trunk=trunk, bend=bend, head=lerp(25.0, 0.0, s) - 0.5 * bend, arms=arms, legs=legs)
