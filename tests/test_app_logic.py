@@ -291,3 +291,15 @@ def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> No
     assert flags["--server.headless"] == "true" and flags["--browser.gatherUsageStats"] == "false"
     assert flags["--server.fileWatcherType"] == "none" and flags["--server.port"] == "8600"
     assert flags["--server.maxUploadSize"] == "300"
+
+
+def test_app_command_needs_both_tls_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+    from formcheck.commands.app import streamlit_command
+
+    assert main(["app", "--cert", str(tmp_path / "c.pem")]) == 1
+    assert "--cert and --key go together" in capsys.readouterr().err
+    assert main(["app", "--cert", str(tmp_path / "c.pem"), "--key", str(tmp_path / "k.pem")]) == 1
+    assert "TLS file not found" in capsys.readouterr().err
+    cmd = streamlit_command(8600, "0.0.0.0", tls=(tmp_path / "c.pem", tmp_path / "k.pem"))
+    assert cmd[cmd.index("--server.sslCertFile") + 1] == str(tmp_path / "c.pem")
