@@ -228,3 +228,11 @@ def test_library_rejects_bad_options() -> None:
         synth_track("glute_bridge", rom=0.1)
     with pytest.raises(SynthError, match="unknown view"):
         synth_track("glute_bridge", view="top")
+
+
+def test_empty_scene_has_no_person_in_its_ground_truth() -> None:
+    frames, label = synth_track("glute_bridge", reps=1, figure="none", seed=0)
+    assert frames and not any(f.has_person for f in frames)
+    assert label.exercise is None and not label.reps and not label.faults
+    stick_frames, stick = synth_track("glute_bridge", reps=1, figure="stick", seed=0)
+    assert all(f.has_person for f in stick_frames) and stick.reps_complete == 1  # the control still moves

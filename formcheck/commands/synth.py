@@ -55,6 +55,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--size", type=_size, default=(640, 360), help="WIDTHxHEIGHT, e.g. 960x540")
     p.add_argument("--camera-height", type=float, help="camera height above the floor, metres")
     p.add_argument("--camera-distance", type=float, help="camera distance from the body, metres")
+    p.add_argument("--camera-yaw", type=float, default=0.0,
+                   help="degrees the camera turns from the view towards the figure's front (oblique side view)")
     p.add_argument("--figure", default="volume", choices=("volume", "stick", "none"),
                    help="stick/none: controls the pose model should not detect")
     p.add_argument("--landmarks-only", action="store_true", help="write landmark track .npz + .json, no video")
@@ -77,7 +79,7 @@ def _summary(label) -> str:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace) -> int:
     from formcheck.errors import FormcheckError
     from formcheck.synth.generate import SynthOptions, render_clip, write_track
-    from formcheck.synth.motions import EXERCISES
+    from formcheck.synth.exercises import EXERCISES
 
     if args.list:
         for ex in EXERCISES.values():
@@ -101,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     opts = SynthOptions(exercise=args.exercise, reps=args.reps, fault=args.fault, seed=args.seed, side=args.side,
                         view=args.view, tempo=args.tempo, hold=args.hold, rom=args.rom, height=args.height,
                         fps=args.fps, size=args.size, camera_height=args.camera_height,
-                        camera_distance=args.camera_distance, fault_reps=fault_reps, figure=args.figure,
+                        camera_distance=args.camera_distance, camera_yaw=args.camera_yaw,
+                        fault_reps=fault_reps, figure=args.figure,
                         jitter=args.jitter, duration=args.duration)
     if args.landmarks_only:
         label = write_track(opts, args.output)

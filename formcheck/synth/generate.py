@@ -135,7 +135,9 @@ def simulate(options: SynthOptions) -> Simulation:
 
 
 def pose_frames(sim: Simulation) -> list[PoseFrame]:
-    """The ground-truth track: one PoseFrame per video frame."""
+    """The ground-truth track: one PoseFrame per video frame (empty frames for an empty scene)."""
+    if sim.options.figure == "none":
+        return [PoseFrame.empty(float(t), sim.camera.size, i) for i, t in enumerate(sim.times)]
     return [to_pose_frame(p, sim.camera, float(t), i) for i, (p, t) in enumerate(zip(sim.points, sim.times))]
 
 
