@@ -23,6 +23,9 @@ import math
 
 import numpy as np
 
+#: Up to this many elements the filter runs on Python floats (faster than numpy for few values).
+_SMALL = 32
+
 
 def _alpha(cutoff: np.ndarray | float, dt: np.ndarray | float) -> np.ndarray:
     tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff, dtype=np.float64))
@@ -63,6 +66,9 @@ class OneEuroFilter:
         x = np.array(value, dtype=np.float64)  # copy: never alias the caller's array
         scalar = x.ndim == 0
         x = np.atleast_1d(x)
+        if x.size <= _SMALL and self._x is not None and self._x.shape == x.shape:
+            out = self._update_small(x, t)
+            return out[0] if scalar else out
         if self._x is None or self._x.shape != x.shape:
             self._x = x.copy()
             self._dx = np.zeros_like(x)
@@ -85,3 +91,30 @@ class OneEuroFilter:
         self._t = np.where(ok, t, self._t)
         out = np.where(ok, self._x, np.nan)
         return out[0] if scalar else out
+
+    def _update_small(self, x: np.ndarray, t: float) -> np.ndarray:
+        """The same filter element by element on Python floats.
+
+        A handful of features per frame (the live path) costs ~25 numpy calls of a few
+        microseconds each in the vectorised form; plain float arithmetic is ~5x cheaper.
+        """
+        assert self._x is not None and self._dx is not None and self._t is not None
+        xs, dxs, ts = self._x.tolist(), self._dx.tolist(), self._t.tolist()
+        out = x.tolist()
+        two_pi, mc, beta, dc, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.d_cutoff, self.max_gap
+        for i, v in enumerate(out):
+            if v != v:  # NaN: state untouched, NaN out
+                continue
+            dt, xp = t - ts[i], xs[i]
+            ts[i] = t
+            if xp != xp or dt > gap or dt <= 0:  # fresh start
+                xs[i], dxs[i] = v, 0.0
+                continue
+            a_d = 1.0 / (1.0 + 1.0 / (two_pi * dc) / max(dt, 1e-6))
+            dx_hat = a_d * (v - xp) / dt + (1.0 - a_d) * dxs[i]
+            a = 1.0 / (1.0 + 1.0 / (two_pi * (mc + beta * abs(dx_hat))) / max(dt, 1e-6))
+            xs[i] = a * v + (1.0 - a) * xp
+            dxs[i] = dx_hat
+            out[i] = xs[i]
+        self._x, self._dx, self._t = np.array(xs), np.array(dxs), np.array(ts)
+        return np.array(out)

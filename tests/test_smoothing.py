@@ -44,3 +44,17 @@ def test_same_result_whatever_the_frame_rate_for_constant_input() -> None:
 def test_rejects_bad_parameters(kw: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         OneEuroFilter(**kw)
+
+
+def test_small_and_large_paths_agree() -> None:
+    """Few values run on Python floats, many on numpy: same numbers, NaNs and restarts."""
+    rng = np.random.default_rng(3)
+    seq = rng.normal(0, 5, size=(60, 40)).cumsum(axis=0)
+    seq[10:14, 3] = np.nan  # a short gap
+    seq[20:40, 5] = np.nan  # a gap longer than max_gap: restart
+    small, large = OneEuroFilter(1.0, 0.3), OneEuroFilter(1.0, 0.3)
+    for i, row in enumerate(seq):
+        t = i / 30 + (0.2 if i > 50 else 0.0)  # a jump in time as well
+        a = small.update(row[:8], t)
+        b = large.update(row, t)[:8]
+        assert np.allclose(a, b, equal_nan=True)
