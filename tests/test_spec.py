@@ -100,6 +100,17 @@ class TestCommand:
         err = capsys.readouterr().err
         assert "bad.yaml:4: colour: unknown field" in err
 
+    def test_features_lists_every_form(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["specs", "features"]) == 0
+        out = capsys.readouterr().out
+        assert "hip_angle, left_/right_hip_angle, hip_angle_asym" in out and "pelvis_tilt" in out
+
+    def test_show_unknown_name_is_one_line_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["specs", "show", "plankk"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("formcheck: error: unknown exercise 'plankk': did you mean 'plank'?")
+        assert "\n" not in err
+
     def test_schema_to_file(self, tmp_path: Path) -> None:
         out = tmp_path / "spec.schema.json"
         assert main(["specs", "schema", "-o", str(out)]) == 0

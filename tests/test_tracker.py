@@ -222,3 +222,14 @@ def test_rep_begun_as_soon_as_the_pose_is_reached_counts() -> None:
                          t0=standing[-1].t + 1 / FPS)
     tr, _ = run("glute_bridge", standing + lying)
     assert tr.reps == 1
+
+
+def test_person_switch_mid_rep_voids_the_rep() -> None:
+    """Another person picked up by the pose stage: the rep under way is not credited."""
+    frames = bridge_track(bridge_reps(1))
+    top = next(i for i, f in enumerate(frames) if i > 20 and bridge_reps(1)[i] >= 170)
+    f = frames[top]
+    frames[top] = PoseFrame(t=f.t, image_wh=f.image_wh, image=f.image, world=f.world, visibility=f.visibility,
+                            presence=f.presence, person_switched=True, index=f.index)
+    tr, _ = run("glute_bridge", frames)
+    assert tr.reps == 0
