@@ -370,7 +370,12 @@ def load_spec(name_or_path: str | Path) -> ExerciseSpec:
             near = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
             hint = f"did you mean {near[0]!r}? " if near else ""
             raise SpecError(f"unknown exercise {text!r}: {hint}known: {', '.join(known) or '(none)'}")
-    return _load_cached(str(p.resolve()), p.stat().st_mtime)
+    spec = _load_cached(str(p.resolve()), p.stat().st_mtime)
+    if p.parent.resolve() == SPECS_DIR.resolve() and spec.name != p.stem:
+        # The id on the command line is the file name: a different `name` would report one
+        # exercise under another's id.
+        raise SpecError(f"{p}:1: name: {spec.name!r} must match the file name {p.stem!r}")
+    return spec
 
 
 def spec_json_schema() -> dict[str, Any]:
