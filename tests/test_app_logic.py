@@ -130,17 +130,19 @@ def test_comparison_matches_overlapping_reps_and_flags_extra_and_missed() -> Non
 # ---------------------------------------------------------------- live state
 
 class StandInSession:
-    """Counts a rep every 10 frames; records the times it was given."""
+    """Counts a rep every ``every`` frames; records the times it was given."""
+
+    every = 10
 
     def __init__(self, exercise: str, model_path: Any) -> None:
         self.exercise, self.times, self.closed, self.resets = exercise, [], False, 0
 
     def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, Feedback]:
         self.times.append(t)
-        return image + 1, Feedback(t=t, phase="start", reps=len(self.times) // 10)
+        return image + 1, Feedback(t=t, phase="start", reps=len(self.times) // self.every)
 
     def summary(self) -> SetSummary:
-        reps = len(self.times) // 10
+        reps = len(self.times) // self.every
         return SetSummary(exercise=self.exercise, title=self.exercise, reps=reps, reps_by_side={}, partial_reps=0,
                           rep_rows=(), holds=(), cues=(), duration_s=self.times[-1] if self.times else 0.0,
                           frames=len(self.times), frames_with_person=len(self.times), score=100)
@@ -216,7 +218,8 @@ def test_timestamps_that_jump_back_fall_back_to_the_wall_clock() -> None:
 
 def test_a_failed_save_is_reported_not_raised() -> None:
     state, _ = _state([], fail=True)
-    state.process(np.zeros((2, 2, 3), np.uint8), 0.0)
+    for i in range(12):
+        state.process(np.zeros((2, 2, 3), np.uint8), i / 10)
     done = state.end_set("stop")
     assert done is not None and done.session_id is None and done.save_error == "disk full"
 
@@ -233,7 +236,8 @@ def test_processing_errors_pass_the_frame_through_and_are_shown() -> None:
     assert "unknown exercise 'nope'" in (state.snapshot().error or "")
 
 
-def test_every_frame_lands_in_exactly_one_set_under_concurrent_polling() -> None:
+def test_every_frame_lands_in_exactly_one_set_under_concurrent_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StandInSession, "every", 1)  # every frame a rep: no set is too small to keep
     saved: list[SetSummary] = []
     state, _ = _state(saved)
     stop = threading.Event()
@@ -303,3 +307,12 @@ def test_app_command_needs_both_tls_files(tmp_path: Path, capsys: pytest.Capture
     assert "TLS file not found" in capsys.readouterr().err
     cmd = streamlit_command(8600, "0.0.0.0", tls=(tmp_path / "c.pem", tmp_path / "k.pem"))
     assert cmd[cmd.index("--server.sslCertFile") + 1] == str(tmp_path / "c.pem")
+
+
+def test_a_stray_moment_without_reps_is_dropped_not_saved() -> None:
+    saved: list[SetSummary] = []
+    state, _ = _state(saved)
+    for i in range(3):  # 0.2 s, no rep: frames that slipped in around STOP
+        state.process(np.zeros((2, 2, 3), np.uint8), i / 10)
+    assert state.end_set("stop") is None and saved == [] and state.pop_finished() == []
+    assert state.snapshot().frames == 0

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 #: Frame timestamps further apart than this (or going back) are not trusted:
 #: Chromium's timestamps can jump when it renegotiates under load.
 MAX_FRAME_GAP_S = 2.0
+#: A set this short with no rep and no hold is a stray frame or two around START/STOP: dropped.
+MIN_EMPTY_SET_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +189,18 @@ class LiveState:
         """Summarise and store the current set, then start a fresh one (same exercise).
 
         Returns:
-            The finished set, or None when no frame was processed since the last one.
+            The finished set, or None when no frame was processed since the last one
+            (or only a stray moment with no rep or hold, which is dropped).
         """
         with self._lock:
             if self._session is None or self._frames == 0:
                 return None
             summary: SetSummary = self._session.summary()
+            if summary.reps == 0 and summary.partial_reps == 0 and not summary.holds \
+                    and summary.duration_s < MIN_EMPTY_SET_S:
+                self._session.reset(self._exercise)
+                self._reset_counters()
+                return None
             session_id, save_error = None, None
             if self._on_set_end is not None and (summary.frames_with_person > 0 or summary.reps > 0):
                 try:
