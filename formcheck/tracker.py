@@ -37,7 +37,7 @@ from formcheck.hold_timer import HoldTimer
 from formcheck.rep_counter import RepCounter, RepEvent
 from formcheck.smoothing import OneEuroFilter
 from formcheck.spec import ExerciseSpec, parse_condition
-from formcheck.tracker_support import Guide, rep_quality, set_score
+from formcheck.tracker_support import Guide, build_summary, make_rep_record
 
 _LEFT_IDX = np.array(SIDE_LANDMARKS["left"])
 _RIGHT_IDX = np.array(SIDE_LANDMARKS["right"])
@@ -100,6 +100,7 @@ class Tracker:
                         if sp.smoothing.enabled else None)
         self._filter_keys: list[str] = []
         self._rules.reset()
+        self._guide.reset()
         self._rep_rows: list[RepRecord] = []
         self._n_reps = self._n_partial = 0  # kept with _rep_rows: Feedback needs them every frame
         self._by_side: dict[str, int] = {}
@@ -107,7 +108,6 @@ class Tracker:
         self._side: SideName = "left" if sp.sides != "right" else "right"
         self._side_score = 0.0  # EMA of left-minus-right visibility
         self._setup_since: float | None = None
-        self._setup_lost_since: float | None = None
         self._lost_since: float | None = None
         self._ready = False
         self._t0: float | None = None
@@ -118,9 +118,7 @@ class Tracker:
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self._counter_sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self._counter_sides}
         self._rep_cues: dict[str, list[int]] = {s: [] for s in self._counter_sides}
-        self._cue_mark = 0
         self._last_rep: RepRecord | None = None
-        self._feedback: Feedback | None = None
 
     # ------------------------------------------------------------------ features
     def update(self, frame: PoseFrame) -> Feedback:
@@ -245,11 +243,6 @@ class Tracker:
         sig = self.spec.rep.signal if self.spec.rep else ""
         return f"{counter_side if self.spec.sides == 'each' else self._side}:{sig}"
 
-    def _in_start_zone(self, v: float) -> bool:
-        rep = self.spec.rep
-        assert rep is not None
-        return not math.isnan(v) and (v - rep.start) * rep.direction <= 0
-
     # ------------------------------------------------------------------ reps
     def _signal(self, vals: dict[str, float], side: str) -> float:
         if self.spec.sides == "both":
@@ -329,29 +322,10 @@ class Tracker:
 
     def _record(self, ev: RepEvent, counter_side: str, index: int,
                 ids: list[str]) -> tuple[RepRecord, list[Cue]]:
-        """The rep record of a finished attempt, and the built-in cues it raises (pure)."""
-        sp = self.spec
-        assert sp.rep is not None
-        extra: list[Cue] = []
-        voided = any(r.voids_rep for r in sp.rules if r.id in ids)
-        if ev.complete and ev.end - ev.start < sp.rep.min_duration:
-            extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
-                             round(ev.end, 3), index))
-        if not ev.complete:
-            extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
-                             round(ev.end, 3), index))
-        ids = ids + [c.id for c in extra]
-        span = abs(sp.rep.peak - sp.rep.start)
-        side: SideName | None = self._side if sp.sides != "both" else None
-        if sp.sides == "each":
+        side: SideName | None = self._side if self.spec.sides != "both" else None
+        if self.spec.sides == "each":
             side = "left" if counter_side == "left" else "right"
-        rec = RepRecord(
-            index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
-            complete=ev.complete, side=side, rom=round(ev.rom, 2), rom_fraction=round(ev.rom / span, 3),
-            tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
-            tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids)),
-            quality=0, counted=ev.complete and not voided)
-        return replace(rec, quality=rep_quality(rec, sp)), extra
+        return make_rep_record(self.spec, ev, index, side, ids)
 
     # ------------------------------------------------------------------ holds
     def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
@@ -403,7 +377,6 @@ class Tracker:
             rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
             features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
             side=side, last_rep=self._last_rep, num_people=frame.num_people)
-        self._feedback = fb
         return fb
 
     def summary(self) -> SetSummary:
@@ -425,22 +398,8 @@ class Tracker:
         if self._hold is not None and self._hold.active:
             holds.append(Hold(self._hold.start, t, round(self._hold.good_s, 3), round(self._hold.lost_s, 3),
                               self._hold.target_s))
-        notes = []
-        if self._frames and self._with_person == 0:
-            notes.append("no person detected")
-        if self._crowded:
-            notes.append(f"several people in view in {self._crowded} frames")
-        by_side: dict[str, int] = {}
-        for r in rows:
-            if r.complete and r.counted and r.side:
-                by_side[r.side] = by_side.get(r.side, 0) + 1
-        return SetSummary(
-            exercise=self.spec.name, title=self.spec.title,
-            reps=sum(1 for r in rows if r.complete and r.counted), reps_by_side=by_side,
-            partial_reps=sum(1 for r in rows if not r.complete), rep_rows=tuple(rows), holds=tuple(holds),
-            cues=tuple(sorted(cues, key=lambda c: c.start)),
-            duration_s=round(t - (self._t0 if self._t0 is not None else t), 3), frames=self._frames,
-            frames_with_person=self._with_person, score=set_score(self.spec, rows, holds), notes=tuple(notes))
+        return build_summary(self.spec, rows, holds, cues, self._t0 if self._t0 is not None else t, t,
+                             self._frames, self._with_person, self._crowded)
 
 
 def _cmp(v: float, op: str, ref: float) -> bool:

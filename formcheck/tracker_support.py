@@ -1,20 +1,23 @@
 """Helpers of the tracker that need no tracker state: placement guidance and scores.
 
 ``Guide`` turns a frame into "can we count?" plus advice ("step back: feet
-not visible", "turn side-on", "only one person please"). ``rep_quality`` and
-``set_score`` turn rep records into 0-100 scores.
+not visible", "turn side-on", "only one person please"). ``make_rep_record``
+turns a finished attempt into a ``RepRecord``; ``rep_quality`` and
+``set_score`` give 0-100 scores.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from formcheck.feedback import Hold, RepRecord
+from formcheck.feedback import Cue, Hold, RepRecord, SetSummary, Side
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark
+from formcheck.rep_counter import RepEvent
 from formcheck.spec import ExerciseSpec
 
 #: A landmark counts as in frame when its presence is at least this.
@@ -81,6 +84,37 @@ class Guide:
         self._view_bad_since = None
 
 
+def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
+                    ids: list[str]) -> tuple[RepRecord, list[Cue]]:
+    """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
+
+    Args:
+        spec: The exercise (a reps spec).
+        ev: The attempt from the rep counter.
+        index: 1-based rep number in the set.
+        side: Side the rep belongs to, if any.
+        ids: Ids of the form cues raised during the rep.
+    """
+    rep = spec.rep
+    assert rep is not None
+    extra: list[Cue] = []
+    voided = any(r.voids_rep for r in spec.rules if r.id in ids)
+    if ev.complete and ev.end - ev.start < rep.min_duration:
+        extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
+                         round(ev.end, 3), index))
+    if not ev.complete:
+        extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
+                         round(ev.end, 3), index))
+    rec = RepRecord(
+        index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
+        complete=ev.complete, side=side, rom=round(ev.rom, 2),
+        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3),
+        tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
+        tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
+        quality=0, counted=ev.complete and not voided)
+    return replace(rec, quality=rep_quality(rec, spec)), extra
+
+
 def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     """0-100: full range and no cues = 100; each distinct cue, a short hold or a rushed rep costs points."""
     q = 100.0 * min(1.0, rec.rom_fraction) if not rec.complete else 100.0
@@ -109,3 +143,23 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
     mean_q = sum(r.quality for r in rows) / len(rows)
     share = sum(1 for r in rows if r.complete and r.counted) / len(rows)
     return int(round(mean_q * share))
+
+
+def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
+                  t0: float, t: float, frames: int, with_person: int, crowded: int) -> SetSummary:
+    """The ``SetSummary`` of a set: counts from the rep rows, notes about who was in view, the score."""
+    notes = []
+    if frames and with_person == 0:
+        notes.append("no person detected")
+    if crowded:
+        notes.append(f"several people in view in {crowded} frames")
+    by_side: dict[str, int] = {}
+    for r in rows:
+        if r.complete and r.counted and r.side:
+            by_side[r.side] = by_side.get(r.side, 0) + 1
+    return SetSummary(
+        exercise=spec.name, title=spec.title,
+        reps=sum(1 for r in rows if r.complete and r.counted), reps_by_side=by_side,
+        partial_reps=sum(1 for r in rows if not r.complete), rep_rows=tuple(rows), holds=tuple(holds),
+        cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
+        frames_with_person=with_person, score=set_score(spec, rows, holds), notes=tuple(notes))
