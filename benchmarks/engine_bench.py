@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from engine_tracks import bridge_track, ramp  # noqa: E402
+from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
 
 from formcheck.features import feature_table  # noqa: E402
 from formcheck.spec import load_spec  # noqa: E402
@@ -57,6 +57,24 @@ def main(minutes: float = 10.0, fps: float = 30.0) -> None:
     print(f"feature_table only              : {feats:.4f} ms/frame")
     print(f"ratio live/batch = {live / batch:.2f}; target 0.2 ms/frame: "
           f"{'met' if batch <= 0.2 else 'NOT met'} (batch), {'met' if live <= 0.2 else 'NOT met'} (live)")
+
+    # Bird-dog: a counter per side, so both sides' features every frame (the costliest spec).
+    reach = ramp(-90, 0, 1.0, fps) + [0.0] * int(2 * fps) + ramp(0, -90, 1.0, fps) + [-90.0] * int(fps)
+    seq = [(-90.0, -90.0)] * int(fps) + [(r, -90.0) for r in reach] + [(-90.0, r) for r in reach]
+    seq = seq * max(1, n // len(seq))
+    dog = [make_frame(i / fps, bird_dog_points(a, b), index=i) for i, (a, b) in enumerate(seq)]
+    spec = load_spec("bird_dog")
+    t0 = time.perf_counter()
+    tr = Tracker(spec)
+    for f in dog:
+        tr.update(f)
+    live_dog = (time.perf_counter() - t0) / len(dog) * 1e3
+    t0 = time.perf_counter()
+    tr2 = Tracker(spec)
+    tr2.process(dog)
+    batch_dog = (time.perf_counter() - t0) / len(dog) * 1e3
+    print(f"bird_dog (both sides): update {live_dog:.3f} ms/frame, process {batch_dog:.3f} ms/frame, "
+          f"reps {tr.reps} / {tr2.reps} ({tr.reps_by_side})")
 
 
 if __name__ == "__main__":
