@@ -74,8 +74,11 @@ def show_clip_run(run: ClipRun, *, key: str) -> None:
     """Annotated video, summary, per-rep table, cue timeline, angle charts and downloads."""
     result = run.result
     summary = result.summary
-    st.subheader(f"{summary.title}: {widgets.plural(summary.reps, 'rep')}"
-                 + (f" ({summary.partial_reps} partial)" if summary.partial_reps else ""))
+    if getattr(result.spec, "kind", "reps") == "hold":
+        st.subheader(f"{summary.title}: {sum(h.good_s for h in summary.holds):.1f} s good hold")
+    else:
+        st.subheader(f"{summary.title}: {widgets.plural(summary.reps, 'rep')}"
+                     + (f" ({summary.partial_reps} partial)" if summary.partial_reps else ""))
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
     if run.session_id is not None:

@@ -63,14 +63,20 @@ def render(settings: AppSettings) -> None:
     run = kept[2]
     cmp = compare_with_label(label, run.result.summary)
     st.subheader("Ground truth vs formcheck")
-    cols = st.columns(3)
+    cols = st.columns(5 if label.holds else 3)
     cols[0].metric("Labelled reps", cmp.true_reps)
     cols[1].metric("Found reps", cmp.found_reps, delta=cmp.found_reps - cmp.true_reps, delta_color="off")
     cols[2].metric("Count", "match" if cmp.count_match else "mismatch")
+    if label.holds:  # the label's hold span next to the good hold time formcheck measured
+        cols[3].metric("Labelled hold", f"{sum(h.end - h.start for h in label.holds):.1f} s")
+        cols[4].metric("Found hold", f"{sum(h.good_s for h in run.result.summary.holds):.1f} s")
     left, right = st.columns(2)
     with left:
         st.markdown("**Reps**")
-        st.dataframe(cmp.reps, hide_index=True, key="sample-cmp-reps")
+        if len(cmp.reps):
+            st.dataframe(cmp.reps, hide_index=True, key="sample-cmp-reps")
+        else:
+            st.success("No reps labelled and none found: match.")
     with right:
         st.markdown("**Faults and cues**")
         if len(cmp.faults):
