@@ -87,7 +87,23 @@ def other(side: SideName) -> SideName:
     return "right" if side == "left" else "left"
 
 
-Fn = Callable[[LandmarkArrays, SideName], np.ndarray]
+class Frames:
+    """What a feature function reads: the stacked landmarks plus the call's settings.
+
+    Passed explicitly (never module state) so trackers with different visibility floors can
+    run in different threads; ``memo`` shares work between features of one call (the bird-dog
+    limbs feed two features).
+    """
+
+    __slots__ = ("px", "world", "vis", "min_vis", "memo")
+
+    def __init__(self, arr: LandmarkArrays, min_vis: float) -> None:
+        self.px, self.world, self.vis = arr.px, arr.world, arr.vis
+        self.min_vis = min_vis
+        self.memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+Fn = Callable[[Frames, SideName], np.ndarray]
 _IDX: dict[tuple[str, str], list[int]] = {}
 
 
@@ -124,15 +140,15 @@ class FeatureDef:
         return out
 
 
-def _p(a: LandmarkArrays, side: SideName, part: str) -> np.ndarray:
+def _p(a: Frames, side: SideName, part: str) -> np.ndarray:
     return a.px[:, lm(side, part)]
 
 
-def _w(a: LandmarkArrays, side: SideName, part: str) -> np.ndarray:
+def _w(a: Frames, side: SideName, part: str) -> np.ndarray:
     return a.world[:, lm(side, part)]
 
 
-def _torso(a: LandmarkArrays, side: SideName) -> np.ndarray:
+def _torso(a: Frames, side: SideName) -> np.ndarray:
     return F.distance(_p(a, side, "shoulder"), _p(a, side, "hip"))
 
 
@@ -176,35 +192,35 @@ _incl("forearm_incline", "elbow", "wrist", "forearm")
 
 
 @_reg("arm_elevation", "shoulder wrist", "deg", "shoulder→wrist above the horizontal (0 = level, -90 = hanging)")
-def _arm_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _arm_elev(a: Frames, s: SideName) -> np.ndarray:
     return F.elevation(_p(a, s, "shoulder"), _p(a, s, "wrist"))
 
 
 @_reg("leg_elevation", "hip ankle", "deg", "hip→ankle above the horizontal (0 = level)")
-def _leg_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _leg_elev(a: Frames, s: SideName) -> np.ndarray:
     return F.elevation(_p(a, s, "hip"), _p(a, s, "ankle"))
 
 
 @_reg("thigh_elevation", "hip knee", "deg", "hip→knee above the horizontal")
-def _thigh_elev(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _thigh_elev(a: Frames, s: SideName) -> np.ndarray:
     return F.elevation(_p(a, s, "hip"), _p(a, s, "knee"))
 
 
 @_reg("hip_sag", "shoulder hip ankle", "torso",
       "hip below (+, sag) or above (-, pike) the shoulder-ankle line, in torso lengths")
-def _hip_sag(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _hip_sag(a: Frames, s: SideName) -> np.ndarray:
     return F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ankle"), _torso(a, s))
 
 
 @_reg("hip_lift", "shoulder hip knee", "torso",
       "hip above (+) or below (-) the shoulder-knee line, in torso lengths (bridge height)")
-def _hip_lift(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _hip_lift(a: Frames, s: SideName) -> np.ndarray:
     return -F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "knee"), _torso(a, s))
 
 
 @_reg("hip_height", "shoulder hip ankle", "torso",
       "hip above (+) the ankle in the image, in torso lengths (~0 lying on the floor)")
-def _hip_height(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _hip_height(a: Frames, s: SideName) -> np.ndarray:
     torso = _torso(a, s)
     dy = _p(a, s, "ankle")[:, 1] - _p(a, s, "hip")[:, 1]
     return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
@@ -212,25 +228,29 @@ def _hip_height(a: LandmarkArrays, s: SideName) -> np.ndarray:
 
 @_reg("neck_angle", "hip shoulder ear", "deg",
       "head turned up (+, neck extension) or down (-) from the torso line hip→shoulder")
-def _neck(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _neck(a: Frames, s: SideName) -> np.ndarray:
     return F.signed_bend(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ear"))
 
 
 @_reg("wrist_to_shoulder", "shoulder hip wrist", "torso", "wrist-shoulder distance in torso lengths")
-def _wrist_sh(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _wrist_sh(a: Frames, s: SideName) -> np.ndarray:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "shoulder"), _torso(a, s))
 
 
 @_reg("wrist_to_hip", "shoulder hip wrist", "torso", "wrist-hip distance in torso lengths")
-def _wrist_hip(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _wrist_hip(a: Frames, s: SideName) -> np.ndarray:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
 
 
-def _diag_parts(a: LandmarkArrays, s: SideName) -> tuple[np.ndarray, np.ndarray]:
+def _diag_parts(a: Frames, s: SideName) -> tuple[np.ndarray, np.ndarray]:
     """This arm's and the opposite thigh's elevation, each NaN when its own landmarks are hidden."""
-    arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), _MIN_VIS[0])
+    hit = a.memo.get(("diag", s))
+    if hit is not None:
+        return hit
+    arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), a.min_vis)
     o = other(s)
-    thigh = F.masked(_thigh_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), _MIN_VIS[0])
+    thigh = F.masked(_thigh_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), a.min_vis)
+    a.memo[("diag", s)] = (arm, thigh)
     return arm, thigh
 
 
@@ -241,46 +261,44 @@ def _diag_parts(a: LandmarkArrays, s: SideName) -> tuple[np.ndarray, np.ndarray]
 # Parts list only the shared torso landmarks: the limbs are masked inside.
 @_reg("diagonal_reach", "shoulder other:hip", "deg",
       "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)")
-def _diag(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _diag(a: Frames, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
     return np.asarray(np.fmax(arm, thigh))
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
       "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
-def _diag_min(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _diag_min(a: Frames, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
     return np.asarray(np.fmin(arm, thigh))
 
 
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
-def _pelvis(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _pelvis(a: Frames, s: SideName) -> np.ndarray:
     return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
 
 
 @_reg("pelvis_drop", "left:hip right:hip left:shoulder right:shoulder", "torso",
       "image height difference of the two hips in torso lengths (side view: ~0 with square hips)", sided=False)
-def _pelvis_drop(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _pelvis_drop(a: Frames, s: SideName) -> np.ndarray:
     torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
     dy = np.abs(a.px[:, int(Landmark.LEFT_HIP), 1] - a.px[:, int(Landmark.RIGHT_HIP), 1])
     return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
 @_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)
-def _sh_tilt(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _sh_tilt(a: Frames, s: SideName) -> np.ndarray:
     return F.tilt_3d(a.world[:, int(Landmark.LEFT_SHOULDER)], a.world[:, int(Landmark.RIGHT_SHOULDER)])
 
 
 @_reg("shoulder_width", "left:shoulder right:shoulder left:hip right:hip", "torso",
       "image distance between the shoulders in torso lengths (~0.1-0.3 side-on, ~0.7+ facing the camera)",
       sided=False)
-def _sh_width(a: LandmarkArrays, s: SideName) -> np.ndarray:
+def _sh_width(a: Frames, s: SideName) -> np.ndarray:
     torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
     return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
 
 
-# Visibility floor used inside composite features; set by compute() for the call.
-_MIN_VIS = [0.5]
 
 
 def base_features() -> dict[str, FeatureDef]:
@@ -322,10 +340,10 @@ def parse_name(name: str) -> tuple[FeatureDef, str]:
     raise SpecError(f"unknown feature {name!r}{hint} (see `formcheck specs features`)")
 
 
-def _sided_values(arr: LandmarkArrays, d: FeatureDef, side: SideName, min_vis: float) -> np.ndarray:
-    vals = d.fn(arr, side)
-    vis = arr.vis[:, d.indices(side)].min(axis=1)
-    return F.masked(vals, vis, min_vis)
+def _sided_values(fr: Frames, d: FeatureDef, side: SideName) -> np.ndarray:
+    vals = d.fn(fr, side)
+    vis = fr.vis[:, d.indices(side)].min(axis=1)
+    return F.masked(vals, vis, fr.min_vis)
 
 
 def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarray,
@@ -342,28 +360,45 @@ def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarr
     Returns:
         ``name -> (n,)`` float arrays, NaN where unknown.
     """
-    _MIN_VIS[0] = min_visibility
+    if isinstance(side, str):
+        return compute_sides(arr, names, (side,), min_visibility)[side]
+    both = compute_sides(arr, names, SIDES, min_visibility)
+    pick = np.asarray(side) == "left"
+    return {n: np.where(pick, both["left"][n], both["right"][n]) for n in names}
+
+
+def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[SideName],
+                  min_visibility: float = 0.5) -> dict[str, dict[str, np.ndarray]]:
+    """``compute`` for several followed sides at once: ``{side: {name: (n,)}}``.
+
+    Side-free, ``left_``/``right_`` and ``_asym`` names do not depend on the followed side,
+    so they are computed once and shared (the tracker asks for both sides every frame for
+    exercises counted per side).
+    """
+    fr = Frames(arr, min_visibility)
     cache: dict[tuple[str, str], np.ndarray] = {}
 
     def get(d: FeatureDef, s: SideName) -> np.ndarray:
         key = (d.name, s)
         if key not in cache:
-            cache[key] = _sided_values(arr, d, s, min_visibility)
+            cache[key] = _sided_values(fr, d, s)
         return cache[key]
 
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, dict[str, np.ndarray]] = {s: {} for s in sides}
     for name in names:
         d, mode = parse_name(name)
+        if mode == "follow":
+            for s in sides:
+                out[s][name] = get(d, s)
+            continue
         if mode == "none":
-            out[name] = get(d, "left")
-        elif mode in ("left", "right"):
-            out[name] = get(d, mode)  # type: ignore[arg-type]
+            value = get(d, "left")
         elif mode == "asym":
-            out[name] = F.symmetry(get(d, "left"), get(d, "right"))
-        elif isinstance(side, str):
-            out[name] = get(d, side)
+            value = F.symmetry(get(d, "left"), get(d, "right"))
         else:
-            out[name] = np.where(np.asarray(side) == "left", get(d, "left"), get(d, "right"))
+            value = get(d, "left" if mode == "left" else "right")
+        for s in sides:
+            out[s][name] = value
     return out
 
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.feature_registry import SIDE_LANDMARKS, SIDES, LandmarkArrays, SideName, compute
+from formcheck.feature_registry import SIDE_LANDMARKS, SIDES, LandmarkArrays, SideName, compute_sides
 from formcheck.feedback import Cue, Feedback, Hold, Phase, RepRecord, SetSummary
 from formcheck.form_rules import RuleEngine
 from formcheck.frame import PoseFrame
@@ -136,11 +136,8 @@ class Tracker:
             self._batch = {}
 
     def _all_values(self, arr: LandmarkArrays) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for side in ("left", "right"):
-            for k, v in compute(arr, self._names, side, self.spec.min_visibility).items():
-                out[f"{side}:{k}"] = v
-        return out
+        both = compute_sides(arr, self._names, SIDES, self.spec.min_visibility)
+        return {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
 
     # ------------------------------------------------------------------ the step
     def _step(self, frame: PoseFrame, arr: LandmarkArrays, i: int, batch: bool = False) -> Feedback:
@@ -194,11 +191,9 @@ class Tracker:
         sides = self._sides_needed()
         if batch:
             return {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self._names}
-        out: dict[str, float] = {}
-        for s in sides:  # live path: only what is needed (half the work in "near" mode)
-            for k, v in compute(arr, self._names, s, self.spec.min_visibility).items():
-                out[f"{s}:{k}"] = float(v[0])
-        return out
+        # Live path: only the sides needed (half the work in "near" mode).
+        per_side = compute_sides(arr, self._names, sides, self.spec.min_visibility)
+        return {f"{s}:{k}": float(v[0]) for s, vals in per_side.items() for k, v in vals.items()}
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:
