@@ -236,3 +236,17 @@ def test_empty_scene_has_no_person_in_its_ground_truth() -> None:
     assert label.exercise is None and not label.reps and not label.faults
     stick_frames, stick = synth_track("glute_bridge", reps=1, figure="stick", seed=0)
     assert all(f.has_person for f in stick_frames) and stick.reps_complete == 1  # the control still moves
+
+
+@pytest.mark.parametrize(("exercise", "fault"), [("deadlift", "rounded_back"), ("plank", "hips_sagging"),
+                                                 ("bent_over_row", "rounded_back")])
+def test_posture_fault_is_invisible_outside_its_labelled_range(exercise: str, fault: str) -> None:
+    """Same seed with and without the fault: frames differ only inside the fault's time ranges."""
+    clean, _ = synth_track(exercise, seed=3)
+    faulty, label = synth_track(exercise, fault=fault, seed=3)
+    t = np.array([f.t for f in clean])
+    changed = np.abs(_world(faulty) - _world(clean)).max(axis=(1, 2)) > 1e-4
+    inside = np.zeros(len(t), bool)
+    for fl in label.faults:
+        inside |= _in(label, t, fl.start, fl.end)
+    assert changed.any() and not (changed & ~inside).any()

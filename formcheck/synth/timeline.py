@@ -24,7 +24,7 @@ from formcheck.synth.motions import Phase
 
 LEAD_IN = 1.5   # s at rest before the first rep: the pose model and the tracker settle
 LEAD_OUT = 1.2  # s at rest after the last rep
-RAMP = 0.25     # s a posture fault takes to fade in/out around the reps it affects
+RAMP = 0.25     # s a posture fault takes to fade in/out at the edges of the reps it affects
 FAST = (0.4, 0.1, 0.4)  # up, hold, down of a too-fast rep
 PARTIAL = 0.3  # share of the range of motion a partial rep reaches (clearly short of the top)
 
@@ -84,7 +84,8 @@ class Timeline:
         windows = self.fault_windows or [(r.start, r.end) for r in self.reps if self.fault in r.faults]
         w = 0.0
         for a, b in windows:
-            w = max(w, min(1.0, (t - a + RAMP) / RAMP, (b + RAMP - t) / RAMP))
+            # Ramps lie inside the labelled range, so the fault is never visible outside its label.
+            w = max(w, min(1.0, (t - a) / RAMP, (b - t) / RAMP))
         return float(np.clip(w, 0.0, 1.0))
 
     def rep_labels(self) -> list[RepLabel]:
