@@ -316,3 +316,19 @@ def test_a_stray_moment_without_reps_is_dropped_not_saved() -> None:
         state.process(np.zeros((2, 2, 3), np.uint8), i / 10)
     assert state.end_set("stop") is None and saved == [] and state.pop_finished() == []
     assert state.snapshot().frames == 0
+
+
+def test_live_panel_leads_with_reps_or_with_the_hold_timer() -> None:
+    from formcheck.app.live_page import panel_html
+    from formcheck.app.live_state import LiveSnapshot
+
+    cue = Cue(id="hips_sagging", message="Lift your <hips>", priority=1, start=0.0)
+    hold = Feedback(t=5.0, phase="hold", hold_s=3.6, hold_target_s=30.0, cues=(cue,))
+    html = panel_html(LiveSnapshot("plank", hold, 50, 11.5, 40.0, 0.1, None), "Plank", "hold")
+    assert "data-hold='3.60'>3<" in html and "/ 30 s" in html and "display:none" in html
+    assert "Lift your &lt;hips&gt;" in html and "range of motion" not in html  # escaped, no ROM bar
+    reps = Feedback(t=5.0, phase="ascent", reps=4, reps_by_side={"left": 2, "right": 2}, rom_fraction=0.5)
+    html = panel_html(LiveSnapshot("bird_dog", reps, 50, 11.5, 40.0, 0.1, None), "Bird dog", "reps")
+    assert "data-reps='4'>4<" in html and "left 2 · right 2" in html and "width:50%" in html
+    assert "data-fps='11.50'" in html
+    assert "Waiting for the camera" in panel_html(LiveSnapshot("x", None, 0, 0.0, 0.0, None, None), "X")

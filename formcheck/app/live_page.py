@@ -64,28 +64,41 @@ def beep_wav() -> bytes:
     return buf.getvalue()
 
 
-def panel_html(snap: LiveSnapshot, title: str) -> str:
-    """The live numbers, sized to be read from a mat 2-3 m away."""
+def panel_html(snap: LiveSnapshot, title: str, kind: str = "reps") -> str:
+    """The live numbers, sized to be read from a mat 2-3 m away.
+
+    Rep exercises lead with the rep count and a range-of-motion bar; holds lead
+    with the hold timer. ``data-*`` attributes carry the raw figures for tests.
+    """
     fb = snap.feedback
     esc = html.escape
     if fb is None:
         body = "<div style='font-size:2.2rem'>Waiting for the camera…</div>"
         return f"<div id='fc-live' style='line-height:1.15'>{body}</div>"
-    sides = " · ".join(f"{esc(k)} {v}" for k, v in sorted(fb.reps_by_side.items()))
-    parts = [f"<div style='font-size:1.4rem;color:#666'>{esc(title)}</div>",
-             f"<div style='font-size:7rem;font-weight:800' id='fc-reps' data-reps='{fb.reps}'>{fb.reps}"
-             f"<span style='font-size:2rem;font-weight:400'> reps</span></div>"]
-    if sides:
-        parts.append(f"<div style='font-size:2.2rem'>{sides}</div>")
+    big = "font-size:7rem;font-weight:800"
+    parts = [f"<div style='font-size:1.4rem;color:#666'>{esc(title)}</div>"]
+    shown = kind != "hold" or fb.reps > 0  # a hold shows reps only if the spec counts any
+    reps = (f"<div style='{big if kind != 'hold' else 'font-size:2.2rem'}{'' if shown else ';display:none'}' "
+            f"id='fc-reps' data-reps='{fb.reps}'>{fb.reps}<span style='font-size:2rem;font-weight:400'> reps</span></div>")
+    if kind == "hold":
+        target = f"<span style='font-size:2.5rem;font-weight:400'> / {fb.hold_target_s:.0f} s</span>" \
+            if fb.hold_target_s else "<span style='font-size:2.5rem;font-weight:400'> s</span>"
+        parts.append(f"<div style='{big}' id='fc-hold' data-hold='{fb.hold_s:.2f}'>{int(fb.hold_s)}{target}</div>")
+        if fb.hold_lost_s:
+            parts.append(f"<div style='font-size:1.6rem;color:#666'>lost to form: {fb.hold_lost_s:.1f} s</div>")
+        parts.append(reps)
+    else:
+        parts.append(reps)
+        sides = " · ".join(f"{esc(k)} {v}" for k, v in sorted(fb.reps_by_side.items()))
+        if sides:
+            parts.append(f"<div style='font-size:2.2rem'>{sides}</div>")
     parts.append(f"<div style='font-size:2.2rem'>phase: <b>{esc(fb.phase.replace('_', ' '))}</b></div>")
-    if fb.hold_s or fb.hold_target_s:
-        target = f" / {fb.hold_target_s:.0f}" if fb.hold_target_s else ""
-        parts.append(f"<div style='font-size:3.5rem;font-weight:700'>hold {fb.hold_s:.1f}{target} s</div>")
-    pct = int(100 * min(max(fb.rom_fraction, 0.0), 1.0))
-    colour = "#2ca02c" if fb.rom_fraction >= 1.0 else "#1f77b4"
-    parts.append("<div style='font-size:1.2rem'>range of motion</div><div style='background:#ddd;height:28px;"
-                 f"border-radius:6px'><div style='width:{pct}%;background:{colour};height:28px;"
-                 "border-radius:6px'></div></div>")
+    if kind != "hold":
+        pct = int(100 * min(max(fb.rom_fraction, 0.0), 1.0))
+        colour = "#2ca02c" if fb.rom_fraction >= 1.0 else "#1f77b4"
+        parts.append("<div style='font-size:1.2rem'>range of motion</div><div style='background:#ddd;height:28px;"
+                     f"border-radius:6px'><div style='width:{pct}%;background:{colour};height:28px;"
+                     "border-radius:6px'></div></div>")
     if fb.cues:
         parts.append(f"<div style='font-size:2.6rem;font-weight:700;color:#c0392b'>{esc(fb.cues[0].message)}</div>")
     if fb.guidance:
@@ -153,7 +166,8 @@ def _poll(state: LiveState, titles: dict[str, str], panel: Any, notice: Any, sou
     last_reps, started, lost, beeps = -1, time.monotonic(), False, 0
     while ctx.state.playing:
         snap = state.snapshot()
-        panel.markdown(panel_html(snap, titles.get(snap.exercise, snap.exercise)), unsafe_allow_html=True)
+        kind = str(getattr(widgets.spec(snap.exercise), "kind", "reps"))
+        panel.markdown(panel_html(snap, titles.get(snap.exercise, snap.exercise), kind), unsafe_allow_html=True)
         if snap.frames > 0 and snap.idle_s is not None and snap.idle_s <= CAMERA_LOST_S:
             lost = False
         if snap.idle_s is not None and snap.idle_s > CAMERA_LOST_S:
