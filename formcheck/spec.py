@@ -86,6 +86,16 @@ class RepSignal(_Strict):
     min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
     hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the top (tempo; counts anyway)
     max_duration: float = Field(12.0, gt=0)  # longer out of the start zone: not a rep (parked limb)
+    # Conditions every attempt must keep (e.g. feet on the floor for a squat); an attempt that
+    # breaks them for 0.3 s or more is another movement: dropped without a record or a cue.
+    require: list[str] = Field(default_factory=list)
+
+    @field_validator("require")
+    @classmethod
+    def _require(cls, v: list[str]) -> list[str]:
+        for c in v:
+            parse_condition(c)
+        return v
 
     _chk = field_validator("signal")(classmethod(lambda cls, v: _check_feature(v)))
 
@@ -257,6 +267,7 @@ class ExerciseSpec(_Strict):
         names = list(self.key_features)
         if self.rep:
             names.append(self.rep.signal)
+            names += [parse_condition(c).feature for c in self.rep.require]
         names += [parse_condition(c).feature for c in self.setup]
         if self.hold:
             names += [parse_condition(c).feature for c in self.hold.keep]

@@ -41,6 +41,8 @@ from formcheck.tracker_support import Guide, build_summary, make_rep_record
 
 _LEFT_IDX = np.array(SIDE_LANDMARKS["left"])
 _RIGHT_IDX = np.array(SIDE_LANDMARKS["right"])
+#: An attempt outside ``rep.require`` this long is another movement and is dropped.
+REQUIRE_GRACE_S = 0.3
 #: Seconds out of view after which a rep under way is abandoned and setup is required again.
 LOST_RESET_S = 1.0
 _PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
@@ -61,6 +63,7 @@ class Tracker:
         self._names = spec.feature_names()
         self._setup = [parse_condition(c) for c in spec.setup]
         self._keep = [parse_condition(c) for c in spec.hold.keep] if spec.hold and spec.hold.keep else self._setup
+        self._require = [parse_condition(c) for c in spec.rep.require] if spec.rep else []
         self._guide = Guide(spec)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
         self._counter_sides = sides
@@ -117,6 +120,8 @@ class Tracker:
         self._crowded = 0
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self._counter_sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self._counter_sides}
+        self._off_s: dict[str, float] = {s: 0.0 for s in self._counter_sides}  # time outside rep.require
+        self._require_t: dict[str, float] = {}
         self._rep_cues: dict[str, list[int]] = {s: [] for s in self._counter_sides}
         self._last_rep: RepRecord | None = None
 
@@ -266,8 +271,11 @@ class Tracker:
                 self._rest_x[s] = v * c.direction
                 side = s if sp.sides == "each" else self._side
                 self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
+            was_in_rep = c.in_rep
             ev = c.update(t, v)
-            if ev is not None and counting:
+            if self._require:
+                self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals)
+            if ev is not None and counting and self._off_s[s] < REQUIRE_GRACE_S:
                 self._finish_rep(ev, s)
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
@@ -276,6 +284,17 @@ class Tracker:
                 progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
         assert best_side is not None
         return best_side, progress
+
+    def _check_require(self, s: str, in_rep: bool, was_in_rep: bool, t: float, vals: dict[str, float]) -> None:
+        """Accumulate the time an attempt spends outside ``rep.require`` (reset when one begins)."""
+        if in_rep and not was_in_rep:
+            self._off_s[s] = 0.0
+        if in_rep:
+            side = s if self.spec.sides == "each" else self._side
+            ok = all(_cmp(vals.get(f"{side}:{c.feature}", math.nan), c.op, c.value) for c in self._require)
+            if not ok:
+                self._off_s[s] += max(0.0, t - self._require_t.get(s, t))
+        self._require_t[s] = t
 
     def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
                   setup_ok: bool, guidance: str | None) -> Feedback:
@@ -351,7 +370,7 @@ class Tracker:
         """Drop the rep under way (person left or switched); setup is needed again."""
         for s, c in self._counters.items():
             ev = c.abandon()
-            if ev is not None:
+            if ev is not None and self._off_s[s] < REQUIRE_GRACE_S:
                 self._finish_rep(ev, s)
         if self._hold is not None:
             self._hold.finish()
@@ -384,7 +403,7 @@ class Tracker:
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
         for s, c in self._counters.items():
             ev = c.pending()  # stream ended mid-rep: report the attempt as partial
-            if ev is not None:
+            if ev is not None and self._off_s[s] < REQUIRE_GRACE_S:
                 ids = [self._rules.cues[i].id for i in self._rep_cues[s] if i < len(self._rules.cues)]
                 rec, extra = self._record(ev, s, len(rows) + 1, ids)
                 rows.append(rec)

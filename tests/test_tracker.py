@@ -233,3 +233,18 @@ def test_person_switch_mid_rep_voids_the_rep() -> None:
                             presence=f.presence, person_switched=True, index=f.index)
     tr, _ = run("glute_bridge", frames)
     assert tr.reps == 0
+
+
+def test_attempts_breaking_rep_require_are_dropped_silently() -> None:
+    """``rep.require``: an attempt outside it is another movement: no rep, no partial, no cue."""
+    base = load_spec("glute_bridge")
+    assert base.rep is not None
+    spec = base.model_copy(update={"rep": base.rep.model_copy(update={"require": ["knee_angle < 80"]}),
+                                   "rules": []})
+    # In these tracks the knee opens with the hip: ~91 deg at a 172 deg bridge, ~69 at 150.
+    angles = bridge_reps(2, top=172.0) + bridge_reps(1, top=150.0)[15:]
+    tr = Tracker(spec)
+    for f in bridge_track(angles):
+        tr.update(f)
+    s = tr.summary()
+    assert (s.reps, s.partial_reps, s.cues) == (1, 0, ())
