@@ -149,3 +149,21 @@ class TestPlankHold:
     def test_lying_on_the_floor_is_not_a_hold(self) -> None:
         s = self._run([], lying_first=80).summary()
         assert s.holds == ()
+
+
+class TestBridgeHold:
+    def test_hold_at_the_top_is_timed_and_a_low_bridge_loses_time(self) -> None:
+        from engine_tracks import bridge_track, ramp
+
+        angles = [130.0] * 10 + ramp(130, 170, 1.0) + [170.0] * 60 + [150.0] * 30 + [170.0] * 15 + ramp(170, 130, 1.0)
+        angles += [130.0] * 20
+        tr = Tracker(load_spec("glute_bridge_hold"))
+        for f in bridge_track(angles, fps=10.0):
+            tr.update(f)
+        s = tr.summary()
+        assert len(s.holds) == 1 and [c.id for c in s.cues] == ["hips_low"]
+        hold = s.holds[0]
+        # 6 s + 1.5 s at the top plus the ends of the ramps; the 3 s low bridge minus the 0.5 s debounce.
+        assert 8.0 <= hold.good_s <= 9.8 and 2.0 <= hold.lost_s <= 3.0
+        assert hold.good_s + hold.lost_s == pytest.approx(hold.end - hold.start, abs=0.15)
+        assert s.score < 100
