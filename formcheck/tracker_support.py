@@ -22,6 +22,8 @@ from formcheck.spec import ExerciseSpec
 
 #: A landmark counts as in frame when its presence is at least this.
 MIN_PRESENCE = 0.5
+#: How far outside the image (fraction of its size) a required landmark may be placed.
+FRAME_MARGIN = 0.05
 #: Shoulder width / torso length above which the subject faces the camera (side-on is ~0.1-0.4).
 FACING_RATIO = 0.65
 #: Seconds a wrong view must last before "turn side-on" is shown (a turn of the head is not enough).
@@ -29,6 +31,17 @@ VIEW_DEBOUNCE_S = 0.7
 
 _LOWER = {"knee", "ankle", "heel", "foot_index"}
 _HEAD = {"nose", "ear"}
+
+
+def _in_frame(frame: PoseFrame, i: int) -> bool:
+    """The model says the landmark is in the image (presence) and its position agrees.
+
+    The model extrapolates landmarks past the border with a high presence now and then, so a
+    point placed more than ``FRAME_MARGIN`` outside the image also counts as out of frame.
+    """
+    x, y = float(frame.image[i, 0]), float(frame.image[i, 1])
+    return (frame.presence[i] >= MIN_PRESENCE and -FRAME_MARGIN <= x <= 1 + FRAME_MARGIN
+            and -FRAME_MARGIN <= y <= 1 + FRAME_MARGIN)
 
 
 def _index(part: str, side: str) -> int:
@@ -49,8 +62,7 @@ class Guide:
             self._view_bad_since = None
             return False, "no person in view: step into the frame", True
         guidance = "only one person please" if frame.num_people > 1 else None
-        missing = [p for p in self.spec.visible if frame.presence[_index(p, side)] < MIN_PRESENCE
-                   or not np.isfinite(frame.image[_index(p, side), 0])]
+        missing = [p for p in self.spec.visible if not _in_frame(frame, _index(p, side))]
         if missing:
             if _LOWER & set(missing):
                 return False, "step back: feet not visible", True

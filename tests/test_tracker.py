@@ -248,3 +248,10 @@ def test_attempts_breaking_rep_require_are_dropped_silently() -> None:
         tr.update(f)
     s = tr.summary()
     assert (s.reps, s.partial_reps, s.cues) == (1, 0, ())
+
+
+def test_landmark_placed_outside_the_image_counts_as_out_of_frame() -> None:
+    """The model sometimes extrapolates a foot past the border with a high presence."""
+    f = make_frame(0.0, {"shoulder": (0.2, 0.5), "hip": (0.5, 0.5), "knee": (0.8, 0.5), "ankle": (1.2, 0.5)})
+    fb = Tracker(load_spec("plank")).update(f)
+    assert fb.phase == "not_visible" and fb.guidance == "step back: feet not visible"
