@@ -102,6 +102,7 @@ class Tracker:
         self._filter = (OneEuroFilter(sp.smoothing.min_cutoff, sp.smoothing.beta, sp.smoothing.d_cutoff)
                         if sp.smoothing.enabled else None)
         self._filter_keys: list[str] = []
+        self._batch: dict[str, np.ndarray] = {}  # whole-clip features while process() runs
         self._rules.reset()
         self._guide.reset()
         self._rep_rows: list[RepRecord] = []
