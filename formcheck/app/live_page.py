@@ -49,6 +49,14 @@ def _callback(state: LiveState) -> Any:
     return callback
 
 
+def _ended(state: LiveState) -> Any:
+    """Called in the worker thread when the camera track ends: save the set, free the model."""
+    def ended() -> None:
+        state.stream_ended()
+
+    return ended
+
+
 @st.cache_data(show_spinner=False)
 def beep_wav() -> bytes:
     """A 0.15 s 880 Hz beep as WAV bytes."""
@@ -125,7 +133,7 @@ def render(settings: AppSettings) -> None:
     titles = widgets.exercise_titles()
     if "live_exercise" not in st.session_state and st.query_params.get("exercise") in titles:
         st.session_state["live_exercise"] = st.query_params["exercise"]  # direct link ?exercise=plank
-    exercise = st.selectbox("Exercise", list(titles), format_func=titles.get, key="live_exercise")
+    exercise = str(st.selectbox("Exercise", list(titles), format_func=lambda n: titles[n], key="live_exercise"))
     widgets.spec_card(exercise)
     state = _state(settings, exercise)
     state.set_exercise(exercise)  # mid-stream switch: the running set is saved, counts restart
@@ -135,7 +143,7 @@ def render(settings: AppSettings) -> None:
         ctx = webrtc_streamer(
             key="live", mode=WebRtcMode.SENDRECV, rtc_configuration=settings.rtc_configuration(),
             media_stream_constraints=settings.media_constraints(), video_frame_callback=_callback(state),
-            on_video_ended=state.stream_ended, async_processing=True,
+            on_video_ended=_ended(state), async_processing=True,
             video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "controls": False, "muted": True},
         )
         st.caption("Press START and allow the camera. If the browser blocks it, allow the camera in the "

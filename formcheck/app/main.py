@@ -37,7 +37,7 @@ def main() -> None:
     st.query_params["page"] = slug
     st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
                        "Samples: check formcheck on labelled clips · History: your sessions")
-    importlib.import_module(PAGES[slug][1]).render(settings)  # type: ignore[attr-defined]
+    importlib.import_module(PAGES[slug][1]).render(settings)
 
 
 main()

@@ -46,7 +46,7 @@ def render(settings: AppSettings) -> None:
                     + (f", faults: {', '.join(sorted({f.id for f in label.faults}))}" if label.faults else ""))
     else:
         st.markdown("Label: **no exercise** — any spec should count 0 reps.")
-        exercise = st.selectbox("Run it as", list(titles), format_func=titles.get, key="sample_spec")
+        exercise = str(st.selectbox("Run it as", list(titles), format_func=lambda n: titles[n], key="sample_spec"))
     if st.button("Replay", type="primary", key="sample_go"):
         try:
             run = analyze_clip(path, exercise, source=name, kind="sample", settings=settings)

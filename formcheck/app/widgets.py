@@ -99,7 +99,9 @@ def _rep_rules(summary: SetSummary) -> alt.Chart | None:
         return None
     marks = pd.DataFrame([{"t": r.start, "what": f"rep {r.index} start"} for r in summary.rep_rows]
                          + [{"t": r.end, "what": f"rep {r.index} end"} for r in summary.rep_rows])
-    return alt.Chart(marks).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="t:Q", tooltip=["what", "t"])
+    chart: alt.Chart = alt.Chart(marks).mark_rule(color="#888", strokeDash=[4, 3]).encode(
+        x="t:Q", tooltip=["what", "t"])
+    return chart
 
 
 def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: Any) -> None:
