@@ -13,7 +13,7 @@ Errors name the file, the line, the field path, and the nearest valid name::
 Example:
     >>> spec = load_spec("glute_bridge")
     >>> spec.kind, spec.rep.signal
-    ('reps', 'hip_angle')
+    ('reps', 'hip_angle_3d')
 """
 
 from __future__ import annotations
