@@ -1,0 +1,18 @@
+"""Layer 1: the ``Example:`` sections of the engine modules' docstrings still run as shown."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["features", "feature_registry", "smoothing", "spec", "rep_counter", "hold_timer", "form_rules",
+           "tracker", "tracker_support"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(f"formcheck.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in formcheck.{name}"
