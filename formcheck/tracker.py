@@ -330,7 +330,9 @@ class Tracker:
         self._last_rep = rec
         if rec.complete and rec.counted:
             self._n_reps += 1
-            if rec.side:
+            # A bilateral exercise filmed from one side has no per-side count:
+            # its rows name the measured side, but both sides did the rep.
+            if rec.side and self.spec.sides != "near":
                 self._by_side[rec.side] = self._by_side.get(rec.side, 0) + 1
         elif not rec.complete:
             self._n_partial += 1

@@ -167,7 +167,7 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
         notes.append(f"several people in view in {crowded} frames")
     by_side: dict[str, int] = {}
     for r in rows:
-        if r.complete and r.counted and r.side:
+        if r.complete and r.counted and r.side and spec.sides != "near":
             by_side[r.side] = by_side.get(r.side, 0) + 1
     return SetSummary(
         exercise=spec.name, title=spec.title,
