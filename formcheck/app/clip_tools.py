@@ -102,12 +102,12 @@ def rep_table(summary: SetSummary) -> pd.DataFrame:
     rows = [{
         "rep": r.index, "side": r.side or "", "start": round(r.start, 2), "peak": round(r.peak, 2),
         "end": round(r.end, 2), "complete": r.complete, "counted": r.counted,
-        "ROM": round(r.rom, 1), "ROM %": round(100 * r.rom_fraction), "up s": round(r.tempo_up, 2),
+        "ROM": round(r.rom, 1), "ROM / needed": round(r.rom_fraction, 1), "up s": round(r.tempo_up, 2),
         "hold s": round(r.tempo_hold, 2), "down s": round(r.tempo_down, 2), "quality": r.quality,
         "cues": ", ".join(r.cues),
     } for r in summary.rep_rows]
     return pd.DataFrame(rows, columns=["rep", "side", "start", "peak", "end", "complete", "counted", "ROM",
-                                       "ROM %", "up s", "hold s", "down s", "quality", "cues"])
+                                       "ROM / needed", "up s", "hold s", "down s", "quality", "cues"])
 
 
 def cue_table(summary: SetSummary) -> pd.DataFrame:
