@@ -26,10 +26,12 @@ def run(args: argparse.Namespace) -> int:
     from formcheck.spec import SPECS_DIR, list_specs, load_spec, spec_json_schema
 
     if args.specs_cmd == "list":
-        for name in list_specs():
+        names = list_specs()
+        width = max((len(n) for n in names), default=0)
+        for name in names:
             spec = load_spec(name)
             what = f"hold {spec.hold.target_s:g} s" if spec.hold else f"reps on {spec.rep.signal}"  # type: ignore[union-attr]
-            print(f"{name:16s} {spec.title:28s} {spec.view:5s} {what}")
+            print(f"{name:{width}s}  {spec.title:28s} {spec.view:5s} {what}")
         return 0
     if args.specs_cmd == "show":
         spec = load_spec(args.name)
