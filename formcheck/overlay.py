@@ -211,26 +211,36 @@ def draw_key_features(image: np.ndarray, frame: PoseFrame, feedback: Feedback, n
     return unplaced
 
 
-def draw_counter(image: np.ndarray, feedback: Feedback, s: float) -> Box:
-    """Top-left rep counter (per side where relevant); returns its box."""
+def draw_counter(image: np.ndarray, feedback: Feedback, s: float, hold: bool = False) -> Box:
+    """Top-left big number: reps (per side where relevant), or hold seconds for a hold; returns its box."""
     pad = int(10 * s)
     big, big_t = 2.4 * s, max(2, int(round(5 * s)))
     label_scale, label_t = 0.6 * s, max(1, int(round(1.5 * s)))
-    count = str(feedback.reps)
-    cw, ch = _text_size(count, big, big_t)
     lines = []
-    if feedback.reps_by_side:
-        lines.append("  ".join(f"{k[0].upper()} {v}" for k, v in sorted(feedback.reps_by_side.items())))
-    if feedback.partial_reps:
-        lines.append(f"+{feedback.partial_reps} partial")
+    if hold:
+        label, number = "HOLD (s)", f"{feedback.hold_s:.0f}"
+        target = feedback.hold_target_s
+        done = target is not None and feedback.hold_s >= target
+        colour = GOOD if done else WHITE
+        if target:
+            lines.append(f"target {target:.0f} s")
+        if feedback.hold_lost_s >= 0.5:
+            lines.append(f"lost {feedback.hold_lost_s:.0f} s")
+    else:
+        label, number, colour = "REPS", str(feedback.reps), WHITE
+        if feedback.reps_by_side:
+            lines.append("  ".join(f"{k[0].upper()} {v}" for k, v in sorted(feedback.reps_by_side.items())))
+        if feedback.partial_reps:
+            lines.append(f"+{feedback.partial_reps} partial")
+    cw, ch = _text_size(number, big, big_t)
     line_h = _text_size("Ag", 0.75 * s, label_t)[1] + int(8 * s)
     width = max(cw, int(110 * s), *(_text_size(t, 0.75 * s, label_t)[0] for t in lines)) + 2 * pad
-    lh = _text_size("REPS", label_scale, label_t)[1]
+    lh = _text_size(label, label_scale, label_t)[1]
     height = pad + lh + pad + ch + pad + line_h * len(lines)
     _panel(image, 0, 0, width, height, PANEL, 0.75)
-    _put(image, "REPS", (pad, pad + lh), label_scale, (200, 200, 200), label_t)
+    _put(image, label, (pad, pad + lh), label_scale, (200, 200, 200), label_t)
     y = pad + lh + pad + ch
-    _put(image, count, (pad, y), big, WHITE, big_t)
+    _put(image, number, (pad, y), big, colour, big_t)
     for text in lines:
         y += line_h
         _put(image, text, (pad, y), 0.75 * s, WHITE, label_t)
@@ -366,10 +376,11 @@ def draw_overlay(image_bgr: np.ndarray, frame: PoseFrame, feedback: Feedback, sp
     out = np.ascontiguousarray(image_bgr.copy())
     s = _scale(out)
     draw_skeleton(out, frame, s)
-    counter = draw_counter(out, feedback, s)
+    is_hold = getattr(spec, "kind", "reps") == "hold"
+    counter = draw_counter(out, feedback, s, hold=is_hold)
     phase = draw_phase(out, feedback, str(getattr(spec, "title", "") or ""), s)
     reserved = [counter, phase]
-    if getattr(spec, "kind", "reps") != "hold":
+    if not is_hold:
         rom = draw_rom_bar(out, feedback, phase[3], s)
         reserved += [rom] if rom is not None else []
     names = list(getattr(spec, "key_features", None) or [])

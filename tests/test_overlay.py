@@ -59,7 +59,8 @@ def test_hold_timer_drawn_for_hold_spec() -> None:
     a = draw_overlay(_background(), frame, records.feedback(phase="hold", hold_s=3.0, hold_target_s=30.0), spec)
     b = draw_overlay(_background(), frame, records.feedback(phase="hold", hold_s=12.0, hold_target_s=30.0), spec)
     diff = np.argwhere((a != b).any(axis=2))
-    assert len(diff) > 0 and diff[:, 1].min() > 640 * 0.5  # the timer sits top-right
+    assert diff[:, 0].max() < 150  # only the top panels change
+    assert (diff[:, 1] < 200).any() and (diff[:, 1] > 640 * 0.5).any()  # big seconds top-left, timer top-right
 
 
 @pytest.mark.parametrize("wh", [(640, 360), (1080, 1920), (160, 120), (1920, 1080)])
