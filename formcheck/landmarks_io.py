@@ -61,6 +61,10 @@ def atomic_write_bytes(path: Path, writer: Any, suffix: str = ".tmp") -> None:
     tmp = Path(tmp_name)
     try:
         writer(tmp)
+        # mkstemp creates owner-only files; give the result the usual umask mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
