@@ -58,6 +58,13 @@ def parse_condition(text: str) -> Condition:
     return Condition(m.group(1), m.group(2), float(m.group(3)))
 
 
+def _check_conditions(conditions: list[str]) -> list[str]:
+    """Validate every condition string of a list (a pydantic field validator body)."""
+    for c in conditions:
+        parse_condition(c)
+    return conditions
+
+
 def _check_feature(name: str) -> str:
     try:
         parse_name(name)
@@ -90,12 +97,7 @@ class RepSignal(_Strict):
     # breaks them for 0.3 s or more is another movement: dropped without a record or a cue.
     require: list[str] = Field(default_factory=list)
 
-    @field_validator("require")
-    @classmethod
-    def _require(cls, v: list[str]) -> list[str]:
-        for c in v:
-            parse_condition(c)
-        return v
+    _require = field_validator("require")(classmethod(lambda cls, v: _check_conditions(v)))
 
     _chk = field_validator("signal")(classmethod(lambda cls, v: _check_feature(v)))
 
@@ -135,12 +137,7 @@ class HoldSpec(_Strict):
     grace_s: float = Field(1.0, ge=0)  # pose lost this long ends the hold
     keep: list[str] = Field(default_factory=list)
 
-    @field_validator("keep")
-    @classmethod
-    def _keep(cls, v: list[str]) -> list[str]:
-        for c in v:
-            parse_condition(c)
-        return v
+    _keep = field_validator("keep")(classmethod(lambda cls, v: _check_conditions(v)))
 
 
 _ALWAYS: tuple[RulePhase, ...] = ("always",)
@@ -163,12 +160,7 @@ class FormRule(_Strict):
     def _listify(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
 
-    @field_validator("when")
-    @classmethod
-    def _conds(cls, v: list[str]) -> list[str]:
-        for c in v:
-            parse_condition(c)
-        return v
+    _conds = field_validator("when")(classmethod(lambda cls, v: _check_conditions(v)))
 
     def conditions(self) -> list[Condition]:
         return [parse_condition(c) for c in self.when]
@@ -231,12 +223,7 @@ class ExerciseSpec(_Strict):
     def _features(cls, v: list[str]) -> list[str]:
         return [_check_feature(n) for n in v]
 
-    @field_validator("setup")
-    @classmethod
-    def _setup(cls, v: list[str]) -> list[str]:
-        for c in v:
-            parse_condition(c)
-        return v
+    _setup = field_validator("setup")(classmethod(lambda cls, v: _check_conditions(v)))
 
     @field_validator("visible")
     @classmethod
