@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
 
-from formcheck.features import feature_table  # noqa: E402
+from formcheck.features.registry import feature_table  # noqa: E402
 from formcheck.spec import load_spec  # noqa: E402
-from formcheck.tracker import Tracker  # noqa: E402
+from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
 def main(minutes: float = 10.0, fps: float = 30.0) -> None:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import cv2
 
-from formcheck.analysis import analyze_frames
-from formcheck.live import LiveSession
-from formcheck.overlay import draw_overlay
-from formcheck.pose import PoseEstimator
+from formcheck.pipeline.analysis import analyze_frames
+from formcheck.pipeline.live import LiveSession
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.sinks.overlay import draw_overlay
+from formcheck.sinks.video import VideoSink
 from formcheck.spec import load_spec
-from formcheck.tracker import Tracker
-from formcheck.video_sink import VideoSink
+from formcheck.tracker.tracker import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 

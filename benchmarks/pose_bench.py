@@ -30,9 +30,13 @@ def default_clip() -> Path:
 def model_only_ms(model: Path, clip: Path) -> tuple[float, int]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions
-    from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+    from mediapipe.tasks.python.vision import (
+        PoseLandmarker,
+        PoseLandmarkerOptions,
+        RunningMode,
+    )
 
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.sources import VideoFileSource
 
     with VideoFileSource(clip) as src:
         decoded = [(mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(img, cv2.COLOR_BGR2RGB)),
@@ -48,8 +52,8 @@ def model_only_ms(model: Path, clip: Path) -> tuple[float, int]:
 
 
 def whole_path_ms(model: Path, clip: Path) -> tuple[float, int]:
-    from formcheck.pose import PoseEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.sources import VideoFileSource
 
     start = time.perf_counter()
     with VideoFileSource(clip) as src, PoseEstimator(model, num_poses=2) as pose:
@@ -58,7 +62,7 @@ def whole_path_ms(model: Path, clip: Path) -> tuple[float, int]:
 
 
 def main() -> None:
-    from formcheck.model import resolve_model
+    from formcheck.pose.model import resolve_model
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("clip", nargs="?", type=Path, default=None)

@@ -15,9 +15,9 @@ Example:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from formcheck.errors import (
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.sources import VideoFileSource, WebcamSource
+from formcheck.records.errors import (
     FormcheckError,
     LabelError,
     LandmarksFileError,
@@ -28,13 +28,12 @@ from formcheck.errors import (
     SynthError,
     VideoSourceError,
 )
-from formcheck.feedback import Cue, Feedback, RepRecord, SetSummary
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
-from formcheck.pose import PoseEstimator
-from formcheck.sources import VideoFileSource, WebcamSource
+from formcheck.records.feedback import Cue, Feedback, RepRecord, SetSummary
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark
+from formcheck.records.version import __version__
 from formcheck.spec import ExerciseSpec, list_specs, load_spec
-from formcheck.tracker import Tracker
+from formcheck.tracker.tracker import Tracker
 
 __all__ = [
     "Cue",

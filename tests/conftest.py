@@ -16,7 +16,7 @@ SAMPLE_VIDEOS = ROOT / "sample_videos"
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """A ready ``.task`` file: the user cache if valid, else built for real (once)."""
-    from formcheck.model import resolve_model
+    from formcheck.pose.model import resolve_model
 
     return resolve_model(allow_download=False).path
 

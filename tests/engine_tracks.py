@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark
 
 WH = (480, 480)
 

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from formcheck.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
+from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark
 
 # A person standing side-on, in normalised image coordinates (x right, y down).
 _POSE = {

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.landmarks_io import load_landmarks, save_landmarks
+from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
 from tests.helpers import write_video
 
 
@@ -132,7 +132,7 @@ def test_person_leaving_mid_rep_is_not_counted(tmp_path: Path, sample_videos: Pa
         pytest.skip("sample clip has no landmarks file")
     frames, meta = load_landmarks(npz)
     rep = label["reps"][len(label["reps"]) // 2]
-    from formcheck.frame import PoseFrame
+    from formcheck.records.frame import PoseFrame
 
     gone = [PoseFrame.empty(f.t, f.image_wh, f.index) if rep["start"] + 0.3 < f.t < rep["end"] + 1.5 else f
             for f in frames]

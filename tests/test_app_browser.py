@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.app_samples import complete_reps, pick_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
@@ -47,7 +48,7 @@ def _rss_kb(pid: int) -> int:
 @pytest.fixture()
 def app_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """``formcheck app`` on a free port in its own process group, with a temp FORMCHECK_DB."""
-    from formcheck.commands.app import streamlit_command
+    from formcheck.cli.app import streamlit_command
 
     port = _free_port()
     db = tmp_path / "history.sqlite3"

@@ -17,12 +17,17 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.app.clip_tools import browser_mp4, check_upload, compare_with_label, sniff_video
+from formcheck.app.clip_tools import (
+    browser_mp4,
+    check_upload,
+    compare_with_label,
+    sniff_video,
+)
 from formcheck.app.live_state import LiveState
 from formcheck.app.settings import SettingsError, compile_ice_servers, load_settings
-from formcheck.errors import StoreError, VideoSourceError
-from formcheck.feedback import Cue, Feedback, RepRecord, SetSummary
-from formcheck.labels import ClipLabel
+from formcheck.records.errors import StoreError, VideoSourceError
+from formcheck.records.feedback import Cue, Feedback, RepRecord, SetSummary
+from formcheck.records.labels import ClipLabel
 
 # ---------------------------------------------------------------- settings
 
@@ -225,7 +230,7 @@ def test_a_failed_save_is_reported_not_raised() -> None:
 
 
 def test_processing_errors_pass_the_frame_through_and_are_shown() -> None:
-    from formcheck.errors import SpecError
+    from formcheck.records.errors import SpecError
 
     def factory(exercise: str, model_path: Any) -> Any:
         raise SpecError(f"unknown exercise {exercise!r}")
@@ -287,7 +292,7 @@ def test_app_command_refuses_bad_settings_and_ports(monkeypatch: pytest.MonkeyPa
 
 
 def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> None:
-    from formcheck.commands.app import entry_file, streamlit_command
+    from formcheck.cli.app import entry_file, streamlit_command
 
     cmd = streamlit_command(8600, "127.0.0.1", max_upload_mb=300)
     flags = dict(zip(cmd[5::2], cmd[6::2]))
@@ -299,7 +304,7 @@ def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> No
 
 def test_app_command_needs_both_tls_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from formcheck.cli import main
-    from formcheck.commands.app import streamlit_command
+    from formcheck.cli.app import streamlit_command
 
     assert main(["app", "--cert", str(tmp_path / "c.pem")]) == 1
     assert "--cert and --key go together" in capsys.readouterr().err

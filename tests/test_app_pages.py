@@ -18,9 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
+from formcheck.sinks.store import HistoryStore
 from tests.app_samples import complete_reps, pick_sample
-
-from formcheck.store import HistoryStore
 
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
 RUN_TIMEOUT = 240  # seconds: one clip through the real model on 2 shared cores

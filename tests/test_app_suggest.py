@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.app.clip_tools import rank_exercises
-from formcheck.pose_cache import cached_pose
+from formcheck.pose.cache import cached_pose
 from formcheck.spec import list_specs
 
 MIN_TOP1 = 0.75

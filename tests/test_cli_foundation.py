@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.landmarks_io import load_landmarks
+from formcheck.pose.landmarks_file import load_landmarks
 from tests.helpers import write_video
 
 

@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["features", "feature_registry", "smoothing", "spec", "rep_counter", "hold_timer", "form_rules",
-           "tracker"]
+MODULES = ["features.geometry", "features.registry", "features.smoothing", "spec.conditions", "spec.schema", "spec.loader", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
+           "tracker.tracker", "records.atomic"]
 
 
 @pytest.mark.parametrize("name", MODULES)

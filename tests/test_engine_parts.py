@@ -10,11 +10,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from engine_tracks import make_frame, plank_points  # noqa: E402
 
-from formcheck.form_rules import RuleEngine  # noqa: E402
-from formcheck.hold_timer import HoldTimer  # noqa: E402
-from formcheck.rep_counter import RepCounter  # noqa: E402
 from formcheck.spec import CueTiming, FormRule, load_spec  # noqa: E402
-from formcheck.tracker import Tracker  # noqa: E402
+from formcheck.tracker.form_rules import RuleEngine  # noqa: E402
+from formcheck.tracker.hold_timer import HoldTimer  # noqa: E402
+from formcheck.tracker.rep_counter import RepCounter  # noqa: E402
+from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
 class TestRepCounter:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.errors import LabelError
-from formcheck.eval_metrics import (
+from formcheck.pipeline.evaluate import EvalRun, discover, format_table
+from formcheck.pipeline.metrics import (
     ClipScore,
     Span,
     cue_precision_recall,
@@ -21,7 +21,7 @@ from formcheck.eval_metrics import (
     total_false_cues_per_minute,
     totals,
 )
-from formcheck.evaluate import EvalRun, discover, format_table
+from formcheck.records.errors import LabelError
 
 
 def _clip(name: str, true: int, pred: int, **kw: object) -> ClipScore:
@@ -125,7 +125,7 @@ def test_table_lists_clips_and_totals() -> None:
 
 
 def test_missing_clip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
-    from formcheck.evaluate import evaluate
+    from formcheck.pipeline.evaluate import evaluate
 
     (tmp_path / "gone.json").write_text(json.dumps(_label("gone.mp4", "glute_bridge")))
     run = evaluate([tmp_path], cache_dir=tmp_path / "cache")

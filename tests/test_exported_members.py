@@ -13,7 +13,7 @@ def test_all_is_sorted_and_every_name_exists() -> None:
 
 
 def test_every_error_class_is_exported() -> None:
-    from formcheck import errors
+    from formcheck.records import errors
 
     error_classes = {n for n, v in vars(errors).items() if isinstance(v, type) and issubclass(v, Exception)}
     assert error_classes <= set(formcheck.__all__)

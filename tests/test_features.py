@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck import features as F
-from formcheck.errors import SpecError
-from formcheck.feature_registry import LandmarkArrays, compute, feature_names, parse_name
-from formcheck.frame import PoseFrame
+from formcheck.features import geometry as F
+from formcheck.features.registry import (
+    LandmarkArrays,
+    compute,
+    feature_names,
+    feature_table,
+    parse_name,
+)
+from formcheck.records.errors import SpecError
+from formcheck.records.frame import PoseFrame
 
 
 class TestJointAngle:
@@ -81,6 +87,6 @@ class TestRegistry:
 
     def test_feature_table_has_time_and_named_columns(self) -> None:
         frames = [PoseFrame.empty(i * 0.1, (64, 48)) for i in range(3)]
-        table = F.feature_table(frames, ["hip_angle", "torso_incline"])
+        table = feature_table(frames, ["hip_angle", "torso_incline"])
         assert set(table) == {"t", "hip_angle", "torso_incline"}
         assert np.allclose(table["t"], [0.0, 0.1, 0.2])

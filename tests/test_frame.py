@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import NUM_LANDMARKS, POSE_CONNECTIONS, Landmark, mirror
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import (
+    NUM_LANDMARKS,
+    POSE_CONNECTIONS,
+    Landmark,
+    mirror,
+)
 
 
 def _frame(**over):  # type: ignore[no-untyped-def]

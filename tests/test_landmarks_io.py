@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.errors import LandmarksFileError, OutputError
-from formcheck.frame import PoseFrame
-from formcheck.landmarks_io import FORMAT_VERSION, load_landmarks, save_landmarks
+from formcheck.pose.landmarks_file import FORMAT_VERSION, load_landmarks, save_landmarks
+from formcheck.records.errors import LandmarksFileError, OutputError
+from formcheck.records.frame import PoseFrame
 
 
 def _frames() -> list[PoseFrame]:

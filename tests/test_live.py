@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from formcheck.errors import VideoSourceError
-from formcheck.feedback import SetSummary
-from formcheck.live import LatestFrame, has_display
+from formcheck.pipeline.live import LatestFrame, has_display
+from formcheck.records.errors import VideoSourceError
+from formcheck.records.feedback import SetSummary
 
 
 def _frames(n: int, delay: float = 0.0, fail_at: int | None = None) -> Iterator[tuple[np.ndarray, float]]:
@@ -130,7 +130,7 @@ class StubSession:
     (StubWindow(keys={3: "r", 8: "q"}), "quit", 5),  # r: new set after frame 3
 ])
 def test_live_loop_stops_and_keeps_the_set(window: StubWindow, reason: str, frames_in_last_set: int) -> None:
-    from formcheck.live import run_window
+    from formcheck.pipeline.live import run_window
 
     said: list[str] = []
     summary, why = run_window(StubSession(), _frames(10), window, echo=said.append)  # type: ignore[arg-type]
@@ -145,8 +145,8 @@ def test_live_loop_stops_and_keeps_the_set(window: StubWindow, reason: str, fram
 def test_live_session_counts_a_sample_clip_and_reset_returns_the_set(sample_videos, model_path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from formcheck.live import LiveSession
-    from formcheck.sources import VideoFileSource
+    from formcheck.pipeline.live import LiveSession
+    from formcheck.pose.sources import VideoFileSource
 
     video = sample_videos / "glute_bridge_side.mp4"
     true = sum(r["complete"] for r in json.loads(video.with_suffix(".json").read_text())["reps"])

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.errors import ModelError
-from formcheck.model import MODEL_NAME, check_cached, resolve_model
+from formcheck.pose.model import MODEL_NAME, check_cached, resolve_model
+from formcheck.records.errors import ModelError
 
 pytestmark = pytest.mark.model
 
@@ -46,7 +46,7 @@ def test_built_model_is_a_task_bundle_with_metadata(built_cache: Path) -> None:
 
 
 def test_built_model_finds_a_person(built_cache: Path, sample_or_real_frame: np.ndarray) -> None:
-    from formcheck.pose import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
 
     with PoseEstimator(built_cache / MODEL_NAME) as pose:
         frames = [pose.process(sample_or_real_frame, t) for t in (0.0, 0.04, 0.08)]

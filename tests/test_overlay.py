@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.errors import OutputError
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
-from formcheck.overlay import draw_overlay, feature_anchor, short_name
-from formcheck.video_sink import VideoSink
+from formcheck.records.errors import OutputError
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark
+from formcheck.sinks.overlay import draw_overlay, feature_anchor, short_name
+from formcheck.sinks.video import VideoSink
 from tests import records
 
 
@@ -120,7 +120,7 @@ def test_video_sink_missing_folder(tmp_path: Path) -> None:
 
 
 def test_long_cue_wraps_to_two_lines_instead_of_shrinking() -> None:
-    from formcheck.overlay import wrap_text
+    from formcheck.sinks.overlay import wrap_text
 
     lines, scale = wrap_text("Push your hips higher: straight line from shoulders to knees", 620, 1.0, 2)
     assert len(lines) == 2 and scale == 1.0
@@ -129,7 +129,7 @@ def test_long_cue_wraps_to_two_lines_instead_of_shrinking() -> None:
 
 
 def test_labels_at_one_joint_do_not_overlap() -> None:
-    from formcheck.overlay import _hits, place_label
+    from formcheck.sinks.overlay import _hits, place_label
 
     taken: list[tuple[int, int, int, int]] = []
     for _ in range(4):

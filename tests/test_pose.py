@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.pose import PersonSelector, PoseEstimator
-from formcheck.sources import VideoFileSource
+from formcheck.pose.estimator import PersonSelector, PoseEstimator
+from formcheck.pose.sources import VideoFileSource
 
 
 def _person(cx: float, cy: float, size: float) -> np.ndarray:
@@ -59,7 +59,7 @@ def test_squat_clip_person_found_in_95_percent(model_path: Path, real_clips: Pat
 
 @pytest.mark.model
 def test_portrait_bird_dog_is_upright(model_path: Path, real_clips: Path) -> None:
-    from formcheck.landmarks import Landmark
+    from formcheck.records.landmarks import Landmark
 
     with VideoFileSource(real_clips / "bird_dog_polybag_side_portrait.mp4") as src, PoseEstimator(model_path) as pose:
         frames = [pose.process(image, t) for image, t in src if t < 1.0]

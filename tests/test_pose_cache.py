@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck import pose_cache
-from formcheck.errors import VideoSourceError
+from formcheck.pose import cache as pose_cache
+from formcheck.records.errors import VideoSourceError
 from tests.helpers import write_video
 
 

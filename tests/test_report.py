@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.analysis import AnalysisResult
-from formcheck.errors import OutputError
-from formcheck.report import (
+from formcheck.records.atomic import atomic_write_texts
+from formcheck.records.errors import OutputError
+from formcheck.records.result import AnalysisResult
+from formcheck.sinks.report import (
     REP_COLUMNS,
     angles_csv,
     format_summary,
@@ -19,7 +20,6 @@ from formcheck.report import (
     report_dict,
     reps_csv,
     write_outputs,
-    write_texts,
 )
 from tests import records
 
@@ -80,7 +80,7 @@ def test_write_outputs_writes_three_parseable_files(tmp_path: Path) -> None:
 def test_failed_write_keeps_old_files_and_leaves_no_temp(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("old")
     with pytest.raises(TypeError):
-        write_texts(tmp_path, {"a.txt": "new", "b.txt": object()})  # type: ignore[dict-item]
+        atomic_write_texts(tmp_path, {"a.txt": "new", "b.txt": object()})  # type: ignore[dict-item]
     assert (tmp_path / "a.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 

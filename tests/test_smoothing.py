@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.smoothing import OneEuroFilter
+from formcheck.features.smoothing import OneEuroFilter
 
 
 def test_reduces_jitter_at_rest() -> None:

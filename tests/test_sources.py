@@ -10,8 +10,13 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.errors import VideoSourceError
-from formcheck.sources import FrameIteratorSource, VideoFileSource, WebcamSource, open_source
+from formcheck.pose.sources import (
+    FrameIteratorSource,
+    VideoFileSource,
+    WebcamSource,
+    open_source,
+)
+from formcheck.records.errors import VideoSourceError
 from tests.helpers import write_video
 
 

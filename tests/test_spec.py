@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.cli import main
-from formcheck.errors import SpecError
+from formcheck.records.errors import SpecError
 from formcheck.spec import list_specs, load_spec, parse_spec_text, spec_json_schema
 
 REQUIRED = {"bird_dog", "glute_bridge", "superman", "superman_hold", "bent_over_row", "one_arm_row", "plank",
@@ -115,3 +115,63 @@ class TestCommand:
         out = tmp_path / "spec.schema.json"
         assert main(["specs", "schema", "-o", str(out)]) == 0
         assert json.loads(out.read_text())["title"] == "formcheck exercise spec"
+
+
+class TestExtends:
+    """``extends: <id>``: a spec starts from another and overrides fields."""
+
+    def test_one_arm_row_inherits_the_rows_text_and_rules(self) -> None:
+        base, variant = load_spec("bent_over_row"), load_spec("one_arm_row")
+        assert variant.description == base.description and variant.placement == base.placement
+        assert [r.id for r in variant.rules] == [r.id for r in base.rules]
+        assert variant.sides == "each" and base.sides == "near"
+        assert (variant.rep.start, variant.rep.peak) == (20, 30)  # type: ignore[union-attr]
+        assert variant.rep.signal == base.rep.signal  # type: ignore[union-attr]  # merged key by key
+
+    def test_hold_variant_removes_rep_and_overrides_a_rule_by_id(self) -> None:
+        reps, hold = load_spec("glute_bridge"), load_spec("glute_bridge_hold")
+        assert hold.kind == "hold" and hold.rep is None
+        (base_rule,), (rule,) = reps.rules, hold.rules
+        assert rule.id == base_rule.id and rule.when == base_rule.when
+        assert rule.phases == ["hold"] and base_rule.phases == ["peak"]
+        assert hold.targets.reps is None and hold.targets.hold_s == 5
+
+    def test_rule_can_be_removed_and_added(self, tmp_path: Path) -> None:
+        f = tmp_path / "row_variant.yaml"
+        f.write_text("extends: bent_over_row\nname: row_variant\ntitle: Row variant\nrules:\n"
+                     "  - {id: rounded_back, remove: true}\n"
+                     "  - {id: elbows_flared, when: 'elbow_angle < 20', message: Tuck the elbows}\n")
+        spec = load_spec(f)
+        assert [r.id for r in spec.rules] == ["torso_rising", "elbows_flared"]
+
+    @pytest.mark.parametrize("text, match", [
+        ("extends: bent_over_rwo\nname: x\ntitle: X\n", r"x\.yaml:1: extends: unknown spec 'bent_over_rwo'; did you mean 'bent_over_row'"),
+        ("extends: [1]\nname: x\ntitle: X\n", r"x\.yaml:1: extends: must name another spec"),
+        ("name: x\nextends: x\ntitle: X\n", r"x\.yaml:2: extends: a loop"),
+        ("extends: plank\nname: x\ntitle: X\nhold:\n  target_s: -1\n", r"x\.yaml:5: hold\.target_s"),
+    ])
+    def test_errors_name_file_line_and_field(self, tmp_path: Path, text: str, match: str) -> None:
+        f = tmp_path / "x.yaml"
+        f.write_text(text)
+        with pytest.raises(SpecError, match=match):
+            load_spec(f)
+
+    def test_error_in_an_inherited_field_names_the_base_file(self, tmp_path: Path) -> None:
+        (tmp_path / "base.yaml").write_text("name: base\ntitle: B\nkind: hold\nsetup: ['hip_angle > 1']\n"
+                                            "hold:\n  target_s: 5\n  bogus: 1\n")
+        (tmp_path / "child.yaml").write_text("extends: base\nname: child\ntitle: C\n")
+        with pytest.raises(SpecError, match=r"base\.yaml:7: hold\.bogus: unknown field.*inherited by .*child\.yaml"):
+            load_spec(tmp_path / "child.yaml")
+
+    def test_show_prints_the_merged_spec(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from formcheck.cli import main
+
+        assert main(["specs", "show", "one_arm_row"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["description"] == load_spec("bent_over_row").description
+        assert shown["rep"]["start"] == 20 and "extends" not in shown
+
+    def test_schema_knows_extends(self) -> None:
+        from formcheck.spec import spec_json_schema
+
+        assert "extends" in spec_json_schema()["properties"]

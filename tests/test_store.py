@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.errors import StoreError
-from formcheck.feedback import Cue, Hold, RepRecord, SetSummary
-from formcheck.store import HistoryStore, default_db_path
+from formcheck.records.errors import StoreError
+from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary
+from formcheck.sinks.store import HistoryStore, default_db_path
 
 
 def make_summary(exercise: str = "glute_bridge", reps: int = 3, cue_ids: tuple[str, ...] = ("hips_low",),

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.errors import LabelError, SynthError
-from formcheck.labels import load_label
-from formcheck.landmarks import Landmark as L
-from formcheck.landmarks_io import load_landmarks
-from formcheck.synth.generate import SynthOptions, render_clip, synth_track
+from formcheck.pose.landmarks_file import load_landmarks
+from formcheck.records.errors import LabelError, SynthError
+from formcheck.records.labels import load_label
+from formcheck.records.landmarks import Landmark as L
 from formcheck.synth.exercises import EXERCISES
+from formcheck.synth.generate import SynthOptions, render_clip, synth_track
 
 
 def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

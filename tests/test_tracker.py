@@ -15,9 +15,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
 
-from formcheck.frame import PoseFrame  # noqa: E402
+from formcheck.records.frame import PoseFrame  # noqa: E402
 from formcheck.spec import load_spec  # noqa: E402
-from formcheck.tracker import Tracker  # noqa: E402
+from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 FPS = 15.0
 

@@ -12,7 +12,7 @@ import pytest
 generate = pytest.importorskip("formcheck.synth.generate")
 
 from formcheck.spec import load_spec  # noqa: E402
-from formcheck.tracker import Tracker  # noqa: E402
+from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 REP_EXERCISES = ["glute_bridge", "bird_dog", "superman", "bent_over_row", "one_arm_row", "deadlift"]
 # Not here: ``partial_rep`` (the generator's partial reaches 25-50 % of the range depending on

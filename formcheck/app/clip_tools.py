@@ -3,7 +3,7 @@
 * :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding.
 * :func:`browser_mp4`: the annotated video re-encoded to H.264, because
   Chromium does not play OpenCV's ``mp4v`` (MPEG-4 part 2) inside ``<video>``.
-* :func:`feature_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts.
+* :func:`feature_series`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts.
 * :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
 * :func:`rank_exercises`: which spec explains a clip best, from one pose pass.
 """
@@ -11,19 +11,19 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from formcheck.app.settings import VIDEO_TYPES
-from formcheck.errors import OutputError, VideoSourceError
-from formcheck.eval_metrics import Span, overlaps
-from formcheck.feedback import Feedback, SetSummary
-from formcheck.labels import ClipLabel
+from formcheck.pipeline.metrics import Span, overlaps
+from formcheck.records.errors import OutputError, VideoSourceError
+from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.labels import ClipLabel
 
 
 def sniff_video(head: bytes) -> bool:
@@ -90,7 +90,7 @@ def browser_mp4(src: Path, dst: Path) -> Path:
     return dst
 
 
-def feature_table(feedback: Sequence[Feedback], names: Sequence[str]) -> pd.DataFrame:
+def feature_series(feedback: Sequence[Feedback], names: Sequence[str]) -> pd.DataFrame:
     """Long table ``t, feature, value`` of the given features (NaN rows dropped)."""
     rows = [(fb.t, name, fb.features.get(name, math.nan)) for fb in feedback for name in names]
     df = pd.DataFrame(rows, columns=["t", "feature", "value"])
@@ -191,8 +191,8 @@ def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[st
 
     Specs that fail to load are skipped. Ties keep ``names`` order.
     """
-    from formcheck.analysis import analyze_frames
-    from formcheck.errors import FormcheckError
+    from formcheck.pipeline.analysis import analyze_frames
+    from formcheck.records.errors import FormcheckError
 
     scores: list[tuple[str, float]] = []
     for name in names:

@@ -13,14 +13,14 @@ import streamlit as st
 from formcheck.app import widgets
 from formcheck.app.clip_tools import browser_mp4
 from formcheck.app.settings import AppSettings
-from formcheck.errors import FormcheckError
+from formcheck.records.errors import FormcheckError
 
 
 @dataclass(frozen=True)
 class ClipRun:
     """One analysed clip as the pages keep it in the session."""
 
-    result: Any  # formcheck.analysis.AnalysisResult
+    result: Any  # formcheck.pipeline.analysis.AnalysisResult
     source: str  # what the user knows it by (upload name, sample name)
     video: bytes | None  # annotated H.264 MP4, None if it could not be made
     video_note: str | None
@@ -38,8 +38,8 @@ def analyze_clip(path: Path, exercise: str, *, source: str, kind: str, settings:
     Raises:
         FormcheckError: The clip cannot be read, the spec is unknown, no model, etc.
     """
-    from formcheck.analysis import analyze_video
-    from formcheck.report import report_dict, reps_csv
+    from formcheck.pipeline.analysis import analyze_video
+    from formcheck.sinks.report import report_dict, reps_csv
 
     bar = st.progress(0.0, text="Analysing…")
 

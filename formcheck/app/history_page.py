@@ -10,8 +10,8 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.settings import AppSettings
-from formcheck.errors import FormcheckError
-from formcheck.store import HistoryStore, Session
+from formcheck.records.errors import FormcheckError
+from formcheck.sinks.store import HistoryStore, Session
 
 ALL = "__all__"
 

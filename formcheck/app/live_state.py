@@ -8,7 +8,7 @@ changes. Every method takes the same lock, so the tracker never sees two
 frames at once and a set is summarised exactly once.
 
 Each browser tab has its own ``LiveState`` (kept in its Streamlit session),
-hence its own :class:`formcheck.live.LiveSession` and pose landmarker. The
+hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker. The
 landmarker is created at the first frame and closed when the stream ends,
 so an idle tab holds no model.
 
@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.errors import FormcheckError
-from formcheck.feedback import Feedback, SetSummary
+from formcheck.records.errors import FormcheckError
+from formcheck.records.feedback import Feedback, SetSummary
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class FinishedSet:
 
 
 def _default_factory(exercise: str, model_path: Any) -> Any:
-    from formcheck.live import LiveSession
+    from formcheck.pipeline.live import LiveSession
 
     return LiveSession(exercise, model_path=model_path)
 

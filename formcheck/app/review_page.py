@@ -11,13 +11,13 @@ from formcheck.app import widgets
 from formcheck.app.clip_tools import check_upload, rank_exercises
 from formcheck.app.clip_view import analyze_clip, show_clip_run
 from formcheck.app.settings import VIDEO_TYPES, AppSettings
-from formcheck.errors import FormcheckError, VideoSourceError
+from formcheck.records.errors import FormcheckError, VideoSourceError
 
 SUGGEST = "__suggest__"
 
 
 def _suggest(path: Path, settings: AppSettings, names: list[str]) -> list[tuple[str, float]]:
-    from formcheck.pose_cache import run_pose
+    from formcheck.pose.cache import run_pose
 
     bar = st.progress(0.0, text="Looking at the clip to suggest an exercise…")
 

@@ -10,7 +10,7 @@ from formcheck.app import widgets
 from formcheck.app.clip_tools import compare_with_label
 from formcheck.app.clip_view import analyze_clip, show_clip_run
 from formcheck.app.settings import AppSettings
-from formcheck.errors import FormcheckError
+from formcheck.records.errors import FormcheckError
 
 
 def sample_clips(folder: Path) -> list[Path]:
@@ -21,7 +21,7 @@ def sample_clips(folder: Path) -> list[Path]:
 
 
 def render(settings: AppSettings) -> None:
-    from formcheck.labels import load_label
+    from formcheck.records.labels import load_label
 
     st.header("Samples")
     st.caption("Replay a labelled sample clip through the same path as an upload, and compare what "

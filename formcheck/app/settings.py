@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formcheck.errors import FormcheckError
+from formcheck.records.errors import FormcheckError
 
 REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "avi", "mkv", "webm", "m4v")

@@ -8,10 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from formcheck.app.clip_tools import cue_table, feature_table, rep_table
+from formcheck.app.clip_tools import cue_table, feature_series, rep_table
 from formcheck.app.settings import AppSettings
-from formcheck.feedback import Feedback, SetSummary
-from formcheck.store import HistoryStore
+from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.sinks.store import HistoryStore
 
 
 def spec(name: str) -> Any:
@@ -26,7 +26,7 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
 
     With ``required``, a page that cannot work without specs stops here with an error.
     """
-    from formcheck.errors import SpecError
+    from formcheck.records.errors import SpecError
     from formcheck.spec import list_specs
 
     titles: dict[str, str] = {}
@@ -111,7 +111,7 @@ def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: 
     key_features = [str(k) for k in (getattr(spec_obj, "key_features", None) or [])]
     rules = _rep_rules(summary)
     if signal:
-        df = feature_table(feedback, [str(signal)])
+        df = feature_series(feedback, [str(signal)])
         if len(df):
             layers: list[alt.Chart] = [alt.Chart(df).mark_line().encode(
                 x=alt.X("t:Q", title="time (s)"), y=alt.Y("value:Q", title=str(signal), scale=alt.Scale(zero=False)))]
@@ -126,7 +126,7 @@ def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: 
             st.markdown(f"**Rep signal `{signal}`** — red: start/peak thresholds; dashed: rep boundaries")
             st.altair_chart(alt.layer(*layers).properties(height=220), width="stretch")
     names = [k for k in key_features if k != signal]
-    df = feature_table(feedback, names)
+    df = feature_series(feedback, names)
     if len(df):
         chart = alt.Chart(df).mark_line().encode(x=alt.X("t:Q", title="time (s)"),
                                                  y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)), color="feature:N")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.errors import SynthError
+from formcheck.records.errors import SynthError
 
 #: Azimuth (degrees, from +Z towards the figure's front -X) of each named view.
 VIEWS = {"side": 0.0, "45": 45.0, "front": 90.0}

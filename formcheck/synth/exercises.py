@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.synth.idle import idle
-from formcheck.synth.motions import (PoseFn, bent_over_row, bird_dog, deadlift, glute_bridge, one_arm_row, plank,
-                                     superman)
+from formcheck.synth.motions import (
+    PoseFn,
+    bent_over_row,
+    bird_dog,
+    deadlift,
+    glute_bridge,
+    one_arm_row,
+    plank,
+    superman,
+)
 
 
 @dataclass(frozen=True)

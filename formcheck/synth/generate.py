@@ -3,7 +3,7 @@
 Two outputs from one simulation (timeline → poses → joints → camera):
 
 - :func:`render_clip` writes ``clip.mp4`` (the figure drawn for the real pose
-  model), ``clip.json`` (the :class:`~formcheck.labels.ClipLabel`) and
+  model), ``clip.json`` (the :class:`~formcheck.records.labels.ClipLabel`) and
   ``clip.npz`` (generator joints as MediaPipe landmarks, landmarks-file format).
 - :func:`synth_track` returns the landmark track as ``list[PoseFrame]`` plus
   its label without drawing anything (fast; for tracker unit tests).
@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.errors import OutputError, SynthError
-from formcheck.frame import PoseFrame
-from formcheck.labels import ClipLabel, save_label
-from formcheck.landmarks_io import atomic_write_bytes, check_output_path, save_landmarks
+from formcheck.pose.landmarks_file import save_landmarks
+from formcheck.records.atomic import atomic_write, check_output_path
+from formcheck.records.errors import OutputError, SynthError
+from formcheck.records.frame import PoseFrame
+from formcheck.records.labels import ClipLabel, save_label
 from formcheck.synth.camera import VIEWS, Camera
 from formcheck.synth.groundtruth import landmark_points, to_pose_frame
 from formcheck.synth.skeleton import Body, Joints, forward_kinematics
@@ -235,7 +236,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
             writer.release()
 
     try:
-        atomic_write_bytes(out, write, suffix=".mp4")
+        atomic_write(out, write, suffix=".mp4")
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc}") from exc
     label = make_label(sim, out.name, out.with_suffix(".npz").name)

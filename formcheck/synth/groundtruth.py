@@ -1,4 +1,4 @@
-"""Generator joints → the 33 MediaPipe landmarks, as :class:`~formcheck.frame.PoseFrame` records.
+"""Generator joints → the 33 MediaPipe landmarks, as :class:`~formcheck.records.frame.PoseFrame` records.
 
 The skeleton models joint centres, the head and the hands/feet; the other
 landmarks are placed where MediaPipe puts them relative to those (eyes, ears
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.synth.camera import Camera
 from formcheck.synth.skeleton import Joints
 

@@ -22,7 +22,15 @@ from functools import lru_cache
 import numpy as np
 
 from formcheck.synth.ik import angle_at, two_link
-from formcheck.synth.skeleton import F, U, Body, Limb, Pose, forward_kinematics, sagittal
+from formcheck.synth.skeleton import (
+    Body,
+    F,
+    Limb,
+    Pose,
+    U,
+    forward_kinematics,
+    sagittal,
+)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from formcheck.errors import OutputError
-from formcheck.labels import ClipLabel
+from formcheck.records.errors import OutputError
+from formcheck.records.labels import ClipLabel
 from formcheck.synth.generate import SynthOptions, render_clip
 
 SEED = 20260

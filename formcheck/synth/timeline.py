@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.errors import SynthError
-from formcheck.labels import FaultLabel, HoldLabel, RepLabel
+from formcheck.records.errors import SynthError
+from formcheck.records.labels import FaultLabel, HoldLabel, RepLabel
 from formcheck.synth.exercises import EXERCISES, Exercise
 from formcheck.synth.motions import Phase
 

@@ -1,6 +1,6 @@
 """Does the real pose model see the synthetic figure where the generator put it?
 
-For each clip, the real :class:`~formcheck.pose.PoseEstimator` (VIDEO mode)
+For each clip, the real :class:`~formcheck.pose.estimator.PoseEstimator` (VIDEO mode)
 runs on the decoded mp4 and its landmarks are compared with the generator's
 (``clip.npz``). Per clip:
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark, mirror
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark, mirror
 
 KEY_JOINTS: tuple[Landmark, ...] = tuple(
     Landmark[f"{side}_{name}"] for name in ("SHOULDER", "ELBOW", "WRIST", "HIP", "KNEE", "ANKLE")
@@ -81,8 +81,8 @@ def compare(name: str, predicted: Sequence[PoseFrame], truth: Sequence[PoseFrame
 
 def model_frames(video: str | Path, model_path: str | Path | None = None) -> list[PoseFrame]:
     """Run the real pose model (VIDEO mode) over every frame of ``video``."""
-    from formcheck.pose import PoseEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.sources import VideoFileSource
 
     with VideoFileSource(str(video)) as src, PoseEstimator(model_path) as pose:
         return [pose.process(image, t) for image, t in src]
@@ -90,7 +90,7 @@ def model_frames(video: str | Path, model_path: str | Path | None = None) -> lis
 
 def evaluate_clip(video: str | Path, model_path: str | Path | None = None, tolerance: float = 0.25) -> ClipAccuracy:
     """Model-vs-generator accuracy of one sample clip (its ``.npz`` must sit beside it)."""
-    from formcheck.landmarks_io import load_landmarks
+    from formcheck.pose.landmarks_file import load_landmarks
 
     video = Path(video)
     truth, _ = load_landmarks(video.with_suffix(".npz"))

@@ -1,0 +1,75 @@
+"""``formcheck analyze VIDEO --exercise NAME [--out DIR] [--json]``: count, time and cue a clip.
+
+Writes ``report.json``, ``reps.csv``, ``angles.csv`` and ``annotated.mp4`` into
+``--out`` (default ``./<clip name>_formcheck``); prints a summary, or only the
+report JSON with ``--json``. Exit code 0 whenever the clip was analysed, even
+when it holds 0 reps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("analyze", help="count reps, time holds and find form faults in a video",
+                       description="Analyse a video (or a landmarks .npz from `formcheck pose`) for one exercise.")
+    p.add_argument("video", help="video file, or a landmarks file (.npz)")
+    p.add_argument("-e", "--exercise", required=True, help="exercise spec id (see `formcheck specs`) or spec file")
+    p.add_argument("-o", "--out", help="folder for the report files (default: ./<clip name>_formcheck)")
+    p.add_argument("--json", action="store_true", help="print only the report JSON to stdout")
+    p.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
+    p.add_argument("--model", help="pose model .task file")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from formcheck.pipeline.analysis import (
+        LANDMARKS_SUFFIX,
+        analyze_video,
+        resolve_spec,
+    )
+    from formcheck.records.errors import VideoSourceError
+    from formcheck.sinks.report import (
+        ANNOTATED_NAME,
+        format_summary,
+        prepare_out_dir,
+        report_dict,
+        write_outputs,
+    )
+
+    spec = resolve_spec(args.exercise)  # unknown exercise: fail before anything else
+    video = Path(args.video)
+    if not video.exists():
+        raise VideoSourceError(f"video not found: {video}")
+    if video.is_dir():
+        raise VideoSourceError(f"{video} is a folder, not a video file")
+    out = prepare_out_dir(args.out if args.out else Path(f"{video.stem}_formcheck"))
+    is_landmarks = video.suffix.lower() == LANDMARKS_SUFFIX
+    annotated = None if (args.no_video or is_landmarks) else out / ANNOTATED_NAME
+    bar = tqdm(unit="frame", desc=video.name, disable=args.no_progress, file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int | None) -> None:
+        if total and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        result = analyze_video(video, spec, model_path=args.model, progress=progress, annotated_path=annotated)
+    finally:
+        bar.close()
+    paths = write_outputs(result, out)
+    if annotated is not None and annotated.is_file():
+        paths["annotated"] = annotated
+    if args.json:
+        print(json.dumps(report_dict(result), indent=2, allow_nan=False))
+        return 0
+    print(format_summary(result.summary, video.name))
+    print("  wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0

@@ -1,0 +1,84 @@
+"""``formcheck app [--port P] [--db PATH] [--address A]``: start the Streamlit app.
+
+Runs ``python -m streamlit run formcheck/app/main.py`` in headless mode, with
+usage statistics off (no telemetry) and the file watcher off (it overflows
+inotify when a virtualenv sits beside the code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def entry_file() -> Path:
+    """The Streamlit entry script of the app."""
+    return Path(__file__).resolve().parent.parent / "app" / "main.py"
+
+
+def streamlit_command(port: int, address: str, max_upload_mb: int = 200,
+                      tls: tuple[Path, Path] | None = None) -> list[str]:
+    """The ``streamlit run`` command line for the app (Streamlit's own upload cap follows ours).
+
+    ``tls`` is (certificate, key): Streamlit then serves HTTPS, which browsers
+    require before they hand a camera to any page not on localhost.
+    """
+    extra = ["--server.sslCertFile", str(tls[0]), "--server.sslKeyFile", str(tls[1])] if tls else []
+    return [sys.executable, "-m", "streamlit", "run", str(entry_file()), *extra,
+            "--server.maxUploadSize", str(max_upload_mb),
+            "--server.headless", "true", "--server.address", address, "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"must be a port number 1-65535, got {text!r}")
+    return port
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("app", help="start the web app (live coaching, clip review, samples, history)")
+    p.add_argument("--port", type=_port, default=8501, help="port to serve on (default 8501)")
+    p.add_argument("--address", default="localhost",
+                   help="address to bind (default localhost; remote cameras need HTTPS, see README)")
+    p.add_argument("--db", help="history database file (default: FORMCHECK_DB or the user data dir)")
+    p.add_argument("--cert", help="TLS certificate (PEM) to serve HTTPS, needed for cameras on other machines")
+    p.add_argument("--key", help="TLS private key (PEM) matching --cert")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import math
+
+    from formcheck.app.settings import SettingsError, load_settings
+
+    settings = load_settings()  # a malformed FORMCHECK_* variable fails here, in one line
+    tls = None
+    if args.cert or args.key:
+        if not (args.cert and args.key):
+            raise SettingsError("--cert and --key go together (PEM certificate and its private key)")
+        tls = (Path(args.cert).expanduser().resolve(), Path(args.key).expanduser().resolve())
+        for path in tls:
+            if not path.is_file():
+                raise SettingsError(f"TLS file not found: {path}")
+    env = dict(os.environ)
+    if args.db:
+        from formcheck.sinks.store import HistoryStore
+
+        HistoryStore(args.db)  # fail here, with one line, if the file is unusable
+        env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())
+    scheme = "https" if tls else "http"
+    print(f"formcheck app: {scheme}://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls)
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 130

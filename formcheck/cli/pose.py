@@ -1,0 +1,79 @@
+"""``formcheck pose VIDEO -o FILE.npz [--json]``: extract landmarks from a video."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("pose", help="extract pose landmarks from a video into a .npz file")
+    p.add_argument("video", help="video file (or webcam index, e.g. 0)")
+    p.add_argument("-o", "--output", help="landmarks file to write (.npz)")
+    p.add_argument("--json", action="store_true", help="print one JSON line per frame to stdout")
+    p.add_argument("--model", help="pose model .task file")
+    p.add_argument("--max-seconds", type=float, default=None, help="stop after this much video")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=run)
+
+
+def frame_json(frame) -> str:  # type: ignore[no-untyped-def]
+    """One frame as a JSON line (null landmarks when nobody is in view)."""
+    def arr(a: np.ndarray) -> list | None:  # type: ignore[type-arg]
+        return None if not frame.has_person else np.round(a.astype(float), 5).tolist()
+
+    return json.dumps({
+        "index": frame.index, "t": round(frame.t, 4), "image_wh": list(frame.image_wh),
+        "num_people": frame.num_people, "person_switched": frame.person_switched,
+        "image": arr(frame.image), "world": arr(frame.world),
+        "visibility": arr(frame.visibility), "presence": arr(frame.presence),
+    })
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.landmarks_file import save_landmarks
+    from formcheck.pose.model import resolve_model
+    from formcheck.pose.sources import open_source
+    from formcheck.records.atomic import check_output_path
+    from formcheck.records.errors import FormcheckError
+
+    if not args.output and not args.json:
+        raise FormcheckError("say where the landmarks go: -o FILE.npz and/or --json")
+    if args.output:
+        check_output_path(args.output)  # fail before decoding a whole clip
+    model = resolve_model(args.model)
+    frames = []
+    with open_source(args.video) as src, PoseEstimator(model.path) as pose:
+        bar = tqdm(total=src.frame_count, unit="frame", desc=src.name, disable=args.no_progress or args.json,
+                   file=sys.stderr)
+        for image, t in src:
+            if args.max_seconds is not None and t > args.max_seconds:
+                break
+            frame = pose.process(image, t)
+            frames.append(frame)
+            if args.json:
+                print(frame_json(frame), flush=False)
+            bar.update(1)
+        bar.close()
+        meta = {"source": str(args.video), "fps": src.fps, "size": list(src.size),
+                "model": str(model.path), "model_sha256": model.sha256}
+    found = sum(f.has_person for f in frames)
+    switches = sum(f.person_switched for f in frames)
+    crowded = sum(f.num_people > 1 for f in frames)
+    if args.output:
+        save_landmarks(args.output, frames, meta)
+    summary = f"{len(frames)} frames, person found in {found} ({100.0 * found / max(len(frames), 1):.1f} %)"
+    if found == 0:
+        summary += ": no person detected"
+    if crowded:
+        summary += f"; several people in {crowded} frames ({switches} switches of the followed person)"
+    if args.output:
+        summary += f"; wrote {args.output}"
+    print(summary, file=sys.stderr)
+    return 0

@@ -1,0 +1,163 @@
+"""Pure, vectorised geometry on landmarks: angles, inclinations, elevations, distances.
+
+Every function takes points as ``(2,)``/``(3,)`` or ``(n, 2)``/``(n, 3)`` arrays
+(one row per frame) and returns a float or an ``(n,)`` array. Nothing here
+keeps state, reads files or raises on bad numbers: a NaN in, a NaN out, so a
+landmark hidden in one frame costs that frame only.
+
+Image conventions: 2-D points are in *pixels* (x right, y down), so angles are
+not distorted by the frame's aspect ratio (see ``PoseFrame.pixels``).
+
+Example:
+    >>> import numpy as np
+    >>> round(float(joint_angle(np.array([1.0, 0, 0]), np.zeros(3), np.array([0, 1.0, 0]))), 1)
+    90.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPS = 1e-9
+
+
+def _as2d(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    return a[None, :] if a.ndim == 1 else a
+
+
+def _out(x: np.ndarray, scalar: bool) -> np.ndarray:
+    return x[0] if scalar else x
+
+
+def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle ``a-b-c`` at vertex ``b`` in degrees, in ``[0, 180]``.
+
+    Works for 2-D (image) or 3-D (world) points, one point or one row per frame.
+
+    Example:
+        >>> float(joint_angle(np.array([0.0, -1]), np.zeros(2), np.array([0.0, 1])))
+        180.0
+    """
+    scalar = np.ndim(b) == 1
+    a2, b2, c2 = _as2d(a), _as2d(b), _as2d(c)
+    u, v = a2 - b2, c2 - b2
+    dot = np.einsum("ij,ij->i", u, v)
+    den = np.sqrt(np.einsum("ij,ij->i", u, u) * np.einsum("ij,ij->i", v, v))
+    # where= instead of np.errstate: no warning for ~0 lengths, and no context switch per call (live path).
+    cos = np.divide(dot, den, out=np.full_like(dot, np.nan), where=den > _EPS * _EPS)
+    return _out(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), scalar)
+
+
+def inclination(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Angle of the line ``a-b`` from the image vertical, degrees in ``[0, 90]``.
+
+    0 = the segment is vertical (standing torso), 90 = horizontal (plank torso).
+    It is a *line* angle, so it does not depend on which way the subject faces.
+
+    Example:
+        >>> float(inclination(np.array([0.0, 0]), np.array([5.0, 0])))
+        90.0
+    """
+    scalar = np.ndim(a) == 1
+    d = _as2d(b)[:, :2] - _as2d(a)[:, :2]
+    ang = np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 1])))
+    ang = np.where(np.hypot(d[:, 0], d[:, 1]) < _EPS, np.nan, ang)
+    return _out(ang, scalar)
+
+
+def elevation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed angle of the vector ``a→b`` above the image horizontal, degrees in ``[-90, 90]``.
+
+    Positive when ``b`` is higher in the image than ``a`` (pixel y grows down):
+    a bird-dog arm reaching forward level with the shoulder is ~0, hanging down
+    is -90, raised overhead is +90. Independent of facing left or right.
+
+    Example:
+        >>> float(elevation(np.array([0.0, 0]), np.array([1.0, -1])))
+        45.0
+    """
+    scalar = np.ndim(a) == 1
+    d = _as2d(b)[:, :2] - _as2d(a)[:, :2]
+    ang = np.degrees(np.arctan2(-d[:, 1], np.abs(d[:, 0])))
+    ang = np.where(np.hypot(d[:, 0], d[:, 1]) < _EPS, np.nan, ang)
+    return _out(ang, scalar)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance between ``a`` and ``b`` (per row)."""
+    scalar = np.ndim(a) == 1
+    d = _as2d(b) - _as2d(a)
+    return _out(np.sqrt(np.einsum("ij,ij->i", d, d)), scalar)
+
+
+def normalised_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Distance ``a-b`` divided by a body size (e.g. torso length), NaN if the scale is ~0.
+
+    Dividing by the torso length makes thresholds independent of how far the
+    subject stands from the camera.
+    """
+    d = np.asarray(distance(a, b), dtype=np.float64)
+    s = np.broadcast_to(np.asarray(scale, dtype=np.float64), d.shape)
+    return np.divide(d, s, out=np.full_like(d, np.nan), where=s > _EPS)
+
+
+def signed_offset(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Distance of ``point`` from the line ``a-b``, positive when it lies *below* the line in the image.
+
+    Normalised by ``scale``. Used for hip sag (+) / pike (-) against the
+    shoulder-ankle line, whichever way the subject faces.
+    """
+    scalar = np.ndim(point) == 1
+    p, a2, b2 = _as2d(point)[:, :2], _as2d(a)[:, :2], _as2d(b)[:, :2]
+    d = b2 - a2
+    n = np.stack([-d[:, 1], d[:, 0]], axis=1)  # a normal of the line
+    n = np.where((n[:, 1] < 0)[:, None], -n, n)  # make it point down (image y grows down)
+    nn = np.hypot(n[:, 0], n[:, 1])
+    den = nn * np.broadcast_to(np.asarray(scale, dtype=np.float64), nn.shape)
+    num = np.einsum("ij,ij->i", p - a2, n)
+    off = np.divide(num, den, out=np.full_like(num, np.nan), where=(nn > _EPS) & (den > _EPS * _EPS))
+    return _out(off, scalar)
+
+
+def signed_bend(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """How far segment ``b→c`` turns *upwards* from the direction ``a→b``, degrees in ``(-180, 180]``.
+
+    0 = ``c`` continues the line ``a-b``; positive when ``c`` is rotated toward
+    the image top (e.g. the head lifted above the torso line: neck extension in
+    a prone or hinged posture); negative when it drops.
+    """
+    scalar = np.ndim(b) == 1
+    a2, b2, c2 = _as2d(a)[:, :2], _as2d(b)[:, :2], _as2d(c)[:, :2]
+    u, v = b2 - a2, c2 - b2
+    cross = u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0]
+    dot = np.einsum("ij,ij->i", u, v)
+    ang = np.degrees(np.arctan2(cross, dot))  # positive = clockwise on screen (y down)
+    # "Up" rotation is clockwise when u points right (x>0) and counter-clockwise when it points left.
+    sign = np.where(u[:, 0] >= 0, -1.0, 1.0)
+    ang = ang * sign
+    bad = (np.hypot(u[:, 0], u[:, 1]) < _EPS) | (np.hypot(v[:, 0], v[:, 1]) < _EPS)
+    return _out(np.where(bad, np.nan, ang), scalar)
+
+
+def symmetry(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Absolute left/right difference of a feature (0 = symmetric); NaN if either is unknown."""
+    return np.abs(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
+
+
+def tilt_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Angle of the 3-D segment ``a-b`` out of the horizontal plane, degrees in ``[0, 90]``.
+
+    World landmarks have y pointing down, so this is ``asin(|dy| / |d|)``: the
+    roll of the pelvis (hip to hip) or shoulders, seen from any camera angle.
+    """
+    scalar = np.ndim(a) == 1
+    d = _as2d(b) - _as2d(a)
+    n = np.sqrt(np.einsum("ij,ij->i", d, d))
+    ratio = np.divide(np.abs(d[:, 1]), n, out=np.full_like(n, np.nan), where=n > _EPS)
+    return _out(np.degrees(np.arcsin(np.clip(ratio, 0.0, 1.0))), scalar)
+
+
+def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:
+    """``values`` with NaN where ``visibility`` (per row) is below ``min_visibility``."""
+    return np.where(np.asarray(visibility) >= min_visibility, values, np.nan)

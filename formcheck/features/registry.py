@@ -1,0 +1,445 @@
+"""Named features that exercise specs refer to, computed for a chosen side.
+
+A spec says ``hip_angle``; this module knows that it is the angle
+shoulder-hip-knee in the image, on the side the tracker follows. Every name
+exists in four forms:
+
+* ``hip_angle``        the side the tracker follows (near side, or the moving side)
+* ``left_hip_angle``   the subject's left side, whatever the tracker follows
+* ``right_hip_angle``  the subject's right side
+* ``hip_angle_asym``   ``|left - right|`` (left/right symmetry)
+
+Side-free features (``pelvis_tilt``, ``shoulder_width``) have one form only.
+Values are NaN where any landmark they use is less visible than
+``min_visibility``: a hidden limb never produces a number.
+
+Example:
+    >>> "hip_angle" in feature_names() and "left_knee_angle" in feature_names()
+    True
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from formcheck.features import geometry as F
+from formcheck.records.errors import SpecError
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark
+
+SideName = Literal["left", "right"]
+SIDES: tuple[SideName, SideName] = ("left", "right")
+
+
+class LandmarkArrays(NamedTuple):
+    """Landmarks of ``n`` frames, stacked: what feature functions read.
+
+    Attributes:
+        px: ``(n, 33, 2)`` image landmarks in pixels.
+        world: ``(n, 33, 3)`` world landmarks in metres (y down).
+        vis: ``(n, 33)`` min(visibility, presence): 0 when nobody is in view.
+    """
+
+    px: np.ndarray
+    world: np.ndarray
+    vis: np.ndarray
+
+    @classmethod
+    def from_frames(cls, frames: Sequence[PoseFrame]) -> LandmarkArrays:
+        """Stack frames (an empty frame gives NaN points and zero visibility)."""
+        if not frames:
+            return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)))
+        wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
+        px = np.stack([f.image[:, :2] for f in frames]).astype(np.float64) * wh
+        world = np.stack([f.world for f in frames]).astype(np.float64)
+        vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
+        return cls(px, world, vis.astype(np.float64))
+
+    @classmethod
+    def from_frame(cls, f: PoseFrame) -> LandmarkArrays:
+        """One frame as ``n = 1`` arrays (the live path)."""
+        w, h = f.image_wh
+        px = f.image[None, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
+        return cls(px, f.world[None].astype(np.float64),
+                   np.minimum(f.visibility, f.presence)[None].astype(np.float64))
+
+
+_LM: dict[tuple[str, str], int] = {}
+
+
+def lm(side: SideName, part: str) -> int:
+    """Index of a sided landmark: ``lm("left", "knee") == Landmark.LEFT_KNEE``."""
+    key = (side, part)
+    idx = _LM.get(key)
+    if idx is None:  # cached: the live path asks for the same few landmarks every frame
+        idx = _LM[key] = int(Landmark[f"{side.upper()}_{part.upper()}"])
+    return idx
+
+
+def other(side: SideName) -> SideName:
+    """The other side."""
+    return "right" if side == "left" else "left"
+
+
+class Frames:
+    """What a feature function reads: the stacked landmarks plus the call's settings.
+
+    Passed explicitly (never module state) so trackers with different visibility floors can
+    run in different threads; ``memo`` shares work between features of one call (the bird-dog
+    limbs feed two features).
+    """
+
+    __slots__ = ("px", "world", "vis", "min_vis", "memo")
+
+    def __init__(self, arr: LandmarkArrays, min_vis: float) -> None:
+        self.px, self.world, self.vis = arr.px, arr.world, arr.vis
+        self.min_vis = min_vis
+        self.memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+Fn = Callable[[Frames, SideName], np.ndarray]
+_IDX: dict[tuple[str, str], list[int]] = {}
+
+
+@dataclass(frozen=True)
+class FeatureDef:
+    """A named feature.
+
+    Attributes:
+        name: Base name used in specs.
+        fn: ``fn(arrays, side) -> (n,)`` raw values (before visibility masking).
+        parts: ``(side, part)`` landmarks it reads; side ``"same"``/``"other"``
+            is relative to the side asked for, ``"left"``/``"right"`` absolute.
+        unit: ``"deg"`` or ``"torso"`` (torso lengths) etc., for charts.
+        sided: False for side-free features.
+        description: One line for ``formcheck specs features``.
+    """
+
+    name: str
+    fn: Fn
+    parts: tuple[tuple[str, str], ...]
+    unit: str
+    sided: bool
+    description: str
+
+    def indices(self, side: SideName) -> list[int]:
+        cached = _IDX.get((self.name, side))
+        if cached is not None:
+            return cached
+        out = []
+        for rel, part in self.parts:
+            s: SideName = side if rel == "same" else other(side) if rel == "other" else rel  # type: ignore[assignment]
+            out.append(lm(s, part) if part not in ("nose",) else int(Landmark.NOSE))
+        _IDX[(self.name, side)] = out
+        return out
+
+
+def _p(a: Frames, side: SideName, part: str) -> np.ndarray:
+    return a.px[:, lm(side, part)]
+
+
+def _w(a: Frames, side: SideName, part: str) -> np.ndarray:
+    return a.world[:, lm(side, part)]
+
+
+def _torso(a: Frames, side: SideName) -> np.ndarray:
+    return F.distance(_p(a, side, "shoulder"), _p(a, side, "hip"))
+
+
+_REGISTRY: dict[str, FeatureDef] = {}
+
+
+def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True) -> Callable[[Fn], Fn]:
+    def deco(fn: Fn) -> Fn:
+        parsed = tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())
+        _REGISTRY[name] = FeatureDef(name, fn, parsed, unit, sided, description)  # type: ignore[arg-type]
+        return fn
+    return deco
+
+
+def _angle(name: str, a: str, b: str, c: str, what: str) -> None:
+    """Register ``name`` (2-D, image) and ``name_3d`` (world) for the angle a-b-c."""
+    _reg(name, f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} in the image (2-D)")(
+        lambda arr, s: F.joint_angle(_p(arr, s, a), _p(arr, s, b), _p(arr, s, c)))
+    _reg(name + "_3d", f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} from world landmarks (3-D)")(
+        lambda arr, s: F.joint_angle(_w(arr, s, a), _w(arr, s, b), _w(arr, s, c)))
+
+
+_angle("hip_angle", "shoulder", "hip", "knee", "hip flexion/extension (180 = straight)")
+_angle("knee_angle", "hip", "knee", "ankle", "knee (180 = straight)")
+_angle("elbow_angle", "shoulder", "elbow", "wrist", "elbow (180 = straight)")
+_angle("shoulder_flexion", "hip", "shoulder", "elbow", "upper arm against the torso (0 = arm at side)")
+_angle("ankle_angle", "knee", "ankle", "foot_index", "ankle")
+_angle("body_line", "shoulder", "hip", "ankle", "straightness shoulder-hip-ankle (180 = straight)")
+
+
+def _incl(name: str, a: str, b: str, what: str) -> None:
+    _reg(name, f"{a} {b}", "deg", f"{what} from the image vertical (0 = vertical, 90 = horizontal)")(
+        lambda arr, s: F.inclination(_p(arr, s, a), _p(arr, s, b)))
+
+
+_incl("torso_incline", "hip", "shoulder", "torso")
+_incl("thigh_incline", "hip", "knee", "thigh")
+_incl("shin_incline", "knee", "ankle", "shin")
+_incl("upper_arm_incline", "shoulder", "elbow", "upper arm")
+_incl("forearm_incline", "elbow", "wrist", "forearm")
+
+
+@_reg("arm_elevation", "shoulder wrist", "deg", "shoulder→wrist above the horizontal (0 = level, -90 = hanging)")
+def _arm_elev(a: Frames, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "shoulder"), _p(a, s, "wrist"))
+
+
+@_reg("leg_elevation", "hip ankle", "deg", "hip→ankle above the horizontal (0 = level)")
+def _leg_elev(a: Frames, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "hip"), _p(a, s, "ankle"))
+
+
+@_reg("thigh_elevation", "hip knee", "deg", "hip→knee above the horizontal")
+def _thigh_elev(a: Frames, s: SideName) -> np.ndarray:
+    return F.elevation(_p(a, s, "hip"), _p(a, s, "knee"))
+
+
+@_reg("hip_sag", "shoulder hip ankle", "torso",
+      "hip below (+, sag) or above (-, pike) the shoulder-ankle line, in torso lengths")
+def _hip_sag(a: Frames, s: SideName) -> np.ndarray:
+    return F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ankle"), _torso(a, s))
+
+
+@_reg("hip_lift", "shoulder hip knee", "torso",
+      "hip above (+) or below (-) the shoulder-knee line, in torso lengths (bridge height)")
+def _hip_lift(a: Frames, s: SideName) -> np.ndarray:
+    return -F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "knee"), _torso(a, s))
+
+
+@_reg("hip_height", "shoulder hip ankle", "torso",
+      "hip above (+) the ankle in the image, in torso lengths (~0 lying on the floor)")
+def _hip_height(a: Frames, s: SideName) -> np.ndarray:
+    torso = _torso(a, s)
+    dy = _p(a, s, "ankle")[:, 1] - _p(a, s, "hip")[:, 1]
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
+@_reg("neck_angle", "hip shoulder ear", "deg",
+      "head turned up (+, neck extension) or down (-) from the torso line hip→shoulder")
+def _neck(a: Frames, s: SideName) -> np.ndarray:
+    return F.signed_bend(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ear"))
+
+
+@_reg("wrist_to_shoulder", "shoulder hip wrist", "torso", "wrist-shoulder distance in torso lengths")
+def _wrist_sh(a: Frames, s: SideName) -> np.ndarray:
+    return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "shoulder"), _torso(a, s))
+
+
+@_reg("wrist_to_hip", "shoulder hip wrist", "torso", "wrist-hip distance in torso lengths")
+def _wrist_hip(a: Frames, s: SideName) -> np.ndarray:
+    return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
+
+
+def _diag_parts(a: Frames, s: SideName) -> tuple[np.ndarray, np.ndarray]:
+    """This arm's and the opposite thigh's elevation, each NaN when its own landmarks are hidden."""
+    hit = a.memo.get(("diag", s))
+    if hit is not None:
+        return hit
+    arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), a.min_vis)
+    o = other(s)
+    thigh = F.masked(_thigh_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), a.min_vis)
+    a.memo[("diag", s)] = (arm, thigh)
+    return arm, thigh
+
+
+# Bird-dog limbs: the arm of side s reaches forward while the opposite leg reaches back. The
+# thigh (hip→knee) is used for the leg because it hangs vertical (-90) when kneeling, like the
+# arm, whereas hip→ankle already points ~45 deg back at rest. Either limb may be hidden behind
+# the body in a side view, so each is masked on its own and the other one carries the signal.
+# Parts list only the shared torso landmarks: the limbs are masked inside.
+@_reg("diagonal_reach", "shoulder other:hip", "deg",
+      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)")
+def _diag(a: Frames, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s)
+    return np.asarray(np.fmax(arm, thigh))
+
+
+@_reg("diagonal_reach_min", "shoulder other:hip", "deg",
+      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
+def _diag_min(a: Frames, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s)
+    return np.asarray(np.fmin(arm, thigh))
+
+
+@_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
+def _pelvis(a: Frames, s: SideName) -> np.ndarray:
+    return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
+
+
+@_reg("pelvis_drop", "left:hip right:hip left:shoulder right:shoulder", "torso",
+      "image height difference of the two hips in torso lengths (side view: ~0 with square hips)", sided=False)
+def _pelvis_drop(a: Frames, s: SideName) -> np.ndarray:
+    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
+    dy = np.abs(a.px[:, int(Landmark.LEFT_HIP), 1] - a.px[:, int(Landmark.RIGHT_HIP), 1])
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
+@_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)
+def _sh_tilt(a: Frames, s: SideName) -> np.ndarray:
+    return F.tilt_3d(a.world[:, int(Landmark.LEFT_SHOULDER)], a.world[:, int(Landmark.RIGHT_SHOULDER)])
+
+
+@_reg("shoulder_width", "left:shoulder right:shoulder left:hip right:hip", "torso",
+      "image distance between the shoulders in torso lengths (~0.1-0.3 side-on, ~0.7+ facing the camera)",
+      sided=False)
+def _sh_width(a: Frames, s: SideName) -> np.ndarray:
+    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
+    return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
+
+
+
+
+def base_features() -> dict[str, FeatureDef]:
+    """The registered base features (read-only view by convention)."""
+    return dict(_REGISTRY)
+
+
+def feature_names() -> list[str]:
+    """Every valid feature name a spec may use, sorted."""
+    out = []
+    for name, d in _REGISTRY.items():
+        out.append(name)
+        if d.sided:
+            out += [f"left_{name}", f"right_{name}", f"{name}_asym"]
+    return sorted(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_name(name: str) -> tuple[FeatureDef, str]:
+    """Split a feature name into its definition and mode (``follow|left|right|asym|none``).
+
+    Raises:
+        SpecError: unknown name, with the nearest valid names.
+    """
+    d = _REGISTRY.get(name)
+    if d is not None:
+        return d, "follow" if d.sided else "none"
+    for prefix in ("left_", "right_"):
+        if name.startswith(prefix):
+            d = _REGISTRY.get(name[len(prefix):])
+            if d is not None and d.sided:
+                return d, prefix[:-1]
+    if name.endswith("_asym"):
+        d = _REGISTRY.get(name[: -len("_asym")])
+        if d is not None and d.sided:
+            return d, "asym"
+    near = difflib.get_close_matches(name, feature_names(), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    raise SpecError(f"unknown feature {name!r}{hint} (see `formcheck specs features`)")
+
+
+def _sided_values(fr: Frames, d: FeatureDef, side: SideName) -> np.ndarray:
+    vals = d.fn(fr, side)
+    vis = fr.vis[:, d.indices(side)].min(axis=1)
+    return F.masked(vals, vis, fr.min_vis)
+
+
+def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarray,
+            min_visibility: float = 0.5) -> dict[str, np.ndarray]:
+    """Values of ``names`` for every frame in ``arr``.
+
+    Args:
+        arr: Stacked landmarks of ``n`` frames.
+        names: Feature names (any of the four forms).
+        side: Side that un-prefixed sided names follow: one side for all frames,
+            or an ``(n,)`` array of ``"left"``/``"right"`` (one per frame).
+        min_visibility: Landmarks below this make the value NaN.
+
+    Returns:
+        ``name -> (n,)`` float arrays, NaN where unknown.
+    """
+    if isinstance(side, str):
+        return compute_sides(arr, names, (side,), min_visibility)[side]
+    both = compute_sides(arr, names, SIDES, min_visibility)
+    pick = np.asarray(side) == "left"
+    return {n: np.where(pick, both["left"][n], both["right"][n]) for n in names}
+
+
+def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[SideName],
+                  min_visibility: float = 0.5) -> dict[str, dict[str, np.ndarray]]:
+    """``compute`` for several followed sides at once: ``{side: {name: (n,)}}``.
+
+    Side-free, ``left_``/``right_`` and ``_asym`` names do not depend on the followed side,
+    so they are computed once and shared (the tracker asks for both sides every frame for
+    exercises counted per side).
+    """
+    fr = Frames(arr, min_visibility)
+    cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def get(d: FeatureDef, s: SideName) -> np.ndarray:
+        key = (d.name, s)
+        if key not in cache:
+            cache[key] = _sided_values(fr, d, s)
+        return cache[key]
+
+    out: dict[str, dict[str, np.ndarray]] = {s: {} for s in sides}
+    for name in names:
+        d, mode = parse_name(name)
+        if mode == "follow":
+            for s in sides:
+                out[s][name] = get(d, s)
+            continue
+        if mode == "none":
+            value = get(d, "left")
+        elif mode == "asym":
+            value = F.symmetry(get(d, "left"), get(d, "right"))
+        else:
+            value = get(d, "left" if mode == "left" else "right")
+        for s in sides:
+            out[s][name] = value
+    return out
+
+
+#: Landmarks whose visibility decides which side faces the camera.
+_SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_SIDE_IDX = {s: [lm(s, p) for p in _SIDE_PARTS] for s in SIDES}
+#: The landmarks of each side used to decide which side faces the camera.
+SIDE_LANDMARKS: dict[str, list[int]] = {str(k): v for k, v in _SIDE_IDX.items()}
+
+
+def side_visibility(arr: LandmarkArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Mean visibility of the left and right limbs per frame: the near side scores higher."""
+    return arr.vis[:, _SIDE_IDX["left"]].mean(axis=1), arr.vis[:, _SIDE_IDX["right"]].mean(axis=1)
+
+
+def near_side(arr: LandmarkArrays) -> SideName:
+    """The side facing the camera over a whole track (by total visibility)."""
+    lv, rv = side_visibility(arr)
+    return "left" if float(np.nansum(lv)) >= float(np.nansum(rv)) else "right"
+
+
+def feature_table(frames: Sequence[PoseFrame], names: Sequence[str], side: SideName | None = None,
+                  min_visibility: float = 0.5) -> dict[str, np.ndarray]:
+    """Feature values for a list of frames (for angles.csv and charts).
+
+    Args:
+        frames: The clip's frames.
+        names: Feature names, e.g. ``spec.key_features``.
+        side: Side to follow; None picks the side facing the camera over the clip.
+        min_visibility: Landmarks below this give NaN.
+
+    Returns:
+        ``{"t": (n,), name: (n,), ...}``.
+
+    Example:
+        >>> from formcheck.records.frame import PoseFrame
+        >>> feature_table([PoseFrame.empty(0.0, (64, 48))], ["hip_angle"])["hip_angle"].shape
+        (1,)
+    """
+    arr = LandmarkArrays.from_frames(frames)
+    s = side or near_side(arr)
+    out = {"t": np.array([f.t for f in frames], dtype=np.float64)}
+    out.update(compute(arr, names, s, min_visibility))
+    return out

@@ -1,0 +1,181 @@
+"""Analyse a whole clip: pose (once) → tracker → per-frame feedback and a set summary.
+
+This is the offline counterpart of :mod:`formcheck.pipeline.live`: the same tracker
+and the same overlay, fed from a video file (or a landmarks file) instead of
+a camera. Sinks (report files, the app's charts) consume the returned
+:class:`AnalysisResult`; nothing here writes a report.
+
+Example:
+    >>> result = analyze_video("sample_videos/glute_bridge_side.mp4", "glute_bridge")  # doctest: +SKIP
+    >>> result.summary.reps
+    5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from formcheck.records.errors import LandmarksFileError, VideoSourceError
+from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.frame import PoseFrame
+from formcheck.records.result import AnalysisResult
+
+#: Called with (frames done, frames expected or None) while a clip is processed.
+Progress = Callable[[int, "int | None"], None]
+
+#: Landmarks files are recognised by this suffix (see :mod:`formcheck.pose.landmarks_file`).
+LANDMARKS_SUFFIX = ".npz"
+NO_PERSON_NOTE = "no person detected"
+
+
+def resolve_spec(exercise: Any) -> Any:
+    """A loaded spec, from a spec object, a spec id or a spec file path.
+
+    Raises:
+        SpecError: Unknown id (the message lists the known ids and the nearest
+            one) or an invalid spec file.
+    """
+    if not isinstance(exercise, (str, Path)):
+        return exercise
+    import difflib
+
+    from formcheck.records.errors import SpecError
+    from formcheck.spec import list_specs, load_spec
+
+    name = str(exercise)
+    if Path(name).suffix.lower() in (".yaml", ".yml") or Path(name).is_file():
+        return load_spec(name)
+    known = list_specs()
+    if name not in known:
+        near = difflib.get_close_matches(name.replace("-", "_").lower(), known, n=1, cutoff=0.4)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)}")
+    return load_spec(name)
+
+
+def _with_notes(summary: SetSummary, frames: Sequence[PoseFrame]) -> SetSummary:
+    """Add the notes a report reader needs when the tracker did not already say so."""
+    from dataclasses import replace
+
+    notes = list(summary.notes)
+    if not any(f.has_person for f in frames) and NO_PERSON_NOTE not in notes:
+        notes.append(NO_PERSON_NOTE)
+    return replace(summary, notes=tuple(notes)) if tuple(notes) != summary.notes else summary
+
+
+def _fps_of(frames: Sequence[PoseFrame]) -> float:
+    if len(frames) < 2:
+        return 30.0
+    span = frames[-1].t - frames[0].t
+    return (len(frames) - 1) / span if span > 0 else 30.0
+
+
+def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = "frames",
+                   fps: float | None = None) -> AnalysisResult:
+    """Run the tracker over pose frames already extracted (a landmarks file, a cache).
+
+    Args:
+        frames: Pose frames in time order.
+        exercise: A spec id, a spec file path, or a loaded ``ExerciseSpec``.
+        source: Name recorded in the result (file the frames came from).
+        fps: Frame rate; estimated from the timestamps when None.
+
+    Raises:
+        SpecError: The exercise is unknown or its spec invalid.
+    """
+    from formcheck.tracker.tracker import Tracker
+
+    spec = resolve_spec(exercise)
+    frames = tuple(frames)
+    tracker = Tracker(spec)
+    # The tracker's batch path computes features for the whole clip at once (same result, faster).
+    batch = getattr(tracker, "process", None)
+    feedback = tuple(batch(frames)) if batch is not None else tuple(tracker.update(f) for f in frames)
+    summary = _with_notes(tracker.summary(), frames)
+    return AnalysisResult(spec=spec, frames=frames, feedback=feedback, summary=summary,
+                          source=source, fps=float(fps or _fps_of(frames)))
+
+
+def analyze_video(video: str | Path, exercise: Any, *, model_path: str | Path | None = None,
+                  progress: Progress | None = None,
+                  annotated_path: str | Path | None = None) -> AnalysisResult:
+    """Analyse a video file (pose model runs once) or a landmarks ``.npz`` file.
+
+    Args:
+        video: A video file, or a landmarks file written by ``formcheck pose``.
+        exercise: A spec id, a spec file path, or a loaded ``ExerciseSpec``.
+        model_path: Pose model ``.task`` file; resolved offline when None.
+        progress: Called with (frames done, frames expected) after each frame.
+        annotated_path: When given, an annotated ``.mp4`` (skeleton, angles,
+            counter, cues) is written there in the same pass (atomically).
+            Ignored for landmarks files, which hold no images.
+
+    Raises:
+        SpecError: Unknown exercise (the message lists the known ones).
+        VideoSourceError: Missing, unreadable or non-video file.
+        LandmarksFileError: A landmarks file of another version or damaged.
+        ModelError: No pose model is available.
+        OutputError: ``annotated_path`` cannot be written.
+    """
+    spec = resolve_spec(exercise)  # an unknown exercise fails before any decoding
+    path = Path(video)
+    if not path.exists():
+        raise VideoSourceError(f"video not found: {path}")
+    if path.suffix.lower() == LANDMARKS_SUFFIX:
+        from formcheck.pose.landmarks_file import load_landmarks
+
+        frames, meta = load_landmarks(path)
+        fps = meta.get("fps")
+        return analyze_frames(frames, spec, source=str(path), fps=float(fps) if fps else None)
+    if path.is_file() and _is_npz(path):
+        raise LandmarksFileError(f"{path} looks like a landmarks file: name it with a .npz suffix")
+    return _analyze_decoded(path, spec, model_path=model_path, progress=progress,
+                            annotated_path=annotated_path)
+
+
+def _is_npz(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.endswith(".npy") for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
+                     progress: Progress | None, annotated_path: str | Path | None) -> AnalysisResult:
+    """One pass: decode → pose → tracker → (overlay → video sink)."""
+    from contextlib import ExitStack
+
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.sources import VideoFileSource
+    from formcheck.tracker.tracker import Tracker
+
+    frames: list[PoseFrame] = []
+    feedback: list[Feedback] = []
+    tracker = Tracker(spec)
+    with ExitStack() as stack:
+        src = stack.enter_context(VideoFileSource(path))
+        pose = stack.enter_context(PoseEstimator(model_path))
+        sink = None
+        if annotated_path is not None:
+            from formcheck.sinks.overlay import draw_overlay
+            from formcheck.sinks.video import VideoSink
+
+            sink = stack.enter_context(VideoSink(annotated_path, fps=src.fps, size=src.size))
+        for image, t in src:
+            frame = pose.process(image, t)
+            fb = tracker.update(frame)
+            frames.append(frame)
+            feedback.append(fb)
+            if sink is not None:
+                sink.write(draw_overlay(image, frame, fb, spec))
+            if progress is not None:
+                progress(len(frames), src.frame_count)
+        fps = src.fps
+    summary = _with_notes(tracker.summary(), frames)
+    return AnalysisResult(spec=spec, frames=tuple(frames), feedback=tuple(feedback), summary=summary,
+                          source=str(path), fps=float(fps))

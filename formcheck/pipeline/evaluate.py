@@ -1,0 +1,253 @@
+"""The accuracy harness: run the real pipeline over labelled clips and score it.
+
+Given folders or files, it finds labels (``*.json`` in :class:`ClipLabel`
+form beside sample clips, and ``labels.json`` lists of real clips), runs the
+pose model on each video once (landmarks cached by the clip's sha256, see
+:mod:`formcheck.pose.cache`), replays the landmarks through the tracker of the
+labelled exercise, and scores counts and cues with :mod:`formcheck.pipeline.metrics`.
+
+* A clip labelled ``exercise: null`` runs every rep spec; each must count 0.
+* A clip whose exercise has no spec is listed as ``no spec`` and left out of
+  the totals.
+
+Example:
+    >>> run = evaluate(["sample_videos", "../shared/real_clips"])  # doctest: +SKIP
+    >>> print(format_table(run))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from formcheck.pipeline.metrics import (
+    ClipScore,
+    Span,
+    Totals,
+    false_cues_per_minute,
+    match_cues,
+    totals,
+)
+from formcheck.records.errors import LabelError
+from formcheck.records.labels import ClipLabel, load_label, load_real_clip_labels
+
+REAL_LABELS_NAME = "labels.json"
+
+#: Called with a line of text about progress (clip being processed).
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LabelledClip:
+    """A label and the video it describes."""
+
+    label: ClipLabel
+    video: Path
+    label_path: Path
+
+    @property
+    def faults_known(self) -> bool:
+        """Real clips describe faults in free text only: no times to match cues against."""
+        return self.label.source.get("kind") != "real"
+
+
+def _label_file(path: Path) -> list[LabelledClip]:
+    if path.name == REAL_LABELS_NAME:
+        return [LabelledClip(lab, path.parent / lab.clip, path) for lab in load_real_clip_labels(path)]
+    try:
+        lab = load_label(path)
+    except LabelError:
+        # Other JSON files may sit beside the clips (manifests, configs): a file
+        # is a label only if it says which clip it describes.
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return []
+        if isinstance(data, dict) and "clip" in data:
+            raise
+        return []
+    return [LabelledClip(lab, path.parent / lab.clip, path)]
+
+
+def discover(paths: Iterable[str | Path]) -> list[LabelledClip]:
+    """Labelled clips under the given folders/label files, in path order.
+
+    Raises:
+        LabelError: A path does not exist, or a label file is invalid.
+    """
+    out: list[LabelledClip] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            real = path / REAL_LABELS_NAME
+            files = [real] if real.is_file() else sorted(path.glob("*.json"))
+            for f in files:
+                out += _label_file(f)
+        elif path.is_file() and path.suffix.lower() == ".json":
+            out += _label_file(path)
+        elif path.is_file():
+            raise LabelError(f"{path} is not a label file or a folder of labelled clips")
+        else:
+            raise LabelError(f"no such folder or label file: {path}")
+    return out
+
+
+def rep_specs() -> list[str]:
+    """Ids of every spec that counts reps (those a no-exercise clip must not trigger)."""
+    from formcheck.spec import list_specs, load_spec
+
+    return [name for name in list_specs() if getattr(load_spec(name), "kind", "reps") == "reps"]
+
+
+def _spans(cues: Iterable[Any]) -> tuple[Span, ...]:
+    return tuple(Span(c.id, float(c.start), None if c.end is None else float(c.end)) for c in cues)
+
+
+def _hold_seconds(summary: Any) -> float:
+    return float(sum(h.good_s for h in summary.holds))
+
+
+def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[str],
+               spec_ids: Sequence[str]) -> ClipScore:
+    """Run the tracker(s) a label calls for over cached frames and compare with the label."""
+    from formcheck.pipeline.analysis import analyze_frames
+
+    lab = clip.label
+    faults = tuple(Span(f.id, f.start, f.end) for f in lab.faults)
+    base = dict(name=lab.clip, true_reps=lab.reps_complete, true_partial=lab.reps_partial,
+                faults=faults, faults_known=clip.faults_known, duration_s=lab.duration_s)
+    if lab.exercise is None:
+        per_spec: dict[str, int] = {}
+        cues: list[Span] = []
+        for sid in spec_ids:
+            result = analyze_frames(frames, sid, source=str(clip.video))
+            per_spec[sid] = result.summary.reps
+            cues += _spans(result.summary.cues)
+        counted = {k: v for k, v in per_spec.items() if v}
+        note = "all rep specs: 0" if not counted else "counted by " + ", ".join(f"{k}={v}" for k, v in counted.items())
+        return ClipScore(exercise=None, pred_reps=sum(per_spec.values()), cues=tuple(cues), note=note,
+                         per_spec=per_spec, **base)  # type: ignore[arg-type]
+    if lab.exercise not in known_specs:
+        return ClipScore(exercise=lab.exercise, status="no spec", note="no spec for this exercise",
+                         **base)  # type: ignore[arg-type]
+    result = analyze_frames(frames, lab.exercise, source=str(clip.video))
+    s = result.summary
+    true_hold = sum(h.end - h.start for h in lab.holds) if lab.holds else None
+    note = "; ".join(s.notes)
+    return ClipScore(exercise=lab.exercise, pred_reps=s.reps, pred_partial=s.partial_reps,
+                     cues=_spans(s.cues), note=note, true_hold_s=true_hold,
+                     pred_hold_s=_hold_seconds(s) if (s.holds or true_hold) else None,
+                     **base)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EvalRun:
+    """Per-clip scores and their totals."""
+
+    clips: tuple[ClipScore, ...]
+    totals: Totals
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``--json``)."""
+        rows = []
+        for c in self.clips:
+            row = asdict(c)
+            row["error"] = c.error
+            cue_hits, fault_hits = match_cues(c.cues, c.faults, c.duration_s)
+            row["cues_matching_faults"] = cue_hits if c.faults_known else None
+            row["faults_matched"] = fault_hits if c.faults_known else None
+            row["false_cues_per_min"] = false_cues_per_minute(c)
+            rows.append(row)
+        return {"clips": rows, "totals": asdict(self.totals)}
+
+
+def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None,
+             model_path: str | Path | None = None, log: Log | None = None) -> EvalRun:
+    """Score every labelled clip under ``paths`` (see the module docstring).
+
+    A labelled video that is missing or unreadable becomes a row with status
+    ``"error"`` (left out of the totals) rather than stopping the run.
+
+    Raises:
+        LabelError: Invalid label or path.
+        ModelError: No pose model.
+    """
+    from formcheck.pose.cache import cached_pose
+    from formcheck.records.errors import VideoSourceError
+    from formcheck.spec import list_specs
+
+    clips = discover(paths)
+    known = list_specs()
+    spec_ids = rep_specs()
+    scores = []
+    for i, clip in enumerate(clips, 1):
+        if log is not None:
+            log(f"[{i}/{len(clips)}] {clip.video.name}")
+        try:
+            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path)
+        except VideoSourceError as exc:
+            # One missing or broken clip should not hide the others' results.
+            scores.append(ClipScore(name=clip.label.clip, exercise=clip.label.exercise,
+                                    true_reps=clip.label.reps_complete, status="error", note=str(exc)))
+            continue
+        scores.append(score_clip(clip, frames, known, spec_ids))
+    return EvalRun(clips=tuple(scores), totals=totals(scores))
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100.0 * x:.0f} %"
+
+
+def _cue_cell(c: ClipScore) -> str:
+    if not c.cues:
+        return "-"
+    ids: dict[str, int] = {}
+    for cue in c.cues:
+        ids[cue.id] = ids.get(cue.id, 0) + 1
+    return " ".join(f"{k}×{v}" if v > 1 else k for k, v in ids.items())
+
+
+def _fault_cell(c: ClipScore) -> str:
+    if not c.faults_known:
+        return "(free text)"
+    if not c.faults:
+        return "clean"
+    _, hit = match_cues(c.cues, c.faults, c.duration_s)
+    return f"{' '.join(sorted({f.id for f in c.faults}))} {hit}/{len(c.faults)}"
+
+
+def format_table(run: EvalRun) -> str:
+    """The harness result as a plain-text table followed by the totals."""
+    head = ("clip", "exercise", "true", "pred", "err", "partial t/p", "cues raised", "faults hit", "note")
+    rows = []
+    for c in run.clips:
+        scored = c.status == "ok"
+        rows.append((c.name, c.exercise or "(none)", str(c.true_reps), str(c.pred_reps) if scored else "-",
+                     f"{c.error:+d}" if scored else "-",
+                     f"{c.true_partial}/{c.pred_partial}" if scored else "-",
+                     _cue_cell(c) if scored else "-", _fault_cell(c) if scored else "-",
+                     c.note if scored else f"{c.status}: {c.note}" if c.status == "error" else c.status))
+    for c in run.clips:
+        if c.true_hold_s is not None and c.scored:
+            i = run.clips.index(c)
+            hold = f"hold {c.pred_hold_s or 0:.1f}/{c.true_hold_s:.1f} s"
+            rows[i] = (*rows[i][:-1], (rows[i][-1] + "; " if rows[i][-1] else "") + hold)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    line = "  ".join(h.ljust(w) for h, w in zip(head, widths))
+    out = [line, "-" * len(line)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    t = run.totals
+    fcpm = "n/a" if t.false_cues_per_min is None else f"{t.false_cues_per_min:.2f}"
+    out += [
+        "",
+        f"clips scored: {t.clips} (not scored: {t.not_scored})",
+        f"exact count: {_pct(t.exact_rate)}   MAE: {'n/a' if t.mae is None else f'{t.mae:.3f}'}   "
+        f"OBO (within 1): {_pct(t.obo)}",
+        f"cue precision: {_pct(t.cue_precision)} of {t.cues} cues   cue recall: {_pct(t.cue_recall)} "
+        f"of {t.faults} labelled faults   (clips with timed fault labels)",
+        f"false cues per minute on clean clips: {fcpm} over {t.clean_minutes:.1f} min",
+    ]
+    return "\n".join(out)

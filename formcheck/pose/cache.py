@@ -1,0 +1,99 @@
+"""A cache of pose landmarks per clip, so re-running the harness is fast.
+
+The pose model is the slow stage (tens of ms per frame on a laptop CPU); the
+tracker replays cached landmarks in milliseconds. Entries are landmarks files
+(:mod:`formcheck.pose.landmarks_file`) named after the clip's sha256 and the model's
+sha256, so an edited clip or another model never hits a stale entry.
+
+The default folder is the user cache (``platformdirs``), never the repository:
+landmarks derived from the filmed real clips must not end up in git.
+
+Example:
+    >>> frames = cached_pose("sample_videos/glute_bridge_side.mp4")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
+from formcheck.records.errors import LandmarksFileError
+from formcheck.records.frame import PoseFrame
+
+#: Called with (frames done, frames expected or None) while the model runs.
+Progress = Callable[[int, int | None], None]
+
+
+def default_cache_dir() -> Path:
+    """``<user cache>/formcheck/landmarks`` (``FORMCHECK_CACHE_DIR`` moves the user cache)."""
+    from formcheck.pose.model import cache_dir
+
+    return cache_dir() / "landmarks"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_pose(video: str | Path, model_path: str | Path | None = None,
+             progress: Progress | None = None) -> tuple[list[PoseFrame], dict[str, object]]:
+    """Run the pose model over every frame of ``video``; returns frames and file metadata."""
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.sources import VideoFileSource
+
+    frames: list[PoseFrame] = []
+    with VideoFileSource(video) as src, PoseEstimator(model_path) as pose:
+        for image, t in src:
+            frames.append(pose.process(image, t))
+            if progress is not None:
+                progress(len(frames), src.frame_count)
+        meta: dict[str, object] = {"source": str(video), "fps": src.fps, "size": list(src.size),
+                                   "model": str(pose.model_path)}
+    return frames, meta
+
+
+def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
+                model_path: str | Path | None = None,
+                progress: Progress | None = None) -> tuple[list[PoseFrame], dict[str, object]]:
+    """Landmarks of ``video`` from the cache, or from the model (then stored).
+
+    Args:
+        video: A video file.
+        cache_dir: Folder of cached landmarks files; created if missing.
+            Defaults to :func:`default_cache_dir`.
+        model_path: Pose model; resolved offline when None.
+        progress: Called per frame while the model runs (not on a cache hit).
+
+    Returns:
+        The frames and the metadata stored with them (source, fps, size, model).
+
+    Raises:
+        VideoSourceError: The clip cannot be decoded.
+        ModelError: No pose model is available.
+    """
+    from formcheck.pose.model import resolve_model
+    from formcheck.records.errors import VideoSourceError
+
+    if not Path(video).is_file():
+        raise VideoSourceError(f"video not found: {video}")
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    model = resolve_model(model_path)
+    key = f"{file_sha256(video)[:24]}-{model.sha256[:12]}.npz"
+    entry = folder / key
+    if entry.is_file():
+        try:
+            return load_landmarks(entry)
+        except LandmarksFileError:
+            entry.unlink(missing_ok=True)  # damaged or old version: recompute below
+    frames, meta = run_pose(video, model.path, progress)
+    if frames:
+        folder.mkdir(parents=True, exist_ok=True)
+        save_landmarks(entry, frames, meta)
+    return frames, meta

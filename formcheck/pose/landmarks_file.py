@@ -1,0 +1,120 @@
+"""Landmarks files: a compact, versioned ``.npz`` of pose frames.
+
+A landmarks file replays a clip's pose without the model (tests, benchmarks,
+re-analysis). Arrays, one row per frame:
+
+===============  ===========  ============================================
+key              shape/dtype  meaning
+===============  ===========  ============================================
+format           ()  str      ``"formcheck-landmarks"``
+version          ()  int      :data:`FORMAT_VERSION`
+t                (n,) f8      seconds
+image            (n,33,3) f4  normalised image landmarks (NaN: no person)
+world            (n,33,3) f4  world landmarks in metres (NaN: no person)
+visibility       (n,33) f4
+presence         (n,33) f4
+num_people       (n,) i2
+person_switched  (n,) bool
+image_wh         (2,) i4      frame width, height
+meta             () str       JSON: source, fps, model, generator, ...
+===============  ===========  ============================================
+
+Written to a temp file and renamed, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from formcheck.records.atomic import atomic_write
+from formcheck.records.errors import LandmarksFileError, OutputError
+from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import NUM_LANDMARKS
+
+FORMAT_NAME = "formcheck-landmarks"
+FORMAT_VERSION = 1
+
+
+def frames_to_arrays(frames: Sequence[PoseFrame]) -> dict[str, np.ndarray]:
+    """Stack frame records into the arrays of a landmarks file."""
+    n = len(frames)
+    return {
+        "t": np.array([f.t for f in frames], dtype=np.float64),
+        "image": np.stack([f.image for f in frames]) if n else np.zeros((0, NUM_LANDMARKS, 3), np.float32),
+        "world": np.stack([f.world for f in frames]) if n else np.zeros((0, NUM_LANDMARKS, 3), np.float32),
+        "visibility": np.stack([f.visibility for f in frames]) if n else np.zeros((0, NUM_LANDMARKS), np.float32),
+        "presence": np.stack([f.presence for f in frames]) if n else np.zeros((0, NUM_LANDMARKS), np.float32),
+        "num_people": np.array([f.num_people for f in frames], dtype=np.int16),
+        "person_switched": np.array([f.person_switched for f in frames], dtype=bool),
+    }
+
+
+def save_landmarks(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str, Any] | None = None) -> Path:
+    """Write frames to a landmarks file atomically; returns the path.
+
+    Raises:
+        OutputError: The folder is missing or the file cannot be written.
+        ValueError: ``frames`` is empty (a file needs its frame size).
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("save_landmarks: no frames to save")
+    arrays = frames_to_arrays(frames)
+    arrays["image_wh"] = np.array(frames[0].image_wh, dtype=np.int32)
+    arrays["format"] = np.array(FORMAT_NAME)
+    arrays["version"] = np.array(FORMAT_VERSION)
+    arrays["meta"] = np.array(json.dumps(meta or {}))
+    path = Path(path)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    try:
+        atomic_write(path, write, suffix=".npz")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from exc
+    return path
+
+
+def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
+    """Read a landmarks file back into frame records and its metadata.
+
+    Raises:
+        LandmarksFileError: Missing, not a landmarks file, or another version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LandmarksFileError(f"landmarks file not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise LandmarksFileError(f"{path} is not a readable landmarks file: {exc}") from exc
+    if str(arrays.get("format", "")) != FORMAT_NAME:
+        raise LandmarksFileError(f"{path} is not a formcheck landmarks file")
+    version = int(arrays.get("version", -1))
+    if version != FORMAT_VERSION:
+        raise LandmarksFileError(
+            f"{path} is landmarks format version {version}; this formcheck reads version "
+            f"{FORMAT_VERSION}. Re-create it with `formcheck pose VIDEO -o FILE.npz`."
+        )
+    try:
+        meta = json.loads(str(arrays["meta"]))
+        w, h = (int(v) for v in arrays["image_wh"])
+        frames = [
+            PoseFrame(t=float(arrays["t"][i]), image_wh=(w, h), image=arrays["image"][i],
+                      world=arrays["world"][i], visibility=arrays["visibility"][i],
+                      presence=arrays["presence"][i], num_people=int(arrays["num_people"][i]),
+                      person_switched=bool(arrays["person_switched"][i]), index=i)
+            for i in range(len(arrays["t"]))
+        ]
+    except (KeyError, ValueError, IndexError) as exc:
+        raise LandmarksFileError(f"{path} is damaged: {exc}") from exc
+    return frames, meta

@@ -1,0 +1,326 @@
+"""History of finished sets and reviewed clips in one SQLite file.
+
+Every live set, reviewed upload and replayed sample becomes one *session* row
+with its per-rep rows, written in **one transaction**: a crash in the middle of
+a save leaves the database as it was, so at most that set is lost. The file
+runs in WAL mode so the Streamlit script can read while another thread writes.
+
+Location: ``FORMCHECK_DB`` if set, else
+``platformdirs.user_data_dir("formcheck")/history.sqlite3``.
+
+Example:
+    >>> store = HistoryStore(tmp_path / "h.sqlite3")  # doctest: +SKIP
+    >>> sid = store.save_set(summary, source="webcam", kind="live")
+    >>> store.get(sid).reps == summary.reps
+    True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from formcheck.records.errors import StoreError
+from formcheck.records.feedback import SetSummary
+
+Kind = Literal["live", "review", "sample"]
+KINDS: tuple[str, ...] = ("live", "review", "sample")
+
+#: Bump when the schema changes; older files are migrated in ``_migrate``.
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,            -- ISO 8601, UTC
+    source TEXT NOT NULL,                -- file name, "webcam", sample name
+    kind TEXT NOT NULL CHECK (kind IN ('live', 'review', 'sample')),
+    exercise TEXT NOT NULL,
+    title TEXT NOT NULL,
+    reps INTEGER NOT NULL,
+    partial_reps INTEGER NOT NULL,
+    reps_by_side TEXT NOT NULL,          -- JSON object
+    duration_s REAL NOT NULL,
+    score INTEGER NOT NULL,
+    hold_s REAL NOT NULL,                -- good hold seconds, summed over holds
+    cues TEXT NOT NULL,                  -- JSON list of cue objects
+    notes TEXT NOT NULL                  -- JSON list of strings
+);
+CREATE INDEX IF NOT EXISTS sessions_exercise ON sessions (exercise, created_at);
+CREATE TABLE IF NOT EXISTS reps (
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start REAL NOT NULL, peak REAL NOT NULL, "end" REAL NOT NULL,
+    complete INTEGER NOT NULL, counted INTEGER NOT NULL,
+    side TEXT, rom REAL NOT NULL, rom_fraction REAL NOT NULL,
+    tempo_up REAL NOT NULL, tempo_hold REAL NOT NULL, tempo_down REAL NOT NULL,
+    quality INTEGER NOT NULL,
+    cues TEXT NOT NULL,                  -- JSON list of cue ids
+    PRIMARY KEY (session_id, idx)
+);
+"""
+
+SESSION_COLUMNS: tuple[str, ...] = (
+    "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",
+    "reps_by_side", "duration_s", "score", "hold_s", "cues", "notes",
+)
+REP_COLUMNS: tuple[str, ...] = (
+    "idx", "start", "peak", "end", "complete", "counted", "side", "rom", "rom_fraction",
+    "tempo_up", "tempo_hold", "tempo_down", "quality", "cues",
+)
+
+
+def default_db_path() -> Path:
+    """``FORMCHECK_DB`` if set, else ``<user data dir>/formcheck/history.sqlite3``."""
+    env = os.environ.get("FORMCHECK_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("formcheck")) / "history.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One stored set: the session row, plus its rep rows when read with ``get``.
+
+    ``cues`` are dicts with ``id``, ``message``, ``start``, ``end``, ``rep``;
+    ``rep_rows`` dicts with the keys of ``REP_COLUMNS``.
+    """
+
+    id: int
+    created_at: str
+    source: str
+    kind: str
+    exercise: str
+    title: str
+    reps: int
+    partial_reps: int
+    reps_by_side: dict[str, int]
+    duration_s: float
+    score: int
+    hold_s: float
+    cues: list[dict[str, Any]]
+    notes: list[str]
+    rep_rows: list[dict[str, Any]] | None = None
+
+
+class HistoryStore:
+    """The history database. Cheap to create; every call opens its own connection.
+
+    One connection per call keeps the store safe to use from Streamlit's
+    script threads and the webrtc callback thread alike (sqlite3 connections
+    are bound to the thread that made them).
+
+    Args:
+        path: Database file; None means :func:`default_db_path`. Its folder is created.
+
+    Raises:
+        StoreError: The file cannot be created/opened, is not a formcheck
+            database, or was written by a newer formcheck.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the history folder {self.path.parent}: {exc.strerror}") from exc
+        with self._connect() as con:
+            self._migrate(con)
+
+    # -- connection -------------------------------------------------------------------
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection in WAL mode with foreign keys on; sqlite errors become StoreError."""
+        con: sqlite3.Connection | None = None
+        try:
+            con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            con.row_factory = sqlite3.Row
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            yield con
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
+        finally:
+            if con is not None:
+                con.close()
+
+    @contextmanager
+    def _transaction(self, con: sqlite3.Connection) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (which propagates)."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"history database {self.path} has schema {version}; this formcheck "
+                             f"reads up to {SCHEMA_VERSION} (upgrade formcheck)")
+        if version == SCHEMA_VERSION:
+            return
+        # Statement by statement: executescript() would COMMIT our transaction first.
+        with self._transaction(con):
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def journal_mode(self) -> str:
+        """The journal mode SQLite reports for the file (``"wal"``)."""
+        with self._connect() as con:
+            return str(con.execute("PRAGMA journal_mode").fetchone()[0])
+
+    # -- writes -----------------------------------------------------------------------
+    def save_set(self, summary: SetSummary, source: str, kind: Kind,
+                 when: datetime | None = None) -> int:
+        """Store a finished set with its rep rows in one transaction; return its id.
+
+        Args:
+            summary: The set, as the tracker summarised it.
+            source: Where it came from ("webcam", an uploaded file name, a sample name).
+            kind: "live", "review" or "sample".
+            when: Time of the set (default now, UTC).
+
+        Raises:
+            StoreError: Bad ``kind``, or the write failed (nothing is written then).
+        """
+        if kind not in KINDS:
+            raise StoreError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        hold_s = sum(h.good_s for h in summary.holds)
+        with self._connect() as con, self._transaction(con):
+            cur = con.execute(
+                "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
+                " reps_by_side, duration_s, score, hold_s, cues, notes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (created, source, kind, summary.exercise, summary.title, int(summary.reps),
+                 int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
+                 float(summary.duration_s), int(summary.score), float(hold_s),
+                 _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes))),
+            )
+            sid = int(cur.lastrowid or 0)
+            for rep in summary.rep_rows:
+                con.execute(
+                    "INSERT INTO reps (session_id, idx, start, peak, \"end\", complete, counted, side, rom,"
+                    " rom_fraction, tempo_up, tempo_hold, tempo_down, quality, cues)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, rep.index, rep.start, rep.peak, rep.end, int(rep.complete), int(rep.counted),
+                     rep.side, rep.rom, rep.rom_fraction, rep.tempo_up, rep.tempo_hold,
+                     rep.tempo_down, int(rep.quality), _dumps(list(rep.cues))),
+                )
+        return sid
+
+    def delete(self, session_id: int) -> None:
+        """Delete a session and its reps.
+
+        Raises:
+            StoreError: No session has that id.
+        """
+        with self._connect() as con, self._transaction(con):
+            cur = con.execute("DELETE FROM sessions WHERE id = ?", (int(session_id),))
+            if cur.rowcount == 0:
+                raise StoreError(f"no session with id {session_id} in {self.path}")
+
+    # -- reads ------------------------------------------------------------------------
+    def list_sessions(self, exercise: str | None = None) -> list[Session]:
+        """Sessions newest first (optionally of one exercise), without rep rows."""
+        sql = "SELECT * FROM sessions"
+        args: tuple[Any, ...] = ()
+        if exercise is not None:
+            sql, args = sql + " WHERE exercise = ?", (exercise,)
+        with self._connect() as con:
+            rows = con.execute(sql + " ORDER BY created_at DESC, id DESC", args).fetchall()
+        return [_session(r) for r in rows]
+
+    def get(self, session_id: int) -> Session:
+        """One session with its rep rows.
+
+        Raises:
+            StoreError: No session has that id.
+        """
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM sessions WHERE id = ?", (int(session_id),)).fetchone()
+            if row is None:
+                raise StoreError(f"no session with id {session_id} in {self.path}")
+            reps = con.execute("SELECT * FROM reps WHERE session_id = ? ORDER BY idx",
+                               (int(session_id),)).fetchall()
+        rep_rows = [{k: (json.loads(r[k]) if k == "cues" else r[k]) for k in REP_COLUMNS} for r in reps]
+        for rep in rep_rows:
+            rep["complete"], rep["counted"] = bool(rep["complete"]), bool(rep["counted"])
+        return _session(row, rep_rows)
+
+    def progress(self, exercise: str) -> list[dict[str, Any]]:
+        """Per-session figures of one exercise, oldest first, for a progress chart.
+
+        Returns:
+            Dicts with ``created_at``, ``reps``, ``partial_reps``, ``score``, ``hold_s``,
+            ``duration_s``, ``kind``, ``id``.
+        """
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT id, created_at, kind, reps, partial_reps, score, hold_s, duration_s"
+                " FROM sessions WHERE exercise = ? ORDER BY created_at, id", (exercise,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def export_csv(self, dest: str | Path | IO[str], exercise: str | None = None) -> int:
+        """Write one CSV row per session (oldest first); return the number of rows.
+
+        Args:
+            dest: A path (written to a temp file, then renamed) or an open text file.
+            exercise: Only this exercise's sessions.
+        """
+        sessions = list(reversed(self.list_sessions(exercise)))
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(SESSION_COLUMNS)
+        for s in sessions:
+            row = asdict(s)
+            writer.writerow([_csv_cell(row[c]) for c in SESSION_COLUMNS])
+        if isinstance(dest, (str, Path)):
+            from formcheck.records.atomic import atomic_write_text
+
+            atomic_write_text(Path(dest), buf.getvalue())
+        else:
+            dest.write(buf.getvalue())
+        return len(sessions)
+
+
+def _dumps(value: Any) -> str:
+    # allow_nan=False: NaN is not JSON; a bad value should fail the whole save.
+    return json.dumps(value, allow_nan=False)
+
+
+def _cue_dict(cue: Any) -> dict[str, Any]:
+    return {"id": cue.id, "message": cue.message, "priority": cue.priority,
+            "start": cue.start, "end": cue.end, "rep": cue.rep}
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return value
+
+
+def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> Session:
+    return Session(
+        id=int(row["id"]), created_at=row["created_at"], source=row["source"], kind=row["kind"],
+        exercise=row["exercise"], title=row["title"], reps=int(row["reps"]),
+        partial_reps=int(row["partial_reps"]), reps_by_side=json.loads(row["reps_by_side"]),
+        duration_s=float(row["duration_s"]), score=int(row["score"]), hold_s=float(row["hold_s"]),
+        cues=json.loads(row["cues"]), notes=json.loads(row["notes"]), rep_rows=rep_rows,
+    )

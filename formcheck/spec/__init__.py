@@ -1,0 +1,38 @@
+"""Spec: the exercise spec language (YAML files of data, never Python) and its loading.
+
+``conditions`` parses and evaluates ``"<feature> <op> <number>"`` strings,
+``schema`` holds the pydantic models (what each field means), ``loader`` reads
+files and names file, line and field in every error.
+May import: ``formcheck.records``, ``formcheck.features``.
+
+Example:
+    >>> spec = load_spec("glute_bridge")
+    >>> spec.kind
+    'reps'
+"""
+
+from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition
+from formcheck.spec.loader import (
+    SPECS_DIR,
+    list_specs,
+    load_spec,
+    parse_spec_text,
+    spec_json_schema,
+)
+from formcheck.spec.schema import (
+    BODY_PARTS,
+    CueTiming,
+    ExerciseSpec,
+    FormRule,
+    HoldSpec,
+    RepSignal,
+    RulePhase,
+    Smoothing,
+    Targets,
+)
+
+__all__ = [
+    "BODY_PARTS", "Condition", "CueTiming", "ExerciseSpec", "FormRule", "HoldSpec", "RepSignal", "RulePhase",
+    "SPECS_DIR", "Smoothing", "Targets", "all_hold", "holds", "list_specs", "load_spec", "parse_condition",
+    "parse_spec_text", "spec_json_schema",
+]

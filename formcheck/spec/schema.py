@@ -1,0 +1,216 @@
+"""The spec language: frozen pydantic models of an exercise spec (what each YAML field means).
+
+Example:
+    >>> RepSignal(signal="hip_angle", start=120, peak=160).direction
+    1
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from formcheck.spec.conditions import (
+    Condition,
+    check_conditions,
+    check_feature,
+    parse_condition,
+)
+
+RulePhase = Literal["start", "ascent", "peak", "descent", "hold", "always"]
+#: Body parts a spec may require to be visible (sided parts follow the tracked side).
+BODY_PARTS = ("nose", "ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RepSignal(_Strict):
+    """How reps are counted: a signal leaving ``start``, reaching ``peak``, and returning.
+
+    Direction is implied by the order: ``peak > start`` counts a rising
+    signal, ``peak < start`` a falling one. The gap between them is the
+    hysteresis that stops jitter around one value from counting.
+    """
+
+    signal: str
+    start: float
+    peak: float
+    partial: float | None = None  # beyond this (towards peak) an attempt is a partial rep; default 40 %
+    min_gap: float = Field(3.0, gt=0)
+    min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
+    hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the top (tempo; counts anyway)
+    max_duration: float = Field(12.0, gt=0)  # longer out of the start zone: not a rep (parked limb)
+    # Conditions every attempt must keep (e.g. feet on the floor for a squat); an attempt that
+    # breaks them for 0.3 s or more is another movement: dropped without a record or a cue.
+    require: list[str] = Field(default_factory=list)
+
+    _require = field_validator("require")(classmethod(lambda cls, v: check_conditions(v)))
+
+    _chk = field_validator("signal")(classmethod(lambda cls, v: check_feature(v)))
+
+    @model_validator(mode="after")
+    def _order(self) -> RepSignal:
+        if abs(self.peak - self.start) < self.min_gap:
+            raise ValueError(f"start {self.start} and peak {self.peak} must differ by at least min_gap "
+                             f"{self.min_gap} (the hysteresis gap)")
+        if self.max_duration <= self.min_duration:
+            raise ValueError(f"max_duration {self.max_duration} must exceed min_duration {self.min_duration}")
+        if self.partial is not None:
+            lo, hi = sorted((self.start, self.peak))
+            if not lo < self.partial < hi:
+                raise ValueError(f"thresholds in the wrong order: partial {self.partial} must lie between "
+                                 f"start {self.start} and peak {self.peak}")
+        return self
+
+    @property
+    def direction(self) -> int:
+        """+1 when the signal rises towards the peak, -1 when it falls."""
+        return 1 if self.peak > self.start else -1
+
+    @property
+    def partial_threshold(self) -> float:
+        return self.partial if self.partial is not None else self.start + 0.4 * (self.peak - self.start)
+
+
+class HoldSpec(_Strict):
+    """A timed hold: it starts once the setup pose is held; time counts while form rules pass.
+
+    ``keep`` (default: the setup conditions) is the looser pose that keeps a started hold
+    going, so that a fault such as sagging hips costs time instead of ending the hold.
+    """
+
+    target_s: float = Field(gt=0)
+    min_s: float | None = Field(None, gt=0)
+    grace_s: float = Field(1.0, ge=0)  # pose lost this long ends the hold
+    keep: list[str] = Field(default_factory=list)
+
+    _keep = field_validator("keep")(classmethod(lambda cls, v: check_conditions(v)))
+
+
+_ALWAYS: tuple[RulePhase, ...] = ("always",)
+
+
+class FormRule(_Strict):
+    """A fault: while ``when`` (all conditions) holds for ``min_duration`` in one of ``phases``, cue."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: list[str] = Field(min_length=1)
+    phases: list[RulePhase] = Field(default_factory=lambda: list(_ALWAYS), min_length=1)
+    min_duration: float = Field(0.3, ge=0)
+    priority: int = Field(1, ge=0)
+    message: str = Field(min_length=1)
+    voids_rep: bool = False
+    baseline: Literal["none", "rep_start"] = "none"  # rep_start: compare change since the rep began
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    _conds = field_validator("when")(classmethod(lambda cls, v: check_conditions(v)))
+
+    def conditions(self) -> list[Condition]:
+        return [parse_condition(c) for c in self.when]
+
+
+class Targets(_Strict):
+    """Programme targets (from the seed programmes); shown to the user, used for scores."""
+
+    reps: int | None = Field(None, gt=0)
+    reps_max: int | None = Field(None, gt=0)
+    sets: int | None = Field(None, gt=0)
+    hold_s: float | None = Field(None, gt=0)
+    hold_s_max: float | None = Field(None, gt=0)
+    tempo: str | None = None  # "up-hold-down" seconds, e.g. "1-2-2"
+    per_side: bool = False
+    notes: str = ""
+
+
+class Smoothing(_Strict):
+    """One-Euro filter on features (see ``formcheck.features.smoothing``)."""
+
+    enabled: bool = True
+    min_cutoff: float = Field(1.5, gt=0)
+    beta: float = Field(0.05, ge=0)
+    d_cutoff: float = Field(1.0, gt=0)
+
+
+class CueTiming(_Strict):
+    """Cue debouncing: shown at most one new cue per ``gap_s``; each stays ``display_s``."""
+
+    display_s: float = Field(2.5, gt=0)
+    gap_s: float = Field(1.0, ge=0)
+
+
+class ExerciseSpec(_Strict):
+    """One exercise. See ``exercise_specs/*.yaml`` for commented examples."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    description: str = ""
+    view: Literal["side", "front", "any"] = "side"
+    placement: str = ""
+    kind: Literal["reps", "hold"]
+    sides: Literal["near", "left", "right", "both", "each"] = "near"
+    alternating: bool = False
+    visible: list[str] = Field(default_factory=lambda: ["shoulder", "hip"])
+    key_features: list[str] = Field(min_length=1)
+    min_visibility: float = Field(0.5, ge=0, le=1)
+    setup: list[str] = Field(default_factory=list)
+    setup_s: float = Field(0.5, ge=0)
+    rep: RepSignal | None = None
+    hold: HoldSpec | None = None
+    rules: list[FormRule] = Field(default_factory=list)
+    targets: Targets = Targets.model_validate({})  # frozen models: one shared default is safe
+    smoothing: Smoothing = Smoothing.model_validate({})
+    cues: CueTiming = CueTiming.model_validate({})
+
+    @field_validator("key_features")
+    @classmethod
+    def _features(cls, v: list[str]) -> list[str]:
+        return [check_feature(n) for n in v]
+
+    _setup = field_validator("setup")(classmethod(lambda cls, v: check_conditions(v)))
+
+    @field_validator("visible")
+    @classmethod
+    def _parts(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in BODY_PARTS:
+                near = difflib.get_close_matches(p, BODY_PARTS, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                raise ValueError(f"unknown body part {p!r}{hint} (one of {', '.join(BODY_PARTS)})")
+        return v
+
+    @model_validator(mode="after")
+    def _kind(self) -> ExerciseSpec:
+        if self.kind == "reps" and self.rep is None:
+            raise ValueError("a 'reps' exercise needs a 'rep' section (signal, start, peak)")
+        if self.kind == "hold" and self.hold is None:
+            raise ValueError("a 'hold' exercise needs a 'hold' section (target_s)")
+        if self.kind == "hold" and not self.setup:
+            raise ValueError("a 'hold' exercise needs 'setup' conditions: they define the held pose")
+        ids = [r.id for r in self.rules]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"rule ids must be unique, repeated: {', '.join(sorted(dup))}")
+        return self
+
+    def feature_names(self) -> list[str]:
+        """Every feature this spec reads (key features, signal, setup and rule conditions)."""
+        names = list(self.key_features)
+        if self.rep:
+            names.append(self.rep.signal)
+            names += [parse_condition(c).feature for c in self.rep.require]
+        names += [parse_condition(c).feature for c in self.setup]
+        if self.hold:
+            names += [parse_condition(c).feature for c in self.hold.keep]
+        for r in self.rules:
+            names += [c.feature for c in r.conditions()]
+        return list(dict.fromkeys(names))
+
+

@@ -1,0 +1,73 @@
+"""Per-frame feature values for the tracker: computed live or read from a whole-clip batch, then smoothed.
+
+Values are keyed ``"<side>:<feature>"`` (``"left:hip_angle"``) because the
+tracker may need both sides at once (per-side counters, averaged signals).
+The live path computes only the sides asked for; ``load_batch`` computes the
+whole clip at once (vectorised, same numbers) for offline analysis.
+
+Example:
+    >>> from formcheck.features.registry import LandmarkArrays
+    >>> from formcheck.records.frame import PoseFrame
+    >>> stream = FeatureStream(["hip_angle"], min_visibility=0.5, smoothing=None)
+    >>> arr = LandmarkArrays.from_frame(PoseFrame.empty(0.0, (64, 48)))
+    >>> stream.values(arr, 0, ("left",), 0.0)
+    {'left:hip_angle': nan}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from formcheck.features.registry import SIDES, LandmarkArrays, SideName, compute_sides
+from formcheck.features.smoothing import OneEuroFilter
+
+
+class FeatureStream:
+    """Feature values frame by frame.
+
+    Args:
+        names: Feature names the spec reads.
+        min_visibility: Landmarks below this give NaN.
+        smoothing: A One-Euro filter applied to the values, or None.
+    """
+
+    def __init__(self, names: Sequence[str], min_visibility: float, smoothing: OneEuroFilter | None) -> None:
+        self.names = list(names)
+        self.min_visibility = min_visibility
+        self._filter = smoothing
+        self._keys: list[str] = []
+        self._batch: dict[str, np.ndarray] = {}
+
+    def reset(self) -> None:
+        """Forget the smoothing history (a new set, a lost person, a cut)."""
+        if self._filter is not None:
+            self._filter.reset()
+
+    def load_batch(self, arr: LandmarkArrays) -> None:
+        """Compute every feature of both sides for a whole clip (``values`` then reads from it)."""
+        both = compute_sides(arr, self.names, SIDES, self.min_visibility)
+        self._batch = {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
+
+    def clear_batch(self) -> None:
+        self._batch = {}
+
+    def values(self, arr: LandmarkArrays, i: int, sides: Sequence[SideName], t: float) -> dict[str, float]:
+        """Smoothed values of frame ``i`` of ``arr`` for ``sides``, keyed ``"side:name"``."""
+        if self._batch:
+            raw = {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self.names}
+        else:  # live: only the sides needed (half the work when one side is followed)
+            per_side = compute_sides(arr, self.names, sides, self.min_visibility)
+            raw = {f"{s}:{k}": float(v[0]) for s, vals in per_side.items() for k, v in vals.items()}
+        return self._smooth(raw, t)
+
+    def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
+        if self._filter is None:
+            return raw
+        keys = list(raw)
+        if keys != self._keys:  # the followed side changed: its history does not apply
+            self._filter.reset()
+            self._keys = keys
+        out = self._filter.update(np.fromiter(raw.values(), dtype=np.float64, count=len(keys)), t)
+        return dict(zip(keys, out.tolist()))

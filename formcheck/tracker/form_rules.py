@@ -1,0 +1,136 @@
+"""Form rules: evaluate spec conditions per frame, raise cues, debounce what the user sees.
+
+A rule fires once its condition has held for ``min_duration`` seconds in one
+of its phases; the cue it raises starts at the moment the condition began and
+ends when it stops. Every fired cue is recorded (reports and the accuracy
+harness read them). What is *shown* is throttled, because constant cues
+demoralise: at most one new cue per ``gap_s``, highest priority first, and a
+shown cue stays visible for ``display_s`` (longer while its fault persists).
+
+Example:
+    >>> from formcheck.spec import FormRule, CueTiming
+    >>> rule = FormRule(id="hips_sagging", when="hip_sag > 0.2", phases=["hold"],
+    ...                 min_duration=0.5, message="Lift your hips")
+    >>> eng = RuleEngine([rule], CueTiming())
+    >>> fired = [eng.update(i / 10, "hold", {"hip_sag": 0.3}) for i in range(7)]
+    >>> [len(f) for f in fired]
+    [0, 0, 0, 0, 0, 1, 0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+
+from formcheck.records.feedback import Cue
+from formcheck.spec import CueTiming, FormRule, holds, parse_condition
+
+
+class _Compiled:
+    __slots__ = ("rule", "conds", "since", "cue_index")
+
+    def __init__(self, rule: FormRule) -> None:
+        self.rule = rule
+        self.conds = [parse_condition(c) for c in rule.when]
+        self.since: float | None = None  # time the condition became true
+        self.cue_index: int | None = None  # index in RuleEngine.cues while fired
+
+    def holds(self, values: Mapping[str, float], baseline: Mapping[str, float] | None) -> bool:
+        for cond in self.conds:
+            v = values.get(cond.feature, math.nan)
+            if self.rule.baseline == "rep_start":
+                if baseline is None:
+                    return False
+                v = v - baseline.get(cond.feature, math.nan)
+            if not holds(cond, v):  # an unseen feature (NaN) never fires a rule
+                return False
+        return True
+
+
+class RuleEngine:
+    """Evaluates a spec's form rules and debounces the cues shown.
+
+    Args:
+        rules: The spec's form rules.
+        timing: Display time and gap between new cues.
+    """
+
+    def __init__(self, rules: Sequence[FormRule], timing: CueTiming) -> None:
+        self._rules = [_Compiled(r) for r in rules]
+        self.timing = timing
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every cue and timer."""
+        self.cues: list[Cue] = []
+        self._pending: list[int] = []
+        self._shown: dict[int, float] = {}  # cue index -> time shown
+        self._last_shown = -1e9
+        for r in self._rules:
+            r.since, r.cue_index = None, None
+
+    @property
+    def active_ids(self) -> set[str]:
+        """Ids of rules currently firing."""
+        return {r.rule.id for r in self._rules if r.cue_index is not None}
+
+    def active_rules(self) -> list[FormRule]:
+        """Rules currently firing."""
+        return [r.rule for r in self._rules if r.cue_index is not None]
+
+    def emit(self, cue: Cue) -> None:
+        """Record and queue a cue raised outside the rules (``partial_rep``, ``too_fast``)."""
+        self.cues.append(cue)
+        self._pending.append(len(self.cues) - 1)
+
+    def set_rep(self, index: int, rep: int) -> None:
+        """Attach a rep number to a recorded cue (once the rep is known)."""
+        self.cues[index] = dataclasses.replace(self.cues[index], rep=rep)
+
+    def update(self, t: float, phase: str, values: Mapping[str, float],
+               baseline: Mapping[str, float] | None = None, rep: int | None = None) -> list[Cue]:
+        """Evaluate every rule at time ``t`` in ``phase``; returns cues that fired now."""
+        fired: list[Cue] = []
+        phase = "start" if phase == "ready" else phase
+        for r in self._rules:
+            applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
+                                                 ("not_visible", "setup"))
+            if applies and r.holds(values, baseline):
+                if r.since is None:
+                    r.since = t
+                if r.cue_index is None and t - r.since >= r.rule.min_duration:
+                    cue = Cue(id=r.rule.id, message=r.rule.message, priority=r.rule.priority,
+                              start=r.since, rep=rep)
+                    self.cues.append(cue)
+                    r.cue_index = len(self.cues) - 1
+                    self._pending.append(r.cue_index)
+                    fired.append(cue)
+            else:
+                if r.cue_index is not None:
+                    self.cues[r.cue_index] = dataclasses.replace(self.cues[r.cue_index], end=t)
+                r.since, r.cue_index = None, None
+        return fired
+
+    def close_all(self, t: float) -> None:
+        """End every open cue at ``t`` (end of the stream, person left, reset)."""
+        for r in self._rules:
+            if r.cue_index is not None:
+                self.cues[r.cue_index] = dataclasses.replace(self.cues[r.cue_index], end=t)
+            r.since, r.cue_index = None, None
+
+    def visible(self, t: float) -> tuple[Cue, ...]:
+        """Cues to show at ``t``: at most one new per ``gap_s``, highest priority first."""
+        active = {r.cue_index for r in self._rules if r.cue_index is not None}
+        for i, shown_at in list(self._shown.items()):
+            if t - shown_at >= self.timing.display_s and i not in active:
+                del self._shown[i]
+        # A queued cue that is over and older than the display time is stale: drop it.
+        self._pending = [i for i in self._pending
+                         if i in active or t - (self.cues[i].end or self.cues[i].start) < self.timing.display_s]
+        if self._pending and t - self._last_shown >= self.timing.gap_s:
+            best = max(self._pending, key=lambda i: (self.cues[i].priority, -i))
+            self._pending.remove(best)
+            self._shown[best] = t
+            self._last_shown = t
+        return tuple(sorted((self.cues[i] for i in self._shown), key=lambda c: -c.priority))

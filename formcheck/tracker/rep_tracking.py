@@ -1,0 +1,158 @@
+"""Counting reps for a spec: one ``RepCounter`` per counted side, fed with the rep signal.
+
+Knows which value feeds which counter (the followed side, each side for
+alternating exercises, or both sides averaged), keeps the features at the rest
+before each rep (the baseline of ``rep_start`` rules), and drops attempts that
+break ``rep.require`` (another movement, e.g. kneeling during a squat).
+Counting only: whether a rep was good is for the rules and the scoring.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> reps = RepTracking(load_spec("glute_bridge"), ("left",))
+    >>> [reps.feed(t / 10, {"left:hip_angle_3d": v}, "left", True).finished
+    ...  for t, v in enumerate([120, 150, 175, 150, 120])][-1][0][0].complete
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from formcheck.features.registry import SideName
+from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.tracker.rep_counter import RepCounter, RepEvent
+
+#: An attempt outside ``rep.require`` this long is another movement and is dropped.
+REQUIRE_GRACE_S = 0.3
+_PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
+
+
+@dataclass
+class FeedResult:
+    """What one frame did to the counters.
+
+    Attributes:
+        side: The counter furthest into a rep (the one the user sees).
+        progress: Its progress from the start zone (0) to the peak (1), clipped to 0-1.2.
+        finished: Attempts that ended at this frame, with their counter's side.
+    """
+
+    side: str
+    progress: float
+    finished: list[tuple[RepEvent, str]] = field(default_factory=list)
+
+
+class RepTracking:
+    """The rep counters of one spec.
+
+    Args:
+        spec: A ``kind: reps`` spec.
+        sides: The counters' sides: both for ``sides: each``, else one.
+    """
+
+    def __init__(self, spec: ExerciseSpec, sides: tuple[SideName, ...]) -> None:
+        assert spec.rep is not None
+        self.spec = spec
+        self.rep = spec.rep
+        self.sides = sides
+        self._names = spec.feature_names()
+        self._require = [parse_condition(c) for c in self.rep.require]
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every count, baseline and attempt."""
+        r = self.rep
+        self.counters = {s: RepCounter(r.start, r.peak, r.partial_threshold, r.max_duration) for s in self.sides}
+        self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
+        self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
+        self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
+        self._require_t: dict[str, float] = {}
+        #: Indices (in the rule engine's cue list) of cues raised during each side's attempt.
+        self.cue_indices: dict[str, list[int]] = {s: [] for s in self.sides}
+
+    def reset_counters(self) -> None:
+        """Back to the start zone (the setup pose was lost): attempts so far are forgotten."""
+        for s, c in self.counters.items():
+            c.reset()
+            self._rest_x[s] = math.inf
+            self._baseline[s] = {}
+
+    def baseline(self, side: str) -> dict[str, float]:
+        """Features at the deepest point of the rest before the current attempt."""
+        return self._baseline[side]
+
+    def _valid(self, side: str) -> bool:
+        return self._off_s[side] < REQUIRE_GRACE_S
+
+    def signal(self, vals: Mapping[str, float], counter_side: str, followed: SideName) -> float:
+        """The value that feeds ``counter_side``'s counter."""
+        sig = self.rep.signal
+        if self.spec.sides == "both":
+            pair = [p for p in (vals.get(f"left:{sig}", math.nan), vals.get(f"right:{sig}", math.nan))
+                    if not math.isnan(p)]
+            return sum(pair) / len(pair) if pair else math.nan
+        side = counter_side if self.spec.sides == "each" else followed
+        return vals.get(f"{side}:{sig}", math.nan)
+
+    def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool) -> FeedResult:
+        """Feed every counter one frame.
+
+        With ``counting`` False (before the setup has held long enough) finished attempts are
+        dropped: they started before the pose was established.
+        """
+        best_side, best_rank, progress = self.sides[0], -1, 0.0
+        finished: list[tuple[RepEvent, str]] = []
+        for s, c in self.counters.items():
+            v = self.signal(vals, s, followed)
+            if c.in_rep:
+                self._rest_x[s] = math.inf  # the next rest starts a new baseline
+            elif not math.isnan(v) and v * c.direction <= self._rest_x[s]:
+                # Baseline for "since the rep began" rules: the features at the deepest point of
+                # the rest before the rep (arms hanging, limbs down), not where the signal crossed
+                # the start threshold, by which time the fault may already be under way.
+                self._rest_x[s] = v * c.direction
+                side = s if self.spec.sides == "each" else followed
+                self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
+            was_in_rep = c.in_rep
+            ev = c.update(t, v)
+            if self._require:
+                self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
+            if ev is not None and counting and self._valid(s):
+                finished.append((ev, s))
+            rank = _PHASE_RANK[c.phase]
+            if rank > best_rank:
+                best_side, best_rank = s, rank
+                p = c.progress(v)
+                progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
+        return FeedResult(best_side, progress, finished)
+
+    def _check_require(self, s: str, in_rep: bool, was_in_rep: bool, t: float, vals: Mapping[str, float],
+                       followed: SideName) -> None:
+        """Accumulate the time an attempt spends outside ``rep.require`` (reset when one begins)."""
+        if in_rep and not was_in_rep:
+            self._off_s[s] = 0.0
+        if in_rep:
+            side = s if self.spec.sides == "each" else followed
+            if not all_hold(self._require, vals, prefix=f"{side}:"):
+                self._off_s[s] += max(0.0, t - self._require_t.get(s, t))
+        self._require_t[s] = t
+
+    def abandon(self) -> list[tuple[RepEvent, str]]:
+        """End every attempt under way (person left or switched); returns the partial ones to record."""
+        out = []
+        for s, c in self.counters.items():
+            ev = c.abandon()
+            if ev is not None and self._valid(s):
+                out.append((ev, s))
+        return out
+
+    def pending(self) -> list[tuple[RepEvent, str]]:
+        """Attempts under way as partial events, without ending them (for a summary mid-set)."""
+        out = []
+        for s, c in self.counters.items():
+            ev = c.pending()
+            if ev is not None and self._valid(s):
+                out.append((ev, s))
+        return out

@@ -1,0 +1,111 @@
+"""Rep records and scores: a finished attempt becomes a ``RepRecord``; a set gets a 0-100 score.
+
+``make_rep_record`` turns a counter event into a ``RepRecord`` with the
+built-in cues it raises (``too_fast``, ``partial_rep``); ``rep_quality`` and
+``set_score`` give 0-100 scores; ``build_summary`` assembles the ``SetSummary``.
+All pure functions of their arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary, Side
+from formcheck.spec import ExerciseSpec
+from formcheck.tracker.rep_counter import RepEvent
+
+
+def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
+                    ids: list[str]) -> tuple[RepRecord, list[Cue]]:
+    """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
+
+    Args:
+        spec: The exercise (a reps spec).
+        ev: The attempt from the rep counter.
+        index: 1-based rep number in the set.
+        side: Side the rep belongs to, if any.
+        ids: Ids of the form cues raised during the rep.
+    """
+    rep = spec.rep
+    assert rep is not None
+    extra: list[Cue] = []
+    voided = any(r.voids_rep for r in spec.rules if r.id in ids)
+    if ev.complete and ev.end - ev.start < rep.min_duration:
+        extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
+                         round(ev.end, 3), index))
+    if not ev.complete:
+        extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
+                         round(ev.end, 3), index))
+    rec = RepRecord(
+        index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
+        complete=ev.complete, side=side, rom=round(ev.rom, 2),
+        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3),
+        tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
+        tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
+        quality=0, counted=ev.complete and not voided)
+    return replace(rec, quality=rep_quality(rec, spec)), extra
+
+
+def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
+    """0-100: full range and no cues = 100; each distinct cue, a short hold or a rushed rep costs points."""
+    q = 100.0 * min(1.0, rec.rom_fraction) if not rec.complete else 100.0
+    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast")]
+    q -= 20.0 * len(form_cues)
+    if "too_fast" in rec.cues:
+        q -= 15.0
+    if spec.rep is not None and spec.rep.hold_at_peak > 0 and rec.tempo_hold < spec.rep.hold_at_peak:
+        q -= 10.0 * (1.0 - rec.tempo_hold / spec.rep.hold_at_peak)
+    if not rec.counted:
+        q = min(q, 40.0)
+    return int(max(0.0, min(100.0, round(q))))
+
+
+def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold]) -> int:
+    """0-100 for the set: mean rep quality, weighted by the share of good reps; or hold time in good form."""
+    if spec.kind == "hold":
+        good = sum(h.good_s for h in holds)
+        lost = sum(h.lost_s for h in holds)
+        if good + lost <= 0:
+            return 0
+        target = spec.hold.target_s if spec.hold else good
+        return int(round(100.0 * good / (good + lost) * min(1.0, good / target)))
+    if not rows:
+        return 0
+    mean_q = sum(r.quality for r in rows) / len(rows)
+    share = sum(1 for r in rows if r.complete and r.counted) / len(rows)
+    return int(round(mean_q * share))
+
+
+def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int, dict[str, int]]:
+    """``(counted reps, partial reps, counted reps per side)`` of rep records.
+
+    A bilateral exercise filmed from one side (``sides: near``) has no per-side count: its
+    rows name the measured side, but both sides did the rep.
+    """
+    by_side: dict[str, int] = {}
+    reps = partial = 0
+    for r in rows:
+        if r.complete and r.counted:
+            reps += 1
+            if r.side and spec.sides != "near":
+                by_side[r.side] = by_side.get(r.side, 0) + 1
+        elif not r.complete:
+            partial += 1
+    return reps, partial, by_side
+
+
+def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
+                  t0: float, t: float, frames: int, with_person: int, crowded: int) -> SetSummary:
+    """The ``SetSummary`` of a set: counts from the rep rows, notes about who was in view, the score."""
+    notes = []
+    if frames and with_person == 0:
+        notes.append("no person detected")
+    if crowded:
+        notes.append(f"several people in view in {crowded} frames")
+    reps, partial, by_side = count_reps(spec, rows)
+    return SetSummary(
+        exercise=spec.name, title=spec.title,
+        reps=reps, reps_by_side=by_side, partial_reps=partial, rep_rows=tuple(rows), holds=tuple(holds),
+        cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
+        frames_with_person=with_person, score=set_score(spec, rows, holds), notes=tuple(notes))

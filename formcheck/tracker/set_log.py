@@ -1,0 +1,55 @@
+"""The set so far: rep records, counts per side, the last rep; turned into a ``SetSummary`` on demand.
+
+Counts are kept beside the records because ``Feedback`` needs them on every
+frame; they are recounted from the records (``scoring.count_reps``) when one is added.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> log = SetLog(load_spec("glute_bridge"))
+    >>> log.reps, log.partial_reps, log.next_index
+    (0, 0, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary
+from formcheck.spec import ExerciseSpec
+from formcheck.tracker.scoring import build_summary, count_reps
+
+
+class SetLog:
+    """Rep records of one set, in order.
+
+    Args:
+        spec: The exercise.
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        self.reset()
+
+    def reset(self) -> None:
+        self.rows: list[RepRecord] = []
+        self.reps = 0
+        self.partial_reps = 0
+        self.by_side: dict[str, int] = {}
+        self.last_rep: RepRecord | None = None
+
+    @property
+    def next_index(self) -> int:
+        """1-based number of the next rep record."""
+        return len(self.rows) + 1
+
+    def add(self, rec: RepRecord) -> None:
+        """Record a finished attempt and update the counts."""
+        self.rows.append(rec)
+        self.last_rep = rec
+        self.reps, self.partial_reps, self.by_side = count_reps(self.spec, self.rows)
+
+    def summary(self, extra_rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
+                t0: float, t: float, frames: int, with_person: int, crowded: int) -> SetSummary:
+        """The ``SetSummary`` of the rows so far plus ``extra_rows`` (attempts still under way)."""
+        return build_summary(self.spec, [*self.rows, *extra_rows], holds, cues, t0, t, frames, with_person,
+                             crowded)

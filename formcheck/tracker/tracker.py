@@ -1,0 +1,291 @@
+"""The tracker: pose frames in, ``Feedback`` out, one frame at a time.
+
+``Tracker(spec).update(frame)`` is the only stateful step of the engine. It
+composes the pieces, each in its own module:
+
+    frame → Guide (visible? placement) → SideFollower → FeatureStream (features,
+          One-Euro) → setup gate → RepTracking (counters) or HoldTimer
+          → RuleEngine (form cues) → SetLog (records, counts) → Feedback
+
+States (``Feedback.phase``): ``not_visible`` → ``setup`` → ``ready`` → rep
+phases (``ascent``/``peak``/``descent``/``start``) or ``hold``. Nothing is
+counted before the setup pose has been held for ``spec.setup_s`` seconds,
+nor while the required body parts are out of frame. Time comes from frame
+timestamps only. ``process(frames)`` gives the same result as calling
+``update`` on each frame but computes the features for the whole clip at once.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> from formcheck.records.frame import PoseFrame
+    >>> tr = Tracker(load_spec("plank"))
+    >>> tr.update(PoseFrame.empty(0.0, (640, 360))).phase
+    'not_visible'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from formcheck.features.registry import SIDES, LandmarkArrays, SideName
+from formcheck.features.smoothing import OneEuroFilter
+from formcheck.records.feedback import Feedback, Hold, Phase, SetSummary
+from formcheck.records.frame import PoseFrame
+from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.tracker.feature_stream import FeatureStream
+from formcheck.tracker.form_rules import RuleEngine
+from formcheck.tracker.guidance import Guide
+from formcheck.tracker.hold_timer import HoldTimer
+from formcheck.tracker.rep_counter import RepEvent
+from formcheck.tracker.rep_tracking import RepTracking
+from formcheck.tracker.scoring import make_rep_record
+from formcheck.tracker.set_log import SetLog
+from formcheck.tracker.side_follower import SideFollower
+
+#: Seconds out of view after which a rep under way is abandoned and setup is required again.
+LOST_RESET_S = 1.0
+
+
+class Tracker:
+    """State machine for one exercise spec.
+
+    Args:
+        spec: The exercise (see ``formcheck.spec.load_spec``).
+
+    Example:
+        >>> # for frame in frames: fb = tracker.update(frame); print(fb.reps, fb.cues)
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        self._names = spec.feature_names()
+        self._setup = [parse_condition(c) for c in spec.setup]
+        self._keep = [parse_condition(c) for c in spec.hold.keep] if spec.hold and spec.hold.keep else self._setup
+        self._guide = Guide(spec)
+        self._follower = SideFollower(spec.sides)
+        sm = spec.smoothing
+        self._features = FeatureStream(
+            self._names, spec.min_visibility,
+            OneEuroFilter(sm.min_cutoff, sm.beta, sm.d_cutoff) if sm.enabled else None)
+        sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
+        self._reps = RepTracking(spec, sides) if spec.rep is not None else None
+        self._hold = HoldTimer(spec.hold.target_s, spec.hold.grace_s) if spec.hold else None
+        self._rules = RuleEngine(spec.rules, spec.cues)
+        self._log = SetLog(spec)
+        self.reset()
+
+    # ------------------------------------------------------------------ public state
+    @property
+    def reps(self) -> int:
+        """Complete, counted reps so far."""
+        return self._log.reps
+
+    @property
+    def partial_reps(self) -> int:
+        """Attempts that did not reach the peak (or did not return)."""
+        return self._log.partial_reps
+
+    @property
+    def reps_by_side(self) -> dict[str, int]:
+        """Counted reps per side (alternating / one-side exercises); a copy."""
+        return dict(self._log.by_side)
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    def reset(self) -> None:
+        """Forget everything (call on exercise change or a new set)."""
+        if self._reps is not None:
+            self._reps.reset()
+        if self._hold is not None:
+            self._hold.reset()
+        self._features.reset()
+        self._follower.reset()
+        self._rules.reset()
+        self._guide.reset()
+        self._log.reset()
+        self._phase: Phase = "not_visible"
+        self._setup_since: float | None = None
+        self._lost_since: float | None = None
+        self._ready = False
+        self._t0: float | None = None
+        self._t = 0.0
+        self._frames = self._with_person = self._crowded = 0
+
+    # ------------------------------------------------------------------ frames in
+    def update(self, frame: PoseFrame) -> Feedback:
+        """Advance by one frame and return what the user should see now."""
+        return self._step(frame, LandmarkArrays.from_frame(frame), 0)
+
+    def process(self, frames: Sequence[PoseFrame]) -> list[Feedback]:
+        """``update`` on every frame, with features computed for the whole clip at once."""
+        arr = LandmarkArrays.from_frames(frames)
+        self._features.load_batch(arr)
+        try:
+            return [self._step(f, arr, i) for i, f in enumerate(frames)]
+        finally:
+            self._features.clear_batch()
+
+    def _step(self, frame: PoseFrame, arr: LandmarkArrays, i: int) -> Feedback:
+        t = float(frame.t)
+        if self._t0 is None:
+            self._t0 = t
+        self._t = t
+        self._frames += 1
+        if frame.num_people > 1:
+            self._crowded += 1
+        if frame.person_switched:
+            self._abandon(t)  # another person: whatever the previous one was doing is void
+        side = self._follower.side
+        visible, guidance, view_ok = self._guide.check(frame, side)
+        if frame.has_person:
+            self._with_person += 1
+        if not visible:
+            return self._not_visible(t, frame, guidance)
+        self._lost_since = None
+        side = self._follower.update(arr.vis[i])
+        needed = SIDES if self.spec.sides in ("each", "both") else (side,)
+        vals = self._features.values(arr, i, needed, t)
+        feats = {n: vals[f"{side}:{n}"] for n in self._names}
+        # A wrong camera view makes angles meaningless: do not start.
+        setup_ok = view_ok and all_hold(self._setup, feats)
+        if not self._ready:
+            self._try_ready(t, setup_ok)
+        if not self._ready:
+            if self._reps is not None:
+                # Follow the signal from the moment the setup pose holds, so that a rep started
+                # as soon as the pose was reached still counts once the pose has held setup_s;
+                # outside the pose, forget it (getting into position is not a rep).
+                if setup_ok:
+                    self._reps.feed(t, vals, side, counting=False)
+                else:
+                    self._reps.reset_counters()
+            self._phase = "setup"
+            self._rules.update(t, "setup", feats)
+            return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
+        if self.spec.kind == "hold" and self._hold is not None:
+            keep_ok = all_hold(self._keep, feats)
+            return self._hold_step(t, frame, feats, keep_ok and view_ok, guidance)
+        return self._rep_step(t, frame, vals, feats, side, guidance)
+
+    def _try_ready(self, t: float, setup_ok: bool) -> None:
+        if setup_ok:
+            if self._setup_since is None:
+                self._setup_since = t
+            if t - self._setup_since >= self.spec.setup_s:
+                self._ready = True
+                self._phase = "ready"
+        else:
+            self._setup_since = None
+
+    # ------------------------------------------------------------------ reps
+    def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
+                  side: SideName, guidance: str | None) -> Feedback:
+        assert self._reps is not None
+        fed = self._reps.feed(t, vals, side, counting=True)
+        for ev, s in fed.finished:
+            self._finish_rep(ev, s)
+        counter = self._reps.counters[fed.side]
+        moving_side: SideName = fed.side if self.spec.sides == "each" else side  # type: ignore[assignment]
+        if self.spec.sides == "each":
+            feats = {n: vals[f"{moving_side}:{n}"] for n in self._names}
+        fresh = counter.phase == "start" and self.reps + self.partial_reps == 0
+        self._phase = "ready" if fresh else counter.phase
+        n_before = len(self._rules.cues)
+        self._rules.update(t, self._phase, feats, self._reps.baseline(fed.side) if counter.in_rep else None,
+                           rep=self._log.next_index if counter.in_rep else None)
+        if counter.in_rep:
+            self._reps.cue_indices[fed.side] += list(range(n_before, len(self._rules.cues)))
+        return self._emit(t, frame, feats, guidance, progress=fed.progress,
+                          side=moving_side if self.spec.sides != "both" else None)
+
+    def _finish_rep(self, ev: RepEvent, counter_side: str) -> None:
+        assert self._reps is not None
+        cue_idx = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
+        self._reps.cue_indices[counter_side] = []
+        index = self._log.next_index
+        for i in cue_idx:
+            self._rules.set_rep(i, index)
+        rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
+                                     [self._rules.cues[i].id for i in cue_idx])
+        for cue in extra:
+            self._rules.emit(cue)
+        self._log.add(rec)
+
+    def _rep_side(self, counter_side: str) -> SideName | None:
+        if self.spec.sides == "both":
+            return None
+        if self.spec.sides == "each":
+            return "left" if counter_side == "left" else "right"
+        return self._follower.side
+
+    # ------------------------------------------------------------------ holds
+    def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
+                   guidance: str | None) -> Feedback:
+        assert self._hold is not None
+        self._rules.update(t, "hold" if in_pose else "setup", feats)
+        form_ok = not any(("hold" in r.phases or "always" in r.phases) for r in self._rules.active_rules())
+        self._hold.update(t, in_pose, form_ok)
+        self._phase = "hold" if self._hold.active else "setup"
+        if not self._hold.active:
+            self._ready = False  # a new hold needs the setup pose again
+            self._setup_since = None
+        return self._emit(t, frame, feats, guidance if self._hold.active else (guidance or self._guide.setup_hint))
+
+    # ------------------------------------------------------------------ not visible / output
+    def _not_visible(self, t: float, frame: PoseFrame, guidance: str | None) -> Feedback:
+        if self._lost_since is None:
+            self._lost_since = t
+        if t - self._lost_since >= LOST_RESET_S:
+            self._abandon(t)
+        self._rules.update(t, "not_visible", {})
+        if self._hold is not None:
+            self._hold.update(t, False, True)
+        self._phase = "not_visible"
+        return self._emit(t, frame, {n: math.nan for n in self._names}, guidance)
+
+    def _abandon(self, t: float) -> None:
+        """Drop the rep under way (person left or switched); setup is needed again."""
+        if self._reps is not None:
+            for ev, s in self._reps.abandon():
+                self._finish_rep(ev, s)
+        if self._hold is not None:
+            self._hold.finish()
+        self._rules.close_all(t)
+        self._ready = False
+        self._setup_since = None
+        self._features.reset()
+
+    def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
+              progress: float = 0.0, side: SideName | None = None) -> Feedback:
+        hold, log = self._hold, self._log
+        return Feedback(
+            t=t, phase=self._phase, reps=log.reps, reps_by_side=dict(log.by_side), partial_reps=log.partial_reps,
+            hold_s=round(hold.good_s, 3) if hold else 0.0, hold_lost_s=round(hold.lost_s, 3) if hold else 0.0,
+            hold_target_s=self.spec.hold.target_s if self.spec.hold else None,
+            rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
+            features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
+            side=side, last_rep=log.last_rep, num_people=frame.num_people)
+
+    def summary(self) -> SetSummary:
+        """The set so far: reps (an unfinished attempt is reported as partial), holds, cues, score.
+
+        Does not change the tracker: it can be called at any time, e.g. on every rerun of a page.
+        """
+        t = self._t
+        cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
+        extra = []
+        if self._reps is not None:
+            for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
+                ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]
+                rec, more = make_rep_record(self.spec, ev, self._log.next_index + len(extra), self._rep_side(s), ids)
+                extra.append(rec)
+                cues += more
+        holds = list(self._hold.holds) if self._hold else []
+        if self._hold is not None and self._hold.active:
+            holds.append(Hold(self._hold.start, t, round(self._hold.good_s, 3), round(self._hold.lost_s, 3),
+                              self._hold.target_s))
+        return self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
+                                 self._frames, self._with_person, self._crowded)
