@@ -255,3 +255,13 @@ def test_landmark_placed_outside_the_image_counts_as_out_of_frame() -> None:
     f = make_frame(0.0, {"shoulder": (0.2, 0.5), "hip": (0.5, 0.5), "knee": (0.8, 0.5), "ankle": (1.2, 0.5)})
     fb = Tracker(load_spec("plank")).update(f)
     assert fb.phase == "not_visible" and fb.guidance == "step back: feet not visible"
+
+
+
+def test_summary_can_ignore_an_attempt_under_way() -> None:
+    """STOP mid-movement: ``unfinished="ignore"`` drops the attempt; the default reports it as partial."""
+    angles = ramp(130, 130, 1.0) + ramp(130, 160, 1.0) + ramp(160, 130, 1.0) + ramp(130, 130, 0.5) + ramp(130, 160, 1.0)
+    tr, _ = run("glute_bridge", bridge_track(angles))
+    assert (tr.summary().reps, tr.summary().partial_reps) == (1, 1)
+    ignored = tr.summary(unfinished="ignore")
+    assert (ignored.reps, ignored.partial_reps) == (1, 0)

@@ -152,6 +152,8 @@ class ExerciseSpec(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     description: str = ""
+    #: Where the exercise sits in the programmes (the app's picker groups by it).
+    category: Literal["lower_back", "upper_back", "stretches", "extras"] = "extras"
     view: Literal["side", "front", "any"] = "side"
     placement: str = ""
     kind: Literal["reps", "hold"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
@@ -269,15 +270,20 @@ class Tracker:
             features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
             side=side, last_rep=log.last_rep, num_people=frame.num_people)
 
-    def summary(self) -> SetSummary:
-        """The set so far: reps (an unfinished attempt is reported as partial), holds, cues, score.
+    def summary(self, unfinished: Literal["partial", "ignore"] = "partial") -> SetSummary:
+        """The set so far: reps, holds, cues, score.
+
+        Args:
+            unfinished: What to do with an attempt still under way: ``"partial"`` reports it as
+                a partial rep (a clip that ends mid-rep); ``"ignore"`` leaves it out (the user
+                pressed STOP or switched exercise mid-movement: no partial, no penalty).
 
         Does not change the tracker: it can be called at any time, e.g. on every rerun of a page.
         """
         t = self._t
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
         extra = []
-        if self._reps is not None:
+        if self._reps is not None and unfinished == "partial":
             for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
                 ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]
                 rec, more = make_rep_record(self.spec, ev, self._log.next_index + len(extra), self._rep_side(s), ids)
