@@ -180,8 +180,11 @@ _angle("body_line", "shoulder", "hip", "ankle", "straightness shoulder-hip-ankle
 
 
 def _incl(name: str, a: str, b: str, what: str) -> None:
+    """Register ``name`` (image) and ``name_3d`` (world landmarks: the same whatever the camera's turn)."""
     _reg(name, f"{a} {b}", "deg", f"{what} from the image vertical (0 = vertical, 90 = horizontal)")(
         lambda arr, s: F.inclination(_p(arr, s, a), _p(arr, s, b)))
+    _reg(name + "_3d", f"{a} {b}", "deg", f"{what} from the vertical in 3-D (world landmarks; 0 = vertical)")(
+        lambda arr, s: F.inclination_3d(_w(arr, s, a), _w(arr, s, b)))
 
 
 _incl("torso_incline", "hip", "shoulder", "torso")
