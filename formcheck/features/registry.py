@@ -28,6 +28,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from formcheck.features import body_frame as B
 from formcheck.features import geometry as F
 from formcheck.records.errors import SpecError
 from formcheck.records.frame import PoseFrame
@@ -302,6 +303,119 @@ def _sh_width(a: Frames, s: SideName) -> np.ndarray:
     return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
 
 
+
+
+# --- Signed elevations, front-view measures and the body's own frame (see body_frame.py) --------
+
+def _elev(name: str, a: str, b: str, what: str) -> None:
+    """Register ``name`` (image) and ``name_3d`` (world): ``a→b`` above the horizontal, signed."""
+    _reg(name, f"{a} {b}", "deg", f"{what} above the image horizontal (0 = level, 90 = {b} straight above)")(
+        lambda arr, s: F.elevation(_p(arr, s, a), _p(arr, s, b)))
+    _reg(name + "_3d", f"{a} {b}", "deg", f"{what} above the horizontal in 3-D (world landmarks; signed)")(
+        lambda arr, s: B.elevation_3d(_w(arr, s, a), _w(arr, s, b)))
+
+
+_elev("torso_elevation", "hip", "shoulder", "torso hip→shoulder")
+_elev("upper_arm_elevation", "shoulder", "elbow", "upper arm shoulder→elbow (elbow height against the shoulder)")
+
+
+@_reg("trunk_lift_3d", "shoulder hip knee", "deg",
+      "trunk raised above (+) or dropped below (-) the line of the thigh, 0 = straight (3-D; face down or "
+      "standing: hip extension +, a hinge -)")
+def _trunk_lift(a: Frames, s: SideName) -> np.ndarray:
+    # The difference of two elevations keeps the sign the unsigned hip angle loses: a prone chest
+    # lift or an over-arched back extension reads +, a hinge -, a straight body 0, on floor or bench.
+    # It is referred to gravity, not to the body: lying on the back, sitting up also reads +.
+    return B.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder")) - B.elevation_3d(_w(a, s, "knee"), _w(a, s, "hip"))
+
+
+_reg("arm_elevation_3d", "shoulder wrist", "deg", "shoulder→wrist above the horizontal in 3-D (world; signed)")(
+    lambda arr, s: B.elevation_3d(_w(arr, s, "shoulder"), _w(arr, s, "wrist")))
+
+
+def _xy(a: Frames, world: bool) -> np.ndarray:
+    return a.world if world else a.px
+
+
+def _mid(a: Frames, part: str, world: bool) -> np.ndarray:
+    pts = _xy(a, world)
+    return 0.5 * (pts[:, lm("left", part)] + pts[:, lm("right", part)])
+
+
+def _head_tilt(world: bool) -> Fn:
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        pts, o = _xy(a, world), other(s)
+        return B.lateral_tilt(pts[:, lm(o, "ear")], pts[:, lm(s, "ear")], pts[:, lm(o, "shoulder")],
+                              pts[:, lm(s, "shoulder")], _mid(a, "hip", world) - _mid(a, "shoulder", world))
+    return fn
+
+
+def _shoulder_drop(world: bool) -> Fn:
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        pts, elev = _xy(a, world), B.elevation_3d if world else F.elevation
+        return -elev(pts[:, lm(other(s), "shoulder")], pts[:, lm(s, "shoulder")])
+    return fn
+
+
+def _wrist_spread(world: bool) -> Fn:
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        pts = _xy(a, world)
+        width = F.distance(pts[:, int(Landmark.LEFT_SHOULDER)], pts[:, int(Landmark.RIGHT_SHOULDER)])
+        return F.normalised_distance(pts[:, int(Landmark.LEFT_WRIST)], pts[:, int(Landmark.RIGHT_WRIST)], width)
+    return fn
+
+
+def _neck_length(world: bool) -> Fn:
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        sh, hip = _mid(a, "shoulder", world), _mid(a, "hip", world)
+        return B.height_along(_mid(a, "ear", world), sh, sh - hip, F.distance(sh, hip))
+    return fn
+
+
+def _side_lean(world: bool) -> Fn:
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        pts = _xy(a, world)
+        return B.side_lean(pts[:, lm(other(s), "hip")], pts[:, lm(s, "hip")], _mid(a, "shoulder", world))
+    return fn
+
+
+@_reg("head_turn", "nose ear other:ear", "deg",
+      "face turned towards this side (+), approximate degrees from the nose between the ears (front view)")
+def _head_turn(a: Frames, s: SideName) -> np.ndarray:
+    return B.head_turn(a.px[:, int(Landmark.NOSE)], _p(a, s, "ear"), _p(a, other(s), "ear"))
+
+
+for _suffix, _world in (("", False), ("_3d", True)):
+    _where = "from world landmarks (3-D)" if _world else "in the image (front view)"
+    _reg("head_tilt" + _suffix, "ear other:ear shoulder other:shoulder hip other:hip", "deg",
+         f"head tilted towards this side's shoulder (+): ear line against the shoulder line, {_where}")(
+        _head_tilt(_world))
+    _reg("shoulder_drop" + _suffix, "shoulder other:shoulder", "deg",
+         f"this shoulder below (+) or above (-) the other one: shoulder line out of level, {_where}")(
+        _shoulder_drop(_world))
+    _reg("wrist_spread" + _suffix, "left:wrist right:wrist left:shoulder right:shoulder", "x shoulder width",
+         f"distance between the wrists in shoulder widths (hands pulled apart), {_where}", sided=False)(
+        _wrist_spread(_world))
+    _reg("torso_side_lean" + _suffix, "hip other:hip shoulder other:shoulder", "deg",
+         f"torso leaning sideways towards this side (+) against the hip line, {_where}")(_side_lean(_world))
+    _reg("neck_length" + _suffix, "left:ear right:ear left:shoulder right:shoulder left:hip right:hip", "torso",
+         f"ears above the shoulders along the torso, in torso lengths (a shrug shortens it), {_where}",
+         sided=False)(_neck_length(_world))
+
+
+@_reg("shoulder_width_3d", "left:shoulder right:shoulder left:hip right:hip", "torso",
+      "distance between the shoulders in 3-D in torso lengths (drawing the blades together narrows it)",
+      sided=False)
+def _sh_width_3d(a: Frames, s: SideName) -> np.ndarray:
+    sh, hip = _mid(a, "shoulder", True), _mid(a, "hip", True)
+    return F.normalised_distance(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), F.distance(sh, hip))
+
+
+@_reg("torso_lean_3d", "left:shoulder right:shoulder left:hip right:hip", "deg",
+      "torso from the vertical, leaning back (+) or forward (-), facing from the shoulder line (3-D)", sided=False)
+def _lean(a: Frames, s: SideName) -> np.ndarray:
+    return B.lean_back_3d(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), _w(a, "left", "hip"),
+                          _w(a, "right", "hip"))
 
 
 def base_features() -> dict[str, FeatureDef]:

@@ -11,7 +11,7 @@ A label is a JSON file beside its clip (``clip.mp4`` → ``clip.json``)::
       "reps": [                                # every rep, complete or partial
         {"start": 1.0, "top": 2.0, "end": 3.2, "side": null, "complete": true}
       ],
-      "holds": [{"start": 2.0, "end": 12.0}],
+      "holds": [{"start": 2.0, "end": 12.0, "side": null}],   # side: per-side stretches
       "faults": [{"id": "hips_low", "start": 4.0, "end": 6.0}],
       "landmarks": "glute_bridge_side.npz",   # generator joints (optional)
       "source": {"generator": "formcheck synth", "seed": 1, ...}
@@ -68,10 +68,11 @@ class RepLabel(_Strict):
 
 
 class HoldLabel(_Strict):
-    """A hold of the exercise's target position from ``start`` to ``end`` (s)."""
+    """A hold of the exercise's target position from ``start`` to ``end`` (s), on ``side`` for per-side stretches."""
 
     start: float = Field(ge=0)
     end: float = Field(ge=0)
+    side: Side | None = None
 
 
 class FaultLabel(_Strict):

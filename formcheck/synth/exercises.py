@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formcheck.synth.back_care import MOVES
 from formcheck.synth.idle import idle
 from formcheck.synth.motions import (
     PoseFn,
@@ -27,11 +28,11 @@ class Exercise:
         pose: Pose function.
         faults: Fault ids this script can show (``partial_rep`` and
             ``too_fast`` are added for rep exercises).
-        alternating: Reps alternate sides (label ``side`` per rep).
+        alternating: Reps (or holds) alternate sides (label ``side`` per rep or hold).
         sided: Has a working side (``--side``); the label records it.
         tempo: Default (up, hold at top, down, rest between reps) seconds.
         reps: Default number of reps (hold exercises: hold seconds).
-        prop: ``"bar"``, ``"dumbbell"`` or None (drawn in the hands).
+        prop: ``"bar"``, ``"dumbbell"``, ``"handle"``, ``"band"`` or None (drawn in the hands).
     """
 
     id: str
@@ -61,5 +62,25 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
              tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="dumbbell"),
     Exercise("plank", "hold", plank, ("hips_sagging", "hips_piked"), tempo=(1.8, 8.0, 1.5, 0.0), reps=1),
     Exercise("deadlift", "reps", deadlift, ("rounded_back",), tempo=(1.3, 0.7, 1.5, 0.7), reps=3, prop="bar"),
+    # The back-care catalogue (keyframed motions in back_care.py); three reps or a short hold
+    # each keep the sample clips short.
+    Exercise("back_extension", "reps", MOVES["back_extension"], ("overextending", "neck_cranked"),
+             tempo=(1.0, 0.8, 1.0, 0.6), reps=3),
+    *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3)
+      for name in ("prone_y_raise", "prone_t_raise", "prone_w_raise")),
+    Exercise("prone_scapular_squeeze", "reps", MOVES["prone_scapular_squeeze"], ("neck_cranked", "chest_lifting"),
+             tempo=(0.9, 2.5, 0.9, 0.6), reps=2),
+    Exercise("shoulder_blade_squeeze", "reps", MOVES["shoulder_blade_squeeze"], ("shrugging",),
+             tempo=(0.9, 2.0, 0.9, 0.7), reps=2),
+    Exercise("band_pull_apart", "reps", MOVES["band_pull_apart"], ("elbows_bent", "shrugging"),
+             tempo=(1.0, 0.5, 1.0, 0.5), reps=3, prop="band"),
+    Exercise("face_pull", "reps", MOVES["face_pull"], ("elbows_low", "shrugging"), tempo=(1.0, 0.6, 1.0, 0.5), reps=3),
+    Exercise("seated_row", "reps", MOVES["seated_row"], ("torso_swinging",), tempo=(1.0, 0.5, 1.2, 0.5), reps=3,
+             prop="handle"),
+    Exercise("thoracic_extension", "reps", MOVES["thoracic_extension"], ("lower_back_arching",),
+             tempo=(1.1, 0.8, 1.1, 0.6), reps=3),
+    Exercise("childs_pose", "hold", MOVES["childs_pose"], ("hips_lifted",), tempo=(2.0, 6.0, 1.5, 0.0), reps=1),
+    *(Exercise(name, "hold", MOVES[name], ("head_turning", "trunk_leaning"), alternating=True, sided=True,
+               tempo=(1.0, 3.0, 1.0, 0.6), reps=2) for name in ("neck_stretch", "upper_trap_stretch")),
     Exercise("idle", "idle", idle, reps=0),
 )}

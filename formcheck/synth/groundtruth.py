@@ -36,15 +36,15 @@ _DIRECT = {
 def landmark_points(j: Joints) -> np.ndarray:
     """``(33, 3)`` world positions of the MediaPipe landmarks for one frame of joints."""
     out = np.zeros((NUM_LANDMARKS, 3))
-    head, face, up, left = j["head"], j["face"], j["head_up"], j["left"]
+    head, face, up, head_left, left = j["head"], j["face"], j["head_up"], j["head_left"], j["left"]
     out[Landmark.NOSE] = head + 0.10 * face - 0.01 * up
     for sign, side in ((1.0, "LEFT"), (-1.0, "RIGHT")):
-        lat = sign * left
-        out[Landmark[f"{side}_EYE_INNER"]] = head + 0.085 * face + 0.03 * up + 0.016 * lat
-        out[Landmark[f"{side}_EYE"]] = head + 0.08 * face + 0.03 * up + 0.033 * lat
-        out[Landmark[f"{side}_EYE_OUTER"]] = head + 0.072 * face + 0.03 * up + 0.048 * lat
-        out[Landmark[f"{side}_EAR"]] = head - 0.005 * face + 0.01 * up + 0.075 * lat
-        out[Landmark[f"MOUTH_{side}"]] = head + 0.085 * face - 0.045 * up + 0.024 * lat
+        lat, head_lat = sign * left, sign * head_left  # the face tilts with the head, the hands do not
+        out[Landmark[f"{side}_EYE_INNER"]] = head + 0.085 * face + 0.03 * up + 0.016 * head_lat
+        out[Landmark[f"{side}_EYE"]] = head + 0.08 * face + 0.03 * up + 0.033 * head_lat
+        out[Landmark[f"{side}_EYE_OUTER"]] = head + 0.072 * face + 0.03 * up + 0.048 * head_lat
+        out[Landmark[f"{side}_EAR"]] = head - 0.005 * face + 0.01 * up + 0.075 * head_lat
+        out[Landmark[f"MOUTH_{side}"]] = head + 0.085 * face - 0.045 * up + 0.024 * head_lat
         s = "l" if sign > 0 else "r"
         for name, joint in _DIRECT.items():
             out[Landmark[f"{side}_{name}"]] = j[f"{joint}_{s}"]

@@ -39,6 +39,11 @@ METAL = (150, 150, 155)
 WALL = (205, 215, 220)
 FLOOR = (120, 150, 175)
 MAT = (140, 80, 110)
+BAND = (60, 160, 60)
+EYES = (40, 35, 30)
+NOSE = (100, 135, 195)
+EARS = (105, 145, 200)
+LIPS = (80, 80, 160)
 
 _SHIFT = 4  # sub-pixel bits for OpenCV drawing
 _ONE = 1 << _SHIFT
@@ -87,6 +92,41 @@ def body_capsules(body: Body, j: Joints, prop: str | None = None, prop_side: str
         grip = 0.5 * (j[f"wrist_{prop_side}"] + j[f"hand_{prop_side}"])
         half = 0.14 * j["left"]
         add(grip + half, grip - half, 0.05, 0.05, METAL)
+    elif prop == "handle":  # a short cable-row handle held in both hands
+        mid = 0.25 * (j["wrist_l"] + j["wrist_r"] + j["hand_l"] + j["hand_r"])
+        half = 0.12 * j["left"]
+        add(mid + half, mid - half, 0.02, 0.02, METAL)
+    elif prop == "band":  # an exercise band stretched between the hands
+        add(0.5 * (j["wrist_l"] + j["hand_l"]), 0.5 * (j["wrist_r"] + j["hand_r"]), 0.012, 0.012, BAND)
+    return caps
+
+
+#: Facial features are drawn when the face turns towards the camera by this much (cosine, ~50 deg).
+#: Facing the camera they are what tells a front from a back (the pose model swaps left and right
+#: on a blank head); in profile or from behind they would be a few pixels or hidden.
+FACE_SHOWN = 0.64
+
+
+def face_capsules(body: Body, j: Joints) -> list[Capsule]:
+    """Hair, ears, eyes, brows, nose and mouth of a head facing the camera (tilted with it)."""
+    head, face, up, lat = j["head"], j["face"], j["head_up"], j["head_left"]
+    k = body.r_head / 0.105
+    caps = [Capsule(head + k * (0.1 * face + 0.005 * up), head + k * (0.106 * face - 0.025 * up), 0.011 * k,
+                    0.013 * k, NOSE),
+            Capsule(head + k * (0.09 * face - 0.05 * up - 0.02 * lat), head + k * (0.09 * face - 0.05 * up + 0.02 * lat),
+                    0.007 * k, 0.007 * k, LIPS)]
+    # Hair on the crown and a fringe: the hairline is what shows the head's tilt from the front.
+    crown = head + k * (0.035 * up - 0.01 * face)
+    caps += [Capsule(crown, crown, 0.095 * k, 0.095 * k, HAIR),
+             Capsule(head + k * (0.07 * face + 0.066 * up - 0.05 * lat), head + k * (0.07 * face + 0.066 * up + 0.05 * lat),
+                     0.02 * k, 0.02 * k, HAIR)]
+    for sign in (1.0, -1.0):
+        ear = head + k * (-0.01 * face + 0.098 * sign * lat)
+        caps.append(Capsule(ear + 0.022 * k * up, ear - 0.018 * k * up, 0.016 * k, 0.014 * k, EARS))
+        eye = head + k * (0.088 * face + 0.025 * up + sign * 0.035 * lat)
+        caps.append(Capsule(eye, eye, 0.011 * k, 0.011 * k, EYES))
+        brow = head + k * (0.09 * face + 0.048 * up + sign * 0.035 * lat)
+        caps.append(Capsule(brow - 0.012 * k * lat, brow + 0.012 * k * lat, 0.005 * k, 0.005 * k, HAIR))
     return caps
 
 
@@ -178,6 +218,9 @@ class Renderer:
         if self.figure == "stick":
             return self._draw_stick(img, j)
         caps = body_capsules(self.body, j, self.prop, self.prop_side)
+        to_camera = np.subtract(self.camera.position, j["head"])
+        if float(np.dot(j["face"], to_camera)) > FACE_SHOWN * float(np.linalg.norm(to_camera)):
+            caps += face_capsules(self.body, j)
         ends = np.array([[c.a, c.b] for c in caps])
         uv, depth = self.camera.project(ends)
         order = np.argsort(-depth.mean(axis=1), kind="stable")

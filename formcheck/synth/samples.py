@@ -52,6 +52,23 @@ SAMPLES: tuple[tuple[str, SynthOptions], ...] = (
     ("plank_side_hips_piked", _o("plank", fault="hips_piked")),
     ("deadlift_side", _o("deadlift")),
     ("deadlift_side_rounded_back", _o("deadlift", fault="rounded_back")),
+    # The back-care catalogue: one clip per exercise, its fault on every other rep (or in the
+    # middle of the last hold), so each clip has clean reps too. Floor exercises side-on,
+    # exercises filmed facing the camera from the front.
+    ("back_extension_side_overextending", _o("back_extension", fault="overextending")),
+    ("prone_y_raise_side_chest_lifting", _o("prone_y_raise", fault="chest_lifting")),
+    ("prone_t_raise_side_neck_cranked", _o("prone_t_raise", fault="neck_cranked")),
+    ("prone_w_raise_side_chest_lifting", _o("prone_w_raise", fault="chest_lifting")),
+    ("prone_scapular_squeeze_side_neck_cranked", _o("prone_scapular_squeeze", fault="neck_cranked",
+                                                     fault_reps=(1,))),
+    ("shoulder_blade_squeeze_front_shrugging", _o("shoulder_blade_squeeze", fault="shrugging", view="front")),
+    ("band_pull_apart_front_elbows_bent", _o("band_pull_apart", fault="elbows_bent", view="front")),
+    ("face_pull_front_elbows_low", _o("face_pull", fault="elbows_low", view="front")),
+    ("seated_row_side_torso_swinging", _o("seated_row", fault="torso_swinging")),
+    ("thoracic_extension_side_lower_back_arching", _o("thoracic_extension", fault="lower_back_arching")),
+    ("childs_pose_side_hips_lifted", _o("childs_pose", fault="hips_lifted")),
+    ("neck_stretch_front_head_turning", _o("neck_stretch", fault="head_turning", view="front")),
+    ("upper_trap_stretch_front_trunk_leaning", _o("upper_trap_stretch", fault="trunk_leaning", view="front")),
     ("idle_side", _o("idle")),
 )
 

@@ -112,6 +112,9 @@ class Limb:
         abduct: Sideways tilt away from the body, degrees.
         target: Planted end (wrist or ankle) position; when set, the middle
             joint comes from inverse kinematics and the angles are ignored.
+        abduct_lower: Sideways tilt of the lower segment; None: half of ``abduct``.
+        pole: Direction the middle joint bends towards when ``target`` is set
+            (e.g. elbows out and up for a face pull); None: the limb's default.
     """
 
     upper: float = -90.0
@@ -119,6 +122,8 @@ class Limb:
     end: float | None = None
     abduct: float = 0.0
     target: tuple[float, float, float] | None = None
+    abduct_lower: float | None = None
+    pole: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,15 @@ class Pose:
             for a prone figure), degrees.
         supine: Chest facing up (lying on the back) instead of forward/down.
         arms, legs: ``(left, right)`` limbs.
+        head_tilt: Sideways bend of the head (ear towards the shoulder), degrees;
+            positive towards the left shoulder.
+        head_turn: Rotation of the head about its own axis, degrees; positive
+            turns the face towards the left.
+        side_bend: Sideways lean of the whole trunk from the pelvis, degrees;
+            positive towards the left.
+        shrug: ``(left, right)`` shoulder lift along the spine, metres (a shrug).
+        retract: How far both shoulders draw back (and a little in), metres
+            (shoulder blades squeezed together).
     """
 
     pelvis: tuple[float, float, float]
@@ -145,6 +159,11 @@ class Pose:
     supine: bool = False
     arms: tuple[Limb, Limb] = field(default_factory=lambda: (Limb(), Limb()))
     legs: tuple[Limb, Limb] = field(default_factory=lambda: (Limb(), Limb()))
+    head_tilt: float = 0.0
+    head_turn: float = 0.0
+    side_bend: float = 0.0
+    shrug: tuple[float, float] = (0.0, 0.0)
+    retract: float = 0.0
 
     @classmethod
     def standing(cls, body: Body, x: float = 0.0) -> Pose:
@@ -168,16 +187,19 @@ def _place_limb(root: np.ndarray, limb: Limb, l1: float, l2: float, outward: np.
     """Middle and end joint of a limb, by angles or by IK to a planted target."""
     if limb.target is not None:
         end = np.asarray(limb.target, dtype=float)
-        return two_link(root, end, l1, l2, pole), end
+        bend_to = pole if limb.pole is None else np.asarray(limb.pole, dtype=float)
+        return two_link(root, end, l1, l2, bend_to), end
     mid = root + l1 * _limb_dir(limb.upper, limb.abduct, outward)
-    return mid, mid + l2 * _limb_dir(limb.lower, limb.abduct * 0.5, outward)
+    lower_abduct = limb.abduct * 0.5 if limb.abduct_lower is None else limb.abduct_lower
+    return mid, mid + l2 * _limb_dir(limb.lower, lower_abduct, outward)
 
 
 def forward_kinematics(body: Body, pose: Pose) -> Joints:
     """Joint centres (world metres) of ``pose``.
 
     Returns a dict with ``pelvis, spine, neck, head, face`` (face = unit vector
-    the face looks along), ``head_up`` (unit, crown direction) and per side
+    the face looks along), ``head_up`` (unit, crown direction), ``left`` (the
+    body's left), ``head_left`` (the head's left, tilted with it) and per side
     ``s`` in ``l``/``r``: ``hip_s, knee_s, ankle_s, heel_s, toe_s,
     shoulder_s, elbow_s, wrist_s, hand_s``.
     """
@@ -193,11 +215,18 @@ def forward_kinematics(body: Body, pose: Pose) -> Joints:
     h = np.radians(pose.head)
     head_up = np.cos(h) * up_hi - np.sin(h) * front_hi
     face = np.cos(h) * front_hi + np.sin(h) * up_hi
+    head_left = left
+    if pose.head_tilt:  # ear towards the shoulder: the crown turns about the face direction
+        tilt = np.radians(pose.head_tilt)
+        head_up, head_left = np.cos(tilt) * head_up + np.sin(tilt) * left, np.cos(tilt) * left - np.sin(tilt) * head_up
+    if pose.head_turn:  # the face turns towards one shoulder about the head's axis
+        turn = np.radians(pose.head_turn)
+        face, head_left = np.cos(turn) * face + np.sin(turn) * head_left, np.cos(turn) * head_left - np.sin(turn) * face
 
     spine = pelvis + body.lumbar * up
     neck = spine + body.thoracic * up_hi
     j: Joints = {"pelvis": pelvis, "spine": spine, "neck": neck, "head": neck + body.neck_head * head_up,
-                 "face": face, "head_up": head_up, "left": left}
+                 "face": face, "head_up": head_up, "left": left, "head_left": head_left}
     for i, (s, sign) in enumerate((("l", 1.0), ("r", -1.0))):
         outward = sign * left
         arm, leg = pose.arms[i], pose.legs[i]
@@ -205,6 +234,8 @@ def forward_kinematics(body: Body, pose: Pose) -> Joints:
         raise_dir = _unit(arm.target - neck) if arm.target is not None else sagittal(arm.upper)
         elevation = float(np.clip((np.degrees(np.arccos(np.clip(np.dot(raise_dir, -up_hi), -1, 1))) - 90) / 80, 0, 1))
         shoulder = neck + sign * body.shoulder_half * left + (0.065 * elevation - 0.02) * up_hi * body.height / 1.75
+        if pose.shrug[i] or pose.retract:  # scapulae: lifted along the spine, drawn back and in
+            shoulder = shoulder + pose.shrug[i] * up_hi - pose.retract * (front_hi + 0.4 * sign * left)
         hip = pelvis + sign * body.hip_half * hip_axis
         elbow, wrist = _place_limb(shoulder, arm, body.upper_arm, body.forearm, outward, pole=-up - 0.3 * front)
         knee, ankle = _place_limb(hip, leg, body.thigh, body.shin, outward, pole=front + 0.2 * up)
@@ -221,4 +252,20 @@ def forward_kinematics(body: Body, pose: Pose) -> Joints:
             f"heel_{s}": ankle - body.heel * foot_dir - 0.6 * body.ankle_height * foot_up,
             f"toe_{s}": ankle + body.foot * foot_dir - 0.6 * body.ankle_height * foot_up,
         })
+    if pose.side_bend:
+        _lean_upper_body(j, pelvis, front, np.radians(pose.side_bend))
     return j
+
+
+_UPPER_POINTS = ("spine", "neck", "head", *(f"{p}_{s}" for p in ("shoulder", "elbow", "wrist", "hand") for s in "lr"))
+
+
+def _lean_upper_body(j: Joints, pelvis: np.ndarray, front: np.ndarray, angle: float) -> None:
+    """Turn everything above the pelvis about the ``front`` axis through it (a sideways lean), in place."""
+    k = -_unit(front)  # left = up × front, so a positive turn about -front takes up towards left
+    cross = np.array([[0.0, -k[2], k[1]], [k[2], 0.0, -k[0]], [-k[1], k[0], 0.0]])
+    rot = np.eye(3) + np.sin(angle) * cross + (1.0 - np.cos(angle)) * cross @ cross  # Rodrigues
+    for name in _UPPER_POINTS:
+        j[name] = pelvis + rot @ (j[name] - pelvis)
+    for name in ("face", "head_up", "head_left"):
+        j[name] = rot @ j[name]

@@ -98,7 +98,8 @@ class Timeline:
     def hold_labels(self) -> list[HoldLabel]:
         if self.exercise.kind != "hold":
             return []
-        return [HoldLabel(start=round(r.up_end, 3), end=round(r.down_start, 3)) for r in self.reps]
+        return [HoldLabel(start=round(r.up_end, 3), end=round(r.down_start, 3),
+                          side=r.side if self.exercise.alternating else None) for r in self.reps]
 
     def fault_labels(self) -> list[FaultLabel]:
         if not self.fault:
@@ -161,7 +162,8 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         top = hold
     if min(up, down) <= 0 or min(top, rest) < 0:
         raise SynthError(f"tempo must have positive up/down and non-negative hold/rest, got {(up, top, down, rest)}")
-    n = 1 if ex.kind == "hold" else (ex.reps if reps is None else reps)
+    # A hold is one hold, or one per side for a stretch done to each side in turn.
+    n = (2 if ex.alternating else 1) if ex.kind == "hold" else (ex.reps if reps is None else reps)
     if not 1 <= n <= 100:
         raise SynthError(f"reps must be 1-100, got {n}")
     rng = np.random.default_rng(seed)
@@ -181,7 +183,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         t += u + h + d + (rest * k if i < n - 1 else 0.0)
     tl = Timeline(ex, plans, round(t + LEAD_OUT, 6), fault)
     if ex.kind == "hold" and fault:
-        r = plans[0]  # the hold is clean at first, then the fault shows for the middle half
+        r = plans[-1]  # the (last) hold is clean at first, then the fault shows for the middle half
         a = r.up_end + 0.3 * (r.down_start - r.up_end)
         tl.fault_windows = [(a, r.down_start - 0.1 * (r.down_start - r.up_end))]
     return tl
