@@ -5,8 +5,9 @@ changes. Ranges are anatomical goals from the programmes: a prone raise lifts th
 ~15-20 cm off the floor; a back extension lifts the chest ~15 deg; a neck stretch tilts the
 head ~35-40 deg; a shoulder-blade squeeze draws the shoulders back ~3-4 cm. Faults are the
 compensations a physiotherapist cues: the chest lifting with the arms, the neck cranked up,
-a shoulder hitched, elbows bending in a pull-apart or dropping in a face pull, the torso
-rocking in a row, the hips staying high in child's pose.
+the shoulders shrugged, the arms sagging in a pull-apart or the elbows dropping in a face
+pull, the torso rocking in a row, the hips staying high in child's pose, the face turning or
+the trunk leaning in a neck stretch.
 
 Example:
     >>> sorted(MOVES)[:2]
@@ -54,24 +55,25 @@ MOVES: dict[str, Move] = {
         arms="reach", anchor="head",
         faults={"overextending": {"trunk": 16.0, "bend": -22.0}, "neck_cranked": {"head": 38.0}}),
     "prone_y_raise": _prone_raise(35.0),
-    "prone_t_raise": _prone_raise(88.0),
+    "prone_t_raise": _prone_raise(75.0),  # out to the sides, hands a little ahead of the shoulders
     # W: elbows bent at the sides (upper arm out and towards the hips), forearms towards the head.
     "prone_w_raise": Move("prone", {"upper_az": (115.0, 115.0), "upper_el": (-8.0, 16.0),
                                     "lower_az": (15.0, 15.0), "lower_el": (0.0, 12.0)}, faults=_PRONE_FAULTS),
     # A small lift of straight arms overhead, held: the shoulder blades set down and back.
-    "prone_scapular_squeeze": _prone_raise(25.0, lift=5.0),
+    "prone_scapular_squeeze": _prone_raise(25.0, lift=10.0),
     # Standing tall, arms relaxed: the shoulders draw back (and a little down).
     "shoulder_blade_squeeze": Move("standing", {"retract": (0.0, 0.035), "shrug": (0.0, -0.01)}, arms="rest",
                                    faults=_SHRUG),
-    # Straight arms from in front at shoulder height out to a T.
+    # Straight arms from in front at shoulder height out to a T; the fault pulls the band
+    # down towards the hips instead.
     "band_pull_apart": Move("standing", {"upper_az": (6.0, 82.0), "upper_el": (0.0, 0.0)},
-                            faults={"elbows_bent": {"lower_az": -55.0}, **_SHRUG}),
+                            faults={"arms_low": {"upper_el": -40.0}, **_SHRUG}),
     # Hands from arm's length at face height to beside the ears, elbows out and high; the
     # fault pulls with the elbows down (a row to the chin).
     "face_pull": Move(
         "standing", {"hand_fwd": (0.62, 0.02), "hand_up": (0.08, 0.2), "hand_out": (-0.12, 0.05),
                      "pole_fwd": (-0.2, -0.2), "pole_up": (0.35, 0.35), "pole_out": (1.0, 1.0)},
-        arms="reach", faults={"elbows_low": {"pole_up": -1.6, "pole_out": -0.7, "hand_up": -0.12}, **_SHRUG}),
+        arms="reach", faults={"elbows_low": {"pole_up": -2.6, "pole_out": -0.8, "hand_up": -0.2}, **_SHRUG}),
     # Sitting on the floor, feet on a plate: the handle from arm's length to the belly, elbows back.
     "seated_row": Move(
         "seated", {"hand_fwd": (0.52, 0.2), "hand_up": (-0.2, -0.36), "hand_out": (-0.08, -0.06),

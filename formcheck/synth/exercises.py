@@ -72,7 +72,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
              tempo=(0.9, 2.5, 0.9, 0.6), reps=2),
     Exercise("shoulder_blade_squeeze", "reps", MOVES["shoulder_blade_squeeze"], ("shrugging",),
              tempo=(0.9, 2.0, 0.9, 0.7), reps=2),
-    Exercise("band_pull_apart", "reps", MOVES["band_pull_apart"], ("elbows_bent", "shrugging"),
+    Exercise("band_pull_apart", "reps", MOVES["band_pull_apart"], ("arms_low", "shrugging"),
              tempo=(1.0, 0.5, 1.0, 0.5), reps=3, prop="band"),
     Exercise("face_pull", "reps", MOVES["face_pull"], ("elbows_low", "shrugging"), tempo=(1.0, 0.6, 1.0, 0.5), reps=3),
     Exercise("seated_row", "reps", MOVES["seated_row"], ("torso_swinging",), tempo=(1.0, 0.5, 1.2, 0.5), reps=3,

@@ -14,8 +14,7 @@ Channels (missing ones are 0):
   (negative extends the upper back) and head extension;
 * ``head_tilt``, ``head_turn``, ``side_bend``: degrees the head tilts (ear to shoulder),
   the face turns, and the trunk leans sideways, towards the working side;
-* ``shrug``, ``shrug_far``, ``retract``: metres the shoulders lift (both / the side away
-  from the working side) and draw back;
+* ``shrug``, ``retract``: metres the shoulders lift and draw back;
 * ``fold``: 0-1, how far a kneeling body sits back onto the heels (``child`` posture);
 * aimed arms (``arms="aim"``): ``upper_az``/``upper_el`` and ``lower_az``/``lower_el``,
   the upper arm's and forearm's azimuth (0 = forward, 90 = out to the side, in the plane
@@ -92,17 +91,20 @@ class Move:
         out = {name: lerp(rest, top, u) for name, (rest, top) in self.keys.items()}
         for fault, offsets in self.faults.items():
             w = ph.w(fault) * u
+            if w <= 0.0:
+                continue
             for name, delta in offsets.items():
-                out[name] = out.get(name, 0.0) + w * delta
+                out[name] = _get(out, name) + w * delta
         return out
 
     def __call__(self, body: Body, ph: Phase) -> Pose:
         sign = -1.0 if ph.side == "right" else 1.0
         ch = self.channels(ph)
+        shrug = _get(ch, "shrug") * body.height / 1.75
         pose = _POSTURES[self.posture](body, ch)
-        pose = pose.with_(head_tilt=sign * ch.get("head_tilt", 0.0), head_turn=sign * ch.get("head_turn", 0.0),
-                          side_bend=sign * ch.get("side_bend", 0.0), shrug=_shrug(ch, sign, body),
-                          retract=ch.get("retract", 0.0) * body.height / 1.75)
+        pose = pose.with_(head_tilt=sign * _get(ch, "head_tilt"), head_turn=sign * _get(ch, "head_turn"),
+                          side_bend=sign * _get(ch, "side_bend"), shrug=(shrug, shrug),
+                          retract=_get(ch, "retract") * body.height / 1.75)
         if self.arms == "rest":
             return pose
         rest = self.channels(ph, 0.0) if self.one_arm else ch
@@ -112,17 +114,25 @@ class Move:
 
     def _arm(self, body: Body, pose: Pose, ch: Channels, i: int) -> Limb:
         if self.arms == "aim":
-            up_angle, up_abduct = aim(ch.get("upper_az", 0.0), ch.get("upper_el", -90.0))
-            lo_angle, lo_abduct = aim(ch.get("lower_az", ch.get("upper_az", 0.0)),
-                                      ch.get("lower_el", ch.get("upper_el", -90.0)))
+            up_angle, up_abduct = aim(_get(ch, "upper_az"), _get(ch, "upper_el"))
+            lo_angle, lo_abduct = aim(_get(ch, "lower_az"), _get(ch, "lower_el"))
             return Limb(up_angle, lo_angle, abduct=up_abduct, abduct_lower=lo_abduct)
         return _reach(body, pose, ch, i, self.anchor)
 
 
-def _shrug(ch: Channels, sign: float, body: Body) -> tuple[float, float]:
-    k = body.height / 1.75
-    both, far = ch.get("shrug", 0.0) * k, ch.get("shrug_far", 0.0) * k
-    return (both, both + far) if sign > 0 else (both + far, both)
+#: Channels whose value defaults to another channel's (a forearm continues its upper arm)
+#: or to a constant other than 0 (an arm hangs).
+_FALLBACK = {"lower_az": "upper_az", "lower_el": "upper_el"}
+_DEFAULT = {"upper_el": -90.0, "pole_fwd": -0.3, "pole_up": -1.0}
+
+
+def _get(ch: Channels, name: str) -> float:
+    """A channel's value, or its fallback channel's, or its default."""
+    if name in ch:
+        return ch[name]
+    if name in _FALLBACK:
+        return _get(ch, _FALLBACK[name])
+    return _DEFAULT.get(name, 0.0)
 
 
 def _reach(body: Body, pose: Pose, ch: Channels, i: int, anchor: str) -> Limb:
@@ -135,8 +145,8 @@ def _reach(body: Body, pose: Pose, ch: Channels, i: int, anchor: str) -> Limb:
         base = np.zeros(3)
     else:
         base = j[f"{anchor}_{s}"] if anchor in ("shoulder", "hip") else j[anchor]
-    hand = base + k * (ch.get("hand_fwd", 0.0) * F + ch.get("hand_up", 0.0) * U + ch.get("hand_out", 0.0) * out)
-    pole = ch.get("pole_fwd", -0.3) * F + ch.get("pole_up", -1.0) * U + ch.get("pole_out", 0.0) * out
+    hand = base + k * (_get(ch, "hand_fwd") * F + _get(ch, "hand_up") * U + _get(ch, "hand_out") * out)
+    pole = _get(ch, "pole_fwd") * F + _get(ch, "pole_up") * U + _get(ch, "pole_out") * out
     return Limb(target=(float(hand[0]), float(hand[1]), float(hand[2])),
                 pole=(float(pole[0]), float(pole[1]), float(pole[2])))
 
@@ -146,34 +156,34 @@ def _reach(body: Body, pose: Pose, ch: Channels, i: int, anchor: str) -> Limb:
 def _prone(body: Body, ch: Channels) -> Pose:
     """Lying face down, legs straight back on the floor, head towards -X."""
     legs = Limb(184.0, 184.0, 184.0, abduct=3.0)
-    return Pose(pelvis=(0.0, body.r_pelvis, 0.0), trunk=ch.get("trunk", 0.0), bend=ch.get("bend", 0.0),
-                head=ch.get("head", 0.0), legs=(legs, legs))
+    return Pose(pelvis=(0.0, body.r_pelvis, 0.0), trunk=_get(ch, "trunk"), bend=_get(ch, "bend"),
+                head=_get(ch, "head"), legs=(legs, legs))
 
 
 def _standing(body: Body, ch: Channels) -> Pose:
     """Standing tall, feet under the hips (the trunk channel leans it: + back, - forward)."""
-    return Pose.standing(body).with_(trunk=90.0 + ch.get("trunk", 0.0), bend=ch.get("bend", 0.0),
-                                     head=ch.get("head", 0.0))
+    return Pose.standing(body).with_(trunk=90.0 + _get(ch, "trunk"), bend=_get(ch, "bend"),
+                                     head=_get(ch, "head"))
 
 
 def _seated(body: Body, ch: Channels) -> Pose:
     """Sitting on the floor, knees a little bent, feet against a footplate in front."""
     k = body.height / 1.75
     feet = _pair_targets(-0.92 * body.leg, body.ankle_height + 0.05 * k, 0.13 * k, end=80.0)  # toes up
-    return Pose(pelvis=(0.0, body.r_pelvis, 0.0), trunk=90.0 + ch.get("trunk", 0.0), bend=ch.get("bend", 0.0),
-                head=ch.get("head", 0.0), legs=feet)
+    return Pose(pelvis=(0.0, body.r_pelvis, 0.0), trunk=90.0 + _get(ch, "trunk"), bend=_get(ch, "bend"),
+                head=_get(ch, "head"), legs=feet)
 
 
 def _child(body: Body, ch: Channels) -> Pose:
     """From all fours (fold 0) the hips sit back onto the heels (fold 1); knees and feet stay put."""
     fours = bird_dog(body, Phase())
-    u = ch.get("fold", 0.0)
+    u = _get(ch, "fold")
     k = body.height / 1.75
     pelvis = np.array(fours.pelvis) + u * np.array([0.36 * k, 0.25 * k - fours.pelvis[1], 0.0])
-    trunk = lerp(fours.trunk, -8.0, u) + ch.get("trunk", 0.0)  # chest down onto the thighs
+    trunk = lerp(fours.trunk, -8.0, u) + _get(ch, "trunk")  # chest down onto the thighs
     feet = _pair_targets(body.shin + 0.02 * k, body.ankle_height, body.hip_half, end=-180.0)  # soles up
-    return Pose(pelvis=(float(pelvis[0]), float(pelvis[1]), 0.0), trunk=trunk, bend=ch.get("bend", 0.0),
-                head=ch.get("head", 0.0), legs=feet)
+    return Pose(pelvis=(float(pelvis[0]), float(pelvis[1]), 0.0), trunk=trunk, bend=_get(ch, "bend"),
+                head=_get(ch, "head"), legs=feet)
 
 
 def _pair_targets(x: float, y: float, z: float, end: float) -> tuple[Limb, Limb]:

@@ -183,7 +183,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         t += u + h + d + (rest * k if i < n - 1 else 0.0)
     tl = Timeline(ex, plans, round(t + LEAD_OUT, 6), fault)
     if ex.kind == "hold" and fault:
-        r = plans[-1]  # the (last) hold is clean at first, then the fault shows for the middle half
+        r = plans[0]  # the (first) hold is clean at first, then the fault shows for the middle half
         a = r.up_end + 0.3 * (r.down_start - r.up_end)
         tl.fault_windows = [(a, r.down_start - 0.1 * (r.down_start - r.up_end))]
     return tl
