@@ -24,8 +24,10 @@ from formcheck.features.registry import SideName
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
-#: An attempt outside ``rep.require`` this long is another movement and is dropped.
+#: An attempt outside ``rep.require`` this long, and for at least ``REQUIRE_SHARE`` of its
+#: duration, is another movement and is dropped (a noisy frame or two of a 3-D angle is not).
 REQUIRE_GRACE_S = 0.3
+REQUIRE_SHARE = 0.5
 _PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
 
 
@@ -64,7 +66,7 @@ class RepTracking:
     def reset(self) -> None:
         """Forget every count, baseline and attempt."""
         r = self.rep
-        self.counters = {s: RepCounter(r.start, r.peak, r.partial_threshold, r.max_duration) for s in self.sides}
+        self.counters = {s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at) for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -84,15 +86,23 @@ class RepTracking:
         return self._baseline[side]
 
     def _valid(self, side: str) -> bool:
-        return self._off_s[side] < REQUIRE_GRACE_S
+        off = self._off_s[side]
+        if off < REQUIRE_GRACE_S:
+            return True
+        c = self.counters[side]
+        span = max(1e-9, (c.last_t or 0.0) - c.rep_start)
+        return off < REQUIRE_SHARE * span
 
     def signal(self, vals: Mapping[str, float], counter_side: str, followed: SideName) -> float:
         """The value that feeds ``counter_side``'s counter."""
         sig = self.rep.signal
         if self.spec.sides == "both":
+            if self.rep.combine == "mean":
+                return vals.get(f"both:{sig}", math.nan)
+            d = self.rep.direction  # "lesser": the side nearer the start end
             pair = [p for p in (vals.get(f"left:{sig}", math.nan), vals.get(f"right:{sig}", math.nan))
                     if not math.isnan(p)]
-            return sum(pair) / len(pair) if pair else math.nan
+            return d * min(d * p for p in pair) if pair else math.nan
         side = counter_side if self.spec.sides == "each" else followed
         return vals.get(f"{side}:{sig}", math.nan)
 
