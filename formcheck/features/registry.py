@@ -237,6 +237,14 @@ def _hip_height_3d(a: Frames, s: SideName) -> np.ndarray:
     return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
+@_reg("wrist_lift_3d", "shoulder hip wrist", "torso",
+      "wrist height relative to the shoulder in 3-D, in torso lengths (0 = level, -1 = a torso length below)")
+def _wrist_lift_3d(a: Frames, s: SideName) -> np.ndarray:
+    torso = _torso3d(a, s)
+    dy = _w(a, s, "shoulder")[:, 1] - _w(a, s, "wrist")[:, 1]
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
 @_reg("neck_lift_3d", "hip shoulder ear", "deg",
       "head raised (+) or dropped (-) against the torso line in 3-D (prone, hinged or on all fours)")
 def _neck_lift_3d(a: Frames, s: SideName) -> np.ndarray:
@@ -369,7 +377,7 @@ def view_invariant(name: str) -> bool:
     view a spec asks for.
 
     Example:
-        >>> view_invariant("hip_angle_3d"), view_invariant("left_knee_angle_3d_asym"), view_invariant("hip_angle")
+        >>> view_invariant("hip_angle_3d"), view_invariant("knee_angle_3d_asym"), view_invariant("hip_angle")
         (True, True, False)
     """
     d, _ = parse_name(name)
@@ -477,11 +485,17 @@ def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[Sid
     return out
 
 
-def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5) -> np.ndarray:
-    """``name`` for both sides, averaged with each side weighted by how visible its landmarks are.
+def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5, combine: str = "mean",
+               direction: int = 1) -> np.ndarray:
+    """One value per frame from both sides of a sided feature.
 
-    The side facing the camera dominates; the hidden side's guess counts little, and a
-    side below ``min_visibility`` not at all. NaN where neither side is visible.
+    A frame counts only when at least one side is seen clearly (``min_visibility``). Then:
+
+    * ``"mean"``: the sides' mean weighted by how visible each is (the side facing the camera
+      dominates; a side below ``min_visibility`` is left out);
+    * ``"lesser"``: the side nearer the start end (``direction`` +1: the lower value), the
+      hidden side's guess included: both sides must move (a squat bends both knees, walking
+      one at a time), and the model's guess of a hidden leg still tells which.
 
     Example:
         >>> from formcheck.records.frame import PoseFrame
@@ -490,16 +504,20 @@ def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5) -> n
     """
     d, mode = parse_name(name)
     if mode != "follow":
-        raise SpecError(f"{name!r} does not follow a side: it cannot be averaged over both sides")
-    per_side = compute_sides(arr, [name], SIDES, min_visibility)
-    total = np.zeros(len(arr.vis))
-    acc = np.zeros(len(arr.vis))
-    for side in SIDES:
-        v = per_side[side][name]
-        w = np.where(np.isnan(v), 0.0, arr.vis[:, d.indices(side)].min(axis=1))
-        acc += np.where(w > 0, np.nan_to_num(v) * w, 0.0)
-        total += w
-    return np.asarray(np.divide(acc, total, out=np.full_like(acc, np.nan), where=total > 0))
+        raise SpecError(f"{name!r} does not follow a side: it cannot be combined over both sides")
+    raw = compute_sides(arr, [name], SIDES, 0.0)
+    vals = [raw[side][name] for side in SIDES]
+    vis = [arr.vis[:, d.indices(side)].min(axis=1) for side in SIDES]
+    seen = np.fmax(vis[0], vis[1]) >= min_visibility
+    if combine == "lesser":
+        x = [np.where(vi > 0.0, direction * v, np.nan) for v, vi in zip(vals, vis)]
+        out = direction * np.fmin(x[0], x[1])
+    else:
+        w = [np.where(np.isnan(v) | (vi < min_visibility), 0.0, vi) for v, vi in zip(vals, vis)]
+        total = w[0] + w[1]
+        acc = sum(np.where(wi > 0, np.nan_to_num(v) * wi, 0.0) for v, wi in zip(vals, w))
+        out = np.divide(acc, total, out=np.full_like(total, np.nan), where=total > 0)
+    return np.asarray(np.where(seen, out, np.nan))
 
 
 #: Landmarks whose visibility decides which side faces the camera.

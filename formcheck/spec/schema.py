@@ -35,8 +35,8 @@ class RepSignal(_Strict):
     large relative to the person's own range in the set (see ``formcheck.tracker.rep_counter``):
     no absolute threshold decides whether it happened. ``start`` and ``peak`` are the values
     a full-range rep reaches at its two ends: their order gives the direction, and ``peak``
-    is the range target each rep is judged against (falling short raises ``short_range``
-    with ``short_message``; the rep still counts). ``min_excursion`` is the smallest movement
+    is the range target each rep is judged against (falling short raises the cue
+    ``short_id`` with ``short_message``; the rep still counts). ``min_excursion`` is the smallest movement
     that can be a rep at all (default: half of |peak - start|).
     """
 
@@ -53,6 +53,8 @@ class RepSignal(_Strict):
     # When a rep counts: on the way back to rest (`return`, most exercises), or as soon as the
     # movement turns back from its far end (`turn`: one cat-cow is one cat and one cow).
     count_at: Literal["return", "turn"] = "return"
+    # The cue a complete rep short of `peak` raises: its id (labels use it) and message.
+    short_id: str = Field("short_range", pattern=r"^[a-z][a-z0-9_]*$")
     short_message: str = Field("Go through the full range of motion", min_length=1)
     min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
     hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the far end (tempo; counts anyway)

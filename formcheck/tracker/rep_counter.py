@@ -57,7 +57,13 @@ TURN = 0.3
 REARM = 0.5
 #: A complete rep reaches at least this share of the set's typical excursion.
 COMPLETE = 0.5
-#: Within this share of the excursion from its far end the movement is at its peak.
+#: Within this share of the leaving threshold above rest, the signal is still at rest (for timing).
+STILL = 0.3
+#: The movement is at its far end (phase ``peak``) when it has stopped rising for this long ...
+STALL_S = 0.2
+#: "Rising" means by more than this share of the excursion (less is jitter at the top).
+RISE = 0.05
+#: ... or come off its maximum, and is within this share of the excursion from it.
 PEAK_ZONE = 0.15
 #: The typical excursion is the median of this many latest complete reps.
 WINDOW = 5
@@ -123,6 +129,7 @@ class RepCounter:
         self._sign = 1 if self.rest_end == "start" else 0  # +1: rest at the start end; -1: at the peak end
         self._first = math.nan  # first value seen, while the rest end is undecided
         self._last_t: float | None = None
+        self._last_x = math.nan
         self._rest_level()
         self._t_start = 0.0
         self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
@@ -134,6 +141,8 @@ class RepCounter:
         self._h, self._t_h = math.nan, t  # far end so far
         self._t_peak_end = t
         self._held = 0.0
+        self._was_in_zone = False
+        self._h_mark, self._t_mark = -math.inf, t
         self._reached = False
         self._counted = False  # count_at="turn": this movement already gave its rep
 
@@ -183,6 +192,7 @@ class RepCounter:
         if self._sign == 0 and not self._decide_rest(v):
             return None
         x = v * self._sign
+        self._last_x = x
         if not self._out:
             if self.stalled:
                 # A parked limb: wait until the signal is back near where it rested.
@@ -191,11 +201,14 @@ class RepCounter:
                 self.stalled = False
                 self._rest_level(x, t)
             if math.isnan(self._r) or x <= self._r:
-                self._r, self._t_r = x, t
+                self._r = x
             a = self.typical
             enter = ENTER * a if a is not None else 0.5 * self.min_excursion
+            if x - self._r <= STILL * enter:
+                self._t_r = t  # still at rest: the rep starts when the signal leaves this band
             if x - self._r >= enter:
                 self._out, self._h, self._t_h, self._t_peak_end = True, x, t, t
+                self._h_mark, self._t_mark = x, t
                 self._t_start = self._t_r
             self._set_phase(x)
             return None
@@ -204,12 +217,17 @@ class RepCounter:
             self._out = False
             self._set_phase(x)
             return None
-        if x >= self._h:
+        if x > self._h:
             self._h, self._t_h = x, t
         exc = self._h - self._r
-        if x >= self._h - PEAK_ZONE * exc:
-            self._held += dt
+        if x > self._h_mark + RISE * exc:  # still rising clearly (not jitter or smoothing at the top)
+            self._h_mark, self._t_mark = x, t
+        in_zone = x >= self._h - PEAK_ZONE * exc
+        if in_zone:
+            if self._was_in_zone:
+                self._held += dt  # only the time between two samples both at the far end
             self._t_peak_end = t
+        self._was_in_zone = in_zone
         ev = None
         if self.count_at == "turn" and not self._counted and x <= self._h - TURN * exc:
             ev = self._finish(t, exc)
@@ -249,22 +267,31 @@ class RepCounter:
             self.partials += 1
         return ev
 
+    def discard_last(self) -> None:
+        """Forget the last complete rep (it turned out to be another movement): count and range."""
+        if self._amps:
+            self._amps.pop()
+            self.reps -= 1
+
     def _event(self, t: float, exc: float, complete: bool, typical: float | None) -> RepEvent:
         s = self._sign * self.direction
-        return RepEvent(start=self._t_start, peak=self._t_h, peak_end=self._t_peak_end, end=t, complete=complete,
+        arrived = min(self._t_mark, self._t_peak_end)  # reached the far end (stopped rising clearly)
+        return RepEvent(start=self._t_start, peak=arrived, peak_end=self._t_peak_end, end=t, complete=complete,
                         rom=float(exc), extreme=float(self._h * s), held=self._held, rest=float(self._r * s),
                         fraction=float(exc / typical) if typical else 1.0)
 
     def _set_phase(self, x: float) -> None:
         """Name the position along the spec's direction (see the module docstring).
 
-        Out of rest: moving out until the far end is reached (an excursion of at least half
-        what a rep needs, within ``PEAK_ZONE`` of its maximum), at the far end, then moving back.
+        Out of rest: moving out until the movement stalls at its far end (within ``PEAK_ZONE``
+        of its maximum, having stopped rising for ``STALL_S`` or come off the maximum, and far
+        enough to be a rep), at the far end, then moving back.
         """
         far = False
         if self._out:
             exc = self._h - self._r
-            far = x >= self._h - PEAK_ZONE * exc and exc >= 0.5 * self._needed()
+            stalled = (self._last_t or 0.0) - self._t_mark >= STALL_S or x <= self._h - RISE * exc
+            far = x >= self._h - PEAK_ZONE * exc and exc >= 0.5 * self._needed() and stalled
             self._reached = self._reached or far
         if self._sign >= 0:  # rest at the start end, far end = the spec's peak end
             self.phase = ("start" if not self._out else "peak" if far else
@@ -275,21 +302,31 @@ class RepCounter:
 
     # ------------------------------------------------------------------ ends of a set
     def pending(self) -> RepEvent | None:
-        """The attempt under way as a partial ``RepEvent`` (if it is a clear fragment), without ending it."""
+        """The attempt under way as a ``RepEvent``, without ending it (a set ends mid-movement).
+
+        A clear fragment (``min_excursion`` or more) is a partial rep. With ``count_at="turn"``,
+        a movement that reached a full far end and has left it is the complete rep it would be
+        one frame later; one that has not left the far end yet is a partial.
+        """
         if not self._out or self.stalled or self._counted:
             return None
         exc = self._h - self._r
         if exc < self.min_excursion:
             return None
-        return self._event(self._last_t if self._last_t is not None else self._t_start, exc, False, self.typical)
+        t = self._last_t if self._last_t is not None else self._t_start
+        turned = self.count_at == "turn" and self._last_x < self._h - PEAK_ZONE * exc and exc >= self._needed()
+        return self._event(t, exc, turned, self.typical)
 
     def abandon(self) -> RepEvent | None:
         """End the attempt under way without counting it (person left, stream ended).
 
-        Returns a partial ``RepEvent`` when the attempt was a clear fragment, else None.
+        Returns the attempt as ``pending`` reports it (a partial, or the complete rep of a
+        ``count_at="turn"`` movement that left its far end), else None.
         """
         ev = self.pending()
-        if ev is not None:
+        if ev is not None and ev.complete:
+            self.reps += 1
+        elif ev is not None:
             self.partials += 1
         self.stalled = self._out
         self._out = False

@@ -41,7 +41,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
     if ev.complete and _short_of_target(rep, ev):
-        extra.append(Cue("short_range", rep.short_message, 1, round(ev.start, 3), round(ev.end, 3), index))
+        extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
         complete=ev.complete, side=side, rom=round(ev.rom, 2),
@@ -63,11 +63,12 @@ def _short_of_target(rep: RepSignal, ev: RepEvent) -> bool:
 def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     """0-100: full range and no cues = 100; each distinct cue, a short hold or a rushed rep costs points."""
     q = 100.0 * min(1.0, rec.rom_fraction) if not rec.complete else 100.0
-    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast", "short_range")]
+    short = spec.rep.short_id if spec.rep is not None else "short_range"
+    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast", short)]
     q -= 20.0 * len(form_cues)
     if "too_fast" in rec.cues:
         q -= 15.0
-    if "short_range" in rec.cues:
+    if short in rec.cues:
         q -= 20.0
     if spec.rep is not None and spec.rep.hold_at_peak > 0 and rec.tempo_hold < spec.rep.hold_at_peak:
         q -= 10.0 * (1.0 - rec.tempo_hold / spec.rep.hold_at_peak)

@@ -3,7 +3,8 @@
 "Held" tolerates the pose model's noise: the gate opens once the setup
 conditions held in at least ``SHARE`` of the frames of the last ``setup_s``
 seconds (time-weighted), not only on every single frame, so one jittery frame
-of a noisy 3-D angle does not restart the wait.
+of a noisy 3-D angle does not restart the wait. A frame whose features are
+unknown (a landmark too hidden to measure) is skipped, neither for nor against.
 
 Example:
     >>> gate = SetupGate(setup_s=0.5)
@@ -35,10 +36,10 @@ class SetupGate:
         self.open = False
         self._window: deque[tuple[float, bool]] = deque()
 
-    def update(self, t: float, ok: bool) -> bool:
-        """Feed one frame's verdict; returns whether the gate is open."""
-        if self.open:
-            return True
+    def update(self, t: float, ok: bool | None) -> bool:
+        """Feed one frame's verdict (None: unknown, skipped); returns whether the gate is open."""
+        if self.open or ok is None:
+            return self.open
         w = self._window
         w.append((t, bool(ok)))
         while len(w) > 1 and t - w[1][0] >= self.setup_s:

@@ -33,7 +33,7 @@ from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Feedback, Hold, Phase, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.spec import ExerciseSpec, all_hold, parse_condition, verdict
 from formcheck.tracker.feature_stream import FeatureStream
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
@@ -72,8 +72,8 @@ class Tracker:
         self._features = FeatureStream(
             self._names, spec.min_visibility,
             OneEuroFilter(sm.min_cutoff, sm.beta, sm.d_cutoff) if sm.enabled else None,
-            averaged=[spec.rep.signal] if spec.rep is not None and spec.sides == "both"
-            and spec.rep.combine == "mean" else [])
+            combined={spec.rep.signal: (spec.rep.combine, spec.rep.direction)}
+            if spec.rep is not None and spec.sides == "both" else None)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
         self._reps = RepTracking(spec, sides) if spec.rep is not None else None
         self._hold = HoldTimer(spec.hold.target_s, spec.hold.grace_s) if spec.hold else None
@@ -162,7 +162,7 @@ class Tracker:
         vals = self._features.values(arr, i, needed, t)
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
-        setup_ok = all_hold(self._setup, feats)
+        setup_ok = verdict(self._setup, feats)
         if not self._gate.open and self._gate.update(t, setup_ok):
             self._phase = "ready"
         if not self._gate.open:
@@ -170,7 +170,7 @@ class Tracker:
                 # Follow the signal from the moment the setup pose holds, so that a rep started
                 # as soon as the pose was reached still counts once the pose has held setup_s;
                 # outside the pose, forget it (getting into position is not a rep).
-                if setup_ok:
+                if setup_ok is not False:
                     self._reps.feed(t, vals, side, counting=False)
                 else:
                     self._reps.reset_counters()
@@ -202,7 +202,7 @@ class Tracker:
         return self._emit(t, frame, feats, guidance, progress=fed.progress,
                           side=moving_side if self.spec.sides != "both" else None)
 
-    def _finish_rep(self, ev: RepEvent, counter_side: str) -> None:
+    def _finish_rep(self, ev: RepEvent, counter_side: str, at_edge: bool = False) -> None:
         assert self._reps is not None
         cue_idx = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
         self._reps.cue_indices[counter_side] = []
@@ -210,7 +210,7 @@ class Tracker:
         for i in cue_idx:
             self._rules.set_rep(i, index)
         rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
-                                     [self._rules.cues[i].id for i in cue_idx])
+                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge)
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
@@ -250,7 +250,7 @@ class Tracker:
         """Drop the rep under way (person left or switched); setup is needed again."""
         if self._reps is not None:
             for ev, s in self._reps.abandon():
-                self._finish_rep(ev, s)
+                self._finish_rep(ev, s, at_edge=True)  # cut by the person leaving: no cue
         if self._hold is not None:
             self._hold.finish()
         self._rules.close_all(t)
