@@ -65,6 +65,8 @@ STALL_S = 0.2
 RISE = 0.05
 #: ... or come off its maximum, and is within this share of the excursion from it.
 PEAK_ZONE = 0.15
+#: ``rest="either"``: a set that ends this long at the far end ends resting there: the last rep is done.
+END_DWELL_S = 1.0
 #: The typical excursion is the median of this many latest complete reps.
 WINDOW = 5
 
@@ -103,13 +105,16 @@ class RepCounter:
         count_at: ``"return"``: a rep counts when the signal is back at rest; ``"turn"``: as soon
             as it turns back from the far end (``TURN`` of the excursion), then it must still
             return to rest before the next rep.
+        count_leading: A set that begins at the far end and moves back to rest was a rep under
+            way (a clip that starts in a rep's way down): count it. The live page passes False
+            (a movement under way when START is pressed is not the user's set).
 
     Raises:
         ValueError: ``direction`` not ±1 or ``min_excursion`` not positive.
     """
 
     def __init__(self, direction: int, min_excursion: float, rest: RestEnd = "start",
-                 max_duration: float = math.inf, count_at: CountAt = "return") -> None:
+                 max_duration: float = math.inf, count_at: CountAt = "return", count_leading: bool = True) -> None:
         if direction not in (1, -1):
             raise ValueError(f"RepCounter: direction must be +1 or -1, got {direction}")
         if not min_excursion > 0:
@@ -119,6 +124,7 @@ class RepCounter:
         self.rest_end: RestEnd = rest
         self.max_duration = max_duration
         self.count_at: CountAt = count_at
+        self.count_leading = count_leading
         self.reset()
 
     def reset(self) -> None:
@@ -130,6 +136,11 @@ class RepCounter:
         self._first = math.nan  # first value seen, while the rest end is undecided
         self._last_t: float | None = None
         self._last_x = math.nan
+        # A rep under way when the set began: the highest value before the first movement out.
+        # (With count_at="turn" a rep is reaching the far end from rest: a set that begins there
+        # has not done one.)
+        self._lead_open = self.count_leading and self.rest_end == "start" and self.count_at == "return"
+        self._lead_top, self._t_lead_top, self._t_first = -math.inf, 0.0, math.nan
         self._rest_level()
         self._t_start = 0.0
         self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
@@ -200,18 +211,24 @@ class RepCounter:
                     return None
                 self.stalled = False
                 self._rest_level(x, t)
+            if math.isnan(self._t_first):
+                self._t_first = t
             if math.isnan(self._r) or x <= self._r:
                 self._r = x
+            if self._lead_open and x >= self._lead_top:
+                self._lead_top, self._t_lead_top = x, t
             a = self.typical
             enter = ENTER * a if a is not None else 0.5 * self.min_excursion
             if x - self._r <= STILL * enter:
                 self._t_r = t  # still at rest: the rep starts when the signal leaves this band
+            ev = None
             if x - self._r >= enter:
+                ev = self._leading_rep()  # the set began in a rep's way back: that rep ends here
                 self._out, self._h, self._t_h, self._t_peak_end = True, x, t, t
                 self._h_mark, self._t_mark = x, t
                 self._t_start = self._t_r
             self._set_phase(x)
-            return None
+            return ev
         if t - self._t_start > self.max_duration:
             self.stalled = True
             self._out = False
@@ -238,6 +255,21 @@ class RepCounter:
             self._rest_level(x, t)
         self._set_phase(x)
         return ev
+
+    def _leading_rep(self) -> RepEvent | None:
+        """The rep the set began in, once it has come back to rest (``count_leading``), else None."""
+        if not self._lead_open:
+            return None
+        self._lead_open = False
+        exc = self._lead_top - self._r
+        if exc < self.min_excursion or self._t_r <= self._t_lead_top:
+            return None
+        self.reps += 1
+        self._amps.append(exc)
+        s = self._sign * self.direction
+        return RepEvent(start=self._t_first, peak=self._t_lead_top, peak_end=self._t_lead_top, end=self._t_r,
+                        complete=True, rom=float(exc), extreme=float(self._lead_top * s), held=0.0,
+                        rest=float(self._r * s), fraction=1.0)
 
     def _decide_rest(self, v: float) -> bool:
         """``rest: either``: the first clear movement away from where the person started decides."""
@@ -304,18 +336,31 @@ class RepCounter:
     def pending(self) -> RepEvent | None:
         """The attempt under way as a ``RepEvent``, without ending it (a set ends mid-movement).
 
-        A clear fragment (``min_excursion`` or more) is a partial rep. With ``count_at="turn"``,
-        a movement that reached a full far end and has left it is the complete rep it would be
-        one frame later; one that has not left the far end yet is a partial.
+        A clear fragment (``min_excursion`` or more) is a partial rep. It is the complete rep
+        it would soon be when the movement reached a full far end and then either turned back
+        (``count_at="turn"``) or stayed there to the end (``rest="either"``: the person ends
+        the set resting at that end: a floor deadlift lowered to the bar). A set that began at
+        the far end and came back to rest (``count_leading``) was one complete rep.
         """
-        if not self._out or self.stalled or self._counted:
+        t = self._last_t if self._last_t is not None else self._t_start
+        if not self._out:
+            if self._lead_open and not self.stalled and self._lead_top - self._r >= self.min_excursion \
+                    and self._t_r > self._t_lead_top:
+                s = self._sign * self.direction
+                return RepEvent(start=self._t_first, peak=self._t_lead_top, peak_end=self._t_lead_top, end=t,
+                                complete=True, rom=float(self._lead_top - self._r),
+                                extreme=float(self._lead_top * s), held=0.0, rest=float(self._r * s))
+            return None
+        if self.stalled or self._counted:
             return None
         exc = self._h - self._r
         if exc < self.min_excursion:
             return None
-        t = self._last_t if self._last_t is not None else self._t_start
-        turned = self.count_at == "turn" and self._last_x < self._h - PEAK_ZONE * exc and exc >= self._needed()
-        return self._event(t, exc, turned, self.typical)
+        full = exc >= self._needed()
+        turned = self.count_at == "turn" and self._last_x < self._h - PEAK_ZONE * exc
+        rests_there = (self.rest_end == "either" and self._last_x >= self._h - PEAK_ZONE * exc
+                       and t - self._t_mark >= END_DWELL_S)
+        return self._event(t, exc, full and (turned or rests_there), self.typical)
 
     def abandon(self) -> RepEvent | None:
         """End the attempt under way without counting it (person left, stream ended).

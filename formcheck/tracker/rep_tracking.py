@@ -55,13 +55,15 @@ class RepTracking:
     Args:
         spec: A ``kind: reps`` spec.
         sides: The counters' sides: both for ``sides: each``, else one.
+        count_leading: Count the rep a set begins in (see ``RepCounter``): True for clips.
     """
 
-    def __init__(self, spec: ExerciseSpec, sides: tuple[SideName, ...]) -> None:
+    def __init__(self, spec: ExerciseSpec, sides: tuple[SideName, ...], count_leading: bool = True) -> None:
         assert spec.rep is not None
         self.spec = spec
         self.rep = spec.rep
         self.sides = sides
+        self.count_leading = count_leading
         self._names = spec.feature_names()
         self._require = [parse_condition(c) for c in self.rep.require]
         self.reset()
@@ -69,7 +71,8 @@ class RepTracking:
     def reset(self) -> None:
         """Forget every count, baseline and attempt."""
         r = self.rep
-        self.counters = {s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at) for s in self.sides}
+        self.counters = {s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at,
+                                     self.count_leading) for s in self.sides}
         self._despike = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}

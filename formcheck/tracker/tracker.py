@@ -56,12 +56,14 @@ class Tracker:
 
     Args:
         spec: The exercise (see ``formcheck.spec.load_spec``).
+        count_leading: A clip that starts in a rep's way down counts that rep (the labelled
+            clips' convention); live, pass False: a movement under way at START is not the set.
 
     Example:
         >>> # for frame in frames: fb = tracker.update(frame); print(fb.reps, fb.cues)
     """
 
-    def __init__(self, spec: ExerciseSpec) -> None:
+    def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True) -> None:
         self.spec = spec
         self._names = spec.feature_names()
         self._setup = [parse_condition(c) for c in spec.setup]
@@ -75,7 +77,7 @@ class Tracker:
             combined={spec.rep.signal: (spec.rep.combine, spec.rep.direction)}
             if spec.rep is not None and spec.sides == "both" else None)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
-        self._reps = RepTracking(spec, sides) if spec.rep is not None else None
+        self._reps = RepTracking(spec, sides, count_leading) if spec.rep is not None else None
         self._hold = HoldTimer(spec.hold.target_s, spec.hold.grace_s) if spec.hold else None
         self._rules = RuleEngine(spec.rules, spec.cues)
         self._log = SetLog(spec)
