@@ -16,9 +16,9 @@ length: a hidden landmark costs its frame only.
 
 Example:
     >>> import numpy as np
-    >>> hip, shoulder = np.array([[0.0, 0.0, 0.0]]), np.array([[0.0, -1.0, 1.0]])
-    >>> round(float(elevation_3d(hip, shoulder)[0]), 1)  # 45 deg above the horizontal
-    45.0
+    >>> l_hip, r_hip = np.array([[-1.0, 0.0]]), np.array([[1.0, 0.0]])
+    >>> round(float(side_lean(l_hip, r_hip, np.array([[0.0, -2.0]]))[0]), 1)  # upright
+    0.0
 """
 
 from __future__ import annotations
@@ -40,47 +40,6 @@ def _norm(v: np.ndarray) -> np.ndarray:
 def _unit(v: np.ndarray) -> np.ndarray:
     n = _norm(v)
     return np.divide(v, n[:, None], out=np.full_like(v, np.nan), where=n[:, None] > _EPS)
-
-
-def elevation_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Signed angle of the world vector ``a→b`` above the horizontal plane, degrees in ``[-90, 90]``.
-
-    World landmarks have y pointing down: +90 = ``b`` straight above ``a`` (a standing
-    torso, hip→shoulder), 0 = level (lying), negative = ``b`` below ``a`` (a torso hanging
-    head-down over a bench). Unlike the image elevation it does not change when the camera
-    turns about the vertical.
-
-    Example:
-        >>> float(elevation_3d(np.zeros((1, 3)), np.array([[1.0, 0.0, 0.0]]))[0])
-        0.0
-    """
-    d = _rows(b) - _rows(a)
-    horiz = np.hypot(d[:, 0], d[:, 2])
-    ang = np.degrees(np.arctan2(-d[:, 1], horiz))
-    return np.asarray(np.where(np.hypot(horiz, d[:, 1]) < _EPS, np.nan, ang))
-
-
-def body_axes(l_shoulder: np.ndarray, r_shoulder: np.ndarray, l_hip: np.ndarray,
-              r_hip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(up, right, forward)`` unit vectors of the trunk, per row, from world points (y down).
-
-    ``up`` runs from the hip midpoint to the shoulder midpoint, ``right`` along the shoulder
-    line towards the subject's right, ``forward = up × right`` the way the chest faces. A
-    standing subject facing the camera (MediaPipe world axes: x right, y down, z away) has
-    ``forward`` pointing at the camera (-z).
-
-    Example:
-        >>> ls, rs = np.array([[0.2, -0.5, 0.0]]), np.array([[-0.2, -0.5, 0.0]])
-        >>> lh, rh = np.array([[0.1, 0.0, 0.0]]), np.array([[-0.1, 0.0, 0.0]])
-        >>> np.round(body_axes(ls, rs, lh, rh)[2], 3).tolist()
-        [[0.0, 0.0, -1.0]]
-    """
-    sh = 0.5 * (_rows(l_shoulder) + _rows(r_shoulder))
-    hip = 0.5 * (_rows(l_hip) + _rows(r_hip))
-    up = _unit(sh - hip)
-    right = _unit(_rows(r_shoulder) - _rows(l_shoulder))
-    forward = _unit(np.cross(up, right))
-    return up, right, forward
 
 
 def lean_back_3d(l_shoulder: np.ndarray, r_shoulder: np.ndarray, l_hip: np.ndarray,
