@@ -21,7 +21,7 @@ from formcheck.synth.keyframes import Move
 #: Prone raises: the arm's azimuth (0 = overhead, 90 = out to the side) and its lift from
 #: resting on the floor (-8 deg at the shoulder) to ~12 deg above the horizontal.
 _PRONE_FAULTS = {
-    "chest_lifting": {"trunk": 7.0, "bend": -11.0},   # the upper body joins the lift: a superman
+    "chest_lifting": {"trunk": 10.0, "bend": -15.0},  # the upper body joins the lift: a superman
     "neck_cranked": {"head": 38.0},                   # chin up, looking forward
 }
 
@@ -57,8 +57,8 @@ MOVES: dict[str, Move] = {
     "prone_y_raise": _prone_raise(35.0),
     "prone_t_raise": _prone_raise(75.0),  # out to the sides, hands a little ahead of the shoulders
     # W: elbows bent at the sides (upper arm out and towards the hips), forearms towards the head.
-    "prone_w_raise": Move("prone", {"upper_az": (115.0, 115.0), "upper_el": (-8.0, 16.0),
-                                    "lower_az": (15.0, 15.0), "lower_el": (0.0, 12.0)}, faults=_PRONE_FAULTS),
+    "prone_w_raise": Move("prone", {"upper_az": (135.0, 135.0), "upper_el": (-8.0, 16.0),
+                                    "lower_az": (20.0, 20.0), "lower_el": (0.0, 12.0)}, faults=_PRONE_FAULTS),
     # A small lift of straight arms overhead, held: the shoulder blades set down and back.
     "prone_scapular_squeeze": _prone_raise(25.0, lift=10.0),
     # Standing tall, arms relaxed: the shoulders draw back (and a little down).

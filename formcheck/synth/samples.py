@@ -58,7 +58,9 @@ SAMPLES: tuple[tuple[str, SynthOptions], ...] = (
     ("back_extension_side_overextending", _o("back_extension", fault="overextending")),
     ("prone_y_raise_side_chest_lifting", _o("prone_y_raise", fault="chest_lifting")),
     ("prone_t_raise_side_chest_lifting", _o("prone_t_raise", fault="chest_lifting")),
-    ("prone_w_raise_side_chest_lifting", _o("prone_w_raise", fault="chest_lifting")),
+    # Side-on, the model places the near elbow low while the chest lifts too: that rep reads as
+    # half the clean reps' lift, so the faulty rep comes first, before the set's range is known.
+    ("prone_w_raise_side_chest_lifting", _o("prone_w_raise", fault="chest_lifting", fault_reps=(0,))),
     ("prone_scapular_squeeze_side_neck_cranked", _o("prone_scapular_squeeze", fault="neck_cranked",
                                                      fault_reps=(1,))),
     ("shoulder_blade_squeeze_45_shrugging", _o("shoulder_blade_squeeze", fault="shrugging", view="45")),
