@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from formcheck.features import body_frame as B
 from formcheck.features import geometry as F
 from formcheck.features.registry import (
     LandmarkArrays,
@@ -15,6 +16,7 @@ from formcheck.features.registry import (
 )
 from formcheck.records.errors import SpecError
 from formcheck.records.frame import PoseFrame
+from formcheck.records.landmarks import Landmark as L
 
 
 class TestJointAngle:
@@ -90,3 +92,152 @@ class TestRegistry:
         table = feature_table(frames, ["hip_angle", "torso_incline"])
         assert set(table) == {"t", "hip_angle", "torso_incline"}
         assert np.allclose(table["t"], [0.0, 0.1, 0.2])
+
+
+class TestBodyFrame:
+    """The body's own frame: signed lean, sideways tilt of a line, heights along the torso."""
+
+    def test_lean_back_is_positive_behind_the_hips_whichever_way_the_subject_faces(self) -> None:
+        hips = (np.array([[0.1, 0.0, 0.0]]), np.array([[-0.1, 0.0, 0.0]]))
+        # Facing the camera (-z): the subject's left shoulder is on the image right (+x).
+        back = B.lean_back_3d(np.array([[0.2, -0.5, 0.2]]), np.array([[-0.2, -0.5, 0.2]]), *hips)
+        fwd = B.lean_back_3d(np.array([[0.2, -0.5, -0.2]]), np.array([[-0.2, -0.5, -0.2]]), *hips)
+        assert back[0] == pytest.approx(np.degrees(np.arctan2(0.2, 0.5)))
+        assert fwd[0] == pytest.approx(-np.degrees(np.arctan2(0.2, 0.5)))
+        # Back to the camera (facing +z): left shoulder on the image left; z + is now in front.
+        turned = B.lean_back_3d(np.array([[-0.2, -0.5, 0.2]]), np.array([[0.2, -0.5, 0.2]]),
+                                np.array([[-0.1, 0.0, 0.0]]), np.array([[0.1, 0.0, 0.0]]))
+        assert turned[0] == pytest.approx(-np.degrees(np.arctan2(0.2, 0.5)))
+
+    @pytest.mark.parametrize("tilt", [0.0, 20.0, -35.0])
+    def test_lateral_tilt_measures_the_line_against_the_reference_not_the_image(self, tilt: float) -> None:
+        lean = np.radians(10.0)  # the whole body leans 10 deg: the reference line turns with it
+        rot = np.array([[np.cos(lean), -np.sin(lean)], [np.sin(lean), np.cos(lean)]])
+        a = np.radians(tilt)
+        ear_to = rot @ np.array([np.cos(a), np.sin(a)])  # y down: + tilt drops the "to" end
+        ref_to, down = rot @ np.array([1.0, 0.0]), rot @ np.array([0.0, 1.0])
+        z = np.zeros((1, 2))
+        assert B.lateral_tilt(z, ear_to[None], z, ref_to[None], down[None])[0] == pytest.approx(tilt)
+
+    def test_side_lean_ignores_a_forward_lean_in_3d(self) -> None:
+        hips = (np.array([[-0.1, 0.0, 0.0]]), np.array([[0.1, 0.0, 0.0]]))
+        forward_only = B.side_lean(*hips, np.array([[0.0, -0.5, -0.3]]))
+        sideways = B.side_lean(*hips, np.array([[0.1, -0.5, -0.3]]))
+        assert forward_only[0] == pytest.approx(0.0)
+        assert sideways[0] == pytest.approx(np.degrees(np.arctan2(0.1, np.hypot(0.5, 0.3))))
+
+    @pytest.mark.parametrize("turn", [0.0, 25.0, -40.0])
+    def test_head_turn_recovers_the_angle_of_a_standard_head(self, turn: float) -> None:
+        t = np.radians(turn)
+        half, nose_fwd = 1.0, B.NOSE_OVER_EAR  # ear half-width 1, nose 1.33 in front of the ear axis
+        ear_this, ear_other = np.array([[half * np.cos(t), 0.0]]), np.array([[-half * np.cos(t), 0.0]])
+        nose = np.array([[nose_fwd * np.sin(t), 0.3]])  # projected; its height does not matter
+        assert B.head_turn(nose, ear_this, ear_other)[0] == pytest.approx(turn)
+
+    def test_height_along_and_degenerate_inputs_give_nan(self) -> None:
+        up = np.array([[0.0, -1.0]])
+        assert B.height_along(np.array([[0.3, -2.0]]), np.zeros((1, 2)), up, np.array([4.0]))[0] == pytest.approx(0.5)
+        assert np.isnan(B.height_along(np.array([[0.0, -2.0]]), np.zeros((1, 2)), up, np.array([0.0]))[0])
+        assert np.isnan(B.lateral_tilt(np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)), np.ones((1, 2)),
+                                       up)[0])
+        assert np.isnan(B.lean_back_3d(*(np.full((1, 3), np.nan),) * 4)[0])
+
+
+def _facing(head_tilt: float = 0.0, head_turn: float = 0.0, left_shoulder_down: float = 0.0,
+            shrug: float = 0.0, wrist_x: float = 0.3, lean_side: float = 0.0) -> PoseFrame:
+    """A person facing the camera, built from plain numbers (metres; image 1 px = 1 mm at 1 m).
+
+    Their left side is on the image's right (+x). World landmarks share the image axes (x right,
+    y down) with z away from the camera.
+    """
+    pts = np.zeros((33, 3))
+    pts[L.LEFT_HIP], pts[L.RIGHT_HIP] = (0.1, 0.0, 0.0), (-0.1, 0.0, 0.0)
+    pts[L.LEFT_SHOULDER] = (0.18 + lean_side, -0.5 - shrug + left_shoulder_down, 0.0)
+    pts[L.RIGHT_SHOULDER] = (-0.18 + lean_side, -0.5 - shrug, 0.0)
+    neck = np.array([lean_side, -0.52, 0.0])
+    t, y = np.radians(head_tilt), np.radians(head_turn)
+    across = np.array([np.cos(t), np.sin(t), 0.0])  # the head's left, tilted: + drops the left ear
+    up = np.array([np.sin(t), -np.cos(t), 0.0])
+    head = neck + 0.2 * up
+    pts[L.LEFT_EAR] = head + 0.075 * np.cos(y) * across
+    pts[L.RIGHT_EAR] = head - 0.075 * np.cos(y) * across
+    nose = 0.075 * B.NOSE_OVER_EAR  # a standard head: the nose 1.33 ear half-widths forward
+    pts[L.NOSE] = head + nose * np.sin(y) * across + np.array([0.0, 0.0, -nose * np.cos(y)])
+    pts[L.LEFT_WRIST], pts[L.RIGHT_WRIST] = (wrist_x, -0.45, -0.5), (-wrist_x, -0.45, -0.5)
+    pts[L.LEFT_ELBOW], pts[L.RIGHT_ELBOW] = (0.25, -0.47, -0.25), (-0.25, -0.47, -0.25)
+    image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 600.0]) / [1280.0, 960.0], np.zeros(33)]
+    return PoseFrame(t=0.0, image_wh=(1280, 960), image=image, world=pts, visibility=np.ones(33),
+                     presence=np.ones(33))
+
+
+def _one(frame: PoseFrame, names: list[str], side: str = "left") -> dict[str, float]:
+    out = compute(LandmarkArrays.from_frames([frame]), names, side)  # type: ignore[arg-type]
+    return {n: float(v[0]) for n, v in out.items()}
+
+
+class TestFrontViewFeatures:
+    """Features for exercises filmed facing the camera, on hand-built landmarks."""
+
+    @pytest.mark.parametrize("suffix", ["", "_3d"])
+    def test_head_tilt_is_positive_towards_the_side_it_names(self, suffix: str) -> None:
+        v = _one(_facing(head_tilt=30.0), [f"left_head_tilt{suffix}", f"right_head_tilt{suffix}"])
+        assert v[f"left_head_tilt{suffix}"] == pytest.approx(30.0, abs=0.01)
+        assert v[f"right_head_tilt{suffix}"] == pytest.approx(-30.0, abs=0.01)
+        assert _one(_facing(), [f"head_tilt{suffix}"])[f"head_tilt{suffix}"] == pytest.approx(0.0, abs=1e-6)
+
+    def test_head_tilt_is_against_the_shoulders_not_the_image(self) -> None:
+        # Shoulders 10 deg out of level with the head tilted 10 deg with them: no tilt against them.
+        drop = 0.36 * np.tan(np.radians(10.0))
+        v = _one(_facing(head_tilt=10.0, left_shoulder_down=drop), ["left_head_tilt", "left_shoulder_drop"])
+        assert v["left_head_tilt"] == pytest.approx(0.0, abs=0.01)
+        assert v["left_shoulder_drop"] == pytest.approx(10.0, abs=0.01)
+
+    def test_head_turn_and_shoulder_drop_sign_by_side(self) -> None:
+        v = _one(_facing(head_turn=30.0), ["left_head_turn", "right_head_turn"])
+        assert v["left_head_turn"] == pytest.approx(30.0, abs=0.01) and v["right_head_turn"] < -29.9
+        drop = _one(_facing(left_shoulder_down=0.05), ["left_shoulder_drop", "right_shoulder_drop"])
+        expected = np.degrees(np.arctan2(0.05, 0.36))
+        assert drop["left_shoulder_drop"] == pytest.approx(expected) and drop["right_shoulder_drop"] == pytest.approx(
+            -expected)
+
+    @pytest.mark.parametrize("suffix", ["", "_3d"])
+    def test_wrist_spread_in_shoulder_widths(self, suffix: str) -> None:
+        assert _one(_facing(wrist_x=0.54), [f"wrist_spread{suffix}"])[f"wrist_spread{suffix}"] == pytest.approx(3.0)
+
+    def test_shrug_shortens_the_neck_by_its_height_over_the_torso(self) -> None:
+        rest = _one(_facing(), ["neck_length", "neck_length_3d"])
+        shrug = _one(_facing(shrug=0.05), ["neck_length", "neck_length_3d"])
+        torso_rest, torso_shrug = 0.5, 0.55
+        assert rest["neck_length"] == pytest.approx(0.22 / torso_rest)
+        assert shrug["neck_length_3d"] == pytest.approx(0.17 / torso_shrug)
+
+    def test_torso_side_lean_and_shoulder_width_3d(self) -> None:
+        v = _one(_facing(lean_side=0.1), ["left_torso_side_lean", "right_torso_side_lean_3d", "shoulder_width_3d"])
+        assert v["left_torso_side_lean"] == pytest.approx(np.degrees(np.arctan2(0.1, 0.5)))
+        assert v["right_torso_side_lean_3d"] == pytest.approx(-np.degrees(np.arctan2(0.1, 0.5)))
+        assert _one(_facing(), ["shoulder_width_3d"])["shoulder_width_3d"] == pytest.approx(0.36 / 0.5)
+
+    def test_hidden_ear_gives_nan_head_tilt(self) -> None:
+        f = _facing(head_tilt=20.0)
+        vis = np.ones(33)
+        vis[L.RIGHT_EAR] = 0.1
+        hidden = PoseFrame(t=0.0, image_wh=f.image_wh, image=f.image, world=f.world, visibility=vis,
+                           presence=np.ones(33))
+        v = _one(hidden, ["left_head_tilt", "left_shoulder_drop"])
+        assert np.isnan(v["left_head_tilt"]) and np.isfinite(v["left_shoulder_drop"])
+
+    def test_trunk_lift_and_torso_elevation_read_a_prone_chest_lift_and_a_hinge(self) -> None:
+        def side_view(shoulder: tuple[float, float]) -> PoseFrame:
+            pts = np.zeros((33, 3))
+            for side in ("LEFT", "RIGHT"):
+                pts[L[f"{side}_HIP"]] = (0.0, 0.0, 0.0)
+                pts[L[f"{side}_KNEE"]] = (0.45, 0.0, 0.0)  # thigh level: lying face down, head at -x
+                pts[L[f"{side}_SHOULDER"]] = (shoulder[0], shoulder[1], 0.0)
+            image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 480.0]) / [1280.0, 960.0], np.zeros(33)]
+            return PoseFrame(t=0.0, image_wh=(1280, 960), image=image, world=pts, visibility=np.ones(33),
+                             presence=np.ones(33))
+        lift = np.radians(15.0)
+        chest_up = _one(side_view((-0.5 * np.cos(lift), -0.5 * np.sin(lift))), ["trunk_lift_3d", "torso_elevation_3d"])
+        assert chest_up["trunk_lift_3d"] == pytest.approx(15.0) and chest_up["torso_elevation_3d"] == pytest.approx(15.0)
+        hinge = _one(side_view((-0.5 * np.cos(lift), 0.5 * np.sin(lift))), ["trunk_lift_3d"])
+        assert hinge["trunk_lift_3d"] == pytest.approx(-15.0)

@@ -72,8 +72,8 @@ def test_labels_are_valid_and_faults_lie_inside_the_clip(exercise: str, fault: s
         assert fl.id == fault
         if label.reps:  # a rep fault covers exactly one of the reps
             assert any(r.start == fl.start and r.end == fl.end for r in label.reps)
-    if EXERCISES[exercise].kind == "hold":
-        assert len(label.holds) == 1 and not label.reps
+    if EXERCISES[exercise].kind == "hold":  # one hold, or one per side for a stretch done to each side
+        assert len(label.holds) == (2 if EXERCISES[exercise].alternating else 1) and not label.reps
         assert all(label.holds[0].start <= f.start and f.end <= label.holds[0].end for f in label.faults)
     if exercise == "idle":
         assert label.exercise is None and not label.reps and not label.holds
@@ -239,7 +239,9 @@ def test_empty_scene_has_no_person_in_its_ground_truth() -> None:
 
 
 @pytest.mark.parametrize(("exercise", "fault"), [("deadlift", "rounded_back"), ("plank", "hips_sagging"),
-                                                 ("bent_over_row", "rounded_back")])
+                                                 ("bent_over_row", "rounded_back"), ("prone_y_raise", "chest_lifting"),
+                                                 ("neck_stretch", "head_turning"), ("childs_pose", "hips_lifted"),
+                                                 ("band_pull_apart", "arms_low")])
 def test_posture_fault_is_invisible_outside_its_labelled_range(exercise: str, fault: str) -> None:
     """Same seed with and without the fault: frames differ only inside the fault's time ranges."""
     clean, _ = synth_track(exercise, seed=3)

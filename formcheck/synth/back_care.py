@@ -35,7 +35,7 @@ def _prone_raise(azimuth: float, lift: float = 12.0) -> Move:
 
 #: Side stretches: the face turning to the shoulder (a rotation, not a side bend), the trunk
 #: leaning with the head.
-_STRETCH_FAULTS = {"head_turning": {"head_turn": 40.0}, "trunk_leaning": {"side_bend": 15.0}}
+_STRETCH_FAULTS = {"head_turning": {"head_turn": 40.0}, "trunk_leaning": {"side_bend": 16.0}}
 
 
 def _side_stretch(**extra: object) -> Move:
