@@ -86,6 +86,31 @@ def test_schema_is_json_with_the_spec_fields() -> None:
     json.dumps(schema)
 
 
+#: The back-care catalogue and the everyday extras (issue 10): spec ids scripts and labels use.
+CATALOGUE = {"back_extension", "prone_y_raise", "prone_t_raise", "prone_w_raise", "prone_scapular_squeeze",
+             "shoulder_blade_squeeze", "band_pull_apart", "face_pull", "seated_row", "childs_pose", "neck_stretch",
+             "upper_trap_stretch", "thoracic_extension", "hip_thrust", "good_morning", "single_leg_rdl",
+             "biceps_curl", "lunge"}
+FRONT = {"band_pull_apart", "face_pull", "shoulder_blade_squeeze", "neck_stretch", "upper_trap_stretch"}
+
+
+def test_specs_list_names_every_catalogue_id_in_a_category(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["specs", "list"]) == 0
+    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert CATALOGUE <= listed
+    categories = {name: load_spec(name).category for name in list_specs()}
+    assert set(categories.values()) == {"lower_back", "upper_back", "stretches", "extras"}
+    assert {n for n in CATALOGUE if categories[n] == "stretches"} == {"childs_pose", "neck_stretch",
+                                                                       "upper_trap_stretch"}
+    assert all(load_spec(n).view == "front" for n in FRONT)
+
+
+def test_per_side_stretches_are_holds_on_each_side() -> None:
+    for name in ("neck_stretch", "upper_trap_stretch"):
+        spec = load_spec(name)
+        assert spec.kind == "hold" and spec.sides == "each" and spec.hold is not None
+
+
 class TestCommand:
     def test_list_show_validate(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["specs", "list"]) == 0

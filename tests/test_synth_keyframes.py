@@ -13,7 +13,7 @@ import pytest
 
 from formcheck.synth.keyframes import Move, aim
 from formcheck.synth.motions import Phase
-from formcheck.synth.skeleton import F, U, Z, Body, Limb, Pose, forward_kinematics
+from formcheck.synth.skeleton import Body, F, Limb, Pose, U, Z, forward_kinematics
 
 BODY = Body.scaled(1.75)
 

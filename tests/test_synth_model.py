@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from formcheck.synth.generate import SynthOptions, render_clip
@@ -50,3 +51,22 @@ def test_same_short_clip_is_detected_with_volume(tmp_path: Path, model_path: Pat
     render_clip(short, tmp_path / "volume.mp4")
     frames = model_frames(tmp_path / "volume.mp4", model_path)
     assert sum(f.has_person for f in frames) / len(frames) >= 0.98
+
+
+@pytest.mark.parametrize("clip", ["neck_stretch_front_head_turning", "band_pull_apart_front_arms_low"])
+def test_a_figure_facing_the_camera_is_not_mirrored(sample_videos: Path, model_path: Path, clip: str) -> None:
+    """Facing the camera the figure's left is on the image's right; the model must agree.
+
+    A blank head gives the model nothing to tell a front from a back: it then swaps the two
+    sides. The face and hair drawn on a head turned towards the camera are what fixes it.
+    """
+    from formcheck.pose.landmarks_file import load_landmarks
+    from formcheck.records.landmarks import Landmark as L
+
+    truth, _ = load_landmarks(sample_videos / f"{clip}.npz")
+    frames = model_frames(sample_videos / f"{clip}.mp4", model_path)
+    pairs = [(f.pixels(), g.pixels()) for f, g in zip(frames, truth) if f.has_person]
+    same = sum(np.linalg.norm(p[L.LEFT_SHOULDER] - g[L.LEFT_SHOULDER]) < np.linalg.norm(p[L.LEFT_SHOULDER] - g[L.RIGHT_SHOULDER])
+               for p, g in pairs)
+    print(f"{clip}: left shoulder on the left in {same} of {len(pairs)} frames")
+    assert len(pairs) >= 0.98 * len(truth) and same >= 0.95 * len(pairs)

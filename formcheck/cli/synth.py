@@ -82,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
     from formcheck.synth.generate import SynthOptions, render_clip, write_track
 
     if args.list:
+        width = max(len(ex.id) for ex in EXERCISES.values())
         for ex in EXERCISES.values():
-            print(f"{ex.id:<14} {ex.kind:<5} faults: {', '.join(ex.all_faults) or '-'}")
+            print(f"{ex.id:<{width}} {ex.kind:<5} faults: {', '.join(ex.all_faults) or '-'}")
         return 0
     if args.samples:
         from formcheck.synth.samples import write_samples

@@ -3,12 +3,8 @@
 :mod:`~formcheck.features.geometry` measures segments against the image or the world
 vertical. Some movements are only readable against the body itself: a head tilted
 towards one shoulder (the ear line against the shoulder line), a torso leaning back
-rather than forward (which needs the way the chest faces), a shoulder dropped below the
-other one. The functions here build that frame from the landmarks:
-
-* ``up``: hip midpoint → shoulder midpoint (the torso axis);
-* ``right``: left → right shoulder (the subject's own right);
-* ``forward``: ``up × right``, the way the chest faces (in world coordinates, y down).
+rather than forward (which needs the way the chest faces: the horizontal normal of the
+shoulder line), a shoulder dropped below the other one, the nose between the ears.
 
 Every function takes ``(n, 2)`` image points (pixels, y down) or ``(n, 3)`` world points
 (metres, y down) and returns ``(n,)`` values, NaN where a point is NaN or a segment has no
@@ -34,12 +30,12 @@ def _rows(a: np.ndarray) -> np.ndarray:
 
 
 def _norm(v: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.einsum("ij,ij->i", v, v))
+    return np.asarray(np.sqrt(np.einsum("ij,ij->i", v, v)))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
     n = _norm(v)
-    return np.divide(v, n[:, None], out=np.full_like(v, np.nan), where=n[:, None] > _EPS)
+    return np.asarray(np.divide(v, n[:, None], out=np.full_like(v, np.nan), where=n[:, None] > _EPS))
 
 
 def lean_back_3d(l_shoulder: np.ndarray, r_shoulder: np.ndarray, l_hip: np.ndarray,

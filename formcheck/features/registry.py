@@ -96,7 +96,7 @@ class Frames:
     limbs feed two features).
     """
 
-    __slots__ = ("px", "world", "vis", "min_vis", "memo")
+    __slots__ = ("memo", "min_vis", "px", "vis", "world")
 
     def __init__(self, arr: LandmarkArrays, min_vis: float) -> None:
         self.px, self.world, self.vis = arr.px, arr.world, arr.vis
@@ -388,16 +388,17 @@ def _trunk_lift(a: Frames, s: SideName) -> np.ndarray:
     # The difference of two elevations keeps the sign the unsigned hip angle loses: a prone chest
     # lift or an over-arched back extension reads +, a hinge -, a straight body 0, on floor or bench.
     # It is referred to gravity, not to the body: lying on the back, sitting up also reads +.
-    return F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder")) - F.elevation_3d(_w(a, s, "knee"), _w(a, s, "hip"))
+    return np.asarray(F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder"))
+                      - F.elevation_3d(_w(a, s, "knee"), _w(a, s, "hip")))
 
 
 def _xy(a: Frames, world: bool) -> np.ndarray:
-    return a.world if world else a.px
+    return np.asarray(a.world if world else a.px)
 
 
 def _mid(a: Frames, part: str, world: bool) -> np.ndarray:
     pts = _xy(a, world)
-    return 0.5 * (pts[:, lm("left", part)] + pts[:, lm("right", part)])
+    return np.asarray(0.5 * (pts[:, lm("left", part)] + pts[:, lm("right", part)]))
 
 
 def _head_tilt(world: bool) -> Fn:

@@ -16,7 +16,9 @@ Example:
 
 from __future__ import annotations
 
-from formcheck.synth.keyframes import Move
+from collections.abc import Mapping
+
+from formcheck.synth.keyframes import Move, Pair
 
 #: Prone raises: the arm's azimuth (0 = overhead, 90 = out to the side) and its lift from
 #: resting on the floor (-8 deg at the shoulder) to ~12 deg above the horizontal.
@@ -38,11 +40,10 @@ def _prone_raise(azimuth: float, lift: float = 12.0) -> Move:
 _STRETCH_FAULTS = {"head_turning": {"head_turn": 40.0}, "trunk_leaning": {"side_bend": 16.0}}
 
 
-def _side_stretch(**extra: object) -> Move:
-    """Standing, the head tilts towards the working side."""
-    keys = {"head_tilt": (0.0, 38.0)}
-    keys.update(extra.pop("keys", {}))  # type: ignore[arg-type]
-    return Move("standing", keys, faults=_STRETCH_FAULTS, **extra)  # type: ignore[arg-type]
+def _side_stretch(keys: Mapping[str, Pair] | None = None, arms: str = "rest", one_arm: bool = False) -> Move:
+    """Standing, the head tilts towards the working side (plus ``keys``)."""
+    return Move("standing", {"head_tilt": (0.0, 38.0), **(keys or {})}, arms=arms, one_arm=one_arm,
+                faults=_STRETCH_FAULTS)
 
 
 #: Spec id → motion.

@@ -69,9 +69,9 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3)
       for name in ("prone_y_raise", "prone_t_raise", "prone_w_raise")),
     Exercise("prone_scapular_squeeze", "reps", MOVES["prone_scapular_squeeze"], ("neck_cranked", "chest_lifting"),
-             tempo=(0.9, 2.5, 0.9, 0.6), reps=2),
+             tempo=(0.9, 2.5, 0.9, 0.6), reps=3),
     Exercise("shoulder_blade_squeeze", "reps", MOVES["shoulder_blade_squeeze"], ("shrugging",),
-             tempo=(0.9, 2.0, 0.9, 0.7), reps=2),
+             tempo=(0.9, 2.0, 0.9, 0.7), reps=3),
     Exercise("band_pull_apart", "reps", MOVES["band_pull_apart"], ("arms_low", "shrugging"),
              tempo=(1.0, 0.5, 1.0, 0.5), reps=3, prop="band"),
     Exercise("face_pull", "reps", MOVES["face_pull"], ("elbows_low", "shrugging"), tempo=(1.0, 0.6, 1.0, 0.5), reps=3),

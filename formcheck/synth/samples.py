@@ -61,9 +61,9 @@ SAMPLES: tuple[tuple[str, SynthOptions], ...] = (
     # Side-on, the model places the near elbow low while the chest lifts too: that rep reads as
     # half the clean reps' lift, so the faulty rep comes first, before the set's range is known.
     ("prone_w_raise_side_chest_lifting", _o("prone_w_raise", fault="chest_lifting", fault_reps=(0,))),
-    ("prone_scapular_squeeze_side_neck_cranked", _o("prone_scapular_squeeze", fault="neck_cranked",
-                                                     fault_reps=(1,))),
-    ("shoulder_blade_squeeze_45_shrugging", _o("shoulder_blade_squeeze", fault="shrugging", view="45")),
+    ("prone_scapular_squeeze_side_neck_cranked", _o("prone_scapular_squeeze", reps=2, fault="neck_cranked")),
+    ("shoulder_blade_squeeze_45_shrugging", _o("shoulder_blade_squeeze", reps=2, fault="shrugging",
+                                                                    view="45")),
     ("band_pull_apart_front_arms_low", _o("band_pull_apart", fault="arms_low", view="front")),
     ("face_pull_front_elbows_low", _o("face_pull", fault="elbows_low", view="front")),
     ("seated_row_side_torso_swinging", _o("seated_row", fault="torso_swinging")),
