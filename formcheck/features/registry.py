@@ -180,12 +180,19 @@ _angle("ankle_angle", "knee", "ankle", "foot_index", "ankle")
 _angle("body_line", "shoulder", "hip", "ankle", "straightness shoulder-hip-ankle (180 = straight)")
 
 
+SegmentFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def _segment(name: str, a: str, b: str, image: SegmentFn, world: SegmentFn, image_what: str, world_what: str) -> None:
+    """Register ``name`` (image) and ``name_3d`` (world landmarks: the same whatever the camera's turn) for a→b."""
+    _reg(name, f"{a} {b}", "deg", image_what)(lambda arr, s: image(_p(arr, s, a), _p(arr, s, b)))
+    _reg(name + "_3d", f"{a} {b}", "deg", world_what)(lambda arr, s: world(_w(arr, s, a), _w(arr, s, b)))
+
+
 def _incl(name: str, a: str, b: str, what: str) -> None:
-    """Register ``name`` (image) and ``name_3d`` (world landmarks: the same whatever the camera's turn)."""
-    _reg(name, f"{a} {b}", "deg", f"{what} from the image vertical (0 = vertical, 90 = horizontal)")(
-        lambda arr, s: F.inclination(_p(arr, s, a), _p(arr, s, b)))
-    _reg(name + "_3d", f"{a} {b}", "deg", f"{what} from the vertical in 3-D (world landmarks; 0 = vertical)")(
-        lambda arr, s: F.inclination_3d(_w(arr, s, a), _w(arr, s, b)))
+    _segment(name, a, b, F.inclination, F.inclination_3d,
+             f"{what} from the image vertical (0 = vertical, 90 = horizontal)",
+             f"{what} from the vertical in 3-D (world landmarks; 0 = vertical)")
 
 
 _incl("torso_incline", "hip", "shoulder", "torso")
@@ -369,16 +376,10 @@ def _sh_width(a: Frames, s: SideName) -> np.ndarray:
 
 # --- Signed elevations, front-view measures and the body's own frame (see body_frame.py) --------
 
-def _elev(name: str, a: str, b: str, what: str) -> None:
-    """Register ``name`` (image) and ``name_3d`` (world): ``a→b`` above the horizontal, signed."""
-    _reg(name, f"{a} {b}", "deg", f"{what} above the image horizontal (0 = level, 90 = {b} straight above)")(
-        lambda arr, s: F.elevation(_p(arr, s, a), _p(arr, s, b)))
-    _reg(name + "_3d", f"{a} {b}", "deg", f"{what} above the horizontal in 3-D (world landmarks; signed)")(
-        lambda arr, s: F.elevation_3d(_w(arr, s, a), _w(arr, s, b)))
-
-
-_elev("torso_elevation", "hip", "shoulder", "torso hip→shoulder")
-_elev("upper_arm_elevation", "shoulder", "elbow", "upper arm shoulder→elbow (elbow height against the shoulder)")
+for _name, _a, _b, _what in (("torso_elevation", "hip", "shoulder", "torso hip→shoulder"),
+                              ("upper_arm_elevation", "shoulder", "elbow", "shoulder→elbow (elbow height)")):
+    _segment(_name, _a, _b, F.elevation, F.elevation_3d, f"{_what} above the image horizontal (signed, 0 = level)",
+             f"{_what} above the horizontal in 3-D (world landmarks; signed)")
 
 
 @_reg("trunk_lift_3d", "shoulder hip knee", "deg",
