@@ -6,7 +6,9 @@ other rep (bird-dog: on the second pair of reps), so each has clean reps too.
 Standing rows are filmed 25° off the side (towards the front), as real "side"
 row clips often are: exactly side-on, the far arm and leg hide behind the near
 ones and no pose model can place them. (The deadlift stays side-on: turned,
-its bar crosses the knees and hides them instead.)
+its bar crosses the knees and hides them instead.) Exercises done facing the
+camera are filmed from the front, the shoulder-blade squeeze at 45° (the
+only view where the squeeze itself shows, see its spec).
 
 Example:
     >>> names = [name for name, _ in SAMPLES]
