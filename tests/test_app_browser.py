@@ -285,6 +285,7 @@ def test_two_tabs_count_on_their_own_and_an_exercise_switch_saves_the_set(
         # Switch tab 1 to another exercise mid-stream.
         tab1.locator('[data-testid="stSelectbox"]').first.click()
         options = tab1.get_by_role("option")
+        options.first.wait_for(timeout=10_000)  # the list renders after the click (longer with 30 exercises)
         other = next(o for o in options.all() if o.inner_text().strip() != title)
         other_title = other.inner_text().strip()
         other.click()
