@@ -145,7 +145,7 @@ class TestBodyFrame:
 
 def _facing(head_tilt: float = 0.0, head_turn: float = 0.0, left_shoulder_down: float = 0.0,
             shrug: float = 0.0, wrist_x: float = 0.3, lean_side: float = 0.0) -> PoseFrame:
-    """A person facing the camera, built from plain numbers (metres; image 1 px = 1 mm at 1 m).
+    """A person facing the camera, built from plain numbers (metres; 1 px = 1 mm in the image).
 
     Their left side is on the image's right (+x). World landmarks share the image axes (x right,
     y down) with z away from the camera.
@@ -165,7 +165,7 @@ def _facing(head_tilt: float = 0.0, head_turn: float = 0.0, left_shoulder_down: 
     pts[L.NOSE] = head + nose * np.sin(y) * across + np.array([0.0, 0.0, -nose * np.cos(y)])
     pts[L.LEFT_WRIST], pts[L.RIGHT_WRIST] = (wrist_x, -0.45, -0.5), (-wrist_x, -0.45, -0.5)
     pts[L.LEFT_ELBOW], pts[L.RIGHT_ELBOW] = (0.25, -0.47, -0.25), (-0.25, -0.47, -0.25)
-    image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 600.0]) / [1280.0, 960.0], np.zeros(33)]
+    image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 800.0]) / [1280.0, 960.0], np.zeros(33)]  # all in the picture
     return PoseFrame(t=0.0, image_wh=(1280, 960), image=image, world=pts, visibility=np.ones(33),
                      presence=np.ones(33))
 
