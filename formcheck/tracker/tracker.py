@@ -176,7 +176,7 @@ class Tracker:
                 # as soon as the pose was reached still counts once the pose has held setup_s;
                 # outside the pose, forget it (getting into position is not a rep).
                 if setup_ok is not False:
-                    self._reps.feed(t, vals, side, counting=False)
+                    self._reps.feed(t, vals, side, counting=False, new_shot=self._features.new_shot)
                 else:
                     self._reps.reset_counters()
             self._phase = "setup"
@@ -190,7 +190,7 @@ class Tracker:
     def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
                   side: SideName, guidance: str | None) -> Feedback:
         assert self._reps is not None
-        fed = self._reps.feed(t, vals, side, counting=True)
+        fed = self._reps.feed(t, vals, side, counting=True, new_shot=self._features.new_shot)
         for ev, s in fed.finished:
             self._finish_rep(ev, s)
         counter = self._reps.counters[fed.side]
