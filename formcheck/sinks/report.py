@@ -19,12 +19,11 @@ import csv
 import io
 import json
 import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from formcheck.records.atomic import atomic_write_texts
+from formcheck.records.atomic import atomic_write_texts, output_folder
 from formcheck.records.errors import OutputError
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
@@ -138,21 +137,13 @@ def angles_csv(feedback: Sequence[Feedback], key_features: Sequence[str] = ()) -
 
 
 def prepare_out_dir(out_dir: str | Path) -> Path:
-    """Create ``out_dir`` if its parent exists; raise ``OutputError`` before any work otherwise."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder")
-    if not out.exists():
-        parent = out.parent if str(out.parent) else Path(".")
-        if not parent.is_dir():
-            raise OutputError(f"cannot create output folder {out}: its parent {parent} does not exist")
-        try:
-            out.mkdir()
-        except OSError as exc:
-            raise OutputError(f"cannot create output folder {out}: {exc}") from exc
-    if not os.access(out, os.W_OK):
-        raise OutputError(f"output folder {out} is not writable")
-    return out
+    """Create ``out_dir`` (and missing parents); raise ``OutputError`` before any work if it cannot be.
+
+    Raises:
+        OutputError: ``out_dir`` is a file, or cannot be created or written.
+    """
+    with output_folder(out_dir) as out:
+        return out
 
 
 def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
