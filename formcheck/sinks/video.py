@@ -35,6 +35,21 @@ def count_frames(path: Path) -> int:
         cap.release()
 
 
+def check_frame_count(tmp: Path, expected: int, target: Path) -> None:
+    """Refuse a finished video file (``OutputError``) unless it lists ``expected`` frames.
+
+    OpenCV's ``VideoWriter`` reports no write error: on a full disk it leaves a
+    file without its index ("moov atom not found"). Used as the ``check`` of
+    an atomic write, so such a file never replaces ``target``.
+    """
+    if expected <= 0:
+        raise OutputError(f"no frames to write to {target}")
+    found = count_frames(tmp)
+    if found != expected:
+        raise OutputError(f"cannot write {target}: the video holds {found} of {expected} frames "
+                          "(disk full or file size limit reached?)")
+
+
 class VideoSink:
     """A context manager that writes BGR frames of one size to an mp4 file.
 
@@ -84,12 +99,7 @@ class VideoSink:
         self.frames_written += 1
 
     def _check(self, tmp: Path) -> None:
-        if self.frames_written == 0:
-            raise OutputError(f"no frames to write to {self.path}")
-        found = count_frames(tmp)
-        if found != self.frames_written:
-            raise OutputError(f"cannot write {self.path}: the video holds {found} of {self.frames_written} "
-                              f"frames (disk full or file size limit reached?)")
+        check_frame_count(tmp, self.frames_written, self.path)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

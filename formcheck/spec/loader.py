@@ -51,7 +51,7 @@ Lines = dict[tuple[Any, ...], tuple[str, int]]
 #: How deep ``extends`` chains may go (a chain longer than this is almost surely a mistake).
 MAX_EXTENDS_DEPTH = 8
 #: Most YAML nodes a spec may hold with every alias expanded (the largest built-in one has
-#: about 300). Bounds the work of "alias bombs": a few hundred bytes of nested aliases
+#: about 100). Bounds the work of "alias bombs": a few hundred bytes of nested aliases
 #: that expand to billions of nodes.
 MAX_SPEC_NODES = 20_000
 #: Largest spec file read (the largest built-in one has about 3 kB).
