@@ -35,4 +35,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(run_.to_dict(), indent=2))
     else:
         print(format_table(run_))
+    if run_.totals.clips == 0:
+        reasons = sorted({c.status for c in run_.clips})
+        raise LabelError(f"none of the {len(run_.clips)} labelled clips could be scored ({', '.join(reasons)}; "
+                         "see the table)")
     return 0

@@ -35,6 +35,8 @@ from formcheck.records.errors import LabelError
 from formcheck.records.labels import ClipLabel, load_label, load_real_clip_labels
 
 REAL_LABELS_NAME = "labels.json"
+#: A JSON file beside a clip of the same name with one of these suffixes is that clip's label.
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 
 #: Called with a line of text about progress (clip being processed).
 Log = Callable[[str], None]
@@ -54,29 +56,40 @@ class LabelledClip:
         return self.label.source.get("kind") != "real"
 
 
-def _label_file(path: Path) -> list[LabelledClip]:
+def _label_file(path: Path, log: Log | None = None) -> list[LabelledClip]:
     if path.name == REAL_LABELS_NAME:
         return [LabelledClip(lab, path.parent / lab.clip, path) for lab in load_real_clip_labels(path)]
     try:
         lab = load_label(path)
     except LabelError:
-        # Other JSON files may sit beside the clips (manifests, configs): a file
-        # is a label only if it says which clip it describes.
+        # Other JSON files may sit beside the clips (manifests, configs): a file is a
+        # label if it says which clip it describes, or if a clip of its name sits beside it.
         try:
             data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            return []
-        if isinstance(data, dict) and "clip" in data:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if (isinstance(data, dict) and "clip" in data) or _has_clip_beside(path):
             raise
+        if log is not None:
+            log(f"skipped {path}: not a clip label")
         return []
     return [LabelledClip(lab, path.parent / lab.clip, path)]
 
 
-def discover(paths: Iterable[str | Path]) -> list[LabelledClip]:
+def _has_clip_beside(label: Path) -> bool:
+    return any(label.with_suffix(ext).is_file() for ext in VIDEO_SUFFIXES)
+
+
+def discover(paths: Iterable[str | Path], log: Log | None = None) -> list[LabelledClip]:
     """Labelled clips under the given folders/label files, in path order.
 
+    Args:
+        paths: Folders of labelled clips, or label files.
+        log: Told about each JSON file skipped as not a label.
+
     Raises:
-        LabelError: A path does not exist, or a label file is invalid.
+        LabelError: A path does not exist, or a label file is invalid (a JSON file
+            naming a clip, or beside a clip of its name, must be a valid label).
     """
     out: list[LabelledClip] = []
     for raw in paths:
@@ -85,9 +98,9 @@ def discover(paths: Iterable[str | Path]) -> list[LabelledClip]:
             real = path / REAL_LABELS_NAME
             files = [real] if real.is_file() else sorted(path.glob("*.json"))
             for f in files:
-                out += _label_file(f)
+                out += _label_file(f, log)
         elif path.is_file() and path.suffix.lower() == ".json":
-            out += _label_file(path)
+            out += _label_file(path, log)
         elif path.is_file():
             raise LabelError(f"{path} is not a label file or a folder of labelled clips")
         else:
@@ -174,12 +187,14 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
     Raises:
         LabelError: Invalid label or path.
         ModelError: No pose model.
+        OutputError: ``cache_dir`` cannot be written (checked before any clip runs).
     """
-    from formcheck.pose.cache import cached_pose
+    from formcheck.pose.cache import cached_pose, ready_cache_dir
     from formcheck.records.errors import VideoSourceError
     from formcheck.spec import list_specs
 
-    clips = discover(paths)
+    clips = discover(paths, log)
+    cache_dir = ready_cache_dir(cache_dir)
     known = list_specs()
     spec_ids = rep_specs()
     scores = []
