@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     # A missing --out folder (and its parents) is created; a failed run removes it again.
     with output_folder(args.out if args.out else Path(f"{video.stem}_formcheck")) as out:
         annotated = None if (args.no_video or is_landmarks) else out / ANNOTATED_NAME
-        bar = tqdm(unit="frame", desc=video.name, disable=args.no_progress, file=sys.stderr, leave=False)
+        bar = tqdm(unit="frame", desc=video.name, disable=True if args.no_progress else None, file=sys.stderr,
+                   leave=False)  # None: only on a terminal
 
         def progress(done: int, total: int | None) -> None:
             if total and bar.total != total:

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from formcheck.records.data_folders import data_folder
 from formcheck.records.errors import SpecError
 from formcheck.spec.schema import (
     CueTiming,
@@ -38,8 +39,8 @@ from formcheck.spec.schema import (
     Targets,
 )
 
-#: The built-in specs: ``exercise_specs/`` at the top of the repository.
-SPECS_DIR = Path(__file__).resolve().parents[2] / "exercise_specs"
+#: The built-in specs: ``exercise_specs/`` at the top of the repository, shipped in the package.
+SPECS_DIR = data_folder("exercise_specs")
 
 _MODELS: dict[str, type[BaseModel]] = {
     "": ExerciseSpec, "rep": RepSignal, "hold": HoldSpec, "rules": FormRule, "targets": Targets,
