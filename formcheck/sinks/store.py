@@ -143,6 +143,7 @@ class HistoryStore:
         # SQLite in WAL mode writes -wal/-shm files beside the database: the folder counts too.
         self.read_only = self.path.exists() and not (
             os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        self._refuse_foreign()
         with self._connect() as con:
             self._migrate(con)
 
@@ -164,6 +165,29 @@ class HistoryStore:
         finally:
             if con is not None:
                 con.close()
+
+    def _refuse_foreign(self) -> None:
+        """Raise ``StoreError`` for another program's SQLite file, before anything changes it.
+
+        formcheck sets ``user_version`` in the transaction that creates its tables,
+        so tables without it belong to someone else (even switching such a file to
+        WAL mode would change it).
+        """
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return
+        try:
+            con = self._open_read_only()
+            try:
+                version = int(con.execute("PRAGMA user_version").fetchone()[0])
+                tables = [r[0] for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
+        if version == 0 and tables:
+            raise StoreError(f"{self.path} is not a formcheck history database (it holds the tables "
+                             f"{', '.join(sorted(tables)[:5])}); choose another file with --db or FORMCHECK_DB")
 
     def _open_read_only(self) -> sqlite3.Connection:
         """A read-only connection; ``immutable`` when SQLite cannot even create its WAL index."""
@@ -197,13 +221,6 @@ class HistoryStore:
                              f"reads up to {SCHEMA_VERSION} (upgrade formcheck)")
         if version == SCHEMA_VERSION:
             return
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        if version == 0 and tables:
-            # formcheck sets user_version in the transaction that creates its tables:
-            # tables without it belong to another program, whose file we must not change.
-            raise StoreError(f"{self.path} is not a formcheck history database (it holds the tables "
-                             f"{', '.join(sorted(tables)[:5])}); choose another file with --db or FORMCHECK_DB")
         # Statement by statement: executescript() would COMMIT our transaction first.
         with self._transaction(con):
             for statement in _SCHEMA.split(";\n"):
