@@ -63,7 +63,7 @@ def child_argv(argv: list[str], read_only: tuple[Path, ...] = ()) -> list[str]:
 
 
 def run_cli(args: list[str], *, cwd: Path | None = None, timeout: float = 300, file_size_limit: int | None = None,
-            read_only: tuple[Path, ...] = (), stdout: object = None,
+            memory_limit: int | None = None, read_only: tuple[Path, ...] = (), stdout: object = None,
             **env: str):  # type: ignore[no-untyped-def]
     """Run ``python -m formcheck ARGS`` in a child process; return the ``CompletedProcess``.
 
@@ -71,17 +71,20 @@ def run_cli(args: list[str], *, cwd: Path | None = None, timeout: float = 300, f
         file_size_limit: Bytes any one file may grow to (``RLIMIT_FSIZE``, with
             ``SIGXFSZ`` ignored, so writes past it fail with ``EFBIG``: a full disk
             without root).
+        memory_limit: Bytes of address space (``RLIMIT_AS``): a runaway allocation fails
+            in the child instead of swapping the machine.
         read_only: Paths mounted read-only for the child (see :func:`child_argv`).
         stdout: Where the child's stdout goes (default: captured).
     """
     import sys
 
     return run_child([sys.executable, "-m", "formcheck", *args], cwd=cwd, timeout=timeout,
-                     file_size_limit=file_size_limit, read_only=read_only, stdout=stdout, **env)
+                     file_size_limit=file_size_limit, memory_limit=memory_limit, read_only=read_only,
+                     stdout=stdout, **env)
 
 
 def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300, file_size_limit: int | None = None,
-              read_only: tuple[Path, ...] = (), stdout: object = None,
+              memory_limit: int | None = None, read_only: tuple[Path, ...] = (), stdout: object = None,
               **env: str):  # type: ignore[no-untyped-def]
     """Run ``argv`` with this checkout's code on ``PYTHONPATH`` (see :func:`run_cli`)."""
     import resource
@@ -92,6 +95,8 @@ def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300,
         if file_size_limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
     return subprocess.run(child_argv(argv, read_only), cwd=cwd, env=cli_env(**env),
                           stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
