@@ -1,7 +1,9 @@
 """Layer 3: the accuracy harness with the real pose model on sample and real clips.
 
 These are the issue's "done when" checks; they print the table so a run
-shows the figures, not only pass/fail. Landmarks are cached under /tmp.
+shows the figures, not only pass/fail. Landmarks are cached for the session
+only (``landmarks_cache``). A hold clip always counts 0 reps, so hold clips
+are judged on their hold seconds, never on a rep count they cannot miss.
 """
 
 from __future__ import annotations
@@ -11,16 +13,29 @@ from pathlib import Path
 import pytest
 
 from formcheck.pipeline.evaluate import evaluate, format_table
-from formcheck.pipeline.metrics import false_cues_per_minute, match_cues
+from formcheck.pipeline.metrics import ClipScore, false_cues_per_minute, match_cues
+from formcheck.spec import list_specs, load_spec
 
-CACHE = Path("/tmp/formcheck_landmarks")
-SUPPORTED_REAL = ("bird_dog", "glute_bridge", "superman", "bent_over_row", "plank")
+#: Share of the real rep clips (those with a spec) counted exactly: a regression floor
+#: while the engine is restructured (10 of 16 at the time of writing); the counting issue raises it.
+REAL_EXACT_FLOOR = 0.6
+
+
+def _hold_close(clip: ClipScore) -> bool:
+    """Good-form hold seconds within 1.5 s or 20 % of the labelled hold."""
+    assert clip.true_hold_s is not None
+    return abs((clip.pred_hold_s or 0.0) - clip.true_hold_s) <= max(1.5, 0.2 * clip.true_hold_s)
+
+
+def _is_hold(exercise: str | None) -> bool:
+    return exercise is not None and load_spec(exercise).kind == "hold"
 
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_path: Path) -> None:
-    run = evaluate([sample_videos], cache_dir=CACHE, model_path=model_path)
+def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_path: Path,
+                                                   landmarks_cache: Path) -> None:
+    run = evaluate([sample_videos], cache_dir=landmarks_cache, model_path=model_path)
     print("\n" + format_table(run))
     assert run.clips, "no labelled sample clips"
     for clip in run.clips:
@@ -30,6 +45,14 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
             assert match_cues(clip.cues, [fault], clip.duration_s)[1] == 1, f"{clip.name}: {fault.id} not cued"
         rate = false_cues_per_minute(clip)
         assert rate is None or rate <= 1.0, f"{clip.name}: {rate:.1f} false cues/min"
+    holds = [c for c in run.clips if _is_hold(c.exercise)]
+    assert holds, "no hold sample clips"
+    for clip in holds:
+        assert clip.true_hold_s is not None and clip.pred_hold_s is not None, clip.name
+        if clip.faults:  # bad form costs hold time
+            assert clip.pred_hold_s < clip.true_hold_s - 1.0, f"{clip.name}: {clip.pred_hold_s:.1f} s held"
+        else:
+            assert _hold_close(clip), f"{clip.name}: {clip.pred_hold_s:.1f} of {clip.true_hold_s:.1f} s"
     no_exercise = [c for c in run.clips if c.exercise is None]
     assert no_exercise and all(c.pred_reps == 0 for c in no_exercise)
     assert run.totals.exact_rate == 1.0
@@ -37,17 +60,21 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
 
 @pytest.mark.model
 @pytest.mark.real_clips
-def test_real_clips_with_a_spec_are_scored_and_mostly_exact(real_clips: Path, model_path: Path) -> None:
+def test_real_clips_with_a_spec_are_scored_and_mostly_exact(real_clips: Path, model_path: Path,
+                                                            landmarks_cache: Path) -> None:
     """Follows ``labels.json``: every clip whose exercise has a spec is scored under that spec."""
     from formcheck.records.labels import load_real_clip_labels
-    from formcheck.spec import list_specs
 
-    run = evaluate([real_clips], cache_dir=CACHE, model_path=model_path)
+    run = evaluate([real_clips], cache_dir=landmarks_cache, model_path=model_path)
     print("\n" + format_table(run))
     labelled = {lab.clip for lab in load_real_clip_labels(real_clips / "labels.json") if lab.exercise in list_specs()}
     supported = [c for c in run.clips if c.exercise in list_specs()]
     assert {c.name for c in supported} == labelled
     assert all(c.status == "ok" for c in supported)
-    exact = sum(1 for c in supported if c.error == 0)
-    # Regression floor while the engine is restructured; the counting issue raises it.
-    assert exact / len(supported) >= 0.6, f"{exact} of {len(supported)} exact"
+    reps = [c for c in supported if not _is_hold(c.exercise)]
+    holds = [c for c in supported if _is_hold(c.exercise)]
+    exact = sum(1 for c in reps if c.error == 0)
+    print(f"[real] rep clips exact: {exact} of {len(reps)}; hold clips close: "
+          f"{sum(_hold_close(c) for c in holds)} of {len(holds)}")
+    assert exact / len(reps) >= REAL_EXACT_FLOOR, f"{exact} of {len(reps)} rep clips exact"
+    assert holds and 2 * sum(_hold_close(c) for c in holds) >= len(holds)
