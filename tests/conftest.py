@@ -92,7 +92,7 @@ def sample_videos() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_or_real_frame() -> "np.ndarray":
+def sample_or_real_frame() -> np.ndarray:
     """One BGR frame with a person in it: from sample_videos/ if present, else a real clip."""
     import cv2
 

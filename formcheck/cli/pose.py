@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
     with open_source(args.video) as src:  # a bad video fails before the model is looked for
         model = resolve_model(args.model)
         with PoseEstimator(model.path) as pose:
-            bar = tqdm(total=src.frame_count, unit="frame", desc=src.name, disable=True if (args.no_progress or args.json) else None,
-                       file=sys.stderr)
+            bar = tqdm(total=src.frame_count, unit="frame", desc=src.name, file=sys.stderr,
+                       disable=True if (args.no_progress or args.json) else None)  # None: only on a terminal
             for image, t in src:
                 if args.max_seconds is not None and t > args.max_seconds:
                     break

@@ -48,7 +48,8 @@ _MIN_TASK_BYTES = 1_000_000
 #: sha256 of the model files formcheck uses without ``--model``: the specs' thresholds were
 #: checked with these (same weights; build 2 only lays the bundle out aligned).
 KNOWN_MODELS: dict[str, str] = {
-    "e03d92066dda6fe4f5f64dfefc63b360ae4a65f3239588731936deac41921122": "formcheck build 2 of the mediapipe 0.10.21 BlazePose full weights (aligned)",
+    "e03d92066dda6fe4f5f64dfefc63b360ae4a65f3239588731936deac41921122":
+        "formcheck build 2 of the mediapipe 0.10.21 BlazePose full weights (aligned)",
     "d850132f962affca6acc6b04684b26da904ea9daa45a843856e9b579d16181d6":
         "formcheck build 1 of the mediapipe 0.10.21 BlazePose full weights",
 }

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.records.atomic import atomic_write_texts, output_folder
-from formcheck.records.errors import OutputError
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
