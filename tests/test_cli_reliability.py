@@ -170,7 +170,7 @@ def test_a_broken_video_says_one_line_without_ffmpeg_chatter(tmp_path: Path, sam
     (["synth", "superman", "--jitter", "1e9", "--landmarks-only", "-o", "{tmp}/s.npz"], "--jitter must be between"),
     (["synth", "superman", "--fault", "neck_cranked", "--fault-reps", "9", "--landmarks-only",
       "-o", "{tmp}/s.npz"], "fault reps must be 0-based rep numbers 0-3"),
-    (["synth", "superman", "--fault-reps", "1", "--landmarks-only", "-o", "{tmp}/s.npz"], "without a fault"),
+    (["synth", "superman", "--fault-reps", "1", "--landmarks-only", "-o", "{tmp}/s.npz"], "add --fault ID"),
     (["eval", "{samples}", "--cache", "{tmp}/a_file"], "is a file, not a folder"),
 ], ids=["max-seconds-negative", "max-seconds-nan", "hold-inf", "hold-nan", "hold-1e7", "unknown", "distance-0",
         "distance-negative", "yaw-nan", "jitter-huge", "fault-reps-outside", "fault-reps-no-fault",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("analyze", help="count reps, time holds and find form faults in a video",
                        description="Analyse a video (or a landmarks .npz from `formcheck pose`) for one exercise.")
     p.add_argument("video", help="video file, or a landmarks file (.npz)")

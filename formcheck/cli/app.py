@@ -46,7 +46,7 @@ def _port(text: str) -> int:
     return port
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("app", help="start the web app (live coaching, clip review, samples, history)")
     p.add_argument("--port", type=_port, default=8501, help="port to serve on (default 8501)")
     p.add_argument("--address", default="localhost",

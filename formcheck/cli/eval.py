@@ -12,7 +12,7 @@ import json
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("eval", help="score rep counts and form cues on labelled clips",
                        description="Run the pipeline on labelled clips; print per-clip results and totals "
                                    "(exact-count rate, MAE, off-by-one, cue precision/recall, false cues/min).")

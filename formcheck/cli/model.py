@@ -6,7 +6,7 @@ import argparse
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("model", help="get the pose model ready offline; print its path or info")
     p.add_argument("action", nargs="?", choices=("path", "info"), default="info",
                    help="path: print the .task path; info: source, size, sha256, pinned or not (default)")

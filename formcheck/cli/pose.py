@@ -6,11 +6,15 @@ import argparse
 import json
 import math
 import sys
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from formcheck.records.frame import PoseFrame
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("pose", help="extract pose landmarks from a video into a .npz file")
     p.add_argument("video", help="video file (or webcam index, e.g. 0)")
     p.add_argument("-o", "--output", help="landmarks file to write (.npz)")
@@ -21,9 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def frame_json(frame) -> str:  # type: ignore[no-untyped-def]
+def frame_json(frame: PoseFrame) -> str:
     """One frame as a JSON line (null landmarks when nobody is in view)."""
-    def arr(a: np.ndarray) -> list | None:  # type: ignore[type-arg]
+    def arr(a: np.ndarray) -> list[Any] | None:
         return None if not frame.has_person else np.round(a.astype(float), 5).tolist()
 
     return json.dumps({

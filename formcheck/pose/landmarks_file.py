@@ -72,9 +72,11 @@ def save_landmarks(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str
     arrays["meta"] = np.array(json.dumps(meta or {}))
     path = Path(path)
 
+    payload: dict[str, Any] = arrays  # numpy's stub types **kwds like its own keyword arguments
+
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **payload)
 
     atomic_write(path, write, suffix=".npz")
     return path

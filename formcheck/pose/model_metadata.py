@@ -43,8 +43,14 @@ def _image_input(mean: float, std: float) -> meta_fb.TensorMetadataT:
 BUFFER_ALIGN = 16
 
 
-class _Aligned16Buffer(model_fb.BufferT):  # type: ignore[misc]
-    """A TFLite buffer whose data starts on a :data:`BUFFER_ALIGN`-byte boundary when packed."""
+class _Aligned16Buffer:
+    """A TFLite buffer whose data starts on a :data:`BUFFER_ALIGN`-byte boundary when packed.
+
+    Stands in for ``BufferT`` in ``ModelT.buffers``: packing only calls ``Pack``.
+    """
+
+    def __init__(self, data: bytes | np.ndarray | None, offset: int, size: int) -> None:
+        self.data, self.offset, self.size = data, offset, size
 
     def Pack(self, builder: flatbuffers.Builder) -> int:  # noqa: N802 - the flatbuffers API name
         data = None

@@ -85,7 +85,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
 def report_dict(result: AnalysisResult) -> dict[str, Any]:
     """The ``report.json`` content of an analysis (JSON-safe: no NaN, no numpy types)."""
     spec = result.spec
-    out = {"formcheck_version": __version__, "source": result.source, "fps": _num(result.fps, 2)}
+    out: dict[str, Any] = {"formcheck_version": __version__, "source": result.source, "fps": _num(result.fps, 2)}
     out.update(summary_dict(result.summary))
     out["kind"] = getattr(spec, "kind", None)
     out["key_features"] = list(getattr(spec, "key_features", []) or [])

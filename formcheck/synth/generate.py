@@ -245,7 +245,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     renderer = Renderer(sim.camera, sim.body, centre, options.figure, sim.timeline.exercise.prop, prop_side)
 
     def write(tmp: Path) -> None:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), options.fps, options.size)
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), options.fps, options.size)
         if not writer.isOpened():
             raise OutputError(f"cannot open a video writer for {out}")
         try:

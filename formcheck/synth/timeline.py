@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.records.errors import SynthError
-from formcheck.records.labels import FaultLabel, HoldLabel, RepLabel
+from formcheck.records.labels import FaultLabel, HoldLabel, RepLabel, Side
 from formcheck.synth.exercises import EXERCISES, Exercise
 from formcheck.synth.motions import Phase
 
@@ -48,7 +48,7 @@ class RepPlan:
     down_start: float
     end: float
     peak: float = 1.0          # progress reached at the top (partial reps < 1)
-    side: str | None = None
+    side: Side | None = None
     faults: tuple[str, ...] = ()
 
     @property
@@ -175,9 +175,7 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
     n = 1 if ex.kind == "hold" else (ex.reps if reps is None else reps)
     if not 1 <= n <= 100:
         raise SynthError(f"reps must be 1-100, got {n}")
-    if fault_reps is not None:
-        if fault is None:
-            raise SynthError("fault reps were given without a fault (add --fault ID)")
+    if fault_reps is not None and fault is not None:
         outside = sorted({i for i in fault_reps if not 0 <= i < n})
         if outside or not fault_reps:
             raise SynthError(f"fault reps must be 0-based rep numbers 0-{n - 1}, got {list(fault_reps)}")
@@ -193,11 +191,12 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         rep_faults = (fault,) if fault and (i in affected or ex.kind == "hold") else ()
         u, h, d = (FAST if "too_fast" in rep_faults else (up * k, top * k, down * k))
         peak = rom * (PARTIAL if "partial_rep" in rep_faults else 1.0)
+        rep_side: Side | None
         if ex.alternating:
-            first = side or "left"
+            first: Side = "right" if side == "right" else "left"
             rep_side = first if side or i % 2 == 0 else ("right" if first == "left" else "left")
         else:
-            rep_side = (side or "left") if ex.sided else None
+            rep_side = ("right" if side == "right" else "left") if ex.sided else None
         plans.append(RepPlan(t, t + u, t + u + h, t + u + h + d, peak, rep_side, rep_faults))
         t += u + h + d + (rest * k if i < n - 1 else 0.0)
     tl = Timeline(ex, plans, round(t + LEAD_OUT, 6), fault)

@@ -64,7 +64,8 @@ class RepTracking:
     def reset(self) -> None:
         """Forget every count, baseline and attempt."""
         r = self.rep
-        self.counters = {s: RepCounter(r.start, r.peak, r.partial_threshold, r.max_duration) for s in self.sides}
+        self.counters: dict[str, RepCounter] = {
+            s: RepCounter(r.start, r.peak, r.partial_threshold, r.max_duration) for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -102,7 +103,8 @@ class RepTracking:
         With ``counting`` False (before the setup has held long enough) finished attempts are
         dropped: they started before the pose was established.
         """
-        best_side, best_rank, progress = self.sides[0], -1, 0.0
+        best_side: str = self.sides[0]
+        best_rank, progress = -1, 0.0
         finished: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             v = self.signal(vals, s, followed)
@@ -141,7 +143,7 @@ class RepTracking:
 
     def abandon(self) -> list[tuple[RepEvent, str]]:
         """End every attempt under way (person left or switched); returns the partial ones to record."""
-        out = []
+        out: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             ev = c.abandon()
             if ev is not None and self._valid(s):
@@ -150,7 +152,7 @@ class RepTracking:
 
     def pending(self) -> list[tuple[RepEvent, str]]:
         """Attempts under way as partial events, without ending them (for a summary mid-set)."""
-        out = []
+        out: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             ev = c.pending()
             if ev is not None and self._valid(s):
