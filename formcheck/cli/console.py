@@ -88,6 +88,11 @@ class StdoutGuard(io.TextIOBase):
 
     A closed pipe (``| head``) still raises ``BrokenPipeError``: the CLI treats
     that as the reader having had enough, not as an error.
+
+    Example:
+        >>> StdoutGuard(open("/dev/full", "w")).write("x" * 100_000)  # doctest: +SKIP
+        Traceback (most recent call last):
+        formcheck.records.errors.OutputError: cannot write to standard output: No space left on device ...
     """
 
     def __init__(self, inner: TextIO) -> None:
@@ -133,6 +138,10 @@ def guarded_stdout() -> Iterator[None]:
     errors are reported as well). When flushing fails, fd 1 is pointed at
     ``/dev/null`` so the interpreter's own flush at exit cannot print a
     traceback of its own.
+
+    Example:
+        >>> with guarded_stdout():
+        ...     print("report")  # doctest: +SKIP
     """
     inner = sys.stdout
     sys.stdout = StdoutGuard(inner)
@@ -147,7 +156,11 @@ def guarded_stdout() -> Iterator[None]:
 
 
 def discard_stdout(stream: TextIO) -> None:
-    """Send whatever ``stream`` still buffers, and will write, to ``/dev/null``."""
+    """Send whatever ``stream`` still buffers, and will write, to ``/dev/null``.
+
+    Example:
+        >>> discard_stdout(sys.stdout)  # doctest: +SKIP
+    """
     fd = _real_fd(stream)
     if fd is None:
         return

@@ -42,6 +42,10 @@ def ready_cache_dir(cache_dir: str | Path | None = None) -> Path:
 
     Raises:
         OutputError: The path is a file, or the folder cannot be created or written.
+
+    Example:
+        >>> ready_cache_dir("/tmp/fc_cache")  # doctest: +SKIP
+        PosixPath('/tmp/fc_cache')
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     if folder.exists() and not folder.is_dir():

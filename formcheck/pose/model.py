@@ -202,6 +202,10 @@ def write_task_bundle(path: Path, members: dict[str, bytes]) -> None:
     LiteRT reads tensors straight from the bundle; an entry at an odd offset
     makes it copy them ("unaligned buffer ... copying to an aligned heap
     buffer"). Fixed dates keep the build byte-for-byte reproducible.
+
+    Example:
+        >>> members = {"pose_detector.tflite": det, "pose_landmarks_detector.tflite": lm}  # doctest: +SKIP
+        >>> write_task_bundle(tmp, members)  # doctest: +SKIP
     """
     with open(path, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as out:
         for name, data in members.items():

@@ -48,7 +48,12 @@ Check = Callable[[Path], None]
 
 
 def describe_os_error(exc: OSError) -> str:
-    """``strerror`` of an ``OSError`` plus a hint for the usual "disk full" errnos."""
+    """``strerror`` of an ``OSError`` plus a hint for the usual "disk full" errnos.
+
+    Example:
+        >>> describe_os_error(OSError(28, "No space left on device"))
+        'No space left on device (disk full or file size limit reached)'
+    """
     import errno
 
     text = exc.strerror or str(exc)
@@ -85,6 +90,10 @@ def remove_stale_temps(target: Path) -> list[Path]:
 
     Only temp files of this very target are touched (``.<name>.<pid>-<hex>...``),
     never another file of the folder.
+
+    Example:
+        >>> remove_stale_temps(Path("out/annotated.mp4"))  # doctest: +SKIP
+        [PosixPath('out/.annotated.mp4.4242-0f1e2d3c.mp4')]
     """
     removed: list[Path] = []
     name = re.escape(target.name)

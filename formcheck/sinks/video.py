@@ -27,6 +27,10 @@ def count_frames(path: Path) -> int:
     """Frames an mp4 file's index lists (0 when it cannot be opened, e.g. no moov atom).
 
     Reads the container's index only, not the frames: fast even for long clips.
+
+    Example:
+        >>> count_frames(Path("out/annotated.mp4"))  # doctest: +SKIP
+        180
     """
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
@@ -41,6 +45,9 @@ def check_frame_count(tmp: Path, expected: int, target: Path) -> None:
     OpenCV's ``VideoWriter`` reports no write error: on a full disk it leaves a
     file without its index ("moov atom not found"). Used as the ``check`` of
     an atomic write, so such a file never replaces ``target``.
+
+    Example:
+        >>> atomic_write(out, render, check=lambda tmp: check_frame_count(tmp, 180, out))  # doctest: +SKIP
     """
     if expected <= 0:
         raise OutputError(f"no frames to write to {target}")
