@@ -219,11 +219,16 @@ def test_facing_the_camera_asks_to_turn_side_on_and_still_counts() -> None:
     assert fbs[-1].guidance == "turn side-on to the camera"
 
 
-def test_starting_at_the_top_does_not_count_the_way_down() -> None:
-    """The first frames already at the peak: a rep starts only from the start zone."""
+def test_a_clip_starting_at_the_top_counts_its_way_down_live_does_not() -> None:
+    """A clip cut in a rep's way down counts that rep (the labelled clips' convention); a live set,
+    started with the hips up, counts only the reps begun after START."""
     angles = [172.0] * 15 + ramp(172, 130, 1.0) + [130.0] * 10 + bridge_reps(1)[15:]
-    tr, _ = run("glute_bridge", bridge_track(angles))
-    assert (tr.reps, tr.partial_reps) == (1, 0)
+    frames = bridge_track(angles)
+    tr, _ = run("glute_bridge", frames)
+    assert (tr.reps, tr.partial_reps) == (2, 0)
+    live = Tracker(load_spec("glute_bridge"), count_leading=False)
+    live.process(frames)
+    assert (live.reps, live.partial_reps) == (1, 0)
 
 
 def test_rep_begun_as_soon_as_the_pose_is_reached_counts() -> None:

@@ -42,6 +42,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
+from formcheck.tracker.excursion import PEAK_ZONE, Excursion, LeadIn
+
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
 RestEnd = Literal["start", "either"]
 CountAt = Literal["return", "turn"]
@@ -59,31 +61,33 @@ REARM = 0.5
 COMPLETE = 0.5
 #: Within this share of the leaving threshold above rest, the signal is still at rest (for timing).
 STILL = 0.3
-#: The movement is at its far end (phase ``peak``) when it has stopped rising for this long ...
-STALL_S = 0.2
-#: "Rising" means by more than this share of the excursion (less is jitter at the top).
-RISE = 0.05
-#: ... or come off its maximum, and is within this share of the excursion from it.
-PEAK_ZONE = 0.15
 #: ``rest="either"``: a set that ends this long at the far end ends resting there: the last rep is done.
 END_DWELL_S = 1.0
 #: The typical excursion is the median of this many latest complete reps.
 WINDOW = 5
 
 
+def _phase(sign: int, out: bool, far: bool, reached: bool) -> CounterPhase:
+    """Where the movement is, named along the spec's direction whatever end is rest."""
+    if sign >= 0:  # rest at the start end, far end = the spec's peak end
+        return "start" if not out else "peak" if far else "descent" if reached else "ascent"
+    return "peak" if not out else "start" if far else "ascent" if reached else "descent"  # rest at the peak end
+
+
 @dataclass(frozen=True, slots=True)
 class RepEvent:
     """A finished attempt: complete, or a partial (a fragment of a rep).
 
-    Times in seconds. ``rom`` is the excursion in the signal's units; ``extreme``
-    the value at the far end (signal units, not normalised); ``rest`` the value
-    at rest before it; ``fraction`` the excursion relative to the set's typical
-    one (1.0 for the first rep); ``held`` the seconds spent in the peak zone.
+    Times in seconds. ``peak`` is when the movement arrived at its far end and
+    ``peak_end`` when it left it. ``rom`` is the excursion in the signal's units;
+    ``extreme`` the value at the far end and ``rest`` the value at rest before it
+    (signal units); ``fraction`` the excursion relative to the set's typical one
+    (1.0 for the first rep); ``held`` the seconds spent at the far end.
     """
 
     start: float
-    peak: float  # time at the far end of the movement
-    peak_end: float  # last time in the peak zone
+    peak: float
+    peak_end: float
     end: float
     complete: bool
     rom: float
@@ -104,7 +108,7 @@ class RepCounter:
             starts until the signal is back at rest: a parked limb is not a rep.
         count_at: ``"return"``: a rep counts when the signal is back at rest; ``"turn"``: as soon
             as it turns back from the far end (``TURN`` of the excursion), then it must still
-            return to rest before the next rep.
+            come back ``REARM`` before the next rep.
         count_leading: A set that begins at the far end and moves back to rest was a rep under
             way (a clip that starts in a rep's way down): count it. The live page passes False
             (a movement under way when START is pressed is not the user's set).
@@ -136,32 +140,23 @@ class RepCounter:
         self._first = math.nan  # first value seen, while the rest end is undecided
         self._last_t: float | None = None
         self._last_x = math.nan
-        # A rep under way when the set began: the highest value before the first movement out.
-        # (With count_at="turn" a rep is reaching the far end from rest: a set that begins there
-        # has not done one.)
-        self._lead_open = self.count_leading and self.rest_end == "start" and self.count_at == "return"
-        self._lead_top, self._t_lead_top, self._t_first = -math.inf, 0.0, math.nan
-        self._rest_level()
+        # With count_at="turn" a rep is reaching the far end from rest: a set that begins there
+        # has not done one.
+        self._lead = LeadIn(self.count_leading and self.rest_end == "start" and self.count_at == "return")
+        self._at_rest(math.nan, 0.0)
         self._t_start = 0.0
         self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
         self.stalled = False
 
-    def _rest_level(self, x: float = math.nan, t: float = 0.0) -> None:
-        self._out = False
-        self._r, self._t_r = x, t  # rest level and when it was last there
-        self._h, self._t_h = math.nan, t  # far end so far
-        self._t_peak_end = t
-        self._held = 0.0
-        self._was_in_zone = False
-        self._h_mark, self._t_mark = -math.inf, t
-        self._reached = False
-        self._counted = False  # count_at="turn": this movement already gave its rep
+    def _at_rest(self, x: float, t: float) -> None:
+        self._ex: Excursion | None = None
+        self._r, self._t_r = x, t  # rest level and when the signal was last there
 
     # ------------------------------------------------------------------ state
     @property
     def in_rep(self) -> bool:
         """True while a movement is under way (left rest)."""
-        return self._out
+        return self._ex is not None
 
     @property
     def rep_start(self) -> float:
@@ -204,72 +199,63 @@ class RepCounter:
             return None
         x = v * self._sign
         self._last_x = x
-        if not self._out:
-            if self.stalled:
-                # A parked limb: wait until the signal is back near where it rested.
-                if not math.isnan(self._r) and x > self._r + 0.5 * self._needed():
-                    return None
-                self.stalled = False
-                self._rest_level(x, t)
-            if math.isnan(self._t_first):
-                self._t_first = t
-            if math.isnan(self._r) or x <= self._r:
-                self._r = x
-            if self._lead_open and x >= self._lead_top:
-                self._lead_top, self._t_lead_top = x, t
-            a = self.typical
-            enter = ENTER * a if a is not None else 0.5 * self.min_excursion
-            if x - self._r <= STILL * enter:
-                self._t_r = t  # still at rest: the rep starts when the signal leaves this band
-            ev = None
-            if x - self._r >= enter:
-                ev = self._leading_rep()  # the set began in a rep's way back: that rep ends here
-                self._out, self._h, self._t_h, self._t_peak_end = True, x, t, t
-                self._h_mark, self._t_mark = x, t
-                self._t_start = self._t_r
-            self._set_phase(x)
-            return ev
-        if t - self._t_start > self.max_duration:
-            self.stalled = True
-            self._out = False
-            self._set_phase(x)
+        ex = self._ex
+        if ex is None:
+            ev = self._rest_step(x, t)
+        elif t - self._t_start > self.max_duration:
+            self.stalled, self._ex, ev = True, None, None
+        else:
+            ex.advance(x, t, dt)
+            ev = self._out_step(ex, x, t)
+        self._set_phase(x, t)
+        return ev
+
+    def _rest_step(self, x: float, t: float) -> RepEvent | None:
+        if self.stalled:
+            # A parked limb: wait until the signal is back near where it rested.
+            if not math.isnan(self._r) and x > self._r + 0.5 * self._needed():
+                return None
+            self.stalled = False
+            self._at_rest(x, t)
+        self._lead.see(x, t)
+        if math.isnan(self._r) or x <= self._r:
+            self._r = x
+        a = self.typical
+        enter = ENTER * a if a is not None else 0.5 * self.min_excursion
+        if x - self._r <= STILL * enter:
+            self._t_r = t  # still at rest: the rep starts when the signal leaves this band
+        if x - self._r < enter:
             return None
-        if x > self._h:
-            self._h, self._t_h = x, t
-        exc = self._h - self._r
-        if x > self._h_mark + RISE * exc:  # still rising clearly (not jitter or smoothing at the top)
-            self._h_mark, self._t_mark = x, t
-        in_zone = x >= self._h - PEAK_ZONE * exc
-        if in_zone:
-            if self._was_in_zone:
-                self._held += dt  # only the time between two samples both at the far end
-            self._t_peak_end = t
-        self._was_in_zone = in_zone
+        ev = self._leading_rep()  # the set began in a rep's way back: that rep ended here
+        self._ex, self._t_start = Excursion(self._r, x, t), self._t_r
+        return ev
+
+    def _out_step(self, ex: Excursion, x: float, t: float) -> RepEvent | None:
         ev = None
-        if self.count_at == "turn" and not self._counted and x <= self._h - TURN * exc:
-            ev = self._finish(t, exc)
-            self._counted = ev is not None
-        if x <= self._h - (REARM if self._counted else RETURN) * exc:
-            if not self._counted:
-                ev = self._finish(t, exc)
-            self._rest_level(x, t)
-        self._set_phase(x)
+        if self.count_at == "turn" and not ex.counted and ex.back_by(x) >= TURN:
+            ev = self._finish(t, ex)
+            ex.counted = ev is not None
+        if ex.back_by(x) >= (REARM if ex.counted else RETURN):
+            if not ex.counted:
+                ev = self._finish(t, ex)
+            self._at_rest(x, t)
         return ev
 
     def _leading_rep(self) -> RepEvent | None:
         """The rep the set began in, once it has come back to rest (``count_leading``), else None."""
-        if not self._lead_open:
-            return None
-        self._lead_open = False
-        exc = self._lead_top - self._r
-        if exc < self.min_excursion or self._t_r <= self._t_lead_top:
+        size = self._lead.came_down(self._r, self._t_r, self.min_excursion)
+        self._lead.open = False
+        if size is None:
             return None
         self.reps += 1
-        self._amps.append(exc)
+        self._amps.append(size)
+        return self._lead_event(self._t_r, size)
+
+    def _lead_event(self, end: float, size: float) -> RepEvent:
         s = self._sign * self.direction
-        return RepEvent(start=self._t_first, peak=self._t_lead_top, peak_end=self._t_lead_top, end=self._t_r,
-                        complete=True, rom=float(exc), extreme=float(self._lead_top * s), held=0.0,
-                        rest=float(self._r * s), fraction=1.0)
+        lead = self._lead
+        return RepEvent(start=lead.t_first, peak=lead.t_top, peak_end=lead.t_top, end=end, complete=True,
+                        rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(self._r * s))
 
     def _decide_rest(self, v: float) -> bool:
         """``rest: either``: the first clear movement away from where the person started decides."""
@@ -279,22 +265,21 @@ class RepCounter:
             return False
         # Moved towards the peak end first: rest is the start end; moved away from it: rest is the peak end.
         self._sign = 1 if v > self._first else -1
-        self._rest_level(self._first * self._sign, self._last_t or 0.0)
+        self._at_rest(self._first * self._sign, self._last_t or 0.0)
         return True
 
-    def _finish(self, t: float, exc: float) -> RepEvent | None:
-        needed = self._needed()
-        typical = self.typical
-        if exc >= needed:
+    def _finish(self, t: float, ex: Excursion) -> RepEvent | None:
+        size, typical = ex.size, self.typical
+        if size >= self._needed():
             complete = True
-        elif exc >= self.min_excursion:
+        elif size >= self.min_excursion:
             complete = False  # a real movement, well under the set's typical range
         else:
             return None  # a wobble, not an attempt
-        ev = self._event(t, exc, complete, typical)
+        ev = self._event(t, ex, complete, typical)
         if complete:
             self.reps += 1
-            self._amps.append(exc)
+            self._amps.append(size)
         else:
             self.partials += 1
         return ev
@@ -305,32 +290,21 @@ class RepCounter:
             self._amps.pop()
             self.reps -= 1
 
-    def _event(self, t: float, exc: float, complete: bool, typical: float | None) -> RepEvent:
+    def _event(self, t: float, ex: Excursion, complete: bool, typical: float | None) -> RepEvent:
         s = self._sign * self.direction
-        arrived = min(self._t_mark, self._t_peak_end)  # reached the far end (stopped rising clearly)
-        return RepEvent(start=self._t_start, peak=arrived, peak_end=self._t_peak_end, end=t, complete=complete,
-                        rom=float(exc), extreme=float(self._h * s), held=self._held, rest=float(self._r * s),
-                        fraction=float(exc / typical) if typical else 1.0)
+        return RepEvent(start=self._t_start, peak=min(ex.arrived, ex.peak_end), peak_end=ex.peak_end, end=t,
+                        complete=complete, rom=float(ex.size), extreme=float(ex.high * s), held=ex.held,
+                        rest=float(ex.rest * s), fraction=float(ex.size / typical) if typical else 1.0)
 
-    def _set_phase(self, x: float) -> None:
+    def _set_phase(self, x: float, t: float) -> None:
         """Name the position along the spec's direction (see the module docstring).
 
-        Out of rest: moving out until the movement stalls at its far end (within ``PEAK_ZONE``
-        of its maximum, having stopped rising for ``STALL_S`` or come off the maximum, and far
-        enough to be a rep), at the far end, then moving back.
+        Out of rest: moving out until the movement stops at its far end (far enough to be a
+        rep: half of what one needs), at the far end, then moving back.
         """
-        far = False
-        if self._out:
-            exc = self._h - self._r
-            stalled = (self._last_t or 0.0) - self._t_mark >= STALL_S or x <= self._h - RISE * exc
-            far = x >= self._h - PEAK_ZONE * exc and exc >= 0.5 * self._needed() and stalled
-            self._reached = self._reached or far
-        if self._sign >= 0:  # rest at the start end, far end = the spec's peak end
-            self.phase = ("start" if not self._out else "peak" if far else
-                          "descent" if self._reached else "ascent")
-        else:  # rest at the peak end (e.g. a Romanian deadlift from standing)
-            self.phase = ("peak" if not self._out else "start" if far else
-                          "ascent" if self._reached else "descent")
+        ex = self._ex
+        far = ex is not None and ex.at_far_end(x, t, 0.5 * self._needed())
+        self.phase = _phase(self._sign, ex is not None, far, ex is not None and ex.reached)
 
     # ------------------------------------------------------------------ ends of a set
     def pending(self) -> RepEvent | None:
@@ -343,24 +317,17 @@ class RepCounter:
         the far end and came back to rest (``count_leading``) was one complete rep.
         """
         t = self._last_t if self._last_t is not None else self._t_start
-        if not self._out:
-            if self._lead_open and not self.stalled and self._lead_top - self._r >= self.min_excursion \
-                    and self._t_r > self._t_lead_top:
-                s = self._sign * self.direction
-                return RepEvent(start=self._t_first, peak=self._t_lead_top, peak_end=self._t_lead_top, end=t,
-                                complete=True, rom=float(self._lead_top - self._r),
-                                extreme=float(self._lead_top * s), held=0.0, rest=float(self._r * s))
+        ex = self._ex
+        if ex is None:
+            size = None if self.stalled else self._lead.came_down(self._r, self._t_r, self.min_excursion)
+            return self._lead_event(t, size) if size is not None else None
+        if self.stalled or ex.counted or ex.size < self.min_excursion:
             return None
-        if self.stalled or self._counted:
-            return None
-        exc = self._h - self._r
-        if exc < self.min_excursion:
-            return None
-        full = exc >= self._needed()
-        turned = self.count_at == "turn" and self._last_x < self._h - PEAK_ZONE * exc
-        rests_there = (self.rest_end == "either" and self._last_x >= self._h - PEAK_ZONE * exc
-                       and t - self._t_mark >= END_DWELL_S)
-        return self._event(t, exc, full and (turned or rests_there), self.typical)
+        full = ex.size >= self._needed()
+        turned = self.count_at == "turn" and ex.back_by(self._last_x) > PEAK_ZONE
+        rests_there = (self.rest_end == "either" and ex.back_by(self._last_x) <= PEAK_ZONE
+                       and t - ex.arrived >= END_DWELL_S)
+        return self._event(t, ex, full and (turned or rests_there), self.typical)
 
     def abandon(self) -> RepEvent | None:
         """End the attempt under way without counting it (person left, stream ended).
@@ -373,7 +340,8 @@ class RepCounter:
             self.reps += 1
         elif ev is not None:
             self.partials += 1
-        self.stalled = self._out
-        self._out = False
+        self.stalled = self._ex is not None
+        self._ex = None
+        self._lead.open = False
         self.phase = "start" if self._sign >= 0 else "peak"
         return ev
