@@ -111,3 +111,18 @@ def test_atomic_path_syncs_and_renames_only_on_success(tmp_path: Path) -> None:
         assert not (tmp_path / "m.task").exists()
     assert (tmp_path / "m.task").read_bytes() == b"model"
     assert [p.name for p in tmp_path.iterdir()] == ["m.task"]
+
+
+def test_a_failed_run_also_removes_its_own_temp_files_left_in_a_folder_it_made(tmp_path: Path) -> None:
+    """A signal can cut a temp file off from its cleanup (between its creation and the `with`)."""
+    stranger = tmp_path / "shared"
+    with pytest.raises(RuntimeError), output_folder(tmp_path / "made" / "out") as out:
+        new_temp_file(out / "annotated.mp4", ".mp4")  # left behind, as by an interrupted writer
+        raise RuntimeError("terminated")
+    assert list(tmp_path.iterdir()) == []
+    stranger.mkdir()
+    theirs = stranger / f".annotated.mp4.{_dead_pid()}-0123abcd.mp4"
+    theirs.write_text("another run's")
+    with pytest.raises(RuntimeError), output_folder(stranger / "new"):
+        raise RuntimeError("terminated")
+    assert list(stranger.iterdir()) == [theirs]  # a folder it did not make keeps its files

@@ -126,7 +126,7 @@ class StdoutGuard(io.TextIOBase):
         return self.inner.isatty()
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # typeshed: an attribute; io: a read-only property
         return str(getattr(self.inner, "encoding", "utf-8"))
 
 

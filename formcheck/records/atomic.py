@@ -278,8 +278,13 @@ def output_folder(path: str | Path) -> Iterator[Path]:
 
 
 def _remove_empty(folders: list[Path]) -> None:
-    for folder in folders:  # deepest first; stop at the first one that is not empty
+    """Remove ``folders`` (deepest first) once they hold nothing but this process's temp files."""
+    ours = re.compile(rf"^\..+\.{os.getpid()}-[0-9a-f]{{8}}")
+    for folder in folders:
         try:
+            for leftover in folder.iterdir():  # e.g. a temp file a signal cut off from its cleanup
+                if leftover.is_file() and ours.match(leftover.name):
+                    leftover.unlink()
             folder.rmdir()
         except OSError:
-            return
+            return  # not empty (a complete output, someone else's file): keep it and its parents

@@ -87,12 +87,16 @@ class VideoSink:
         self._stack = ExitStack()
 
     def __enter__(self) -> VideoSink:
-        # The temp name keeps the .mp4 suffix: OpenCV picks the container from it.
-        tmp = self._stack.enter_context(atomic_path(self.path, suffix=".mp4", check=self._check))
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*self.codec), self.fps, self.size)
-        if not writer.isOpened():
+        try:
+            # The temp name keeps the .mp4 suffix: OpenCV picks the container from it.
+            tmp = self._stack.enter_context(atomic_path(self.path, suffix=".mp4", check=self._check))
+            writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*self.codec), self.fps, self.size)
+            if not writer.isOpened():
+                raise OutputError(f"cannot open a {self.codec} video writer for {self.path}")
+        except BaseException:
+            # Also on SIGTERM mid-way: the temp file goes now, not when the garbage collector runs.
             self._stack.close()
-            raise OutputError(f"cannot open a {self.codec} video writer for {self.path}")
+            raise
         self._writer = writer
         return self
 
