@@ -146,7 +146,7 @@ def test_skipped_json_files_are_told(tmp_path: Path) -> None:
     (tmp_path / "good.json").write_text(json.dumps(_label("good.mp4", "glute_bridge")))
     (tmp_path / "notes.json").write_text("not even json")
     told: list[str] = []
-    assert [c.label.clip for c in discover([tmp_path], told.append)] == ["good.mp4"]
+    assert [c.label.clip for c in discover([tmp_path], log=told.append)] == ["good.mp4"]
     assert told == [f"skipped {tmp_path / 'notes.json'}: not a clip label"]
 
 

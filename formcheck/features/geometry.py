@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _EPS = 1e-9
@@ -30,6 +32,17 @@ def _out(x: np.ndarray, scalar: bool) -> np.ndarray:
     return x[0] if scalar else x
 
 
+def _one_row(*arrays: np.ndarray) -> list[list[float]] | None:
+    """The single row of each ``(1, k)`` array as floats (the live path), else None.
+
+    One frame at a time, numpy's per-call overhead costs more than the arithmetic: the
+    functions below do one row in plain floats, with the same results.
+    """
+    if all(isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == 1 for x in arrays):
+        return [x[0].tolist() for x in arrays]
+    return None
+
+
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Angle ``a-b-c`` at vertex ``b`` in degrees, in ``[0, 180]``.
 
@@ -39,6 +52,16 @@ def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         >>> float(joint_angle(np.array([0.0, -1]), np.zeros(2), np.array([0.0, 1])))
         180.0
     """
+    rows = _one_row(a, b, c)
+    if rows is not None:
+        pa, pb, pc = rows
+        u = [x - y for x, y in zip(pa, pb)]
+        v = [x - y for x, y in zip(pc, pb)]
+        den = math.sqrt(sum(x * x for x in u) * sum(x * x for x in v))
+        if not den > _EPS * _EPS:  # also NaN
+            return np.array([math.nan])
+        cos = max(-1.0, min(1.0, sum(x * y for x, y in zip(u, v)) / den))
+        return np.array([math.degrees(math.acos(cos))])
     scalar = np.ndim(b) == 1
     a2, b2, c2 = _as2d(a), _as2d(b), _as2d(c)
     u, v = a2 - b2, c2 - b2
@@ -170,6 +193,11 @@ def inclination_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         >>> float(inclination_3d(np.array([0.0, 0, 0]), np.array([0.0, 0, 2])))
         90.0
     """
+    rows = _one_row(a, b)
+    if rows is not None:
+        dx, dy, dz = (y - x for x, y in zip(*rows))
+        h = math.hypot(dx, dz)
+        return np.array([math.degrees(math.atan2(h, abs(dy))) if math.hypot(h, dy) >= _EPS else math.nan])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     horiz = np.hypot(d[:, 0], d[:, 2])
@@ -188,6 +216,11 @@ def elevation_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         >>> float(elevation_3d(np.array([0.0, 0, 0]), np.array([0.0, -1, 1])))
         45.0
     """
+    rows = _one_row(a, b)
+    if rows is not None:
+        dx, dy, dz = (y - x for x, y in zip(*rows))
+        h = math.hypot(dx, dz)
+        return np.array([math.degrees(math.atan2(-dy, h)) if math.hypot(h, dy) >= _EPS else math.nan])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     horiz = np.hypot(d[:, 0], d[:, 2])
@@ -216,6 +249,32 @@ def vertical_offset_3d(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: n
     sc = np.broadcast_to(np.asarray(scale, dtype=np.float64), line_y.shape)
     off = np.divide(p[:, 1] - line_y, sc, out=np.full_like(line_y, np.nan), where=sc > _EPS)
     return _out(off, scalar)
+
+
+def body_turn_3d(world: np.ndarray) -> np.ndarray:
+    """Degrees the body is turned from a side-on view, from world landmarks: 0 side-on, 90 facing.
+
+    World landmarks keep the camera's axes (x right, z away from the camera), so the
+    shoulder and hip lines point along z side-on and along x facing the camera (or facing
+    away). The mean of both lines, per frame; ``world`` is ``(n, 33, 3)`` (or ``(33, 3)``).
+
+    Example:
+        >>> w = np.zeros((33, 3)); w[11] = [0.2, 0, 0]; w[12] = [-0.2, 0, 0]
+        >>> w[23] = [0.1, 0.5, 0]; w[24] = [-0.1, 0.5, 0]
+        >>> float(body_turn_3d(w))
+        90.0
+    """
+    scalar = np.ndim(world) == 2
+    w = world[None] if scalar else world
+    angles = []
+    for a, b in ((11, 12), (23, 24)):  # shoulders, hips
+        d = w[:, a] - w[:, b]
+        ang = np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))
+        angles.append(np.where(np.hypot(d[:, 0], d[:, 2]) < _EPS, np.nan, ang))
+    stacked = np.vstack(angles)
+    count = np.sum(~np.isnan(stacked), axis=0)
+    total = np.nansum(stacked, axis=0)
+    return _out(np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0), scalar)
 
 
 def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:

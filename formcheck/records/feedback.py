@@ -72,6 +72,7 @@ class Hold:
     good_s: float
     lost_s: float
     target_s: float | None = None
+    side: Side | None = None  # per-side holds (a stretch held on each side)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +132,5 @@ class SetSummary:
     score: int  # 0-100 for the set
     notes: tuple[str, ...] = ()  # e.g. "no person detected", "several people in view"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Why nothing was counted (a set with 0 reps or a 0 s hold), in one sentence with numbers.
+    reason: str | None = None

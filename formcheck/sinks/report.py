@@ -67,7 +67,8 @@ def hold_dict(hold: Hold) -> dict[str, Any]:
     """One hold: span, seconds held with good form, seconds lost to bad form, target."""
     return {"start": _num(hold.start), "end": _num(hold.end), "good_s": _num(hold.good_s, 2),
             "lost_s": _num(hold.lost_s, 2), "target_s": _num(hold.target_s, 2),
-            "target_met": None if hold.target_s is None else bool(hold.good_s >= hold.target_s)}
+            "target_met": None if hold.target_s is None else bool(hold.good_s >= hold.target_s),
+            "side": hold.side}
 
 
 def summary_dict(summary: SetSummary) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "holds": [hold_dict(h) for h in summary.holds], "rep_rows": [rep_dict(r) for r in summary.rep_rows],
         "cues": [cue_dict(c) for c in summary.cues], "duration_s": _num(summary.duration_s, 2),
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
-        "score": summary.score, "notes": list(summary.notes),
+        "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
     }
 
 
@@ -191,6 +192,8 @@ def format_summary(summary: SetSummary, source: str = "") -> str:
         lines.append("  cues: none")
     lines.append(f"  score: {summary.score}/100   {summary.frames_with_person}/{summary.frames} frames "
                  f"with a person, {summary.duration_s:.1f} s")
+    if summary.reason:
+        lines.append(f"  why nothing was counted: {summary.reason}")
     for note in summary.notes:
         lines.append(f"  note: {note}")
     return "\n".join(lines)
