@@ -26,7 +26,7 @@ def _frames(n: int, delay: float = 0.0, fail_at: int | None = None) -> Iterator[
 def test_slow_consumer_gets_newest_frames_and_older_ones_are_dropped() -> None:
     latest = LatestFrame(_frames(40, delay=0.005))
     seen = []
-    for image, t in latest:
+    for image, _t in latest:
         seen.append(int(image[0, 0, 0]))
         time.sleep(0.03)  # the "model" is ~6x slower than the camera
     assert seen[-1] == 39  # the stream's last frame is never lost

@@ -65,11 +65,22 @@ def test_hold_timer_drawn_for_hold_spec() -> None:
 
 @pytest.mark.parametrize("wh", [(640, 360), (1080, 1920), (160, 120), (1920, 1080)])
 def test_any_frame_size_with_or_without_person(wh: tuple[int, int]) -> None:
+    """Every size gets the counter panel and the red cue banner; the skeleton only with a person."""
     w, h = wh
-    for frame in (records.person_frame(wh=wh), PoseFrame.empty(t=0.0, image_wh=wh)):
-        fb = records.feedback(cue="Keep your hips level and your back flat all the way through")
+    fb = records.feedback(cue="Keep your hips level and your back flat all the way through")
+    drawn = {}
+    for name, frame in (("person", records.person_frame(wh=wh)), ("empty", PoseFrame.empty(t=0.0, image_wh=wh))):
         out = draw_overlay(_background(w, h), frame, fb, records.spec())
-        assert out.shape == (h, w, 3)
+        assert out.shape == (h, w, 3) and out.dtype == np.uint8
+        b, g, r = _bottom_strip(out)
+        assert r > 150 and b < 100, f"{name} {wh}: no red cue banner at the bottom"
+        assert (out[: h // 4, : w // 3] != 120).any(), f"{name} {wh}: no counter panel top-left"
+        drawn[name] = out
+    frame = records.person_frame(wh=wh)
+    hip = frame.pixels()[int(Landmark.LEFT_HIP)].round().astype(int)
+    x0, y0 = max(hip[0] - 3, 0), max(hip[1] - 3, 0)
+    around_hip = (slice(y0, hip[1] + 4), slice(x0, hip[0] + 4))
+    assert (drawn["person"][around_hip] != drawn["empty"][around_hip]).any(), f"{wh}: no skeleton at the hip"
 
 
 @pytest.mark.parametrize("name, side, expected", [

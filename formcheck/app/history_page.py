@@ -52,7 +52,8 @@ def _progress_chart(store: HistoryStore, exercise: str, title: str) -> None:
     base = alt.Chart(points).encode(x=alt.X("date:T", title="date"))
     chart = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure.replace("_", " ")),
                                               tooltip=["id", "date", "reps", "score", "hold_s", "kind"])
-    score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(y=alt.Y("score:Q", title="score"))
+    score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(
+        y=alt.Y("score:Q", title="score"))
     st.markdown(f"**Progress: {title}** (solid: {measure.replace('_', ' ')}; dashed: score)")
     st.altair_chart(alt.layer(chart, score).resolve_scale(y="independent").properties(height=220),
                     width="stretch")

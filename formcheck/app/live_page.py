@@ -87,7 +87,8 @@ def panel_html(snap: LiveSnapshot, title: str, kind: str = "reps") -> str:
     parts = [f"<div style='font-size:1.4rem;color:#666'>{esc(title)}</div>"]
     shown = kind != "hold" or fb.reps > 0  # a hold shows reps only if the spec counts any
     reps = (f"<div style='{big if kind != 'hold' else 'font-size:2.2rem'}{'' if shown else ';display:none'}' "
-            f"id='fc-reps' data-reps='{fb.reps}'>{fb.reps}<span style='font-size:2rem;font-weight:400'> reps</span></div>")
+            f"id='fc-reps' data-reps='{fb.reps}'>{fb.reps}"
+            "<span style='font-size:2rem;font-weight:400'> reps</span></div>")
     if kind == "hold":
         target = f"<span style='font-size:2.5rem;font-weight:400'> / {fb.hold_target_s:.0f} s</span>" \
             if fb.hold_target_s else "<span style='font-size:2.5rem;font-weight:400'> s</span>"

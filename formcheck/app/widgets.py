@@ -129,7 +129,8 @@ def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: 
     df = feature_series(feedback, names)
     if len(df):
         chart = alt.Chart(df).mark_line().encode(x=alt.X("t:Q", title="time (s)"),
-                                                 y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)), color="feature:N")
+                                                 y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)),
+                                                 color="feature:N")
         st.markdown("**Key angles**")
         st.altair_chart((chart + rules if rules is not None else chart).properties(height=220),
                         width="stretch")

@@ -14,7 +14,7 @@ import json
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("eval", help="score rep counts and form cues on labelled clips",
                        description="Run the pipeline on labelled clips; print per-clip results and totals "
                                    "(exact-count rate, MAE, off-by-one, cue precision/recall, false cues/min).")
@@ -75,4 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(run_.to_dict(), indent=2))
     else:
         print(format_table(run_))
+    if run_.totals.clips == 0:
+        reasons = sorted({c.status for c in run_.clips})
+        raise LabelError(f"none of the {len(run_.clips)} labelled clips could be scored ({', '.join(reasons)}; "
+                         "see the table)")
     return 0

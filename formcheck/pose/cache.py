@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
-from formcheck.records.errors import LandmarksFileError
+from formcheck.records.atomic import describe_os_error, new_temp_file
+from formcheck.records.errors import LandmarksFileError, OutputError
 from formcheck.records.frame import PoseFrame
 
 #: Called with (frames done, frames expected or None) while the model runs.
@@ -31,6 +32,30 @@ def default_cache_dir() -> Path:
     from formcheck.pose.model import cache_dir
 
     return cache_dir() / "landmarks"
+
+
+def ready_cache_dir(cache_dir: str | Path | None = None) -> Path:
+    """The landmarks cache folder, created if missing and proven writable.
+
+    Checked before any pose work, so a bad ``--cache`` fails at once instead of
+    after minutes of running the model.
+
+    Raises:
+        OutputError: The path is a file, or the folder cannot be created or written.
+
+    Example:
+        >>> ready_cache_dir("/tmp/fc_cache")  # doctest: +SKIP
+        PosixPath('/tmp/fc_cache')
+    """
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"landmarks cache {folder} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the landmarks cache {folder}: {describe_os_error(exc)}") from exc
+    new_temp_file(folder / "write-probe").unlink()  # OutputError when the folder is read-only
+    return folder
 
 
 def file_sha256(path: str | Path) -> str:
@@ -77,13 +102,14 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
     Raises:
         VideoSourceError: The clip cannot be decoded.
         ModelError: No pose model is available.
+        OutputError: The cache folder cannot be written.
     """
     from formcheck.pose.model import resolve_model
     from formcheck.records.errors import VideoSourceError
 
     if not Path(video).is_file():
         raise VideoSourceError(f"video not found: {video}")
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder = ready_cache_dir(cache_dir)
     model = resolve_model(model_path)
     key = f"{file_sha256(video)[:24]}-{model.sha256[:12]}.npz"
     entry = folder / key
@@ -94,6 +120,5 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
             entry.unlink(missing_ok=True)  # damaged or old version: recompute below
     frames, meta = run_pose(video, model.path, progress)
     if frames:
-        folder.mkdir(parents=True, exist_ok=True)
         save_landmarks(entry, frames, meta)
     return frames, meta

@@ -53,7 +53,7 @@ PHASE_TEXT = {
 def _scale(image: np.ndarray) -> float:
     """Size unit: 1.0 on a 640×360 frame, bigger on bigger frames (portrait too)."""
     h, w = image.shape[:2]
-    return max(min(w, h) / 360.0, 0.5)
+    return float(max(min(w, h) / 360.0, 0.5))
 
 
 def _panel(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: tuple[int, int, int],

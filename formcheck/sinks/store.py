@@ -121,12 +121,17 @@ class HistoryStore:
     script threads and the webrtc callback thread alike (sqlite3 connections
     are bound to the thread that made them).
 
+    A file this process may not write (or in a folder it may not write) is
+    opened read-only: it can be listed and exported, and saving or deleting
+    raises ``StoreError``.
+
     Args:
         path: Database file; None means :func:`default_db_path`. Its folder is created.
 
     Raises:
         StoreError: The file cannot be created/opened, is not a formcheck
-            database, or was written by a newer formcheck.
+            database (another program's SQLite file is never changed), or was
+            written by a newer formcheck.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -135,6 +140,10 @@ class HistoryStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the history folder {self.path.parent}: {exc.strerror}") from exc
+        # SQLite in WAL mode writes -wal/-shm files beside the database: the folder counts too.
+        self.read_only = self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        self._refuse_foreign()
         with self._connect() as con:
             self._migrate(con)
 
@@ -144,9 +153,11 @@ class HistoryStore:
         """A connection in WAL mode with foreign keys on; sqlite errors become StoreError."""
         con: sqlite3.Connection | None = None
         try:
-            con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            con = self._open_read_only() if self.read_only else sqlite3.connect(
+                self.path, timeout=10.0, isolation_level=None)
             con.row_factory = sqlite3.Row
-            con.execute("PRAGMA journal_mode=WAL")
+            if not self.read_only:
+                con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA foreign_keys=ON")
             yield con
         except sqlite3.DatabaseError as exc:
@@ -155,9 +166,46 @@ class HistoryStore:
             if con is not None:
                 con.close()
 
+    def _refuse_foreign(self) -> None:
+        """Raise ``StoreError`` for another program's SQLite file, before anything changes it.
+
+        formcheck sets ``user_version`` in the transaction that creates its tables,
+        so tables without it belong to someone else (even switching such a file to
+        WAL mode would change it).
+        """
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return
+        try:
+            con = self._open_read_only()
+            try:
+                version = int(con.execute("PRAGMA user_version").fetchone()[0])
+                tables = [r[0] for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
+        if version == 0 and tables:
+            raise StoreError(f"{self.path} is not a formcheck history database (it holds the tables "
+                             f"{', '.join(sorted(tables)[:5])}); choose another file with --db or FORMCHECK_DB")
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection; ``immutable`` when SQLite cannot even create its WAL index."""
+        uri = self.path.absolute().as_uri()
+        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10.0, isolation_level=None)
+        try:
+            con.execute("PRAGMA user_version").fetchone()
+            return con
+        except sqlite3.OperationalError:
+            con.close()
+            return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10.0, isolation_level=None)
+
     @contextmanager
     def _transaction(self, con: sqlite3.Connection) -> Iterator[None]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (which propagates)."""
+        if self.read_only:
+            raise StoreError(f"history database {self.path} is read-only (no write permission on the file "
+                             "or its folder): it can be read but not changed")
         con.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -259,7 +307,7 @@ class HistoryStore:
                 raise StoreError(f"no session with id {session_id} in {self.path}")
             reps = con.execute("SELECT * FROM reps WHERE session_id = ? ORDER BY idx",
                                (int(session_id),)).fetchall()
-        rep_rows = [{k: (json.loads(r[k]) if k == "cues" else r[k]) for k in REP_COLUMNS} for r in reps]
+        rep_rows = [{k: (_json_column(r, k, [], []) if k == "cues" else r[k]) for k in REP_COLUMNS} for r in reps]
         for rep in rep_rows:
             rep["complete"], rep["counted"] = bool(rep["complete"]), bool(rep["counted"])
         return _session(row, rep_rows)
@@ -316,11 +364,28 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _json_column(row: sqlite3.Row, key: str, default: Any, damaged: list[str]) -> Any:
+    """A JSON column's value; ``default`` (and ``key`` added to ``damaged``) when it is not JSON."""
+    try:
+        return json.loads(row[key])
+    except (TypeError, ValueError):
+        damaged.append(key)
+        return default
+
+
 def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> Session:
+    """A session from its row; damaged JSON columns read as empty, with a note saying so."""
+    damaged: list[str] = []
+    by_side = _json_column(row, "reps_by_side", {}, damaged)
+    cues = _json_column(row, "cues", [], damaged)
+    notes = _json_column(row, "notes", [], damaged)
+    if damaged:
+        notes = [*(notes if isinstance(notes, list) else []),
+                 f"damaged in the database: {', '.join(damaged)} (not JSON)"]
     return Session(
         id=int(row["id"]), created_at=row["created_at"], source=row["source"], kind=row["kind"],
         exercise=row["exercise"], title=row["title"], reps=int(row["reps"]),
-        partial_reps=int(row["partial_reps"]), reps_by_side=json.loads(row["reps_by_side"]),
+        partial_reps=int(row["partial_reps"]), reps_by_side=by_side,
         duration_s=float(row["duration_s"]), score=int(row["score"]), hold_s=float(row["hold_s"]),
-        cues=json.loads(row["cues"]), notes=json.loads(row["notes"]), rep_rows=rep_rows,
+        cues=cues, notes=notes, rep_rows=rep_rows,
     )

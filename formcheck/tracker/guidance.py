@@ -67,6 +67,9 @@ class Guide:
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
         self.setup_hint = "get into the start position"
+        self._view_bad_since: float | None = None
+        #: The body's turn from side-on in degrees (smoothed); NaN until seen.
+        self.turn: float = math.nan
         self.reset()
 
     def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:

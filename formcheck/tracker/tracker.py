@@ -31,7 +31,7 @@ from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
-from formcheck.records.feedback import Feedback, Phase, SetSummary
+from formcheck.records.feedback import Feedback, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition, verdict
 from formcheck.tracker.absence import Absence
@@ -281,7 +281,7 @@ class Tracker:
         """
         t = self._t
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
-        extra = []
+        extra: list[RepRecord] = []
         if self._reps is not None and unfinished == "partial":
             for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
                 ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]
