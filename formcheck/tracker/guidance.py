@@ -70,6 +70,8 @@ class Guide:
         self._view_bad_since: float | None = None
         #: The body's turn from side-on in degrees (smoothed); NaN until seen.
         self.turn: float = math.nan
+        #: Since when the body has been within ``RANGE_TURN`` of the spec's view (None: it is not).
+        self.in_view_since: float | None = None
         self.reset()
 
     def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:
@@ -123,8 +125,6 @@ class Guide:
         return self.in_view_since is not None and self.in_view_since <= t
 
     def reset(self) -> None:
-        self._view_bad_since: float | None = None
-        #: Since when the body has been within ``RANGE_TURN`` of the spec's view (None: it is not).
-        self.in_view_since: float | None = None
-        #: The body's turn from side-on in degrees (smoothed); NaN until seen.
+        self._view_bad_since = None
+        self.in_view_since = None
         self.turn = math.nan
