@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["features.geometry", "features.registry", "features.smoothing", "spec.conditions", "spec.schema", "spec.loader", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
+MODULES = ["features.geometry", "features.registry", "features.smoothing", "spec.conditions", "spec.schema", "spec.loader", "spec.routine", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
            "tracker.tracker", "records.atomic"]
 
 

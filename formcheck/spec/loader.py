@@ -107,7 +107,8 @@ def _loc_str(loc: tuple[Any, ...]) -> str:
     return s or "(top level)"
 
 
-def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
+def _format_error(err: Mapping[str, Any], where: str, lines: Lines,
+                  models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
     # Trim loc to the deepest path the YAML has (pydantic adds union/validator levels).
     probe = loc
@@ -117,7 +118,7 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and loc:
         parent = [p for p in loc[:-1] if not isinstance(p, int)]
-        model = _MODELS.get(parent[-1] if parent else "", ExerciseSpec)
+        model = models.get(parent[-1] if parent else "", models[""])
         near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.5)
         msg = "unknown field" + (f"; did you mean {near[0]!r}?" if near else
                                  f" (valid: {', '.join(model.model_fields)})")
@@ -127,8 +128,36 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     return f"{file}:{line}: {_loc_str(loc)}: {msg}{inherited}"
 
 
-def _read_mapping(text: str, where: str) -> tuple[dict[str, Any], Lines]:
-    """The YAML mapping of one spec file and the line of every key in it."""
+def validation_message(exc: ValidationError, where: str, lines: Lines,
+                       models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
+    """One line for a pydantic error: the first problem with file, line and field, then a few more.
+
+    Args:
+        exc: The error from ``Model.model_validate``.
+        where: The file, as the user named it.
+        lines: Where each key was written (from :func:`read_mapping`).
+        models: Field name → model, to suggest the nearest valid field (``""``: the top level).
+
+    Example:
+        >>> validation_message(exc, "routines/x.yaml", lines, {"": Routine})  # doctest: +SKIP
+        "routines/x.yaml:4: exercises[0].rep: unknown field; did you mean 'reps'?"
+    """
+    errs = [_format_error(e, where, lines, models) for e in exc.errors()]
+    more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
+    return errs[0] + more
+
+
+def read_mapping(text: str, where: str, example: str = "name: ..., title: ..., ...",
+                 what: str = "spec") -> tuple[dict[str, Any], Lines]:
+    """The YAML mapping of one file and the file and line of every key in it.
+
+    Raises:
+        SpecError: Not YAML, or not a mapping (``what`` and ``example`` say what was expected).
+
+    Example:
+        >>> read_mapping("name: demo\\ntitle: Demo\\n", "demo.yaml")[1][("title",)]
+        ('demo.yaml', 2)
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -137,7 +166,7 @@ def _read_mapping(text: str, where: str) -> tuple[dict[str, Any], Lines]:
         line = f":{mark.line + 1}" if mark is not None else ""
         raise SpecError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
-        raise SpecError(f"{where}:1: a spec must be a YAML mapping (name: ..., title: ..., ...)")
+        raise SpecError(f"{where}:1: a {what} must be a YAML mapping ({example})")
     lines: Lines = {}
     if node is not None:
         _key_lines(node, (), where, lines)
@@ -162,7 +191,7 @@ def _base_path(base: Any, where: str, lines: Lines) -> Path:
 
 def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[str, Any], Lines]:
     """The spec's mapping with every ``extends`` applied, and where each key was written."""
-    data, lines = _read_mapping(text, where)
+    data, lines = read_mapping(text, where)
     if "extends" not in data:
         return data, lines
     base_path = _base_path(data.pop("extends"), where, lines)
@@ -194,9 +223,7 @@ def parse_spec_text(text: str, where: str = "<spec>") -> ExerciseSpec:
     try:
         return ExerciseSpec.model_validate(data)
     except ValidationError as exc:
-        errs = [_format_error(e, where, lines) for e in exc.errors()]
-        more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
-        raise SpecError(errs[0] + more) from None
+        raise SpecError(validation_message(exc, where, lines)) from None
 
 
 def list_specs(specs_dir: Path | None = None) -> list[str]:
