@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["features.geometry", "features.registry", "features.smoothing", "spec.conditions", "spec.schema", "spec.loader", "spec.routine", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
-           "tracker.tracker", "records.atomic"]
+           "tracker.tracker", "records.atomic", "sinks.presentation", "sinks.overlay_draw",
+           "sinks.overlay_panels"]
 
 
 @pytest.mark.parametrize("name", MODULES)
