@@ -74,13 +74,33 @@ def test_rest_and_finish_views() -> None:
 
 def test_a_brief_loss_keeps_the_phase_word_until_guidance_says_the_person_is_gone() -> None:
     spec = load_spec("glute_bridge")
-    p = Presenter()
+    p = Presenter(on_s=1.0)
+    gone = "no person in view: step into the frame"
     assert p.update(Feedback(t=0.0, phase="ascent"), spec).phase == "Lift"
-    assert p.update(Feedback(t=0.1, phase="not_visible"), spec).phase == "Lift"
-    gone = Feedback(t=1.2, phase="not_visible", guidance="no person in view: step into the frame")
-    assert p.update(gone, spec).phase == "Step into view"
+    missed = [p.update(Feedback(t=0.1 * i, phase="not_visible", guidance=gone), spec) for i in range(1, 10)]
+    assert {(v.phase, v.message) for v in missed} == {("Lift", "")}  # the model missed the body for 0.9 s
+    still = p.update(Feedback(t=1.15, phase="not_visible", guidance=gone), spec)
+    assert (still.phase, still.message) == ("Step into view", "No person in view: step into the frame")
     p.reset()
     assert p.update(Feedback(t=2.0, phase="not_visible"), spec).phase == "Step into view"
+
+
+def test_guidance_that_comes_and_goes_frame_by_frame_never_shows() -> None:
+    """A second person seen in every other frame: 'only one person please' stays off."""
+    p = Presenter(on_s=1.0)
+    views = [p.update(Feedback(t=i / 12, phase="start", guidance="only one person please" if i % 2 else None), None)
+             for i in range(120)]
+    assert {v.message for v in views} == {""}
+
+
+def test_shown_guidance_outlasts_a_one_frame_gap() -> None:
+    p = Presenter(on_s=1.0, off_s=0.5)
+    asked = ["only one person please"] * 24 + [None] + ["only one person please"] * 12 + [None] * 12
+    shown = [p.update(Feedback(t=i / 12, phase="start", guidance=g), None).message for i, g in enumerate(asked)]
+    first = shown.index("Only one person please")
+    assert first == 12  # after a second
+    assert set(shown[first:37]) == {"Only one person please"}  # the one-frame gap does not blink
+    assert shown[37 + 4] == "Only one person please" and shown[37 + 7:] == [""] * 5  # gone after ~0.5 s
 
 
 @pytest.mark.parametrize("name, value, text", [

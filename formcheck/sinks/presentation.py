@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from formcheck.records.feedback import Feedback
@@ -226,32 +226,82 @@ def finished_view(title: str, sets_done: int) -> Presentation:
                         message="Routine complete: well done", tone="next", done=True)
 
 
-class Presenter:
-    """:func:`present` with one memory: a frame or two without the person keeps the last phase word.
+class StableMessage:
+    """A message that appears once asked for ``on_s`` seconds running and goes once not asked for ``off_s``.
 
-    The pose model misses a body now and then; the tracker reports ``not_visible``
-    for that frame but shows no guidance until the loss lasts (see
-    ``formcheck.tracker.guidance``). The phase word then stays as it was instead of
-    flashing "Step into view"; it changes once guidance says the person is gone.
+    The pose model misses a body, or sees a second one, for a frame now and then:
+    "no person in view" or "only one person please" must not flash on and off
+    while one person is plainly in frame.
+
+    Example:
+        >>> m = StableMessage(on_s=1.0, off_s=0.5)
+        >>> [m.update(t, "only one person please") for t in (0.0, 0.5, 1.0)]
+        [None, None, 'only one person please']
+        >>> [m.update(t, None) for t in (1.1, 1.6)]
+        ['only one person please', None]
+    """
+
+    def __init__(self, on_s: float = 1.0, off_s: float = 0.6) -> None:
+        self.on_s, self.off_s = on_s, off_s
+        self.reset()
+
+    def update(self, t: float, message: str | None) -> str | None:
+        """The message to show at time ``t`` given the one asked for now."""
+        if message != self._asked:
+            self._asked, self._asked_since = message, t
+        if self._shown is not None and message != self._shown:
+            if self._off_since is None:
+                self._off_since = t
+            if t - self._off_since >= self.off_s:
+                self._shown = None
+        elif self._shown is not None:
+            self._off_since = None
+        if self._shown is None and message is not None and t - self._asked_since >= self.on_s:
+            self._shown, self._off_since = message, None
+        return self._shown
+
+    def reset(self) -> None:
+        """Forget everything (a new set)."""
+        self._shown: str | None = None
+        self._asked: str | None = None
+        self._asked_since = 0.0
+        self._off_since: float | None = None
+
+
+class Presenter:
+    """:func:`present` with a little memory, so that what the user sees does not flicker.
+
+    * Guidance (placement advice) shows once it has lasted a second and stays until
+      it has been gone for a while (:class:`StableMessage`).
+    * A frame or two without the person (the model missed the body) keeps the last
+      phase word and message instead of flashing "Step into view"; they change once
+      the guidance says the person is gone.
 
     Example:
         >>> p = Presenter()
         >>> p.update(Feedback(t=0.0, phase="ascent"), None).phase
         'Lift'
-        >>> p.update(Feedback(t=0.1, phase="not_visible"), None).phase
+        >>> p.update(Feedback(t=0.1, phase="not_visible", guidance="no person in view"), None).phase
         'Lift'
     """
 
-    def __init__(self) -> None:
-        self._word: str | None = None
+    def __init__(self, on_s: float = 1.0, off_s: float = 0.6) -> None:
+        self._guide = StableMessage(on_s, off_s)
+        self._last: Presentation | None = None
 
     def update(self, fb: Feedback, spec: Any, target: Target | None = None) -> Presentation:
-        """The presentation of ``fb`` (see :func:`present`)."""
-        brief_loss = fb.phase == "not_visible" and not fb.guidance and self._word is not None
-        word = self._word if brief_loss else phase_word(fb.phase, spec)
-        self._word = word
-        return present(fb, spec, target, word)
+        """The presentation of ``fb`` (see :func:`present`), steadied."""
+        guidance = self._guide.update(fb.t, fb.guidance)
+        last = self._last
+        brief_loss = fb.phase == "not_visible" and guidance is None and last is not None
+        word = last.phase if brief_loss and last is not None else phase_word(fb.phase, spec)
+        view = present(replace(fb, guidance=guidance), spec, target, word)
+        if brief_loss and last is not None and not fb.cues:
+            view = replace(view, message=last.message, tone=last.tone)
+        self._last = view
+        return view
 
     def reset(self) -> None:
-        """Forget the last word (a new set)."""
-        self._word = None
+        """Forget the past (a new set)."""
+        self._guide.reset()
+        self._last = None
