@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["features.geometry", "features.registry", "features.smoothing", "spec.conditions", "spec.schema", "spec.loader", "spec.routine", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
            "tracker.tracker", "records.atomic", "sinks.presentation", "sinks.overlay_draw",
-           "sinks.overlay_panels"]
+           "sinks.overlay_panels", "sinks.speech"]
 
 
 @pytest.mark.parametrize("name", MODULES)
