@@ -108,7 +108,7 @@ def test_history_rows_appear_after_a_review_and_survive_reopening(reviewed: dict
     sessions = HistoryStore(db_path).list_sessions()  # a new connection: the file, not a cache
     assert [(s.kind, s.source, str(s.reps)) for s in sessions] == [("review", reviewed["clip"].name, shown)]
     at = open_page("history")  # a fresh app session reads the same file
-    table = table_with(at, "date (UTC)")
+    table = table_with(at, "date")
     assert list(table["source"]) == [reviewed["clip"].name] and str(table["reps"].iloc[0]) == shown
     with sqlite3.connect(db_path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -8,7 +8,13 @@ import pytest
 
 from formcheck.cli import main
 from formcheck.records.errors import SpecError
-from formcheck.spec import ROUTINES_DIR, list_routines, load_routine, parse_routine_text, plan_routine
+from formcheck.spec import (
+    ROUTINES_DIR,
+    list_routines,
+    load_routine,
+    parse_routine_text,
+    plan_routine,
+)
 
 GOOD = """\
 name: demo

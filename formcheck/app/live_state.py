@@ -184,7 +184,7 @@ class LiveState:
             say += run.start(t)
         if run is not None and run.stage != "work":
             say += run.tick(t)
-            if run.stage == "work" and run.block is not None:
+            if run.working and run.block is not None:
                 self._begin_set(run.block.exercise, t)
             else:
                 self._feedback, self._view = None, run.view(t)

@@ -23,7 +23,9 @@ class FrameClock:
     """Seconds since the stream's first frame: frame timestamps when sane, else the wall clock."""
 
     def __init__(self) -> None:
-        self.reset()
+        self._anchor: float | None = None
+        self._last_t: float | None = None
+        self._last_wall: float | None = None
 
     def time(self, frame_time: float | None, wall: float) -> float:
         """The time of a frame stamped ``frame_time`` (None: no stamp) that arrived at ``wall``."""
@@ -43,9 +45,7 @@ class FrameClock:
 
     def reset(self) -> None:
         """A new stream: the next frame is time 0."""
-        self._anchor: float | None = None
-        self._last_t: float | None = None
-        self._last_wall: float | None = None
+        self._anchor = self._last_t = self._last_wall = None
 
 
 class FpsMeter:

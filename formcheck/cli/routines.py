@@ -19,7 +19,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def run(args: argparse.Namespace) -> int:
     from formcheck.records.errors import SpecError
-    from formcheck.spec.routine import ROUTINES_DIR, list_routines, load_routine, plan_routine
+    from formcheck.spec.routine import (
+        ROUTINES_DIR,
+        list_routines,
+        load_routine,
+        plan_routine,
+    )
 
     if args.routines_cmd == "list":
         names = list_routines()
@@ -38,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         bad = 0
         for f in files:
             try:
-                plan = plan_routine(load_routine(f if f.endswith((".yaml", ".yml")) or "/" in f else f))
+                plan = plan_routine(load_routine(f))
             except SpecError as exc:
                 bad += 1
                 print(f"FAIL {exc}", file=sys.stderr)

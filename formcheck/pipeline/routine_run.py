@@ -107,6 +107,11 @@ class RoutineRun:
         self._t = 0.0
 
     @property
+    def working(self) -> bool:
+        """A set is under way (the camera's frames go to the tracker)."""
+        return self.stage == "work"
+
+    @property
     def block(self) -> Block | None:
         """The set under way or next (None once done)."""
         return self.blocks[self.index] if self.index < len(self.blocks) else None

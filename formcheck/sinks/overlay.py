@@ -22,9 +22,28 @@ from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import POSE_CONNECTIONS, Landmark
-from formcheck.sinks.overlay_draw import BLACK, PANEL, WHITE, Box, Canvas, size_unit, text_size, wrap_text
-from formcheck.sinks.overlay_panels import draw_banner, draw_counter, draw_phase, draw_rom_bar
-from formcheck.sinks.presentation import Presentation, feature_label, feature_value, present
+from formcheck.sinks.overlay_draw import (
+    BLACK,
+    PANEL,
+    WHITE,
+    Box,
+    Canvas,
+    size_unit,
+    text_size,
+    wrap_text,
+)
+from formcheck.sinks.overlay_panels import (
+    draw_banner,
+    draw_counter,
+    draw_phase,
+    draw_rom_bar,
+)
+from formcheck.sinks.presentation import (
+    Presentation,
+    feature_label,
+    feature_value,
+    present,
+)
 
 __all__ = ["draw_fps", "draw_overlay", "draw_view", "feature_anchor", "place_label", "wrap_text"]
 

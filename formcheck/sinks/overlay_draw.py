@@ -33,7 +33,7 @@ Box = tuple[int, int, int, int]
 def size_unit(image: np.ndarray) -> float:
     """Size unit: 1.0 on a 640×360 frame, bigger on bigger frames (portrait too)."""
     h, w = image.shape[:2]
-    return max(min(w, h) / 360.0, 0.5)
+    return float(max(min(w, h) / 360.0, 0.5))
 
 
 def text_size(text: str, scale: float, thickness: int) -> tuple[int, int]:

@@ -127,11 +127,12 @@ def feature_value(name: str, value: float) -> str:
         >>> feature_value("hip_angle_3d", 129.6), feature_value("pelvis_drop", 0.123)
         ('130°', '0.12')
     """
-    try:
-        from formcheck.features.registry import parse_name
+    from formcheck.features.registry import parse_name
+    from formcheck.records.errors import SpecError
 
+    try:
         unit = parse_name(name)[0].unit
-    except Exception:  # an unknown name still gets shown, as a plain number
+    except SpecError:  # an unknown name still gets shown, as a plain number
         unit = ""
     return f"{value:.0f}°" if unit == "deg" else f"{value:.2f}"
 
@@ -243,7 +244,10 @@ class StableMessage:
 
     def __init__(self, on_s: float = 1.0, off_s: float = 0.6) -> None:
         self.on_s, self.off_s = on_s, off_s
-        self.reset()
+        self._shown: str | None = None
+        self._asked: str | None = None
+        self._asked_since = 0.0
+        self._off_since: float | None = None
 
     def update(self, t: float, message: str | None) -> str | None:
         """The message to show at time ``t`` given the one asked for now."""
@@ -262,10 +266,9 @@ class StableMessage:
 
     def reset(self) -> None:
         """Forget everything (a new set)."""
-        self._shown: str | None = None
-        self._asked: str | None = None
+        self._shown = self._asked = None
         self._asked_since = 0.0
-        self._off_since: float | None = None
+        self._off_since = None
 
 
 class Presenter:

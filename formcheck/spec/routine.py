@@ -26,7 +26,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.records.errors import SpecError
-from formcheck.spec.loader import Lines, list_specs, load_spec, read_mapping, validation_message
+from formcheck.spec.loader import (
+    Lines,
+    list_specs,
+    load_spec,
+    read_mapping,
+    validation_message,
+)
 from formcheck.spec.schema import ExerciseSpec
 
 #: The built-in routines: ``routines/`` at the top of the repository.
