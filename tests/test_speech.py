@@ -56,6 +56,19 @@ def test_guidance_is_spoken_like_a_cue_and_nothing_is_said_when_nothing_changes(
     assert _said(out) == [("cue", "Turn side-on to the camera")]
 
 
+def test_guidance_does_not_hold_back_a_form_cue_for_long() -> None:
+    coach = Coach(cue_gap_s=4.0, quiet_s=1.5)
+    spec = load_spec("glute_bridge")
+    said = []
+    for i in range(4 * FPS):
+        t = i / FPS
+        fb = Feedback(t=t, phase="setup", guidance="get into the start position") if t < 1.0 else \
+            Feedback(t=t, phase="peak", cues=(Cue(id="hips_low", message="Push your hips higher", priority=1, start=t),))
+        said += [(round(t, 2), u.text) for u in coach.update(t, present(fb, spec))]
+    assert [text for _, text in said] == ["Get into the start position", "Push your hips higher"]
+    assert said[1][0] == 1.5  # as soon as the quiet time after the guidance is over
+
+
 def test_a_hold_says_its_seconds_every_five() -> None:
     coach, plank = Coach(hold_every_s=5), load_spec("plank")
     out = [u for i in range(int(12 * FPS)) for u in coach.update(

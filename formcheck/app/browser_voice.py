@@ -59,7 +59,7 @@ _VOICE_JS = """
 
 _FULLSCREEN = """
 <button id="fc-fullscreen" style="font-size:1rem;padding:0.35rem 0.9rem;border-radius:0.5rem;
-  border:1px solid #bbb;background:#fff;cursor:pointer">⛶ Full screen</button>
+  border:1px solid #bbb;background:#fff;cursor:pointer">Full screen</button>
 <script>
 document.getElementById("fc-fullscreen").onclick = function () {
   const d = window.parent.document;

@@ -84,6 +84,10 @@ def render(settings: AppSettings) -> None:
 
     state = _state(settings)
     left, right = st.columns([2, 3], gap="medium")
+    with left:
+        # One placeholder for the whole column: the workout view replaces the setup view at once
+        # (a script that polls never ends, so elements it does not redraw would linger, faded).
+        body = st.empty()
     with right:
         ctx = webrtc_streamer(
             key="live", mode=WebRtcMode.SENDRECV, rtc_configuration=settings.rtc_configuration(),
@@ -91,31 +95,38 @@ def render(settings: AppSettings) -> None:
             on_video_ended=_ended(state), async_processing=True,
             video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "controls": False, "muted": True},
         )
-    with left:
-        if ctx.state.playing:
-            _workout(state, ctx)
-        else:
-            st.session_state["live_streaming"] = False
-            state.end_set("stream stopped")  # STOP: the set (or routine) under way ends and is saved
-            _keep_results(state)
+        controls = st.container()
+    body.empty()
+    if ctx.state.playing:
+        _workout(state, ctx, body.container(), controls)
+    else:
+        st.session_state["live_streaming"] = False
+        state.end_set("stream stopped")  # STOP: the set (or routine) under way ends and is saved
+        _keep_results(state)
+        with body.container():
             render_setup(settings, state)
 
 
-def _workout(state: LiveState, ctx: Any) -> None:
-    """The panel beside the video, redrawn until the stream stops (a STOP reruns the script)."""
+def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
+    """The panel beside the video, redrawn until the stream stops (a STOP reruns the script).
+
+    The few controls sit under the video, so that on a phone the count and the message come first.
+    """
     if not st.session_state.get("live_streaming"):
         st.session_state[RESULTS] = []  # a new stream: the last one's results are gone from view
     st.session_state["live_streaming"] = True
-    panel, summary, voice, notice = st.empty(), st.empty(), st.empty(), st.empty()
-    buttons = st.columns(3)
-    with buttons[0]:
-        components.html(fullscreen_html(), height=48)
-    with buttons[1]:
-        speak = option("Voice", "live_speak_workout", SPEAK, True)
+    with body:
+        panel, summary, voice, notice = st.empty(), st.empty(), st.empty(), st.empty()
+    with controls:
+        buttons = st.columns(3)
+        with buttons[0]:
+            components.html(fullscreen_html(), height=44)
+        with buttons[1]:
+            speak = option("Voice", "live_speak_workout", SPEAK, True)
+        with buttons[2]:
+            if state.snapshot().stage is not None:
+                st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
     beep = bool(st.session_state.get(BEEP, False))
-    with buttons[2]:
-        if state.snapshot().stage is not None:
-            st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
     _poll(state, ctx, panel, summary, voice, notice, speak, beep)
 
 

@@ -8,8 +8,9 @@ voice says the number on screen:
 
 * a new count is said at once and cuts off a cue being spoken (never a cue over a count);
   a hold says its seconds every ``hold_every_s``; a rest counts down its last seconds;
-* a message (form cue or placement guidance) is said when it appears, at most one every
-  ``cue_gap_s``, never within ``quiet_s`` of a count, the same one not again within ``repeat_s``;
+* a message (form cue or placement guidance) is said when it appears: at most one form cue, and
+  one piece of guidance, every ``cue_gap_s``; never within ``quiet_s`` of a count or of another
+  message; the same one not again within ``repeat_s``;
 * announcements (a routine's "next exercise", "rest 30 seconds") are said as given;
 * each new rep also gives a ``beep`` utterance (the page plays it if the user wants beeps).
 
@@ -69,6 +70,7 @@ class Coach:
         self.hold_every_s, self.countdown_from = hold_every_s, countdown_from
         self._next_id = 1
         self._said_cue: dict[str, float] = {}  # message -> when said
+        self._last_tone_t: dict[str, float] = {}  # tone (form, guide) -> when one was last said
         self._last_cue_t = -1e9
         self._last_count_t = -1e9
         self._mode: str | None = None
@@ -87,7 +89,7 @@ class Coach:
             return out
         out += self._counts(t, view)
         if view.tone in ("form", "guide") and view.message:
-            out += self._cue(t, view.message)
+            out += self._cue(t, view.message, view.tone)
         return out
 
     def reset(self) -> None:
@@ -110,12 +112,14 @@ class Coach:
             self._last_count_t = t
         return out
 
-    def _cue(self, t: float, message: str) -> list[Utterance]:
-        if t - self._last_cue_t < self.cue_gap_s or t - self._last_count_t < self.quiet_s:
+    def _cue(self, t: float, message: str, tone: str) -> list[Utterance]:
+        if t - self._last_tone_t.get(tone, -1e9) < self.cue_gap_s:
+            return []
+        if t - self._last_cue_t < self.quiet_s or t - self._last_count_t < self.quiet_s:
             return []
         if t - self._said_cue.get(message, -1e9) < self.repeat_s:
             return []
-        self._said_cue[message] = self._last_cue_t = t
+        self._said_cue[message] = self._last_tone_t[tone] = self._last_cue_t = t
         return [self._make(message, "cue")]
 
     def _make(self, text: str, kind: UtteranceKind, interrupt: bool = False) -> Utterance:
