@@ -76,7 +76,7 @@ def test_a_two_exercise_routine_counts_rests_moves_on_speaks_and_lands_in_histor
     folder.mkdir()
     (folder / "demo.yaml").write_text(ROUTINE)
     y4m = write_y4m([sample_videos / "glute_bridge_side.mp4", sample_videos / "superman_side.mp4"],
-                    tmp_path / "cam.y4m", fps=10)
+                    tmp_path / "cam.y4m", size=(480, 270), fps=8)
     with app_server(tmp_path, {"FORMCHECK_ROUTINES": str(folder)}) as app, \
             live_page(app, y4m, tmp_path, "routine=demo") as page:
         start(page)
@@ -92,11 +92,13 @@ def test_a_two_exercise_routine_counts_rests_moves_on_speaks_and_lands_in_histor
             page.wait_for_timeout(400)
         stages = [p["stage"] for p in seen]
         runs = [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]]
-        print(f"\n[routine] stages {runs}; polls {len(seen)}")
+        last = {k: seen[-1][k] for k in ("title", "count", "phase", "cue", "fps")} if seen else None
+        print(f"\n[routine] stages {runs}; polls {len(seen)}; last panel {last}")
         assert runs[-1] == "done", f"the routine did not finish: {runs}"
         assert [s for s in runs if s in ("work", "rest", "done")] == ["work", "rest", "work", "done"], runs
-        work1 = [p for p in seen if p["stage"] == "work" and p["title"] == "Glute bridge"]
-        work2 = [p for p in seen if p["stage"] == "work" and p["title"] == load_spec("superman").title]
+        # (the frame that meets the target is shown until the rest's first frame: any stage)
+        work1 = [p for p in seen if p["title"] == "Glute bridge"]
+        work2 = [p for p in seen if p["title"] == load_spec("superman").title]
         rest = [p for p in seen if p["stage"] == "rest" and p["title"].startswith("Next:")]
         assert work1 and work2 and rest
         assert max(int(p["count"]) for p in work1) == 2 and max(int(p["count"]) for p in work2) == 2
@@ -124,8 +126,10 @@ def test_a_two_exercise_routine_counts_rests_moves_on_speaks_and_lands_in_histor
         in_viewport(page, "#fc-routine-summary")  # the summary is the first thing after STOP
         page.goto(f"{app['url']}/?page=history")
         page.get_by_role("tab", name="Routines").click()
-        page.get_by_text("Demo routine").first.wait_for(timeout=30_000)
-        page.get_by_text("2 of 2").first.wait_for(timeout=10_000)
+        # (the table is drawn on a canvas; its cells are in the page for screen readers)
+        cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+        for text in ("Demo routine", "completed", "2 of 2"):
+            cells.filter(has_text=text).first.wait_for(state="attached", timeout=30_000)
         assert page.locator('[data-testid="stException"]').count() == 0
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from formcheck.app.live_state import LiveState
+from formcheck.pipeline.routine_run import first_sentence
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import Feedback, Hold, SetSummary
 from formcheck.records.frame import PoseFrame
@@ -247,15 +248,16 @@ def test_a_routine_runs_lead_in_sets_rests_and_ends_by_itself() -> None:
     assert (routine.status, routine.sets_planned, routine.skipped) == ("completed", 3, ("childs_pose_later",))
     assert [(s.label, s.target, s.target_met, s.session_id) for s in routine.sets] == [
         ("Set 1 of 2", "2 reps", True, 1), ("Set 2 of 2", "2 reps", True, 2), ("Set 1 of 1", "1.5 s hold", True, 3)]
-    rest = [v for v, s in zip(views, stages) if s == "rest"][5]
-    assert rest is not None and rest.title == "Next: Glute bridge" and rest.detail == "Set 2 of 2 · 2 reps"
+    rest = [v for v, s in zip(views, stages) if s == "rest"]
+    assert rest[1] is not None and (rest[1].count_text, rest[1].message, rest[1].done) == ("2 reps", "Set done", True)
+    assert rest[20] is not None and rest[20].title == "Next: Glute bridge" and rest[20].detail == "Set 2 of 2 · 2 reps"
     said = [u.text for u in state.pop_utterances() if u.kind != "beep"]
     assert said[0].startswith("Demo routine. First: Glute bridge, 2 reps.")
+    plank = first_sentence(load_spec("plank").placement)
     assert said[1:] == [
-        "1", "Go", "1", "2", "Set done. Rest 3 seconds. Next: Glute bridge, set 2 of 2, 2 reps.", "2", "1", "Go",
-        "1", "2", "Set done. Rest 3 seconds. Next: Plank (forearm), set 1 of 1, 1.5 s hold. "
-        + load_spec("plank").placement.split(",")[0] + ", 2-3 m to your side, whole body from head to feet in frame "
-        "(landscape).", "2", "1", "Go", "Routine complete: 3 sets. Well done."]
+        "2", "1", "Go", "1", "2", "Set done. Rest 3 seconds. Next: Glute bridge, set 2 of 2, 2 reps.", "2", "1", "Go",
+        "1", "2", f"Set done. Rest 3 seconds. Next: Plank (forearm), set 1 of 1, 1.5 s hold. {plank}.", "2", "1", "Go",
+        "Routine complete: 3 sets. Well done."]
 
 
 def test_stop_mid_routine_saves_the_sets_done_and_a_stopped_routine() -> None:

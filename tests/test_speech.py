@@ -86,6 +86,13 @@ def test_a_rest_counts_down_its_last_seconds_after_the_announcement() -> None:
     assert not any(u.interrupt for u in out)  # the countdown waits for the announcement
 
 
+def test_a_rest_first_shown_in_its_last_seconds_still_counts_them_all() -> None:
+    coach = Coach(countdown_from=3)
+    coach.update(0.0, _rep_view(0.0, 2))
+    out = [u for i in range(30) for u in coach.update(i / FPS, rest_view(2.6 - i / FPS, "Plank", "", ""))]
+    assert _said(out) == [("countdown", "3"), ("countdown", "2"), ("countdown", "1")]
+
+
 def test_a_new_set_starting_from_zero_is_not_a_count() -> None:
     coach = Coach()
     coach.update(0.0, _rep_view(0.0, 5))

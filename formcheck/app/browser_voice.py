@@ -3,7 +3,7 @@
 Speech uses the page's ``speechSynthesis`` (it works offline, with the
 system's voices; a local voice in the page's language is preferred) and the
 beep a Web Audio oscillator, so no audio player is ever shown. The scripts
-run in a zero-height component iframe and act on the parent page, which
+run in a one-pixel iframe (``st.iframe``) and act on the parent page, which
 received the user's click on START (browsers speak only after a click).
 Each utterance carries an id; the page remembers the last one said, so a
 redraw never repeats one.

@@ -21,7 +21,6 @@ import time
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
@@ -85,9 +84,9 @@ def render(settings: AppSettings) -> None:
     state = _state(settings)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        # One placeholder for the whole column: the workout view replaces the setup view at once
-        # (a script that polls never ends, so elements it does not redraw would linger, faded).
-        body = st.empty()
+        # A slot per view, the other one emptied: a script that polls never ends, so the elements
+        # of the other view would otherwise linger on screen, faded.
+        setup_slot, workout_slot = st.empty(), st.empty()
     with right:
         ctx = webrtc_streamer(
             key="live", mode=WebRtcMode.SENDRECV, rtc_configuration=settings.rtc_configuration(),
@@ -96,14 +95,15 @@ def render(settings: AppSettings) -> None:
             video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "controls": False, "muted": True},
         )
         controls = st.container()
-    body.empty()
     if ctx.state.playing:
-        _workout(state, ctx, body.container(), controls)
+        setup_slot.empty()
+        _workout(state, ctx, workout_slot.container(), controls)
     else:
+        workout_slot.empty()
         st.session_state["live_streaming"] = False
         state.end_set("stream stopped")  # STOP: the set (or routine) under way ends and is saved
         _keep_results(state)
-        with body.container():
+        with setup_slot.container():
             render_setup(settings, state)
 
 
@@ -120,7 +120,7 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
     with controls:
         buttons = st.columns(3)
         with buttons[0]:
-            components.html(fullscreen_html(), height=44)
+            st.iframe(fullscreen_html(), height=44)
         with buttons[1]:
             speak = option("Voice", "live_speak_workout", SPEAK, True)
         with buttons[2]:
@@ -141,8 +141,7 @@ def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, noti
             shown = html
         items = to_play(state.pop_utterances(), speak, beep)
         if items:
-            with voice:
-                components.html(voice_html(items), height=0)
+            voice.iframe(voice_html(items), height=1)
         _keep_results(state)
         done = next((r for r in reversed(st.session_state[RESULTS]) if isinstance(r, FinishedRoutine)), None)
         if done is not None:

@@ -34,7 +34,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,9 @@ from formcheck.sinks.speech import Coach, Utterance
 from formcheck.spec.routine import RoutinePlan
 
 log = logging.getLogger(__name__)
+
+#: A met target stays on screen this long (green, "Set done") before the rest's countdown.
+LINGER_S = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,7 @@ class LiveState:
         self._texts: tuple[str, ...] = ()
         self._frames = 0  # in the current set
         self._t = self._set_t0 = 0.0
+        self._done_view: tuple[Presentation, float] | None = None  # the met target, shown until then
         self._error: str | None = None
         self._finished: list[FinishedSet] = []
         self._routines: list[FinishedRoutine] = []
@@ -187,7 +191,8 @@ class LiveState:
             if run.working and run.block is not None:
                 self._begin_set(run.block.exercise, t)
             else:
-                self._feedback, self._view = None, run.view(t)
+                done = self._done_view
+                self._feedback, self._view = None, done[0] if done and t < done[1] else run.view(t)
                 out, self._texts = draw_view(image, self._view)
                 return out, self._view, say
         if self._session is None:
@@ -202,7 +207,8 @@ class LiveState:
             return out, view, say
         self._said.extend(self._coach.update(t, view, say))  # the last count, before "set done"
         say = self._finish_routine_set("target met", met=True)
-        self._feedback, self._view, self._texts = fb, view, texts  # shown until the rest's first frame
+        self._feedback, self._view, self._texts = fb, view, texts
+        self._done_view = (replace(view, message="Set done", tone="next"), t + LINGER_S)
         return out, None, say
 
     def stream_ended(self) -> FinishedSet | None:

@@ -99,15 +99,16 @@ class Coach:
     def _counts(self, t: float, view: Presentation) -> list[Utterance]:
         before, mode = self._count, self._mode
         self._mode, self._count = view.mode, view.count
-        if mode != view.mode or before is None or view.count == before:
-            return []
         out: list[Utterance] = []
-        if view.mode == "reps" and view.count > before:
+        if view.mode == "rest":  # each of the last seconds once, from whichever the rest shows first
+            if 0 < view.count <= self.countdown_from and (mode != "rest" or before is None or view.count < before):
+                out = [self._make(view.big, "countdown")]
+        elif mode != view.mode or before is None or view.count == before:
+            return []
+        elif view.mode == "reps" and view.count > before:
             out = [self._make(view.big, "count", interrupt=True), self._make("", "beep")]
         elif view.mode == "hold" and view.count > before and view.count // self.hold_every_s > before // self.hold_every_s:
             out = [self._make(view.big, "count", interrupt=True)]
-        elif view.mode == "rest" and 0 < view.count < before and view.count <= self.countdown_from:
-            out = [self._make(view.big, "countdown")]
         if out:
             self._last_count_t = t
         return out
