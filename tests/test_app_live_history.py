@@ -9,11 +9,9 @@ webrtc runtime); the live stream itself runs in headless Chromium
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 
@@ -24,20 +22,9 @@ from formcheck.sinks.store import HistoryStore
 from formcheck.spec import list_specs, load_spec
 from tests.test_store import make_summary
 
+pytestmark = pytest.mark.usefixtures("no_webrtc_runtime")  # AppTest has no webrtc runtime
+
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
-
-
-@pytest.fixture()
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("FORMCHECK_DB", str(path))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_webrtc_runtime() -> Iterator[None]:
-    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
-        yield
 
 
 def _open(page: str, **params: str) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -21,21 +20,10 @@ import pytest
 from formcheck.sinks.store import HistoryStore
 from tests.app_samples import complete_reps, pick_sample
 
+pytestmark = pytest.mark.usefixtures("no_webrtc_runtime")  # AppTest has no webrtc runtime
+
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
 RUN_TIMEOUT = 240  # seconds: one clip through the real model on 2 shared cores
-
-
-@pytest.fixture()
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("FORMCHECK_DB", str(path))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_webrtc_runtime() -> Iterator[None]:
-    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
-        yield
 
 
 def open_page(page: str) -> Any:

@@ -109,6 +109,16 @@ def _default_factory(exercise: str, model_path: Any) -> Any:
     return LiveSession(exercise, model_path=model_path, show_fps=False)
 
 
+def _save(callback: Callable[[Any], int] | None, summary: Any) -> tuple[int | None, str | None]:
+    """``(history id, None)``, or ``(None, why)`` when saving failed; ``(None, None)`` without a store."""
+    if callback is None:
+        return None, None
+    try:
+        return callback(summary), None
+    except FormcheckError as exc:
+        return None, str(exc)
+
+
 def _has_work(summary: SetSummary) -> bool:
     return summary.reps > 0 or any(h.good_s > 0 for h in summary.holds)
 
@@ -324,13 +334,7 @@ class LiveState:
         self._begin_set(self._exercise, self._t)
         if not _has_work(summary):
             return None  # nothing done (or only moments around START/STOP): nothing to keep
-        session_id, save_error = None, None
-        if self._on_set_end is not None:
-            try:
-                session_id = self._on_set_end(summary)
-            except FormcheckError as exc:
-                save_error = str(exc)
-        finished = FinishedSet(summary, reason, session_id, save_error)
+        finished = FinishedSet(summary, reason, *_save(self._on_set_end, summary))
         self._finished.append(finished)
         return finished
 
@@ -351,10 +355,4 @@ class LiveState:
                           round(sum(h.good_s for h in s.holds), 3), s.score, met, finished.session_id)
 
     def _save_routine(self, summary: RoutineSummary) -> None:
-        rid, error = None, None
-        if self._on_routine_end is not None:
-            try:
-                rid = self._on_routine_end(summary)
-            except FormcheckError as exc:
-                error = str(exc)
-        self._routines.append(FinishedRoutine(summary, rid, error))
+        self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))

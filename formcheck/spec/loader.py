@@ -238,15 +238,18 @@ def _folder_stamp(p: Path) -> float:
     return max(stamps, default=0.0)
 
 
+def read_file(p: Path, what: str = "spec") -> str:
+    """The text of a spec (or routine) file; ``SpecError`` naming the file when it cannot be read."""
+    try:
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{p}: cannot read {what}: {exc}") from None
+
+
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float, folder_stamp: float) -> ExerciseSpec:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{p}: cannot read spec: {exc}") from None
-    spec = parse_spec_text(text, str(p))
-    return spec
+    return parse_spec_text(read_file(p), str(p))
 
 
 def spec_path(name_or_path: str | Path) -> Path:

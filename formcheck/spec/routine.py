@@ -30,6 +30,7 @@ from formcheck.spec.loader import (
     Lines,
     list_specs,
     load_spec,
+    read_file,
     read_mapping,
     validation_message,
 )
@@ -205,11 +206,7 @@ def load_routine(name_or_path: str | Path) -> Routine:
         SpecError: Unknown id (lists the known ones), unreadable file, or an invalid routine.
     """
     p = routine_path(name_or_path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{p}: cannot read routine: {exc}") from None
-    routine = parse_routine_text(text, str(p))
+    routine = parse_routine_text(read_file(p, "routine"), str(p))
     if p.parent.resolve() == ROUTINES_DIR.resolve() and routine.name != p.stem:
         raise SpecError(f"{p}:1: name: {routine.name!r} must match the file name {p.stem!r}")
     return routine
