@@ -12,7 +12,7 @@ Example:
     'reps'
 """
 
-from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition
+from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition, verdict
 from formcheck.spec.loader import (
     SPECS_DIR,
     list_specs,
@@ -47,5 +47,5 @@ __all__ = [
     "BODY_PARTS", "Condition", "CueTiming", "ExerciseSpec", "FormRule", "HoldSpec", "PlannedEntry", "ROUTINES_DIR",
     "RepSignal", "Routine", "RoutineEntry", "RoutinePlan", "RulePhase", "SPECS_DIR", "Smoothing", "Targets",
     "all_hold", "holds", "list_routines", "list_specs", "load_routine", "load_spec", "parse_condition",
-    "parse_routine_text", "parse_spec_text", "plan_routine", "spec_json_schema",
+    "parse_routine_text", "parse_spec_text", "plan_routine", "spec_json_schema", "verdict",
 ]
