@@ -49,7 +49,8 @@ class LiveSession:
         from formcheck.tracker.tracker import Tracker
 
         self.spec = resolve_spec(exercise)
-        self._tracker = Tracker(self.spec)
+        # Live, a movement under way at START is not part of the set (a clip's first rep would be).
+        self._tracker = Tracker(self.spec, count_leading=False)
         self._pose = PoseEstimator(model_path)
         self._lock = threading.Lock()  # the app calls process() from a worker thread
         self._done: deque[float] = deque(maxlen=30)  # wall-clock end time of recent frames
@@ -94,7 +95,8 @@ class LiveSession:
             return self._tracker.summary(unfinished)
 
     def reset(self, exercise: Any = None) -> SetSummary:
-        """Start a new set (of ``exercise`` if given); returns the previous set's summary.
+        """Start a new set (of ``exercise`` if given); returns the previous set's summary
+        (a movement under way is left out: the user moved on, no partial, no penalty).
 
         Counts never carry over an exercise switch (a common bug in open-source counters).
         """
@@ -103,9 +105,9 @@ class LiveSession:
 
         spec = resolve_spec(exercise) if exercise is not None else self.spec
         with self._lock:
-            previous = self._tracker.summary()
+            previous = self._tracker.summary("ignore")
             self.spec = spec
-            self._tracker = Tracker(spec)
+            self._tracker = Tracker(spec, count_leading=False)
             self._presenter.reset()
             self.last_feedback = None
             self.frames = 0
@@ -270,7 +272,7 @@ def run_window(session: LiveSession, frames: Iterable[tuple[np.ndarray, float]],
                 break
     finally:
         win.close()
-    return session.summary(), reason
+    return session.summary("ignore"), reason
 
 
 def _set_text(summary: SetSummary) -> str:
