@@ -45,9 +45,10 @@ READ_PANEL = """() => {
   const root = document.querySelector('#fc-live');
   if (!root) return null;
   const text = (id) => { const e = document.getElementById(id); return e ? e.innerText.trim() : null; };
+  const cue = document.getElementById('fc-cue');
   return {count: text('fc-count'), unit: text('fc-unit'), phase: text('fc-phase'), cue: text('fc-cue'),
-          title: text('fc-title'), detail: text('fc-detail'), target: text('fc-target'),
-          data_count: root.dataset.count, data_phase: root.dataset.phase, stage: root.dataset.stage,
+          title: text('fc-title'), detail: text('fc-detail'), target: text('fc-target'), extra: text('fc-extra'),
+          tone: cue ? cue.dataset.tone : null, data_count: root.dataset.count, data_phase: root.dataset.phase, stage: root.dataset.stage,
           reps: root.dataset.reps, exercise: root.dataset.exercise, fps: parseFloat(root.dataset.fps || '0'),
           overlay: JSON.parse(root.dataset.overlay || '[]')};
 }"""

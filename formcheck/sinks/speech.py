@@ -64,7 +64,7 @@ class Coach:
         countdown_from: A rest says its last seconds from this one down.
     """
 
-    def __init__(self, cue_gap_s: float = 4.0, quiet_s: float = 1.5, repeat_s: float = 12.0,
+    def __init__(self, cue_gap_s: float = 4.0, quiet_s: float = 1.0, repeat_s: float = 12.0,
                  hold_every_s: int = 5, countdown_from: int = 3) -> None:
         self.cue_gap_s, self.quiet_s, self.repeat_s = cue_gap_s, quiet_s, repeat_s
         self.hold_every_s, self.countdown_from = hold_every_s, countdown_from
