@@ -17,7 +17,7 @@ import pytest
 
 from formcheck.pose.cache import cached_pose
 from formcheck.records.frame import PoseFrame
-from formcheck.sinks.presentation import Presenter
+from formcheck.sinks.presenter import Presenter
 from formcheck.spec import load_spec
 from formcheck.tracker.tracker import Tracker
 from tests.test_eval_harness import CACHE

@@ -1,4 +1,5 @@
-"""Layer 1: the presentation (the words and numbers shared by the overlay and the app's panel)."""
+"""Layer 1: the presentation (the words and numbers shared by the overlay and the app's panel) and the
+presenter that steadies it frame to frame."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import pytest
 
 from formcheck.records.feedback import Cue, Feedback
 from formcheck.sinks.presentation import (
-    Presenter,
     Target,
     feature_label,
     feature_value,
@@ -15,6 +15,7 @@ from formcheck.sinks.presentation import (
     present,
     rest_view,
 )
+from formcheck.sinks.presenter import Presenter
 from formcheck.spec import load_spec
 
 

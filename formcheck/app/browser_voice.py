@@ -80,7 +80,12 @@ def voice_html(items: Sequence[Utterance]) -> str:
 
 
 def fullscreen_html() -> str:
-    """A button that puts the whole page in full screen (and back)."""
+    """A button that puts the whole page in full screen (and back).
+
+    Example:
+        >>> "requestFullscreen" in fullscreen_html()
+        True
+    """
     return _FULLSCREEN
 
 

@@ -47,7 +47,12 @@ def _cue_words(cues: Sequence[dict[str, Any]]) -> str:
 
 
 def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: str | None = None) -> pd.DataFrame:
-    """One row per set or clip, newest first, in plain words and local time."""
+    """One row per set or clip, newest first, in plain words and local time.
+
+    Example:
+        >>> sessions_table([], {}).columns[:3].tolist()
+        ['id', 'date', 'exercise']
+    """
     rows = [{"id": s.id, "date": local_time(s.created_at, zone), "exercise": titles.get(s.exercise, s.title),
              "source": s.source, "reps": s.reps, "partial": s.partial_reps, "hold (s)": round(s.hold_s, 1),
              "score": s.score, "cues": _cue_words(s.cues)} for s in sessions]

@@ -25,8 +25,9 @@ import streamlit as st
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
 from formcheck.app.live_panel import panel_html, routine_table_html
+from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup
-from formcheck.app.live_state import FinishedRoutine, FinishedSet, LiveState
+from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
 from formcheck.sinks.routine_store import RoutineHistory
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import json
 
-from formcheck.app.live_state import FinishedRoutine, LiveSnapshot
+from formcheck.app.live_records import FinishedRoutine, LiveSnapshot
 from formcheck.sinks.presentation import Presentation
 
 #: The workout view: no sidebar, no header, no padding; the panel's type scales with the window.

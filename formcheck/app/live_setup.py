@@ -15,7 +15,8 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.live_panel import routine_table_html
-from formcheck.app.live_state import FinishedRoutine, FinishedSet, LiveState
+from formcheck.app.live_records import FinishedRoutine, FinishedSet
+from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import SpecError
 from formcheck.spec.routine import (

@@ -34,18 +34,20 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot
 from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
 from formcheck.sinks.overlay import annotate, draw_view
-from formcheck.sinks.presentation import Presentation, Presenter
+from formcheck.sinks.presentation import Presentation
+from formcheck.sinks.presenter import Presenter
 from formcheck.sinks.speech import Coach, Utterance
 from formcheck.spec.routine import RoutinePlan
 
@@ -53,54 +55,6 @@ log = logging.getLogger(__name__)
 
 #: A met target stays on screen this long (green, "Set done") before the rest's countdown.
 LINGER_S = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class LiveSnapshot:
-    """What the page shows, copied under the lock.
-
-    Attributes:
-        exercise: Spec id of the current set.
-        feedback: Feedback of the newest processed frame (None before the first, and in rests).
-        frames: Frames processed in the current set.
-        fps: Frames processed per second over the last few seconds.
-        ms_per_frame: Mean processing time per frame (pose + tracker + overlay).
-        idle_s: Seconds since the last processed frame (None before the first).
-        error: Message of the last processing error, if any.
-        view: The words and numbers of the newest frame (the overlay drew the same).
-        overlay_texts: Every string the overlay drew on the newest frame.
-        stage: The routine's stage (``lead_in``, ``work``, ``rest``, ``done``); None for one exercise.
-    """
-
-    exercise: str
-    feedback: Feedback | None
-    frames: int
-    fps: float
-    ms_per_frame: float
-    idle_s: float | None
-    error: str | None
-    view: Presentation | None = None
-    overlay_texts: tuple[str, ...] = ()
-    stage: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedSet:
-    """A set that ended: its summary, why it ended, and the history id (None if not saved)."""
-
-    summary: SetSummary
-    reason: str
-    session_id: int | None
-    save_error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedRoutine:
-    """A routine that ended (done or stopped), and its history id (None if not saved)."""
-
-    summary: RoutineSummary
-    routine_session_id: int | None
-    save_error: str | None = None
 
 
 def _default_factory(exercise: str, model_path: Any) -> Any:

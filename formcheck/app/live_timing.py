@@ -7,7 +7,7 @@ clock for a jump and re-anchors on the new timestamps.
 
 Example:
     >>> clock = FrameClock()
-    >>> [clock.time(t, wall=w) for t, w in ((5.0, 0.0), (5.1, 0.1), (1.0, 0.2))]
+    >>> [round(clock.time(t, wall=w), 3) for t, w in ((5.0, 0.0), (5.1, 0.1), (1.0, 0.2))]
     [0.0, 0.1, 0.2]
 """
 

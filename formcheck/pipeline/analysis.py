@@ -163,7 +163,7 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
         sink = None
         if annotated_path is not None:
             from formcheck.sinks.overlay import draw_overlay
-            from formcheck.sinks.presentation import Presenter
+            from formcheck.sinks.presenter import Presenter
             from formcheck.sinks.video import VideoSink
 
             sink = stack.enter_context(VideoSink(annotated_path, fps=src.fps, size=src.size))

@@ -27,7 +27,7 @@ import numpy as np
 
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.sinks.presentation import Presenter
+from formcheck.sinks.presenter import Presenter
 
 
 class LiveSession:

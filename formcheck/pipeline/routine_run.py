@@ -71,7 +71,13 @@ def first_sentence(text: str) -> str:
 
 
 def plan_blocks(plan: RoutinePlan) -> list[Block]:
-    """The sets of a routine in order (an entry's sides in turn when its spec has no counter per side)."""
+    """The sets of a routine in order (an entry's sides in turn when its spec has no counter per side).
+
+    Example:
+        >>> from formcheck.spec import load_routine, plan_routine
+        >>> [b.label for b in plan_blocks(plan_routine(load_routine("lower_back")))][:3]
+        ['Set 1 of 1', 'Set 1 of 2', 'Set 2 of 2']
+    """
     blocks: list[Block] = []
     for p in plan.entries:
         in_turn = p.entry.per_side and p.spec.sides != "each"

@@ -12,7 +12,13 @@ Example:
     'reps'
 """
 
-from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition, verdict
+from formcheck.spec.conditions import (
+    Condition,
+    all_hold,
+    holds,
+    parse_condition,
+    verdict,
+)
 from formcheck.spec.loader import (
     SPECS_DIR,
     list_specs,

@@ -152,7 +152,12 @@ def list_routines(routines_dir: Path | None = None) -> list[str]:
 
 
 def routine_path(name_or_path: str | Path) -> Path:
-    """The file of a routine given by id (``"lower_back"``) or by path; ``SpecError`` when there is none."""
+    """The file of a routine given by id (``"lower_back"``) or by path; ``SpecError`` when there is none.
+
+    Example:
+        >>> routine_path("lower_back").name
+        'lower_back.yaml'
+    """
     text = str(name_or_path)
     p = Path(text)
     if p.suffix in (".yaml", ".yml") or "/" in text:
@@ -189,6 +194,10 @@ def parse_routine_text(text: str, where: str = "<routine>") -> Routine:
     Raises:
         SpecError: Invalid YAML, an unknown or missing field, a value out of range, or a target that
             does not fit the exercise (file, line and field in the message).
+
+    Example:
+        >>> parse_routine_text("name: r\\ntitle: R\\nexercises: [{exercise: plank, hold_s: 20}]").exercises[0].hold_s
+        20.0
     """
     data, lines = read_mapping(text, where, "name: ..., title: ..., exercises: [...]", "routine")
     try:
@@ -204,6 +213,10 @@ def load_routine(name_or_path: str | Path) -> Routine:
 
     Raises:
         SpecError: Unknown id (lists the known ones), unreadable file, or an invalid routine.
+
+    Example:
+        >>> load_routine("upper_back").title
+        'Upper-back care'
     """
     p = routine_path(name_or_path)
     routine = parse_routine_text(read_file(p, "routine"), str(p))
