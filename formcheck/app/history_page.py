@@ -62,8 +62,10 @@ def _progress_chart(store: HistoryStore, exercise: str, title: str) -> None:
     points["date"] = pd.to_datetime(points["created_at"])
     measure = "hold_s" if points["hold_s"].sum() > 0 and points["reps"].sum() == 0 else "reps"
     base = alt.Chart(points).encode(x=alt.X("date:T", title="date"))
+    tips = [alt.Tooltip("date:T"), alt.Tooltip("reps:Q"), alt.Tooltip("score:Q"),
+            alt.Tooltip("hold_s:Q", title="hold (s)"), alt.Tooltip("kind:N")]
     chart = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure.replace("_s", " (s)")),
-                                              tooltip=["id", "date", "reps", "score", "hold_s", "kind"])
+                                              tooltip=tips)
     score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(
         y=alt.Y("score:Q", title="score"))
     st.markdown(f"**Progress: {title}** (solid: {measure.replace('_s', ' seconds')}; dashed: score)")
