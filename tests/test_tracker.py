@@ -209,10 +209,13 @@ def test_facing_the_camera_asks_to_turn_side_on_and_still_counts() -> None:
     frames = []
     for i, a in enumerate(bridge_reps(1)):
         f = bridge_track([a])[0]
-        img = f.image.copy()
-        img[11, 0] -= 0.2  # left shoulder
-        img[12, 0] += 0.2  # right shoulder
-        frames.append(PoseFrame(t=i / FPS, image_wh=f.image_wh, image=img, world=f.world,
+        img, world = f.image.copy(), f.world.copy()
+        for left, right in ((11, 12), (23, 24)):  # shoulders and hips side by side, across the picture
+            img[left, 0] -= 0.2
+            img[right, 0] += 0.2
+            world[left, 0] -= 0.2
+            world[right, 0] += 0.2
+        frames.append(PoseFrame(t=i / FPS, image_wh=f.image_wh, image=img, world=world,
                                 visibility=f.visibility, presence=f.presence, index=i))
     tr, fbs = run("glute_bridge", frames)
     assert tr.reps == 1

@@ -17,8 +17,15 @@ from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.rep_counter import RepEvent
 
 
+#: A rep is rushed when it takes less than this share of the set's usual rep duration ...
+RUSHED = 0.6
+#: ... or less than this share of the spec's ``min_duration`` (ballistic, whatever the set's tempo).
+BALLISTIC = 0.5
+
+
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
-                    ids: list[str], at_edge: bool = False) -> tuple[RepRecord, list[Cue]]:
+                    ids: list[str], at_edge: bool = False, usual_s: float | None = None,
+                    judge_range: bool = True) -> tuple[RepRecord, list[Cue]]:
     """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
 
     Args:
@@ -29,18 +36,22 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         ids: Ids of the form cues raised during the rep.
         at_edge: The attempt was cut by the end of the clip or set (a fragment, not the user's
             fault: recorded as partial without a cue).
+        usual_s: The set's usual rep duration so far (None before the second rep): a rep much
+            faster than the person's own tempo is rushed (``too_fast``); a steady fast set is not.
+        judge_range: False when the camera view makes the absolute range target unreliable.
     """
     rep = spec.rep
     assert rep is not None
     extra: list[Cue] = []
     voided = any(r.voids_rep for r in spec.rules if r.id in ids)
-    if ev.complete and ev.end - ev.start < rep.min_duration:
+    took = ev.end - ev.start
+    if ev.complete and (took < BALLISTIC * rep.min_duration or (usual_s is not None and took < RUSHED * usual_s)):
         extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
     if not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if ev.complete and _short_of_target(rep, ev):
+    if ev.complete and judge_range and _short_of_target(rep, ev):
         extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),

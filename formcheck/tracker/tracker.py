@@ -212,7 +212,8 @@ class Tracker:
         for i in cue_idx:
             self._rules.set_rep(i, index)
         rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
-                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge)
+                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
+                                     usual_s=self._log.usual_duration, judge_range=self._rules.view_ok)
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
