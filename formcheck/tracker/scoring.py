@@ -88,8 +88,15 @@ def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     return int(max(0.0, min(100.0, round(q))))
 
 
-def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold]) -> int:
-    """0-100 for the set: mean rep quality, weighted by the share of good reps; or hold time in good form."""
+#: Points a fault seen between reps (a set-level cue) takes off the set's score.
+SET_CUE_PENALTY = 10
+
+
+def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold],
+              set_cues: Sequence[str] = ()) -> int:
+    """0-100 for the set: mean rep quality, weighted by the share of good reps, less
+    ``SET_CUE_PENALTY`` per distinct fault seen between reps (``set_cues``); or, for a hold,
+    the share of the hold in good form times the share of the target reached."""
     if spec.kind == "hold":
         good = sum(h.good_s for h in holds)
         lost = sum(h.lost_s for h in holds)
@@ -101,7 +108,7 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
         return 0
     mean_q = sum(r.quality for r in rows) / len(rows)
     share = sum(1 for r in rows if r.complete and r.counted) / len(rows)
-    return int(round(mean_q * share))
+    return int(max(0.0, round(mean_q * share - SET_CUE_PENALTY * len(set(set_cues)))))
 
 
 def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int, dict[str, int]]:
@@ -135,4 +142,5 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
         exercise=spec.name, title=spec.title,
         reps=reps, reps_by_side=by_side, partial_reps=partial, rep_rows=tuple(rows), holds=tuple(holds),
         cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
-        frames_with_person=with_person, score=set_score(spec, rows, holds), notes=tuple(notes))
+        frames_with_person=with_person, notes=tuple(notes),
+        score=set_score(spec, rows, holds, [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]))
