@@ -159,7 +159,8 @@ class Tracker:
             return self._not_visible(t, frame, guidance, gap == "gone")
         self._absence.seen()
         side = self._follower.update(arr.vis[i])
-        needed = SIDES if self.spec.sides in ("each", "both") else (side,)
+        # Per-side counters need both sides; the rest reads the followed side (or the combined signal).
+        needed = SIDES if self.spec.sides == "each" else (side,)
         vals = self._features.values(arr, i, needed, t)
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
