@@ -226,11 +226,9 @@ class Tracker:
         self._log.add(rec)
 
     def _rep_side(self, counter_side: str) -> SideName | None:
-        if self.spec.sides == "both":
-            return None
-        if self.spec.sides == "each":
-            return "left" if counter_side == "left" else "right"
-        return self._follower.side
+        sides = self.spec.sides
+        return None if sides == "both" else ("left" if counter_side == "left" else "right") if sides == "each" \
+            else self._follower.side
 
     # ------------------------------------------------------------------ holds
     def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
