@@ -21,13 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from formcheck.features.registry import (
-    SIDES,
-    LandmarkArrays,
-    SideName,
-    both_sides,
-    compute_sides,
-)
+from formcheck.features.registry import SIDES, LandmarkArrays, SideName, both_sides, compute_sides
 from formcheck.features.smoothing import OneEuroFilter
 
 
