@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import platformdirs
@@ -106,3 +107,23 @@ def sample_or_real_frame() -> np.ndarray:
             if ok:
                 return image
     pytest.skip("no clip with a person available")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_mediapipe() -> None:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+
+
+@pytest.fixture()
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A history database file in tmp_path, given to the app through ``FORMCHECK_DB``."""
+    path = tmp_path / "history.sqlite3"
+    monkeypatch.setenv("FORMCHECK_DB", str(path))
+    return path
+
+
+@pytest.fixture()
+def no_webrtc_runtime() -> Iterator[None]:
+    """AppTest has no webrtc runtime: only ``get_this_session_info`` of streamlit-webrtc is patched."""
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        yield

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -21,21 +20,10 @@ import pytest
 from formcheck.sinks.store import HistoryStore
 from tests.app_samples import complete_reps, pick_sample
 
+pytestmark = pytest.mark.usefixtures("no_webrtc_runtime")  # AppTest has no webrtc runtime
+
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
 RUN_TIMEOUT = 240  # seconds: one clip through the real model on 2 shared cores
-
-
-@pytest.fixture()
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("FORMCHECK_DB", str(path))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_webrtc_runtime() -> Iterator[None]:
-    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
-        yield
 
 
 def open_page(page: str) -> Any:
@@ -108,7 +96,7 @@ def test_history_rows_appear_after_a_review_and_survive_reopening(reviewed: dict
     sessions = HistoryStore(db_path).list_sessions()  # a new connection: the file, not a cache
     assert [(s.kind, s.source, str(s.reps)) for s in sessions] == [("review", reviewed["clip"].name, shown)]
     at = open_page("history")  # a fresh app session reads the same file
-    table = table_with(at, "date (UTC)")
+    table = table_with(at, "date")
     assert list(table["source"]) == [reviewed["clip"].name] and str(table["reps"].iloc[0]) == shown
     with sqlite3.connect(db_path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -11,7 +11,8 @@ import pytest
 from formcheck.records.errors import OutputError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
-from formcheck.sinks.overlay import draw_overlay, feature_anchor, short_name
+from formcheck.sinks.overlay import annotate, draw_overlay, draw_view, feature_anchor
+from formcheck.sinks.presentation import Target, present, rest_view
 from formcheck.sinks.video import VideoSink
 from tests import records
 
@@ -96,9 +97,20 @@ def test_feature_anchor(name: str, side: str | None, expected: Landmark | None) 
     assert feature_anchor(name, records.person_frame(), side) == expected
 
 
-def test_short_name() -> None:
-    assert [short_name(n) for n in ("left_hip_angle", "torso_incline", "neck_angle", "right_hip_lift")] == [
-        "hip", "torso incline", "neck", "hip lift"]
+def test_the_video_says_what_the_presentation_says_in_plain_words() -> None:
+    fb = records.feedback(reps=1, phase="peak", cue="Lift your hips", reps_by_side={"left": 1})
+    view = present(fb, records.spec(), Target(reps=5, label="Set 1 of 2"))
+    _, texts = annotate(_background(), records.person_frame(), fb, records.spec(), view)
+    assert {"1", "rep of 5", "left 1", "Top", "Glute bridge", "Set 1 of 2", "Lift your hips"} <= set(texts)
+    assert "hip 150°" in texts and "knee 95°" in texts  # plain feature names, not ids
+    assert not any("_" in t or "3d" in t or "partial" in t for t in texts)
+
+
+def test_a_rest_is_drawn_without_a_body() -> None:
+    out, texts = draw_view(_background(), rest_view(7.5, "Bird-dog", "8 reps each side", "Camera at hip height"))
+    assert texts == ("8", "s", "Next: Bird-dog", "8 reps each side", "Rest", "Camera at hip height")
+    b, g, r = _bottom_strip(out)
+    assert b > r  # the "what is next" banner is blue, not a red cue
 
 
 def test_video_sink_writes_a_readable_mp4(tmp_path: Path) -> None:

@@ -11,7 +11,11 @@ import streamlit as st
 from formcheck.app.clip_tools import cue_table, feature_series, rep_table
 from formcheck.app.settings import AppSettings
 from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.sinks.presentation import plural
 from formcheck.sinks.store import HistoryStore
+
+__all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles", "plural",
+           "show_summary", "spec", "spec_card", "store", "summary_metrics", "summary_tables"]
 
 
 def spec(name: str) -> Any:
@@ -41,6 +45,20 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
     return titles
 
 
+#: Picker groups, in the order of the programmes (``spec.category``).
+CATEGORY_TITLES: dict[str, str] = {"lower_back": "Lower back", "upper_back": "Upper back",
+                                   "stretches": "Stretches", "extras": "Extras"}
+
+
+def exercise_groups() -> dict[str, dict[str, str]]:
+    """Category → (spec id → title), categories in programme order, empty ones left out."""
+    titles = exercise_titles()
+    groups: dict[str, dict[str, str]] = {c: {} for c in CATEGORY_TITLES}
+    for name, title in titles.items():
+        groups.setdefault(str(getattr(spec(name), "category", "extras")), {})[name] = title
+    return {c: g for c, g in groups.items() if g}
+
+
 def store(settings: AppSettings) -> HistoryStore:
     """The history store (opening it is cheap: one connection per call inside)."""
     return HistoryStore(settings.db_path)
@@ -54,10 +72,6 @@ def spec_card(name: str) -> None:
     view = getattr(s, "view", "")
     if placement or view:
         st.caption(f"Placement: {placement} (view: {view})")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def summary_metrics(summary: SetSummary, columns: int = 5) -> None:

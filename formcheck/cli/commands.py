@@ -13,6 +13,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "live",
     "eval",
     "specs",
+    "routines",
     "synth",
-
 )

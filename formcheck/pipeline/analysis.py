@@ -163,16 +163,18 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
         sink = None
         if annotated_path is not None:
             from formcheck.sinks.overlay import draw_overlay
+            from formcheck.sinks.presenter import Presenter
             from formcheck.sinks.video import VideoSink
 
             sink = stack.enter_context(VideoSink(annotated_path, fps=src.fps, size=src.size))
+            presenter = Presenter()  # the same steadied words as the live view
         for image, t in src:
             frame = pose.process(image, t)
             fb = tracker.update(frame)
             frames.append(frame)
             feedback.append(fb)
             if sink is not None:
-                sink.write(draw_overlay(image, frame, fb, spec))
+                sink.write(draw_overlay(image, frame, fb, spec, presenter.update(fb, spec)))
             if progress is not None:
                 progress(len(frames), src.frame_count)
         fps = src.fps

@@ -22,7 +22,7 @@ import io
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -35,8 +35,8 @@ from formcheck.records.feedback import SetSummary
 Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
 
-#: Bump when the schema changes; older files are migrated in ``_migrate``.
-SCHEMA_VERSION = 1
+#: Bump when the schema changes; older files are migrated in ``_migrate`` (see ``_MIGRATIONS``).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -68,6 +68,37 @@ CREATE TABLE IF NOT EXISTS reps (
     PRIMARY KEY (session_id, idx)
 );
 """
+
+#: Routine sessions (live app): one row per routine run; its sets point at it (``sessions.routine_session_id``).
+_ROUTINES = """
+CREATE TABLE IF NOT EXISTS routine_sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,            -- ISO 8601, UTC, when the routine ended
+    routine TEXT NOT NULL,               -- routine id
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('completed', 'stopped')),
+    duration_s REAL NOT NULL,
+    sets_planned INTEGER NOT NULL,
+    sets TEXT NOT NULL,                  -- JSON list: exercise, title, label, target, reps, hold_s, score, ...
+    skipped TEXT NOT NULL                -- JSON list of exercise ids without a spec
+)"""
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in con.execute(f"PRAGMA table_info({table})")}
+
+
+def _add_routines(con: sqlite3.Connection) -> None:
+    """Version 2: routine sessions, and the link from a set to its routine session."""
+    con.execute(_ROUTINES)
+    if "routine_session_id" not in _columns(con, "sessions"):
+        con.execute("ALTER TABLE sessions ADD COLUMN routine_session_id INTEGER"
+                    " REFERENCES routine_sessions (id) ON DELETE SET NULL")
+
+
+#: Schema changes after version 1, by the version they lead to. Each is additive and safe to
+#: run twice (it checks what is there), so files migrated by another build stay readable.
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_routines}
 
 SESSION_COLUMNS: tuple[str, ...] = (
     "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",
@@ -112,6 +143,7 @@ class Session:
     cues: list[dict[str, Any]]
     notes: list[str]
     rep_rows: list[dict[str, Any]] | None = None
+    routine_session_id: int | None = None  # the routine session this set belongs to (live app)
 
 
 class HistoryStore:
@@ -226,7 +258,21 @@ class HistoryStore:
             for statement in _SCHEMA.split(";\n"):
                 if statement.strip():
                     con.execute(statement)
+            for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+                _MIGRATIONS[step](con)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection to read with (for sibling stores such as ``routine_store``)."""
+        with self._connect() as con:
+            yield con
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one transaction: everything written in the block, or nothing."""
+        with self._connect() as con, self._transaction(con):
+            yield con
 
     def journal_mode(self) -> str:
         """The journal mode SQLite reports for the file (``"wal"``)."""
@@ -388,4 +434,5 @@ def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> 
         partial_reps=int(row["partial_reps"]), reps_by_side=by_side,
         duration_s=float(row["duration_s"]), score=int(row["score"]), hold_s=float(row["hold_s"]),
         cues=cues, notes=notes, rep_rows=rep_rows,
+        routine_session_id=row["routine_session_id"] if "routine_session_id" in row.keys() else None,
     )

@@ -84,17 +84,6 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
     return memo[key]
 
 
-def _read_spec_file(path: Path) -> str:
-    """The text of a spec file (``SpecError`` when unreadable or implausibly large)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(f"{path}: {size} bytes is too large for a spec (at most {MAX_SPEC_BYTES})")
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read spec: {exc}") from None
-
-
 def _key_lines(node: yaml.Node, path: tuple[Any, ...], where: str, out: Lines) -> None:
     """Record the file and 1-based line of every mapping key / sequence item under ``node``."""
     out.setdefault(path, (where, node.start_mark.line + 1))
@@ -150,7 +139,8 @@ def _loc_str(loc: tuple[Any, ...]) -> str:
     return s or "(top level)"
 
 
-def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
+def _format_error(err: Mapping[str, Any], where: str, lines: Lines,
+                  models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
     # Trim loc to the deepest path the YAML has (pydantic adds union/validator levels).
     probe = loc
@@ -160,7 +150,7 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and loc:
         parent = [p for p in loc[:-1] if not isinstance(p, int)]
-        model = _MODELS.get(parent[-1] if parent else "", ExerciseSpec)
+        model = models.get(parent[-1] if parent else "", models[""])
         near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.5)
         msg = "unknown field" + (f"; did you mean {near[0]!r}?" if near else
                                  f" (valid: {', '.join(model.model_fields)})")
@@ -170,8 +160,36 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     return f"{file}:{line}: {_loc_str(loc)}: {msg}{inherited}"
 
 
-def _read_mapping(text: str, where: str) -> tuple[dict[str, Any], Lines]:
-    """The YAML mapping of one spec file and the line of every key in it."""
+def validation_message(exc: ValidationError, where: str, lines: Lines,
+                       models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
+    """One line for a pydantic error: the first problem with file, line and field, then a few more.
+
+    Args:
+        exc: The error from ``Model.model_validate``.
+        where: The file, as the user named it.
+        lines: Where each key was written (from :func:`read_mapping`).
+        models: Field name → model, to suggest the nearest valid field (``""``: the top level).
+
+    Example:
+        >>> validation_message(exc, "routines/x.yaml", lines, {"": Routine})  # doctest: +SKIP
+        "routines/x.yaml:4: exercises[0].rep: unknown field; did you mean 'reps'?"
+    """
+    errs = [_format_error(e, where, lines, models) for e in exc.errors()]
+    more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
+    return errs[0] + more
+
+
+def read_mapping(text: str, where: str, example: str = "name: ..., title: ..., ...",
+                 what: str = "spec") -> tuple[dict[str, Any], Lines]:
+    """The YAML mapping of one file and the file and line of every key in it.
+
+    Raises:
+        SpecError: Not YAML, or not a mapping (``what`` and ``example`` say what was expected).
+
+    Example:
+        >>> read_mapping("name: demo\\ntitle: Demo\\n", "demo.yaml")[1][("title",)]
+        ('demo.yaml', 2)
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None and _expanded_size(node, {}, MAX_SPEC_NODES) > MAX_SPEC_NODES:
@@ -185,7 +203,7 @@ def _read_mapping(text: str, where: str) -> tuple[dict[str, Any], Lines]:
     except RecursionError:
         raise SpecError(f"{where}: YAML nested too deeply for a spec") from None
     if not isinstance(data, dict):
-        raise SpecError(f"{where}:1: a spec must be a YAML mapping (name: ..., title: ..., ...)")
+        raise SpecError(f"{where}:1: a {what} must be a YAML mapping ({example})")
     lines: Lines = {}
     if node is not None:
         _key_lines(node, (), where, lines)
@@ -210,7 +228,7 @@ def _base_path(base: Any, where: str, lines: Lines) -> Path:
 
 def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[str, Any], Lines]:
     """The spec's mapping with every ``extends`` applied, and where each key was written."""
-    data, lines = _read_mapping(text, where)
+    data, lines = read_mapping(text, where)
     if "extends" not in data:
         return data, lines
     base_path = _base_path(data.pop("extends"), where, lines)
@@ -218,7 +236,7 @@ def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[s
     if key in chain or len(chain) >= MAX_EXTENDS_DEPTH:
         loop = " -> ".join([*(Path(c).stem for c in chain), base_path.stem])
         raise SpecError(f"{where}:{lines[('extends',)][1]}: extends: a loop or a chain too deep ({loop})")
-    base_text = _read_spec_file(base_path)
+    base_text = read_file(base_path)
     base_data, base_lines = _resolve(base_text, str(base_path), (*chain, key))
     return _merge(base_data, data), {**base_lines, **lines}
 
@@ -226,7 +244,7 @@ def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[s
 def resolved_mapping(name_or_path: str | Path) -> dict[str, Any]:
     """A spec's YAML mapping after ``extends`` is applied (what ``formcheck specs show --raw`` prints)."""
     p = spec_path(name_or_path)
-    return _resolve(_read_spec_file(p), str(p))[0]
+    return _resolve(read_file(p), str(p))[0]
 
 
 def parse_spec_text(text: str, where: str = "<spec>") -> ExerciseSpec:
@@ -239,9 +257,7 @@ def parse_spec_text(text: str, where: str = "<spec>") -> ExerciseSpec:
     try:
         return ExerciseSpec.model_validate(data)
     except ValidationError as exc:
-        errs = [_format_error(e, where, lines) for e in exc.errors()]
-        more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
-        raise SpecError(errs[0] + more) from None
+        raise SpecError(validation_message(exc, where, lines)) from None
 
 
 def list_specs(specs_dir: Path | None = None) -> list[str]:
@@ -256,10 +272,22 @@ def _folder_stamp(p: Path) -> float:
     return max(stamps, default=0.0)
 
 
+def read_file(p: Path, what: str = "spec") -> str:
+    """The text of a spec (or routine) file; ``SpecError`` naming the file when it cannot be read
+    or is implausibly large."""
+    try:
+        size = p.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"{p}: {size} bytes is too large for a {what} (at most {MAX_SPEC_BYTES})")
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{p}: cannot read {what}: {exc}") from None
+
+
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float, folder_stamp: float) -> ExerciseSpec:
     p = Path(path)
-    return parse_spec_text(_read_spec_file(p), str(p))
+    return parse_spec_text(read_file(p), str(p))
 
 
 def spec_path(name_or_path: str | Path) -> Path:
