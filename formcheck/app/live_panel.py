@@ -26,7 +26,8 @@ WORKOUT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem 0 1rem !important; max-width: 100% !important; }
+.block-container, [data-testid="stMainBlockContainer"] {
+  padding: 0.5rem 1rem 0 1rem !important; max-width: 100% !important; }
 #fc-live { line-height: 1.05; font-family: system-ui, sans-serif; }
 #fc-live .fc-title { font-size: clamp(1.1rem, 3.4vh, 2.4rem); color: #555; font-weight: 600; }
 #fc-live .fc-detail { font-size: clamp(0.9rem, 2.6vh, 1.8rem); color: #777; }

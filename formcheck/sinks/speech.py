@@ -107,7 +107,8 @@ class Coach:
             return []
         elif view.mode == "reps" and view.count > before:
             out = [self._make(view.big, "count", interrupt=True), self._make("", "beep")]
-        elif view.mode == "hold" and view.count > before and view.count // self.hold_every_s > before // self.hold_every_s:
+        elif (view.mode == "hold" and view.count > before
+              and view.count // self.hold_every_s > before // self.hold_every_s):
             out = [self._make(view.big, "count", interrupt=True)]
         if out:
             self._last_count_t = t
