@@ -1,4 +1,4 @@
-"""``formcheck eval PATH... [--json] [--cache DIR]``: accuracy on labelled clips.
+"""``formcheck eval PATH... [--json] [--cache DIR] [--frame-step N]``: accuracy on labelled clips.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
 real-clip ``labels.json``, or label files. Pose landmarks are cached per clip
@@ -20,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--cache", help="folder for cached landmarks (default: the user cache)")
     p.add_argument("--model", help="pose model .task file")
+    p.add_argument("--frame-step", type=int, default=1, choices=(1, 2, 3, 4), metavar="N",
+                   help="run the pose model on every N-th frame only (measures a reduced frame rate)")
     p.set_defaults(func=run)
 
 
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from formcheck.pipeline.evaluate import evaluate, format_table
     from formcheck.records.errors import LabelError
 
-    run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model,
+    run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model, frame_step=args.frame_step,
                     log=lambda line: print(line, file=sys.stderr, flush=True))
     if not run_.clips:
         raise LabelError("no labelled clips found in " + ", ".join(args.paths))

@@ -1,0 +1,67 @@
+"""The numbers a spec compares each feature with, for charts that draw them.
+
+A chart of ``hip_sag`` is only readable with the line the push-up's
+``hips_sagging`` rule fires at (0.15 torso lengths); a chart of the rep signal
+needs its start and peak. :func:`feature_thresholds` gathers both from a spec.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> [t.value for t in feature_thresholds(load_spec("push_up"))["hip_sag"]]
+    [0.15, -0.35]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ThresholdKind = Literal["rep", "rule", "setup"]
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """One line on a feature's chart.
+
+    Attributes:
+        value: The feature value the spec compares with.
+        label: What crossing it means, in words ("rep start", "hips sagging beyond").
+        kind: ``"rep"`` (start/peak of the rep signal) or ``"rule"`` (a form rule fires past it).
+        op: The rule's comparison (``">"``, ``"<"``...), or ``""`` for rep thresholds.
+    """
+
+    value: float
+    label: str
+    kind: ThresholdKind
+    op: str = ""
+
+
+def rule_words(rule: Any) -> str:
+    """A rule in a few words: its ``fault`` text, else its id ("hips_sagging" → "hips sagging").
+
+    Example:
+        >>> from formcheck.spec import load_spec
+        >>> rule_words(load_spec("push_up").rules[0])
+        'your hips sagged'
+    """
+    fault = str(getattr(rule, "fault", "") or "")
+    return fault or str(rule.id).replace("_", " ")
+
+
+def feature_thresholds(spec: Any) -> dict[str, list[Threshold]]:
+    """Feature name → the thresholds the spec uses on it (rep start/peak, then rule conditions).
+
+    Example:
+        >>> from formcheck.spec import load_spec
+        >>> [t.label for t in feature_thresholds(load_spec("glute_bridge"))["hip_angle_3d"]]
+        ['rep start', 'rep peak', 'your hips stayed low at the top']
+    """
+    out: dict[str, list[Threshold]] = {}
+    rep = getattr(spec, "rep", None)
+    if rep is not None:
+        out.setdefault(str(rep.signal), []).extend(
+            [Threshold(float(rep.start), "rep start", "rep"), Threshold(float(rep.peak), "rep peak", "rep")])
+    for rule in getattr(spec, "rules", []) or []:
+        for cond in rule.conditions():
+            out.setdefault(cond.feature, []).append(
+                Threshold(float(cond.value), rule_words(rule), "rule", cond.op))
+    return out
