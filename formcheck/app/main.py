@@ -37,6 +37,7 @@ def main() -> None:
     st.query_params["page"] = slug
     st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
                        "Samples: check formcheck on labelled clips · History: your sessions")
+    importlib.import_module("formcheck.app.review_page").sidebar_note()  # an analysis running elsewhere
     importlib.import_module(PAGES[slug][1]).render(settings)
 
 

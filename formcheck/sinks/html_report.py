@@ -25,7 +25,13 @@ from formcheck.features.labels import feature_label, format_value
 from formcheck.records.atomic import atomic_write_text
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
-from formcheck.sinks.chart_data import ChartGroup, chart_groups, no_person_spans, rep_spans, time_range
+from formcheck.sinks.chart_data import (
+    ChartGroup,
+    chart_groups,
+    no_person_spans,
+    rep_spans,
+    time_range,
+)
 from formcheck.sinks.client_summary import client_sentences, fault_words
 from formcheck.sinks.key_frames import KeyFrame, render_key_frames
 from formcheck.sinks.svg_chart import Band, HLine, Series, line_chart_svg

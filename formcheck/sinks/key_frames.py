@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -191,8 +192,8 @@ def draw_key_frame(image: np.ndarray, frame: PoseFrame, moment: KeyMoment, side:
     s = max(min(out.shape[:2]) / 360.0, 0.5)
     draw_skeleton(out, frame, s)
     points = _points(frame, moment.feature, side) if moment.feature and frame.has_person else []
-    th = max(3, int(round(4 * s)))
-    for a, b in zip(points, points[1:]):
+    th = max(3, round(4 * s))
+    for a, b in itertools.pairwise(points):
         cv2.line(out, a, b, (255, 255, 255), th + 3, cv2.LINE_AA)
         cv2.line(out, a, b, HIGHLIGHT, th, cv2.LINE_AA)
     for p in points:
@@ -200,7 +201,7 @@ def draw_key_frame(image: np.ndarray, frame: PoseFrame, moment: KeyMoment, side:
     if points and math.isfinite(moment.value):
         text = f"{feature_label(moment.feature)} {format_value(moment.feature, moment.value)}"
         anchor = points[len(points) // 2]
-        scale, tt = 0.75 * s, max(1, int(round(1.8 * s)))
+        scale, tt = 0.75 * s, max(1, round(1.8 * s))
         (tw, tht), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, tt)
         h, w = out.shape[:2]
         x = int(np.clip(anchor[0] + 12 * s, 0, max(w - tw - 8, 0)))

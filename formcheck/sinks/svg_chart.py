@@ -182,8 +182,8 @@ def line_chart_svg(series: Sequence[Series], *, t_range: tuple[float, float], y_
     y0, y1 = _y_range(series, lines)
     fr = _Frame(left=58.0, top=26.0 if title else 10.0, width=width - 58.0 - 150.0,
                 height=height - (26.0 if title else 10.0) - 34.0, t0=t0, t1=t1, y0=y0, y1=y1)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-           f'width="100%" role="img" font-family="sans-serif" font-size="11">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+            f'width="100%" role="img" font-family="sans-serif" font-size="11">'),
            f"<title>{escape(title or y_title)}</title>"]
     if title:
         out.append(f'<text x="{fr.left}" y="15" font-size="13" font-weight="bold">{escape(title)}</text>')
