@@ -75,6 +75,8 @@ def render(settings: AppSettings) -> None:
     if exercise != SUGGEST:
         widgets.spec_card(exercise)
     job: ReviewJob | None = st.session_state.get("review_job")
+    if job is not None and _collect(job):
+        job = None
     if st.button("Analyse", type="primary", key="review_go", disabled=uploaded is None or job is not None):
         try:
             _start(uploaded, str(exercise), settings, list(titles))

@@ -11,7 +11,7 @@ a clean set.
 Example:
     >>> ranking = rank_specs(frames, list_specs())  # doctest: +SKIP
     >>> explain_suggestion(ranking)  # doctest: +SKIP
-    'Suggested: Superman: under it formcheck counts 4 reps with a form score of 100/100. ...'
+    'Suggested: Superman: read as this exercise, the clip has 4 reps with a form score of 100/100. ...'
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 from formcheck.records.feedback import SetSummary
 from formcheck.sinks.client_summary import plural
 
-#: Another spec must fit at least this well (two clean reps, or a 10 s good hold) to be hinted at.
-HINT_MIN_FIT = 2.0
+#: Another spec must fit at least this well (two fairly clean reps, or a 7.5 s good hold) to be hinted at.
+HINT_MIN_FIT = 1.5
 #: ... and the chosen spec fit at most this share of it.
 HINT_MAX_SHARE = 0.5
 #: Specs fitting within this share of the best are named as alternatives.
@@ -63,6 +63,8 @@ class SpecFit:
         hold = sum(h.good_s for h in s.holds)
         if s.holds and not s.reps:
             return f"a {hold:.0f} s good hold"
+        if not s.reps:
+            return "no rep and no hold"
         return f"{plural(s.reps, 'rep')} with a form score of {s.score}/100"
 
 
@@ -104,19 +106,19 @@ def explain_suggestion(ranking: Sequence[SpecFit]) -> str:
 
     Example:
         >>> explain_suggestion(ranking)  # doctest: +SKIP
-        'Suggested: Superman: under it formcheck counts 4 reps with a form score of 100/100. ...'
+        'Suggested: Superman: read as this exercise, the clip has 4 reps with a form score of 100/100. ...'
     """
     if not ranking or ranking[0].fit <= 0:
         return "No exercise recognised: no spec counts a rep or times a hold in this clip."
     best = ranking[0]
-    text = f"Suggested: {best.title}: under it formcheck counts {best.findings()}."
+    text = f"Suggested: {best.title}: read as this exercise, the clip has {best.findings()}."
     close = [f for f in ranking[1:] if f.fit >= CLOSE_SHARE * best.fit]
     if close:
         text += " " + "; ".join(f"{f.title} fits almost as well ({f.findings()})" for f in close[:2])
         text += ": pick it above if that is what was filmed."
     elif len(ranking) > 1:
         runner = ranking[1]
-        text += (f" The next best, {runner.title}, finds {runner.findings()}." if runner.fit > 0
+        text += (f" Read as the next best, {runner.title}, it has {runner.findings()}." if runner.fit > 0
                  else " No other exercise finds a rep or a hold.")
     return text
 
