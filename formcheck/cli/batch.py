@@ -66,10 +66,12 @@ def run(args: argparse.Namespace) -> int:
         from formcheck.pipeline.ray_batch import ray_runner
 
         runner = ray_runner(args.ray)
-    bar = tqdm(unit="clip", desc="batch", disable=args.no_progress, file=sys.stderr)
+    bars: list[tqdm] = []  # type: ignore[type-arg]  # made on the first clip: a command error prints no bar
 
     def progress(row: BatchRow, done: int, total: int) -> None:
-        bar.total = total
+        if not bars:
+            bars.append(tqdm(total=total, unit="clip", desc="batch", disable=args.no_progress, file=sys.stderr))
+        bar = bars[0]
         bar.set_postfix_str(f"{row.clip[-30:]}: {'failed' if row.status != 'ok' else f'{row.reps} reps'}")
         bar.update(done - bar.n)
 
@@ -78,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
                            frame_step=args.frame_step, model_path=args.model, recursive=args.recursive,
                            runner=runner, progress=progress)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     for row in result.rows:
         if row.status != "ok":
             print(f"  failed: {row.clip}: {row.error}", file=sys.stderr)

@@ -202,8 +202,8 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
     if exercise != AUTO:
         exercise = str(resolve_spec(exercise).name)
     clips = find_clips(targets, recursive)
-    out = prepare_out_dir(out_dir)
     model = str(resolve_model(model_path).path)
+    out = prepare_out_dir(out_dir)
     started = time.monotonic()
     todo = plan_jobs([c for c in clips if out.resolve() not in c.resolve().parents], exercise,
                      frame_step=frame_step, html=html, model_path=model)
