@@ -202,6 +202,7 @@ def test_a_second_run_skips_current_clips_and_redoes_a_changed_one(local_run: Pa
 
 
 @pytest.mark.model
+@pytest.mark.cluster
 def test_ray_local_gives_the_same_counts(tmp_path_factory: pytest.TempPathFactory, local_run: Path, library: Path,
                                          model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("ray")  # the optional [cluster] extra
