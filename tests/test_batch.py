@@ -12,6 +12,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -154,11 +155,17 @@ def library(tmp_path_factory: pytest.TempPathFactory, sample_videos: Path) -> Pa
 
 
 @pytest.fixture(scope="module")
-def local_run(tmp_path_factory: pytest.TempPathFactory, library: Path, model_path: Path) -> Path:
+def first_run(tmp_path_factory: pytest.TempPathFactory, library: Path, model_path: Path) -> dict[str, Any]:
+    """The library through ``-j 2``: its output folder and the summary as this first run wrote it."""
     out = tmp_path_factory.mktemp("batch") / "out"
     assert main(["batch", str(library), "--exercise", "auto", "-j", "2", "--out", str(out), "--html",
                  "--no-progress", "--model", str(model_path)]) == 0
-    return out
+    return {"out": out, "summary": _summary(out)}
+
+
+@pytest.fixture()
+def local_run(first_run: dict[str, Any]) -> Path:
+    return Path(first_run["out"])
 
 
 @pytest.mark.model
@@ -203,8 +210,8 @@ def test_a_second_run_skips_current_clips_and_redoes_a_changed_one(local_run: Pa
 
 @pytest.mark.model
 @pytest.mark.cluster
-def test_ray_local_gives_the_same_counts(tmp_path_factory: pytest.TempPathFactory, local_run: Path, library: Path,
-                                         model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ray_local_gives_the_same_counts(tmp_path_factory: pytest.TempPathFactory, first_run: dict[str, Any],
+                                         library: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("ray")  # the optional [cluster] extra
     from formcheck.pipeline.batch import run_batch
     from formcheck.pipeline.ray_batch import ray_runner
@@ -216,7 +223,7 @@ def test_ray_local_gives_the_same_counts(tmp_path_factory: pytest.TempPathFactor
                        runner=ray_runner("local", temp_dir=ray_tmp, num_cpus=2))
     assert result.failed == 1 and result.analysed == len(CLIPS)
     keep = ("exercise", "reps", "partial_reps", "score", "cues", "status")
-    local, ray = _summary(local_run), _summary(out)
+    local, ray = first_run["summary"], _summary(out)
     print("\n[ray] " + "; ".join(f"{k}: {ray[k]['reps']} reps" for k in sorted(ray)))
     assert {k: [r[c] for c in keep] for k, r in ray.items()} == {k: [r[c] for c in keep] for k, r in local.items()}
     assert any(ray_tmp.iterdir()), "the Ray session should live in the test's temp folder"

@@ -20,11 +20,11 @@ from unittest import mock
 import pytest
 
 from formcheck.sinks.store import HistoryStore
+from tests.test_app_pages import open_page
 
-MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
 CLIP = "superman_side_neck_cranked"
 UPLOAD_NAME = "Ada superman (week 3).mp4"
-RUN_TIMEOUT = 300
+RUN_TIMEOUT = 300  # seconds to wait for a background analysis on 2 shared cores
 
 pytestmark = pytest.mark.model
 
@@ -36,14 +36,8 @@ def _no_webrtc_runtime() -> Iterator[None]:
 
 
 def _open(page: str, db: Path) -> Any:
-    from streamlit.testing.v1 import AppTest
-
     with mock.patch.dict(os.environ, {"FORMCHECK_DB": str(db)}):
-        at = AppTest.from_file(str(MAIN), default_timeout=RUN_TIMEOUT)
-        at.query_params["page"] = page
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+        return open_page(page)
 
 
 def _run(at: Any, db: Path) -> Any:

@@ -30,7 +30,7 @@ from formcheck.sinks.key_frames import KeyFrame
 StageProgress = Callable[[str, float], None]
 
 #: Share of the picture's height added under the annotated video for the player's controls.
-CONTROLS_PAD = 0.16
+CONTROLS_PAD = 0.2
 
 
 @dataclass(frozen=True)

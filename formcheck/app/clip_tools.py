@@ -86,7 +86,8 @@ def browser_mp4(src: Path, dst: Path, pad_bottom: float = 0.0) -> Path:
                 for index, frame in enumerate(inp.decode(stream)):
                     if pad:
                         rgb = frame.to_ndarray(format="rgb24")[:height, :width]
-                        frame = av.VideoFrame.from_ndarray(np.pad(rgb, ((0, pad), (0, 0), (0, 0))), format="rgb24")
+                        padded = np.pad(rgb, ((0, pad), (0, 0), (0, 0))).astype(np.uint8, copy=False)
+                        frame = av.VideoFrame.from_ndarray(padded, format="rgb24")
                     frame = frame.reformat(width=enc.width, height=enc.height, format="yuv420p")
                     # Constant frame rate: our sinks write CFR, and source pts may not start at 0.
                     frame.pts, frame.time_base = index, enc.codec_context.time_base

@@ -30,9 +30,13 @@ def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind
         FormcheckError: The clip cannot be analysed.
     """
     bar = st.progress(0.0, text="Analysing…")
+
+    def show(what: str, done: float) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=what)
+
     try:
         run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
-                                   progress=lambda what, done: bar.progress(min(max(done, 0.0), 1.0), text=what))
+                                   progress=show)
     finally:
         bar.empty()
     return run
@@ -45,17 +49,19 @@ def _seek_to(key: str, t: float) -> None:
 def seek_buttons(run: ClipRun, *, key: str) -> None:
     """A button per rep and per cue; each starts the video at that moment (whole seconds, rounded down)."""
     summary = run.result.summary
-    spots = [(f"Rep {r.index} · {r.start:.1f} s", r.start, f"rep-{r.index}") for r in summary.rep_rows]
+    reps = [(f"Rep {r.index} · {r.start:.1f} s", r.start, f"rep-{r.index}", None) for r in summary.rep_rows]
+    cues = []
     for i, c in enumerate(sorted(summary.cues, key=lambda c: c.start)):
         where = f"rep {c.rep}" if c.rep is not None else "between reps"
-        spots.append((f"{c.id.replace('_', ' ')} · {where} · {c.start:.1f} s", c.start, f"cue-{i}"))
-    if not spots:
-        return
-    st.caption("Jump to:")
-    cols = st.columns(min(len(spots), 4))
-    for i, (label, t, slug) in enumerate(spots):
-        cols[i % len(cols)].button(label, key=f"{key}-seek-{slug}", on_click=_seek_to, args=(key, t),
-                                   width="stretch")
+        cues.append((f"⚠ {c.id.replace('_', ' ')} · {c.start:.1f} s", c.start, f"cue-{i}", f"{c.message} ({where})"))
+    for caption, spots, per_row in (("Jump to a rep:", reps, 5), ("Jump to a cue:", cues, 3)):
+        if not spots:
+            continue
+        st.caption(caption)
+        cols = st.columns(min(len(spots), per_row))
+        for i, (label, t, slug, tip) in enumerate(spots):
+            cols[i % len(cols)].button(label, key=f"{key}-seek-{slug}", on_click=_seek_to, args=(key, t),
+                                       help=tip, width="stretch")
 
 
 def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, str]:

@@ -39,7 +39,8 @@ def main() -> None:
     st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
                        "Samples: check formcheck on labelled clips · History: your sessions · "
                        "Compare: two sets side by side")
-    importlib.import_module("formcheck.app.review_page").sidebar_note()  # an analysis running elsewhere
+    if slug != "review":  # an analysis running while another page is open
+        importlib.import_module("formcheck.app.review_page").sidebar_note()
     importlib.import_module(PAGES[slug][1]).render(settings)
 
 

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         from formcheck.pipeline.ray_batch import ray_runner
 
         runner = ray_runner(args.ray)
-    bars: list[tqdm] = []  # type: ignore[type-arg]  # made on the first clip: a command error prints no bar
+    bars: list[tqdm] = []  # made on the first clip: a command error prints no bar
 
     def progress(row: BatchRow, done: int, total: int) -> None:
         if not bars:
