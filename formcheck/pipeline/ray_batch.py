@@ -94,8 +94,14 @@ def _run_tasks(ray: Any, jobs: Sequence[ClipJob], on_done: OnDone) -> None:
     while queue or running:
         while queue and len(running) < limit:
             job = queue.pop(0)
-            data = Path(job.path).read_bytes()  # workers may be on other machines: send the clip itself
+            try:
+                data = Path(job.path).read_bytes()  # workers may be on other machines: send the clip itself
+            except OSError as exc:
+                on_done(job, ClipOutcome(BatchRow(clip=job.clip, status="error", error=f"cannot read the clip: {exc}")))
+                continue
             running[task.remote(replace(job, data=data))] = job
+        if not running:
+            break
         done, _ = ray.wait(list(running), num_returns=1)
         for ref in done:
             job = running.pop(ref)

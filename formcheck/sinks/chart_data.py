@@ -7,8 +7,8 @@ its plain name; the spec's thresholds on each; reps and stretches with nobody
 in view as bands; one time range for all.
 
 Example:
-    >>> groups = chart_groups(result)  # doctest: +SKIP
-    >>> [g.unit for g in groups]
+    >>> groups = chart_groups(result.feedback, result.spec)  # doctest: +SKIP
+    >>> [g.unit for g in groups]  # doctest: +SKIP
     ['deg', 'torso']
 """
 
