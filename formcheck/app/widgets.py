@@ -96,7 +96,7 @@ def show_summary(summary: SetSummary, *, key: str) -> None:
 
 
 def _bands(result: Any, t_end: float) -> pd.DataFrame:
-    """Reps (grey) and stretches with nobody in view (pink) as shaded spans."""
+    """Reps and holds (grey) and stretches with nobody in view (pink) as shaded spans."""
     from formcheck.sinks.chart_data import no_person_spans, rep_spans
 
     rows = [{"start": a, "end": min(b, t_end), "what": label, "kind": "rep"} for a, b, label in rep_spans(result.summary)]
@@ -141,7 +141,7 @@ def angle_charts(result: Any, *, key: str) -> None:
                 tooltip=["meaning", "value"]))
         names = ", ".join(tr.label for tr in group.tracks)
         st.markdown(f"**{names[:1].upper() + names[1:]}** ({group.y_title}) — dashed: the exercise's thresholds "
-                    "(red where a form cue starts); grey bands: reps; pink: nobody in view")
+                    "(red where a form cue starts); grey bands: reps and holds; pink: nobody in view")
         st.altair_chart(alt.layer(*layers).resolve_scale(color="independent").properties(height=220),
                         width="stretch", key=f"{key}-chart-{group.unit}")
 

@@ -91,8 +91,9 @@ def chart_groups(feedback: Sequence[Feedback], spec: Any) -> list[ChartGroup]:
 
 
 def rep_spans(summary: SetSummary) -> list[tuple[float, float, str]]:
-    """``(start, end, "rep 3")`` of every rep (partial ones say so)."""
-    return [(r.start, r.end, f"rep {r.index}" + ("" if r.complete else " (partial)")) for r in summary.rep_rows]
+    """``(start, end, "rep 3")`` of every rep (partial ones say so), then ``"hold"`` for every hold."""
+    reps = [(r.start, r.end, f"rep {r.index}" + ("" if r.complete else " (partial)")) for r in summary.rep_rows]
+    return reps + [(h.start, h.end, "hold") for h in summary.holds]
 
 
 def no_person_spans(frames: Sequence[PoseFrame], min_s: float = 0.2) -> list[tuple[float, float]]:

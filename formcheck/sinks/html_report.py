@@ -185,7 +185,7 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 <h2>Key moments</h2>
 {_key_frames(key_frames)}
 <h2>Over the set</h2>
-<p class="hint">Shaded: reps (and, in pink, moments with nobody in view). Dashed: where the exercise's
+<p class="hint">Shaded: reps and holds (and, in pink, moments with nobody in view). Dashed: where the exercise's
 thresholds are; red ones are where a form cue starts.</p>
 <section id="charts">{charts or '<p class="hint">No measurements: nobody was in view.</p>'}</section>
 <h2>Rep by rep</h2>

@@ -109,7 +109,8 @@ def _cue_moment(result: AnalysisResult, cue: Cue) -> KeyMoment:
         index = _nearest(fb, cue.start)
     t = fb[index].t
     value = fb[index].features.get(feature, math.nan) if feature else math.nan
-    where = f"Rep {cue.rep}" if cue.rep is not None else "Between reps"
+    where = (f"Rep {cue.rep}" if cue.rep is not None
+             else "During the hold" if getattr(spec, "kind", "reps") == "hold" else "Between reps")
     measured = f" — {feature_label(feature)} {format_value(feature, value)}" if feature and math.isfinite(value) else ""
     return KeyMoment(t=t, title=f"{where} · {t:.1f} s", caption=f"{words[:1].upper()}{words[1:]}{measured}. "
                      f"Cue: “{cue.message}”", feature=feature, value=value, cue_id=cue.id)
