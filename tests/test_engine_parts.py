@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -13,58 +14,117 @@ from engine_tracks import make_frame, plank_points  # noqa: E402
 from formcheck.spec import CueTiming, FormRule, load_spec  # noqa: E402
 from formcheck.tracker.form_rules import RuleEngine  # noqa: E402
 from formcheck.tracker.hold_timer import HoldTimer  # noqa: E402
-from formcheck.tracker.rep_counter import RepCounter  # noqa: E402
+from formcheck.tracker.rep_counter import RepCounter, RepEvent  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
+def _feed(c: RepCounter, values: list[float], dt: float = 0.1, t0: float = 0.0) -> list[RepEvent]:
+    """Feed values ``dt`` apart; returns the events that finished."""
+    out = []
+    for i, v in enumerate(values):
+        ev = c.update(t0 + i * dt, float(v))
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
+def _cycle(lo: float, hi: float, n: int = 8) -> list[float]:
+    """One rep from ``lo`` to ``hi`` and back, ``n`` samples each way."""
+    up = [lo + (hi - lo) * i / n for i in range(n)]
+    return up + [hi] + up[::-1]
+
+
 class TestRepCounter:
-    @pytest.mark.parametrize("values, reps, partials", [
-        ([120, 140, 165, 150, 125], 1, 0),                    # a clean rep
-        ([120, 129, 131, 129, 131, 129], 0, 0),               # jitter at the start threshold
-        ([120, 150, 159, 161, 159, 161, 159, 125], 1, 0),     # jitter at the peak threshold
-        ([120, 150, 125], 0, 1),                              # partial: past 142, not to 160
-        ([120, 135, 125], 0, 0),                              # a wobble below the partial threshold
-        ([120, 170, 125, 170, 125, 170, 125], 3, 0),
-    ])
-    def test_counts(self, values: list[float], reps: int, partials: int) -> None:
-        c = RepCounter(start=130, peak=160)
-        for i, v in enumerate(values):
-            c.update(i / 10, float(v))
-        assert (c.reps, c.partials) == (reps, partials)
+    """The counter calibrates to the person: no absolute threshold decides whether a rep happened."""
 
-    def test_falling_signal(self) -> None:
-        c = RepCounter(start=165, peak=155)  # superman body line: lower is the top
-        events = [c.update(i / 10, v) for i, v in enumerate([172.0, 160, 150, 160, 170])]
-        assert c.reps == 1 and events[-1] is not None and events[-1].complete
+    @pytest.mark.parametrize("lo, hi", [(120, 170), (60, 95), (150, 190)])
+    def test_counts_whatever_the_absolute_range(self, lo: float, hi: float) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        _feed(c, [lo] * 3 + _cycle(lo, hi) * 3 + [lo] * 3)
+        assert (c.reps, c.partials) == (3, 0)
 
-    def test_nan_changes_nothing(self) -> None:
-        c = RepCounter(start=130, peak=160)
-        c.update(0.0, 120.0)
-        c.update(0.1, 165.0)
-        assert c.update(0.2, float("nan")) is None and c.phase == "peak"
+    def test_jitter_smaller_than_the_minimum_excursion_counts_nothing(self) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        _feed(c, [120, 129, 121, 131, 119, 130, 120] * 5)
+        assert (c.reps, c.partials) == (0, 0)
 
-    def test_event_times_and_hold(self) -> None:
-        c = RepCounter(start=130, peak=160)
-        ev = None
-        for i, v in enumerate([120, 140, 165, 165, 165, 150, 125]):
-            ev = c.update(i * 0.5, float(v)) or ev
-        assert ev is not None
-        assert (ev.start, ev.peak, ev.peak_end, ev.end) == (0.0, 1.0, 2.0, 3.0)
-        assert ev.held == pytest.approx(1.5)
-
-    def test_parked_outside_the_start_zone_is_not_a_rep(self) -> None:
-        c = RepCounter(start=20, peak=30, max_duration=5.0)
-        for i in range(100):  # a braced arm resting at 27 deg for 10 s, touching the peak once
-            c.update(i / 10, 27.0 if i != 50 else 31.0)
-        assert c.pending() is None and not c.in_rep
-        for i, v in enumerate([10.0, 40.0, 10.0]):  # back in the start zone: counting resumes
-            c.update(10.0 + i / 2, v)
+    def test_jitter_at_the_far_end_counts_once(self) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        _feed(c, [120, 140, 165, 160, 166, 159, 165, 140, 120])
         assert (c.reps, c.partials) == (1, 0)
 
-    @pytest.mark.parametrize("kw", [{"start": 1.0, "peak": 1.0}, {"start": 0.0, "peak": 10.0, "partial": 12.0}])
-    def test_bad_thresholds_raise(self, kw: dict[str, float]) -> None:
+    def test_touch_and_go_reps_count_without_a_pause_at_rest(self) -> None:
+        c = RepCounter(direction=1, min_excursion=30)
+        signal = [80 + 45 * (1 - math.cos(2 * math.pi * i / 20)) for i in range(20 * 5 + 1)]  # 5 cycles, no pause
+        _feed(c, signal)
+        assert c.reps == 5
+
+    def test_a_rep_well_under_the_sets_range_is_partial(self) -> None:
+        c = RepCounter(direction=1, min_excursion=10)
+        events = _feed(c, _cycle(100, 160) * 3 + _cycle(100, 120) + _cycle(100, 160))
+        assert [e.complete for e in events] == [True, True, True, False, True]
+        assert events[3].fraction == pytest.approx(20 / 60, abs=0.05)
+
+    def test_falling_signal(self) -> None:
+        c = RepCounter(direction=-1, min_excursion=6)  # superman: the angle falls as the body arches
+        events = _feed(c, [176, 174, 168, 162, 160, 163, 170, 176])
+        assert c.reps == 1 and events[-1].complete and events[-1].extreme == pytest.approx(160)
+
+    def test_rest_at_either_end_follows_where_the_person_starts(self) -> None:
+        standing = RepCounter(direction=1, min_excursion=40, rest="either")  # a Romanian deadlift
+        events = _feed(standing, [170] * 5 + _cycle(170, 90) * 3 + [170] * 3)
+        assert standing.reps == 3 and all(e.rest == pytest.approx(170, abs=5) for e in events)
+        at_bar = RepCounter(direction=1, min_excursion=40, rest="either")  # from the floor
+        events = _feed(at_bar, [80] * 5 + _cycle(80, 170) * 3 + [80] * 3)
+        assert at_bar.reps == 3 and all(e.rest == pytest.approx(80, abs=5) for e in events)
+
+    def test_phases_are_named_along_the_specs_direction(self) -> None:
+        c = RepCounter(direction=1, min_excursion=40, rest="either")
+        seen = []
+        for i, v in enumerate([170] * 3 + _cycle(170, 90) * 2 + [170]):
+            c.update(i / 10, v)
+            seen.append(c.phase)
+        # Rest is standing (the spec's peak end); the bottom is the spec's start end.
+        second = seen[3 + 17:]
+        assert second[0] == second[-1] == "peak"
+        assert second.index("descent") < second.index("start") < second.index("ascent")
+
+    def test_count_at_turn_counts_when_the_movement_turns_back(self) -> None:
+        c = RepCounter(direction=1, min_excursion=15, count_at="turn")  # cat-cow: one cat and one cow
+        events = _feed(c, [-30, -20, -5, 10, 20, 25, 20, 5])  # reached the cow and turned back a third
+        assert c.reps == 1 and events[0].complete
+        assert _feed(c, [5, 0, -10, -25], t0=1.0) == []  # the way back to the cat does not count again
+
+    def test_a_set_ending_mid_rep_reports_a_partial(self) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        _feed(c, _cycle(100, 150) + [100, 120, 140, 150])
+        ev = c.pending()
+        assert ev is not None and not ev.complete and c.reps == 1
+
+    def test_nan_changes_nothing(self) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        _feed(c, [120, 150, 170, 170, 170, 170])  # rose, then stalled at the far end
+        phase = c.phase
+        assert c.update(0.7, float("nan")) is None and c.phase == phase == "peak"
+
+    def test_event_times_and_hold(self) -> None:
+        c = RepCounter(direction=1, min_excursion=20)
+        events = _feed(c, [120, 120, 140, 165, 165, 165, 150, 125], dt=0.5)
+        (ev,) = events
+        assert (ev.start, ev.peak, ev.peak_end, ev.end) == (0.5, 1.5, 2.5, 3.5)
+        assert ev.held == pytest.approx(1.0)
+
+    def test_parked_limb_is_not_a_rep(self) -> None:
+        c = RepCounter(direction=1, min_excursion=10, max_duration=5.0)
+        _feed(c, [5.0] * 5 + [27.0] * 100)  # a braced arm held out for 10 s
+        assert c.pending() is None and not c.in_rep and c.reps == 0
+        _feed(c, [5.0, 5.0, 30.0, 5.0], t0=20.0)  # back at rest: counting resumes
+        assert (c.reps, c.partials) == (1, 0)
+
+    @pytest.mark.parametrize("kw", [{"direction": 0, "min_excursion": 10.0}, {"direction": 1, "min_excursion": 0.0}])
+    def test_bad_arguments_raise(self, kw: dict[str, float]) -> None:
         with pytest.raises(ValueError):
-            RepCounter(**kw)
+            RepCounter(**kw)  # type: ignore[arg-type]
 
 
 class TestHoldTimer:

@@ -49,8 +49,9 @@ def test_good_text_parses() -> None:
     ("  signal: hip_angle", "  signal: hip_angel", r"demo.yaml:6: rep.signal: unknown feature 'hip_angel'; did you mean 'hip_angle'"),
     ("    phases: [peak]", "    phase: [peak]", r"demo.yaml:12: rules\[0\].phase: unknown field; did you mean 'phases'"),
     ("  peak: 160", "  peak: high", r"demo.yaml:8: rep.peak: "),
-    ("  peak: 160", "  peak: 131", r"demo.yaml:5: rep: .*min_gap"),
-    ("  peak: 160", "  peak: 160\n  partial: 170", r"thresholds in the wrong order"),
+    ("  peak: 160", "  peak: 130", r"demo.yaml:5: rep: .*start and peak must differ"),
+    ("  peak: 160", "  peak: 160\n  min_excursion: -5", r"demo.yaml:9: rep.min_excursion: .*greater than 0"),
+    ("  peak: 160", "  peak: 160\n  rest: top", r"demo.yaml:9: rep.rest: .*'start' or 'either'"),
     ("kind: reps", "kind: rep", r"demo.yaml:3: kind: "),
     ('    when: "hip_angle < 165"', '    when: "hip_angle << 165"', r"rules\[0\].when"),
     ("title: Demo\n", "", r"title: required field is missing"),
@@ -124,17 +125,17 @@ class TestExtends:
         base, variant = load_spec("bent_over_row"), load_spec("one_arm_row")
         assert variant.description == base.description and variant.placement == base.placement
         assert [r.id for r in variant.rules] == [r.id for r in base.rules]
-        assert variant.sides == "each" and base.sides == "near"
-        assert (variant.rep.start, variant.rep.peak) == (20, 30)  # type: ignore[union-attr]
+        assert variant.sides == "each" and base.sides == "both"
+        assert variant.setup == base.setup and variant.rep == base.rep  # not written again: inherited
         assert variant.rep.signal == base.rep.signal  # type: ignore[union-attr]  # merged key by key
 
     def test_hold_variant_removes_rep_and_overrides_a_rule_by_id(self) -> None:
-        reps, hold = load_spec("glute_bridge"), load_spec("glute_bridge_hold")
+        reps, hold = load_spec("superman"), load_spec("superman_hold")
         assert hold.kind == "hold" and hold.rep is None
         (base_rule,), (rule,) = reps.rules, hold.rules
-        assert rule.id == base_rule.id and rule.when == base_rule.when
-        assert rule.phases == ["hold"] and base_rule.phases == ["peak"]
-        assert hold.targets.reps is None and hold.targets.hold_s == 5
+        assert rule.id == base_rule.id and rule.when == base_rule.when and rule.message == base_rule.message
+        assert rule.phases == ["hold"] and "hold" not in base_rule.phases
+        assert hold.targets.reps is None and hold.targets.hold_s == 10
 
     def test_rule_can_be_removed_and_added(self, tmp_path: Path) -> None:
         f = tmp_path / "row_variant.yaml"
@@ -169,7 +170,8 @@ class TestExtends:
         assert main(["specs", "show", "one_arm_row"]) == 0
         shown = json.loads(capsys.readouterr().out)
         assert shown["description"] == load_spec("bent_over_row").description
-        assert shown["rep"]["start"] == 20 and "extends" not in shown
+        assert shown["sides"] == "each" and "extends" not in shown
+        assert shown["rep"]["signal"] == load_spec("bent_over_row").rep.signal  # type: ignore[union-attr]
 
     def test_schema_knows_extends(self) -> None:
         from formcheck.spec import spec_json_schema

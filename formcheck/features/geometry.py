@@ -178,6 +178,46 @@ def inclination_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _out(ang, scalar)
 
 
+def elevation_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed angle of the 3-D vector ``a→b`` above the horizontal plane, degrees in ``[-90, 90]``.
+
+    From world landmarks (y down), so a level camera's turn does not change it: an
+    arm reaching forward level with the shoulder is ~0 from the side and from 45 degrees.
+
+    Example:
+        >>> float(elevation_3d(np.array([0.0, 0, 0]), np.array([0.0, -1, 1])))
+        45.0
+    """
+    scalar = np.ndim(a) == 1
+    d = _as2d(b) - _as2d(a)
+    horiz = np.hypot(d[:, 0], d[:, 2])
+    ang = np.degrees(np.arctan2(-d[:, 1], horiz))
+    ang = np.where(np.hypot(horiz, d[:, 1]) < _EPS, np.nan, ang)
+    return _out(ang, scalar)
+
+
+def vertical_offset_3d(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """How far ``point`` lies *below* the 3-D line ``a-b`` (world y down), divided by ``scale``.
+
+    The hip against the shoulder-ankle line: + when it sags, - when it pikes, from any
+    camera angle (the image-plane version shrinks as the camera turns towards the head).
+
+    Example:
+        >>> a, b = np.array([0.0, 0, 0]), np.array([2.0, 0, 0])
+        >>> float(vertical_offset_3d(np.array([1.0, 0.5, 0]), a, b, np.array(1.0)))
+        0.5
+    """
+    scalar = np.ndim(point) == 1
+    p, a3, b3 = _as2d(point), _as2d(a), _as2d(b)
+    d = b3 - a3
+    dd = np.einsum("ij,ij->i", d, d)
+    s = np.divide(np.einsum("ij,ij->i", p - a3, d), dd, out=np.full_like(dd, np.nan), where=dd > _EPS)
+    line_y = a3[:, 1] + s * d[:, 1]
+    sc = np.broadcast_to(np.asarray(scale, dtype=np.float64), line_y.shape)
+    off = np.divide(p[:, 1] - line_y, sc, out=np.full_like(line_y, np.nan), where=sc > _EPS)
+    return _out(off, scalar)
+
+
 def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:
     """``values`` with NaN where ``visibility`` (per row) is below ``min_visibility``."""
     return np.where(np.asarray(visibility) >= min_visibility, values, np.nan)

@@ -209,6 +209,49 @@ def _thigh_elev(a: Frames, s: SideName) -> np.ndarray:
     return F.elevation(_p(a, s, "hip"), _p(a, s, "knee"))
 
 
+def _torso3d(a: Frames, side: SideName) -> np.ndarray:
+    return F.distance(_w(a, side, "shoulder"), _w(a, side, "hip"))
+
+
+def _elev3d(name: str, a: str, b: str, what: str) -> None:
+    _reg(name, f"{a} {b}", "deg", f"{what} above the horizontal in 3-D (world landmarks; 0 = level, -90 = hanging)")(
+        lambda arr, s: F.elevation_3d(_w(arr, s, a), _w(arr, s, b)))
+
+
+_elev3d("arm_elevation_3d", "shoulder", "wrist", "shoulder→wrist")
+_elev3d("thigh_elevation_3d", "hip", "knee", "hip→knee")
+_elev3d("leg_elevation_3d", "hip", "ankle", "hip→ankle")
+
+
+@_reg("hip_sag_3d", "shoulder hip ankle", "torso",
+      "hip below (+, sag) or above (-, pike) the 3-D shoulder-ankle line, in torso lengths (any camera angle)")
+def _hip_sag_3d(a: Frames, s: SideName) -> np.ndarray:
+    return F.vertical_offset_3d(_w(a, s, "hip"), _w(a, s, "shoulder"), _w(a, s, "ankle"), _torso3d(a, s))
+
+
+@_reg("hip_height_3d", "shoulder hip ankle", "torso",
+      "hip above (+) the ankle in 3-D, in torso lengths (~0 lying on the floor, any camera angle)")
+def _hip_height_3d(a: Frames, s: SideName) -> np.ndarray:
+    torso = _torso3d(a, s)
+    dy = _w(a, s, "ankle")[:, 1] - _w(a, s, "hip")[:, 1]
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
+@_reg("wrist_lift_3d", "shoulder hip wrist", "torso",
+      "wrist height relative to the shoulder in 3-D, in torso lengths (0 = level, -1 = a torso length below)")
+def _wrist_lift_3d(a: Frames, s: SideName) -> np.ndarray:
+    torso = _torso3d(a, s)
+    dy = _w(a, s, "shoulder")[:, 1] - _w(a, s, "wrist")[:, 1]
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
+@_reg("neck_lift_3d", "hip shoulder ear", "deg",
+      "head raised (+) or dropped (-) against the torso line in 3-D (prone, hinged or on all fours)")
+def _neck_lift_3d(a: Frames, s: SideName) -> np.ndarray:
+    return np.asarray(F.elevation_3d(_w(a, s, "shoulder"), _w(a, s, "ear"))
+                      - F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder")))
+
+
 @_reg("hip_sag", "shoulder hip ankle", "torso",
       "hip below (+, sag) or above (-, pike) the shoulder-ankle line, in torso lengths")
 def _hip_sag(a: Frames, s: SideName) -> np.ndarray:
@@ -245,15 +288,20 @@ def _wrist_hip(a: Frames, s: SideName) -> np.ndarray:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
 
 
-def _diag_parts(a: Frames, s: SideName) -> tuple[np.ndarray, np.ndarray]:
+def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """This arm's and the opposite thigh's elevation, each NaN when its own landmarks are hidden."""
-    hit = a.memo.get(("diag", s))
+    key = ("diag3d" if world else "diag", s)
+    hit = a.memo.get(key)
     if hit is not None:
         return hit
-    arm = F.masked(_arm_elev(a, s), np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), a.min_vis)
+    elev = F.elevation_3d if world else F.elevation
+    pts = _w if world else _p
     o = other(s)
-    thigh = F.masked(_thigh_elev(a, o), np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), a.min_vis)
-    a.memo[("diag", s)] = (arm, thigh)
+    arm = F.masked(elev(pts(a, s, "shoulder"), pts(a, s, "wrist")),
+                   np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), a.min_vis)
+    thigh = F.masked(elev(pts(a, o, "hip"), pts(a, o, "knee")),
+                     np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), a.min_vis)
+    a.memo[key] = (arm, thigh)
     return arm, thigh
 
 
@@ -273,6 +321,20 @@ def _diag(a: Frames, s: SideName) -> np.ndarray:
       "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
 def _diag_min(a: Frames, s: SideName) -> np.ndarray:
     arm, thigh = _diag_parts(a, s)
+    return np.asarray(np.fmin(arm, thigh))
+
+
+@_reg("diagonal_reach_3d", "shoulder other:hip", "deg",
+      "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)")
+def _diag3d(a: Frames, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s, world=True)
+    return np.asarray(np.fmax(arm, thigh))
+
+
+@_reg("diagonal_reach_min_3d", "shoulder other:hip", "deg",
+      "bird-dog in 3-D: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)")
+def _diag_min3d(a: Frames, s: SideName) -> np.ndarray:
+    arm, thigh = _diag_parts(a, s, world=True)
     return np.asarray(np.fmin(arm, thigh))
 
 
@@ -302,6 +364,24 @@ def _sh_width(a: Frames, s: SideName) -> np.ndarray:
     return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
 
 
+
+
+#: Side-free features computed from world landmarks.
+_WORLD_SIDE_FREE = frozenset({"pelvis_tilt", "shoulder_tilt"})
+
+
+def view_invariant(name: str) -> bool:
+    """True for features from world landmarks (``*_3d``), which a turn of the camera leaves alone.
+
+    Image-plane features (angles and distances in the picture) are only trustworthy from the
+    view a spec asks for.
+
+    Example:
+        >>> view_invariant("hip_angle_3d"), view_invariant("knee_angle_3d_asym"), view_invariant("hip_angle")
+        (True, True, False)
+    """
+    d, _ = parse_name(name)
+    return d.name.endswith("_3d") or d.name in _WORLD_SIDE_FREE
 
 
 def base_features() -> dict[str, FeatureDef]:
@@ -403,6 +483,41 @@ def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[Sid
         for s in sides:
             out[s][name] = value
     return out
+
+
+def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5, combine: str = "mean",
+               direction: int = 1) -> np.ndarray:
+    """One value per frame from both sides of a sided feature.
+
+    A frame counts only when at least one side is seen clearly (``min_visibility``). Then:
+
+    * ``"mean"``: the sides' mean weighted by how visible each is (the side facing the camera
+      dominates; a side below ``min_visibility`` is left out);
+    * ``"lesser"``: the side nearer the start end (``direction`` +1: the lower value), the
+      hidden side's guess included: both sides must move (a squat bends both knees, walking
+      one at a time), and the model's guess of a hidden leg still tells which.
+
+    Example:
+        >>> from formcheck.records.frame import PoseFrame
+        >>> both_sides(LandmarkArrays.from_frames([PoseFrame.empty(0.0, (64, 48))]), "knee_angle_3d")
+        array([nan])
+    """
+    d, mode = parse_name(name)
+    if mode != "follow":
+        raise SpecError(f"{name!r} does not follow a side: it cannot be combined over both sides")
+    raw = compute_sides(arr, [name], SIDES, 0.0)
+    vals = [raw[side][name] for side in SIDES]
+    vis = [arr.vis[:, d.indices(side)].min(axis=1) for side in SIDES]
+    seen = np.fmax(vis[0], vis[1]) >= min_visibility
+    if combine == "lesser":
+        x = [np.where(vi > 0.0, direction * v, np.nan) for v, vi in zip(vals, vis)]
+        out = direction * np.fmin(x[0], x[1])
+    else:
+        w = [np.where(np.isnan(v) | (vi < min_visibility), 0.0, vi) for v, vi in zip(vals, vis)]
+        total = w[0] + w[1]
+        acc = sum(np.where(wi > 0, np.nan_to_num(v) * wi, 0.0) for v, wi in zip(vals, w))
+        out = np.divide(acc, total, out=np.full_like(total, np.nan), where=total > 0)
+    return np.asarray(np.where(seen, out, np.nan))
 
 
 #: Landmarks whose visibility decides which side faces the camera.

@@ -118,3 +118,37 @@ class OneEuroFilter:
             out[i] = xs[i]
         self._x, self._dx, self._t = np.array(xs), np.array(dxs), np.array(ts)
         return np.array(out)
+
+
+class RollingMedian:
+    """Median of the samples of the last ``window_s`` seconds: removes one- or two-frame spikes.
+
+    The pose model now and then puts a hidden elbow or knee somewhere absurd for a frame or
+    two; a short median drops such spikes while keeping movements that last longer than
+    about half the window. NaN samples are skipped. The delay is about ``window_s / 2``.
+
+    Example:
+        >>> m = RollingMedian(window_s=0.15)
+        >>> [m.update(v, t / 30) for t, v in enumerate([10.0, 10.0, 90.0, 10.0, 10.0])]
+        [10.0, 10.0, 10.0, 10.0, 10.0]
+    """
+
+    def __init__(self, window_s: float = 0.15) -> None:
+        self.window_s = window_s
+        self.reset()
+
+    def reset(self) -> None:
+        self._samples: list[tuple[float, float]] = []
+
+    def update(self, value: float, t: float) -> float:
+        """Add a sample at time ``t``; returns the median of the window (NaN if it holds none)."""
+        if value == value:  # not NaN
+            self._samples.append((t, value))
+        cut = t - self.window_s
+        while self._samples and self._samples[0][0] < cut:
+            self._samples.pop(0)
+        if not self._samples:
+            return float("nan")
+        vals = sorted(v for _, v in self._samples)
+        n = len(vals)
+        return vals[n // 2] if n % 2 else 0.5 * (vals[n // 2 - 1] + vals[n // 2])

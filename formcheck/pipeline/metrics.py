@@ -2,7 +2,10 @@
 
 Definitions (as in the repetition-counting literature, e.g. RepCount-A):
 
-* **exact-count rate**: share of clips where counted reps == true reps;
+* **count error**: how far the count lies outside ``[complete, complete + partial]``
+  of the label (a rep cut by the clip's edge may be counted or not: the real
+  clips' counting convention), 0 inside it;
+* **exact-count rate**: share of clips whose count error is 0;
 * **MAE**: mean of ``|pred - true| / true`` over clips; a clip with 0 true
   reps (no exercise, a hold) divides by 1 instead, so a phantom rep there
   costs as much as a miss on a one-rep clip;
@@ -72,8 +75,10 @@ class ClipScore:
 
     @property
     def error(self) -> int:
-        """Signed count error (pred - true)."""
-        return self.pred_reps - self.true_reps
+        """Signed count error: 0 when ``true <= pred <= true + true_partial``, else the distance outside."""
+        if self.pred_reps < self.true_reps:
+            return self.pred_reps - self.true_reps
+        return max(0, self.pred_reps - self.true_reps - self.true_partial)
 
     @property
     def scored(self) -> bool:

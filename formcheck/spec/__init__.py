@@ -11,7 +11,7 @@ Example:
     'reps'
 """
 
-from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition
+from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition, verdict
 from formcheck.spec.loader import (
     SPECS_DIR,
     list_specs,
@@ -34,5 +34,5 @@ from formcheck.spec.schema import (
 __all__ = [
     "BODY_PARTS", "Condition", "CueTiming", "ExerciseSpec", "FormRule", "HoldSpec", "RepSignal", "RulePhase",
     "SPECS_DIR", "Smoothing", "Targets", "all_hold", "holds", "list_specs", "load_spec", "parse_condition",
-    "parse_spec_text", "spec_json_schema",
+    "parse_spec_text", "spec_json_schema", "verdict",
 ]

@@ -71,3 +71,21 @@ def holds(cond: Condition, value: float) -> bool:
 def all_hold(conds: Sequence[Condition], values: Mapping[str, float], prefix: str = "") -> bool:
     """True when every condition holds for ``values[prefix + feature]`` (missing = NaN)."""
     return all(holds(c, values.get(prefix + c.feature, math.nan)) for c in conds)
+
+
+def verdict(conds: Sequence[Condition], values: Mapping[str, float]) -> bool | None:
+    """False when a known value breaks a condition, None when some are unknown (NaN), else True.
+
+    Example:
+        >>> conds = [parse_condition("hip_angle > 100"), parse_condition("knee_angle < 90")]
+        >>> verdict(conds, {"hip_angle": 120, "knee_angle": 80}), verdict(conds, {"hip_angle": 120})
+        (True, None)
+    """
+    unknown = False
+    for c in conds:
+        v = values.get(c.feature, math.nan)
+        if math.isnan(v):
+            unknown = True
+        elif not OPERATORS[c.op](v, c.value):
+            return False
+    return None if unknown else True

@@ -29,21 +29,36 @@ class _Strict(BaseModel):
 
 
 class RepSignal(_Strict):
-    """How reps are counted: a signal leaving ``start``, reaching ``peak``, and returning.
+    """How reps are counted (calibrated to the person) and what a full-range rep reaches (judged).
 
-    Direction is implied by the order: ``peak > start`` counts a rising
-    signal, ``peak < start`` a falling one. The gap between them is the
-    hysteresis that stops jitter around one value from counting.
+    A rep is a movement of ``signal`` from rest towards the peak end and back that is
+    large relative to the person's own range in the set (see ``formcheck.tracker.rep_counter``):
+    no absolute threshold decides whether it happened. ``start`` and ``peak`` are the values
+    a full-range rep reaches at its two ends: their order gives the direction, and ``peak``
+    is the range target each rep is judged against (falling short raises the cue
+    ``short_id`` with ``short_message``; the rep still counts). ``min_excursion`` is the smallest movement
+    that can be a rep at all (default: half of |peak - start|).
     """
 
     signal: str
     start: float
     peak: float
-    partial: float | None = None  # beyond this (towards peak) an attempt is a partial rep; default 40 %
-    min_gap: float = Field(3.0, gt=0)
+    min_excursion: float | None = Field(None, gt=0)
+    # Where the person rests between reps: the start end, or either end (the one they begin at:
+    # a deadlift from the floor rests at the bar, a Romanian deadlift standing).
+    rest: Literal["start", "either"] = "start"
+    # With `sides: both`, how the two sides make one signal: their mean weighted by visibility,
+    # or the side that moved less (both must move: walking bends one knee at a time, a squat both).
+    combine: Literal["mean", "lesser"] = "mean"
+    # When a rep counts: on the way back to rest (`return`, most exercises), or as soon as the
+    # movement turns back from its far end (`turn`: one cat-cow is one cat and one cow).
+    count_at: Literal["return", "turn"] = "return"
+    # The cue a complete rep short of `peak` raises: its id (labels use it) and message.
+    short_id: str = Field("short_range", pattern=r"^[a-z][a-z0-9_]*$")
+    short_message: str = Field("Go through the full range of motion", min_length=1)
     min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
-    hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the top (tempo; counts anyway)
-    max_duration: float = Field(12.0, gt=0)  # longer out of the start zone: not a rep (parked limb)
+    hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the far end (tempo; counts anyway)
+    max_duration: float = Field(12.0, gt=0)  # longer out of rest: not a rep (a parked limb)
     # Conditions every attempt must keep (e.g. feet on the floor for a squat); an attempt that
     # breaks them for 0.3 s or more is another movement: dropped without a record or a cue.
     require: list[str] = Field(default_factory=list)
@@ -54,16 +69,10 @@ class RepSignal(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> RepSignal:
-        if abs(self.peak - self.start) < self.min_gap:
-            raise ValueError(f"start {self.start} and peak {self.peak} must differ by at least min_gap "
-                             f"{self.min_gap} (the hysteresis gap)")
+        if self.peak == self.start:
+            raise ValueError(f"start and peak must differ (their order gives the direction), both are {self.start}")
         if self.max_duration <= self.min_duration:
             raise ValueError(f"max_duration {self.max_duration} must exceed min_duration {self.min_duration}")
-        if self.partial is not None:
-            lo, hi = sorted((self.start, self.peak))
-            if not lo < self.partial < hi:
-                raise ValueError(f"thresholds in the wrong order: partial {self.partial} must lie between "
-                                 f"start {self.start} and peak {self.peak}")
         return self
 
     @property
@@ -72,8 +81,9 @@ class RepSignal(_Strict):
         return 1 if self.peak > self.start else -1
 
     @property
-    def partial_threshold(self) -> float:
-        return self.partial if self.partial is not None else self.start + 0.4 * (self.peak - self.start)
+    def excursion_floor(self) -> float:
+        """The smallest movement that can be a rep (``min_excursion``, default half the full range)."""
+        return self.min_excursion if self.min_excursion is not None else 0.5 * abs(self.peak - self.start)
 
 
 class HoldSpec(_Strict):

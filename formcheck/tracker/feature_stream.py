@@ -1,7 +1,8 @@
 """Per-frame feature values for the tracker: computed live or read from a whole-clip batch, then smoothed.
 
 Values are keyed ``"<side>:<feature>"`` (``"left:hip_angle"``) because the
-tracker may need both sides at once (per-side counters, averaged signals).
+tracker may need both sides at once (per-side counters); features averaged over
+both sides (see ``registry.both_sides``) are keyed ``"both:<feature>"``.
 The live path computes only the sides asked for; ``load_batch`` computes the
 whole clip at once (vectorised, same numbers) for offline analysis.
 
@@ -16,11 +17,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from formcheck.features.registry import SIDES, LandmarkArrays, SideName, compute_sides
+from formcheck.features.registry import SIDES, LandmarkArrays, SideName, both_sides, compute_sides
 from formcheck.features.smoothing import OneEuroFilter
 
 
@@ -31,10 +32,14 @@ class FeatureStream:
         names: Feature names the spec reads.
         min_visibility: Landmarks below this give NaN.
         smoothing: A One-Euro filter applied to the values, or None.
+        combined: Features also wanted as one value from both sides: ``{name: (combine,
+            direction)}`` (see ``registry.both_sides``), keyed ``"both:<name>"``.
     """
 
-    def __init__(self, names: Sequence[str], min_visibility: float, smoothing: OneEuroFilter | None) -> None:
+    def __init__(self, names: Sequence[str], min_visibility: float, smoothing: OneEuroFilter | None,
+                 combined: Mapping[str, tuple[str, int]] | None = None) -> None:
         self.names = list(names)
+        self.combined = dict(combined or {})
         self.min_visibility = min_visibility
         self._filter = smoothing
         self._keys: list[str] = []
@@ -49,6 +54,7 @@ class FeatureStream:
         """Compute every feature of both sides for a whole clip (``values`` then reads from it)."""
         both = compute_sides(arr, self.names, SIDES, self.min_visibility)
         self._batch = {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
+        self._batch |= {f"both:{n}": both_sides(arr, n, self.min_visibility, *how) for n, how in self.combined.items()}
 
     def clear_batch(self) -> None:
         self._batch = {}
@@ -57,9 +63,12 @@ class FeatureStream:
         """Smoothed values of frame ``i`` of ``arr`` for ``sides``, keyed ``"side:name"``."""
         if self._batch:
             raw = {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self.names}
+            raw |= {f"both:{n}": float(self._batch[f"both:{n}"][i]) for n in self.combined}
         else:  # live: only the sides needed (half the work when one side is followed)
             per_side = compute_sides(arr, self.names, sides, self.min_visibility)
             raw = {f"{s}:{k}": float(v[0]) for s, vals in per_side.items() for k, v in vals.items()}
+            raw |= {f"both:{n}": float(both_sides(arr, n, self.min_visibility, *how)[0])
+                    for n, how in self.combined.items()}
         return self._smooth(raw, t)
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:

@@ -23,16 +23,19 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 
+from formcheck.features.registry import view_invariant
 from formcheck.records.feedback import Cue
 from formcheck.spec import CueTiming, FormRule, holds, parse_condition
 
 
 class _Compiled:
-    __slots__ = ("rule", "conds", "since", "cue_index")
+    __slots__ = ("rule", "conds", "since", "cue_index", "image_plane")
 
     def __init__(self, rule: FormRule) -> None:
         self.rule = rule
         self.conds = [parse_condition(c) for c in rule.when]
+        # Judged from the picture: only meaningful from the camera view the spec asks for.
+        self.image_plane = not all(view_invariant(c.feature) for c in self.conds)
         self.since: float | None = None  # time the condition became true
         self.cue_index: int | None = None  # index in RuleEngine.cues while fired
 
@@ -59,6 +62,8 @@ class RuleEngine:
     def __init__(self, rules: Sequence[FormRule], timing: CueTiming) -> None:
         self._rules = [_Compiled(r) for r in rules]
         self.timing = timing
+        #: False while the camera view is not the spec's: rules on image-plane features pause.
+        self.view_ok = True
         self.reset()
 
     def reset(self) -> None:
@@ -96,6 +101,7 @@ class RuleEngine:
         for r in self._rules:
             applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
                                                  ("not_visible", "setup"))
+            applies = applies and (self.view_ok or not r.image_plane)
             if applies and r.holds(values, baseline):
                 if r.since is None:
                     r.since = t

@@ -1,137 +1,190 @@
-"""Hysteresis rep counter on one signal: start zone → peak → back to the start zone.
+"""Rep counter that calibrates to the person: a rep is a large excursion from rest and back.
 
-Two thresholds with a gap (as every counter that works does, see
-``shared/notes/peers.md``): a rep begins when the signal leaves the start
-zone, reaches its top when it passes ``peak``, and is counted only when it
-returns into the start zone after reaching the peak. Jitter around either
-threshold therefore cannot count twice. An attempt that got past ``partial``
-but not to ``peak`` is reported as a partial rep; smaller wobbles are ignored.
+No absolute thresholds decide whether a rep happened. The spec gives the
+direction (which end of the signal is the far end), the smallest movement that
+can be a rep at all (``min_excursion``) and which end is rest; the counter
+learns the rest level and the person's typical excursion from the set itself:
 
-Direction is normalised once (``x = direction * value``) so the logic is
-written for a rising signal only.
+* **rest** is the lowest value (direction-normalised) since the last rep;
+* a movement **leaves rest** once it is ``ENTER`` of the typical excursion
+  (half of ``min_excursion`` before the first rep) above the rest level;
+* it **returns** once it has come back by ``RETURN`` of its own excursion (no
+  pause at the bottom is needed: touch-and-go reps count);
+* a returned movement is a **complete** rep when its excursion is at least
+  ``min_excursion`` and at least ``COMPLETE`` of the typical excursion of the
+  set so far (the median of the last reps), and a **partial** rep when it is a
+  real movement (``min_excursion`` or more) well under the set's typical range;
+  smaller wobbles are nothing. Before the first rep every real movement counts.
+
+Whether a rep went deep enough is judged elsewhere (the rep record and the
+form rules): counting and judging are separate questions.
+
+Where the spec allows either end as rest (a deadlift from the floor, a
+Romanian deadlift from standing), the end the person starts at is rest: the
+first movement of ``min_excursion`` decides.
+
+Phases are named by position along the spec's direction, whatever end is
+rest: ``start`` (near the spec's start end), ``ascent`` (moving towards the
+peak end), ``peak`` (near the far end of the movement), ``descent``.
 
 Example:
-    >>> c = RepCounter(start=130, peak=160)
-    >>> events = [c.update(t / 10, v) for t, v in enumerate([120, 140, 165, 150, 125])]
-    >>> events[-1].complete, c.reps
-    (True, 1)
+    >>> c = RepCounter(direction=1, min_excursion=20)
+    >>> values = [120, 121, 135, 150, 165, 150, 130, 120, 121]
+    >>> events = [c.update(t / 10, v) for t, v in enumerate(values)]
+    >>> [e.complete for e in events if e], c.reps
+    ([True], 1)
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 from typing import Literal
 
+from formcheck.tracker.excursion import PEAK_ZONE, Excursion, LeadIn
+
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
+RestEnd = Literal["start", "either"]
+CountAt = Literal["return", "turn"]
+
+#: Leaving rest: this share of the typical excursion above the rest level.
+ENTER = 0.25
+#: Back at rest: the signal has come back by this share of the rep's own excursion.
+RETURN = 0.7
+#: ``count_at="turn"``: the rep counts once the movement has come back by this share ...
+TURN = 0.3
+#: ... and the next can start once it has come back by this share (the rep is already
+#: counted: this only keeps a wobble at the far end from counting twice).
+REARM = 0.5
+#: A complete rep reaches at least this share of the set's typical excursion.
+COMPLETE = 0.5
+#: Within this share of the leaving threshold above rest, the signal is still at rest (for timing).
+STILL = 0.3
+#: ``rest="either"``: a set that ends this long at the far end ends resting there: the last rep is done.
+END_DWELL_S = 1.0
+#: The typical excursion is the median of this many latest complete reps.
+WINDOW = 5
+
+
+def _phase(sign: int, out: bool, far: bool, reached: bool) -> CounterPhase:
+    """Where the movement is, named along the spec's direction whatever end is rest."""
+    if sign >= 0:  # rest at the start end, far end = the spec's peak end
+        return "start" if not out else "peak" if far else "descent" if reached else "ascent"
+    return "peak" if not out else "start" if far else "ascent" if reached else "descent"  # rest at the peak end
 
 
 @dataclass(frozen=True, slots=True)
 class RepEvent:
-    """A finished attempt: complete (reached the peak and came back) or partial.
+    """A finished attempt: complete, or a partial (a fragment of a rep).
 
-    Times in seconds; ``rom`` is the signal's range within the attempt (its
-    units); ``extreme`` the value furthest towards the peak.
+    Times in seconds. ``peak`` is when the movement arrived at its far end and
+    ``peak_end`` when it left it. ``rom`` is the excursion in the signal's units;
+    ``extreme`` the value at the far end and ``rest`` the value at rest before it
+    (signal units); ``fraction`` the excursion relative to the set's typical one
+    (1.0 for the first rep); ``held`` the seconds spent at the far end.
     """
 
     start: float
-    peak: float  # first time at the peak (or the time of the extreme for a partial)
-    peak_end: float  # last time at the peak
+    peak: float
+    peak_end: float
     end: float
     complete: bool
     rom: float
     extreme: float
-    held: float  # seconds beyond the peak threshold
+    held: float
+    rest: float = math.nan
+    fraction: float = 1.0
 
 
 class RepCounter:
-    """Counts reps of one signal with enter/exit hysteresis.
+    """Counts reps of one signal, calibrated to the person's own range within the set.
 
     Args:
-        start: Threshold of the start zone (the rep ends when the signal is back past it).
-        peak: Threshold the signal must reach for a complete rep.
-        partial: Threshold past which an attempt counts as a partial rep
-            (default: 40 % of the way from start to peak).
-        max_duration: An attempt out of the start zone longer than this (s) is
-            dropped without a record, and nothing starts until the signal is back
-            in the start zone: a limb parked outside the start zone (a braced arm,
-            a held position) is not a rep.
+        direction: +1 when the signal rises from the spec's start end to its peak end, -1 when it falls.
+        min_excursion: The smallest movement (signal units) that can be a rep.
+        rest: ``"start"``: the spec's start end is rest; ``"either"``: the end the person starts at.
+        max_duration: An attempt out of rest longer than this (s) is dropped, and nothing
+            starts until the signal is back at rest: a parked limb is not a rep.
+        count_at: ``"return"``: a rep counts when the signal is back at rest; ``"turn"``: as soon
+            as it turns back from the far end (``TURN`` of the excursion), then it must still
+            come back ``REARM`` before the next rep.
+        count_leading: A set that begins at the far end and moves back to rest was a rep under
+            way (a clip that starts in a rep's way down): count it. The live page passes False
+            (a movement under way when START is pressed is not the user's set).
 
     Raises:
-        ValueError: ``start == peak`` or ``partial`` not between them.
+        ValueError: ``direction`` not ±1 or ``min_excursion`` not positive.
     """
 
-    def __init__(self, start: float, peak: float, partial: float | None = None,
-                 max_duration: float = math.inf) -> None:
+    def __init__(self, direction: int, min_excursion: float, rest: RestEnd = "start",
+                 max_duration: float = math.inf, count_at: CountAt = "return", count_leading: bool = True) -> None:
+        if direction not in (1, -1):
+            raise ValueError(f"RepCounter: direction must be +1 or -1, got {direction}")
+        if not min_excursion > 0:
+            raise ValueError(f"RepCounter: min_excursion must be positive, got {min_excursion}")
+        self.direction = direction
+        self.min_excursion = float(min_excursion)
+        self.rest_end: RestEnd = rest
         self.max_duration = max_duration
-        if start == peak:
-            raise ValueError(f"RepCounter: start and peak must differ, both are {start}")
-        self.direction = 1.0 if peak > start else -1.0
-        q = partial if partial is not None else start + 0.4 * (peak - start)
-        self._s, self._p, self._q = start * self.direction, peak * self.direction, q * self.direction
-        if not self._s < self._q < self._p:
-            raise ValueError(f"RepCounter: partial {q} must lie between start {start} and peak {peak}")
+        self.count_at: CountAt = count_at
+        self.count_leading = count_leading
         self.reset()
 
     def reset(self) -> None:
-        """Back to the start zone with no reps counted."""
-        self.phase: CounterPhase = "start"
-        self.stalled = True  # a rep can only begin once the signal has been seen in the start zone
+        """Forget everything: no rest level, no typical excursion, no reps."""
         self.reps = 0
         self.partials = 0
+        self._amps: list[float] = []
+        self._sign = 1 if self.rest_end == "start" else 0  # +1: rest at the start end; -1: at the peak end
+        self._first = math.nan  # first value seen, while the rest end is undecided
         self._last_t: float | None = None
-        self._begin(0.0, math.nan)
+        self._last_x = math.nan
+        # With count_at="turn" a rep is reaching the far end from rest: a set that begins there
+        # has not done one.
+        self._lead = LeadIn(self.count_leading and self.rest_end == "start" and self.count_at == "return")
+        self._at_rest(math.nan, 0.0)
+        self._t_start = 0.0
+        self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
+        self.stalled = False
 
-    def _begin(self, t: float, x: float) -> None:
-        self._t0 = t
-        self._min = x
-        self._max = x
-        self._t_max = t
-        self._t_peak = math.nan
-        self._t_peak_end = math.nan
-        self._held = 0.0
+    def _at_rest(self, x: float, t: float) -> None:
+        self._ex: Excursion | None = None
+        self._r, self._t_r = x, t  # rest level and when the signal was last there
 
+    # ------------------------------------------------------------------ state
     @property
     def in_rep(self) -> bool:
-        """True while an attempt is under way (left the start zone)."""
-        return self.phase != "start"
+        """True while a movement is under way (left rest)."""
+        return self._ex is not None
 
     @property
     def rep_start(self) -> float:
-        """Time the current attempt left the start zone."""
-        return self._t0
+        """When the attempt under way (or the last one) left rest."""
+        return self._t_start
+
+    @property
+    def last_t(self) -> float | None:
+        """Time of the last sample fed."""
+        return self._last_t
+
+    @property
+    def typical(self) -> float | None:
+        """The set's typical excursion (median of the latest complete reps), None before the first."""
+        return statistics.median(self._amps[-WINDOW:]) if self._amps else None
+
+    def _needed(self) -> float:
+        a = self.typical
+        return max(self.min_excursion, COMPLETE * a) if a is not None else self.min_excursion
 
     def progress(self, value: float) -> float:
-        """0 at the start threshold, 1 at the peak threshold (unclipped; NaN stays NaN)."""
-        return (value * self.direction - self._s) / (self._p - self._s)
+        """How far from rest towards the typical far end, 0-1 (unclipped; NaN stays NaN)."""
+        if math.isnan(value) or math.isnan(self._r) or self._sign == 0:
+            return math.nan
+        span = self.typical or self.min_excursion
+        return (value * self.direction * self._sign - self._r) / span
 
-    def pending(self) -> RepEvent | None:
-        """The attempt under way as a partial ``RepEvent`` (if it got past ``partial``), without ending it."""
-        if self.in_rep and not self.stalled and self._max >= self._q:
-            return self._event(self._last_t if self._last_t is not None else self._t0, complete=False)
-        return None
-
-    def abandon(self) -> RepEvent | None:
-        """End the attempt under way without counting it (person left, stream ended).
-
-        Returns a partial ``RepEvent`` when the attempt got past ``partial``, else None.
-        """
-        ev = None
-        if self.in_rep and self._max >= self._q:
-            ev = self._event(self._last_t if self._last_t is not None else self._t0, complete=False)
-            self.partials += 1
-        self.phase, self.stalled = "start", True  # resume only from the start zone
-        self._begin(self._last_t or 0.0, math.nan)
-        return ev
-
-    def _event(self, t: float, complete: bool) -> RepEvent:
-        d = self.direction
-        reached = not math.isnan(self._t_peak)
-        return RepEvent(
-            start=self._t0, peak=self._t_peak if reached else self._t_max,
-            peak_end=self._t_peak_end if reached else self._t_max, end=t, complete=complete,
-            rom=float(self._max - self._min), extreme=float(self._max * d), held=self._held)
-
+    # ------------------------------------------------------------------ updates
     def update(self, t: float, value: float) -> RepEvent | None:
         """Feed one sample; returns the attempt that finished at this sample, if any.
 
@@ -139,55 +192,156 @@ class RepCounter:
         """
         if math.isnan(value):
             return None
-        x = value * self.direction
+        v = value * self.direction
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
-        prev_t = self._last_t if self._last_t is not None else t
         self._last_t = t
-        if self.stalled:
-            if x <= self._s:
-                self.stalled = False
-                self._begin(t, x)
+        if self._sign == 0 and not self._decide_rest(v):
             return None
-        if self.phase != "start" and t - self._t0 > self.max_duration:
-            self.phase, self.stalled = "start", True
-            return None
-        if self.phase == "start":
-            if x > self._s:
-                self.phase = "ascent"
-                self._begin(prev_t, x)
-                self._min, self._t_max = min(x, self._s), t
-            if x >= self._p:  # a jump straight to the peak (low frame rate)
-                self.phase, self._t_peak, self._t_peak_end = "peak", t, t
-            self._track(t, x)
-            return None
-        self._track(t, x)
-        if self.phase in ("ascent", "descent") and x >= self._p:
-            if self.phase == "ascent":
-                self._t_peak = t
-            self.phase = "peak"
-            self._t_peak_end = t
-            return None
-        if self.phase == "peak":
-            self._held += dt
-            if x < self._p:
-                self.phase = "descent"
-            else:
-                self._t_peak_end = t
-                return None
-        if x <= self._s:
-            complete = self.phase == "descent"
-            ev = self._event(t, complete) if complete or self._max >= self._q else None
-            if complete:
-                self.reps += 1
-            elif ev is not None:
-                self.partials += 1
-            self.phase = "start"
-            self._begin(t, x)
-            return ev
-        return None
+        x = v * self._sign
+        self._last_x = x
+        ex = self._ex
+        if ex is None:
+            ev = self._rest_step(x, t)
+        elif t - self._t_start > self.max_duration:
+            self.stalled, self._ex, ev = True, None, None
+        else:
+            ex.advance(x, t, dt)
+            ev = self._out_step(ex, x, t)
+        self._set_phase(x, t)
+        return ev
 
-    def _track(self, t: float, x: float) -> None:
-        if x > self._max or math.isnan(self._max):
-            self._max, self._t_max = x, t
-        if x < self._min or math.isnan(self._min):
-            self._min = x
+    def _rest_step(self, x: float, t: float) -> RepEvent | None:
+        if self.stalled:
+            # A parked limb: wait until the signal is back near where it rested.
+            if not math.isnan(self._r) and x > self._r + 0.5 * self._needed():
+                return None
+            self.stalled = False
+            self._at_rest(x, t)
+        self._lead.see(x, t)
+        if math.isnan(self._r) or x <= self._r:
+            self._r = x
+        a = self.typical
+        enter = ENTER * a if a is not None else 0.5 * self.min_excursion
+        if x - self._r <= STILL * enter:
+            self._t_r = t  # still at rest: the rep starts when the signal leaves this band
+        if x - self._r < enter:
+            return None
+        ev = self._leading_rep()  # the set began in a rep's way back: that rep ended here
+        self._ex, self._t_start = Excursion(self._r, x, t), self._t_r
+        return ev
+
+    def _out_step(self, ex: Excursion, x: float, t: float) -> RepEvent | None:
+        ev = None
+        if self.count_at == "turn" and not ex.counted and ex.back_by(x) >= TURN:
+            ev = self._finish(t, ex)
+            ex.counted = ev is not None
+        if ex.back_by(x) >= (REARM if ex.counted else RETURN):
+            if not ex.counted:
+                ev = self._finish(t, ex)
+            self._at_rest(x, t)
+        return ev
+
+    def _leading_rep(self) -> RepEvent | None:
+        """The rep the set began in, once it has come back to rest (``count_leading``), else None."""
+        size = self._lead.came_down(self._r, self._t_r, self.min_excursion)
+        self._lead.open = False
+        if size is None:
+            return None
+        self.reps += 1
+        self._amps.append(size)
+        return self._lead_event(self._t_r, size)
+
+    def _lead_event(self, end: float, size: float) -> RepEvent:
+        s = self._sign * self.direction
+        lead = self._lead
+        return RepEvent(start=lead.t_first, peak=lead.t_top, peak_end=lead.t_top, end=end, complete=True,
+                        rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(self._r * s))
+
+    def _decide_rest(self, v: float) -> bool:
+        """``rest: either``: the first clear movement away from where the person started decides."""
+        if math.isnan(self._first):
+            self._first = v
+        if abs(v - self._first) < self.min_excursion:
+            return False
+        # Moved towards the peak end first: rest is the start end; moved away from it: rest is the peak end.
+        self._sign = 1 if v > self._first else -1
+        self._at_rest(self._first * self._sign, self._last_t or 0.0)
+        return True
+
+    def _finish(self, t: float, ex: Excursion) -> RepEvent | None:
+        size, typical = ex.size, self.typical
+        if size >= self._needed():
+            complete = True
+        elif size >= self.min_excursion:
+            complete = False  # a real movement, well under the set's typical range
+        else:
+            return None  # a wobble, not an attempt
+        ev = self._event(t, ex, complete, typical)
+        if complete:
+            self.reps += 1
+            self._amps.append(size)
+        else:
+            self.partials += 1
+        return ev
+
+    def discard_last(self) -> None:
+        """Forget the last complete rep (it turned out to be another movement): count and range."""
+        if self._amps:
+            self._amps.pop()
+            self.reps -= 1
+
+    def _event(self, t: float, ex: Excursion, complete: bool, typical: float | None) -> RepEvent:
+        s = self._sign * self.direction
+        return RepEvent(start=self._t_start, peak=min(ex.arrived, ex.peak_end), peak_end=ex.peak_end, end=t,
+                        complete=complete, rom=float(ex.size), extreme=float(ex.high * s), held=ex.held,
+                        rest=float(ex.rest * s), fraction=float(ex.size / typical) if typical else 1.0)
+
+    def _set_phase(self, x: float, t: float) -> None:
+        """Name the position along the spec's direction (see the module docstring).
+
+        Out of rest: moving out until the movement stops at its far end (far enough to be a
+        rep: half of what one needs), at the far end, then moving back.
+        """
+        ex = self._ex
+        far = ex is not None and ex.at_far_end(x, t, 0.5 * self._needed())
+        self.phase = _phase(self._sign, ex is not None, far, ex is not None and ex.reached)
+
+    # ------------------------------------------------------------------ ends of a set
+    def pending(self) -> RepEvent | None:
+        """The attempt under way as a ``RepEvent``, without ending it (a set ends mid-movement).
+
+        A clear fragment (``min_excursion`` or more) is a partial rep. It is the complete rep
+        it would soon be when the movement reached a full far end and then either turned back
+        (``count_at="turn"``) or stayed there to the end (``rest="either"``: the person ends
+        the set resting at that end: a floor deadlift lowered to the bar). A set that began at
+        the far end and came back to rest (``count_leading``) was one complete rep.
+        """
+        t = self._last_t if self._last_t is not None else self._t_start
+        ex = self._ex
+        if ex is None:
+            size = None if self.stalled else self._lead.came_down(self._r, self._t_r, self.min_excursion)
+            return self._lead_event(t, size) if size is not None else None
+        if self.stalled or ex.counted or ex.size < self.min_excursion:
+            return None
+        full = ex.size >= self._needed()
+        turned = self.count_at == "turn" and ex.back_by(self._last_x) > PEAK_ZONE
+        rests_there = (self.rest_end == "either" and ex.back_by(self._last_x) <= PEAK_ZONE
+                       and t - ex.arrived >= END_DWELL_S)
+        return self._event(t, ex, full and (turned or rests_there), self.typical)
+
+    def abandon(self) -> RepEvent | None:
+        """End the attempt under way without counting it (person left, stream ended).
+
+        Returns the attempt as ``pending`` reports it (a partial, or the complete rep of a
+        ``count_at="turn"`` movement that left its far end), else None.
+        """
+        ev = self.pending()
+        if ev is not None and ev.complete:
+            self.reps += 1
+        elif ev is not None:
+            self.partials += 1
+        self.stalled = self._ex is not None
+        self._ex = None
+        self._lead.open = False
+        self.phase = "start" if self._sign >= 0 else "peak"
+        return ev

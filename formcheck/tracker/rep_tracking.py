@@ -21,11 +21,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from formcheck.features.registry import SideName
+from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
-#: An attempt outside ``rep.require`` this long is another movement and is dropped.
+#: An attempt outside ``rep.require`` this long, and for at least ``REQUIRE_SHARE`` of its
+#: duration, is another movement and is dropped (a noisy frame or two of a 3-D angle is not).
 REQUIRE_GRACE_S = 0.3
+REQUIRE_SHARE = 0.5
+#: Window of the median that takes one- or two-frame spikes out of the rep signal.
+DESPIKE_S = 0.15
 _PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
 
 
@@ -50,13 +55,15 @@ class RepTracking:
     Args:
         spec: A ``kind: reps`` spec.
         sides: The counters' sides: both for ``sides: each``, else one.
+        count_leading: Count the rep a set begins in (see ``RepCounter``): True for clips.
     """
 
-    def __init__(self, spec: ExerciseSpec, sides: tuple[SideName, ...]) -> None:
+    def __init__(self, spec: ExerciseSpec, sides: tuple[SideName, ...], count_leading: bool = True) -> None:
         assert spec.rep is not None
         self.spec = spec
         self.rep = spec.rep
         self.sides = sides
+        self.count_leading = count_leading
         self._names = spec.feature_names()
         self._require = [parse_condition(c) for c in self.rep.require]
         self.reset()
@@ -64,7 +71,9 @@ class RepTracking:
     def reset(self) -> None:
         """Forget every count, baseline and attempt."""
         r = self.rep
-        self.counters = {s: RepCounter(r.start, r.peak, r.partial_threshold, r.max_duration) for s in self.sides}
+        self.counters = {s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at,
+                                     self.count_leading) for s in self.sides}
+        self._despike = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -76,6 +85,7 @@ class RepTracking:
         """Back to the start zone (the setup pose was lost): attempts so far are forgotten."""
         for s, c in self.counters.items():
             c.reset()
+            self._despike[s].reset()
             self._rest_x[s] = math.inf
             self._baseline[s] = {}
 
@@ -84,15 +94,18 @@ class RepTracking:
         return self._baseline[side]
 
     def _valid(self, side: str) -> bool:
-        return self._off_s[side] < REQUIRE_GRACE_S
+        off = self._off_s[side]
+        if off < REQUIRE_GRACE_S:
+            return True
+        c = self.counters[side]
+        span = max(1e-9, (c.last_t or 0.0) - c.rep_start)
+        return off < REQUIRE_SHARE * span
 
     def signal(self, vals: Mapping[str, float], counter_side: str, followed: SideName) -> float:
         """The value that feeds ``counter_side``'s counter."""
         sig = self.rep.signal
         if self.spec.sides == "both":
-            pair = [p for p in (vals.get(f"left:{sig}", math.nan), vals.get(f"right:{sig}", math.nan))
-                    if not math.isnan(p)]
-            return sum(pair) / len(pair) if pair else math.nan
+            return vals.get(f"both:{sig}", math.nan)
         side = counter_side if self.spec.sides == "each" else followed
         return vals.get(f"{side}:{sig}", math.nan)
 
@@ -105,7 +118,7 @@ class RepTracking:
         best_side, best_rank, progress = self.sides[0], -1, 0.0
         finished: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
-            v = self.signal(vals, s, followed)
+            v = self._despike[s].update(self.signal(vals, s, followed), t)
             if c.in_rep:
                 self._rest_x[s] = math.inf  # the next rest starts a new baseline
             elif not math.isnan(v) and v * c.direction <= self._rest_x[s]:
@@ -119,7 +132,9 @@ class RepTracking:
             ev = c.update(t, v)
             if self._require:
                 self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
-            if ev is not None and counting and self._valid(s):
+            if ev is not None and not self._valid(s) and ev.complete:
+                c.discard_last()  # another movement: not a rep, and not the person's range either
+            elif ev is not None and counting:
                 finished.append((ev, s))
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:

@@ -8,16 +8,17 @@ All pure functions of their arguments.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
 from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary, Side
-from formcheck.spec import ExerciseSpec
+from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.rep_counter import RepEvent
 
 
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
-                    ids: list[str]) -> tuple[RepRecord, list[Cue]]:
+                    ids: list[str], at_edge: bool = False) -> tuple[RepRecord, list[Cue]]:
     """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
 
     Args:
@@ -26,6 +27,8 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         index: 1-based rep number in the set.
         side: Side the rep belongs to, if any.
         ids: Ids of the form cues raised during the rep.
+        at_edge: The attempt was cut by the end of the clip or set (a fragment, not the user's
+            fault: recorded as partial without a cue).
     """
     rep = spec.rep
     assert rep is not None
@@ -34,9 +37,11 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     if ev.complete and ev.end - ev.start < rep.min_duration:
         extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if not ev.complete:
+    if not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
+    if ev.complete and _short_of_target(rep, ev):
+        extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
         complete=ev.complete, side=side, rom=round(ev.rom, 2),
@@ -47,13 +52,24 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     return replace(rec, quality=rep_quality(rec, spec)), extra
 
 
+def _short_of_target(rep: RepSignal, ev: RepEvent) -> bool:
+    """The movement turned back before the spec's ``peak`` (only judged when the far end is the peak end)."""
+    d = rep.direction
+    if math.isnan(ev.rest) or d * ev.extreme < d * ev.rest:
+        return False  # the far end is the spec's start end (rest at the peak end): no target there
+    return d * ev.extreme < d * rep.peak
+
+
 def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     """0-100: full range and no cues = 100; each distinct cue, a short hold or a rushed rep costs points."""
     q = 100.0 * min(1.0, rec.rom_fraction) if not rec.complete else 100.0
-    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast")]
+    short = spec.rep.short_id if spec.rep is not None else "short_range"
+    form_cues = [c for c in rec.cues if c not in ("partial_rep", "too_fast", short)]
     q -= 20.0 * len(form_cues)
     if "too_fast" in rec.cues:
         q -= 15.0
+    if short in rec.cues:
+        q -= 20.0
     if spec.rep is not None and spec.rep.hold_at_peak > 0 and rec.tempo_hold < spec.rep.hold_at_peak:
         q -= 10.0 * (1.0 - rec.tempo_hold / spec.rep.hold_at_peak)
     if not rec.counted:

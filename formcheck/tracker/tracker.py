@@ -33,7 +33,7 @@ from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Feedback, Hold, Phase, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.spec import ExerciseSpec, all_hold, parse_condition, verdict
 from formcheck.tracker.feature_stream import FeatureStream
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
@@ -42,10 +42,13 @@ from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import make_rep_record
 from formcheck.tracker.set_log import SetLog
+from formcheck.tracker.setup_gate import SetupGate
 from formcheck.tracker.side_follower import SideFollower
 
 #: Seconds out of view after which a rep under way is abandoned and setup is required again.
 LOST_RESET_S = 1.0
+#: A gap without a pose shorter than this is a dropped frame, not the person leaving.
+MISSING_GRACE_S = 0.4
 
 
 class Tracker:
@@ -53,12 +56,14 @@ class Tracker:
 
     Args:
         spec: The exercise (see ``formcheck.spec.load_spec``).
+        count_leading: A clip that starts in a rep's way down counts that rep (the labelled
+            clips' convention); live, pass False: a movement under way at START is not the set.
 
     Example:
         >>> # for frame in frames: fb = tracker.update(frame); print(fb.reps, fb.cues)
     """
 
-    def __init__(self, spec: ExerciseSpec) -> None:
+    def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True) -> None:
         self.spec = spec
         self._names = spec.feature_names()
         self._setup = [parse_condition(c) for c in spec.setup]
@@ -68,12 +73,15 @@ class Tracker:
         sm = spec.smoothing
         self._features = FeatureStream(
             self._names, spec.min_visibility,
-            OneEuroFilter(sm.min_cutoff, sm.beta, sm.d_cutoff) if sm.enabled else None)
+            OneEuroFilter(sm.min_cutoff, sm.beta, sm.d_cutoff) if sm.enabled else None,
+            combined={spec.rep.signal: (spec.rep.combine, spec.rep.direction)}
+            if spec.rep is not None and spec.sides == "both" else None)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
-        self._reps = RepTracking(spec, sides) if spec.rep is not None else None
+        self._reps = RepTracking(spec, sides, count_leading) if spec.rep is not None else None
         self._hold = HoldTimer(spec.hold.target_s, spec.hold.grace_s) if spec.hold else None
         self._rules = RuleEngine(spec.rules, spec.cues)
         self._log = SetLog(spec)
+        self._gate = SetupGate(spec.setup_s)
         self.reset()
 
     # ------------------------------------------------------------------ public state
@@ -108,9 +116,8 @@ class Tracker:
         self._guide.reset()
         self._log.reset()
         self._phase: Phase = "not_visible"
-        self._setup_since: float | None = None
+        self._gate.close()
         self._lost_since: float | None = None
-        self._ready = False
         self._t0: float | None = None
         self._t = 0.0
         self._frames = self._with_person = self._crowded = 0
@@ -144,22 +151,28 @@ class Tracker:
         if frame.has_person:
             self._with_person += 1
         if not visible:
+            if self._lost_since is None:
+                self._lost_since = t
+            if t - self._lost_since < MISSING_GRACE_S and self._phase != "not_visible":
+                # A frame or two without a pose (motion blur, a bar across the body): keep the
+                # state and say nothing, so guidance does not flicker.
+                return self._emit(t, frame, {n: math.nan for n in self._names}, None)
             return self._not_visible(t, frame, guidance)
         self._lost_since = None
         side = self._follower.update(arr.vis[i])
         needed = SIDES if self.spec.sides in ("each", "both") else (side,)
         vals = self._features.values(arr, i, needed, t)
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
-        # A wrong camera view makes angles meaningless: do not start.
-        setup_ok = view_ok and all_hold(self._setup, feats)
-        if not self._ready:
-            self._try_ready(t, setup_ok)
-        if not self._ready:
+        self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
+        setup_ok = verdict(self._setup, feats)
+        if not self._gate.open and self._gate.update(t, setup_ok):
+            self._phase = "ready"
+        if not self._gate.open:
             if self._reps is not None:
                 # Follow the signal from the moment the setup pose holds, so that a rep started
                 # as soon as the pose was reached still counts once the pose has held setup_s;
                 # outside the pose, forget it (getting into position is not a rep).
-                if setup_ok:
+                if setup_ok is not False:
                     self._reps.feed(t, vals, side, counting=False)
                 else:
                     self._reps.reset_counters()
@@ -167,19 +180,8 @@ class Tracker:
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
         if self.spec.kind == "hold" and self._hold is not None:
-            keep_ok = all_hold(self._keep, feats)
-            return self._hold_step(t, frame, feats, keep_ok and view_ok, guidance)
+            return self._hold_step(t, frame, feats, all_hold(self._keep, feats), guidance)
         return self._rep_step(t, frame, vals, feats, side, guidance)
-
-    def _try_ready(self, t: float, setup_ok: bool) -> None:
-        if setup_ok:
-            if self._setup_since is None:
-                self._setup_since = t
-            if t - self._setup_since >= self.spec.setup_s:
-                self._ready = True
-                self._phase = "ready"
-        else:
-            self._setup_since = None
 
     # ------------------------------------------------------------------ reps
     def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
@@ -202,7 +204,7 @@ class Tracker:
         return self._emit(t, frame, feats, guidance, progress=fed.progress,
                           side=moving_side if self.spec.sides != "both" else None)
 
-    def _finish_rep(self, ev: RepEvent, counter_side: str) -> None:
+    def _finish_rep(self, ev: RepEvent, counter_side: str, at_edge: bool = False) -> None:
         assert self._reps is not None
         cue_idx = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
         self._reps.cue_indices[counter_side] = []
@@ -210,7 +212,7 @@ class Tracker:
         for i in cue_idx:
             self._rules.set_rep(i, index)
         rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
-                                     [self._rules.cues[i].id for i in cue_idx])
+                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge)
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
@@ -231,8 +233,7 @@ class Tracker:
         self._hold.update(t, in_pose, form_ok)
         self._phase = "hold" if self._hold.active else "setup"
         if not self._hold.active:
-            self._ready = False  # a new hold needs the setup pose again
-            self._setup_since = None
+            self._gate.close()  # a new hold needs the setup pose again
         return self._emit(t, frame, feats, guidance if self._hold.active else (guidance or self._guide.setup_hint))
 
     # ------------------------------------------------------------------ not visible / output
@@ -251,12 +252,11 @@ class Tracker:
         """Drop the rep under way (person left or switched); setup is needed again."""
         if self._reps is not None:
             for ev, s in self._reps.abandon():
-                self._finish_rep(ev, s)
+                self._finish_rep(ev, s, at_edge=True)  # cut by the person leaving: no cue
         if self._hold is not None:
             self._hold.finish()
         self._rules.close_all(t)
-        self._ready = False
-        self._setup_since = None
+        self._gate.close()
         self._features.reset()
 
     def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
@@ -286,7 +286,8 @@ class Tracker:
         if self._reps is not None and unfinished == "partial":
             for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
                 ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]
-                rec, more = make_rep_record(self.spec, ev, self._log.next_index + len(extra), self._rep_side(s), ids)
+                rec, more = make_rep_record(self.spec, ev, self._log.next_index + len(extra), self._rep_side(s), ids,
+                                            at_edge=True)
                 extra.append(rec)
                 cues += more
         holds = list(self._hold.holds) if self._hold else []

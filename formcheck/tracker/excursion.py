@@ -1,0 +1,105 @@
+"""One movement out of rest, as the rep counter follows it: its far end, arrival and time there.
+
+Values are direction-normalised (the far end is high). ``Excursion`` knows
+nothing about counting; ``RepCounter`` decides what a finished movement was.
+
+Example:
+    >>> e = Excursion(rest=100.0, x=110.0, t=0.0)
+    >>> for i, x in enumerate([130.0, 150.0, 150.0, 149.0, 150.0], 1):
+    ...     e.advance(x, i / 10, 0.1)
+    >>> e.size, e.arrived, round(e.held, 2)
+    (50.0, 0.2, 0.3)
+"""
+
+from __future__ import annotations
+
+import math
+
+#: "Rising" means by more than this share of the excursion (less is jitter or smoothing at the top).
+RISE = 0.05
+#: The far end is within this share of the excursion from the movement's maximum.
+PEAK_ZONE = 0.15
+#: A movement that has not risen clearly for this long has stopped at its far end.
+STALL_S = 0.2
+
+
+class Excursion:
+    """The movement under way: from ``rest`` up to its highest point so far.
+
+    Args:
+        rest: The rest level it left.
+        x: The value when it left rest.
+        t: The time it left rest.
+    """
+
+    __slots__ = ("rest", "high", "t_high", "arrived", "_mark", "peak_end", "held", "_in_zone", "reached",
+                 "counted")
+
+    def __init__(self, rest: float, x: float, t: float) -> None:
+        self.rest = rest
+        self.high, self.t_high = x, t  # highest point so far
+        self.arrived = t  # when it last rose clearly: the arrival at the far end
+        self._mark = x
+        self.peak_end = t  # last time at the far end
+        self.held = 0.0  # seconds at the far end (between two samples both there)
+        self._in_zone = False
+        self.reached = False  # has been at the far end (for phase naming)
+        self.counted = False  # count_at="turn": this movement already gave its rep
+
+    @property
+    def size(self) -> float:
+        """Excursion from rest to the highest point so far."""
+        return self.high - self.rest
+
+    def advance(self, x: float, t: float, dt: float) -> None:
+        """Feed the next sample of the movement."""
+        if x > self.high:
+            self.high, self.t_high = x, t
+        size = self.size
+        if x > self._mark + RISE * size:
+            self._mark, self.arrived = x, t
+        in_zone = x >= self.high - PEAK_ZONE * size
+        if in_zone:
+            if self._in_zone:
+                self.held += dt
+            self.peak_end = t
+        self._in_zone = in_zone
+
+    def back_by(self, x: float) -> float:
+        """How far ``x`` has come back from the far end, as a share of the excursion (0-1+)."""
+        size = self.size
+        return (self.high - x) / size if size > 0 else 0.0
+
+    def at_far_end(self, x: float, t: float, far_enough: float) -> bool:
+        """At the far end: near the maximum, having stopped rising (or come off it), at least ``far_enough`` out."""
+        size = self.size
+        stopped = t - self.arrived >= STALL_S or x <= self.high - RISE * size
+        far = x >= self.high - PEAK_ZONE * size and size >= far_enough and stopped
+        self.reached = self.reached or far
+        return far
+
+
+class LeadIn:
+    """The start of a set, in case it began in a rep's way back to rest (a clip cut mid-rep).
+
+    Follows the highest value before the first movement out of rest; that value minus the
+    rest level is how far the set came down before its first rep.
+    """
+
+    __slots__ = ("open", "top", "t_top", "t_first")
+
+    def __init__(self, open_: bool) -> None:
+        self.open = open_
+        self.top, self.t_top, self.t_first = -math.inf, 0.0, math.nan
+
+    def see(self, x: float, t: float) -> None:
+        """Feed a sample at rest (before the first movement out)."""
+        if math.isnan(self.t_first):
+            self.t_first = t
+        if self.open and x >= self.top:
+            self.top, self.t_top = x, t
+
+    def came_down(self, rest: float, t_rest: float, min_excursion: float) -> float | None:
+        """The size of the leading movement when it is a rep (big enough, ended after its top)."""
+        size = self.top - rest
+        return size if self.open and size >= min_excursion and t_rest > self.t_top else None

@@ -1,0 +1,56 @@
+"""The setup gate: nothing counts until the start pose has been held for ``setup_s`` seconds.
+
+"Held" tolerates the pose model's noise: the gate opens once the setup
+conditions held in at least ``SHARE`` of the frames of the last ``setup_s``
+seconds (time-weighted), not only on every single frame, so one jittery frame
+of a noisy 3-D angle does not restart the wait. A frame whose features are
+unknown (a landmark too hidden to measure) is skipped, neither for nor against.
+
+Example:
+    >>> gate = SetupGate(setup_s=0.5)
+    >>> [gate.update(t / 10, ok) for t, ok in enumerate([1, 1, 0, 1, 1, 1, 1])]
+    [False, False, False, False, False, True, True]
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+#: Share of the window in which the setup must hold.
+SHARE = 0.75
+
+
+class SetupGate:
+    """Opens once the setup pose has (mostly) held for ``setup_s`` seconds; stays open until ``close``.
+
+    Args:
+        setup_s: Seconds the pose must hold (0 opens at the first good frame).
+    """
+
+    def __init__(self, setup_s: float) -> None:
+        self.setup_s = setup_s
+        self.close()
+
+    def close(self) -> None:
+        """Require the setup pose again (a new set, the person left)."""
+        self.open = False
+        self._window: deque[tuple[float, bool]] = deque()
+
+    def update(self, t: float, ok: bool | None) -> bool:
+        """Feed one frame's verdict (None: unknown, skipped); returns whether the gate is open."""
+        if self.open or ok is None:
+            return self.open
+        w = self._window
+        w.append((t, bool(ok)))
+        while len(w) > 1 and t - w[1][0] >= self.setup_s:
+            w.popleft()  # keep exactly one sample at or before the window start
+        if not ok or t - w[0][0] < self.setup_s:
+            if self.setup_s <= 0 and ok:
+                self.open = True
+            return self.open
+        good = total = 0.0
+        for (t0, ok0), (t1, _) in zip(w, list(w)[1:]):
+            total += t1 - t0
+            good += (t1 - t0) if ok0 else 0.0
+        self.open = total > 0 and good / total >= SHARE
+        return self.open
