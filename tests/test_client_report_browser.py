@@ -76,7 +76,7 @@ def test_report_opens_offline_with_summary_key_frames_and_charts(report_dir: Pat
             browser.close()
     print(f"\n[report] screenshot {shot} ({shot.stat().st_size} bytes); summary: {summary!r}")
     true_reps = sum(r["complete"] for r in label["reps"])
-    assert summary.startswith(f"{true_reps} reps.") and "hips stayed low" in summary
+    assert summary.startswith(f"{true_reps} reps.") and "stopped short of the full range" in summary
     assert images and all(w > 100 for w in images), images
     assert paths >= 3 and chart_width > 500
     assert refused == [], f"the report asked the network for {refused}"

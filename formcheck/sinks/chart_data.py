@@ -53,7 +53,7 @@ def charted_features(spec: Any) -> list[str]:
     Example:
         >>> from formcheck.spec import load_spec
         >>> charted_features(load_spec("push_up"))
-        ['elbow_angle', 'body_line', 'hip_sag']
+        ['elbow_angle_3d', 'elbow_angle', 'body_line', 'hip_sag']
     """
     names: list[str] = []
     rep = getattr(spec, "rep", None)

@@ -24,7 +24,8 @@ from formcheck.spec.thresholds import rule_words
 
 #: Cues the tracker raises itself (no spec rule behind them), in the client's words.
 TRACKER_FAULTS: dict[str, str] = {
-    "partial_rep": "you stopped short of the full range",
+    "short_range": "you stopped short of the full range",
+    "partial_rep": "the rep was cut short",
     "too_fast": "you moved too fast",
 }
 
@@ -61,6 +62,8 @@ def fault_words(cue_id: str, spec: Any) -> str:
     rule = next((r for r in getattr(spec, "rules", []) or [] if r.id == cue_id), None)
     if rule is not None:
         return rule_words(rule)
+    if cue_id == getattr(getattr(spec, "rep", None), "short_id", None):
+        return TRACKER_FAULTS["short_range"]  # the spec's own id for a rep short of the range target
     return TRACKER_FAULTS.get(cue_id, cue_id.replace("_", " "))
 
 

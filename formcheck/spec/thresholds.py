@@ -24,8 +24,9 @@ class Threshold:
 
     Attributes:
         value: The feature value the spec compares with.
-        label: What crossing it means, in words ("rep start", "hips sagging beyond").
-        kind: ``"rep"`` (start/peak of the rep signal) or ``"rule"`` (a form rule fires past it).
+        label: What it means, in words ("rest", "full range", "your hips sagged").
+        kind: ``"rep"`` (where the rep signal rests and the range a full rep reaches)
+            or ``"rule"`` (a form rule fires past it).
         op: The rule's comparison (``">"``, ``"<"``...), or ``""`` for rep thresholds.
     """
 
@@ -52,14 +53,14 @@ def feature_thresholds(spec: Any) -> dict[str, list[Threshold]]:
 
     Example:
         >>> from formcheck.spec import load_spec
-        >>> [t.label for t in feature_thresholds(load_spec("glute_bridge"))["hip_angle_3d"]]
-        ['rep start', 'rep peak', 'your hips stayed low at the top']
+        >>> [(t.value, t.label) for t in feature_thresholds(load_spec("glute_bridge_hold"))["hip_angle_3d"]]
+        [(153.0, 'your hips stayed low')]
     """
     out: dict[str, list[Threshold]] = {}
     rep = getattr(spec, "rep", None)
     if rep is not None:
         out.setdefault(str(rep.signal), []).extend(
-            [Threshold(float(rep.start), "rep start", "rep"), Threshold(float(rep.peak), "rep peak", "rep")])
+            [Threshold(float(rep.start), "rest", "rep"), Threshold(float(rep.peak), "full range", "rep")])
     for rule in getattr(spec, "rules", []) or []:
         for cond in rule.conditions():
             out.setdefault(cond.feature, []).append(
