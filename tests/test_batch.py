@@ -56,9 +56,9 @@ class TestPlanning:
         jobs = plan_jobs([Path("a/x.mp4"), Path("b/x.mp4"), Path("c/X.mov"), Path("d/y z.mp4")], "auto")
         assert [j.out_name for j in jobs] == ["x", "x-2", "X-3", "y_z"]
 
-    @pytest.mark.parametrize(("fps", "asked", "step"), [(30.0, None, 2), (24.0, None, 2), (15.0, None, 1),
-                                                        (60.0, 1, 1), (15.0, 2, 2)])
-    def test_frame_step_halves_only_clips_filmed_at_24_fps_or_more(self, fps: float, asked: int | None,
+    @pytest.mark.parametrize(("fps", "asked", "step"), [(59.94, None, 2), (50.0, None, 2), (30.0, None, 1),
+                                                        (15.0, None, 1), (60.0, 1, 1), (15.0, 2, 2)])
+    def test_frame_step_halves_only_clips_filmed_at_50_fps_or_more(self, fps: float, asked: int | None,
                                                                    step: int) -> None:
         assert frame_step_for(fps, asked) == step
 
