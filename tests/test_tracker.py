@@ -16,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
 
 from formcheck.records.frame import PoseFrame  # noqa: E402
-from formcheck.spec import load_spec  # noqa: E402
-from formcheck.tracker.tracker import MISSING_GRACE_S, Tracker  # noqa: E402
+from formcheck.spec import FormRule, load_spec  # noqa: E402
+from formcheck.tracker.absence import MISSING_GRACE_S  # noqa: E402
+from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 FPS = 15.0
 
@@ -209,10 +210,13 @@ def test_facing_the_camera_asks_to_turn_side_on_and_still_counts() -> None:
     frames = []
     for i, a in enumerate(bridge_reps(1)):
         f = bridge_track([a])[0]
-        img = f.image.copy()
-        img[11, 0] -= 0.2  # left shoulder
-        img[12, 0] += 0.2  # right shoulder
-        frames.append(PoseFrame(t=i / FPS, image_wh=f.image_wh, image=img, world=f.world,
+        img, world = f.image.copy(), f.world.copy()
+        for left, right in ((11, 12), (23, 24)):  # shoulders and hips side by side, across the picture
+            img[left, 0] -= 0.2
+            img[right, 0] += 0.2
+            world[left, 0] -= 0.2
+            world[right, 0] += 0.2
+        frames.append(PoseFrame(t=i / FPS, image_wh=f.image_wh, image=img, world=world,
                                 visibility=f.visibility, presence=f.presence, index=i))
     tr, fbs = run("glute_bridge", frames)
     assert tr.reps == 1
@@ -281,3 +285,50 @@ def test_summary_can_ignore_an_attempt_under_way() -> None:
     assert (tr.summary().reps, tr.summary().partial_reps) == (1, 1)
     ignored = tr.summary(unfinished="ignore")
     assert (ignored.reps, ignored.partial_reps) == (1, 0)
+
+
+class TestReasonsAndSetFaults:
+    """A set with nothing counted says why; faults outside rep windows still cost the set."""
+
+    def test_no_start_pose_names_the_feature_and_its_range(self) -> None:
+        standing = bridge_track([130.0] * 45, torso_up=90.0)  # upright: not lying on the back
+        tr, _ = run("glute_bridge", standing)
+        reason = tr.summary().reason
+        assert reason is not None and reason.startswith("the start position was never held")
+        assert "torso incline" in reason and "needs > 45°" in reason
+
+    def test_a_small_movement_names_how_far_it_went(self) -> None:
+        angles = [130.0] * 15 + (ramp(130, 136, 1.0) + ramp(136, 130, 1.0)) * 3
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        reason = tr.summary().reason
+        assert reason is not None and "moved only" in reason and "at least 10°" in reason
+
+    def test_nobody_in_view_is_a_reason(self) -> None:
+        tr, _ = run("glute_bridge", [PoseFrame.empty(i / FPS, (480, 480)) for i in range(20)])
+        assert "no person" in (tr.summary().reason or "")
+
+    def test_counted_reps_need_no_reason(self) -> None:
+        tr, _ = run("glute_bridge", bridge_track(bridge_reps(2)))
+        assert tr.summary().reps == 2 and tr.summary().reason is None
+
+    def test_a_fault_through_the_whole_set_lowers_every_rep(self) -> None:
+        base = load_spec("glute_bridge")
+        rule = FormRule(id="knees_out", when="knee_angle < 170", phases=["start", "ascent", "peak", "descent"],
+                        min_duration=0.3, message="knees")
+        tr = Tracker(base.model_copy(update={"rules": [rule]}))
+        tr.process(bridge_track(bridge_reps(3)))
+        s = tr.summary()
+        assert s.reps == 3 and all("knees_out" in r.cues for r in s.rep_rows)
+        assert all(r.quality < 100 for r in s.rep_rows) and s.score < 100
+
+    def test_a_fault_seen_only_between_reps_lowers_the_set_score(self) -> None:
+        base = load_spec("glute_bridge")
+        # True only while lying still long after a rep: between reps, never during one.
+        rule = FormRule(id="head_down", when="hip_angle_3d < 131", phases=["start"], min_duration=0.2, message="x")
+        clean = Tracker(base)
+        faulty = Tracker(base.model_copy(update={"rules": [rule]}))
+        frames = bridge_track(bridge_reps(2, rest=3.0))
+        clean.process(frames)
+        faulty.process(frames)
+        set_level = [c for c in faulty.summary().cues if c.rep is None]
+        assert set_level and faulty.summary().score < clean.summary().score

@@ -86,7 +86,9 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
     elif summary.reps > 0 or any(h.good_s > 0 for h in summary.holds):
         st.success("No form cues in this set.")
     elif summary.frames_with_person:
-        st.warning("Nothing was counted, so there is no form to judge: is this the exercise that was filmed?")
+        reason = getattr(summary, "reason", None)
+        st.warning("Nothing was counted, so there is no form to judge" + (f": {reason}" if reason else
+                   ": is this the exercise that was filmed?"))
 
 
 def show_summary(summary: SetSummary, *, key: str) -> None:

@@ -218,6 +218,31 @@ def vertical_offset_3d(point: np.ndarray, a: np.ndarray, b: np.ndarray, scale: n
     return _out(off, scalar)
 
 
+def body_turn_3d(world: np.ndarray) -> np.ndarray:
+    """Degrees the body is turned from a side-on view, from world landmarks: 0 side-on, 90 facing.
+
+    World landmarks keep the camera's axes (x right, z away from the camera), so the
+    shoulder and hip lines point along z side-on and along x facing the camera (or facing
+    away). The mean of both lines, per frame; ``world`` is ``(n, 33, 3)`` (or ``(33, 3)``).
+
+    Example:
+        >>> w = np.zeros((33, 3)); w[11] = [0.2, 0, 0]; w[12] = [-0.2, 0, 0]; w[23] = [0.1, 0.5, 0]; w[24] = [-0.1, 0.5, 0]
+        >>> float(body_turn_3d(w))
+        90.0
+    """
+    scalar = np.ndim(world) == 2
+    w = world[None] if scalar else world
+    angles = []
+    for a, b in ((11, 12), (23, 24)):  # shoulders, hips
+        d = w[:, a] - w[:, b]
+        ang = np.degrees(np.arctan2(np.abs(d[:, 0]), np.abs(d[:, 2])))
+        angles.append(np.where(np.hypot(d[:, 0], d[:, 2]) < _EPS, np.nan, ang))
+    stacked = np.vstack(angles)
+    count = np.sum(~np.isnan(stacked), axis=0)
+    total = np.nansum(stacked, axis=0)
+    return _out(np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0), scalar)
+
+
 def masked(values: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:
     """``values`` with NaN where ``visibility`` (per row) is below ``min_visibility``."""
     return np.where(np.asarray(visibility) >= min_visibility, values, np.nan)

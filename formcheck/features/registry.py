@@ -55,19 +55,30 @@ class LandmarkArrays(NamedTuple):
         """Stack frames (an empty frame gives NaN points and zero visibility)."""
         if not frames:
             return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)))
+        norm = np.stack([f.image[:, :2] for f in frames]).astype(np.float64)
         wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
-        px = np.stack([f.image[:, :2] for f in frames]).astype(np.float64) * wh
         world = np.stack([f.world for f in frames]).astype(np.float64)
         vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
-        return cls(px, world, vis.astype(np.float64))
+        return cls(norm * wh, world, _in_picture(norm, vis.astype(np.float64)))
 
     @classmethod
     def from_frame(cls, f: PoseFrame) -> LandmarkArrays:
         """One frame as ``n = 1`` arrays (the live path)."""
         w, h = f.image_wh
-        px = f.image[None, :, :2].astype(np.float64) * np.array([w, h], dtype=np.float64)
-        return cls(px, f.world[None].astype(np.float64),
-                   np.minimum(f.visibility, f.presence)[None].astype(np.float64))
+        norm = f.image[None, :, :2].astype(np.float64)
+        vis = np.minimum(f.visibility, f.presence)[None].astype(np.float64)
+        return cls(norm * np.array([w, h], dtype=np.float64), f.world[None].astype(np.float64), _in_picture(norm, vis))
+
+
+#: A landmark placed further than this (share of the image) outside the picture is a guess.
+OUTSIDE_MARGIN = 0.03
+
+
+def _in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Visibility with landmarks placed outside the image set to 0: the model extrapolates a
+    hand or foot past the border with a confident visibility, and features from it are guesses."""
+    inside = np.all((norm >= -OUTSIDE_MARGIN) & (norm <= 1.0 + OUTSIDE_MARGIN), axis=-1)
+    return np.where(inside, vis, 0.0)
 
 
 _LM: dict[tuple[str, str], int] = {}
@@ -245,6 +256,14 @@ def _wrist_lift_3d(a: Frames, s: SideName) -> np.ndarray:
     return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
+@_reg("shoulder_height_3d", "shoulder hip ankle", "torso",
+      "shoulder above (+) the ankle in 3-D, in torso lengths (a plank holds it up, lying drops it)")
+def _shoulder_height_3d(a: Frames, s: SideName) -> np.ndarray:
+    torso = _torso3d(a, s)
+    dy = _w(a, s, "ankle")[:, 1] - _w(a, s, "shoulder")[:, 1]
+    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+
+
 @_reg("neck_lift_3d", "hip shoulder ear", "deg",
       "head raised (+) or dropped (-) against the torso line in 3-D (prone, hinged or on all fours)")
 def _neck_lift_3d(a: Frames, s: SideName) -> np.ndarray:
@@ -338,6 +357,13 @@ def _diag_min3d(a: Frames, s: SideName) -> np.ndarray:
     return np.asarray(np.fmin(arm, thigh))
 
 
+@_reg("body_turn_3d", "left:shoulder right:shoulder left:hip right:hip", "deg",
+      "how far the body is turned from a side-on view (0 = side-on, 90 = facing or back to the camera)",
+      sided=False)
+def _body_turn(a: Frames, s: SideName) -> np.ndarray:
+    return np.asarray(F.body_turn_3d(a.world))
+
+
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
 def _pelvis(a: Frames, s: SideName) -> np.ndarray:
     return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
@@ -367,7 +393,7 @@ def _sh_width(a: Frames, s: SideName) -> np.ndarray:
 
 
 #: Side-free features computed from world landmarks.
-_WORLD_SIDE_FREE = frozenset({"pelvis_tilt", "shoulder_tilt"})
+_WORLD_SIDE_FREE = frozenset({"pelvis_tilt", "shoulder_tilt", "body_turn_3d"})
 
 
 def view_invariant(name: str) -> bool:

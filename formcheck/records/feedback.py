@@ -131,3 +131,5 @@ class SetSummary:
     score: int  # 0-100 for the set
     notes: tuple[str, ...] = ()  # e.g. "no person detected", "several people in view"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Why nothing was counted (a set with 0 reps or a 0 s hold), in one sentence with numbers.
+    reason: str | None = None

@@ -79,6 +79,9 @@ def headline(summary: SetSummary, spec: Any) -> str:
         text += f" (target {target:.0f} s)" if target else ""
         return text + (f"; {lost:.0f} s lost to form faults." if lost >= 0.5 else ".")
     if summary.reps == 0:
+        reason = getattr(summary, "reason", None)
+        if reason:
+            return f"No reps were counted: {reason.rstrip('.')}."
         why = f" ({'; '.join(summary.notes)})" if summary.notes else ""
         return f"No reps were counted{why}."
     text = plural(summary.reps, "rep")

@@ -80,7 +80,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "holds": [hold_dict(h) for h in summary.holds], "rep_rows": [rep_dict(r) for r in summary.rep_rows],
         "cues": [cue_dict(c) for c in summary.cues], "duration_s": _num(summary.duration_s, 2),
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
-        "score": summary.score, "notes": list(summary.notes),
+        "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
     }
 
 
@@ -210,6 +210,8 @@ def format_summary(summary: SetSummary, source: str = "") -> str:
         lines.append("  cues: none")
     lines.append(f"  score: {summary.score}/100   {summary.frames_with_person}/{summary.frames} frames "
                  f"with a person, {summary.duration_s:.1f} s")
+    if summary.reason:
+        lines.append(f"  why nothing was counted: {summary.reason}")
     for note in summary.notes:
         lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -60,7 +60,7 @@ class Excursion:
             self._mark, self.arrived = x, t
         in_zone = x >= self.high - PEAK_ZONE * size
         if in_zone:
-            if self._in_zone:
+            if self._in_zone and self.arrived != t:  # still rising clearly is not holding
                 self.held += dt
             self.peak_end = t
         self._in_zone = in_zone

@@ -89,6 +89,12 @@ class RuleEngine:
         self.cues.append(cue)
         self._pending.append(len(self.cues) - 1)
 
+    def overlapping(self, start: float, end: float) -> list[int]:
+        """Indices of the rule cues (not built-in ones) active at some time in ``[start, end]``."""
+        ids = {r.rule.id for r in self._rules}
+        return [i for i, c in enumerate(self.cues)
+                if c.id in ids and c.start <= end and (c.end is None or c.end >= start)]
+
     def set_rep(self, index: int, rep: int) -> None:
         """Attach a rep number to a recorded cue (once the rep is known)."""
         self.cues[index] = dataclasses.replace(self.cues[index], rep=rep)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from formcheck.features.geometry import body_turn_3d
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
 from formcheck.spec import ExerciseSpec
@@ -19,10 +18,14 @@ from formcheck.spec import ExerciseSpec
 MIN_PRESENCE = 0.5
 #: How far outside the image (fraction of its size) a required landmark may be placed.
 FRAME_MARGIN = 0.05
-#: Shoulder width / torso length above which the subject faces the camera (side-on is ~0.1-0.4).
-FACING_RATIO = 0.65
+#: Image-plane judging needs the spec's view within this many degrees (side-on: 0; facing: 90).
+JUDGE_TURN = 40.0
+#: Beyond this many degrees from the spec's view the user is asked to turn (counting goes on).
+GUIDE_TURN = 60.0
 #: Seconds a wrong view must last before "turn side-on" is shown (a turn of the head is not enough).
 VIEW_DEBOUNCE_S = 0.7
+#: Weight of a new frame in the smoothed body turn (~0.7 s at 30 fps: bodies and cameras turn slowly).
+TURN_SMOOTHING = 0.05
 
 _LOWER = {"knee", "ankle", "heel", "foot_index"}
 _HEAD = {"nose", "ear"}
@@ -49,7 +52,7 @@ class Guide:
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
         self.setup_hint = "get into the start position"
-        self._view_bad_since: float | None = None
+        self.reset()
 
     def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:
         """``(visible, guidance, view_ok)`` for this frame, following ``side``."""
@@ -70,22 +73,27 @@ class Guide:
         return True, guidance, view_ok
 
     def _view_ok(self, frame: PoseFrame) -> tuple[bool, bool]:
-        """``(view_ok, show_guidance)``: a wrong view blocks the setup at once; the advice
-        appears only once it has lasted ``VIEW_DEBOUNCE_S`` (a turn of the head is not enough)."""
+        """``(judge_ok, show_guidance)`` from the body's turn against the camera (3-D, smoothed).
+
+        Counting never depends on it. Image-plane judging needs the spec's view: side-on within
+        ``JUDGE_TURN`` degrees, facing beyond ``90 - JUDGE_TURN``. The advice to turn appears
+        once the body has been clearly the wrong way (``GUIDE_TURN``) for ``VIEW_DEBOUNCE_S``.
+        """
         if self.spec.view == "any":
             return True, False
-        px = frame.pixels()
-        sw = float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.RIGHT_SHOULDER])))
-        torso = max(float(np.hypot(*(px[Landmark.LEFT_SHOULDER] - px[Landmark.LEFT_HIP]))),
-                    float(np.hypot(*(px[Landmark.RIGHT_SHOULDER] - px[Landmark.RIGHT_HIP]))), 1e-6)
-        ratio = sw / torso
-        bad = ratio > FACING_RATIO if self.spec.view == "side" else ratio < 0.35
-        if not bad or math.isnan(ratio):
-            self._view_bad_since = None
+        turn = float(body_turn_3d(frame.world))
+        if math.isnan(turn):
             return True, False
-        if self._view_bad_since is None:
+        self.turn = turn if math.isnan(self.turn) else self.turn + TURN_SMOOTHING * (turn - self.turn)
+        off = self.turn if self.spec.view == "side" else 90.0 - self.turn
+        if off <= GUIDE_TURN:
+            self._view_bad_since = None
+        elif self._view_bad_since is None:
             self._view_bad_since = frame.t
-        return False, frame.t - self._view_bad_since >= VIEW_DEBOUNCE_S
+        show = self._view_bad_since is not None and frame.t - self._view_bad_since >= VIEW_DEBOUNCE_S
+        return off <= JUDGE_TURN, show
 
     def reset(self) -> None:
-        self._view_bad_since = None
+        self._view_bad_since: float | None = None
+        #: The body's turn from side-on in degrees (smoothed); NaN until seen.
+        self.turn = math.nan

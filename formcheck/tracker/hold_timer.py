@@ -62,6 +62,12 @@ class HoldTimer:
             return self.finish()
         return None
 
+    def so_far(self, t: float) -> list[Hold]:
+        """Every hold, the one under way included (as if it ended at ``t``)."""
+        if not self.active:
+            return list(self.holds)
+        return [*self.holds, Hold(self.start, t, round(self.good_s, 3), round(self.lost_s, 3), self.target_s)]
+
     def finish(self) -> Hold | None:
         """End the hold under way (if any) and return its record."""
         if not self.active:

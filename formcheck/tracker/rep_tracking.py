@@ -9,9 +9,10 @@ Counting only: whether a rep was good is for the rules and the scoring.
 Example:
     >>> from formcheck.spec import load_spec
     >>> reps = RepTracking(load_spec("glute_bridge"), ("left",))
-    >>> [reps.feed(t / 10, {"left:hip_angle_3d": v}, "left", True).finished
-    ...  for t, v in enumerate([120, 150, 175, 150, 120])][-1][0][0].complete
-    True
+    >>> fed = [reps.feed(t / 10, {"both:hip_angle_3d": v}, "left", True)
+    ...        for t, v in enumerate([120, 150, 175, 175, 150, 120, 120])]
+    >>> [ev.complete for f in fed for ev, side in f.finished]
+    [True]
 """
 
 from __future__ import annotations

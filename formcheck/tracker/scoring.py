@@ -17,8 +17,15 @@ from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.rep_counter import RepEvent
 
 
+#: A rep is rushed when it takes less than this share of the set's usual rep duration ...
+RUSHED = 0.6
+#: ... or less than this share of the spec's ``min_duration`` (ballistic, whatever the set's tempo).
+BALLISTIC = 0.5
+
+
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
-                    ids: list[str], at_edge: bool = False) -> tuple[RepRecord, list[Cue]]:
+                    ids: list[str], at_edge: bool = False, usual_s: float | None = None,
+                    judge_range: bool = True) -> tuple[RepRecord, list[Cue]]:
     """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
 
     Args:
@@ -29,18 +36,22 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         ids: Ids of the form cues raised during the rep.
         at_edge: The attempt was cut by the end of the clip or set (a fragment, not the user's
             fault: recorded as partial without a cue).
+        usual_s: The set's usual rep duration so far (None before the second rep): a rep much
+            faster than the person's own tempo is rushed (``too_fast``); a steady fast set is not.
+        judge_range: False when the camera view makes the absolute range target unreliable.
     """
     rep = spec.rep
     assert rep is not None
     extra: list[Cue] = []
     voided = any(r.voids_rep for r in spec.rules if r.id in ids)
-    if ev.complete and ev.end - ev.start < rep.min_duration:
+    took = ev.end - ev.start
+    if ev.complete and (took < BALLISTIC * rep.min_duration or (usual_s is not None and took < RUSHED * usual_s)):
         extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
     if not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if ev.complete and _short_of_target(rep, ev):
+    if ev.complete and judge_range and _short_of_target(rep, ev):
         extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
@@ -77,8 +88,15 @@ def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     return int(max(0.0, min(100.0, round(q))))
 
 
-def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold]) -> int:
-    """0-100 for the set: mean rep quality, weighted by the share of good reps; or hold time in good form."""
+#: Points a fault seen between reps (a set-level cue) takes off the set's score.
+SET_CUE_PENALTY = 10
+
+
+def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold],
+              set_cues: Sequence[str] = ()) -> int:
+    """0-100 for the set: mean rep quality, weighted by the share of good reps, less
+    ``SET_CUE_PENALTY`` per distinct fault seen between reps (``set_cues``); or, for a hold,
+    the share of the hold in good form times the share of the target reached."""
     if spec.kind == "hold":
         good = sum(h.good_s for h in holds)
         lost = sum(h.lost_s for h in holds)
@@ -90,7 +108,7 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
         return 0
     mean_q = sum(r.quality for r in rows) / len(rows)
     share = sum(1 for r in rows if r.complete and r.counted) / len(rows)
-    return int(round(mean_q * share))
+    return int(max(0.0, round(mean_q * share - SET_CUE_PENALTY * len(set(set_cues)))))
 
 
 def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int, dict[str, int]]:
@@ -124,4 +142,5 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
         exercise=spec.name, title=spec.title,
         reps=reps, reps_by_side=by_side, partial_reps=partial, rep_rows=tuple(rows), holds=tuple(holds),
         cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
-        frames_with_person=with_person, score=set_score(spec, rows, holds), notes=tuple(notes))
+        frames_with_person=with_person, notes=tuple(notes),
+        score=set_score(spec, rows, holds, [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]))

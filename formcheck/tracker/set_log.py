@@ -38,6 +38,12 @@ class SetLog:
         self.last_rep: RepRecord | None = None
 
     @property
+    def usual_duration(self) -> float | None:
+        """Median duration of the complete reps so far (None before the first)."""
+        took = sorted(r.end - r.start for r in self.rows if r.complete)
+        return took[len(took) // 2] if took else None
+
+    @property
     def next_index(self) -> int:
         """1-based number of the next rep record."""
         return len(self.rows) + 1

@@ -31,9 +31,11 @@ from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
-from formcheck.records.feedback import Feedback, Hold, Phase, SetSummary
+from formcheck.records.feedback import Feedback, Phase, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition, verdict
+from formcheck.tracker.absence import Absence
+from formcheck.tracker.diagnosis import Diagnosis
 from formcheck.tracker.feature_stream import FeatureStream
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
@@ -45,10 +47,6 @@ from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.setup_gate import SetupGate
 from formcheck.tracker.side_follower import SideFollower
 
-#: Seconds out of view after which a rep under way is abandoned and setup is required again.
-LOST_RESET_S = 1.0
-#: A gap without a pose shorter than this is a dropped frame, not the person leaving.
-MISSING_GRACE_S = 0.4
 
 
 class Tracker:
@@ -82,6 +80,7 @@ class Tracker:
         self._rules = RuleEngine(spec.rules, spec.cues)
         self._log = SetLog(spec)
         self._gate = SetupGate(spec.setup_s)
+        self._diagnosis = Diagnosis(spec)
         self.reset()
 
     # ------------------------------------------------------------------ public state
@@ -117,7 +116,8 @@ class Tracker:
         self._log.reset()
         self._phase: Phase = "not_visible"
         self._gate.close()
-        self._lost_since: float | None = None
+        self._diagnosis.reset()
+        self._absence = Absence()
         self._t0: float | None = None
         self._t = 0.0
         self._frames = self._with_person = self._crowded = 0
@@ -151,14 +151,13 @@ class Tracker:
         if frame.has_person:
             self._with_person += 1
         if not visible:
-            if self._lost_since is None:
-                self._lost_since = t
-            if t - self._lost_since < MISSING_GRACE_S and self._phase != "not_visible":
-                # A frame or two without a pose (motion blur, a bar across the body): keep the
-                # state and say nothing, so guidance does not flicker.
+            self._diagnosis.see(person=frame.has_person, visible=False, guidance=guidance, feats={},
+                                signal=math.nan, turn=math.nan, ready=self._gate.open)
+            gap = self._absence.missing(t)
+            if gap == "dropped" and self._phase != "not_visible":  # keep the state, say nothing
                 return self._emit(t, frame, {n: math.nan for n in self._names}, None)
-            return self._not_visible(t, frame, guidance)
-        self._lost_since = None
+            return self._not_visible(t, frame, guidance, gap == "gone")
+        self._absence.seen()
         side = self._follower.update(arr.vis[i])
         needed = SIDES if self.spec.sides in ("each", "both") else (side,)
         vals = self._features.values(arr, i, needed, t)
@@ -167,6 +166,9 @@ class Tracker:
         setup_ok = verdict(self._setup, feats)
         if not self._gate.open and self._gate.update(t, setup_ok):
             self._phase = "ready"
+        self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
+                            signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
+                            ready=self._gate.open)
         if not self._gate.open:
             if self._reps is not None:
                 # Follow the signal from the moment the setup pose holds, so that a rep started
@@ -206,13 +208,18 @@ class Tracker:
 
     def _finish_rep(self, ev: RepEvent, counter_side: str, at_edge: bool = False) -> None:
         assert self._reps is not None
-        cue_idx = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
+        raised = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
         self._reps.cue_indices[counter_side] = []
+        # A fault that began before the rep and lasted into it (hips sagging through the set)
+        # belongs to this rep too: it lowers the rep's quality, not only the set's.
+        cue_idx = sorted(set(raised) | set(self._rules.overlapping(ev.start, ev.end)))
         index = self._log.next_index
         for i in cue_idx:
-            self._rules.set_rep(i, index)
+            if self._rules.cues[i].rep is None:
+                self._rules.set_rep(i, index)
         rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
-                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge)
+                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
+                                     usual_s=self._log.usual_duration, judge_range=self._rules.view_ok)
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
@@ -237,10 +244,8 @@ class Tracker:
         return self._emit(t, frame, feats, guidance if self._hold.active else (guidance or self._guide.setup_hint))
 
     # ------------------------------------------------------------------ not visible / output
-    def _not_visible(self, t: float, frame: PoseFrame, guidance: str | None) -> Feedback:
-        if self._lost_since is None:
-            self._lost_since = t
-        if t - self._lost_since >= LOST_RESET_S:
+    def _not_visible(self, t: float, frame: PoseFrame, guidance: str | None, gone: bool) -> Feedback:
+        if gone:
             self._abandon(t)
         self._rules.update(t, "not_visible", {})
         if self._hold is not None:
@@ -290,9 +295,7 @@ class Tracker:
                                             at_edge=True)
                 extra.append(rec)
                 cues += more
-        holds = list(self._hold.holds) if self._hold else []
-        if self._hold is not None and self._hold.active:
-            holds.append(Hold(self._hold.start, t, round(self._hold.good_s, 3), round(self._hold.lost_s, 3),
-                              self._hold.target_s))
-        return self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
-                                 self._frames, self._with_person, self._crowded)
+        holds = self._hold.so_far(t) if self._hold else []
+        summary = self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
+                                    self._frames, self._with_person, self._crowded)
+        return replace(summary, reason=self._diagnosis.reason(summary.reps, sum(h.good_s for h in holds), self._frames))

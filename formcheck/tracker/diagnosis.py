@@ -1,0 +1,145 @@
+"""Why nothing was counted: one sentence with numbers for a set with 0 reps or a 0 s hold.
+
+The tracker feeds ``Diagnosis`` what it saw on every frame (cheap running
+minima and maxima); ``reason`` then names the first thing that stopped the
+count, in the order a user would fix it: nobody in view, body parts out of
+frame, the camera view, the start pose never held, a movement too small or
+never finished.
+
+Example:
+    >>> from formcheck.spec import load_spec
+    >>> d = Diagnosis(load_spec("glute_bridge"))
+    >>> d.reason(reps=0, hold_s=0.0, frames=30)
+    'no person was seen in the clip: check that the whole body is in the picture'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from formcheck.features.registry import base_features, parse_name
+from formcheck.spec import ExerciseSpec, parse_condition
+from formcheck.spec.conditions import OPERATORS
+
+#: A set is "mostly out of frame" when the body was measurable in less than this share of frames with a person.
+MOSTLY = 0.5
+
+
+class _Range:
+    """Running minimum and maximum of one value."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self) -> None:
+        self.lo, self.hi = math.inf, -math.inf
+
+    def see(self, v: float) -> None:
+        if v == v:  # not NaN
+            self.lo, self.hi = min(self.lo, v), max(self.hi, v)
+
+    @property
+    def seen(self) -> bool:
+        return self.lo <= self.hi
+
+
+def _label(feature: str) -> str:
+    """A feature id in words: ``torso_incline_3d`` -> ``torso incline``."""
+    d, mode = parse_name(feature)
+    words = d.name.removesuffix("_3d").replace("_", " ")
+    return f"{mode} {words}" if mode in ("left", "right") else words
+
+
+def _num(v: float, unit: str) -> str:
+    return f"{v:.0f}°" if unit == "deg" else f"{v:.2f}"
+
+
+class Diagnosis:
+    """What the tracker saw, for the sentence that explains an empty set.
+
+    Args:
+        spec: The exercise.
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        self._setup = [parse_condition(c) for c in spec.setup]
+        self.reset()
+
+    def reset(self) -> None:
+        self.with_person = 0
+        self.visible = 0
+        self.missing: dict[str, int] = {}
+        self.setup_ranges = [_Range() for _ in self._setup]
+        self.setup_failed = [0 for _ in self._setup]
+        self.signal = _Range()
+        self.turns: list[float] = []
+        self.ready = False
+
+    def see(self, *, person: bool, visible: bool, guidance: str | None, feats: Mapping[str, float],
+            signal: float, turn: float, ready: bool) -> None:
+        """Feed one frame: whether a person and the needed body parts were seen, the features, the rep signal."""
+        self.with_person += person
+        if person and not visible and guidance:
+            self.missing[guidance] = self.missing.get(guidance, 0) + 1
+        if not visible:
+            return
+        self.visible += 1
+        self.ready = self.ready or ready
+        for i, c in enumerate(self._setup):
+            v = feats.get(c.feature, math.nan)
+            self.setup_ranges[i].see(v)
+            if v == v and not OPERATORS[c.op](v, c.value):
+                self.setup_failed[i] += 1
+        self.signal.see(signal)
+        if turn == turn and len(self.turns) < 10_000:
+            self.turns.append(turn)
+
+    def reason(self, reps: int, hold_s: float, frames: int) -> str | None:
+        """The sentence, or None when something was counted."""
+        if reps > 0 or hold_s > 0:
+            return None
+        if self.with_person == 0:
+            return "no person was seen in the clip: check that the whole body is in the picture"
+        if self.visible < MOSTLY * self.with_person and self.missing:
+            what = max(self.missing, key=lambda k: self.missing[k])
+            share = 100.0 * (self.with_person - self.visible) / self.with_person
+            return f"the body was not fully in the picture in {share:.0f} % of the frames ({what})"
+        view = self._view_sentence()
+        if not self.ready:
+            return self._setup_sentence() + (f"; {view}" if view else "")
+        if self.spec.kind == "hold":
+            return "the hold position was never kept long enough to time" + (f"; {view}" if view else "")
+        return self._movement_sentence() + (f"; {view}" if view else "")
+
+    def _view_sentence(self) -> str | None:
+        if not self.turns or self.spec.view == "any":
+            return None
+        turn = sorted(self.turns)[len(self.turns) // 2]
+        if self.spec.view == "side" and turn > 60:
+            return f"you seem to face the camera (turned {turn:.0f}° from side-on): film from the side"
+        if self.spec.view == "front" and turn < 30:
+            return f"you seem side-on to the camera (turned {turn:.0f}°): face the camera"
+        return None
+
+    def _setup_sentence(self) -> str:
+        worst = max(range(len(self._setup)), key=lambda i: self.setup_failed[i], default=None)
+        if worst is None or not self.setup_ranges[worst].seen:
+            return "the start position was never held long enough"
+        c, r = self._setup[worst], self.setup_ranges[worst]
+        unit = base_features()[parse_name(c.feature)[0].name].unit
+        return (f"the start position was never held: {_label(c.feature)} stayed {_num(r.lo, unit)} to "
+                f"{_num(r.hi, unit)}, needs {c.op} {_num(c.value, unit)}")
+
+    def _movement_sentence(self) -> str:
+        rep = self.spec.rep
+        if rep is None or not self.signal.seen:
+            return "no movement of the exercise was seen"
+        unit = base_features()[parse_name(rep.signal)[0].name].unit
+        moved = self.signal.hi - self.signal.lo
+        name = _label(rep.signal)
+        if moved < rep.excursion_floor:
+            return (f"your {name} moved only {_num(moved, unit)} (from {_num(self.signal.lo, unit)} to "
+                    f"{_num(self.signal.hi, unit)}); a rep needs at least {_num(rep.excursion_floor, unit)}")
+        return (f"your {name} moved {_num(self.signal.lo, unit)} to {_num(self.signal.hi, unit)} but never came "
+                f"back to rest in one movement")
