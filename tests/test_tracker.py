@@ -18,6 +18,7 @@ from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noq
 from formcheck.records.frame import PoseFrame  # noqa: E402
 from formcheck.spec import FormRule, load_spec  # noqa: E402
 from formcheck.tracker.absence import MISSING_GRACE_S  # noqa: E402
+from formcheck.tracker.cuts import CONFIRM  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 FPS = 15.0
@@ -332,3 +333,23 @@ class TestReasonsAndSetFaults:
         faulty.process(frames)
         set_level = [c for c in faulty.summary().cues if c.rep is None]
         assert set_level and faulty.summary().score < clean.summary().score
+
+
+def test_a_cut_in_an_edited_clip_restarts_smoothing_and_keeps_the_count() -> None:
+    """The person's box jumps (another camera, a trimmed pause): reps on both sides of the cut count."""
+    frames = bridge_track(bridge_reps(2))
+    moved = []
+    for f in bridge_track(bridge_reps(2)[15:], t0=frames[-1].t + 1 / FPS):
+        img = f.image.copy()
+        img[:, :2] = img[:, :2] * 0.6 + 0.1  # smaller and elsewhere in the picture
+        moved.append(PoseFrame(t=f.t, image_wh=f.image_wh, image=img, world=f.world, visibility=f.visibility,
+                               presence=f.presence, index=f.index))
+    tr = Tracker(load_spec("glute_bridge"))
+    stream = tr._features  # the tracker's feature stream reports the cut it saw
+    shots = []
+    for f in frames + moved:
+        tr.update(f)
+        shots.append(stream.new_shot)
+    # Confirmed once the body has stayed at its new place for a few frames (a glitch jumps back).
+    assert shots.count(True) == 1 and len(frames) <= shots.index(True) <= len(frames) + CONFIRM
+    assert (tr.reps, tr.partial_reps) == (4, 0)

@@ -1,8 +1,10 @@
-"""``formcheck eval PATH... [--json] [--cache DIR] [--frame-step N]``: accuracy on labelled clips.
+"""``formcheck eval PATH... [--json] [--cache DIR] [--faults FILE] [--frame-step N]``: accuracy on labelled clips.
+``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
 real-clip ``labels.json``, or label files. Pose landmarks are cached per clip
-(by sha256) so re-runs take seconds.
+(by sha256) so re-runs take seconds. Real clips get their frame-checked faults
+from ``labels/real_clip_faults.json`` (or ``--faults FILE``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser("eval", help="score rep counts and form cues on labelled clips",
                        description="Run the pipeline on labelled clips; print per-clip results and totals "
                                    "(exact-count rate, MAE, off-by-one, cue precision/recall, false cues/min).")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="folder of labelled clips, or a label file")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folder of labelled clips, or a label file")
+    p.add_argument("--faults", metavar="FILE",
+                   help="fault annotations of real clips (default: labels/real_clip_faults.json of the repository)")
+    p.add_argument("--sweep", choices=("done-when", "full"),
+                   help="instead of clips: count synthetic tracks over views, bodies, tempos and start phases")
+    p.add_argument("--render", metavar="DIR",
+                   help="with --sweep: render each track into DIR and run the pose model on it (slow)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--cache", help="folder for cached landmarks (default: the user cache)")
     p.add_argument("--model", help="pose model .task file")
@@ -25,12 +33,44 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from formcheck.pipeline.sweep import format_sweep, run_sweep, sweep_cases
+    from formcheck.records.errors import OutputError
+
+    render = Path(args.render) if args.render else None
+    if render is not None:
+        try:
+            render.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create --render folder {render}: {exc}") from exc
+    rows = run_sweep(sweep_cases(args.sweep), render_dir=render, model_path=args.model,
+                     log=lambda line: print(line, file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps([{**r.case.__dict__, "true_reps": r.true_reps, "true_partial": r.true_partial,
+                           "reps": r.reps, "partial_reps": r.partial_reps, "exact": r.exact} for r in rows], indent=2))
+    else:
+        print(format_sweep(rows))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    from formcheck.pipeline.evaluate import evaluate, format_table
+    from formcheck.pipeline.evaluate import FAULT_ANNOTATIONS, evaluate, format_table
     from formcheck.records.errors import LabelError
 
+    if args.sweep:
+        return _sweep(args)
+    if not args.paths:
+        raise LabelError("give folders of labelled clips (e.g. sample_videos) or --sweep done-when|full")
+    if args.faults:
+        from pathlib import Path
+
+        if not Path(args.faults).is_file():
+            raise LabelError(f"--faults: no such file: {args.faults}")
     run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model, frame_step=args.frame_step,
-                    log=lambda line: print(line, file=sys.stderr, flush=True))
+                    log=lambda line: print(line, file=sys.stderr, flush=True),
+                    faults_file=args.faults or FAULT_ANNOTATIONS)
     if not run_.clips:
         raise LabelError("no labelled clips found in " + ", ".join(args.paths))
     if args.json:

@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _EPS = 1e-9
@@ -30,6 +32,17 @@ def _out(x: np.ndarray, scalar: bool) -> np.ndarray:
     return x[0] if scalar else x
 
 
+def _one_row(*arrays: np.ndarray) -> list[list[float]] | None:
+    """The single row of each ``(1, k)`` array as floats (the live path), else None.
+
+    One frame at a time, numpy's per-call overhead costs more than the arithmetic: the
+    functions below do one row in plain floats, with the same results.
+    """
+    if all(isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == 1 for x in arrays):
+        return [x[0].tolist() for x in arrays]
+    return None
+
+
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Angle ``a-b-c`` at vertex ``b`` in degrees, in ``[0, 180]``.
 
@@ -39,6 +52,16 @@ def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         >>> float(joint_angle(np.array([0.0, -1]), np.zeros(2), np.array([0.0, 1])))
         180.0
     """
+    rows = _one_row(a, b, c)
+    if rows is not None:
+        pa, pb, pc = rows
+        u = [x - y for x, y in zip(pa, pb)]
+        v = [x - y for x, y in zip(pc, pb)]
+        den = math.sqrt(sum(x * x for x in u) * sum(x * x for x in v))
+        if not den > _EPS * _EPS:  # also NaN
+            return np.array([math.nan])
+        cos = max(-1.0, min(1.0, sum(x * y for x, y in zip(u, v)) / den))
+        return np.array([math.degrees(math.acos(cos))])
     scalar = np.ndim(b) == 1
     a2, b2, c2 = _as2d(a), _as2d(b), _as2d(c)
     u, v = a2 - b2, c2 - b2
@@ -170,6 +193,11 @@ def inclination_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         >>> float(inclination_3d(np.array([0.0, 0, 0]), np.array([0.0, 0, 2])))
         90.0
     """
+    rows = _one_row(a, b)
+    if rows is not None:
+        dx, dy, dz = (y - x for x, y in zip(*rows))
+        h = math.hypot(dx, dz)
+        return np.array([math.degrees(math.atan2(h, abs(dy))) if math.hypot(h, dy) >= _EPS else math.nan])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     horiz = np.hypot(d[:, 0], d[:, 2])
@@ -188,6 +216,11 @@ def elevation_3d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         >>> float(elevation_3d(np.array([0.0, 0, 0]), np.array([0.0, -1, 1])))
         45.0
     """
+    rows = _one_row(a, b)
+    if rows is not None:
+        dx, dy, dz = (y - x for x, y in zip(*rows))
+        h = math.hypot(dx, dz)
+        return np.array([math.degrees(math.atan2(-dy, h)) if math.hypot(h, dy) >= _EPS else math.nan])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     horiz = np.hypot(d[:, 0], d[:, 2])

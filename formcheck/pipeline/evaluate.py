@@ -32,7 +32,7 @@ from formcheck.pipeline.metrics import (
     totals,
 )
 from formcheck.records.errors import LabelError
-from formcheck.records.labels import ClipLabel, load_label, load_real_clip_labels
+from formcheck.records.labels import ClipLabel, FaultLabel, load_fault_annotations, load_label, load_real_clip_labels
 
 REAL_LABELS_NAME = "labels.json"
 
@@ -50,13 +50,25 @@ class LabelledClip:
 
     @property
     def faults_known(self) -> bool:
-        """Real clips describe faults in free text only: no times to match cues against."""
-        return self.label.source.get("kind") != "real"
+        """Faults with times: sample clips, and real clips listed in a fault annotation file."""
+        return self.label.source.get("kind") != "real" or bool(self.label.source.get("faults_checked"))
 
 
-def _label_file(path: Path) -> list[LabelledClip]:
+#: Frame-checked faults of the development clips (ids and times), kept in the repository.
+FAULT_ANNOTATIONS = Path(__file__).resolve().parents[2] / "labels" / "real_clip_faults.json"
+
+
+def _with_faults(lab: ClipLabel, faults: dict[str, list[FaultLabel]]) -> ClipLabel:
+    if lab.clip not in faults:
+        return lab
+    return lab.model_copy(update={"faults": faults[lab.clip], "source": {**lab.source, "faults_checked": True}})
+
+
+def _label_file(path: Path, faults_file: Path | None = None) -> list[LabelledClip]:
     if path.name == REAL_LABELS_NAME:
-        return [LabelledClip(lab, path.parent / lab.clip, path) for lab in load_real_clip_labels(path)]
+        annotations = load_fault_annotations(faults_file) if faults_file is not None and faults_file.is_file() else {}
+        return [LabelledClip(_with_faults(lab, annotations), path.parent / lab.clip, path)
+                for lab in load_real_clip_labels(path)]
     try:
         lab = load_label(path)
     except LabelError:
@@ -72,12 +84,15 @@ def _label_file(path: Path) -> list[LabelledClip]:
     return [LabelledClip(lab, path.parent / lab.clip, path)]
 
 
-def discover(paths: Iterable[str | Path]) -> list[LabelledClip]:
+def discover(paths: Iterable[str | Path], faults_file: str | Path | None = FAULT_ANNOTATIONS) -> list[LabelledClip]:
     """Labelled clips under the given folders/label files, in path order.
+
+    ``faults_file`` adds frame-checked faults to real clips (``labels.json`` folders); None: none.
 
     Raises:
         LabelError: A path does not exist, or a label file is invalid.
     """
+    faults = Path(faults_file) if faults_file is not None else None
     out: list[LabelledClip] = []
     for raw in paths:
         path = Path(raw)
@@ -85,9 +100,9 @@ def discover(paths: Iterable[str | Path]) -> list[LabelledClip]:
             real = path / REAL_LABELS_NAME
             files = [real] if real.is_file() else sorted(path.glob("*.json"))
             for f in files:
-                out += _label_file(f)
+                out += _label_file(f, faults)
         elif path.is_file() and path.suffix.lower() == ".json":
-            out += _label_file(path)
+            out += _label_file(path, faults)
         elif path.is_file():
             raise LabelError(f"{path} is not a label file or a folder of labelled clips")
         else:
@@ -118,7 +133,8 @@ def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[
     lab = clip.label
     faults = tuple(Span(f.id, f.start, f.end) for f in lab.faults)
     base = dict(name=lab.clip, true_reps=lab.reps_complete, true_partial=lab.reps_partial,
-                faults=faults, faults_known=clip.faults_known, duration_s=lab.duration_s)
+                faults=faults, faults_known=clip.faults_known, duration_s=lab.duration_s, view=lab.view,
+                kind="real" if lab.source.get("kind") == "real" else "sample")
     if lab.exercise is None:
         per_spec: dict[str, int] = {}
         cues: list[Span] = []
@@ -166,7 +182,7 @@ class EvalRun:
 
 def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None,
              model_path: str | Path | None = None, log: Log | None = None,
-             frame_step: int = 1) -> EvalRun:
+             faults_file: str | Path | None = FAULT_ANNOTATIONS, frame_step: int = 1) -> EvalRun:
     """Score every labelled clip under ``paths`` (see the module docstring).
 
     ``frame_step`` > 1 runs the pose model on every n-th frame only (the
@@ -183,7 +199,7 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
     from formcheck.records.errors import VideoSourceError
     from formcheck.spec import list_specs
 
-    clips = discover(paths)
+    clips = discover(paths, faults_file)
     known = list_specs()
     spec_ids = rep_specs()
     scores = []
@@ -223,6 +239,20 @@ def _fault_cell(c: ClipScore) -> str:
     return f"{' '.join(sorted({f.id for f in c.faults}))} {hit}/{len(c.faults)}"
 
 
+def _breakdown(run: EvalRun) -> list[str]:
+    """Exact counts by exercise, by camera view and by source (sample or filmed)."""
+    scored = [c for c in run.clips if c.status == "ok"]
+    out = []
+    for title, key in (("by exercise", lambda c: c.exercise or "(none)"), ("by view", lambda c: c.view or "-"),
+                       ("by source", lambda c: c.kind or "-")):
+        groups: dict[str, list[ClipScore]] = {}
+        for c in scored:
+            groups.setdefault(key(c), []).append(c)
+        cells = [f"{k} {sum(c.error == 0 for c in v)}/{len(v)}" for k, v in sorted(groups.items())]
+        out.append(f"exact {title}: " + ", ".join(cells))
+    return out
+
+
 def format_table(run: EvalRun) -> str:
     """The harness result as a plain-text table followed by the totals."""
     head = ("clip", "exercise", "true", "pred", "err", "partial t/p", "cues raised", "faults hit", "note")
@@ -254,4 +284,5 @@ def format_table(run: EvalRun) -> str:
         f"of {t.faults} labelled faults   (clips with timed fault labels)",
         f"false cues per minute on clean clips: {fcpm} over {t.clean_minutes:.1f} min",
     ]
+    out += _breakdown(run)
     return "\n".join(out)

@@ -72,6 +72,8 @@ class ClipScore:
     true_hold_s: float | None = None
     pred_hold_s: float | None = None
     per_spec: dict[str, int] = field(default_factory=dict)
+    view: str = ""  # the label's camera view (side, oblique, front, moving, 45 ...)
+    kind: str = ""  # "sample" (generated) or "real" (filmed)
 
     @property
     def error(self) -> int:

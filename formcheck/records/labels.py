@@ -160,6 +160,39 @@ def save_label(path: str | Path, label: ClipLabel) -> None:
     atomic_write_text(Path(path), text + "\n", suffix=".json")
 
 
+def view_bucket(text: str) -> str:
+    """A free-text camera view as one of ``side``, ``oblique``, ``front``, ``moving``.
+
+    Example:
+        >>> [view_bucket(v) for v in ("side (head left)", "front-oblique (~45 deg)", "head-on", "camera orbits")]
+        ['side', 'oblique', 'front', 'moving']
+    """
+    t = text.strip().lower()
+    if t.startswith(("camera orbits", "moving")) or "orbit" in t.split(",")[0]:
+        return "moving"
+    if t.startswith("side") or t.startswith("0"):
+        return "side"
+    if "oblique" in t.split(",")[0] or t.startswith(("45", "30", "60")):
+        return "oblique"
+    if t.startswith(("front", "head-on", "rear", "back")):
+        return "front"
+    return "other"
+
+
+def load_fault_annotations(path: str | Path) -> dict[str, list[FaultLabel]]:
+    """Frame-checked faults of real clips: ``{clip file name: [FaultLabel, ...]}`` (empty list: clean).
+
+    Raises:
+        LabelError: The file is unreadable or an entry is malformed (file and clip named).
+    """
+    path = Path(path)
+    try:
+        clips = json.loads(path.read_text(encoding="utf-8"))["clips"]
+        return {name: [FaultLabel.model_validate(f) for f in entry["faults"]] for name, entry in clips.items()}
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValidationError) as exc:
+        raise LabelError(f"{path}: not a fault annotation file ({type(exc).__name__}: {exc})") from exc
+
+
 def load_real_clip_labels(path: str | Path) -> list[ClipLabel]:
     """Convert ``real_clips/labels.json`` (a list of free-text entries) to labels."""
     path = Path(path)
@@ -177,12 +210,12 @@ def load_real_clip_labels(path: str | Path) -> list[ClipLabel]:
             holds = [HoldLabel(start=0.0, end=float(entry["hold_s"]))]
         try:
             labels.append(ClipLabel(
-                clip=entry["file"], exercise=exercise, view=str(entry.get("view", "side")).split()[0],
+                clip=entry["file"], exercise=exercise, view=view_bucket(str(entry.get("view", "side"))),
                 fps=float(entry["fps"]), duration_s=float(entry["duration_s"]),
                 size=tuple(int(v) for v in str(entry["resolution"]).split("x")),
                 holds=holds, count_complete=int(entry["reps_complete"]),
                 count_partial=int(entry["reps_partial"]),
-                source={"kind": "real", "notes": entry.get("notes", ""),
+                source={"kind": "real", "notes": entry.get("notes", ""), "view_text": entry.get("view", ""),
                         "rep_times_s": entry.get("rep_times_s", ""), "form_faults": entry.get("form_faults", "")},
             ))
         except (KeyError, ValueError, ValidationError) as exc:

@@ -23,6 +23,7 @@ import numpy as np
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName, both_sides, compute_sides
 from formcheck.features.smoothing import OneEuroFilter
+from formcheck.tracker.cuts import CutDetector
 
 
 class FeatureStream:
@@ -44,11 +45,15 @@ class FeatureStream:
         self._filter = smoothing
         self._keys: list[str] = []
         self._batch: dict[str, np.ndarray] = {}
+        self._cuts = CutDetector()
+        #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
+        self.new_shot = False
 
     def reset(self) -> None:
         """Forget the smoothing history (a new set, a lost person, a cut)."""
         if self._filter is not None:
             self._filter.reset()
+        self._cuts.reset()
 
     def load_batch(self, arr: LandmarkArrays) -> None:
         """Compute every feature of both sides for a whole clip (``values`` then reads from it)."""
@@ -61,6 +66,9 @@ class FeatureStream:
 
     def values(self, arr: LandmarkArrays, i: int, sides: Sequence[SideName], t: float) -> dict[str, float]:
         """Smoothed values of frame ``i`` of ``arr`` for ``sides``, keyed ``"side:name"``."""
+        self.new_shot = self._cuts.update(arr.px[i])
+        if self.new_shot and self._filter is not None:
+            self._filter.reset()  # the smoothing history belongs to the shot before the cut
         if self._batch:
             raw = {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self.names}
             raw |= {f"both:{n}": float(self._batch[f"both:{n}"][i]) for n in self.combined}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from formcheck.features.geometry import body_turn_3d
+import numpy as np
+
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
 from formcheck.spec import ExerciseSpec
@@ -44,6 +45,17 @@ def _in_frame(frame: PoseFrame, i: int) -> bool:
 
 def _index(part: str, side: str) -> int:
     return int(Landmark.NOSE) if part == "nose" else int(Landmark[f"{side.upper()}_{part.upper()}"])
+
+
+def _turn(world: np.ndarray) -> float:
+    """``body_turn_3d`` of one frame in plain floats (the live path: numpy per call costs more)."""
+    angles = []
+    for a, b in ((11, 12), (23, 24)):  # shoulders, hips
+        dx = abs(float(world[a, 0]) - float(world[b, 0]))
+        dz = abs(float(world[a, 2]) - float(world[b, 2]))
+        if math.hypot(dx, dz) > 1e-9:
+            angles.append(math.degrees(math.atan2(dx, dz)))
+    return sum(angles) / len(angles) if angles else math.nan
 
 
 class Guide:
@@ -81,7 +93,7 @@ class Guide:
         """
         if self.spec.view == "any":
             return True, False
-        turn = float(body_turn_3d(frame.world))
+        turn = _turn(frame.world)
         if math.isnan(turn):
             return True, False
         self.turn = turn if math.isnan(self.turn) else self.turn + TURN_SMOOTHING * (turn - self.turn)

@@ -159,14 +159,9 @@ class RepCounter:
         return self._ex is not None
 
     @property
-    def rep_start(self) -> float:
-        """When the attempt under way (or the last one) left rest."""
-        return self._t_start
-
-    @property
-    def last_t(self) -> float | None:
-        """Time of the last sample fed."""
-        return self._last_t
+    def span(self) -> float:
+        """Seconds from leaving rest to the last sample (the attempt under way, or the last one)."""
+        return (self._last_t or 0.0) - self._t_start
 
     @property
     def typical(self) -> float | None:
@@ -283,6 +278,11 @@ class RepCounter:
         else:
             self.partials += 1
         return ev
+
+    def new_shot(self) -> None:
+        """A cut in an edited clip: at rest, the rest level starts again from the next sample."""
+        if self._ex is None and not self.stalled:
+            self._r = math.nan
 
     def discard_last(self) -> None:
         """Forget the last complete rep (it turned out to be another movement): count and range."""

@@ -98,9 +98,7 @@ class RepTracking:
         off = self._off_s[side]
         if off < REQUIRE_GRACE_S:
             return True
-        c = self.counters[side]
-        span = max(1e-9, (c.last_t or 0.0) - c.rep_start)
-        return off < REQUIRE_SHARE * span
+        return off < REQUIRE_SHARE * max(1e-9, self.counters[side].span)
 
     def signal(self, vals: Mapping[str, float], counter_side: str, followed: SideName) -> float:
         """The value that feeds ``counter_side``'s counter."""
@@ -110,12 +108,18 @@ class RepTracking:
         side = counter_side if self.spec.sides == "each" else followed
         return vals.get(f"{side}:{sig}", math.nan)
 
-    def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool) -> FeedResult:
+    def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool,
+             new_shot: bool = False) -> FeedResult:
         """Feed every counter one frame.
 
         With ``counting`` False (before the setup has held long enough) finished attempts are
-        dropped: they started before the pose was established.
+        dropped: they started before the pose was established. ``new_shot`` (a cut in an edited
+        clip): a counter at rest takes the new shot's level as its rest (a 3-D angle seen from
+        another camera may step); the counts go on.
         """
+        if new_shot:
+            for c in self.counters.values():
+                c.new_shot()
         best_side, best_rank, progress = self.sides[0], -1, 0.0
         finished: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():

@@ -159,7 +159,8 @@ class Tracker:
             return self._not_visible(t, frame, guidance, gap == "gone")
         self._absence.seen()
         side = self._follower.update(arr.vis[i])
-        needed = SIDES if self.spec.sides in ("each", "both") else (side,)
+        # Per-side counters need both sides; the rest reads the followed side (or the combined signal).
+        needed = SIDES if self.spec.sides == "each" else (side,)
         vals = self._features.values(arr, i, needed, t)
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
@@ -175,7 +176,7 @@ class Tracker:
                 # as soon as the pose was reached still counts once the pose has held setup_s;
                 # outside the pose, forget it (getting into position is not a rep).
                 if setup_ok is not False:
-                    self._reps.feed(t, vals, side, counting=False)
+                    self._reps.feed(t, vals, side, counting=False, new_shot=self._features.new_shot)
                 else:
                     self._reps.reset_counters()
             self._phase = "setup"
@@ -189,7 +190,7 @@ class Tracker:
     def _rep_step(self, t: float, frame: PoseFrame, vals: dict[str, float], feats: dict[str, float],
                   side: SideName, guidance: str | None) -> Feedback:
         assert self._reps is not None
-        fed = self._reps.feed(t, vals, side, counting=True)
+        fed = self._reps.feed(t, vals, side, counting=True, new_shot=self._features.new_shot)
         for ev, s in fed.finished:
             self._finish_rep(ev, s)
         counter = self._reps.counters[fed.side]
@@ -225,11 +226,9 @@ class Tracker:
         self._log.add(rec)
 
     def _rep_side(self, counter_side: str) -> SideName | None:
-        if self.spec.sides == "both":
-            return None
-        if self.spec.sides == "each":
-            return "left" if counter_side == "left" else "right"
-        return self._follower.side
+        sides = self.spec.sides
+        return None if sides == "both" else ("left" if counter_side == "left" else "right") if sides == "each" \
+            else self._follower.side
 
     # ------------------------------------------------------------------ holds
     def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
