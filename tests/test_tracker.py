@@ -353,3 +353,37 @@ def test_a_cut_in_an_edited_clip_restarts_smoothing_and_keeps_the_count() -> Non
     # Confirmed once the body has stayed at its new place for a few frames (a glitch jumps back).
     assert shots.count(True) == 1 and len(frames) <= shots.index(True) <= len(frames) + CONFIRM
     assert (tr.reps, tr.partial_reps) == (4, 0)
+
+
+def test_per_side_holds_time_each_side_on_its_own() -> None:
+    """``sides: each`` holds (a stretch on each side): each side's start pose starts its own timer."""
+    from formcheck.spec import parse_spec_text
+
+    spec = parse_spec_text("""
+name: side_hold
+title: Side hold
+kind: hold
+sides: each
+view: any
+visible: [shoulder, hip]
+key_features: [elbow_angle]
+setup: ["elbow_angle < 100"]
+setup_s: 0.3
+hold: {target_s: 2, grace_s: 0.3}
+""")
+    base = {"shoulder": (0.5, 0.3), "hip": (0.5, 0.6), "knee": (0.5, 0.8), "ankle": (0.5, 0.95)}
+    bent = {"elbow": (0.6, 0.45), "wrist": (0.5, 0.45)}      # ~90 deg
+    straight = {"elbow": (0.5, 0.45), "wrist": (0.5, 0.6)}   # 180 deg
+
+    def pose(left: dict[str, tuple[float, float]], right: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        return base | {f"left_{k}": v for k, v in left.items()} | {f"right_{k}": v for k, v in right.items()}
+
+    script = [pose(straight, straight)] * 15 + [pose(bent, straight)] * 60 + [pose(straight, straight)] * 30 \
+        + [pose(straight, bent)] * 45 + [pose(straight, straight)] * 30
+    tr = Tracker(spec)
+    fbs = [tr.update(make_frame(i / FPS, pts, index=i)) for i, pts in enumerate(script)]
+    holds = tr.summary().holds
+    assert [h.side for h in holds] == ["left", "right"]
+    assert holds[0].good_s == pytest.approx(60 / FPS - 0.3, abs=0.2)
+    assert holds[1].good_s == pytest.approx(45 / FPS - 0.3, abs=0.2)
+    assert {f.side for f in fbs if f.phase == "hold"} == {"left", "right"}

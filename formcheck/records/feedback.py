@@ -72,6 +72,7 @@ class Hold:
     good_s: float
     lost_s: float
     target_s: float | None = None
+    side: Side | None = None  # per-side holds (a stretch held on each side)
 
 
 @dataclass(frozen=True, slots=True)

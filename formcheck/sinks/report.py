@@ -69,7 +69,8 @@ def hold_dict(hold: Hold) -> dict[str, Any]:
     """One hold: span, seconds held with good form, seconds lost to bad form, target."""
     return {"start": _num(hold.start), "end": _num(hold.end), "good_s": _num(hold.good_s, 2),
             "lost_s": _num(hold.lost_s, 2), "target_s": _num(hold.target_s, 2),
-            "target_met": None if hold.target_s is None else bool(hold.good_s >= hold.target_s)}
+            "target_met": None if hold.target_s is None else bool(hold.good_s >= hold.target_s),
+            "side": hold.side}
 
 
 def summary_dict(summary: SetSummary) -> dict[str, Any]:

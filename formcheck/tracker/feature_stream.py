@@ -21,7 +21,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from formcheck.features.registry import SIDES, LandmarkArrays, SideName, both_sides, compute_sides
+from formcheck.features.registry import (
+    SIDES,
+    LandmarkArrays,
+    SideName,
+    both_sides,
+    compute_sides,
+)
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
 

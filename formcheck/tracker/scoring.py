@@ -16,7 +16,6 @@ from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary, Side
 from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.rep_counter import RepEvent
 
-
 #: A rep is rushed when it takes less than this share of the set's usual rep duration ...
 RUSHED = 0.6
 #: ... or less than this share of the spec's ``min_duration`` (ballistic, whatever the set's tempo).

@@ -33,20 +33,19 @@ from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Feedback, Phase, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.spec import ExerciseSpec, all_hold, parse_condition, verdict
+from formcheck.spec import ExerciseSpec, parse_condition, verdict
 from formcheck.tracker.absence import Absence
 from formcheck.tracker.diagnosis import Diagnosis
 from formcheck.tracker.feature_stream import FeatureStream
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
-from formcheck.tracker.hold_timer import HoldTimer
+from formcheck.tracker.hold_tracking import HoldTracking
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import make_rep_record
 from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.setup_gate import SetupGate
 from formcheck.tracker.side_follower import SideFollower
-
 
 
 class Tracker:
@@ -65,7 +64,6 @@ class Tracker:
         self.spec = spec
         self._names = spec.feature_names()
         self._setup = [parse_condition(c) for c in spec.setup]
-        self._keep = [parse_condition(c) for c in spec.hold.keep] if spec.hold and spec.hold.keep else self._setup
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
         sm = spec.smoothing
@@ -76,8 +74,8 @@ class Tracker:
             if spec.rep is not None and spec.sides == "both" else None)
         sides: tuple[SideName, ...] = SIDES if spec.sides == "each" else ("left",)
         self._reps = RepTracking(spec, sides, count_leading) if spec.rep is not None else None
-        self._hold = HoldTimer(spec.hold.target_s, spec.hold.grace_s) if spec.hold else None
         self._rules = RuleEngine(spec.rules, spec.cues)
+        self._holds = HoldTracking(spec, self._rules) if spec.kind == "hold" and spec.hold else None
         self._log = SetLog(spec)
         self._gate = SetupGate(spec.setup_s)
         self._diagnosis = Diagnosis(spec)
@@ -107,8 +105,8 @@ class Tracker:
         """Forget everything (call on exercise change or a new set)."""
         if self._reps is not None:
             self._reps.reset()
-        if self._hold is not None:
-            self._hold.reset()
+        if self._holds is not None:
+            self._holds.reset()
         self._features.reset()
         self._follower.reset()
         self._rules.reset()
@@ -165,11 +163,13 @@ class Tracker:
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         setup_ok = verdict(self._setup, feats)
-        if not self._gate.open and self._gate.update(t, setup_ok):
+        if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok):
             self._phase = "ready"
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
                             signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
-                            ready=self._gate.open)
+                            ready=self._holds.any_open if self._holds else self._gate.open)
+        if self._holds is not None:
+            return self._hold_step(t, frame, vals, side, guidance)
         if not self._gate.open:
             if self._reps is not None:
                 # Follow the signal from the moment the setup pose holds, so that a rep started
@@ -182,8 +182,6 @@ class Tracker:
             self._phase = "setup"
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
-        if self.spec.kind == "hold" and self._hold is not None:
-            return self._hold_step(t, frame, feats, all_hold(self._keep, feats), guidance)
         return self._rep_step(t, frame, vals, feats, side, guidance)
 
     # ------------------------------------------------------------------ reps
@@ -231,24 +229,20 @@ class Tracker:
             else self._follower.side
 
     # ------------------------------------------------------------------ holds
-    def _hold_step(self, t: float, frame: PoseFrame, feats: dict[str, float], in_pose: bool,
+    def _hold_step(self, t: float, frame: PoseFrame, vals: dict[str, float], side: SideName,
                    guidance: str | None) -> Feedback:
-        assert self._hold is not None
-        self._rules.update(t, "hold" if in_pose else "setup", feats)
-        form_ok = not any(("hold" in r.phases or "always" in r.phases) for r in self._rules.active_rules())
-        self._hold.update(t, in_pose, form_ok)
-        self._phase = "hold" if self._hold.active else "setup"
-        if not self._hold.active:
-            self._gate.close()  # a new hold needs the setup pose again
-        return self._emit(t, frame, feats, guidance if self._hold.active else (guidance or self._guide.setup_hint))
+        assert self._holds is not None
+        self._phase, feats = self._holds.step(t, vals, side)  # type: ignore[assignment]
+        hint = guidance if self._phase == "hold" else (guidance or self._guide.setup_hint)
+        return self._emit(t, frame, feats, hint, side=self._holds.active_side if self._holds.per_side else None)
 
     # ------------------------------------------------------------------ not visible / output
     def _not_visible(self, t: float, frame: PoseFrame, guidance: str | None, gone: bool) -> Feedback:
         if gone:
             self._abandon(t)
         self._rules.update(t, "not_visible", {})
-        if self._hold is not None:
-            self._hold.update(t, False, True)
+        if self._holds is not None:
+            self._holds.lost(t)
         self._phase = "not_visible"
         return self._emit(t, frame, {n: math.nan for n in self._names}, guidance)
 
@@ -257,18 +251,18 @@ class Tracker:
         if self._reps is not None:
             for ev, s in self._reps.abandon():
                 self._finish_rep(ev, s, at_edge=True)  # cut by the person leaving: no cue
-        if self._hold is not None:
-            self._hold.finish()
+        if self._holds is not None:
+            self._holds.abandon()
         self._rules.close_all(t)
         self._gate.close()
         self._features.reset()
 
     def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
               progress: float = 0.0, side: SideName | None = None) -> Feedback:
-        hold, log = self._hold, self._log
+        holds, log = self._holds, self._log
         return Feedback(
             t=t, phase=self._phase, reps=log.reps, reps_by_side=dict(log.by_side), partial_reps=log.partial_reps,
-            hold_s=round(hold.good_s, 3) if hold else 0.0, hold_lost_s=round(hold.lost_s, 3) if hold else 0.0,
+            hold_s=round(holds.good_s, 3) if holds else 0.0, hold_lost_s=round(holds.lost_s, 3) if holds else 0.0,
             hold_target_s=self.spec.hold.target_s if self.spec.hold else None,
             rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
             features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
@@ -294,7 +288,7 @@ class Tracker:
                                             at_edge=True)
                 extra.append(rec)
                 cues += more
-        holds = self._hold.so_far(t) if self._hold else []
+        holds = self._holds.holds(t) if self._holds else []
         summary = self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
                                     self._frames, self._with_person, self._crowded)
         return replace(summary, reason=self._diagnosis.reason(summary.reps, sum(h.good_s for h in holds), self._frames))
