@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.app.clip_tools import rank_exercises
+from formcheck.pipeline.suggest import rank_exercises
 from formcheck.pose.cache import cached_pose
 from formcheck.spec import list_specs
 

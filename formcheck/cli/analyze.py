@@ -1,8 +1,8 @@
-"""``formcheck analyze VIDEO --exercise NAME [--out DIR] [--json]``: count, time and cue a clip.
+"""``formcheck analyze VIDEO --exercise NAME [--out DIR] [--json] [--html]``: count, time and cue a clip.
 
 Writes ``report.json``, ``reps.csv``, ``angles.csv`` and ``annotated.mp4`` into
-``--out`` (default ``./<clip name>_formcheck``); prints a summary, or only the
-report JSON with ``--json``. Exit code 0 whenever the clip was analysed, even
+``--out`` (default ``./<clip name>_formcheck``), and with ``--html`` the client
+report ``report.html``; prints a summary, or only the report JSON with ``--json``. Exit code 0 whenever the clip was analysed, even
 when it holds 0 reps.
 """
 
@@ -22,6 +22,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("-o", "--out", help="folder for the report files (default: ./<clip name>_formcheck)")
     p.add_argument("--json", action="store_true", help="print only the report JSON to stdout")
     p.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
+    p.add_argument("--html", action="store_true",
+                   help="also write report.html: a self-contained report for the client (prints to PDF)")
+    p.add_argument("--client", default="", help="client's name, printed on report.html")
+    p.add_argument("--notes", default="", help="trainer's notes, printed on report.html")
     p.add_argument("--model", help="pose model .task file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=run)
@@ -70,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         paths = write_outputs(result, out)
     if annotated is not None and annotated.is_file():
         paths["annotated"] = annotated
+    if args.html:
+        from formcheck.sinks.html_report import ReportMeta, write_client_report
+
+        meta = ReportMeta(clip=video.name, client=args.client, notes=args.notes)
+        paths["html"] = write_client_report(result, out, video=None if is_landmarks else video, meta=meta)
     # Files first, stdout second: a closed or full stdout cannot cost a file.
     if args.json:
         print(json.dumps(report_dict(result), indent=2, allow_nan=False))

@@ -10,6 +10,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pose",
     "app",
     "analyze",
+    "batch",
     "live",
     "eval",
     "specs",

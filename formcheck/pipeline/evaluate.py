@@ -195,8 +195,11 @@ class EvalRun:
 
 def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None,
              model_path: str | Path | None = None, log: Log | None = None,
-             faults_file: str | Path | None = FAULT_ANNOTATIONS) -> EvalRun:
+             faults_file: str | Path | None = FAULT_ANNOTATIONS, frame_step: int = 1) -> EvalRun:
     """Score every labelled clip under ``paths`` (see the module docstring).
+
+    ``frame_step`` > 1 runs the pose model on every n-th frame only (the
+    reduced frame rate ``formcheck batch`` may use).
 
     A labelled video that is missing or unreadable becomes a row with status
     ``"error"`` (left out of the totals) rather than stopping the run.
@@ -219,7 +222,7 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
         if log is not None:
             log(f"[{i}/{len(clips)}] {clip.video.name}")
         try:
-            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path)
+            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path, frame_step=frame_step)
         except VideoSourceError as exc:
             # One missing or broken clip should not hide the others' results.
             scores.append(ClipScore(name=clip.label.clip, exercise=clip.label.exercise,

@@ -136,6 +136,21 @@ def angles_csv(feedback: Sequence[Feedback], key_features: Sequence[str] = ()) -
     return _csv_text((*FRAME_COLUMNS, *names), rows)
 
 
+def report_texts(result: AnalysisResult) -> dict[str, str]:
+    """``{file name: text}`` of ``report.json``, ``reps.csv`` and ``angles.csv`` (what :func:`write_outputs` writes).
+
+    Example:
+        >>> sorted(report_texts(result))  # doctest: +SKIP
+        ['angles.csv', 'report.json', 'reps.csv']
+    """
+    key = list(getattr(result.spec, "key_features", []) or [])
+    return {
+        REPORT_NAME: json.dumps(report_dict(result), indent=2, allow_nan=False) + "\n",
+        REPS_CSV: reps_csv(result.summary),
+        ANGLES_CSV: angles_csv(result.feedback, key),
+    }
+
+
 def prepare_out_dir(out_dir: str | Path) -> Path:
     """Create ``out_dir`` (and missing parents); raise ``OutputError`` before any work if it cannot be.
 
@@ -157,13 +172,7 @@ def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path
         OutputError: The folder cannot be created or written.
     """
     out = prepare_out_dir(out_dir)
-    key = list(getattr(result.spec, "key_features", []) or [])
-    texts = {
-        REPORT_NAME: json.dumps(report_dict(result), indent=2, allow_nan=False) + "\n",
-        REPS_CSV: reps_csv(result.summary),
-        ANGLES_CSV: angles_csv(result.feedback, key),
-    }
-    written = atomic_write_texts(out, texts)
+    written = atomic_write_texts(out, report_texts(result))
     return {"report": written[REPORT_NAME], "reps": written[REPS_CSV], "angles": written[ANGLES_CSV]}
 
 

@@ -5,6 +5,10 @@ with its per-rep rows, written in **one transaction**: a crash in the middle of
 a save leaves the database as it was, so at most that set is lost. The file
 runs in WAL mode so the Streamlit script can read while another thread writes.
 
+A reviewed clip also keeps the client's name, the trainer's notes and the
+clip's sha256 (columns added to older files when they are opened); analysing
+the same clip again replaces its session rather than adding another.
+
 Location: ``FORMCHECK_DB`` if set, else
 ``platformdirs.user_data_dir("formcheck")/history.sqlite3``.
 
@@ -36,7 +40,7 @@ Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
 
 #: Bump when the schema changes; older files are migrated in ``_migrate`` (see ``_MIGRATIONS``).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -96,13 +100,32 @@ def _add_routines(con: sqlite3.Connection) -> None:
                     " REFERENCES routine_sessions (id) ON DELETE SET NULL")
 
 
+#: Columns added after schema 1, with their SQL type: added to older files when opened (additive:
+#: an older formcheck still reads the file). ``clip_key`` is the reviewed clip's sha256, so
+#: analysing the same clip again replaces its session instead of adding a second one.
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("client", "TEXT NOT NULL DEFAULT ''"),
+    ("trainer_notes", "TEXT NOT NULL DEFAULT ''"),
+    ("clip_key", "TEXT"),
+)
+
+
+def _add_client_columns(con: sqlite3.Connection) -> None:
+    """Version 3: client name, trainer's notes and the reviewed clip's key (re-analysis replaces)."""
+    have = _columns(con, "sessions")
+    for name, decl in ADDED_COLUMNS:
+        if name not in have:
+            con.execute(f"ALTER TABLE sessions ADD COLUMN {name} {decl}")
+    con.execute("CREATE INDEX IF NOT EXISTS sessions_clip ON sessions (clip_key, kind)")
+
+
 #: Schema changes after version 1, by the version they lead to. Each is additive and safe to
 #: run twice (it checks what is there), so files migrated by another build stay readable.
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_routines}
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_routines, 3: _add_client_columns}
 
 SESSION_COLUMNS: tuple[str, ...] = (
     "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",
-    "reps_by_side", "duration_s", "score", "hold_s", "cues", "notes",
+    "reps_by_side", "duration_s", "score", "hold_s", "cues", "notes", "client", "trainer_notes",
 )
 REP_COLUMNS: tuple[str, ...] = (
     "idx", "start", "peak", "end", "complete", "counted", "side", "rom", "rom_fraction",
@@ -144,6 +167,9 @@ class Session:
     notes: list[str]
     rep_rows: list[dict[str, Any]] | None = None
     routine_session_id: int | None = None  # the routine session this set belongs to (live app)
+    client: str = ""
+    trainer_notes: str = ""
+    clip_key: str | None = None
 
 
 class HistoryStore:
@@ -281,14 +307,22 @@ class HistoryStore:
 
     # -- writes -----------------------------------------------------------------------
     def save_set(self, summary: SetSummary, source: str, kind: Kind,
-                 when: datetime | None = None) -> int:
+                 when: datetime | None = None, *, client: str | None = None,
+                 trainer_notes: str | None = None, clip_key: str | None = None) -> int:
         """Store a finished set with its rep rows in one transaction; return its id.
+
+        With ``clip_key`` (the clip's sha256), a session of the same kind and clip
+        is replaced in place (same id; its client and notes kept unless new ones
+        are given): analysing a clip again never adds a second row.
 
         Args:
             summary: The set, as the tracker summarised it.
             source: Where it came from ("webcam", an uploaded file name, a sample name).
             kind: "live", "review" or "sample".
             when: Time of the set (default now, UTC).
+            client: The client's name (reviewed clips).
+            trainer_notes: The trainer's notes on the set.
+            clip_key: Identity of the analysed clip (its sha256), for replacing.
 
         Raises:
             StoreError: Bad ``kind``, or the write failed (nothing is written then).
@@ -297,17 +331,30 @@ class HistoryStore:
             raise StoreError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
         hold_s = sum(h.good_s for h in summary.holds)
+        values = (created, source, kind, summary.exercise, summary.title, int(summary.reps),
+                  int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
+                  float(summary.duration_s), int(summary.score), float(hold_s),
+                  _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes)))
         with self._connect() as con, self._transaction(con):
-            cur = con.execute(
-                "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
-                " reps_by_side, duration_s, score, hold_s, cues, notes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, source, kind, summary.exercise, summary.title, int(summary.reps),
-                 int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
-                 float(summary.duration_s), int(summary.score), float(hold_s),
-                 _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes))),
-            )
-            sid = int(cur.lastrowid or 0)
+            old = None
+            if clip_key is not None:
+                old = con.execute("SELECT id, client, trainer_notes FROM sessions WHERE clip_key = ? AND kind = ?"
+                                  " ORDER BY id LIMIT 1", (clip_key, kind)).fetchone()
+            people = (client if client is not None else (old["client"] if old else ""),
+                      trainer_notes if trainer_notes is not None else (old["trainer_notes"] if old else ""))
+            if old is not None:
+                sid = int(old["id"])
+                con.execute(
+                    "UPDATE sessions SET created_at = ?, source = ?, kind = ?, exercise = ?, title = ?, reps = ?,"
+                    " partial_reps = ?, reps_by_side = ?, duration_s = ?, score = ?, hold_s = ?, cues = ?,"
+                    " notes = ?, client = ?, trainer_notes = ? WHERE id = ?", (*values, *people, sid))
+                con.execute("DELETE FROM reps WHERE session_id = ?", (sid,))
+            else:
+                cur = con.execute(
+                    "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
+                    " reps_by_side, duration_s, score, hold_s, cues, notes, client, trainer_notes, clip_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, *people, clip_key))
+                sid = int(cur.lastrowid or 0)
             for rep in summary.rep_rows:
                 con.execute(
                     "INSERT INTO reps (session_id, idx, start, peak, \"end\", complete, counted, side, rom,"
@@ -318,6 +365,18 @@ class HistoryStore:
                      rep.tempo_down, int(rep.quality), _dumps(list(rep.cues))),
                 )
         return sid
+
+    def set_client_notes(self, session_id: int, client: str, trainer_notes: str) -> None:
+        """Store the client's name and the trainer's notes with a session.
+
+        Raises:
+            StoreError: No session has that id.
+        """
+        with self._connect() as con, self._transaction(con):
+            cur = con.execute("UPDATE sessions SET client = ?, trainer_notes = ? WHERE id = ?",
+                              (client, trainer_notes, int(session_id)))
+            if cur.rowcount == 0:
+                raise StoreError(f"no session with id {session_id} in {self.path}")
 
     def delete(self, session_id: int) -> None:
         """Delete a session and its reps.
@@ -435,4 +494,5 @@ def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> 
         duration_s=float(row["duration_s"]), score=int(row["score"]), hold_s=float(row["hold_s"]),
         cues=cues, notes=notes, rep_rows=rep_rows,
         routine_session_id=row["routine_session_id"] if "routine_session_id" in row.keys() else None,
+        client=row["client"] or "", trainer_notes=row["trainer_notes"] or "", clip_key=row["clip_key"],
     )

@@ -113,6 +113,8 @@ class FormRule(_Strict):
     min_duration: float = Field(0.3, ge=0)
     priority: int = Field(1, ge=0)
     message: str = Field(min_length=1)
+    #: What went wrong in the client's words, for reports ("your hips sagged"); optional.
+    fault: str = ""
     voids_rep: bool = False
     baseline: Literal["none", "rep_start"] = "none"  # rep_start: compare change since the rep began
 
