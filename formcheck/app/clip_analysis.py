@@ -71,7 +71,8 @@ def _landmarks(path: Path, settings: AppSettings, progress: StageProgress,
 def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: str, settings: AppSettings,
                       names: Sequence[str], client: str = "", trainer_notes: str = "",
                       progress: StageProgress | None = None,
-                      landmarks: tuple[str, list[PoseFrame], float] | None = None) -> tuple[ClipRun, tuple[str, list[PoseFrame], float]]:
+                      landmarks: tuple[str, list[PoseFrame], float] | None = None,
+                      ) -> tuple[ClipRun, tuple[str, list[PoseFrame], float]]:
     """Pose (once) → ranking → analysis → annotated video → key frames → history.
 
     Args:

@@ -131,7 +131,10 @@ def rep_table(summary: SetSummary) -> pd.DataFrame:
 
 
 def cue_table(summary: SetSummary) -> pd.DataFrame:
-    """One row per cue raised: id, message, start, end (None = to the end of the set), rep ("between reps": set level)."""
+    """One row per cue raised: id, message, start, end (None = to the end of the set), rep.
+
+    A set-level cue (raised between reps) shows "between reps" as its rep.
+    """
     rows = [{"cue": c.id, "message": c.message, "start": round(c.start, 2),
              "end": round(c.end if c.end is not None else summary.duration_s, 2),
              "rep": str(c.rep) if c.rep is not None else "between reps"}

@@ -118,7 +118,8 @@ def _bands(result: Any, t_end: float) -> pd.DataFrame:
     """Reps and holds (grey) and stretches with nobody in view (pink) as shaded spans."""
     from formcheck.sinks.chart_data import no_person_spans, rep_spans
 
-    rows = [{"start": a, "end": min(b, t_end), "what": label, "kind": "rep"} for a, b, label in rep_spans(result.summary)]
+    rows = [{"start": a, "end": min(b, t_end), "what": label, "kind": "rep"}
+            for a, b, label in rep_spans(result.summary)]
     rows += [{"start": a, "end": b, "what": "nobody in view", "kind": "gap"} for a, b in no_person_spans(result.frames)]
     return pd.DataFrame(rows, columns=["start", "end", "what", "kind"])
 

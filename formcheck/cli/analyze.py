@@ -2,8 +2,8 @@
 
 Writes ``report.json``, ``reps.csv``, ``angles.csv`` and ``annotated.mp4`` into
 ``--out`` (default ``./<clip name>_formcheck``), and with ``--html`` the client
-report ``report.html``; prints a summary, or only the report JSON with ``--json``. Exit code 0 whenever the clip was analysed, even
-when it holds 0 reps.
+report ``report.html``; prints a summary, or only the report JSON with ``--json``. Exit code 0
+whenever the clip was analysed, even when it holds 0 reps.
 """
 
 from __future__ import annotations

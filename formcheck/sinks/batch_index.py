@@ -95,7 +95,8 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
     body = []
     for r in rows:
         if r.status != "ok":
-            body.append(f'<tr class="error"><td>{escape(r.clip)}</td><td colspan="7">failed: {escape(r.error)}</td></tr>')
+            body.append(f'<tr class="error"><td>{escape(r.clip)}</td>'
+                        f'<td colspan="7">failed: {escape(r.error)}</td></tr>')
             continue
         links = []
         if r.report:
