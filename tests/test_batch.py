@@ -118,7 +118,7 @@ class TestCommandErrors:
         (["batch", "{tmp}/nope", "-e", "auto"], "no such clip, folder or pattern"),
         (["batch", "{tmp}", "-e", "glute_brige"], "unknown exercise 'glute_brige'"),
         (["batch", "{tmp}/empty", "-e", "auto"], "no video clips in"),
-        (["batch", "{tmp}", "-e", "auto", "--out", "{tmp}/no/such/out"], "cannot create output folder"),
+        (["batch", "{tmp}", "-e", "auto", "--out", "{tmp}/a.mp4/out"], "cannot create output folder"),
     ])
     def test_one_line_and_exit_1(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
                                  message: str) -> None:

@@ -3,8 +3,8 @@
 On real footage the model now and then misses the one person in frame, or sees
 a second one, for a frame or a few. The raw feedback then says "no person in
 view" or "only one person please" for those frames; what the user sees (the
-steadied presentation) must not. Landmarks are cached under /tmp like the
-accuracy harness's.
+steadied presentation) must not. Landmarks come from the session's cache, shared
+with the accuracy harness.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from formcheck.records.frame import PoseFrame
 from formcheck.sinks.presenter import Presenter
 from formcheck.spec import load_spec
 from formcheck.tracker.tracker import Tracker
-from tests.test_eval_harness import CACHE
 
 pytestmark = [pytest.mark.model, pytest.mark.real_clips, pytest.mark.slow]
 
@@ -35,14 +34,14 @@ def _people_message(text: str | None) -> str | None:
     return text if text and text.lower().startswith(PEOPLE) else None
 
 
-def test_one_person_clips_never_show_people_guidance_though_raw_frames_flicker(real_clips: Path,
-                                                                             model_path: Path) -> None:
+def test_one_person_clips_never_show_people_guidance_though_raw_frames_flicker(
+        real_clips: Path, model_path: Path, landmarks_cache: Path) -> None:
     labels = json.loads((real_clips / "labels.json").read_text())
     raw_total = 0
     for label in labels:
         if label.get("people") != 1:
             continue
-        frames, _ = cached_pose(real_clips / label["file"], CACHE, model_path=model_path)
+        frames, _ = cached_pose(real_clips / label["file"], landmarks_cache, model_path=model_path)
         tracker, presenter = Tracker(load_spec("plank")), Presenter()
         raw, shown = [], []
         for frame in frames:
@@ -58,9 +57,10 @@ def test_one_person_clips_never_show_people_guidance_though_raw_frames_flicker(r
     assert raw_total > 0, "no clip made the raw guidance flicker: this test would show nothing"
 
 
-def test_no_person_in_view_shows_once_the_person_is_really_gone(real_clips: Path, model_path: Path) -> None:
+def test_no_person_in_view_shows_once_the_person_is_really_gone(real_clips: Path, model_path: Path,
+                                                                landmarks_cache: Path) -> None:
     """A real clip, then 3 s of empty frames (the person left), then the clip again."""
-    frames, _ = cached_pose(real_clips / "plank_hold_homegainz_side.mp4", CACHE, model_path=model_path)
+    frames, _ = cached_pose(real_clips / "plank_hold_homegainz_side.mp4", landmarks_cache, model_path=model_path)
     head = frames[:120]
     dt = head[1].t - head[0].t
     gone = [PoseFrame.empty(head[-1].t + (i + 1) * dt, head[-1].image_wh) for i in range(int(3.0 / dt))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from formcheck.features.labels import short_label
 from formcheck.records.feedback import Cue, Feedback
 from formcheck.sinks.presentation import (
     Target,
-    feature_label,
     feature_value,
     finished_view,
     phase_word,
@@ -110,4 +110,4 @@ def test_shown_guidance_outlasts_a_one_frame_gap() -> None:
     ("diagonal_reach_min", -44.6, "reach (shorter) -45°"),
 ])
 def test_features_read_in_plain_words(name: str, value: float, text: str) -> None:
-    assert f"{feature_label(name)} {feature_value(name, value)}" == text
+    assert f"{short_label(name)} {feature_value(name, value)}" == text

@@ -11,7 +11,7 @@ import streamlit as st
 from formcheck.app.clip_tools import cue_table, rep_table
 from formcheck.app.settings import AppSettings
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.client_summary import plural as plural  # re-exported: pages call widgets.plural
+from formcheck.sinks.presentation import plural as plural  # re-exported: pages call widgets.plural
 from formcheck.sinks.store import HistoryStore
 
 __all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles", "plural",

@@ -89,6 +89,28 @@ def feature_label(name: str) -> str:
     return label
 
 
+#: Words the short labels swap for plainer ones.
+_SHORT_WORDS = {"incline": "tilt", "elevation": "lift", "diagonal reach": "reach", "reach min": "reach (shorter)",
+                "asym": "left-right difference", "3d": "", "angle": ""}
+
+
+def short_label(name: str) -> str:
+    """A short plain label (the live overlay's), side and 3-D dropped.
+
+    ``hip_angle_3d`` → ``hip``, ``torso_incline`` → ``torso tilt``.
+
+    Example:
+        >>> [short_label(n) for n in ("left_hip_angle_3d", "torso_incline", "diagonal_reach_min")]
+        ['hip', 'torso tilt', 'reach (shorter)']
+    """
+    for prefix in ("left_", "right_"):
+        name = name.removeprefix(prefix)
+    label = " ".join(name.split("_"))
+    for long, plain in _SHORT_WORDS.items():
+        label = f" {label} ".replace(f" {long} ", f" {plain} ").strip()
+    return " ".join(label.split())
+
+
 def feature_unit(name: str) -> str:
     """The registry unit of ``name``: ``"deg"``, ``"torso"``, or ``""`` when unknown.
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.client_summary import plural
+from formcheck.sinks.presentation import plural
 
 #: Another spec must fit at least this well (two fairly clean reps, or a 7.5 s good hold) to be hinted at.
 HINT_MIN_FIT = 1.5

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from formcheck.records.feedback import Cue, SetSummary
+from formcheck.sinks.presentation import plural
 from formcheck.spec.thresholds import rule_words
 
 #: Cues the tracker raises itself (no spec rule behind them), in the client's words.
@@ -28,16 +29,6 @@ TRACKER_FAULTS: dict[str, str] = {
     "partial_rep": "the rep was cut short",
     "too_fast": "you moved too fast",
 }
-
-
-def plural(n: int, word: str) -> str:
-    """``1 rep``, ``2 reps``.
-
-    Example:
-        >>> plural(1, "rep"), plural(0, "rep")
-        ('1 rep', '0 reps')
-    """
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def and_list(items: Sequence[str]) -> str:

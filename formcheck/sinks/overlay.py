@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from formcheck.features.labels import short_label
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback
 from formcheck.records.frame import PoseFrame
@@ -40,7 +41,6 @@ from formcheck.sinks.overlay_panels import (
 )
 from formcheck.sinks.presentation import (
     Presentation,
-    feature_label,
     feature_value,
     present,
 )
@@ -140,7 +140,7 @@ def draw_key_features(canvas: Canvas, frame: PoseFrame, feedback: Feedback, name
     labels: set[str] = set()
     for name in names:
         value = feedback.features.get(name, math.nan)
-        label = feature_label(name)
+        label = short_label(name)
         if not math.isfinite(value) or label in labels:
             continue  # hip_angle_3d and hip_angle both read "hip": the first one is enough
         labels.add(label)

@@ -32,10 +32,6 @@ PHASE_WORDS: dict[str, str] = {
     "ascent": "Lift", "peak": "Top", "descent": "Lower", "hold": "Hold",
 }
 #: Words that say what a feature measures better than its id does.
-_LABEL_WORDS = {"incline": "tilt", "elevation": "lift", "diagonal reach": "reach", "reach min": "reach (shorter)",
-                "asym": "left-right difference", "3d": "", "angle": ""}
-
-
 @dataclass(frozen=True, slots=True)
 class Target:
     """What the current set asks for (a routine's set; None outside routines).
@@ -104,21 +100,6 @@ def plural(n: int, word: str) -> str:
         ('1 rep', '0 reps')
     """
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def feature_label(name: str) -> str:
-    """A plain label for a feature id: ``hip_angle_3d`` → ``hip``, ``torso_incline`` → ``torso tilt``.
-
-    Example:
-        >>> [feature_label(n) for n in ("left_hip_angle_3d", "torso_incline", "diagonal_reach_min")]
-        ['hip', 'torso tilt', 'reach (shorter)']
-    """
-    for prefix in ("left_", "right_"):
-        name = name.removeprefix(prefix)
-    label = " ".join(name.split("_"))
-    for long, plain in _LABEL_WORDS.items():
-        label = f" {label} ".replace(f" {long} ", f" {plain} ").strip()
-    return " ".join(label.split())
 
 
 def feature_value(name: str, value: float) -> str:

@@ -26,8 +26,7 @@ import io
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import IO, Any, Literal
 
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
+from formcheck.sinks.sqlite_file import SqliteFile
 
 Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
@@ -172,7 +172,7 @@ class Session:
     clip_key: str | None = None
 
 
-class HistoryStore:
+class HistoryStore(SqliteFile):
     """The history database. Cheap to create; every call opens its own connection.
 
     One connection per call keeps the store safe to use from Streamlit's
@@ -193,84 +193,7 @@ class HistoryStore:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path).expanduser() if path is not None else default_db_path()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the history folder {self.path.parent}: {exc.strerror}") from exc
-        # SQLite in WAL mode writes -wal/-shm files beside the database: the folder counts too.
-        self.read_only = self.path.exists() and not (
-            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
-        self._refuse_foreign()
-        with self._connect() as con:
-            self._migrate(con)
-
-    # -- connection -------------------------------------------------------------------
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in WAL mode with foreign keys on; sqlite errors become StoreError."""
-        con: sqlite3.Connection | None = None
-        try:
-            con = self._open_read_only() if self.read_only else sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None)
-            con.row_factory = sqlite3.Row
-            if not self.read_only:
-                con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA foreign_keys=ON")
-            yield con
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
-        finally:
-            if con is not None:
-                con.close()
-
-    def _refuse_foreign(self) -> None:
-        """Raise ``StoreError`` for another program's SQLite file, before anything changes it.
-
-        formcheck sets ``user_version`` in the transaction that creates its tables,
-        so tables without it belong to someone else (even switching such a file to
-        WAL mode would change it).
-        """
-        if not self.path.is_file() or self.path.stat().st_size == 0:
-            return
-        try:
-            con = self._open_read_only()
-            try:
-                version = int(con.execute("PRAGMA user_version").fetchone()[0])
-                tables = [r[0] for r in con.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-            finally:
-                con.close()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
-        if version == 0 and tables:
-            raise StoreError(f"{self.path} is not a formcheck history database (it holds the tables "
-                             f"{', '.join(sorted(tables)[:5])}); choose another file with --db or FORMCHECK_DB")
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        """A read-only connection; ``immutable`` when SQLite cannot even create its WAL index."""
-        uri = self.path.absolute().as_uri()
-        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10.0, isolation_level=None)
-        try:
-            con.execute("PRAGMA user_version").fetchone()
-            return con
-        except sqlite3.OperationalError:
-            con.close()
-            return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10.0, isolation_level=None)
-
-    @contextmanager
-    def _transaction(self, con: sqlite3.Connection) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (which propagates)."""
-        if self.read_only:
-            raise StoreError(f"history database {self.path} is read-only (no write permission on the file "
-                             "or its folder): it can be read but not changed")
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        super().__init__(path if path is not None else default_db_path())
 
     def _migrate(self, con: sqlite3.Connection) -> None:
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
@@ -287,23 +210,6 @@ class HistoryStore:
             for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
                 _MIGRATIONS[step](con)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """A connection to read with (for sibling stores such as ``routine_store``)."""
-        with self._connect() as con:
-            yield con
-
-    @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """A connection inside one transaction: everything written in the block, or nothing."""
-        with self._connect() as con, self._transaction(con):
-            yield con
-
-    def journal_mode(self) -> str:
-        """The journal mode SQLite reports for the file (``"wal"``)."""
-        with self._connect() as con:
-            return str(con.execute("PRAGMA journal_mode").fetchone()[0])
 
     # -- writes -----------------------------------------------------------------------
     def save_set(self, summary: SetSummary, source: str, kind: Kind,
