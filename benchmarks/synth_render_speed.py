@@ -26,7 +26,8 @@ def _fps(n: int, seconds: float) -> float:
 
 
 def main() -> None:
-    print(f"{'exercise':<14} {'size':>8} {'frames':>6} {'simulate':>9} {'draw':>8} {'clip':>9}  (frames/s; clip = simulate+draw+mp4+label+npz)")
+    print(f"{'exercise':<14} {'size':>8} {'frames':>6} {'simulate':>9} {'draw':>8} {'clip':>9}  "
+          "(frames/s; clip = simulate+draw+mp4+label+npz)")
     for size in ((640, 360), (960, 540)):
         for exercise in ("glute_bridge", "bird_dog", "bent_over_row", "plank"):
             opts = SynthOptions(exercise, seed=1, size=size)

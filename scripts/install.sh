@@ -3,7 +3,7 @@
 #   bash scripts/install.sh
 # - installs the system tools the tests use (ffmpeg, Chromium) when apt-get is
 #   available and we are root (skipped otherwise: those tests then skip);
-# - installs formcheck with its test extras into the current Python
+# - installs formcheck with its test and cluster (Ray) extras into the current Python
 #   (activate a virtualenv first if you want one);
 # - makes the pose model ready offline (`formcheck model path`);
 # - analyses a bundled sample clip into ./out/demo (report.json, reps.csv, angles.csv, annotated.mp4).
@@ -25,7 +25,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 echo "== installing formcheck (pip)"
-"$PY" -m pip install -q --disable-pip-version-check -e ".[dev]"
+"$PY" -m pip install -q --disable-pip-version-check -e ".[dev,cluster]"
 
 echo "== pose model"
 "$PY" -m formcheck model path

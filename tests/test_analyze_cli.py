@@ -43,11 +43,13 @@ def test_bad_video_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert message in err and "Traceback" not in err and err.startswith("formcheck: error:")
 
 
-def test_out_in_a_missing_folder_fails_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_below_a_file_fails_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     video = write_video(tmp_path / "v.mp4")
-    assert main(["analyze", str(video), "-e", "glute_bridge", "--out", str(tmp_path / "a" / "b")]) == 1
-    assert "does not exist" in _err(capsys)
-    assert not (tmp_path / "a").exists()
+    (tmp_path / "a").write_text("a file, not a folder")
+    assert main(["analyze", str(video), "-e", "glute_bridge", "--out", str(tmp_path / "a" / "b"),
+                 "--model", str(tmp_path / "no-model.task")]) == 1  # the model is never looked for
+    assert "cannot create output folder" in _err(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "v.mp4"]
 
 
 def test_landmarks_file_of_another_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

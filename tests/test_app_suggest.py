@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.app.clip_tools import rank_exercises
+from formcheck.pipeline.suggest import rank_exercises
 from formcheck.pose.cache import cached_pose
 from formcheck.spec import list_specs
 
@@ -21,13 +21,14 @@ MIN_TOP1 = 0.75
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_suggestion_names_the_labelled_exercise_on_most_samples(sample_videos: Path, model_path: Path) -> None:
+def test_suggestion_names_the_labelled_exercise_on_most_samples(sample_videos: Path, model_path: Path,
+                                                                landmarks_cache: Path) -> None:
     hits, total, misses = 0, 0, []
     for label_path in sorted(sample_videos.glob("*.json")):
         label = json.loads(label_path.read_text())
         if label.get("exercise") is None:
             continue
-        frames, _ = cached_pose(sample_videos / label["clip"], model_path=model_path)
+        frames, _ = cached_pose(sample_videos / label["clip"], landmarks_cache, model_path=model_path)
         ranking = rank_exercises(frames, list_specs())
         total += 1
         if ranking and ranking[0][0] == label["exercise"]:

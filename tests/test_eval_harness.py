@@ -1,7 +1,9 @@
 """Layer 3: the accuracy harness with the real pose model on sample and real clips.
 
 These are the issue's "done when" checks; they print the table so a run
-shows the figures, not only pass/fail. Landmarks are cached under /tmp.
+shows the figures, not only pass/fail. Landmarks are cached for the session
+only (``landmarks_cache``). A hold clip always counts 0 reps, so hold clips
+are judged on their hold seconds, never on a rep count they cannot miss.
 """
 
 from __future__ import annotations
@@ -11,16 +13,35 @@ from pathlib import Path
 import pytest
 
 from formcheck.pipeline.evaluate import evaluate, format_table
-from formcheck.pipeline.metrics import false_cues_per_minute, match_cues
+from formcheck.pipeline.metrics import ClipScore, false_cues_per_minute, match_cues
+from formcheck.spec import list_specs, load_spec
 
-CACHE = Path("/tmp/formcheck_landmarks")
-SUPPORTED_REAL = ("bird_dog", "glute_bridge", "superman", "bent_over_row", "plank")
+#: Share of the real rep clips (those with a spec, holds left out) counted exactly: the counting gate.
+REAL_EXACT_FLOOR = 0.85
+
+
+def _hold_problem(clip: ClipScore) -> str | None:
+    """Why a hold clip's timing is wrong, or None: a clean hold is timed within 2.5 s or 30 % (the
+    timer starts once the pose is reached, on the way into the label's hold), a hold with a
+    labelled fault times less than the label (bad form costs time; clean it times more)."""
+    if clip.true_hold_s is None or clip.pred_hold_s is None:
+        return f"{clip.name}: no hold timed"
+    if clip.faults:
+        ok = clip.pred_hold_s < clip.true_hold_s
+    else:
+        ok = abs(clip.pred_hold_s - clip.true_hold_s) <= max(2.5, 0.3 * clip.true_hold_s)
+    return None if ok else f"{clip.name}: {clip.pred_hold_s:.1f} of {clip.true_hold_s:.1f} s (faults: {len(clip.faults)})"
+
+
+def _is_hold(exercise: str | None) -> bool:
+    return exercise is not None and load_spec(exercise).kind == "hold"
 
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_path: Path) -> None:
-    run = evaluate([sample_videos], cache_dir=CACHE, model_path=model_path)
+def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_path: Path,
+                                                   landmarks_cache: Path) -> None:
+    run = evaluate([sample_videos], cache_dir=landmarks_cache, model_path=model_path)
     print("\n" + format_table(run))
     assert run.clips, "no labelled sample clips"
     for clip in run.clips:
@@ -30,6 +51,8 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
             assert match_cues(clip.cues, [fault], clip.duration_s)[1] == 1, f"{clip.name}: {fault.id} not cued"
         rate = false_cues_per_minute(clip)
         assert rate is None or rate <= 1.0, f"{clip.name}: {rate:.1f} false cues/min"
+    holds = [c for c in run.clips if _is_hold(c.exercise)]
+    assert holds and [_hold_problem(c) for c in holds if _hold_problem(c)] == []
     no_exercise = [c for c in run.clips if c.exercise is None]
     assert no_exercise and all(c.pred_reps == 0 for c in no_exercise)
     assert run.totals.exact_rate == 1.0
@@ -37,24 +60,29 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
 
 @pytest.mark.model
 @pytest.mark.real_clips
-def test_real_clips_meet_the_counting_and_cue_gates(real_clips: Path, model_path: Path) -> None:
+def test_real_clips_meet_the_counting_and_cue_gates(real_clips: Path, model_path: Path,
+                                                    landmarks_cache: Path) -> None:
     """The counting issue's gate, on every dev clip whose exercise has a spec (follows labels.json):
-    at least 85 % counted exactly (complete <= count <= complete + partial) and all within one;
-    every annotated fault raises its cue; clean clips raise at most 1 false cue per minute."""
+    at least 85 % of the rep clips counted exactly (complete <= count <= complete + partial) and all
+    within one; hold clips (which cannot miss a count of 0) judged on their hold time; every
+    annotated fault raises its cue; clean clips raise at most 1 false cue per minute."""
     from formcheck.pipeline.metrics import total_false_cues_per_minute
     from formcheck.records.labels import load_real_clip_labels
-    from formcheck.spec import list_specs
 
-    run = evaluate([real_clips], cache_dir=CACHE, model_path=model_path)
+    run = evaluate([real_clips], cache_dir=landmarks_cache, model_path=model_path)
     print("\n" + format_table(run))
     labelled = {lab.clip for lab in load_real_clip_labels(real_clips / "labels.json") if lab.exercise in list_specs()}
     supported = [c for c in run.clips if c.exercise in list_specs()]
     assert {c.name for c in supported} == labelled
     assert all(c.status == "ok" for c in supported)
-    exact = sum(1 for c in supported if c.error == 0)
-    assert exact / len(supported) >= 0.85, f"{exact} of {len(supported)} exact"
+    reps = [c for c in supported if not _is_hold(c.exercise)]
+    holds = [c for c in supported if _is_hold(c.exercise)]
+    exact = sum(1 for c in reps if c.error == 0)
+    print(f"[real] rep clips exact: {exact} of {len(reps)}")
+    assert exact / len(reps) >= REAL_EXACT_FLOOR, f"{exact} of {len(reps)} rep clips exact"
     off = [f"{c.name}: {c.pred_reps} vs {c.true_reps}+{c.true_partial}" for c in supported if abs(c.error) > 1]
     assert off == [], off
+    assert holds and [_hold_problem(c) for c in holds if _hold_problem(c)] == []
     for clip in supported:
         for fault in clip.faults:
             assert match_cues(clip.cues, [fault], clip.duration_s)[1] == 1, f"{clip.name}: {fault.id} not cued"

@@ -132,3 +132,30 @@ def test_missing_clip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     (row,) = run.clips
     assert row.status == "error" and "not found" in row.note and run.totals.clips == 0
     assert "error: video not found" in format_table(run)
+
+
+def test_a_broken_label_beside_its_clip_is_an_error_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.json").write_text(json.dumps(_label("good.mp4", "glute_bridge")))
+    (tmp_path / "bad.mp4").write_bytes(b"a clip")
+    (tmp_path / "bad.json").write_text('{"schema_version": 1, "exercise": "glute_bridge", ')  # cut off
+    with pytest.raises(LabelError, match="bad.json"):
+        discover([tmp_path])
+
+
+def test_skipped_json_files_are_told(tmp_path: Path) -> None:
+    (tmp_path / "good.json").write_text(json.dumps(_label("good.mp4", "glute_bridge")))
+    (tmp_path / "notes.json").write_text("not even json")
+    told: list[str] = []
+    assert [c.label.clip for c in discover([tmp_path], log=told.append)] == ["good.mp4"]
+    assert told == [f"skipped {tmp_path / 'notes.json'}: not a clip label"]
+
+
+def test_eval_that_scores_no_clip_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    (tmp_path / "gone.json").write_text(json.dumps(_label("gone.mp4", "glute_bridge")))
+    assert main(["eval", str(tmp_path), "--cache", str(tmp_path / "cache")]) == 1
+    out, err = capsys.readouterr()
+    assert "gone.mp4" in out and "clips scored: 0" in out  # the table still shows why
+    assert err.strip().splitlines()[-1] == ("formcheck: error: none of the 1 labelled clips could be scored "
+                                            "(error; see the table)")

@@ -16,7 +16,7 @@ from formcheck.features.registry import (
 )
 from formcheck.records.errors import SpecError
 from formcheck.records.frame import PoseFrame
-from formcheck.records.landmarks import Landmark as L
+from formcheck.records.landmarks import Landmark
 
 
 class TestJointAngle:
@@ -55,7 +55,8 @@ class TestSegments:
     def test_normalised_distance_and_symmetry(self) -> None:
         assert F.normalised_distance(np.zeros(2), np.array([3.0, 4.0]), np.array(2.0)) == pytest.approx(2.5)
         assert np.isnan(F.normalised_distance(np.zeros(2), np.ones(2), np.array(0.0)))
-        assert np.allclose(F.symmetry(np.array([10.0, 5.0]), np.array([7.0, np.nan]))[:1], [3.0])
+        assert np.allclose(F.symmetry(np.array([10.0, 5.0]), np.array([7.0, np.nan])), [3.0, np.nan],
+                           equal_nan=True)
 
     def test_tilt_3d(self) -> None:
         assert F.tilt_3d(np.zeros(3), np.array([1.0, 1.0, 0.0])) == pytest.approx(45.0)
@@ -151,20 +152,20 @@ def _facing(head_tilt: float = 0.0, head_turn: float = 0.0, left_shoulder_down: 
     y down) with z away from the camera.
     """
     pts = np.zeros((33, 3))
-    pts[L.LEFT_HIP], pts[L.RIGHT_HIP] = (0.1, 0.0, 0.0), (-0.1, 0.0, 0.0)
-    pts[L.LEFT_SHOULDER] = (0.18 + lean_side, -0.5 - shrug + left_shoulder_down, 0.0)
-    pts[L.RIGHT_SHOULDER] = (-0.18 + lean_side, -0.5 - shrug, 0.0)
+    pts[Landmark.LEFT_HIP], pts[Landmark.RIGHT_HIP] = (0.1, 0.0, 0.0), (-0.1, 0.0, 0.0)
+    pts[Landmark.LEFT_SHOULDER] = (0.18 + lean_side, -0.5 - shrug + left_shoulder_down, 0.0)
+    pts[Landmark.RIGHT_SHOULDER] = (-0.18 + lean_side, -0.5 - shrug, 0.0)
     neck = np.array([lean_side, -0.52, 0.0])
     t, y = np.radians(head_tilt), np.radians(head_turn)
     across = np.array([np.cos(t), np.sin(t), 0.0])  # the head's left, tilted: + drops the left ear
     up = np.array([np.sin(t), -np.cos(t), 0.0])
     head = neck + 0.2 * up
-    pts[L.LEFT_EAR] = head + 0.075 * np.cos(y) * across
-    pts[L.RIGHT_EAR] = head - 0.075 * np.cos(y) * across
+    pts[Landmark.LEFT_EAR] = head + 0.075 * np.cos(y) * across
+    pts[Landmark.RIGHT_EAR] = head - 0.075 * np.cos(y) * across
     nose = 0.075 * B.NOSE_OVER_EAR  # a standard head: the nose 1.33 ear half-widths forward
-    pts[L.NOSE] = head + nose * np.sin(y) * across + np.array([0.0, 0.0, -nose * np.cos(y)])
-    pts[L.LEFT_WRIST], pts[L.RIGHT_WRIST] = (wrist_x, -0.45, -0.5), (-wrist_x, -0.45, -0.5)
-    pts[L.LEFT_ELBOW], pts[L.RIGHT_ELBOW] = (0.25, -0.47, -0.25), (-0.25, -0.47, -0.25)
+    pts[Landmark.NOSE] = head + nose * np.sin(y) * across + np.array([0.0, 0.0, -nose * np.cos(y)])
+    pts[Landmark.LEFT_WRIST], pts[Landmark.RIGHT_WRIST] = (wrist_x, -0.45, -0.5), (-wrist_x, -0.45, -0.5)
+    pts[Landmark.LEFT_ELBOW], pts[Landmark.RIGHT_ELBOW] = (0.25, -0.47, -0.25), (-0.25, -0.47, -0.25)
     image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 800.0]) / [1280.0, 960.0], np.zeros(33)]  # all in the picture
     return PoseFrame(t=0.0, image_wh=(1280, 960), image=image, world=pts, visibility=np.ones(33),
                      presence=np.ones(33))
@@ -220,7 +221,7 @@ class TestFrontViewFeatures:
     def test_hidden_ear_gives_nan_head_tilt(self) -> None:
         f = _facing(head_tilt=20.0)
         vis = np.ones(33)
-        vis[L.RIGHT_EAR] = 0.1
+        vis[Landmark.RIGHT_EAR] = 0.1
         hidden = PoseFrame(t=0.0, image_wh=f.image_wh, image=f.image, world=f.world, visibility=vis,
                            presence=np.ones(33))
         v = _one(hidden, ["left_head_tilt", "left_shoulder_drop"])
@@ -230,9 +231,9 @@ class TestFrontViewFeatures:
         def side_view(shoulder: tuple[float, float]) -> PoseFrame:
             pts = np.zeros((33, 3))
             for side in ("LEFT", "RIGHT"):
-                pts[L[f"{side}_HIP"]] = (0.0, 0.0, 0.0)
-                pts[L[f"{side}_KNEE"]] = (0.45, 0.0, 0.0)  # thigh level: lying face down, head at -x
-                pts[L[f"{side}_SHOULDER"]] = (shoulder[0], shoulder[1], 0.0)
+                pts[Landmark[f"{side}_HIP"]] = (0.0, 0.0, 0.0)
+                pts[Landmark[f"{side}_KNEE"]] = (0.45, 0.0, 0.0)  # thigh level: lying face down, head at -x
+                pts[Landmark[f"{side}_SHOULDER"]] = (shoulder[0], shoulder[1], 0.0)
             image = np.c_[(pts[:, :2] * 1000.0 + [640.0, 480.0]) / [1280.0, 960.0], np.zeros(33)]
             return PoseFrame(t=0.0, image_wh=(1280, 960), image=image, world=pts, visibility=np.ones(33),
                              presence=np.ones(33))
@@ -241,3 +242,69 @@ class TestFrontViewFeatures:
         assert chest_up["trunk_lift_3d"] == pytest.approx(15.0) and chest_up["torso_elevation_3d"] == pytest.approx(15.0)
         hinge = _one(side_view((-0.5 * np.cos(lift), 0.5 * np.sin(lift))), ["trunk_lift_3d"])
         assert hinge["trunk_lift_3d"] == pytest.approx(-15.0)
+class TestWorldFeatures:
+    """3-D features: what a turn of a level camera about the vertical must leave unchanged."""
+
+    @staticmethod
+    def _turned(points: np.ndarray, deg: float) -> np.ndarray:
+        a = np.radians(deg)
+        rot = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+        return points @ rot.T
+
+    @pytest.mark.parametrize("deg", [0.0, 25.0, 45.0, 70.0])
+    def test_angles_inclinations_and_elevations_ignore_the_cameras_turn(self, deg: float) -> None:
+        rng = np.random.default_rng(3)
+        pts = rng.normal(size=(20, 3, 3))
+        turned = self._turned(pts, deg)
+        for fn, k in ((F.joint_angle, 3), (F.inclination_3d, 2), (F.elevation_3d, 2)):
+            a = fn(*(pts[:, j] for j in range(k)))
+            b = fn(*(turned[:, j] for j in range(k)))
+            assert np.allclose(a, b), fn.__name__
+
+    def test_one_frame_gives_the_same_numbers_as_many(self) -> None:
+        rng = np.random.default_rng(4)
+        pts = rng.normal(size=(10, 3, 3))
+        for fn, k in ((F.joint_angle, 3), (F.inclination_3d, 2), (F.elevation_3d, 2)):
+            many = fn(*(pts[:, j] for j in range(k)))
+            one = [float(fn(*(pts[i:i + 1, j] for j in range(k)))[0]) for i in range(len(pts))]
+            assert np.allclose(many, one), fn.__name__
+
+    def test_vertical_offset_is_positive_below_the_line(self) -> None:
+        shoulder, ankle = np.array([[0.0, 0.0, 0.0]]), np.array([[1.5, 0.0, 0.0]])
+        sag, pike = np.array([[0.7, 0.2, 0.0]]), np.array([[0.7, -0.2, 0.0]])  # world y points down
+        assert F.vertical_offset_3d(sag, shoulder, ankle, np.array(1.0))[0] == pytest.approx(0.2)
+        assert F.vertical_offset_3d(pike, shoulder, ankle, np.array(1.0))[0] == pytest.approx(-0.2)
+
+    @pytest.mark.parametrize("deg, expected", [(0.0, 0.0), (45.0, 45.0), (90.0, 90.0)])
+    def test_body_turn_reads_the_view(self, deg: float, expected: float) -> None:
+        world = np.zeros((33, 3))
+        world[[11, 23], 2] = 0.15   # left shoulder and hip nearer... side-on: the lines run along z
+        world[[12, 24], 2] = -0.15
+        world[[23, 24], 1] = 0.5
+        assert float(F.body_turn_3d(self._turned(world, deg))) == pytest.approx(expected, abs=1e-6)
+        assert np.isnan(F.body_turn_3d(np.zeros((33, 3))))
+
+    def test_both_sides_mean_weights_by_visibility_and_lesser_takes_the_side_that_moved_less(self) -> None:
+        from formcheck.features.registry import both_sides
+
+        frames = [make_bent_knees(left=90.0, right=170.0, left_vis=0.9, right_vis=0.3)]
+        arr = LandmarkArrays.from_frames(frames)
+        mean = float(both_sides(arr, "knee_angle_3d", 0.5)[0])
+        lesser = float(both_sides(arr, "knee_angle_3d", 0.5, combine="lesser", direction=-1)[0])
+        assert mean == pytest.approx(90.0, abs=1.0)   # the hidden side (0.3) is left out of the mean
+        assert lesser == pytest.approx(170.0, abs=1.0)  # a squat needs both knees: the straighter one counts
+
+
+def make_bent_knees(left: float, right: float, left_vis: float, right_vis: float) -> PoseFrame:
+    """Hips above knees above ankles, each knee bent to the given angle, in the x-y plane."""
+    image = np.full((33, 3), 0.5, np.float32)
+    world = np.zeros((33, 3), np.float32)
+    vis = np.ones(33, np.float32)
+    for side, angle, v in (("LEFT", left, left_vis), ("RIGHT", right, right_vis)):
+        hip, knee, ankle = (int(Landmark[f"{side}_{p}"]) for p in ("HIP", "KNEE", "ANKLE"))
+        world[hip] = (0.0, 0.0, 0.0)
+        world[knee] = (0.0, 0.4, 0.0)
+        rad = np.radians(180.0 - angle)
+        world[ankle] = (0.4 * np.sin(rad), 0.4 + 0.4 * np.cos(rad), 0.0)
+        vis[[hip, knee, ankle]] = v
+    return PoseFrame(t=0.0, image_wh=(480, 480), image=image, world=world, visibility=vis, presence=np.ones(33, np.float32))

@@ -76,3 +76,52 @@ def test_missing_output_folder_writes_nothing(tmp_path: Path) -> None:
 def test_no_temp_files_left_behind(tmp_path: Path) -> None:
     save_landmarks(tmp_path / "a.npz", _frames())
     assert [p.name for p in tmp_path.iterdir()] == ["a.npz"]
+
+
+def _rewrite(path: Path, **changes: object) -> Path:
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays.update({k: np.asarray(v) for k, v in changes.items()})
+    np.savez(path, **arrays)  # type: ignore[arg-type]
+    return path
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1.5"])
+def test_a_version_that_is_not_a_number_is_one_clear_error(tmp_path: Path, version: str) -> None:
+    path = _rewrite(save_landmarks(tmp_path / "a.npz", _frames()), version=np.array(version))
+    with pytest.raises(LandmarksFileError, match="format version '"):
+        load_landmarks(path)
+
+
+def test_times_that_go_backwards_are_refused(tmp_path: Path) -> None:
+    path = _rewrite(save_landmarks(tmp_path / "a.npz", _frames()), t=np.array([0.0, 0.1, 0.3, 0.2, 0.4]))
+    with pytest.raises(LandmarksFileError, match="time goes backwards at frame 3"):
+        load_landmarks(path)
+    _rewrite(path, t=np.array([0.0, 0.1, np.nan, 0.2, 0.4]))
+    with pytest.raises(LandmarksFileError, match="frame 2 has no valid time"):
+        load_landmarks(path)
+
+
+def test_a_person_of_nan_landmarks_is_no_person(tmp_path: Path) -> None:
+    frames = _frames()
+    path = save_landmarks(tmp_path / "a.npz", frames)
+    image = np.stack([f.image for f in frames])
+    image[3] = np.nan  # frame 3 claims two people but holds no landmark
+    _rewrite(path, image=image)
+    loaded, _ = load_landmarks(path)
+    assert [f.has_person for f in loaded] == [True, True, False, False, True]
+    assert loaded[3].t == pytest.approx(0.3) and loaded[3].num_people == 0
+
+
+def test_an_all_nan_file_analyses_as_nobody(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from formcheck.cli import main
+
+    frames = _frames()
+    path = save_landmarks(tmp_path / "a.npz", frames, {"fps": 10})
+    _rewrite(path, image=np.full((5, 33, 3), np.nan, np.float32), world=np.full((5, 33, 3), np.nan, np.float32))
+    assert main(["analyze", str(path), "-e", "plank", "--out", str(tmp_path / "o")]) == 0
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert report["frames"] == 5 and report["frames_with_person"] == 0
+    assert "no person detected" in report["notes"]

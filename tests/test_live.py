@@ -26,7 +26,7 @@ def _frames(n: int, delay: float = 0.0, fail_at: int | None = None) -> Iterator[
 def test_slow_consumer_gets_newest_frames_and_older_ones_are_dropped() -> None:
     latest = LatestFrame(_frames(40, delay=0.005))
     seen = []
-    for image, t in latest:
+    for image, _t in latest:
         seen.append(int(image[0, 0, 0]))
         time.sleep(0.03)  # the "model" is ~6x slower than the camera
     assert seen[-1] == 39  # the stream's last frame is never lost
@@ -116,7 +116,7 @@ class StubSession:
         self.frames, self.sets = 0, self.sets + 1
         return done
 
-    def summary(self) -> SetSummary:
+    def summary(self, unfinished: str = "partial") -> SetSummary:
         return SetSummary(exercise="x", title="X", reps=self.frames, reps_by_side={}, partial_reps=0,
                           rep_rows=(), holds=(), cues=(), duration_s=0.0, frames=self.frames,
                           frames_with_person=self.frames, score=100)
@@ -158,3 +158,24 @@ def test_live_session_counts_a_sample_clip_and_reset_returns_the_set(sample_vide
         previous = live.reset("plank")
         assert previous.exercise == "glute_bridge" and previous.reps == true
         assert live.summary().exercise == "plank" and live.summary().reps == 0 and live.summary().frames == 0
+
+
+@pytest.mark.model
+def test_start_and_stop_in_the_middle_of_a_movement_add_no_rep_no_partial_no_cue(sample_videos, model_path) -> None:  # type: ignore[no-untyped-def]
+    """The clip's reps run 1.5-4.6, 5.1-8.2 and 8.6-12.0 s: START at 4.0 s (on the way down from the
+    first rep's top), STOP at 10.0 s (the third rep under way). The set is the second rep, clean."""
+    import json
+
+    from formcheck.pipeline.live import LiveSession
+    from formcheck.pose.sources import VideoFileSource
+
+    video = sample_videos / "glute_bridge_side.mp4"
+    reps = json.loads(video.with_suffix(".json").read_text())["reps"]
+    start, stop = 4.0, 10.0
+    assert reps[0]["start"] < start < reps[0]["end"] and reps[2]["start"] < stop < reps[2]["end"]
+    with LiveSession("glute_bridge", model_path) as live, VideoFileSource(video) as src:
+        for image, t in src:
+            if start <= t <= stop:
+                live.process(image, t - start)
+        done = live.reset()
+    assert (done.reps, done.partial_reps, done.cues, done.score) == (1, 0, (), 100), done

@@ -11,7 +11,8 @@ import pytest
 from formcheck.records.errors import OutputError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
-from formcheck.sinks.overlay import draw_overlay, feature_anchor, short_name
+from formcheck.sinks.overlay import annotate, draw_overlay, draw_view, feature_anchor
+from formcheck.sinks.presentation import Target, present, rest_view
 from formcheck.sinks.video import VideoSink
 from tests import records
 
@@ -65,11 +66,22 @@ def test_hold_timer_drawn_for_hold_spec() -> None:
 
 @pytest.mark.parametrize("wh", [(640, 360), (1080, 1920), (160, 120), (1920, 1080)])
 def test_any_frame_size_with_or_without_person(wh: tuple[int, int]) -> None:
+    """Every size gets the counter panel and the red cue banner; the skeleton only with a person."""
     w, h = wh
-    for frame in (records.person_frame(wh=wh), PoseFrame.empty(t=0.0, image_wh=wh)):
-        fb = records.feedback(cue="Keep your hips level and your back flat all the way through")
+    fb = records.feedback(cue="Keep your hips level and your back flat all the way through")
+    drawn = {}
+    for name, frame in (("person", records.person_frame(wh=wh)), ("empty", PoseFrame.empty(t=0.0, image_wh=wh))):
         out = draw_overlay(_background(w, h), frame, fb, records.spec())
-        assert out.shape == (h, w, 3)
+        assert out.shape == (h, w, 3) and out.dtype == np.uint8
+        b, g, r = _bottom_strip(out)
+        assert r > 150 and b < 100, f"{name} {wh}: no red cue banner at the bottom"
+        assert (out[: h // 4, : w // 3] != 120).any(), f"{name} {wh}: no counter panel top-left"
+        drawn[name] = out
+    frame = records.person_frame(wh=wh)
+    hip = frame.pixels()[int(Landmark.LEFT_HIP)].round().astype(int)
+    x0, y0 = max(hip[0] - 3, 0), max(hip[1] - 3, 0)
+    around_hip = (slice(y0, hip[1] + 4), slice(x0, hip[0] + 4))
+    assert (drawn["person"][around_hip] != drawn["empty"][around_hip]).any(), f"{wh}: no skeleton at the hip"
 
 
 @pytest.mark.parametrize("name, side, expected", [
@@ -85,9 +97,20 @@ def test_feature_anchor(name: str, side: str | None, expected: Landmark | None) 
     assert feature_anchor(name, records.person_frame(), side) == expected
 
 
-def test_short_name() -> None:
-    assert [short_name(n) for n in ("left_hip_angle", "torso_incline", "neck_angle", "right_hip_lift")] == [
-        "hip", "torso incline", "neck", "hip lift"]
+def test_the_video_says_what_the_presentation_says_in_plain_words() -> None:
+    fb = records.feedback(reps=1, phase="peak", cue="Lift your hips", reps_by_side={"left": 1})
+    view = present(fb, records.spec(), Target(reps=5, label="Set 1 of 2"))
+    _, texts = annotate(_background(), records.person_frame(), fb, records.spec(), view)
+    assert {"1", "rep of 5", "left 1", "Top", "Glute bridge", "Set 1 of 2", "Lift your hips"} <= set(texts)
+    assert "hip 150°" in texts and "knee 95°" in texts  # plain feature names, not ids
+    assert not any("_" in t or "3d" in t or "partial" in t for t in texts)
+
+
+def test_a_rest_is_drawn_without_a_body() -> None:
+    out, texts = draw_view(_background(), rest_view(7.5, "Bird-dog", "8 reps each side", "Camera at hip height"))
+    assert texts == ("8", "s", "Next: Bird-dog", "8 reps each side", "Rest", "Camera at hip height")
+    b, g, r = _bottom_strip(out)
+    assert b > r  # the "what is next" banner is blue, not a red cue
 
 
 def test_video_sink_writes_a_readable_mp4(tmp_path: Path) -> None:

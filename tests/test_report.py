@@ -86,16 +86,16 @@ def test_failed_write_keeps_old_files_and_leaves_no_temp(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: p / "missing" / "deeper", "does not exist"),
     (lambda p: (p / "f.txt").write_text("x") and p / "f.txt", "is a file"),
+    (lambda p: (p / "f.txt").write_text("x") and p / "f.txt" / "sub", "cannot create"),
 ])
 def test_prepare_out_dir_rejects_bad_folders(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(OutputError, match=message):
         prepare_out_dir(make(tmp_path))
 
 
-def test_prepare_out_dir_creates_one_level(tmp_path: Path) -> None:
-    assert prepare_out_dir(tmp_path / "new").is_dir()
+def test_prepare_out_dir_creates_missing_parents(tmp_path: Path) -> None:
+    assert prepare_out_dir(tmp_path / "new" / "deeper").is_dir()
 
 
 def test_no_person_note_reaches_report_and_summary_text() -> None:

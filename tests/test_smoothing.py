@@ -33,11 +33,19 @@ def test_arrays_and_nan_elements() -> None:
     assert np.isnan(out[0]) and out[1] == 5.0  # a new element starts from its first value
 
 
-def test_same_result_whatever_the_frame_rate_for_constant_input() -> None:
+@pytest.mark.parametrize("seconds", [0.5, 1.0])
+def test_a_step_is_followed_at_the_same_pace_whatever_the_frame_rate(seconds: float) -> None:
+    """Time, not frame count, drives the filter: at 10 and 60 fps a step from 0 to 10 is
+    where a continuous 1 Hz low-pass puts it (10 * (1 - exp(-t / tau))), within discretisation."""
+    tau = 1.0 / (2.0 * np.pi * 1.0)
+    expected = 10.0 * (1.0 - np.exp(-seconds / tau))
     for fps in (10, 60):
-        f = OneEuroFilter()
-        assert f.update(3.0, 0.0) == 3.0
-        assert f.update(3.0, 1 / fps) == pytest.approx(3.0)
+        f = OneEuroFilter(min_cutoff=1.0, beta=0.0)
+        f.update(0.0, 0.0)
+        out = 0.0
+        for i in range(1, int(round(seconds * fps)) + 1):
+            out = float(f.update(10.0, i / fps))
+        assert out == pytest.approx(expected, abs=0.5), f"{fps} fps after {seconds} s: {out:.2f}"
 
 
 @pytest.mark.parametrize("kw", [{"min_cutoff": 0.0}, {"beta": -1.0}, {"d_cutoff": -2.0}])

@@ -202,3 +202,42 @@ class TestExtends:
         from formcheck.spec import spec_json_schema
 
         assert "extends" in spec_json_schema()["properties"]
+
+
+def _alias_bomb(levels: int = 8, width: int = 9) -> str:
+    """A few hundred bytes of YAML whose aliases expand to ``width ** levels`` (43 million) nodes."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * width) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]" for i in range(1, levels + 1)]
+    return "\n".join(lines + ["name: bomb", "title: Bomb", "kind: reps"]) + "\n"
+
+
+@pytest.mark.parametrize("command", [["specs", "validate", "{spec}"],
+                                     ["analyze", "{clip}", "-e", "{spec}", "--out", "{tmp}/o"]])
+def test_an_alias_bomb_is_refused_quickly_in_bounded_memory(tmp_path: Path, command: list[str]) -> None:
+    """Run in a child with 1.5 GB of address space: the old loader grew to 8.9 GB here."""
+    from tests.helpers import run_cli
+
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(_alias_bomb())
+    assert len(spec.read_bytes()) < 600
+    clip = tmp_path / "c.npz"
+    clip.write_bytes(b"")
+    args = [a.format(spec=spec, clip=clip, tmp=tmp_path) for a in command]
+    proc = run_cli(args, timeout=60, memory_limit=1_500_000_000)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert any(str(spec) in line and "aliases are expanded" in line for line in lines)
+    assert len(lines) <= 2 and "Traceback" not in proc.stderr  # validate adds its "1 of 1 invalid" total
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_recursive_alias_is_refused() -> None:
+    with pytest.raises(SpecError, match="aliases are expanded"):
+        parse_spec_text("name: &a [*a]\n", "loop.yaml")
+
+
+def test_a_spec_file_of_a_megabyte_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "big.yaml"
+    spec.write_text(GOOD + "#" * 1_100_000 + "\n")
+    with pytest.raises(SpecError, match="too large for a spec"):
+        load_spec(spec)

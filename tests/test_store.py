@@ -157,3 +157,60 @@ def test_default_path_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert HistoryStore().path == tmp_path / "env.sqlite3"
     monkeypatch.delenv("FORMCHECK_DB")
     assert default_db_path().name == "history.sqlite3"
+
+
+def test_a_row_whose_json_columns_are_damaged_still_reads(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    good = store.save_set(make_summary(reps=2), source="a.mp4", kind="review")
+    bad = store.save_set(make_summary(reps=3), source="b.mp4", kind="review")
+    with sqlite3.connect(tmp_path / "h.sqlite3") as con:
+        con.execute("UPDATE sessions SET cues = 'not json {', reps_by_side = '' WHERE id = ?", (bad,))
+        con.execute("UPDATE reps SET cues = '[oops' WHERE session_id = ?", (bad,))
+    listed = {s.id: s for s in store.list_sessions()}
+    assert listed[bad].cues == [] and listed[bad].reps_by_side == {}
+    assert listed[bad].notes[-1] == "damaged in the database: reps_by_side, cues (not JSON)"
+    assert [c["id"] for c in listed[good].cues] == ["hips_low"] and listed[good].notes == []
+    detail = store.get(bad)
+    assert detail.reps == 3 and [r["cues"] for r in detail.rep_rows or []] == [[], [], []]
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "photos.db"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)")
+        con.execute("INSERT INTO albums (name) VALUES ('holiday')")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a formcheck history database .it holds the tables albums"):
+        HistoryStore(path)
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as con:
+        assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["albums"]
+
+
+def test_a_read_only_history_file_can_be_read_but_not_changed(tmp_path: Path, read_only_mounts: None) -> None:
+    from tests.helpers import run_child
+
+    folder = tmp_path / "history"
+    folder.mkdir()
+    store = HistoryStore(folder / "h.sqlite3")
+    sid = store.save_set(make_summary(reps=4), source="a.mp4", kind="live")
+    code = (
+        "import sys\n"
+        "from formcheck.sinks.store import HistoryStore\n"
+        "from formcheck.records.errors import StoreError\n"
+        "from tests.test_store import make_summary\n"
+        f"store = HistoryStore({str(folder / 'h.sqlite3')!r})\n"
+        "print(store.read_only, [(s.id, s.reps) for s in store.list_sessions()], store.get(%d).reps)\n"
+        "try:\n"
+        "    store.save_set(make_summary(), source='b.mp4', kind='live')\n"
+        "except StoreError as exc:\n"
+        "    print('refused:', exc)\n" % sid
+    )
+    import sys
+
+    proc = run_child([sys.executable, "-c", code], read_only=(folder,))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"True [({sid}, 4)] 4"
+    assert lines[1].startswith("refused: history database") and "is read-only" in lines[1]
+    assert [s.id for s in HistoryStore(folder / "h.sqlite3").list_sessions()] == [sid]

@@ -1,18 +1,16 @@
 """Layer 2: the tracker on the synthetic exerciser's landmark-only tracks (exact labels, no model).
 
 Every built-in rep exercise must count its clean track exactly (per side for bird-dog), and each
-fault track must raise that fault's cue during the labelled fault. Skipped when the generator
-(``formcheck.synth``) is not installed.
+fault track must raise that fault's cue during the labelled fault.
 """
 
 from __future__ import annotations
 
 import pytest
 
-generate = pytest.importorskip("formcheck.synth.generate")
-
-from formcheck.spec import load_spec  # noqa: E402
-from formcheck.tracker.tracker import Tracker  # noqa: E402
+from formcheck.spec import load_spec
+from formcheck.synth import generate
+from formcheck.tracker.tracker import Tracker
 
 REP_EXERCISES = ["glute_bridge", "bird_dog", "superman", "bent_over_row", "one_arm_row", "deadlift"]
 # Not here: ``partial_rep`` (the generator's partial reaches 25-50 % of the range depending on

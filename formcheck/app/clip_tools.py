@@ -3,27 +3,26 @@
 * :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding.
 * :func:`browser_mp4`: the annotated video re-encoded to H.264, because
   Chromium does not play OpenCV's ``mp4v`` (MPEG-4 part 2) inside ``<video>``.
-* :func:`feature_series`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts.
+* :func:`track_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts and tables.
 * :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
-* :func:`rank_exercises`: which spec explains a clip best, from one pose pass.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from formcheck.app.settings import VIDEO_TYPES
 from formcheck.pipeline.metrics import Span, overlaps
 from formcheck.records.errors import OutputError, VideoSourceError
-from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.feedback import SetSummary
 from formcheck.records.labels import ClipLabel
+from formcheck.sinks.chart_data import ChartGroup
 
 
 def sniff_video(head: bytes) -> bool:
@@ -53,10 +52,16 @@ def check_upload(name: str, data: bytes, limit_bytes: int) -> None:
         raise VideoSourceError(f"{name}: this is not a video file (its content is not MP4/MOV, MKV/WebM or AVI)")
 
 
-def browser_mp4(src: Path, dst: Path) -> Path:
+def browser_mp4(src: Path, dst: Path, pad_bottom: float = 0.0) -> Path:
     """Re-encode ``src`` to H.264/yuv420p MP4 at ``dst`` (PyAV's bundled libx264).
 
-    Streams already in H.264 are copied unchanged.
+    Streams already in H.264 are copied unchanged unless padding is asked for.
+
+    Args:
+        src: The video to convert.
+        dst: The H.264 file to write.
+        pad_bottom: Black strip added under the picture, as a share of its height:
+            a paused player draws its controls there instead of over the cue banner.
 
     Raises:
         OutputError: The video cannot be decoded or encoded.
@@ -66,18 +71,23 @@ def browser_mp4(src: Path, dst: Path) -> Path:
     try:
         with av.open(str(src)) as inp:
             stream = inp.streams.video[0]
-            if stream.codec_context.name == "h264":
+            if stream.codec_context.name == "h264" and pad_bottom <= 0:
                 dst.write_bytes(src.read_bytes())
                 return dst
             rate = stream.average_rate or 30
+            width, height = stream.codec_context.width // 2 * 2, stream.codec_context.height // 2 * 2
+            pad = int(round(height * pad_bottom / 2.0)) * 2
             with av.open(str(dst), mode="w") as out:
                 enc = out.add_stream("libx264", rate=rate)
-                enc.width = stream.codec_context.width // 2 * 2  # yuv420p needs even sizes
-                enc.height = stream.codec_context.height // 2 * 2
+                enc.width, enc.height = width, height + pad  # yuv420p needs even sizes
                 enc.pix_fmt = "yuv420p"
                 enc.options = {"crf": "26", "preset": "veryfast", "movflags": "+faststart"}
                 enc.codec_context.time_base = Fraction(1, 1) / Fraction(rate)
                 for index, frame in enumerate(inp.decode(stream)):
+                    if pad:
+                        rgb = frame.to_ndarray(format="rgb24")[:height, :width]
+                        padded = np.pad(rgb, ((0, pad), (0, 0), (0, 0))).astype(np.uint8, copy=False)
+                        frame = av.VideoFrame.from_ndarray(padded, format="rgb24")
                     frame = frame.reformat(width=enc.width, height=enc.height, format="yuv420p")
                     # Constant frame rate: our sinks write CFR, and source pts may not start at 0.
                     frame.pts, frame.time_base = index, enc.codec_context.time_base
@@ -90,11 +100,21 @@ def browser_mp4(src: Path, dst: Path) -> Path:
     return dst
 
 
-def feature_series(feedback: Sequence[Feedback], names: Sequence[str]) -> pd.DataFrame:
-    """Long table ``t, feature, value`` of the given features (NaN rows dropped)."""
-    rows = [(fb.t, name, fb.features.get(name, math.nan)) for fb in feedback for name in names]
-    df = pd.DataFrame(rows, columns=["t", "feature", "value"])
-    return df.dropna(subset=["value"]).reset_index(drop=True)
+def track_table(group: ChartGroup) -> pd.DataFrame:
+    """Long table ``t, value, feature, segment`` of a chart's features, unknown values left out.
+
+    ``segment`` counts the unbroken runs of each feature: drawn as separate lines,
+    a stretch with nobody in view stays a gap instead of a straight line across it.
+    """
+    frames = []
+    for track in group.tracks:
+        known = np.isfinite(track.values)
+        segment = np.cumsum(np.diff(np.concatenate([[False], known]).astype(int)) == 1)
+        frames.append(pd.DataFrame({"t": track.t[known], "value": track.values[known], "feature": track.label,
+                                    "segment": [f"{track.label}#{k}" for k in segment[known]]}))
+    if not frames:
+        return pd.DataFrame(columns=["t", "value", "feature", "segment"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def rep_table(summary: SetSummary) -> pd.DataFrame:
@@ -111,9 +131,13 @@ def rep_table(summary: SetSummary) -> pd.DataFrame:
 
 
 def cue_table(summary: SetSummary) -> pd.DataFrame:
-    """One row per cue raised: id, message, start, end (None = to the end of the set), rep."""
+    """One row per cue raised: id, message, start, end (None = to the end of the set), rep.
+
+    A set-level cue (raised between reps) shows "between reps" as its rep.
+    """
     rows = [{"cue": c.id, "message": c.message, "start": round(c.start, 2),
-             "end": round(c.end if c.end is not None else summary.duration_s, 2), "rep": c.rep}
+             "end": round(c.end if c.end is not None else summary.duration_s, 2),
+             "rep": str(c.rep) if c.rep is not None else "between reps"}
             for c in summary.cues]
     return pd.DataFrame(rows, columns=["cue", "message", "start", "end", "rep"])
 
@@ -172,33 +196,3 @@ def compare_with_label(label: ClipLabel, summary: SetSummary) -> LabelComparison
         reps=pd.DataFrame(rep_rows, columns=["label rep", "side", "label", "expected", "found", "result"]),
         faults=pd.DataFrame(fault_rows, columns=["fault", "label", "result"]),
     )
-
-
-def fit_score(summary: SetSummary) -> float:
-    """How well a spec explains a clip: reps on the busiest side × set score, plus good hold time.
-
-    Reps are taken per side so a two-arm movement read by a one-side spec
-    (each arm counted) does not double; the set score (0-100) demotes specs
-    whose form rules fire all the time, i.e. the wrong exercise; a 5 s good
-    hold weighs like one clean rep.
-    """
-    reps = max(summary.reps_by_side.values()) if summary.reps_by_side else summary.reps
-    return round(reps * summary.score / 100.0 + sum(h.good_s for h in summary.holds) / 5.0, 2)
-
-
-def rank_exercises(frames: Sequence[Any], names: Sequence[str]) -> list[tuple[str, float]]:
-    """:func:`fit_score` of each spec on pose frames already extracted; best first.
-
-    Specs that fail to load are skipped. Ties keep ``names`` order.
-    """
-    from formcheck.pipeline.analysis import analyze_frames
-    from formcheck.records.errors import FormcheckError
-
-    scores: list[tuple[str, float]] = []
-    for name in names:
-        try:
-            summary = analyze_frames(frames, name).summary
-        except FormcheckError:
-            continue
-        scores.append((name, fit_score(summary)))
-    return sorted(scores, key=lambda s: -s[1])

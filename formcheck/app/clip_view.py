@@ -1,107 +1,142 @@
-"""Analyse one clip with a progress bar and show everything: the path shared by Review and Samples."""
+"""Show one analysed clip: the path shared by Review and Samples.
+
+Video with seek buttons (a rep or a cue starts the player there), the
+suggestion in words or the wrong-exercise hint, figures, per-rep and cue
+tables (set-level cues included), charts on one time axis, the client's name
+and the trainer's notes (stored with the session), and downloads including
+the client report (``report.html``).
+"""
 
 from __future__ import annotations
 
-import json
-import tempfile
-from dataclasses import dataclass
+import math
+from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
 from formcheck.app import widgets
-from formcheck.app.clip_tools import browser_mp4
+from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
 
 
-@dataclass(frozen=True)
-class ClipRun:
-    """One analysed clip as the pages keep it in the session."""
-
-    result: Any  # formcheck.pipeline.analysis.AnalysisResult
-    source: str  # what the user knows it by (upload name, sample name)
-    video: bytes | None  # annotated H.264 MP4, None if it could not be made
-    video_note: str | None
-    report_json: str
-    reps_csv: str
-    session_id: int | None
-    save_error: str | None
-
-
-def analyze_clip(path: Path, exercise: str, *, source: str, kind: str, settings: AppSettings) -> ClipRun:
-    """Pose → tracker → annotated video (H.264 for the browser) → report texts → history.
-
-    Temp files (annotated mp4v and its H.264 copy) are removed before returning.
+def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
+                          settings: AppSettings, names: Sequence[str]) -> ClipRun:
+    """:func:`analyze_clip_file` in the script thread, with a progress bar (the Samples page).
 
     Raises:
-        FormcheckError: The clip cannot be read, the spec is unknown, no model, etc.
+        FormcheckError: The clip cannot be analysed.
     """
-    from formcheck.pipeline.analysis import analyze_video
-    from formcheck.sinks.report import report_dict, reps_csv
-
     bar = st.progress(0.0, text="Analysing…")
 
-    def progress(done: int, total: int | None) -> None:
-        if total:
-            bar.progress(min(done / total, 1.0), text=f"Analysing… frame {done} of {total}")
-        elif done % 15 == 0:
-            bar.progress(0.5, text=f"Analysing… frame {done}")
+    def show(what: str, done: float) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=what)
 
-    with tempfile.TemporaryDirectory(prefix="formcheck-clip-") as tmp:
-        annotated = Path(tmp) / "annotated.mp4"
-        result = analyze_video(path, exercise, model_path=settings.model_path, progress=progress,
-                               annotated_path=annotated)
-        video, video_note = None, None
-        if annotated.is_file():
-            bar.progress(1.0, text="Encoding the annotated video for the browser…")
-            try:
-                video = browser_mp4(annotated, Path(tmp) / "annotated-h264.mp4").read_bytes()
-            except FormcheckError as exc:
-                video_note = str(exc)
-    bar.empty()
-    report = json.dumps(report_dict(result), indent=2, allow_nan=False)
-    session_id, save_error = None, None
     try:
-        session_id = widgets.store(settings).save_set(result.summary, source=source, kind=kind)  # type: ignore[arg-type]
-    except FormcheckError as exc:
-        save_error = str(exc)
-    return ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error)
+        run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
+                                   progress=show)
+    finally:
+        bar.empty()
+    return run
 
 
-def show_clip_run(run: ClipRun, *, key: str) -> None:
-    """Annotated video, summary, per-rep table, cue timeline, angle charts and downloads."""
-    result = run.result
-    summary = result.summary
+def _seek_to(key: str, t: float) -> None:
+    st.session_state[f"{key}-seek"] = t
+
+
+def seek_buttons(run: ClipRun, *, key: str) -> None:
+    """A button per rep and per cue; each starts the video at that moment (whole seconds, rounded down)."""
+    summary = run.result.summary
+    reps = [(f"Rep {r.index} · {r.start:.1f} s", r.start, f"rep-{r.index}", None) for r in summary.rep_rows]
+    cues = []
+    for i, c in enumerate(sorted(summary.cues, key=lambda c: c.start)):
+        where = f"rep {c.rep}" if c.rep is not None else "between reps"
+        cues.append((f"⚠ {c.id.replace('_', ' ')} · {c.start:.1f} s", c.start, f"cue-{i}", f"{c.message} ({where})"))
+    for caption, spots, per_row in (("Jump to a rep:", reps, 5), ("Jump to a cue:", cues, 3)):
+        if not spots:
+            continue
+        st.caption(caption)
+        cols = st.columns(min(len(spots), per_row))
+        for i, (label, t, slug, tip) in enumerate(spots):
+            cols[i % len(cols)].button(label, key=f"{key}-seek-{slug}", on_click=_seek_to, args=(key, t),
+                                       help=tip, width="stretch")
+
+
+def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, str]:
+    """Client name and trainer's notes, saved with the session; returns what is in the boxes."""
+    sid = run.session_id
+    stored = st.session_state.get(f"{key}-saved-notes-{sid}", (run.client, run.trainer_notes))
+    left, right = st.columns([1, 2])
+    client = left.text_input("Client", value=stored[0], key=f"{key}-client-{sid}")
+    notes = right.text_area("Trainer's notes", value=stored[1], key=f"{key}-notes-{sid}", height=90,
+                            help="Printed on the client report; stored with the session in History.")
+    if sid is not None and st.button("Save notes", key=f"{key}-save-notes"):
+        try:
+            widgets.store(settings).set_client_notes(sid, client, notes)
+            st.session_state[f"{key}-saved-notes-{sid}"] = (client, notes)
+            st.success("Saved with the session.")
+        except FormcheckError as exc:
+            st.error(str(exc))
+    return client, notes
+
+
+def client_report_html(run: ClipRun, client: str, notes: str) -> str:
+    """The client report of ``run`` with the notes as they are in the boxes now."""
+    from formcheck.sinks.html_report import ReportMeta, render_client_report
+
+    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes)
+    return render_client_report(run.result, list(run.key_frames), meta)
+
+
+def _headline(run: ClipRun) -> None:
+    result, summary = run.result, run.result.summary
     if getattr(result.spec, "kind", "reps") == "hold":
         st.subheader(f"{summary.title}: {sum(h.good_s for h in summary.holds):.1f} s good hold")
     else:
         st.subheader(f"{summary.title}: {widgets.plural(summary.reps, 'rep')}"
                      + (f" ({summary.partial_reps} partial)" if summary.partial_reps else ""))
+    if run.suggestion:
+        st.info(run.suggestion)
+    if run.hint:
+        st.warning(run.hint)
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
     if run.session_id is not None:
         st.caption(f"Saved to history as session {run.session_id}.")
     elif run.save_error:
         st.warning(f"Not saved to history: {run.save_error}")
+
+
+def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
+    """Everything about one analysed clip (see the module docstring)."""
+    _headline(run)
+    summary = run.result.summary
     left, right = st.columns([3, 2])
     with left:
         if run.video is not None:
-            st.video(run.video, format="video/mp4")
+            seek = float(st.session_state.get(f"{key}-seek", 0.0))
+            st.video(run.video, format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
+                     muted=True)
         elif run.video_note:
             st.info(f"Annotated video unavailable: {run.video_note}")
+        seek_buttons(run, key=key)
     with right:
         widgets.summary_metrics(summary, columns=2)
     widgets.summary_tables(summary, key=key)
-    widgets.cue_timeline(summary)
-    widgets.angle_charts(result.feedback, summary, result.spec)
+    widgets.cue_timeline(run.result, key=key)
+    widgets.angle_charts(run.result, key=key)
+    client, notes = _notes_form(run, settings, key=key)
     stem = Path(run.source).stem or "clip"
-    cols = st.columns(3)
-    cols[0].download_button("Report (JSON)", run.report_json, file_name=f"{stem}-report.json",
+    cols = st.columns(4)
+    cols[0].download_button("Client report (HTML)", client_report_html(run, client, notes),
+                            file_name=f"{stem}-report.html", mime="text/html", key=f"{key}-dl-html",
+                            help="One file: opens offline in any browser; print it to PDF from there.")
+    cols[1].download_button("Report (JSON)", run.report_json, file_name=f"{stem}-report.json",
                             mime="application/json", key=f"{key}-dl-json")
-    cols[1].download_button("Reps (CSV)", run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv",
+    cols[2].download_button("Reps (CSV)", run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv",
                             key=f"{key}-dl-csv")
     if run.video is not None:
-        cols[2].download_button("Annotated video (MP4)", run.video, file_name=f"{stem}-annotated.mp4",
+        cols[3].download_button("Annotated video (MP4)", run.video, file_name=f"{stem}-annotated.mp4",
                                 mime="video/mp4", key=f"{key}-dl-mp4")

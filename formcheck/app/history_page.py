@@ -1,4 +1,5 @@
-"""History: list stored sessions, show one, progress per exercise, export CSV, delete."""
+"""History: live sets, routines, reviewed clips and sample replays apart; one session's detail;
+progress per exercise; CSV export; delete. Dates in the viewer's time zone, plain names throughout."""
 
 from __future__ import annotations
 
@@ -9,33 +10,44 @@ import pandas as pd
 import streamlit as st
 
 from formcheck.app import widgets
+from formcheck.app.history_tables import (
+    KIND_TITLES,
+    cues_table,
+    local_time,
+    rep_rows_table,
+    routine_sets_table,
+    routines_table,
+    sessions_table,
+)
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
+from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.store import HistoryStore, Session
 
 ALL = "__all__"
 
 
-def sessions_table(sessions: list[Session]) -> pd.DataFrame:
-    """One display row per session, newest first."""
-    rows = [{"id": s.id, "date (UTC)": s.created_at.replace("T", " ")[:16], "kind": s.kind,
-             "source": s.source, "exercise": s.title, "reps": s.reps, "partial": s.partial_reps,
-             "hold s": round(s.hold_s, 1), "score": s.score, "cues": len(s.cues)} for s in sessions]
-    return pd.DataFrame(rows, columns=["id", "date (UTC)", "kind", "source", "exercise", "reps", "partial",
-                                       "hold s", "score", "cues"])
+def _zone() -> str | None:
+    """The viewer's time zone as the browser reports it (None: this computer's)."""
+    try:
+        return st.context.timezone
+    except AttributeError:  # an older Streamlit
+        return None
 
 
-def _show_session(store: HistoryStore, session_id: int) -> None:
+def _show_session(store: HistoryStore, session_id: int, titles: dict[str, str]) -> None:
     s = store.get(session_id)
-    st.subheader(f"Session {s.id}: {s.title}, {widgets.plural(s.reps, 'rep')}")
-    st.caption(f"{s.created_at} · {s.kind} · {s.source} · {s.duration_s:.1f} s · score {s.score}/100")
+    title = titles.get(s.exercise, s.title)
+    st.subheader(f"{title}: {widgets.plural(s.reps, 'rep')}")
+    st.caption(f"{local_time(s.created_at, _zone())} · {KIND_TITLES.get(s.kind, s.kind)} · {s.source} · "
+               f"{s.duration_s:.1f} s · score {s.score}/100")
     for note in s.notes:
         st.warning(note)
+    messages = {str(c["id"]): str(c["message"]) for c in s.cues}
     if s.rep_rows:
-        st.dataframe(pd.DataFrame(s.rep_rows).round(2), hide_index=True, key="history-reps")
+        st.dataframe(rep_rows_table(s.rep_rows, messages), hide_index=True, key="history-reps")
     if s.cues:
-        st.dataframe(pd.DataFrame(s.cues)[["id", "message", "start", "end", "rep"]].round(2), hide_index=True,
-                     key="history-cues")
+        st.dataframe(cues_table(s.cues), hide_index=True, key="history-cues")
     confirm = st.checkbox("Yes, delete this session", key=f"history-confirm-{s.id}")
     if st.button("Delete session", key="history-delete", disabled=not confirm):
         store.delete(s.id)
@@ -50,10 +62,13 @@ def _progress_chart(store: HistoryStore, exercise: str, title: str) -> None:
     points["date"] = pd.to_datetime(points["created_at"])
     measure = "hold_s" if points["hold_s"].sum() > 0 and points["reps"].sum() == 0 else "reps"
     base = alt.Chart(points).encode(x=alt.X("date:T", title="date"))
-    chart = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure.replace("_", " ")),
-                                              tooltip=["id", "date", "reps", "score", "hold_s", "kind"])
-    score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(y=alt.Y("score:Q", title="score"))
-    st.markdown(f"**Progress: {title}** (solid: {measure.replace('_', ' ')}; dashed: score)")
+    tips = [alt.Tooltip("date:T"), alt.Tooltip("reps:Q"), alt.Tooltip("score:Q"),
+            alt.Tooltip("hold_s:Q", title="hold (s)"), alt.Tooltip("kind:N")]
+    chart = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure.replace("_s", " (s)")),
+                                              tooltip=tips)
+    score = base.mark_line(strokeDash=[4, 3], color="#888", point=alt.OverlayMarkDef(color="#888")).encode(
+        y=alt.Y("score:Q", title="score"))
+    st.markdown(f"**Progress: {title}** (solid: {measure.replace('_s', ' seconds')}; dashed: score)")
     st.altair_chart(alt.layer(chart, score).resolve_scale(y="independent").properties(height=220),
                     width="stretch")
 
@@ -69,24 +84,52 @@ def _overview_chart(sessions: list[Session], titles: dict[str, str]) -> None:
     st.altair_chart(chart.properties(height=220), width="stretch")
 
 
+def _routines_tab(store: HistoryStore) -> None:
+    history = RoutineHistory(store)
+    routines = history.list()
+    if not routines:
+        st.info("No routine sessions yet: choose a routine on the Live page.")
+        return
+    st.dataframe(routines_table(routines, _zone()), hide_index=True, key="history-table-routines")
+    by_id = {r.id: r for r in routines}
+    shown = st.selectbox("Show routine session", list(by_id), key="history_routine",
+                         format_func=lambda i: f"{local_time(by_id[i].created_at, _zone())} {by_id[i].title} "
+                                               f"({by_id[i].status})")
+    chosen = by_id[int(shown)]
+    if chosen.skipped:
+        st.caption("Not yet specified, skipped: " + ", ".join(chosen.skipped))
+    st.dataframe(routine_sets_table(chosen), hide_index=True, key="history-routine-sets")
+
+
 def render(settings: AppSettings) -> None:
     st.header("History")
     try:
         store = widgets.store(settings)
-        st.caption(f"Database: `{store.path}`")
+        st.caption(f"Database: `{store.path}` · dates in your time zone")
         if flash := st.session_state.pop("history_flash", None):
             st.success(flash)
         titles = widgets.exercise_titles(required=False)
         all_sessions = store.list_sessions()
         stored = sorted({s.exercise for s in all_sessions})
-        names = [ALL, *stored]
-        choice = st.selectbox("Exercise", names, key="history_exercise",
+        choice = st.selectbox("Exercise", [ALL, *stored], key="history_exercise",
                               format_func=lambda n: "All exercises" if n == ALL else titles.get(n, n))
         sessions = all_sessions if choice == ALL else [s for s in all_sessions if s.exercise == choice]
+        counts = {k: sum(s.kind == k for s in sessions) for k in KIND_TITLES}
+        order = ["live", "routines", "review", "sample"]  # live sets beside the routines they belong to
+        tabs = dict(zip(order, st.tabs([f"{KIND_TITLES[k]} ({counts[k]})" if k in KIND_TITLES else "Routines"
+                                        for k in order])))
+        for kind, title in KIND_TITLES.items():
+            with tabs[kind]:
+                rows = [s for s in sessions if s.kind == kind]
+                if rows:
+                    st.dataframe(sessions_table(rows, titles, _zone()), hide_index=True, key=f"history-table-{kind}")
+                else:
+                    st.info(f"No {title.lower()} yet.")
+        with tabs["routines"]:
+            _routines_tab(store)
         if not sessions:
             st.info("No sessions yet: finish a live set, review a clip or replay a sample.")
             return
-        st.dataframe(sessions_table(sessions), hide_index=True, key="history-table")
         buf = io.StringIO()
         store.export_csv(buf, exercise=None if choice == ALL else choice)
         st.download_button("Export CSV", buf.getvalue(), file_name="formcheck-history.csv", mime="text/csv",
@@ -95,10 +138,12 @@ def render(settings: AppSettings) -> None:
             _progress_chart(store, choice, titles.get(choice, choice))
         else:
             _overview_chart(sessions, titles)
-        ids = [s.id for s in sessions]
-        shown = st.selectbox("Show session", ids, key="history_session",
-                             format_func=lambda i: next(f"{s.id}: {s.created_at[:16]} {s.title} ({s.reps} reps)"
-                                                        for s in sessions if s.id == i))
-        _show_session(store, int(shown))
+        by_id = {s.id: s for s in sessions}
+        shown = st.selectbox("Show session", list(by_id), key="history_session",
+                             format_func=lambda i: f"{local_time(by_id[i].created_at, _zone())} "
+                                                   f"{titles.get(by_id[i].exercise, by_id[i].title)} "
+                                                   f"({KIND_TITLES.get(by_id[i].kind, by_id[i].kind).lower()}, "
+                                                   f"{widgets.plural(by_id[i].reps, 'rep')})")
+        _show_session(store, int(shown), titles)
     except FormcheckError as exc:
         st.error(str(exc))

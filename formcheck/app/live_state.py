@@ -2,20 +2,29 @@
 
 The callback thread calls :meth:`LiveState.process` for each frame (the
 newest one only: streamlit-webrtc's async mode drops older frames while we
-are busy); the script polls :meth:`LiveState.snapshot` to redraw the numbers
-and calls :meth:`LiveState.end_set` when the stream stops or the exercise
-changes. Every method takes the same lock, so the tracker never sees two
-frames at once and a set is summarised exactly once.
+are busy); the script polls :meth:`LiveState.snapshot` to redraw the panel,
+drains :meth:`LiveState.pop_utterances` into the browser's speech, and calls
+:meth:`LiveState.end_set` when the stream stops. Every method takes the same
+lock, so the tracker never sees two frames at once and a set is summarised
+exactly once.
+
+One exercise, or a routine: with a plan set (:meth:`LiveState.set_routine`),
+the next stream walks through it (:class:`~formcheck.pipeline.routine_run.RoutineRun`):
+lead-in, sets that end by themselves when their target is met, rests, the end;
+each set is saved as it ends and the routine's summary when it ends or is stopped.
+
+Honest sets: a movement under way at STOP or at a switch is left out (no
+partial, no penalty), and a set with no rep and no hold is not saved.
 
 Each browser tab has its own ``LiveState`` (kept in its Streamlit session),
-hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker. The
-landmarker is created at the first frame and closed when the stream ends,
-so an idle tab holds no model.
+hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker,
+created at the first frame and closed when the stream ends.
 
 Example:
     >>> state = LiveState("glute_bridge", on_set_end=save)  # doctest: +SKIP
     >>> annotated = state.process(image_bgr, frame_time)     # callback thread
-    >>> state.snapshot().reps                                # script thread
+    >>> state.snapshot().view.count_text                     # script thread
+    '2 reps'
 """
 
 from __future__ import annotations
@@ -25,98 +34,91 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot
+from formcheck.app.live_timing import FpsMeter, FrameClock
+from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.routine_summary import RoutineSet, RoutineSummary
+from formcheck.sinks.overlay import annotate, draw_view
+from formcheck.sinks.presentation import Presentation
+from formcheck.sinks.presenter import Presenter
+from formcheck.sinks.speech import Coach, Utterance
+from formcheck.spec.routine import RoutinePlan
 
 log = logging.getLogger(__name__)
 
-#: Frame timestamps further apart than this (or going back) are not trusted:
-#: Chromium's timestamps can jump when it renegotiates under load.
-MAX_FRAME_GAP_S = 2.0
-#: A set this short with no rep and no hold is a stray frame or two around START/STOP: dropped.
-MIN_EMPTY_SET_S = 2.0
-
-
-@dataclass(frozen=True, slots=True)
-class LiveSnapshot:
-    """What the page shows, copied under the lock.
-
-    Attributes:
-        exercise: Spec id of the current set.
-        feedback: Feedback of the newest processed frame (None before the first).
-        frames: Frames processed in the current set.
-        fps: Frames processed per second over the last few seconds.
-        ms_per_frame: Mean processing time per frame (pose + tracker + overlay).
-        idle_s: Seconds since the last processed frame (None before the first).
-        error: Message of the last processing error, if any.
-    """
-
-    exercise: str
-    feedback: Feedback | None
-    frames: int
-    fps: float
-    ms_per_frame: float
-    idle_s: float | None
-    error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedSet:
-    """A set that ended: its summary, why it ended, and the history id (None if not saved)."""
-
-    summary: SetSummary
-    reason: str
-    session_id: int | None
-    save_error: str | None = None
+#: A met target stays on screen this long (green, "Set done") before the rest's countdown.
+LINGER_S = 1.5
 
 
 def _default_factory(exercise: str, model_path: Any) -> Any:
     from formcheck.pipeline.live import LiveSession
 
-    return LiveSession(exercise, model_path=model_path)
+    return LiveSession(exercise, model_path=model_path, show_fps=False)
+
+
+def _save(callback: Callable[[Any], int] | None, summary: Any) -> tuple[int | None, str | None]:
+    """``(history id, None)``, or ``(None, why)`` when saving failed; ``(None, None)`` without a store."""
+    if callback is None:
+        return None, None
+    try:
+        return callback(summary), None
+    except FormcheckError as exc:
+        return None, str(exc)
+
+
+def _has_work(summary: SetSummary) -> bool:
+    return summary.reps > 0 or any(h.good_s > 0 for h in summary.holds)
 
 
 class LiveState:
-    """Lock-guarded live set: session, newest feedback, fps meter, finished sets.
+    """Lock-guarded live set (or routine): session, newest view, fps meter, finished sets, speech.
 
     Args:
         exercise: Spec id to start with.
         model_path: Pose model file for the session (None: resolved offline).
-        on_set_end: Called (under the lock) with each finished set's summary;
-            returns the history id. Raising ``FormcheckError`` marks it unsaved.
+        on_set_end: Called (under the lock) with each finished set's summary; returns the
+            history id. Raising ``FormcheckError`` marks it unsaved.
+        on_routine_end: The same for a routine's summary.
         session_factory: Builds the session (``(exercise, model_path) -> LiveSession``).
         clock: Monotonic seconds, for the fps meter and frame-time fallback.
     """
 
     def __init__(self, exercise: str, *, model_path: Any = None,
                  on_set_end: Callable[[SetSummary], int] | None = None,
+                 on_routine_end: Callable[[RoutineSummary], int] | None = None,
                  session_factory: Callable[[str, Any], Any] = _default_factory,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
-        self._on_set_end = on_set_end
-        self._factory = session_factory
-        self._clock = clock
+        self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
+        self._factory, self._clock = session_factory, clock
         self._session: Any = None
+        self._time, self._meter = FrameClock(), FpsMeter()
+        self._presenter, self._coach = Presenter(), Coach()
+        self._plan: RoutinePlan | None = None
+        self._run: RoutineRun | None = None
         self._feedback: Feedback | None = None
-        self._frames = 0
-        self._done: deque[float] = deque(maxlen=64)  # wall time each frame finished
-        self._cost: deque[float] = deque(maxlen=64)  # seconds each frame took
+        self._view: Presentation | None = None
+        self._texts: tuple[str, ...] = ()
+        self._frames = 0  # in the current set
+        self._t = self._set_t0 = 0.0
+        self._done_view: tuple[Presentation, float] | None = None  # the met target, shown until then
         self._error: str | None = None
-        self._t0_frame: float | None = None  # set-relative frame time bookkeeping
-        self._last_t: float | None = None
-        self._last_wall: float | None = None
         self._finished: list[FinishedSet] = []
+        self._routines: list[FinishedRoutine] = []
+        self._said: deque[Utterance] = deque(maxlen=64)
 
     # -- callback thread ------------------------------------------------------------------
     def process(self, image_bgr: np.ndarray, frame_time: float | None) -> np.ndarray:
-        """Run the live session on one frame; return the annotated image.
+        """Run the live session (or the routine's rest) on one frame; return the annotated image.
 
         Never raises: an error is recorded for the page and the frame passes
         through unannotated, so one bad frame does not kill the stream.
@@ -124,10 +126,8 @@ class LiveState:
         with self._lock:
             start = self._clock()
             try:
-                if self._session is None:
-                    self._session = self._factory(self._exercise, self._model_path)
-                t = self._set_time(frame_time, start)
-                annotated, feedback = self._session.process(image_bgr, t)
+                self._t = t = self._time.time(frame_time, start)
+                out, view, say = self._step(image_bgr, t)
             except FormcheckError as exc:
                 self._error = str(exc)
                 return image_bgr
@@ -135,29 +135,45 @@ class LiveState:
                 log.exception("live frame processing failed")
                 self._error = f"internal error: {type(exc).__name__}: {exc}"
                 return image_bgr
-            end = self._clock()
-            self._feedback = feedback
-            self._frames += 1
-            self._done.append(end)
-            self._cost.append(end - start)
+            self._meter.add(start, self._clock())
+            self._said.extend(self._coach.update(t, view, say))
             self._error = None
-            return np.asarray(annotated)
+            return out
 
-    def _set_time(self, frame_time: float | None, wall: float) -> float:
-        """Seconds since the set's first frame: frame timestamps when sane, else wall clock."""
-        if self._last_t is None or self._last_wall is None:
-            self._t0_frame = frame_time
-            t = 0.0
-        else:
-            dt_frame = (frame_time - (self._t0_frame or 0.0) - self._last_t) if frame_time is not None \
-                and self._t0_frame is not None else None
-            if dt_frame is not None and 0.0 < dt_frame < MAX_FRAME_GAP_S:
-                t = self._last_t + dt_frame
-            else:  # missing or jumping timestamps: advance by the wall clock, re-anchor
-                t = self._last_t + max(wall - self._last_wall, 1e-3)
-                self._t0_frame = frame_time - t if frame_time is not None else None
-        self._last_t, self._last_wall = t, wall
-        return t
+    def _step(self, image: np.ndarray, t: float) -> tuple[np.ndarray, Presentation | None, list[str]]:
+        """One frame: a rest's countdown, or pose → tracker → presentation → overlay.
+
+        Returns the annotated image, the view still to be voiced, and what to announce.
+        """
+        say: list[str] = []
+        run = self._run
+        if run is None and self._plan is not None:
+            run = self._run = RoutineRun(self._plan)
+            say += run.start(t)
+        if run is not None and run.stage != "work":
+            say += run.tick(t)
+            if run.working and run.block is not None:
+                self._begin_set(run.block.exercise, t)
+            else:
+                done = self._done_view
+                self._feedback, self._view = None, done[0] if done and t < done[1] else run.view(t)
+                out, self._texts = draw_view(image, self._view)
+                return out, self._view, say
+        if self._session is None:
+            self._session = self._factory(self._exercise, self._model_path)
+        frame, fb = self._session.track(image, t - self._set_t0)
+        target = run.block.target() if run is not None and run.block is not None else None
+        view = self._presenter.update(fb, self._session.spec, target)
+        out, texts = annotate(image, frame, fb, self._session.spec, view)
+        self._feedback, self._view, self._texts = fb, view, texts
+        self._frames += 1
+        if run is None or not run.target_met(view):
+            return out, view, say
+        self._said.extend(self._coach.update(t, view, say))  # the last count, before "set done"
+        say = self._finish_routine_set("target met", met=True)
+        self._feedback, self._view, self._texts = fb, view, texts
+        self._done_view = (replace(view, message="Set done", tone="next"), t + LINGER_S)
+        return out, None, say
 
     def stream_ended(self) -> FinishedSet | None:
         """The camera track ended (Stop, tab closed, camera lost): end the set, free the model."""
@@ -166,6 +182,7 @@ class LiveState:
             if self._session is not None:
                 self._session.close()
                 self._session = None
+            self._time.reset()
         return finished
 
     # -- script thread ----------------------------------------------------------------------
@@ -173,12 +190,16 @@ class LiveState:
         """The numbers to show now."""
         with self._lock:
             now = self._clock()
-            recent = [t for t in self._done if now - t <= 5.0]
-            fps = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) >= 2 and \
-                recent[-1] > recent[0] else 0.0
-            cost = 1000.0 * sum(self._cost) / len(self._cost) if self._cost else 0.0
-            idle = now - self._done[-1] if self._done else None
-            return LiveSnapshot(self._exercise, self._feedback, self._frames, fps, cost, idle, self._error)
+            return LiveSnapshot(self._exercise, self._feedback, self._frames, self._meter.fps(now),
+                                self._meter.ms_per_frame(), self._meter.idle_s(now), self._error, self._view,
+                                self._texts, self._run.stage if self._run is not None else None)
+
+    def pop_utterances(self) -> list[Utterance]:
+        """What to say since the last call (the page speaks it, or drops it when muted)."""
+        with self._lock:
+            out = list(self._said)
+            self._said.clear()
+            return out
 
     @property
     def exercise(self) -> str:
@@ -186,46 +207,51 @@ class LiveState:
             return self._exercise
 
     def end_set(self, reason: str) -> FinishedSet | None:
-        """Summarise and store the current set, then start a fresh one (same exercise).
+        """End the set (and a routine under way: it is saved as stopped); save the set if it has work.
 
         Returns:
-            The finished set, or None when no frame was processed since the last one
-            (or only a stray moment with no rep or hold, which is dropped).
+            The finished set, or None when it had no rep and no hold (not saved).
         """
         with self._lock:
-            if self._session is None or self._frames == 0:
-                return None
-            summary: SetSummary = self._session.summary()
-            if summary.reps == 0 and summary.partial_reps == 0 and not summary.holds \
-                    and summary.duration_s < MIN_EMPTY_SET_S:
-                self._session.reset(self._exercise)
-                self._reset_counters()
-                return None
-            session_id, save_error = None, None
-            if self._on_set_end is not None and (summary.frames_with_person > 0 or summary.reps > 0):
-                try:
-                    session_id = self._on_set_end(summary)
-                except FormcheckError as exc:
-                    save_error = str(exc)
-            elif self._on_set_end is not None:
-                save_error = "not saved: nobody was seen in this set"
-            finished = FinishedSet(summary, reason, session_id, save_error)
-            self._finished.append(finished)
-            self._session.reset(self._exercise)
-            self._reset_counters()
+            run, self._run = self._run, None
+            if run is None:
+                return self._end_set_locked(reason)
+            finished = None
+            if run.stage == "work":
+                finished = self._end_set_locked(reason)
+                run.results += [self._routine_set(run, finished, met=False)] if finished is not None else []
+            if run.stage != "done":
+                self._save_routine(run.summary(self._t, "stopped"))
             return finished
 
-    def set_exercise(self, exercise: str) -> FinishedSet | None:
-        """Switch exercise: the running set is ended and saved, counts restart."""
+    def set_exercise(self, exercise: str, title: str | None = None) -> FinishedSet | None:
+        """Switch exercise: a set under way is ended (saved only if it has work), counts restart."""
         if exercise == self.exercise:
             return None
-        finished = self.end_set(f"switched to {exercise}")
+        finished = self.end_set(f"switched to {title or exercise}")
         with self._lock:
-            self._exercise = exercise
-            if self._session is not None:
-                self._session.reset(exercise)
-            self._reset_counters()
+            self._begin_set(exercise, self._t)
         return finished
+
+    def set_routine(self, plan: RoutinePlan | None) -> None:
+        """Run ``plan`` from the next frame on (None: one exercise). A routine under way is not touched."""
+        with self._lock:
+            if self._run is None:
+                self._plan = plan
+
+    def skip(self) -> None:
+        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short."""
+        with self._lock:
+            run = self._run
+            if run is None or run.stage == "done":
+                return
+            if run.stage == "work":
+                say = self._finish_routine_set("skipped", met=False)
+            else:
+                say = run.skip_pause(self._t)
+                if run.block is not None:
+                    self._begin_set(run.block.exercise, self._t)
+            self._said.extend(self._coach.update(self._t, None, say))
 
     def pop_finished(self) -> list[FinishedSet]:
         """Sets finished since the last call (for the page to show once)."""
@@ -233,14 +259,54 @@ class LiveState:
             out, self._finished = self._finished, []
             return out
 
+    def pop_finished_routines(self) -> list[FinishedRoutine]:
+        """Routines finished since the last call."""
+        with self._lock:
+            out, self._routines = self._routines, []
+            return out
+
     def close(self) -> None:
         """End the set and release the landmarker."""
         self.stream_ended()
 
-    def _reset_counters(self) -> None:
-        self._feedback = None
-        self._frames = 0
-        self._done.clear()
-        self._cost.clear()
+    # -- under the lock ---------------------------------------------------------------------
+    def _begin_set(self, exercise: str, t: float) -> None:
+        self._exercise = exercise
+        if self._session is not None:
+            self._session.reset(exercise)
+        self._presenter.reset()
+        self._coach.reset()
+        self._feedback, self._view, self._texts = None, None, ()
+        self._frames, self._set_t0 = 0, t
+        self._meter.clear()
         self._error = None
-        self._t0_frame = self._last_t = self._last_wall = None
+
+    def _end_set_locked(self, reason: str) -> FinishedSet | None:
+        if self._session is None or self._frames == 0:
+            return None
+        summary: SetSummary = self._session.summary(unfinished="ignore")
+        self._begin_set(self._exercise, self._t)
+        if not _has_work(summary):
+            return None  # nothing done (or only moments around START/STOP): nothing to keep
+        finished = FinishedSet(summary, reason, *_save(self._on_set_end, summary))
+        self._finished.append(finished)
+        return finished
+
+    def _finish_routine_set(self, reason: str, met: bool) -> list[str]:
+        run = self._run
+        assert run is not None
+        finished = self._end_set_locked(reason)
+        say = run.finish_set(self._t, self._routine_set(run, finished, met) if finished is not None else None)
+        if run.stage == "done":
+            self._save_routine(run.summary(self._t))
+        return say
+
+    @staticmethod
+    def _routine_set(run: RoutineRun, finished: FinishedSet, met: bool) -> RoutineSet:
+        block, s = run.block, finished.summary
+        assert block is not None
+        return RoutineSet(s.exercise, s.title, block.label, block.target_text, s.reps,
+                          round(sum(h.good_s for h in s.holds), 3), s.score, met, finished.session_id)
+
+    def _save_routine(self, summary: RoutineSummary) -> None:
+        self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))

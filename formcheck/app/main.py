@@ -18,6 +18,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "review": ("Review a clip", "formcheck.app.review_page"),
     "samples": ("Samples", "formcheck.app.samples_page"),
     "history": ("History", "formcheck.app.history_page"),
+    "compare": ("Compare", "formcheck.app.compare_page"),
 }
 
 
@@ -36,7 +37,10 @@ def main() -> None:
     slug = st.sidebar.radio("Page", slugs, format_func=lambda s: PAGES[s][0], key="page")
     st.query_params["page"] = slug
     st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
-                       "Samples: check formcheck on labelled clips · History: your sessions")
+                       "Samples: check formcheck on labelled clips · History: your sessions · "
+                       "Compare: two sets side by side")
+    if slug != "review":  # an analysis running while another page is open
+        importlib.import_module("formcheck.app.review_page").sidebar_note()
     importlib.import_module(PAGES[slug][1]).render(settings)
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_tools import compare_with_label
-from formcheck.app.clip_view import analyze_clip, show_clip_run
+from formcheck.app.clip_view import analyze_with_progress, show_clip_run
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
 
@@ -49,7 +49,8 @@ def render(settings: AppSettings) -> None:
         exercise = str(st.selectbox("Run it as", list(titles), format_func=lambda n: titles[n], key="sample_spec"))
     if st.button("Replay", type="primary", key="sample_go"):
         try:
-            run = analyze_clip(path, exercise, source=name, kind="sample", settings=settings)
+            run = analyze_with_progress(path, exercise, source=name, kind="sample", settings=settings,
+                                        names=list(titles))
             st.session_state["sample_run"] = (name, exercise, run)
             st.session_state.pop("sample_error", None)
         except FormcheckError as exc:
@@ -83,4 +84,4 @@ def render(settings: AppSettings) -> None:
             st.dataframe(cmp.faults, hide_index=True, key="sample-cmp-faults")
         else:
             st.success("No labelled faults and no cues: match.")
-    show_clip_run(run, key="sample")
+    show_clip_run(run, key="sample", settings=settings)

@@ -11,6 +11,8 @@ FORMCHECK_CAMERA_FPS       frame-rate cap asked of the browser camera   12
 FORMCHECK_DB               history database file                        user data dir
 FORMCHECK_MODEL            pose model ``.task`` file                    resolved offline
 FORMCHECK_SAMPLES          folder of sample clips + labels              ``sample_videos/``
+FORMCHECK_ROUTINES         folder of your own routine ``.yaml`` files,  none
+                           offered beside the built-in ones
 =========================  ===========================================  =========
 
 No ICE servers is right on localhost and deterministic offline; the default
@@ -47,6 +49,7 @@ class AppSettings:
     db_path: Path | None = None
     model_path: Path | None = None
     samples_dir: Path = REPO_SAMPLES
+    routines_dir: Path | None = None
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -105,6 +108,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
     db = env.get("FORMCHECK_DB")
     model = env.get("FORMCHECK_MODEL")
     samples = env.get("FORMCHECK_SAMPLES")
+    routines = env.get("FORMCHECK_ROUTINES")
+    if routines and not Path(routines).expanduser().is_dir():
+        raise SettingsError(f"FORMCHECK_ROUTINES must be a folder of routine .yaml files, got {routines!r}")
     return AppSettings(
         ice_servers=compile_ice_servers(env.get("FORMCHECK_ICE_SERVERS", "")),
         upload_limit_mb=_number(env, "FORMCHECK_UPLOAD_MB", 200.0, 0.001, 10_000.0),
@@ -112,4 +118,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
         db_path=Path(db).expanduser() if db else None,
         model_path=Path(model).expanduser() if model else None,
         samples_dir=Path(samples).expanduser() if samples else REPO_SAMPLES,
+        routines_dir=Path(routines).expanduser() if routines else None,
     )

@@ -8,10 +8,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from formcheck.app.clip_tools import cue_table, feature_series, rep_table
+from formcheck.app.clip_tools import cue_table, rep_table
 from formcheck.app.settings import AppSettings
-from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.feedback import SetSummary
+from formcheck.sinks.presentation import plural as plural  # re-exported: pages call widgets.plural
 from formcheck.sinks.store import HistoryStore
+
+__all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles", "plural",
+           "show_summary", "spec", "spec_card", "store", "summary_metrics", "summary_tables"]
 
 
 def spec(name: str) -> Any:
@@ -41,6 +45,20 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
     return titles
 
 
+#: Picker groups, in the order of the programmes (``spec.category``).
+CATEGORY_TITLES: dict[str, str] = {"lower_back": "Lower back", "upper_back": "Upper back",
+                                   "stretches": "Stretches", "extras": "Extras"}
+
+
+def exercise_groups() -> dict[str, dict[str, str]]:
+    """Category → (spec id → title), categories in programme order, empty ones left out."""
+    titles = exercise_titles()
+    groups: dict[str, dict[str, str]] = {c: {} for c in CATEGORY_TITLES}
+    for name, title in titles.items():
+        groups.setdefault(str(getattr(spec(name), "category", "extras")), {})[name] = title
+    return {c: g for c, g in groups.items() if g}
+
+
 def store(settings: AppSettings) -> HistoryStore:
     """The history store (opening it is cheap: one connection per call inside)."""
     return HistoryStore(settings.db_path)
@@ -56,8 +74,6 @@ def spec_card(name: str) -> None:
         st.caption(f"Placement: {placement} (view: {view})")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def summary_metrics(summary: SetSummary, columns: int = 5) -> None:
@@ -84,8 +100,12 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
     if len(cues):
         st.markdown("**Cues**")
         st.dataframe(cues, hide_index=True, key=f"{key}-cues")
-    elif summary.frames_with_person:
+    elif summary.reps > 0 or any(h.good_s > 0 for h in summary.holds):
         st.success("No form cues in this set.")
+    elif summary.frames_with_person:
+        reason = getattr(summary, "reason", None)
+        st.warning("Nothing was counted, so there is no form to judge" + (f": {reason}" if reason else
+                   ": is this the exercise that was filmed?"))
 
 
 def show_summary(summary: SetSummary, *, key: str) -> None:
@@ -94,54 +114,69 @@ def show_summary(summary: SetSummary, *, key: str) -> None:
     summary_tables(summary, key=key)
 
 
-def _rep_rules(summary: SetSummary) -> alt.Chart | None:
-    if not summary.rep_rows:
-        return None
-    marks = pd.DataFrame([{"t": r.start, "what": f"rep {r.index} start"} for r in summary.rep_rows]
-                         + [{"t": r.end, "what": f"rep {r.index} end"} for r in summary.rep_rows])
-    chart: alt.Chart = alt.Chart(marks).mark_rule(color="#888", strokeDash=[4, 3]).encode(
-        x="t:Q", tooltip=["what", "t"])
+def _bands(result: Any, t_end: float) -> pd.DataFrame:
+    """Reps and holds (grey) and stretches with nobody in view (pink) as shaded spans."""
+    from formcheck.sinks.chart_data import no_person_spans, rep_spans
+
+    rows = [{"start": a, "end": min(b, t_end), "what": label, "kind": "rep"}
+            for a, b, label in rep_spans(result.summary)]
+    rows += [{"start": a, "end": b, "what": "nobody in view", "kind": "gap"} for a, b in no_person_spans(result.frames)]
+    return pd.DataFrame(rows, columns=["start", "end", "what", "kind"])
+
+
+def _band_layer(bands: pd.DataFrame, x: alt.X) -> alt.Chart:
+    chart: alt.Chart = alt.Chart(bands).mark_rect(opacity=0.35).encode(
+        x=x, x2="end:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=["rep", "gap"], range=["#c9d6e3", "#f2b8b0"]),
+                                          legend=None), tooltip=["what", "start", "end"])
     return chart
 
 
-def angle_charts(feedback: tuple[Feedback, ...], summary: SetSummary, spec_obj: Any) -> None:
-    """The rep signal with its thresholds, and the key features, over time with rep boundaries."""
-    rep = getattr(spec_obj, "rep", None)
-    signal = getattr(rep, "signal", None) if rep is not None else None
-    key_features = [str(k) for k in (getattr(spec_obj, "key_features", None) or [])]
-    rules = _rep_rules(summary)
-    if signal:
-        df = feature_series(feedback, [str(signal)])
-        if len(df):
-            layers: list[alt.Chart] = [alt.Chart(df).mark_line().encode(
-                x=alt.X("t:Q", title="time (s)"), y=alt.Y("value:Q", title=str(signal), scale=alt.Scale(zero=False)))]
-            thresholds = pd.DataFrame([{"value": float(v), "threshold": name}
-                                       for name in ("start", "peak")
-                                       if (v := getattr(rep, name, None)) is not None])
-            if len(thresholds):
-                layers.append(alt.Chart(thresholds).mark_rule(color="#d62728").encode(
-                    y="value:Q", tooltip=["threshold", "value"]))
-            if rules is not None:
-                layers.append(rules)
-            st.markdown(f"**Rep signal `{signal}`** — red: start/peak thresholds; dashed: rep boundaries")
-            st.altair_chart(alt.layer(*layers).properties(height=220), width="stretch")
-    names = [k for k in key_features if k != signal]
-    df = feature_series(feedback, names)
-    if len(df):
-        chart = alt.Chart(df).mark_line().encode(x=alt.X("t:Q", title="time (s)"),
-                                                 y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)), color="feature:N")
-        st.markdown("**Key angles**")
-        st.altair_chart((chart + rules if rules is not None else chart).properties(height=220),
-                        width="stretch")
+def angle_charts(result: Any, *, key: str) -> None:
+    """One chart per unit (degrees, torso lengths), plain names, the spec's thresholds, shared time axis.
+
+    Lines break where a value is unknown (nobody in view, a hidden limb); reps are grey
+    bands and stretches with nobody in view pink ones.
+    """
+    from formcheck.app.clip_tools import track_table
+    from formcheck.sinks.chart_data import chart_groups, time_range
+
+    t0, t1 = time_range(result.frames, result.summary)
+    x = alt.X("start:Q", title="time (s)", scale=alt.Scale(domain=[t0, t1], nice=False))
+    bands = _bands(result, t1)
+    for group in chart_groups(result.feedback, result.spec):
+        lines = track_table(group)
+        layers: list[alt.Chart] = [_band_layer(bands, x)] if len(bands) else []
+        layers.append(alt.Chart(lines).mark_line().encode(
+            x=alt.X("t:Q", title="time (s)", scale=alt.Scale(domain=[t0, t1], nice=False)),
+            y=alt.Y("value:Q", title=group.y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color("feature:N", title=None, legend=alt.Legend(orient="top")),
+            detail="segment:N", tooltip=["feature", "t", "value"]))
+        if group.thresholds:
+            limits = pd.DataFrame([{"value": th.value, "meaning": f"{label}: {th.label}",
+                                    "kind": "form cue" if th.kind == "rule" else "rep"}
+                                   for label, th in group.thresholds])
+            layers.append(alt.Chart(limits).mark_rule(strokeDash=[5, 3]).encode(
+                y="value:Q", color=alt.Color("kind:N", scale=alt.Scale(domain=["rep", "form cue"],
+                                                                       range=["#7f8c8d", "#c0392b"]), legend=None),
+                tooltip=["meaning", "value"]))
+        names = ", ".join(tr.label for tr in group.tracks)
+        st.markdown(f"**{names[:1].upper() + names[1:]}** ({group.y_title}) — dashed: the exercise's thresholds "
+                    "(red where a form cue starts); grey bands: reps and holds; pink: nobody in view")
+        st.altair_chart(alt.layer(*layers).resolve_scale(color="independent").properties(height=220),
+                        width="stretch", key=f"{key}-chart-{group.unit}")
 
 
-def cue_timeline(summary: SetSummary) -> None:
-    """Each cue as a bar from its start to its end."""
-    df = cue_table(summary)
+def cue_timeline(result: Any, *, key: str) -> None:
+    """Each cue as a bar from its start to its end, on the charts' time axis."""
+    from formcheck.sinks.chart_data import time_range
+
+    df = cue_table(result.summary)
     if not len(df):
         return
+    t0, t1 = time_range(result.frames, result.summary)
     chart = alt.Chart(df).mark_bar(height=14).encode(
-        x=alt.X("start:Q", title="time (s)", scale=alt.Scale(domain=[0, max(summary.duration_s, 1.0)])),
-        x2="end:Q", y=alt.Y("cue:N", title=None), color="cue:N", tooltip=["cue", "message", "start", "end"])
+        x=alt.X("start:Q", title="time (s)", scale=alt.Scale(domain=[t0, t1], nice=False)),
+        x2="end:Q", y=alt.Y("cue:N", title=None), color=alt.Color("cue:N", legend=None),
+        tooltip=["cue", "message", "start", "end", "rep"])
     st.markdown("**Cue timeline**")
-    st.altair_chart(chart.properties(height=70 + 26 * df["cue"].nunique()), width="stretch")
+    st.altair_chart(chart.properties(height=70 + 26 * df["cue"].nunique()), width="stretch", key=f"{key}-cues-chart")

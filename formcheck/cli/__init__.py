@@ -1,8 +1,11 @@
 """The ``formcheck`` command: parses, calls the library, prints, returns an exit code.
 
-Each subcommand lives in ``formcheck/commands/<name>.py``. Only
+Each subcommand lives in ``formcheck/cli/<name>.py``. Only
 ``FormcheckError`` (a user's mistake or an environment problem) is caught and
-printed as one line; anything else is a bug and keeps its traceback.
+printed as one line; anything else is a bug and keeps its traceback. Around
+every command: native libraries' log lines are hidden (``--verbose`` shows
+them), ``SIGTERM``/``SIGHUP`` unwind like ``Ctrl+C`` (temp files removed), and
+a failed write to standard output is one error line.
 
 The top layer: may import every other (``formcheck app`` starts the app).
 """
@@ -15,41 +18,59 @@ import sys
 from collections.abc import Sequence
 
 from formcheck.cli.commands import COMMAND_MODULES
+from formcheck.cli.console import discard_stdout, guarded_stdout, native_logs_hidden
+from formcheck.cli.signals import Terminated, signals_raise
 from formcheck.records.errors import FormcheckError
 from formcheck.records.version import __version__
 
+VERBOSE_HELP = "show the pose model's and OpenCV's own log lines (hidden by default)"
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``formcheck`` parser with every subcommand (each also takes ``-v/--verbose``)."""
     parser = argparse.ArgumentParser(
         prog="formcheck", description="Exercise form checker: reps, holds and form cues from video."
     )
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"formcheck.cli.{name}").add_parser(sub)
+    for command in sub.choices.values():
+        # SUPPRESS: given after the subcommand it sets the flag, absent it keeps the main parser's value.
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``formcheck`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    Example:
+        >>> main(["specs", "list"])  # doctest: +SKIP
+        0
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    quiet = not args.verbose and not getattr(args, "native_logs", False)
     try:
-        return int(args.func(args) or 0)
+        with native_logs_hidden(quiet), signals_raise(), guarded_stdout():
+            return int(args.func(args) or 0)
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
-        # Output piped into e.g. `head`, which stopped reading: not an error.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Output piped into e.g. `head`, which stopped reading: not an error (files were written first).
+        discard_stdout(sys.stdout)
         return 0
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"formcheck: terminated by {exc}", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":

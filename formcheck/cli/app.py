@@ -1,8 +1,10 @@
 """``formcheck app [--port P] [--db PATH] [--address A]``: start the Streamlit app.
 
-Runs ``python -m streamlit run formcheck/app/main.py`` in headless mode, with
-usage statistics off (no telemetry) and the file watcher off (it overflows
-inotify when a virtualenv sits beside the code).
+Replaces itself (``exec``) with ``python -m streamlit run formcheck/app/main.py``
+in headless mode, with usage statistics off (no telemetry) and the file watcher
+off (it overflows inotify when a virtualenv sits beside the code). Being the
+same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no wrapper can
+die and leave it serving on the port.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def _port(text: str) -> int:
     return port
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("app", help="start the web app (live coaching, clip review, samples, history)")
     p.add_argument("--port", type=_port, default=8501, help="port to serve on (default 8501)")
     p.add_argument("--address", default="localhost",
@@ -52,7 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--db", help="history database file (default: FORMCHECK_DB or the user data dir)")
     p.add_argument("--cert", help="TLS certificate (PEM) to serve HTTPS, needed for cameras on other machines")
     p.add_argument("--key", help="TLS private key (PEM) matching --cert")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, native_logs=True)  # the server's log is the app's console
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
         env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())
     scheme = "https" if tls else "http"
     print(f"formcheck app: {scheme}://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    try:
-        command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls)
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 130
+    command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls)
+    sys.stdout.flush()
+    if hasattr(os, "execve"):
+        os.execve(command[0], command, env)  # never returns
+    return subprocess.call(command, env=env)  # pragma: no cover - platforms without exec

@@ -10,9 +10,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pose",
     "app",
     "analyze",
+    "batch",
     "live",
     "eval",
     "specs",
+    "routines",
     "synth",
-
 )

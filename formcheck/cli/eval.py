@@ -1,4 +1,4 @@
-"""``formcheck eval PATH... [--json] [--cache DIR] [--faults FILE]``: accuracy on labelled clips.
+"""``formcheck eval PATH... [--json] [--cache DIR] [--faults FILE] [--frame-step N]``: accuracy on labelled clips.
 ``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
@@ -14,7 +14,7 @@ import json
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("eval", help="score rep counts and form cues on labelled clips",
                        description="Run the pipeline on labelled clips; print per-clip results and totals "
                                    "(exact-count rate, MAE, off-by-one, cue precision/recall, false cues/min).")
@@ -28,6 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--cache", help="folder for cached landmarks (default: the user cache)")
     p.add_argument("--model", help="pose model .task file")
+    p.add_argument("--frame-step", type=int, default=1, choices=(1, 2, 3, 4), metavar="N",
+                   help="run the pose model on every N-th frame only (measures a reduced frame rate)")
     p.set_defaults(func=run)
 
 
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
         if not Path(args.faults).is_file():
             raise LabelError(f"--faults: no such file: {args.faults}")
-    run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model,
+    run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model, frame_step=args.frame_step,
                     log=lambda line: print(line, file=sys.stderr, flush=True),
                     faults_file=args.faults or FAULT_ANNOTATIONS)
     if not run_.clips:
@@ -75,4 +77,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(run_.to_dict(), indent=2))
     else:
         print(format_table(run_))
+    if run_.totals.clips == 0:
+        reasons = sorted({c.status for c in run_.clips})
+        raise LabelError(f"none of the {len(run_.clips)} labelled clips could be scored ({', '.join(reasons)}; "
+                         "see the table)")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("live", help="live coaching from a webcam in a desktop window",
                        description="Show skeleton, rep counter, hold timer and form cues on a webcam feed. "
                                    "Keys: q/Esc quit, r new set.")

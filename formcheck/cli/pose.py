@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from formcheck.records.frame import PoseFrame
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("pose", help="extract pose landmarks from a video into a .npz file")
     p.add_argument("video", help="video file (or webcam index, e.g. 0)")
     p.add_argument("-o", "--output", help="landmarks file to write (.npz)")
@@ -20,9 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def frame_json(frame) -> str:  # type: ignore[no-untyped-def]
+def frame_json(frame: PoseFrame) -> str:
     """One frame as a JSON line (null landmarks when nobody is in view)."""
-    def arr(a: np.ndarray) -> list | None:  # type: ignore[type-arg]
+    def arr(a: np.ndarray) -> list[Any] | None:
         return None if not frame.has_person else np.round(a.astype(float), 5).tolist()
 
     return json.dumps({
@@ -41,33 +46,44 @@ def run(args: argparse.Namespace) -> int:
     from formcheck.pose.model import resolve_model
     from formcheck.pose.sources import open_source
     from formcheck.records.atomic import check_output_path
-    from formcheck.records.errors import FormcheckError
+    from formcheck.records.errors import FormcheckError, VideoSourceError
 
     if not args.output and not args.json:
         raise FormcheckError("say where the landmarks go: -o FILE.npz and/or --json")
+    if args.max_seconds is not None and not (math.isfinite(args.max_seconds) and args.max_seconds > 0):
+        raise FormcheckError(f"--max-seconds must be a positive number of seconds, got {args.max_seconds:g}")
     if args.output:
         check_output_path(args.output)  # fail before decoding a whole clip
-    model = resolve_model(args.model)
+    # Files first, stdout second: with -o the JSON lines follow the saved file, so a reader
+    # that stops early (`| head -1`) cannot cost the file. Without -o they stream.
+    stream = args.json and not args.output
     frames = []
-    with open_source(args.video) as src, PoseEstimator(model.path) as pose:
-        bar = tqdm(total=src.frame_count, unit="frame", desc=src.name, disable=args.no_progress or args.json,
-                   file=sys.stderr)
-        for image, t in src:
-            if args.max_seconds is not None and t > args.max_seconds:
-                break
-            frame = pose.process(image, t)
-            frames.append(frame)
-            if args.json:
-                print(frame_json(frame), flush=False)
-            bar.update(1)
-        bar.close()
+    with open_source(args.video) as src:  # a bad video fails before the model is looked for
+        model = resolve_model(args.model)
+        with PoseEstimator(model.path) as pose:
+            bar = tqdm(total=src.frame_count, unit="frame", desc=src.name, file=sys.stderr,
+                       disable=True if (args.no_progress or args.json) else None)  # None: only on a terminal
+            for image, t in src:
+                if args.max_seconds is not None and t > args.max_seconds:
+                    break
+                frame = pose.process(image, t)
+                frames.append(frame)
+                if stream:
+                    print(frame_json(frame), flush=False)
+                bar.update(1)
+            bar.close()
         meta = {"source": str(args.video), "fps": src.fps, "size": list(src.size),
                 "model": str(model.path), "model_sha256": model.sha256}
+    if not frames:
+        raise VideoSourceError(f"{args.video}: no frame within the first {args.max_seconds:g} s")
+    if args.output:
+        save_landmarks(args.output, frames, meta)
+    if args.json and not stream:
+        for frame in frames:
+            print(frame_json(frame), flush=False)
     found = sum(f.has_person for f in frames)
     switches = sum(f.person_switched for f in frames)
     crowded = sum(f.num_people > 1 for f in frames)
-    if args.output:
-        save_landmarks(args.output, frames, meta)
     summary = f"{len(frames)} frames, person found in {found} ({100.0 * found / max(len(frames), 1):.1f} %)"
     if found == 0:
         summary += ": no person detected"

@@ -7,7 +7,7 @@ import json
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("specs", help="list, show, validate exercise specs; export their JSON Schema")
     ss = p.add_subparsers(dest="specs_cmd", metavar="ACTION", required=True)
     ss.add_parser("list", help="list the known exercises")
@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         width = max((len(n) for n in names), default=0)
         for name in names:
             spec = load_spec(name)
-            what = f"hold {spec.hold.target_s:g} s" if spec.hold else f"reps on {spec.rep.signal}"  # type: ignore[union-attr]
+            what = (f"hold {spec.hold.target_s:g} s" if spec.hold else
+                    f"reps on {spec.rep.signal}" if spec.rep else "no rep signal")
             print(f"{name:{width}s}  {spec.title:28s} {spec.view:5s} {what}")
         return 0
     if args.specs_cmd == "show":

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from formcheck.records.labels import ClipLabel
 
 
 def _floats(text: str, n: int, what: str) -> tuple[float, ...]:
@@ -32,7 +36,7 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("synth", help="generate a synthetic exercise clip (video + label + landmarks)",
                        description="Generate a synthetic exerciser clip with exact ground truth: "
                                    "CLIP.mp4 + CLIP.json (label) + CLIP.npz (generator landmarks).")
@@ -65,7 +69,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def _summary(label) -> str:  # type: ignore[no-untyped-def]
+def _summary(label: ClipLabel) -> str:
     parts = [f"{label.duration_s:.1f} s, {label.frame_count} frames"]
     if label.reps:
         parts.append(f"{label.reps_complete} complete + {label.reps_partial} partial reps")
@@ -97,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         raise FormcheckError("name an exercise (see `formcheck synth --list`) or use --samples")
     if not args.output:
         raise FormcheckError("say where to write the clip: -o CLIP.mp4 (or -o TRACK.npz with --landmarks-only)")
+    if args.fault_reps and not args.fault:
+        raise FormcheckError("--fault-reps says which reps show a fault: add --fault ID (see --list)")
     try:
         fault_reps = tuple(int(v) for v in args.fault_reps.split(",")) if args.fault_reps else None
     except ValueError:

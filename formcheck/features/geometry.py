@@ -259,7 +259,8 @@ def body_turn_3d(world: np.ndarray) -> np.ndarray:
     away). The mean of both lines, per frame; ``world`` is ``(n, 33, 3)`` (or ``(33, 3)``).
 
     Example:
-        >>> w = np.zeros((33, 3)); w[11] = [0.2, 0, 0]; w[12] = [-0.2, 0, 0]; w[23] = [0.1, 0.5, 0]; w[24] = [-0.1, 0.5, 0]
+        >>> w = np.zeros((33, 3)); w[11] = [0.2, 0, 0]; w[12] = [-0.2, 0, 0]
+        >>> w[23] = [0.1, 0.5, 0]; w[24] = [-0.1, 0.5, 0]
         >>> float(body_turn_3d(w))
         90.0
     """

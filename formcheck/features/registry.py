@@ -248,28 +248,21 @@ def _hip_sag_3d(a: Frames, s: SideName) -> np.ndarray:
     return F.vertical_offset_3d(_w(a, s, "hip"), _w(a, s, "shoulder"), _w(a, s, "ankle"), _torso3d(a, s))
 
 
-@_reg("hip_height_3d", "shoulder hip ankle", "torso",
-      "hip above (+) the ankle in 3-D, in torso lengths (~0 lying on the floor, any camera angle)")
-def _hip_height_3d(a: Frames, s: SideName) -> np.ndarray:
-    torso = _torso3d(a, s)
-    dy = _w(a, s, "ankle")[:, 1] - _w(a, s, "hip")[:, 1]
-    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+def _height_3d(name: str, part: str, above: str, what: str) -> None:
+    """Register ``name``: how far ``part`` is above ``above`` in 3-D (world y), in torso lengths."""
+    @_reg(name, f"shoulder hip {part} {above}", "torso", what)
+    def fn(a: Frames, s: SideName) -> np.ndarray:
+        torso = _torso3d(a, s)
+        dy = _w(a, s, above)[:, 1] - _w(a, s, part)[:, 1]  # world y points down
+        return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
 
 
-@_reg("wrist_lift_3d", "shoulder hip wrist", "torso",
-      "wrist height relative to the shoulder in 3-D, in torso lengths (0 = level, -1 = a torso length below)")
-def _wrist_lift_3d(a: Frames, s: SideName) -> np.ndarray:
-    torso = _torso3d(a, s)
-    dy = _w(a, s, "shoulder")[:, 1] - _w(a, s, "wrist")[:, 1]
-    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
-
-
-@_reg("shoulder_height_3d", "shoulder hip ankle", "torso",
-      "shoulder above (+) the ankle in 3-D, in torso lengths (a plank holds it up, lying drops it)")
-def _shoulder_height_3d(a: Frames, s: SideName) -> np.ndarray:
-    torso = _torso3d(a, s)
-    dy = _w(a, s, "ankle")[:, 1] - _w(a, s, "shoulder")[:, 1]
-    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+_height_3d("hip_height_3d", "hip", "ankle",
+           "hip above (+) the ankle in 3-D, in torso lengths (~0 lying on the floor, any camera angle)")
+_height_3d("shoulder_height_3d", "shoulder", "ankle",
+           "shoulder above (+) the ankle in 3-D, in torso lengths (a plank holds it up, lying drops it)")
+_height_3d("wrist_lift_3d", "wrist", "shoulder",
+           "wrist height relative to the shoulder in 3-D, in torso lengths (0 = level, -1 = a torso length below)")
 
 
 @_reg("neck_lift_3d", "hip shoulder ear", "deg",

@@ -163,19 +163,64 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
         sink = None
         if annotated_path is not None:
             from formcheck.sinks.overlay import draw_overlay
+            from formcheck.sinks.presenter import Presenter
             from formcheck.sinks.video import VideoSink
 
             sink = stack.enter_context(VideoSink(annotated_path, fps=src.fps, size=src.size))
+            presenter = Presenter()  # the same steadied words as the live view
         for image, t in src:
             frame = pose.process(image, t)
             fb = tracker.update(frame)
             frames.append(frame)
             feedback.append(fb)
             if sink is not None:
-                sink.write(draw_overlay(image, frame, fb, spec))
+                sink.write(draw_overlay(image, frame, fb, spec, presenter.update(fb, spec)))
             if progress is not None:
                 progress(len(frames), src.frame_count)
         fps = src.fps
     summary = _with_notes(tracker.summary(), frames)
     return AnalysisResult(spec=spec, frames=tuple(frames), feedback=tuple(feedback), summary=summary,
                           source=str(path), fps=float(fps))
+
+
+def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | Path,
+                     progress: Progress | None = None) -> Path:
+    """Write the annotated ``.mp4`` of an analysis already made, without running the pose model again.
+
+    The video is decoded once more and each image gets the overlay of the
+    analysed frame nearest in time, so landmarks extracted once serve the
+    analysis, the exercise suggestion and the video (the Review page's path).
+
+    Args:
+        video: The analysed video file.
+        result: Its analysis (for example from :func:`analyze_frames` on the clip's landmarks).
+        out_path: The ``.mp4`` to write (atomically).
+        progress: Called with (frames done, frames expected) per written frame.
+
+    Raises:
+        VideoSourceError: The video cannot be decoded.
+        OutputError: ``out_path`` cannot be written.
+
+    Example:
+        >>> render_annotated("clip.mp4", analyze_frames(frames, "plank"), "out/annotated.mp4")  # doctest: +SKIP
+    """
+    import bisect
+
+    from formcheck.pose.sources import VideoFileSource
+    from formcheck.sinks.overlay import draw_overlay
+    from formcheck.sinks.video import VideoSink
+
+    times = [f.t for f in result.frames]
+    done = 0
+    with VideoFileSource(video) as src, VideoSink(out_path, fps=src.fps, size=src.size) as sink:
+        for image, t in src:
+            if times:
+                k = bisect.bisect_left(times, t)
+                i = min((j for j in (k - 1, k) if 0 <= j < len(times)), key=lambda j: abs(times[j] - t))
+                sink.write(draw_overlay(image, result.frames[i], result.feedback[i], result.spec))
+            else:
+                sink.write(image)
+            done += 1
+            if progress is not None:
+                progress(done, src.frame_count)
+    return Path(out_path)

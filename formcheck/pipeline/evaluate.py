@@ -35,6 +35,8 @@ from formcheck.records.errors import LabelError
 from formcheck.records.labels import ClipLabel, FaultLabel, load_fault_annotations, load_label, load_real_clip_labels
 
 REAL_LABELS_NAME = "labels.json"
+#: A JSON file beside a clip of the same name with one of these suffixes is that clip's label.
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 
 #: Called with a line of text about progress (clip being processed).
 Log = Callable[[str], None]
@@ -64,7 +66,7 @@ def _with_faults(lab: ClipLabel, faults: dict[str, list[FaultLabel]]) -> ClipLab
     return lab.model_copy(update={"faults": faults[lab.clip], "source": {**lab.source, "faults_checked": True}})
 
 
-def _label_file(path: Path, faults_file: Path | None = None) -> list[LabelledClip]:
+def _label_file(path: Path, faults_file: Path | None = None, log: Log | None = None) -> list[LabelledClip]:
     if path.name == REAL_LABELS_NAME:
         annotations = load_fault_annotations(faults_file) if faults_file is not None and faults_file.is_file() else {}
         return [LabelledClip(_with_faults(lab, annotations), path.parent / lab.clip, path)
@@ -72,25 +74,36 @@ def _label_file(path: Path, faults_file: Path | None = None) -> list[LabelledCli
     try:
         lab = load_label(path)
     except LabelError:
-        # Other JSON files may sit beside the clips (manifests, configs): a file
-        # is a label only if it says which clip it describes.
+        # Other JSON files may sit beside the clips (manifests, configs): a file is a
+        # label if it says which clip it describes, or if a clip of its name sits beside it.
         try:
             data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            return []
-        if isinstance(data, dict) and "clip" in data:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if (isinstance(data, dict) and "clip" in data) or _has_clip_beside(path):
             raise
+        if log is not None:
+            log(f"skipped {path}: not a clip label")
         return []
     return [LabelledClip(lab, path.parent / lab.clip, path)]
 
 
-def discover(paths: Iterable[str | Path], faults_file: str | Path | None = FAULT_ANNOTATIONS) -> list[LabelledClip]:
+def _has_clip_beside(label: Path) -> bool:
+    return any(label.with_suffix(ext).is_file() for ext in VIDEO_SUFFIXES)
+
+
+def discover(paths: Iterable[str | Path], faults_file: str | Path | None = FAULT_ANNOTATIONS,
+             log: Log | None = None) -> list[LabelledClip]:
     """Labelled clips under the given folders/label files, in path order.
 
-    ``faults_file`` adds frame-checked faults to real clips (``labels.json`` folders); None: none.
+    Args:
+        paths: Folders of labelled clips, or label files.
+        faults_file: Adds frame-checked faults to real clips (``labels.json`` folders); None: none.
+        log: Told about each JSON file skipped as not a label.
 
     Raises:
-        LabelError: A path does not exist, or a label file is invalid.
+        LabelError: A path does not exist, or a label file is invalid (a JSON file
+            naming a clip, or beside a clip of its name, must be a valid label).
     """
     faults = Path(faults_file) if faults_file is not None else None
     out: list[LabelledClip] = []
@@ -100,9 +113,9 @@ def discover(paths: Iterable[str | Path], faults_file: str | Path | None = FAULT
             real = path / REAL_LABELS_NAME
             files = [real] if real.is_file() else sorted(path.glob("*.json"))
             for f in files:
-                out += _label_file(f, faults)
+                out += _label_file(f, faults, log)
         elif path.is_file() and path.suffix.lower() == ".json":
-            out += _label_file(path, faults)
+            out += _label_file(path, faults, log)
         elif path.is_file():
             raise LabelError(f"{path} is not a label file or a folder of labelled clips")
         else:
@@ -182,8 +195,11 @@ class EvalRun:
 
 def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None,
              model_path: str | Path | None = None, log: Log | None = None,
-             faults_file: str | Path | None = FAULT_ANNOTATIONS) -> EvalRun:
+             faults_file: str | Path | None = FAULT_ANNOTATIONS, frame_step: int = 1) -> EvalRun:
     """Score every labelled clip under ``paths`` (see the module docstring).
+
+    ``frame_step`` > 1 runs the pose model on every n-th frame only (the
+    reduced frame rate ``formcheck batch`` may use).
 
     A labelled video that is missing or unreadable becomes a row with status
     ``"error"`` (left out of the totals) rather than stopping the run.
@@ -191,12 +207,14 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
     Raises:
         LabelError: Invalid label or path.
         ModelError: No pose model.
+        OutputError: ``cache_dir`` cannot be written (checked before any clip runs).
     """
-    from formcheck.pose.cache import cached_pose
+    from formcheck.pose.cache import cached_pose, ready_cache_dir
     from formcheck.records.errors import VideoSourceError
     from formcheck.spec import list_specs
 
-    clips = discover(paths, faults_file)
+    clips = discover(paths, faults_file, log)
+    cache_dir = ready_cache_dir(cache_dir)
     known = list_specs()
     spec_ids = rep_specs()
     scores = []
@@ -204,7 +222,7 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
         if log is not None:
             log(f"[{i}/{len(clips)}] {clip.video.name}")
         try:
-            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path)
+            frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path, frame_step=frame_step)
         except VideoSourceError as exc:
             # One missing or broken clip should not hide the others' results.
             scores.append(ClipScore(name=clip.label.clip, exercise=clip.label.exercise,
@@ -240,8 +258,10 @@ def _breakdown(run: EvalRun) -> list[str]:
     """Exact counts by exercise, by camera view and by source (sample or filmed)."""
     scored = [c for c in run.clips if c.status == "ok"]
     out = []
-    for title, key in (("by exercise", lambda c: c.exercise or "(none)"), ("by view", lambda c: c.view or "-"),
-                       ("by source", lambda c: c.kind or "-")):
+    keys: tuple[tuple[str, Callable[[ClipScore], str]], ...] = (
+        ("by exercise", lambda c: c.exercise or "(none)"), ("by view", lambda c: c.view or "-"),
+        ("by source", lambda c: c.kind or "-"))
+    for title, key in keys:
         groups: dict[str, list[ClipScore]] = {}
         for c in scored:
             groups.setdefault(key(c), []).append(c)

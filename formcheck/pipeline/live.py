@@ -20,12 +20,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import cv2
 import numpy as np
 
 from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.frame import PoseFrame
+from formcheck.sinks.presenter import Presenter
 
 
 class LiveSession:
@@ -47,11 +49,13 @@ class LiveSession:
         from formcheck.tracker.tracker import Tracker
 
         self.spec = resolve_spec(exercise)
-        self._tracker = Tracker(self.spec)
+        # Live, a movement under way at START is not part of the set (a clip's first rep would be).
+        self._tracker = Tracker(self.spec, count_leading=False)
         self._pose = PoseEstimator(model_path)
         self._lock = threading.Lock()  # the app calls process() from a worker thread
         self._done: deque[float] = deque(maxlen=30)  # wall-clock end time of recent frames
         self.show_fps = show_fps
+        self._presenter = Presenter()
         self.last_feedback: Feedback | None = None
         self.frames = 0
 
@@ -63,30 +67,36 @@ class LiveSession:
                 return 0.0
             return (len(self._done) - 1) / (self._done[-1] - self._done[0])
 
+    def track(self, image_bgr: np.ndarray, t: float) -> tuple[PoseFrame, Feedback]:
+        """Pose and tracker on one frame taken at ``t`` seconds, without drawing (the app draws)."""
+        with self._lock:
+            frame = self._pose.process(image_bgr, t)
+            feedback = self._tracker.update(frame)
+            self._done.append(time.monotonic())
+            self.last_feedback = feedback
+            self.frames += 1
+            return frame, feedback
+
     def process(self, image_bgr: np.ndarray, t: float) -> tuple[np.ndarray, Feedback]:
         """Run one frame taken at ``t`` seconds; returns the annotated frame and the feedback."""
         from formcheck.sinks.overlay import draw_fps, draw_overlay
 
-        with self._lock:
-            frame = self._pose.process(image_bgr, t)
-            feedback = self._tracker.update(frame)
-            annotated = draw_overlay(image_bgr, frame, feedback, self.spec)
-            self._done.append(time.monotonic())
-            self.last_feedback = feedback
-            self.frames += 1
-            n = len(self._done)
-            fps = (n - 1) / (self._done[-1] - self._done[0]) if n >= 2 and self._done[-1] > self._done[0] else 0.0
+        frame, feedback = self.track(image_bgr, t)
+        annotated = draw_overlay(image_bgr, frame, feedback, self.spec, self._presenter.update(feedback, self.spec))
+        fps = self.fps
         if self.show_fps and fps > 0:
             draw_fps(annotated, fps)
         return annotated, feedback
 
-    def summary(self) -> SetSummary:
-        """Summary of the set so far."""
+    def summary(self, unfinished: Literal["partial", "ignore"] = "partial") -> SetSummary:
+        """Summary of the set so far; ``unfinished="ignore"`` leaves out a movement under way
+        (the user stopped or moved on mid-movement: no partial, no penalty)."""
         with self._lock:
-            return self._tracker.summary()
+            return self._tracker.summary(unfinished)
 
     def reset(self, exercise: Any = None) -> SetSummary:
-        """Start a new set (of ``exercise`` if given); returns the previous set's summary.
+        """Start a new set (of ``exercise`` if given); returns the previous set's summary
+        (a movement under way is left out: the user moved on, no partial, no penalty).
 
         Counts never carry over an exercise switch (a common bug in open-source counters).
         """
@@ -95,9 +105,10 @@ class LiveSession:
 
         spec = resolve_spec(exercise) if exercise is not None else self.spec
         with self._lock:
-            previous = self._tracker.summary()
+            previous = self._tracker.summary("ignore")
             self.spec = spec
-            self._tracker = Tracker(spec)
+            self._tracker = Tracker(spec, count_leading=False)
+            self._presenter.reset()
             self.last_feedback = None
             self.frames = 0
         return previous
@@ -261,7 +272,7 @@ def run_window(session: LiveSession, frames: Iterable[tuple[np.ndarray, float]],
                 break
     finally:
         win.close()
-    return session.summary(), reason
+    return session.summary("ignore"), reason
 
 
 def _set_text(summary: SetSummary) -> str:

@@ -34,6 +34,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _MATCH_RADIUS = 0.6
 #: Lost for longer than this (seconds), any person may be picked afresh.
 _FORGET_AFTER_S = 1.0
+#: Clock gap between two clips of one landmarker (ms): far beyond any tracking window.
+_NEW_STREAM_GAP_MS = 3_600_000
 
 
 class PersonSelector:
@@ -116,8 +118,23 @@ class PoseEstimator:
         self.model_path = path
         self._selector = PersonSelector()
         self._last_ms = -1
+        self._offset_ms = 0
         self._index = 0
         self._closed = False
+
+    def new_stream(self) -> None:
+        """Start another clip with the same loaded model (a batch worker loads it once).
+
+        The landmarker's clock jumps an hour past the last frame: after such a gap
+        it detects afresh instead of tracking the previous clip's person, so the
+        landmarks equal those of a newly loaded model (checked in the tests).
+
+        Example:
+            >>> pose.new_stream()  # doctest: +SKIP
+        """
+        self._offset_ms = self._last_ms + 1 + _NEW_STREAM_GAP_MS
+        self._selector = PersonSelector()
+        self._index = 0
 
     def process(self, image_bgr: np.ndarray, t: float) -> PoseFrame:
         """Find the followed person in one BGR frame taken at ``t`` seconds."""
@@ -128,7 +145,7 @@ class PoseEstimator:
         h, w = image_bgr.shape[:2]
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         # VIDEO mode needs strictly increasing integer milliseconds.
-        t_ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        t_ms = max(int(round(t * 1000.0)) + self._offset_ms, self._last_ms + 1)
         self._last_ms = t_ms
         result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), t_ms)
         index = self._index

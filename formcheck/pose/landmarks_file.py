@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.records.atomic import atomic_write
-from formcheck.records.errors import LandmarksFileError, OutputError
+from formcheck.records.errors import LandmarksFileError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import NUM_LANDMARKS
 
@@ -72,22 +72,55 @@ def save_landmarks(path: str | Path, frames: Iterable[PoseFrame], meta: dict[str
     arrays["meta"] = np.array(json.dumps(meta or {}))
     path = Path(path)
 
+    payload: dict[str, Any] = arrays  # numpy's stub types **kwds like its own keyword arguments
+
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **payload)
 
-    try:
-        atomic_write(path, write, suffix=".npz")
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc}") from exc
+    atomic_write(path, write, suffix=".npz")
     return path
+
+
+def _version(value: Any) -> int | str:
+    """The file's format version, or its text when it is not a whole number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return repr(str(value)) if value is not None else "(none)"
+
+
+def _check_times(t: np.ndarray) -> None:
+    """Times must be finite and strictly increasing (else durations and rates are wrong)."""
+    if not np.isfinite(t).all():
+        raise ValueError(f"frame {int(np.argmin(np.isfinite(t)))} has no valid time")
+    back = np.flatnonzero(np.diff(t) <= 0)
+    if back.size:
+        i = int(back[0]) + 1
+        raise ValueError(f"time goes backwards at frame {i} ({t[i - 1]:.3f} s then {t[i]:.3f} s)")
+
+
+def _frame(arrays: dict[str, np.ndarray], i: int, image_wh: tuple[int, int]) -> PoseFrame:
+    """Frame ``i`` of a file; a person whose landmarks are all NaN is no person."""
+    t = float(arrays["t"][i])
+    image = arrays["image"][i]
+    if int(arrays["num_people"][i]) > 0 and not np.isfinite(image).any():
+        return PoseFrame.empty(t=t, image_wh=image_wh, index=i)
+    return PoseFrame(t=t, image_wh=image_wh, image=image, world=arrays["world"][i],
+                     visibility=arrays["visibility"][i], presence=arrays["presence"][i],
+                     num_people=int(arrays["num_people"][i]),
+                     person_switched=bool(arrays["person_switched"][i]), index=i)
 
 
 def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
     """Read a landmarks file back into frame records and its metadata.
 
+    Times must be strictly increasing; a frame whose person has only NaN
+    landmarks is read as a frame without a person.
+
     Raises:
-        LandmarksFileError: Missing, not a landmarks file, or another version.
+        LandmarksFileError: Missing, not a landmarks file, another version, or
+            damaged (missing arrays, times that go backwards).
     """
     path = Path(path)
     if not path.is_file():
@@ -99,7 +132,7 @@ def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
         raise LandmarksFileError(f"{path} is not a readable landmarks file: {exc}") from exc
     if str(arrays.get("format", "")) != FORMAT_NAME:
         raise LandmarksFileError(f"{path} is not a formcheck landmarks file")
-    version = int(arrays.get("version", -1))
+    version = _version(arrays.get("version"))
     if version != FORMAT_VERSION:
         raise LandmarksFileError(
             f"{path} is landmarks format version {version}; this formcheck reads version "
@@ -108,13 +141,11 @@ def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
     try:
         meta = json.loads(str(arrays["meta"]))
         w, h = (int(v) for v in arrays["image_wh"])
-        frames = [
-            PoseFrame(t=float(arrays["t"][i]), image_wh=(w, h), image=arrays["image"][i],
-                      world=arrays["world"][i], visibility=arrays["visibility"][i],
-                      presence=arrays["presence"][i], num_people=int(arrays["num_people"][i]),
-                      person_switched=bool(arrays["person_switched"][i]), index=i)
-            for i in range(len(arrays["t"]))
-        ]
-    except (KeyError, ValueError, IndexError) as exc:
+        t = np.asarray(arrays["t"], dtype=np.float64)
+        _check_times(t)
+        frames = [_frame(arrays, i, (w, h)) for i in range(len(t))]
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise LandmarksFileError(f"{path} is damaged: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise LandmarksFileError(f"{path} is damaged: its meta is not a JSON object")
     return frames, meta

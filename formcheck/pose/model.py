@@ -1,15 +1,21 @@
-"""Resolve a MediaPipe pose model (``.task`` file) that works offline.
+"""Resolve a MediaPipe pose model (``.task`` file) that works offline: a pinned one.
 
-Order (first that works wins):
+The specs' thresholds were checked with one model, so formcheck uses only a
+model whose sha256 is in :data:`KNOWN_MODELS` unless told otherwise. Order
+(first that works wins):
 
-1. an explicit path (``--model`` or ``FORMCHECK_MODEL``);
-2. the user cache (``platformdirs.user_cache_dir("formcheck")``), checked
-   against the size and sha256 recorded beside it;
-3. a download of Google's ``pose_landmarker_full.task`` (short timeout: that
-   host is unreachable on many machines);
-4. a build from the ``mediapipe==0.10.21`` wheel fetched with pip from the
-   package index: its BlazePose ``.tflite`` files get the TFLite metadata the
-   Tasks API needs (see ``model_metadata.py``) and are zipped into a ``.task``.
+1. an explicit path (``--model`` or ``FORMCHECK_MODEL``): any valid ``.task``
+   file, reported as pinned or not;
+2. the user cache (``platformdirs.user_cache_dir("formcheck")``), used only
+   when its sha256 is a known one;
+3. a build from the ``mediapipe==0.10.21`` wheel fetched with pip from the
+   package index: its BlazePose ``.tflite`` files (sha256 checked against
+   :data:`PINNED_WEIGHTS`) get the TFLite metadata the Tasks API needs (see
+   ``model_metadata.py``) and are zipped, aligned, into a ``.task`` whose
+   sha256 must be a known one (the build is byte-for-byte reproducible).
+
+Google's "latest" ``pose_landmarker_full.task`` is not fetched: its weights
+change without notice and its hash could not be pinned.
 
 Every file written goes to a temp file first and is renamed into place, so a
 crash never leaves a half-written model in the cache.
@@ -20,11 +26,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import struct
 import subprocess
 import sys
 import tempfile
-import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,14 +40,24 @@ from formcheck.records.atomic import atomic_path, atomic_write_text
 from formcheck.records.errors import ModelError, OutputError
 
 MODEL_NAME = "pose_landmarker_full.task"
-OFFICIAL_URL = (
-    "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
-    "pose_landmarker_full/float16/latest/pose_landmarker_full.task"
-)
 LEGACY_WHEEL = "mediapipe==0.10.21"
 _DETECTOR = "mediapipe/modules/pose_detection/pose_detection.tflite"
 _LANDMARKS = "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"
 _MIN_TASK_BYTES = 1_000_000
+
+#: sha256 of the model files formcheck uses without ``--model``: the specs' thresholds were
+#: checked with these (same weights; build 2 only lays the bundle out aligned).
+KNOWN_MODELS: dict[str, str] = {
+    "e03d92066dda6fe4f5f64dfefc63b360ae4a65f3239588731936deac41921122":
+        "formcheck build 2 of the mediapipe 0.10.21 BlazePose full weights (aligned)",
+    "d850132f962affca6acc6b04684b26da904ea9daa45a843856e9b579d16181d6":
+        "formcheck build 1 of the mediapipe 0.10.21 BlazePose full weights",
+}
+#: sha256 of the BlazePose weights inside the mediapipe 0.10.21 wheel (identical on every platform).
+PINNED_WEIGHTS: dict[str, str] = {
+    _DETECTOR: "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+    _LANDMARKS: "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+}
 
 Progress = Callable[[str], None]
 
@@ -52,9 +67,14 @@ class ModelInfo:
     """A ready model file and where it came from."""
 
     path: Path
-    source: str  # "explicit", "cache:downloaded", "cache:built-from-wheel"
+    source: str  # "explicit", "built-from-wheel", "cache:built-from-wheel"
     size: int
     sha256: str
+
+    @property
+    def pinned(self) -> str | None:
+        """What the file is when its sha256 is a known one (:data:`KNOWN_MODELS`), else None."""
+        return KNOWN_MODELS.get(self.sha256)
 
 
 def cache_dir() -> Path:
@@ -89,7 +109,7 @@ def _looks_like_task(path: Path) -> bool:
 
 
 @contextmanager
-def _installing(dest: Path, source: str) -> Iterator[tuple[Path, list[ModelInfo]]]:
+def _installing(dest: Path, source: str, pinned_only: bool = False) -> Iterator[tuple[Path, list[ModelInfo]]]:
     """Yield a temp path to write the model to; on success it is checked, renamed to ``dest``
     and its size and sha256 recorded beside it (the record last: no record, no trusted file)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +118,11 @@ def _installing(dest: Path, source: str) -> Iterator[tuple[Path, list[ModelInfo]
         yield tmp, done
         if tmp.stat().st_size < _MIN_TASK_BYTES or not _looks_like_task(tmp):
             raise ModelError(f"{source}: the file is not a pose landmarker .task bundle")
-        done.append(ModelInfo(path=dest, source=source, size=tmp.stat().st_size, sha256=_sha256(tmp)))
+        info = ModelInfo(path=dest, source=source, size=tmp.stat().st_size, sha256=_sha256(tmp))
+        if pinned_only and info.pinned is None:
+            raise ModelError(f"{source}: the bundle's sha256 {info.sha256} is not a pinned one (another "
+                             "flatbuffers version?); pass a pinned model with --model PATH")
+        done.append(info)
     info = done[0]
     atomic_write_text(_record_path(dest), json.dumps({"source": source, "size": info.size, "sha256": info.sha256}))
 
@@ -116,19 +140,6 @@ def check_cached(path: Path) -> ModelInfo | None:
     if path.stat().st_size != size or _sha256(path) != sha:
         return None
     return ModelInfo(path=path, source="cache:" + source, size=size, sha256=sha)
-
-
-def download_official(dest: Path, timeout: float = 5.0, progress: Progress | None = None) -> ModelInfo:
-    """Download Google's full pose model into ``dest`` (raises ``ModelError``)."""
-    if progress:
-        progress(f"downloading {OFFICIAL_URL} (timeout {timeout:.0f} s)")
-    try:
-        with _installing(dest, "downloaded") as (tmp, done):
-            with open(tmp, "wb") as out, urllib.request.urlopen(OFFICIAL_URL, timeout=timeout) as resp:
-                shutil.copyfileobj(resp, out)
-    except (OSError, ValueError, OutputError) as exc:
-        raise ModelError(f"download failed: {exc}") from exc
-    return done[0]
 
 
 def _fetch_legacy_wheel(workdir: Path, progress: Progress | None) -> Path:
@@ -169,30 +180,57 @@ def build_from_wheel(dest: Path, wheel: Path | None = None, progress: Progress |
                 landmarks = zf.read(_LANDMARKS)
         except (zipfile.BadZipFile, KeyError, OSError) as exc:
             raise ModelError(f"{wheel} does not hold the BlazePose model files: {exc}") from exc
+        for member, data in ((_DETECTOR, detector), (_LANDMARKS, landmarks)):
+            if hashlib.sha256(data).hexdigest() != PINNED_WEIGHTS[member]:
+                raise ModelError(f"{wheel.name}: {member} is not the pinned BlazePose file (sha256 differs)")
         if progress:
             progress("adding TFLite metadata and writing the .task bundle")
-        with _installing(dest, "built-from-wheel") as (tmp, done):
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as out:
-                # Fixed entry dates keep the build byte-for-byte reproducible.
-                for name, data in (("pose_detector.tflite", add_detector_metadata(detector)),
-                                   ("pose_landmarks_detector.tflite", add_landmarks_metadata(landmarks))):
-                    out.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
+        with _installing(dest, "built-from-wheel", pinned_only=True) as (tmp, done):
+            write_task_bundle(tmp, {"pose_detector.tflite": add_detector_metadata(detector),
+                                    "pose_landmarks_detector.tflite": add_landmarks_metadata(landmarks)})
         return done[0]
+
+
+#: Entry data in the bundle starts at a multiple of this (LiteRT maps tensors in place).
+ZIP_ALIGN = 64
+_ALIGN_EXTRA_ID = 0xD935  # the extra-field id Android's zipalign uses for padding
+
+
+def write_task_bundle(path: Path, members: dict[str, bytes]) -> None:
+    """Write a ``.task`` zip whose entries' data start on :data:`ZIP_ALIGN`-byte boundaries.
+
+    LiteRT reads tensors straight from the bundle; an entry at an odd offset
+    makes it copy them ("unaligned buffer ... copying to an aligned heap
+    buffer"). Fixed dates keep the build byte-for-byte reproducible.
+
+    Example:
+        >>> members = {"pose_detector.tflite": det, "pose_landmarks_detector.tflite": lm}  # doctest: +SKIP
+        >>> write_task_bundle(tmp, members)  # doctest: +SKIP
+    """
+    with open(path, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as out:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+            header = 30 + len(name.encode()) + 6  # local header, name, our extra field's own header
+            pad = -(fh.tell() + header) % ZIP_ALIGN
+            info.extra = struct.pack("<HHH", _ALIGN_EXTRA_ID, 2 + pad, ZIP_ALIGN) + b"\0" * pad
+            out.writestr(info, data)
 
 
 def resolve_model(
     explicit: str | os.PathLike[str] | None = None,
     *,
-    allow_download: bool = True,
+    allow_download: bool = False,
     allow_build: bool = True,
     progress: Progress | None = None,
 ) -> ModelInfo:
-    """Return a ready pose model, fetching or building it when needed.
+    """Return a ready pose model: explicit, else a pinned cached one, else a fresh pinned build.
 
     Args:
         explicit: A ``.task`` path given by the user; ``FORMCHECK_MODEL`` is
-            used when this is None.
-        allow_download: Try Google's model host (5 s timeout).
+            used when this is None. Any valid bundle is accepted (``pinned``
+            tells whether it is a known one).
+        allow_download: Ignored: no downloaded model is pinned (kept so older
+            callers still work).
         allow_build: Build from the mediapipe 0.10.21 wheel via pip.
         progress: Called with a line of text before each slow step.
 
@@ -201,9 +239,10 @@ def resolve_model(
 
     Example:
         >>> info = resolve_model()  # doctest: +SKIP
-        >>> info.path.name
-        'pose_landmarker_full.task'
+        >>> info.path.name, info.pinned is not None
+        ('pose_landmarker_full.task', True)
     """
+    del allow_download
     explicit = explicit or os.environ.get("FORMCHECK_MODEL") or None
     if explicit:
         path = Path(explicit).expanduser()
@@ -215,27 +254,26 @@ def resolve_model(
 
     dest = cache_dir() / MODEL_NAME
     cached = check_cached(dest)
-    if cached:
+    if cached and cached.pinned:
         return cached
     tried = []
-    if dest.exists():
+    if cached:
+        tried.append(f"cache {dest}: sha256 {cached.sha256[:12]}... is not a pinned model, rebuilding")
+        if progress:
+            progress(f"cached model {dest} is not a pinned one (sha256 {cached.sha256[:12]}...); replacing it")
+    elif dest.exists():
         tried.append(f"cache {dest}: corrupt or unrecorded, rebuilding")
         if progress:
             progress(f"cached model {dest} failed its checksum; replacing it")
     else:
         tried.append(f"cache {dest}: empty")
-    if allow_download:
-        try:
-            return download_official(dest, progress=progress)
-        except ModelError as exc:
-            tried.append(f"download: {exc}")
     if allow_build:
         try:
             return build_from_wheel(dest, progress=progress)
-        except ModelError as exc:
+        except (ModelError, OutputError) as exc:
             tried.append(f"build from wheel: {exc}")
     raise ModelError(
         "no pose model available. Tried: " + "; ".join(tried) + ". "
-        f"Supply one by hand: download {MODEL_NAME} on another machine and pass "
-        "--model PATH or set FORMCHECK_MODEL=PATH."
+        f"Supply one by hand: copy {MODEL_NAME} from a machine where `formcheck model info` says "
+        "pinned, and pass --model PATH or set FORMCHECK_MODEL=PATH."
     )

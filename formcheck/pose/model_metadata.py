@@ -4,12 +4,14 @@ The Tasks API refuses a float32 image model without ``NormalizationOptions``
 metadata. mediapipe's own metadata writer imports a compiled module its wheel
 lacks, so we build the metadata flatbuffer directly from the pure-Python
 schema mediapipe ships, and append it to the model as the
-``TFLITE_METADATA`` buffer, as the official writer does.
+``TFLITE_METADATA`` buffer, as the official writer does. Every buffer is
+packed 16-byte aligned, as the TFLite schema asks.
 """
 
 from __future__ import annotations
 
 import flatbuffers
+import numpy as np
 from mediapipe.tasks.metadata import metadata_schema_py_generated as meta_fb
 from mediapipe.tasks.metadata import schema_py_generated as model_fb
 
@@ -36,6 +38,36 @@ def _image_input(mean: float, std: float) -> meta_fb.TensorMetadataT:
     return tensor
 
 
+#: The TFLite schema declares ``Buffer.data`` with ``force_align: 16``; the Python
+#: flatbuffers code ignores it, so the buffers are packed here by hand.
+BUFFER_ALIGN = 16
+
+
+class _Aligned16Buffer:
+    """A TFLite buffer whose data starts on a :data:`BUFFER_ALIGN`-byte boundary when packed.
+
+    Stands in for ``BufferT`` in ``ModelT.buffers``: packing only calls ``Pack``.
+    """
+
+    def __init__(self, data: bytes | np.ndarray | None, offset: int, size: int) -> None:
+        self.data, self.offset, self.size = data, offset, size
+
+    def Pack(self, builder: flatbuffers.Builder) -> int:  # noqa: N802 - the flatbuffers API name
+        data = None
+        if self.data is not None:
+            payload = bytes(self.data) if not isinstance(self.data, np.ndarray) else self.data.tobytes()
+            builder.StartVector(1, len(payload), BUFFER_ALIGN)
+            builder.head -= len(payload)
+            builder.Bytes[builder.head:builder.head + len(payload)] = payload
+            data = builder.EndVector()
+        model_fb.BufferStart(builder)
+        if data is not None:
+            model_fb.BufferAddData(builder, data)
+        model_fb.BufferAddOffset(builder, self.offset)
+        model_fb.BufferAddSize(builder, self.size)
+        return int(model_fb.BufferEnd(builder))
+
+
 def _with_metadata(model_bytes: bytes, name: str, mean: float, std: float, n_outputs: int) -> bytes:
     model = model_fb.ModelT.InitFromPackedBuf(bytearray(model_bytes), 0)
     subgraph = meta_fb.SubGraphMetadataT()
@@ -57,7 +89,7 @@ def _with_metadata(model_bytes: bytes, name: str, mean: float, std: float, n_out
     buffer = model_fb.BufferT()
     buffer.data = bytes(builder.Output())
 
-    model.buffers = list(model.buffers or []) + [buffer]
+    model.buffers = [_Aligned16Buffer(b.data, b.offset, b.size) for b in [*(model.buffers or []), buffer]]
     entry = model_fb.MetadataT()
     entry.name = _METADATA_NAME
     entry.buffer = len(model.buffers) - 1

@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from formcheck.records.errors import LabelError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Side = Literal["left", "right"]
 
@@ -131,7 +131,8 @@ class ClipLabel(_Strict):
     @model_validator(mode="after")
     def _inside_clip(self) -> ClipLabel:
         limit = self.duration_s + 1e-6
-        for item in [*self.reps, *self.holds, *self.faults]:
+        items: list[RepLabel | HoldLabel | FaultLabel] = [*self.reps, *self.holds, *self.faults]
+        for item in items:
             if item.end > limit:
                 raise ValueError(f"{type(item).__name__} ends at {item.end} s, after the clip ({self.duration_s} s)")
         return self
@@ -210,10 +211,11 @@ def load_real_clip_labels(path: str | Path) -> list[ClipLabel]:
         if entry.get("hold_s") is not None:
             holds = [HoldLabel(start=0.0, end=float(entry["hold_s"]))]
         try:
+            width, height = (int(v) for v in str(entry["resolution"]).split("x"))
             labels.append(ClipLabel(
                 clip=entry["file"], exercise=exercise, view=view_bucket(str(entry.get("view", "side"))),
                 fps=float(entry["fps"]), duration_s=float(entry["duration_s"]),
-                size=tuple(int(v) for v in str(entry["resolution"]).split("x")),
+                size=(width, height),
                 holds=holds, count_complete=int(entry["reps_complete"]),
                 count_partial=int(entry["reps_partial"]),
                 source={"kind": "real", "notes": entry.get("notes", ""), "view_text": entry.get("view", ""),

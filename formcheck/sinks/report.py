@@ -19,13 +19,11 @@ import csv
 import io
 import json
 import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from formcheck.records.atomic import atomic_write_texts
-from formcheck.records.errors import OutputError
+from formcheck.records.atomic import atomic_write_texts, output_folder
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
@@ -88,7 +86,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
 def report_dict(result: AnalysisResult) -> dict[str, Any]:
     """The ``report.json`` content of an analysis (JSON-safe: no NaN, no numpy types)."""
     spec = result.spec
-    out = {"formcheck_version": __version__, "source": result.source, "fps": _num(result.fps, 2)}
+    out: dict[str, Any] = {"formcheck_version": __version__, "source": result.source, "fps": _num(result.fps, 2)}
     out.update(summary_dict(result.summary))
     out["kind"] = getattr(spec, "kind", None)
     out["key_features"] = list(getattr(spec, "key_features", []) or [])
@@ -138,22 +136,29 @@ def angles_csv(feedback: Sequence[Feedback], key_features: Sequence[str] = ()) -
     return _csv_text((*FRAME_COLUMNS, *names), rows)
 
 
+def report_texts(result: AnalysisResult) -> dict[str, str]:
+    """``{file name: text}`` of ``report.json``, ``reps.csv`` and ``angles.csv`` (what :func:`write_outputs` writes).
+
+    Example:
+        >>> sorted(report_texts(result))  # doctest: +SKIP
+        ['angles.csv', 'report.json', 'reps.csv']
+    """
+    key = list(getattr(result.spec, "key_features", []) or [])
+    return {
+        REPORT_NAME: json.dumps(report_dict(result), indent=2, allow_nan=False) + "\n",
+        REPS_CSV: reps_csv(result.summary),
+        ANGLES_CSV: angles_csv(result.feedback, key),
+    }
+
+
 def prepare_out_dir(out_dir: str | Path) -> Path:
-    """Create ``out_dir`` if its parent exists; raise ``OutputError`` before any work otherwise."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder")
-    if not out.exists():
-        parent = out.parent if str(out.parent) else Path(".")
-        if not parent.is_dir():
-            raise OutputError(f"cannot create output folder {out}: its parent {parent} does not exist")
-        try:
-            out.mkdir()
-        except OSError as exc:
-            raise OutputError(f"cannot create output folder {out}: {exc}") from exc
-    if not os.access(out, os.W_OK):
-        raise OutputError(f"output folder {out} is not writable")
-    return out
+    """Create ``out_dir`` (and missing parents); raise ``OutputError`` before any work if it cannot be.
+
+    Raises:
+        OutputError: ``out_dir`` is a file, or cannot be created or written.
+    """
+    with output_folder(out_dir) as out:
+        return out
 
 
 def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
@@ -167,13 +172,7 @@ def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path
         OutputError: The folder cannot be created or written.
     """
     out = prepare_out_dir(out_dir)
-    key = list(getattr(result.spec, "key_features", []) or [])
-    texts = {
-        REPORT_NAME: json.dumps(report_dict(result), indent=2, allow_nan=False) + "\n",
-        REPS_CSV: reps_csv(result.summary),
-        ANGLES_CSV: angles_csv(result.feedback, key),
-    }
-    written = atomic_write_texts(out, texts)
+    written = atomic_write_texts(out, report_texts(result))
     return {"report": written[REPORT_NAME], "reps": written[REPS_CSV], "angles": written[ANGLES_CSV]}
 
 

@@ -5,6 +5,10 @@ with its per-rep rows, written in **one transaction**: a crash in the middle of
 a save leaves the database as it was, so at most that set is lost. The file
 runs in WAL mode so the Streamlit script can read while another thread writes.
 
+A reviewed clip also keeps the client's name, the trainer's notes and the
+clip's sha256 (columns added to older files when they are opened); analysing
+the same clip again replaces its session rather than adding another.
+
 Location: ``FORMCHECK_DB`` if set, else
 ``platformdirs.user_data_dir("formcheck")/history.sqlite3``.
 
@@ -22,8 +26,7 @@ import io
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,12 +34,13 @@ from typing import IO, Any, Literal
 
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
+from formcheck.sinks.sqlite_file import SqliteFile
 
 Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
 
-#: Bump when the schema changes; older files are migrated in ``_migrate``.
-SCHEMA_VERSION = 1
+#: Bump when the schema changes; older files are migrated in ``_migrate`` (see ``_MIGRATIONS``).
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -69,9 +73,59 @@ CREATE TABLE IF NOT EXISTS reps (
 );
 """
 
+#: Routine sessions (live app): one row per routine run; its sets point at it (``sessions.routine_session_id``).
+_ROUTINES = """
+CREATE TABLE IF NOT EXISTS routine_sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,            -- ISO 8601, UTC, when the routine ended
+    routine TEXT NOT NULL,               -- routine id
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('completed', 'stopped')),
+    duration_s REAL NOT NULL,
+    sets_planned INTEGER NOT NULL,
+    sets TEXT NOT NULL,                  -- JSON list: exercise, title, label, target, reps, hold_s, score, ...
+    skipped TEXT NOT NULL                -- JSON list of exercise ids without a spec
+)"""
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in con.execute(f"PRAGMA table_info({table})")}
+
+
+def _add_routines(con: sqlite3.Connection) -> None:
+    """Version 2: routine sessions, and the link from a set to its routine session."""
+    con.execute(_ROUTINES)
+    if "routine_session_id" not in _columns(con, "sessions"):
+        con.execute("ALTER TABLE sessions ADD COLUMN routine_session_id INTEGER"
+                    " REFERENCES routine_sessions (id) ON DELETE SET NULL")
+
+
+#: Columns added after schema 1, with their SQL type: added to older files when opened (additive:
+#: an older formcheck still reads the file). ``clip_key`` is the reviewed clip's sha256, so
+#: analysing the same clip again replaces its session instead of adding a second one.
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("client", "TEXT NOT NULL DEFAULT ''"),
+    ("trainer_notes", "TEXT NOT NULL DEFAULT ''"),
+    ("clip_key", "TEXT"),
+)
+
+
+def _add_client_columns(con: sqlite3.Connection) -> None:
+    """Version 3: client name, trainer's notes and the reviewed clip's key (re-analysis replaces)."""
+    have = _columns(con, "sessions")
+    for name, decl in ADDED_COLUMNS:
+        if name not in have:
+            con.execute(f"ALTER TABLE sessions ADD COLUMN {name} {decl}")
+    con.execute("CREATE INDEX IF NOT EXISTS sessions_clip ON sessions (clip_key, kind)")
+
+
+#: Schema changes after version 1, by the version they lead to. Each is additive and safe to
+#: run twice (it checks what is there), so files migrated by another build stay readable.
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_routines, 3: _add_client_columns}
+
 SESSION_COLUMNS: tuple[str, ...] = (
     "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",
-    "reps_by_side", "duration_s", "score", "hold_s", "cues", "notes",
+    "reps_by_side", "duration_s", "score", "hold_s", "cues", "notes", "client", "trainer_notes",
 )
 REP_COLUMNS: tuple[str, ...] = (
     "idx", "start", "peak", "end", "complete", "counted", "side", "rom", "rom_fraction",
@@ -112,59 +166,34 @@ class Session:
     cues: list[dict[str, Any]]
     notes: list[str]
     rep_rows: list[dict[str, Any]] | None = None
+    routine_session_id: int | None = None  # the routine session this set belongs to (live app)
+    client: str = ""
+    trainer_notes: str = ""
+    clip_key: str | None = None
 
 
-class HistoryStore:
+class HistoryStore(SqliteFile):
     """The history database. Cheap to create; every call opens its own connection.
 
     One connection per call keeps the store safe to use from Streamlit's
     script threads and the webrtc callback thread alike (sqlite3 connections
     are bound to the thread that made them).
 
+    A file this process may not write (or in a folder it may not write) is
+    opened read-only: it can be listed and exported, and saving or deleting
+    raises ``StoreError``.
+
     Args:
         path: Database file; None means :func:`default_db_path`. Its folder is created.
 
     Raises:
         StoreError: The file cannot be created/opened, is not a formcheck
-            database, or was written by a newer formcheck.
+            database (another program's SQLite file is never changed), or was
+            written by a newer formcheck.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path).expanduser() if path is not None else default_db_path()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the history folder {self.path.parent}: {exc.strerror}") from exc
-        with self._connect() as con:
-            self._migrate(con)
-
-    # -- connection -------------------------------------------------------------------
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in WAL mode with foreign keys on; sqlite errors become StoreError."""
-        con: sqlite3.Connection | None = None
-        try:
-            con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-            con.row_factory = sqlite3.Row
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA foreign_keys=ON")
-            yield con
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"history database {self.path}: {exc} (move the file away to start afresh)") from exc
-        finally:
-            if con is not None:
-                con.close()
-
-    @contextmanager
-    def _transaction(self, con: sqlite3.Connection) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (which propagates)."""
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        super().__init__(path if path is not None else default_db_path())
 
     def _migrate(self, con: sqlite3.Connection) -> None:
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
@@ -178,23 +207,28 @@ class HistoryStore:
             for statement in _SCHEMA.split(";\n"):
                 if statement.strip():
                     con.execute(statement)
+            for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+                _MIGRATIONS[step](con)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-    def journal_mode(self) -> str:
-        """The journal mode SQLite reports for the file (``"wal"``)."""
-        with self._connect() as con:
-            return str(con.execute("PRAGMA journal_mode").fetchone()[0])
 
     # -- writes -----------------------------------------------------------------------
     def save_set(self, summary: SetSummary, source: str, kind: Kind,
-                 when: datetime | None = None) -> int:
+                 when: datetime | None = None, *, client: str | None = None,
+                 trainer_notes: str | None = None, clip_key: str | None = None) -> int:
         """Store a finished set with its rep rows in one transaction; return its id.
+
+        With ``clip_key`` (the clip's sha256), a session of the same kind and clip
+        is replaced in place (same id; its client and notes kept unless new ones
+        are given): analysing a clip again never adds a second row.
 
         Args:
             summary: The set, as the tracker summarised it.
             source: Where it came from ("webcam", an uploaded file name, a sample name).
             kind: "live", "review" or "sample".
             when: Time of the set (default now, UTC).
+            client: The client's name (reviewed clips).
+            trainer_notes: The trainer's notes on the set.
+            clip_key: Identity of the analysed clip (its sha256), for replacing.
 
         Raises:
             StoreError: Bad ``kind``, or the write failed (nothing is written then).
@@ -203,17 +237,30 @@ class HistoryStore:
             raise StoreError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
         hold_s = sum(h.good_s for h in summary.holds)
+        values = (created, source, kind, summary.exercise, summary.title, int(summary.reps),
+                  int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
+                  float(summary.duration_s), int(summary.score), float(hold_s),
+                  _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes)))
         with self._connect() as con, self._transaction(con):
-            cur = con.execute(
-                "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
-                " reps_by_side, duration_s, score, hold_s, cues, notes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, source, kind, summary.exercise, summary.title, int(summary.reps),
-                 int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
-                 float(summary.duration_s), int(summary.score), float(hold_s),
-                 _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes))),
-            )
-            sid = int(cur.lastrowid or 0)
+            old = None
+            if clip_key is not None:
+                old = con.execute("SELECT id, client, trainer_notes FROM sessions WHERE clip_key = ? AND kind = ?"
+                                  " ORDER BY id LIMIT 1", (clip_key, kind)).fetchone()
+            people = (client if client is not None else (old["client"] if old else ""),
+                      trainer_notes if trainer_notes is not None else (old["trainer_notes"] if old else ""))
+            if old is not None:
+                sid = int(old["id"])
+                con.execute(
+                    "UPDATE sessions SET created_at = ?, source = ?, kind = ?, exercise = ?, title = ?, reps = ?,"
+                    " partial_reps = ?, reps_by_side = ?, duration_s = ?, score = ?, hold_s = ?, cues = ?,"
+                    " notes = ?, client = ?, trainer_notes = ? WHERE id = ?", (*values, *people, sid))
+                con.execute("DELETE FROM reps WHERE session_id = ?", (sid,))
+            else:
+                cur = con.execute(
+                    "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
+                    " reps_by_side, duration_s, score, hold_s, cues, notes, client, trainer_notes, clip_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, *people, clip_key))
+                sid = int(cur.lastrowid or 0)
             for rep in summary.rep_rows:
                 con.execute(
                     "INSERT INTO reps (session_id, idx, start, peak, \"end\", complete, counted, side, rom,"
@@ -224,6 +271,18 @@ class HistoryStore:
                      rep.tempo_down, int(rep.quality), _dumps(list(rep.cues))),
                 )
         return sid
+
+    def set_client_notes(self, session_id: int, client: str, trainer_notes: str) -> None:
+        """Store the client's name and the trainer's notes with a session.
+
+        Raises:
+            StoreError: No session has that id.
+        """
+        with self._connect() as con, self._transaction(con):
+            cur = con.execute("UPDATE sessions SET client = ?, trainer_notes = ? WHERE id = ?",
+                              (client, trainer_notes, int(session_id)))
+            if cur.rowcount == 0:
+                raise StoreError(f"no session with id {session_id} in {self.path}")
 
     def delete(self, session_id: int) -> None:
         """Delete a session and its reps.
@@ -259,7 +318,7 @@ class HistoryStore:
                 raise StoreError(f"no session with id {session_id} in {self.path}")
             reps = con.execute("SELECT * FROM reps WHERE session_id = ? ORDER BY idx",
                                (int(session_id),)).fetchall()
-        rep_rows = [{k: (json.loads(r[k]) if k == "cues" else r[k]) for k in REP_COLUMNS} for r in reps]
+        rep_rows = [{k: (_json_column(r, k, [], []) if k == "cues" else r[k]) for k in REP_COLUMNS} for r in reps]
         for rep in rep_rows:
             rep["complete"], rep["counted"] = bool(rep["complete"]), bool(rep["counted"])
         return _session(row, rep_rows)
@@ -316,11 +375,30 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _json_column(row: sqlite3.Row, key: str, default: Any, damaged: list[str]) -> Any:
+    """A JSON column's value; ``default`` (and ``key`` added to ``damaged``) when it is not JSON."""
+    try:
+        return json.loads(row[key])
+    except (TypeError, ValueError):
+        damaged.append(key)
+        return default
+
+
 def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> Session:
+    """A session from its row; damaged JSON columns read as empty, with a note saying so."""
+    damaged: list[str] = []
+    by_side = _json_column(row, "reps_by_side", {}, damaged)
+    cues = _json_column(row, "cues", [], damaged)
+    notes = _json_column(row, "notes", [], damaged)
+    if damaged:
+        notes = [*(notes if isinstance(notes, list) else []),
+                 f"damaged in the database: {', '.join(damaged)} (not JSON)"]
     return Session(
         id=int(row["id"]), created_at=row["created_at"], source=row["source"], kind=row["kind"],
         exercise=row["exercise"], title=row["title"], reps=int(row["reps"]),
-        partial_reps=int(row["partial_reps"]), reps_by_side=json.loads(row["reps_by_side"]),
+        partial_reps=int(row["partial_reps"]), reps_by_side=by_side,
         duration_s=float(row["duration_s"]), score=int(row["score"]), hold_s=float(row["hold_s"]),
-        cues=json.loads(row["cues"]), notes=json.loads(row["notes"]), rep_rows=rep_rows,
+        cues=cues, notes=notes, rep_rows=rep_rows,
+        routine_session_id=row["routine_session_id"] if "routine_session_id" in row.keys() else None,
+        client=row["client"] or "", trainer_notes=row["trainer_notes"] or "", clip_key=row["clip_key"],
     )

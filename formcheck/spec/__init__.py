@@ -2,7 +2,8 @@
 
 ``conditions`` parses and evaluates ``"<feature> <op> <number>"`` strings,
 ``schema`` holds the pydantic models (what each field means), ``loader`` reads
-files and names file, line and field in every error.
+files and names file, line and field in every error; ``routine`` does the same
+for routines (exercises in order, in ``routines/``).
 May import: ``formcheck.records``, ``formcheck.features``.
 
 Example:
@@ -11,13 +12,30 @@ Example:
     'reps'
 """
 
-from formcheck.spec.conditions import Condition, all_hold, holds, parse_condition, verdict
+from formcheck.spec.conditions import (
+    Condition,
+    all_hold,
+    holds,
+    parse_condition,
+    verdict,
+)
 from formcheck.spec.loader import (
     SPECS_DIR,
     list_specs,
     load_spec,
     parse_spec_text,
     spec_json_schema,
+)
+from formcheck.spec.routine import (
+    ROUTINES_DIR,
+    PlannedEntry,
+    Routine,
+    RoutineEntry,
+    RoutinePlan,
+    list_routines,
+    load_routine,
+    parse_routine_text,
+    plan_routine,
 )
 from formcheck.spec.schema import (
     BODY_PARTS,
@@ -32,7 +50,8 @@ from formcheck.spec.schema import (
 )
 
 __all__ = [
-    "BODY_PARTS", "Condition", "CueTiming", "ExerciseSpec", "FormRule", "HoldSpec", "RepSignal", "RulePhase",
-    "SPECS_DIR", "Smoothing", "Targets", "all_hold", "holds", "list_specs", "load_spec", "parse_condition",
-    "parse_spec_text", "spec_json_schema", "verdict",
+    "BODY_PARTS", "Condition", "CueTiming", "ExerciseSpec", "FormRule", "HoldSpec", "PlannedEntry", "ROUTINES_DIR",
+    "RepSignal", "Routine", "RoutineEntry", "RoutinePlan", "RulePhase", "SPECS_DIR", "Smoothing", "Targets",
+    "all_hold", "holds", "list_routines", "list_specs", "load_routine", "load_spec", "parse_condition",
+    "parse_routine_text", "parse_spec_text", "plan_routine", "spec_json_schema", "verdict",
 ]

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from formcheck.records.data_folders import data_folder
 from formcheck.records.errors import SpecError
 from formcheck.spec.schema import (
     CueTiming,
@@ -38,8 +39,8 @@ from formcheck.spec.schema import (
     Targets,
 )
 
-#: The built-in specs: ``exercise_specs/`` at the top of the repository.
-SPECS_DIR = Path(__file__).resolve().parents[2] / "exercise_specs"
+#: The built-in specs: ``exercise_specs/`` at the top of the repository, shipped in the package.
+SPECS_DIR = data_folder("exercise_specs")
 
 _MODELS: dict[str, type[BaseModel]] = {
     "": ExerciseSpec, "rep": RepSignal, "hold": HoldSpec, "rules": FormRule, "targets": Targets,
@@ -50,6 +51,37 @@ _MODELS: dict[str, type[BaseModel]] = {
 Lines = dict[tuple[Any, ...], tuple[str, int]]
 #: How deep ``extends`` chains may go (a chain longer than this is almost surely a mistake).
 MAX_EXTENDS_DEPTH = 8
+#: Most YAML nodes a spec may hold with every alias expanded (the largest built-in one has
+#: about 100). Bounds the work of "alias bombs": a few hundred bytes of nested aliases
+#: that expand to billions of nodes.
+MAX_SPEC_NODES = 20_000
+#: Largest spec file read (the largest built-in one has about 3 kB).
+MAX_SPEC_BYTES = 1_000_000
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
+    """Nodes under ``node`` with aliases expanded, counted in linear time (shared nodes once).
+
+    Returns ``limit + 1`` as soon as the count passes ``limit`` or an alias refers to
+    itself (a recursive structure has no finite expansion).
+    """
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = limit + 1  # while in progress: a cycle back to here is "too big"
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, memo, limit)
+        if total > limit:
+            break
+    memo[key] = min(total, limit + 1)
+    return memo[key]
 
 
 def _key_lines(node: yaml.Node, path: tuple[Any, ...], where: str, out: Lines) -> None:
@@ -107,7 +139,8 @@ def _loc_str(loc: tuple[Any, ...]) -> str:
     return s or "(top level)"
 
 
-def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
+def _format_error(err: Mapping[str, Any], where: str, lines: Lines,
+                  models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
     # Trim loc to the deepest path the YAML has (pydantic adds union/validator levels).
     probe = loc
@@ -117,7 +150,7 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and loc:
         parent = [p for p in loc[:-1] if not isinstance(p, int)]
-        model = _MODELS.get(parent[-1] if parent else "", ExerciseSpec)
+        model = models.get(parent[-1] if parent else "", models[""])
         near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.5)
         msg = "unknown field" + (f"; did you mean {near[0]!r}?" if near else
                                  f" (valid: {', '.join(model.model_fields)})")
@@ -127,17 +160,50 @@ def _format_error(err: Mapping[str, Any], where: str, lines: Lines) -> str:
     return f"{file}:{line}: {_loc_str(loc)}: {msg}{inherited}"
 
 
-def _read_mapping(text: str, where: str) -> tuple[dict[str, Any], Lines]:
-    """The YAML mapping of one spec file and the line of every key in it."""
+def validation_message(exc: ValidationError, where: str, lines: Lines,
+                       models: Mapping[str, type[BaseModel]] = _MODELS) -> str:
+    """One line for a pydantic error: the first problem with file, line and field, then a few more.
+
+    Args:
+        exc: The error from ``Model.model_validate``.
+        where: The file, as the user named it.
+        lines: Where each key was written (from :func:`read_mapping`).
+        models: Field name → model, to suggest the nearest valid field (``""``: the top level).
+
+    Example:
+        >>> validation_message(exc, "routines/x.yaml", lines, {"": Routine})  # doctest: +SKIP
+        "routines/x.yaml:4: exercises[0].rep: unknown field; did you mean 'reps'?"
+    """
+    errs = [_format_error(e, where, lines, models) for e in exc.errors()]
+    more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
+    return errs[0] + more
+
+
+def read_mapping(text: str, where: str, example: str = "name: ..., title: ..., ...",
+                 what: str = "spec") -> tuple[dict[str, Any], Lines]:
+    """The YAML mapping of one file and the file and line of every key in it.
+
+    Raises:
+        SpecError: Not YAML, or not a mapping (``what`` and ``example`` say what was expected).
+
+    Example:
+        >>> read_mapping("name: demo\\ntitle: Demo\\n", "demo.yaml")[1][("title",)]
+        ('demo.yaml', 2)
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None and _expanded_size(node, {}, MAX_SPEC_NODES) > MAX_SPEC_NODES:
+            raise SpecError(f"{where}: more than {MAX_SPEC_NODES} YAML nodes once aliases are expanded "
+                            "(nested or recursive aliases?); a spec needs a few hundred")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise SpecError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise SpecError(f"{where}: YAML nested too deeply for a spec") from None
     if not isinstance(data, dict):
-        raise SpecError(f"{where}:1: a spec must be a YAML mapping (name: ..., title: ..., ...)")
+        raise SpecError(f"{where}:1: a {what} must be a YAML mapping ({example})")
     lines: Lines = {}
     if node is not None:
         _key_lines(node, (), where, lines)
@@ -162,7 +228,7 @@ def _base_path(base: Any, where: str, lines: Lines) -> Path:
 
 def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[str, Any], Lines]:
     """The spec's mapping with every ``extends`` applied, and where each key was written."""
-    data, lines = _read_mapping(text, where)
+    data, lines = read_mapping(text, where)
     if "extends" not in data:
         return data, lines
     base_path = _base_path(data.pop("extends"), where, lines)
@@ -170,10 +236,7 @@ def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[s
     if key in chain or len(chain) >= MAX_EXTENDS_DEPTH:
         loop = " -> ".join([*(Path(c).stem for c in chain), base_path.stem])
         raise SpecError(f"{where}:{lines[('extends',)][1]}: extends: a loop or a chain too deep ({loop})")
-    try:
-        base_text = base_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{base_path}: cannot read spec: {exc}") from None
+    base_text = read_file(base_path)
     base_data, base_lines = _resolve(base_text, str(base_path), (*chain, key))
     return _merge(base_data, data), {**base_lines, **lines}
 
@@ -181,7 +244,7 @@ def _resolve(text: str, where: str, chain: tuple[str, ...] = ()) -> tuple[dict[s
 def resolved_mapping(name_or_path: str | Path) -> dict[str, Any]:
     """A spec's YAML mapping after ``extends`` is applied (what ``formcheck specs show --raw`` prints)."""
     p = spec_path(name_or_path)
-    return _resolve(p.read_text(encoding="utf-8"), str(p))[0]
+    return _resolve(read_file(p), str(p))[0]
 
 
 def parse_spec_text(text: str, where: str = "<spec>") -> ExerciseSpec:
@@ -194,9 +257,7 @@ def parse_spec_text(text: str, where: str = "<spec>") -> ExerciseSpec:
     try:
         return ExerciseSpec.model_validate(data)
     except ValidationError as exc:
-        errs = [_format_error(e, where, lines) for e in exc.errors()]
-        more = f" (and {len(errs) - 1} more: {'; '.join(errs[1:3])})" if len(errs) > 1 else ""
-        raise SpecError(errs[0] + more) from None
+        raise SpecError(validation_message(exc, where, lines)) from None
 
 
 def list_specs(specs_dir: Path | None = None) -> list[str]:
@@ -211,15 +272,22 @@ def _folder_stamp(p: Path) -> float:
     return max(stamps, default=0.0)
 
 
+def read_file(p: Path, what: str = "spec") -> str:
+    """The text of a spec (or routine) file; ``SpecError`` naming the file when it cannot be read
+    or is implausibly large."""
+    try:
+        size = p.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"{p}: {size} bytes is too large for a {what} (at most {MAX_SPEC_BYTES})")
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{p}: cannot read {what}: {exc}") from None
+
+
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float, folder_stamp: float) -> ExerciseSpec:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{p}: cannot read spec: {exc}") from None
-    spec = parse_spec_text(text, str(p))
-    return spec
+    return parse_spec_text(read_file(p), str(p))
 
 
 def spec_path(name_or_path: str | Path) -> Path:

@@ -113,6 +113,8 @@ class FormRule(_Strict):
     min_duration: float = Field(0.3, ge=0)
     priority: int = Field(1, ge=0)
     message: str = Field(min_length=1)
+    #: What went wrong in the client's words, for reports ("your hips sagged"); optional.
+    fault: str = ""
     voids_rep: bool = False
     baseline: Literal["none", "rep_start"] = "none"  # rep_start: compare change since the rep began
 
@@ -180,6 +182,9 @@ class ExerciseSpec(_Strict):
     targets: Targets = Targets.model_validate({})  # frozen models: one shared default is safe
     smoothing: Smoothing = Smoothing.model_validate({})
     cues: CueTiming = CueTiming.model_validate({})
+    #: Words shown and spoken for the rep phases when the defaults (Lift, Top or Hold, Lower) mislead,
+    #: e.g. a squat, whose rep starts by going down.
+    phase_words: dict[Literal["ascent", "peak", "descent"], str] = Field(default_factory=dict)
 
     @field_validator("key_features")
     @classmethod

@@ -39,7 +39,7 @@ class Camera:
     @property
     def focal(self) -> float:
         """Focal length in pixels."""
-        return 0.5 * self.size[0] / np.tan(np.radians(self.fov) / 2.0)
+        return float(0.5 * self.size[0] / np.tan(np.radians(self.fov) / 2.0))
 
     def axes(self) -> np.ndarray:
         """Rows: camera right, down, forward in world coordinates."""
@@ -52,7 +52,7 @@ class Camera:
 
     def to_camera(self, points: np.ndarray) -> np.ndarray:
         """World points ``(..., 3)`` → camera coordinates (x right, y down, z forward)."""
-        return (np.asarray(points, dtype=float) - np.asarray(self.position)) @ self.axes().T
+        return np.asarray((np.asarray(points, dtype=float) - np.asarray(self.position)) @ self.axes().T)
 
     def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """World points ``(..., 3)`` → pixel coordinates ``(..., 2)`` and depth ``(...)`` in metres."""

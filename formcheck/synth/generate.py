@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -106,6 +107,24 @@ class Simulation:
     camera: Camera
 
 
+#: Allowed ranges of the camera and noise options: (low, high, unit).
+OPTION_RANGES: dict[str, tuple[float, float, str]] = {
+    "camera_distance": (0.5, 50.0, "m"),
+    "camera_height": (0.0, 20.0, "m"),
+    "camera_yaw": (-90.0, 90.0, "degrees"),
+    "jitter": (0.0, 0.2, "m"),
+}
+
+
+def check_camera(options: SynthOptions) -> None:
+    """Camera and noise options must be finite and in :data:`OPTION_RANGES` (``SynthError``)."""
+    for name, (low, high, unit) in OPTION_RANGES.items():
+        value = getattr(options, name)
+        if value is not None and not (math.isfinite(value) and low <= value <= high):
+            flag = "--" + name.replace("_", "-")
+            raise SynthError(f"{flag} must be between {low:g} and {high:g} {unit}, got {value}")
+
+
 def simulate(options: SynthOptions) -> Simulation:
     """Run the motion script and place the camera (no drawing)."""
     if options.view not in VIEWS:
@@ -115,6 +134,7 @@ def simulate(options: SynthOptions) -> Simulation:
     w, h = options.size
     if not (160 <= w <= 3840 and 120 <= h <= 2160):
         raise SynthError(f"frame size must be between 160x120 and 3840x2160, got {w}x{h}")
+    check_camera(options)
     try:
         body = Body.scaled(options.height)
     except ValueError as exc:
@@ -213,6 +233,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     """
     import cv2
 
+    from formcheck.sinks.video import check_frame_count
     from formcheck.synth.render import Renderer
 
     out = check_output_path(out_mp4)
@@ -224,7 +245,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     renderer = Renderer(sim.camera, sim.body, centre, options.figure, sim.timeline.exercise.prop, prop_side)
 
     def write(tmp: Path) -> None:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), options.fps, options.size)
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), options.fps, options.size)
         if not writer.isOpened():
             raise OutputError(f"cannot open a video writer for {out}")
         try:
@@ -235,10 +256,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
         finally:
             writer.release()
 
-    try:
-        atomic_write(out, write, suffix=".mp4")
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc}") from exc
+    atomic_write(out, write, suffix=".mp4", check=lambda tmp: check_frame_count(tmp, len(sim.joints), out))
     label = make_label(sim, out.name, out.with_suffix(".npz").name)
     save_landmarks(out.with_suffix(".npz"), pose_frames(sim),
                    {"generator": GENERATOR, "fps": options.fps, "clip": out.name})

@@ -49,7 +49,7 @@ def idle(body: Body, ph: Phase) -> Pose:
     fours = Pose(pelvis=fours.pelvis, trunk=fours.trunk, arms=(Limb(-90, -90, 0.0), Limb(-90, -90, 0.0)),
                  legs=(Limb(-90, -180, -180), Limb(-90, -180, -180)))
     start = 0.0
-    for end, what in IDLE_SCRIPT:
+    for end, what in IDLE_SCRIPT:  # noqa: B007 - `what` is read after the loop
         if ph.t <= end or end == IDLE_SCRIPT[-1][0]:
             u = _smooth((ph.t - start) / (end - start))
             break

@@ -32,7 +32,7 @@ def two_link(root: np.ndarray, end: np.ndarray, l1: float, l2: float, pole: np.n
     side = pole - np.dot(pole, axis) * axis
     n = float(np.linalg.norm(side))
     side = side / n if n > 1e-9 else np.zeros(3)
-    return root + a * axis + h * side
+    return np.asarray(root + a * axis + h * side, dtype=float)
 
 
 def angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:

@@ -38,7 +38,7 @@ Joints = dict[str, np.ndarray]
 def sagittal(angle_deg: float) -> np.ndarray:
     """Unit vector at ``angle_deg`` from forward towards up (see module docstring)."""
     a = np.radians(angle_deg)
-    return np.cos(a) * F + np.sin(a) * U
+    return np.asarray(np.cos(a) * F + np.sin(a) * U, dtype=float)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -13,12 +13,13 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from formcheck.records.errors import SynthError
-from formcheck.records.labels import FaultLabel, HoldLabel, RepLabel
+from formcheck.records.labels import FaultLabel, HoldLabel, RepLabel, Side
 from formcheck.synth.exercises import EXERCISES, Exercise
 from formcheck.synth.motions import Phase
 
@@ -27,6 +28,15 @@ LEAD_OUT = 1.2  # s at rest after the last rep
 RAMP = 0.25     # s a posture fault takes to fade in/out at the edges of the reps it affects
 FAST = (0.4, 0.1, 0.4)  # up, hold, down of a too-fast rep
 PARTIAL = 0.3  # share of the range of motion a partial rep reaches (clearly short of the top)
+MAX_PHASE_S = 600.0     # longest tempo phase or hold: 10 minutes
+MAX_DURATION_S = 1800.0  # longest clip: 30 minutes (its frames and joints are kept in memory)
+
+
+def _seconds(value: float, what: str, low: float, high: float = MAX_PHASE_S) -> float:
+    """``value`` when it is a finite number of seconds in ``[low, high]``, else ``SynthError``."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SynthError(f"{what} must be {low:g}-{high:g} seconds, got {value}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class RepPlan:
     down_start: float
     end: float
     peak: float = 1.0          # progress reached at the top (partial reps < 1)
-    side: str | None = None
+    side: Side | None = None
     faults: tuple[str, ...] = ()
 
     @property
@@ -156,16 +166,25 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         raise SynthError(f"range of motion must be 0.3-1.0, got {rom}")
     if ex.kind == "idle":
         from formcheck.synth.idle import IDLE_SCRIPT
-        return Timeline(ex, [], float(duration or IDLE_SCRIPT[-1][0]))
+        return Timeline(ex, [], _seconds(float(duration or IDLE_SCRIPT[-1][0]), "duration", 1.0, MAX_DURATION_S))
     up, top, down, rest = tempo or ex.tempo
     if hold is not None:
-        top = hold
-    if min(up, down) <= 0 or min(top, rest) < 0:
-        raise SynthError(f"tempo must have positive up/down and non-negative hold/rest, got {(up, top, down, rest)}")
+        top = _seconds(hold, "hold", 0.0)
+    for value, what, low in ((up, "tempo UP", 0.05), (top, "tempo HOLD", 0.0), (down, "tempo DOWN", 0.05),
+                             (rest, "tempo REST", 0.0)):
+        _seconds(value, what, low)
     # A hold is one hold, or one per side for a stretch done to each side in turn.
     n = (2 if ex.alternating else 1) if ex.kind == "hold" else (ex.reps if reps is None else reps)
     if not 1 <= n <= 100:
         raise SynthError(f"reps must be 1-100, got {n}")
+    if fault_reps is not None and fault is not None:
+        outside = sorted({i for i in fault_reps if not 0 <= i < n})
+        if outside or not fault_reps:
+            raise SynthError(f"fault reps must be 0-based rep numbers 0-{n - 1}, got {list(fault_reps)}")
+    longest = LEAD_IN + LEAD_OUT + n * (up + top + down + rest) * 1.1
+    if longest > MAX_DURATION_S:
+        raise SynthError(f"the clip would last about {longest:.0f} s; at most {MAX_DURATION_S:.0f} s "
+                         "(fewer reps or shorter tempo/hold)")
     rng = np.random.default_rng(seed)
     affected = set(fault_reps if fault_reps is not None else default_fault_reps(n, ex.alternating))
     plans, t = [], LEAD_IN
@@ -174,11 +193,12 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         rep_faults = (fault,) if fault and (i in affected or ex.kind == "hold") else ()
         u, h, d = (FAST if "too_fast" in rep_faults else (up * k, top * k, down * k))
         peak = rom * (PARTIAL if "partial_rep" in rep_faults else 1.0)
+        rep_side: Side | None
         if ex.alternating:
-            first = side or "left"
+            first: Side = "right" if side == "right" else "left"
             rep_side = first if side or i % 2 == 0 else ("right" if first == "left" else "left")
         else:
-            rep_side = (side or "left") if ex.sided else None
+            rep_side = ("right" if side == "right" else "left") if ex.sided else None
         plans.append(RepPlan(t, t + u, t + u + h, t + u + h + d, peak, rep_side, rep_faults))
         t += u + h + d + (rest * k if i < n - 1 else 0.0)
     tl = Timeline(ex, plans, round(t + LEAD_OUT, 6), fault)

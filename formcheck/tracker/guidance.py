@@ -21,6 +21,9 @@ MIN_PRESENCE = 0.5
 FRAME_MARGIN = 0.05
 #: Image-plane judging needs the spec's view within this many degrees (side-on: 0; facing: 90).
 JUDGE_TURN = 40.0
+#: A rep's range is judged against the spec's absolute target only if the body stayed within this
+#: many degrees of the spec's view for the whole rep: MediaPipe's 3-D depth shrinks as it turns.
+RANGE_TURN = 25.0
 #: Beyond this many degrees from the spec's view the user is asked to turn (counting goes on).
 GUIDE_TURN = 60.0
 #: Seconds a wrong view must last before "turn side-on" is shown (a turn of the head is not enough).
@@ -64,6 +67,11 @@ class Guide:
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
         self.setup_hint = "get into the start position"
+        self._view_bad_since: float | None = None
+        #: The body's turn from side-on in degrees (smoothed); NaN until seen.
+        self.turn: float = math.nan
+        #: Since when the body has been within ``RANGE_TURN`` of the spec's view (None: it is not).
+        self.in_view_since: float | None = None
         self.reset()
 
     def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:
@@ -92,12 +100,19 @@ class Guide:
         once the body has been clearly the wrong way (``GUIDE_TURN``) for ``VIEW_DEBOUNCE_S``.
         """
         if self.spec.view == "any":
+            self.in_view_since = -math.inf
             return True, False
         turn = _turn(frame.world)
-        if math.isnan(turn):
+        if math.isnan(turn):  # shoulders and hips on top of each other: no turn to measure
+            if self.in_view_since is None:
+                self.in_view_since = frame.t
             return True, False
         self.turn = turn if math.isnan(self.turn) else self.turn + TURN_SMOOTHING * (turn - self.turn)
         off = self.turn if self.spec.view == "side" else 90.0 - self.turn
+        if off > RANGE_TURN:
+            self.in_view_since = None
+        elif self.in_view_since is None:
+            self.in_view_since = frame.t
         if off <= GUIDE_TURN:
             self._view_bad_since = None
         elif self._view_bad_since is None:
@@ -105,7 +120,11 @@ class Guide:
         show = self._view_bad_since is not None and frame.t - self._view_bad_since >= VIEW_DEBOUNCE_S
         return off <= JUDGE_TURN, show
 
+    def in_view_from(self, t: float) -> bool:
+        """The body has been within ``RANGE_TURN`` of the spec's view since ``t`` (or before)."""
+        return self.in_view_since is not None and self.in_view_since <= t
+
     def reset(self) -> None:
-        self._view_bad_since: float | None = None
-        #: The body's turn from side-on in degrees (smoothed); NaN until seen.
+        self._view_bad_since = None
+        self.in_view_since = None
         self.turn = math.nan

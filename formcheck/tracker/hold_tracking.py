@@ -62,16 +62,21 @@ class HoldTracking:
         """Some side's start pose has held: a hold is on or may start."""
         return any(g.open for g in self._gates.values())
 
+    def _held_timer(self) -> HoldTimer | None:
+        timer = self._timers.get(self._key(self.active_side)) if self.active_side or not self.per_side else None
+        return timer if timer is not None and timer.active else None
+
     @property
     def good_s(self) -> float:
         """Good seconds of the hold under way (the side being held)."""
-        timer = self._timers.get(self._key(self.active_side)) if self.active_side or not self.per_side else None
-        return timer.good_s if timer is not None and timer.active else 0.0
+        timer = self._held_timer()
+        return timer.good_s if timer else 0.0
 
     @property
     def lost_s(self) -> float:
-        timer = self._timers.get(self._key(self.active_side)) if self.active_side or not self.per_side else None
-        return timer.lost_s if timer is not None and timer.active else 0.0
+        """Seconds of the hold under way lost to faults."""
+        timer = self._held_timer()
+        return timer.lost_s if timer else 0.0
 
     def _key(self, side: SideName | None) -> str:
         return side if self.per_side and side is not None else "followed"

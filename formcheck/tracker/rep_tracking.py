@@ -72,9 +72,10 @@ class RepTracking:
     def reset(self) -> None:
         """Forget every count, baseline and attempt."""
         r = self.rep
-        self.counters = {s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at,
-                                     self.count_leading) for s in self.sides}
-        self._despike = {s: RollingMedian(DESPIKE_S) for s in self.sides}
+        self.counters: dict[str, RepCounter] = {
+            s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at, self.count_leading)
+            for s in self.sides}
+        self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -120,7 +121,8 @@ class RepTracking:
         if new_shot:
             for c in self.counters.values():
                 c.new_shot()
-        best_side, best_rank, progress = self.sides[0], -1, 0.0
+        best_side: str = self.sides[0]
+        best_rank, progress = -1, 0.0
         finished: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             v = self._despike[s].update(self.signal(vals, s, followed), t)
@@ -161,7 +163,7 @@ class RepTracking:
 
     def abandon(self) -> list[tuple[RepEvent, str]]:
         """End every attempt under way (person left or switched); returns the partial ones to record."""
-        out = []
+        out: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             ev = c.abandon()
             if ev is not None and self._valid(s):
@@ -170,7 +172,7 @@ class RepTracking:
 
     def pending(self) -> list[tuple[RepEvent, str]]:
         """Attempts under way as partial events, without ending them (for a summary mid-set)."""
-        out = []
+        out: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             ev = c.pending()
             if ev is not None and self._valid(s):

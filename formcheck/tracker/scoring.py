@@ -142,4 +142,5 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
         reps=reps, reps_by_side=by_side, partial_reps=partial, rep_rows=tuple(rows), holds=tuple(holds),
         cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
         frames_with_person=with_person, notes=tuple(notes),
-        score=set_score(spec, rows, holds, [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]))
+        score=set_score(spec, rows, holds,
+                        [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]))

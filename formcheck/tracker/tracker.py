@@ -31,7 +31,7 @@ from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.smoothing import OneEuroFilter
-from formcheck.records.feedback import Feedback, Phase, SetSummary
+from formcheck.records.feedback import Feedback, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition, verdict
 from formcheck.tracker.absence import Absence
@@ -218,7 +218,8 @@ class Tracker:
                 self._rules.set_rep(i, index)
         rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
                                      [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
-                                     usual_s=self._log.usual_duration, judge_range=self._rules.view_ok)
+                                     usual_s=self._log.usual_duration,
+                                     judge_range=self._guide.in_view_from(ev.start))
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
@@ -280,7 +281,7 @@ class Tracker:
         """
         t = self._t
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
-        extra = []
+        extra: list[RepRecord] = []
         if self._reps is not None and unfinished == "partial":
             for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
                 ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]

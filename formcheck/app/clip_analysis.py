@@ -1,0 +1,143 @@
+"""Analyse one clip for the Review and Samples pages (no Streamlit here: it also runs in a thread).
+
+One pose pass per clip: the landmarks serve the exercise ranking (suggestion
+and wrong-exercise hint), the analysis, the annotated video and the key
+frames. The session is saved to History keyed by the clip's sha256, so
+analysing the same clip again replaces its row.
+
+Example:
+    >>> run = analyze_clip_file(Path("up.mp4"), None, source="sam.mp4", kind="review",
+    ...                         settings=load_settings(), names=list_specs())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formcheck.app.clip_tools import browser_mp4
+from formcheck.app.settings import AppSettings
+from formcheck.pipeline.suggest import SpecFit, explain_suggestion, rank_specs, wrong_exercise_hint
+from formcheck.records.errors import FormcheckError, VideoSourceError
+from formcheck.records.frame import PoseFrame
+from formcheck.sinks.key_frames import KeyFrame
+
+#: Called with (what is happening, fraction done 0-1).
+StageProgress = Callable[[str, float], None]
+
+#: Share of the picture's height added under the annotated video for the player's controls.
+CONTROLS_PAD = 0.2
+
+
+@dataclass(frozen=True)
+class ClipRun:
+    """One analysed clip as the pages keep it in the session."""
+
+    result: Any  # formcheck.records.result.AnalysisResult
+    source: str  # what the user knows it by (upload name, sample name)
+    video: bytes | None  # annotated H.264 MP4, None if it could not be made
+    video_note: str | None
+    report_json: str
+    reps_csv: str
+    session_id: int | None
+    save_error: str | None
+    clip_key: str = ""
+    ranking: tuple[SpecFit, ...] = ()
+    suggestion: str | None = None  # the suggestion in words, when formcheck chose the exercise
+    hint: str | None = None  # another exercise fits far better than the one chosen
+    key_frames: tuple[KeyFrame, ...] = field(default_factory=tuple)
+    client: str = ""
+    trainer_notes: str = ""
+
+
+def _landmarks(path: Path, settings: AppSettings, progress: StageProgress,
+               cached: tuple[str, list[PoseFrame], float] | None, key: str) -> tuple[list[PoseFrame], float]:
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    from formcheck.pose.cache import run_pose
+
+    def each(done: int, total: int | None) -> None:
+        progress(f"Finding the body… frame {done}" + (f" of {total}" if total else ""),
+                 0.75 * min(done / total, 1.0) if total else 0.3)
+
+    frames, meta = run_pose(path, settings.model_path, each)
+    return frames, float(meta.get("fps") or 30.0)  # type: ignore[arg-type]
+
+
+def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: str, settings: AppSettings,
+                      names: Sequence[str], client: str = "", trainer_notes: str = "",
+                      progress: StageProgress | None = None,
+                      landmarks: tuple[str, list[PoseFrame], float] | None = None,
+                      ) -> tuple[ClipRun, tuple[str, list[PoseFrame], float]]:
+    """Pose (once) → ranking → analysis → annotated video → key frames → history.
+
+    Args:
+        path: The video file (a temporary copy of an upload, or a sample).
+        exercise: A spec id, or None to take the best-fitting spec.
+        source: The clip's name as the user knows it (stored and written in the reports).
+        kind: History kind ("review" or "sample").
+        settings: App settings (model, database).
+        names: Spec ids to rank.
+        client: The client's name, stored with the session.
+        trainer_notes: The trainer's notes, stored with the session.
+        progress: Told what is happening.
+        landmarks: ``(clip sha256, frames, fps)`` of an earlier pass; reused when the clip is the same.
+
+    Returns:
+        The run and ``(clip sha256, frames, fps)`` to reuse for another exercise.
+
+    Raises:
+        FormcheckError: Unreadable clip, unknown spec, no model; or no exercise recognised.
+    """
+    from formcheck.pipeline.analysis import analyze_frames, render_annotated
+    from formcheck.pose.cache import file_sha256
+    from formcheck.sinks.key_frames import render_key_frames
+    from formcheck.sinks.report import report_dict, reps_csv
+
+    tell = progress or (lambda _what, _done: None)
+    key = file_sha256(path)
+    frames, fps = _landmarks(path, settings, tell, landmarks, key)
+    tell("Trying every exercise on the movement…", 0.78)
+    ranking = tuple(rank_specs(frames, names))
+    suggestion = None
+    if exercise is None:
+        if not ranking or ranking[0].fit <= 0:
+            raise VideoSourceError(f"{source}: no exercise recognised (no reps or holds under any spec); "
+                                   "choose the exercise yourself")
+        exercise, suggestion = ranking[0].name, explain_suggestion(ranking)
+    hint = wrong_exercise_hint(ranking, exercise) if suggestion is None else None
+    result = analyze_frames(frames, exercise, source=source, fps=fps)
+    video, video_note = None, None
+    with tempfile.TemporaryDirectory(prefix="formcheck-clip-") as tmp:
+        tell("Drawing the annotated video…", 0.82)
+        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4")
+        tell("Encoding the video for the browser…", 0.9)
+        try:
+            video = browser_mp4(annotated, Path(tmp) / "annotated-h264.mp4", CONTROLS_PAD).read_bytes()
+        except FormcheckError as exc:
+            video_note = str(exc)
+    tell("Picking key frames…", 0.96)
+    key_frames = tuple(render_key_frames(path, result))
+    session_id, save_error = None, None
+    try:
+        from formcheck.sinks.store import HistoryStore
+
+        session_id = HistoryStore(settings.db_path).save_set(
+            result.summary, source=source, kind=kind, clip_key=key,  # type: ignore[arg-type]
+            client=client or None, trainer_notes=trainer_notes or None)
+    except FormcheckError as exc:
+        save_error = str(exc)
+    if session_id is not None:  # re-analysis keeps the notes stored earlier
+        from formcheck.sinks.store import HistoryStore
+
+        stored = HistoryStore(settings.db_path).get(session_id)
+        client, trainer_notes = stored.client, stored.trainer_notes
+    report = json.dumps(report_dict(result), indent=2, allow_nan=False)
+    run = ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error,
+                  clip_key=key, ranking=ranking, suggestion=suggestion, hint=hint, key_frames=key_frames,
+                  client=client, trainer_notes=trainer_notes)
+    return run, (key, frames, fps)

@@ -1,0 +1,94 @@
+"""History as tables a person reads: local dates, plain names, one table per kind of session.
+
+Pure functions (no streamlit): the History page shows their frames. Dates are
+stored in UTC and shown in the viewer's time zone; exercises by title; cues by
+their message; rep columns in words ("range of motion", "up (s)").
+
+Example:
+    >>> local_time("2026-11-26T07:58:00+00:00", "Europe/Paris")
+    '2026-11-26 08:58'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from formcheck.sinks.routine_store import RoutineSession
+from formcheck.sinks.store import Session
+
+#: Session kinds, as the History page names its tabs.
+KIND_TITLES: dict[str, str] = {"live": "Live sets", "review": "Reviewed clips", "sample": "Sample replays"}
+SESSION_COLUMNS = ["id", "date", "exercise", "source", "reps", "partial", "hold (s)", "score", "cues"]
+
+
+def local_time(iso_utc: str, zone: str | None = None) -> str:
+    """``YYYY-MM-DD HH:MM`` in ``zone`` (an IANA name; None or unknown: this computer's zone).
+
+    Example:
+        >>> local_time("2026-01-02T23:30:00+00:00", "Asia/Tokyo")
+        '2026-01-03 08:30'
+    """
+    when = datetime.fromisoformat(iso_utc)
+    try:
+        tz = ZoneInfo(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = None
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _cue_words(cues: Sequence[dict[str, Any]]) -> str:
+    """Distinct cue messages, in order (ids are for programs, messages for people)."""
+    return "; ".join(dict.fromkeys(str(c.get("message") or c.get("id")) for c in cues))
+
+
+def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: str | None = None) -> pd.DataFrame:
+    """One row per set or clip, newest first, in plain words and local time.
+
+    Example:
+        >>> sessions_table([], {}).columns[:3].tolist()
+        ['id', 'date', 'exercise']
+    """
+    rows = [{"id": s.id, "date": local_time(s.created_at, zone), "exercise": titles.get(s.exercise, s.title),
+             "source": s.source, "reps": s.reps, "partial": s.partial_reps, "hold (s)": round(s.hold_s, 1),
+             "score": s.score, "cues": _cue_words(s.cues)} for s in sessions]
+    return pd.DataFrame(rows, columns=SESSION_COLUMNS)
+
+
+def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) -> pd.DataFrame:
+    """One row per routine session, newest first."""
+    rows = [{"id": r.id, "date": local_time(r.created_at, zone), "routine": r.title,
+             "status": r.status, "sets": f"{len(r.sets)} of {r.sets_planned}", "reps": r.reps,
+             "hold (s)": round(r.hold_s, 1), "minutes": round(r.duration_s / 60, 1)} for r in routines]
+    return pd.DataFrame(rows, columns=["id", "date", "routine", "status", "sets", "reps", "hold (s)", "minutes"])
+
+
+def routine_sets_table(routine: RoutineSession) -> pd.DataFrame:
+    """The sets of one routine session."""
+    rows = [{"exercise": s["title"], "set": s["label"], "target": s["target"], "reps": s["reps"],
+             "hold (s)": round(float(s["hold_s"]), 1), "score": s["score"],
+             "target met": "yes" if s["target_met"] else "no"} for s in routine.sets]
+    return pd.DataFrame(rows, columns=["exercise", "set", "target", "reps", "hold (s)", "score", "target met"])
+
+
+def rep_rows_table(rep_rows: Sequence[dict[str, Any]], messages: dict[str, str]) -> pd.DataFrame:
+    """A stored set's reps with plain column names; cue ids become their messages."""
+    rows = [{"rep": r["idx"], "side": r["side"] or "", "complete": "yes" if r["complete"] else "no",
+             "counted": "yes" if r["counted"] else "no", "range of motion": round(float(r["rom"]), 1),
+             "of the range needed": f"{100 * float(r['rom_fraction']):.0f} %", "up (s)": round(float(r["tempo_up"]), 2),
+             "hold (s)": round(float(r["tempo_hold"]), 2), "down (s)": round(float(r["tempo_down"]), 2),
+             "quality": r["quality"], "cues": "; ".join(messages.get(c, c) for c in r["cues"])} for r in rep_rows]
+    return pd.DataFrame(rows, columns=["rep", "side", "complete", "counted", "range of motion", "of the range needed",
+                                       "up (s)", "hold (s)", "down (s)", "quality", "cues"])
+
+
+def cues_table(cues: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """A stored set's cues: message, from, to, rep."""
+    rows = [{"cue": c.get("message") or c.get("id"), "from (s)": round(float(c["start"]), 1),
+             "to (s)": round(float(c["end"]), 1) if c.get("end") is not None else None, "rep": c.get("rep")}
+            for c in cues]
+    return pd.DataFrame(rows, columns=["cue", "from (s)", "to (s)", "rep"])

@@ -1,0 +1,62 @@
+"""What the live state hands the page: a snapshot of the newest frame, and the sets and routines that ended.
+
+Example:
+    >>> FinishedSet(summary, "stream stopped", session_id=3).session_id  # doctest: +SKIP
+    3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formcheck.records.feedback import Feedback, SetSummary
+from formcheck.records.routine_summary import RoutineSummary
+from formcheck.sinks.presentation import Presentation
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSnapshot:
+    """What the page shows, copied under the lock.
+
+    Attributes:
+        exercise: Spec id of the current set.
+        feedback: Feedback of the newest processed frame (None before the first, and in rests).
+        frames: Frames processed in the current set.
+        fps: Frames processed per second over the last few seconds.
+        ms_per_frame: Mean processing time per frame (pose + tracker + overlay).
+        idle_s: Seconds since the last processed frame (None before the first).
+        error: Message of the last processing error, if any.
+        view: The words and numbers of the newest frame (the overlay drew the same).
+        overlay_texts: Every string the overlay drew on the newest frame.
+        stage: The routine's stage (``lead_in``, ``work``, ``rest``, ``done``); None for one exercise.
+    """
+
+    exercise: str
+    feedback: Feedback | None
+    frames: int
+    fps: float
+    ms_per_frame: float
+    idle_s: float | None
+    error: str | None
+    view: Presentation | None = None
+    overlay_texts: tuple[str, ...] = ()
+    stage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedSet:
+    """A set that ended: its summary, why it ended, and the history id (None if not saved)."""
+
+    summary: SetSummary
+    reason: str
+    session_id: int | None
+    save_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedRoutine:
+    """A routine that ended (done or stopped), and its history id (None if not saved)."""
+
+    summary: RoutineSummary
+    routine_session_id: int | None
+    save_error: str | None = None

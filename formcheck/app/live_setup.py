@@ -1,0 +1,156 @@
+"""The Live page before START: one exercise or a routine, voice options, and what the last stream did.
+
+Choosing in the picker only chooses: nothing is saved (a set with no rep and
+no hold is never saved). The picker groups exercises by ``spec.category``, so
+it stays usable with dozens of exercises. ``?exercise=plank`` or
+``?routine=lower_back`` in the address opens the page with that choice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from formcheck.app import widgets
+from formcheck.app.live_panel import routine_table_html
+from formcheck.app.live_records import FinishedRoutine, FinishedSet
+from formcheck.app.live_state import LiveState
+from formcheck.app.settings import AppSettings
+from formcheck.records.errors import SpecError
+from formcheck.spec.routine import (
+    RoutinePlan,
+    list_routines,
+    load_routine,
+    plan_routine,
+    routine_path,
+)
+
+MODES = {"exercise": "One exercise", "routine": "A routine"}
+#: Session keys: results of the last stream, the voice options (kept across the two views).
+RESULTS, SPEAK, BEEP = "live_results", "fc_speak", "fc_beep"
+
+
+def routine_files(settings: AppSettings) -> dict[str, Path]:
+    """Routine id → file: the built-in routines, then the user's folder (``FORMCHECK_ROUTINES``)."""
+    files = {name: routine_path(name) for name in list_routines()}
+    if settings.routines_dir is not None:
+        files.update({p.stem: p for p in sorted(settings.routines_dir.glob("*.yaml"))})
+    return files
+
+
+def option(label: str, key: str, store_key: str, default: bool) -> bool:
+    """A checkbox whose value outlives the view it is drawn in (widget state does not)."""
+    st.session_state.setdefault(store_key, default)
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state[store_key]
+
+    def keep() -> None:
+        st.session_state[store_key] = st.session_state[key]
+
+    return bool(st.checkbox(label, key=key, on_change=keep))
+
+
+def _exercise_picker() -> tuple[str, str]:
+    """Category, then exercise; returns ``(spec id, title)``."""
+    groups = widgets.exercise_groups()
+    wanted = st.query_params.get("exercise")
+    if "live_category" not in st.session_state:
+        home = next((c for c, g in groups.items() if wanted in g), next(iter(groups)))
+        st.session_state["live_category"] = home
+        if wanted in groups[home]:
+            st.session_state[f"live_exercise_{home}"] = wanted
+    category = str(st.radio("Group", list(groups), horizontal=True, key="live_category",
+                            format_func=lambda c: f"{widgets.CATEGORY_TITLES.get(c, c)} ({len(groups[c])})"))
+    names = groups[category]
+    exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n],
+                                key=f"live_exercise_{category}"))
+    widgets.spec_card(exercise)
+    return exercise, names[exercise]
+
+
+def _title(path: Path) -> str:
+    try:
+        return load_routine(path).title
+    except SpecError:
+        return f"{path.stem} (invalid)"
+
+
+def _plan_table(plan: RoutinePlan) -> pd.DataFrame:
+    ready = {p.entry.exercise: p for p in plan.entries}
+    notes = dict(plan.skipped)
+    rows = []
+    for e in plan.routine.exercises:
+        p = ready.get(e.exercise)
+        rows.append({"exercise": p.spec.title if p else e.exercise,
+                     "sets": f"{e.sets} × {p.target_text}" if p else "—",
+                     "rest": f"{p.rest_s:g} s" if p else "", "note": e.note if p else notes[e.exercise]})
+    return pd.DataFrame(rows, columns=["exercise", "sets", "rest", "note"])
+
+
+def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
+    files = routine_files(settings)
+    if not files:
+        st.info("No routines found (routines/*.yaml).")
+        return None
+    wanted = st.query_params.get("routine")
+    if "live_routine" not in st.session_state and wanted in files:
+        st.session_state["live_routine"] = wanted
+    name = str(st.selectbox("Routine", list(files), key="live_routine", format_func=lambda n: _title(files[n])))
+    try:
+        plan = plan_routine(load_routine(files[name]))
+    except SpecError as exc:
+        st.error(f"This routine cannot run: {exc}")
+        return None
+    r = plan.routine
+    st.markdown(f"**{r.title}** — {r.description.strip()} About {plan.minutes():.0f} min; "
+                f"{r.lead_in_s:g} s to get ready after START.")
+    st.dataframe(_plan_table(plan), hide_index=True, key="live-plan")
+    if plan.skipped:
+        st.caption("Not yet specified, skipped: " + ", ".join(e for e, _ in plan.skipped))
+    if plan.entries:
+        first = plan.entries[0].spec
+        st.caption(f"First: {first.title}. Placement: {first.placement}")
+    else:
+        st.warning("None of this routine's exercises is specified yet: nothing to do.")
+    return plan
+
+
+def _show_results() -> None:
+    """What the last stream did: the routine's summary, else its last set."""
+    results: list[FinishedSet | FinishedRoutine] = st.session_state.get(RESULTS, [])
+    routine = next((r for r in results if isinstance(r, FinishedRoutine)), None)
+    sets = [r for r in results if isinstance(r, FinishedSet)]
+    if routine is not None:
+        st.markdown(routine_table_html(routine), unsafe_allow_html=True)
+    elif sets:
+        done = sets[-1]
+        if done.session_id is not None:
+            st.success(f"Set saved to history (session {done.session_id}): "
+                       f"{widgets.plural(done.summary.reps, 'rep')} — {done.reason}.")
+        elif done.save_error:
+            st.warning(f"Set ended ({done.reason}), not saved: {done.save_error}")
+        widgets.summary_metrics(done.summary, columns=3)
+
+
+def render_setup(settings: AppSettings, state: LiveState) -> None:
+    """The left column before START."""
+    _show_results()
+    st.subheader("Live coaching")
+    if "live_mode" not in st.session_state and st.query_params.get("routine"):
+        st.session_state["live_mode"] = "routine"
+    mode = st.radio("Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="live_mode",
+                    label_visibility="collapsed")
+    if mode == "routine":
+        state.set_routine(_routine_picker(settings))
+    else:
+        state.set_routine(None)
+        state.set_exercise(*_exercise_picker())  # before START nothing has been done: nothing is saved
+    left, right = st.columns(2)
+    with left:
+        option("Speak counts and cues", "live_speak_setup", SPEAK, True)
+    with right:
+        option("Beep on each rep", "live_beep_setup", BEEP, False)
+    st.caption("Press START and allow the camera, then go to your mat. STOP ends the set (or the routine) and "
+               "saves it. Remote use needs HTTPS (see README).")

@@ -1,0 +1,89 @@
+"""``formcheck batch FOLDER_OR_GLOB... --exercise ID|auto [-j N] [--out DIR] [--html] [--ray ADDRESS]``.
+
+Analyses a library of clips into ``--out`` (default ``./formcheck_batch``):
+a folder of reports per clip, ``summary.csv`` and ``index.html``. Clips whose
+reports are current are skipped, so an interrupted or repeated batch only does
+what is left. A clip that fails is a row of the summary (exit code still 0);
+a mistake in the command itself (unknown exercise, nothing found, an output
+folder that cannot be made) is one ``formcheck: error:`` line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _frame_step(text: str) -> int | None:
+    if text == "auto":
+        return None
+    if text in ("1", "2"):
+        return int(text)
+    raise argparse.ArgumentTypeError(f"must be auto, 1 or 2, got {text!r}")
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("batch", help="analyse many clips: per-clip reports, summary.csv and index.html",
+                       description="Analyse every clip of a folder (or glob pattern); resumable: clips whose "
+                                   "reports are current are skipped.")
+    p.add_argument("targets", nargs="+", metavar="FOLDER_OR_GLOB", help="folders, clips or glob patterns")
+    p.add_argument("-e", "--exercise", required=True,
+                   help="spec id for every clip, or 'auto' to pick the best-fitting spec per clip")
+    p.add_argument("-j", "--jobs", type=_workers, default=1, metavar="N",
+                   help="worker processes on this machine, each loading the pose model once (default 1)")
+    p.add_argument("-o", "--out", default="formcheck_batch", help="output folder (default ./formcheck_batch)")
+    p.add_argument("--html", action="store_true", help="also write each clip's client report (report.html)")
+    p.add_argument("--frame-step", type=_frame_step, default=None, metavar="auto|1|2",
+                   help="analyse every frame (1), every other frame (2), or 2 only for clips at 50 fps or "
+                        "more (auto, the default; see README)")
+    p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders too")
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="run on a Ray cluster (HOST:6379, ray://HOST:10001) or 'local' to start one here "
+                        "(needs `pip install formcheck[cluster]`)")
+    p.add_argument("--model", help="pose model .task file")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from formcheck.pipeline.batch import rerun_hint, run_batch
+    from formcheck.sinks.batch_index import BatchRow
+
+    runner = None
+    if args.ray:
+        from formcheck.pipeline.ray_batch import ray_runner
+
+        runner = ray_runner(args.ray)
+    bars: list[tqdm] = []  # made on the first clip: a command error prints no bar
+
+    def progress(row: BatchRow, done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="clip", desc="batch", disable=args.no_progress, file=sys.stderr))
+        bar = bars[0]
+        bar.set_postfix_str(f"{row.clip[-30:]}: {'failed' if row.status != 'ok' else f'{row.reps} reps'}")
+        bar.update(done - bar.n)
+
+    try:
+        result = run_batch(args.targets, args.exercise, out_dir=args.out, jobs=args.jobs, html=args.html,
+                           frame_step=args.frame_step, model_path=args.model, recursive=args.recursive,
+                           runner=runner, progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
+    for row in result.rows:
+        if row.status != "ok":
+            print(f"  failed: {row.clip}: {row.error}", file=sys.stderr)
+    print(rerun_hint(result))
+    return 0

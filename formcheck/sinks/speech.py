@@ -1,0 +1,130 @@
+"""Spoken coaching: what to say, and when, from the presentation of each frame.
+
+The user is on the floor, 2-3 m away: counts and cues are spoken (the app hands
+:class:`Utterance` s to the browser's speech synthesis, which works offline).
+:class:`Coach` decides, frame by frame, from the same
+:class:`~formcheck.sinks.presentation.Presentation` the screen shows, so the
+voice says the number on screen:
+
+* a new count is said at once and cuts off a cue being spoken (never a cue over a count);
+  a hold says its seconds every ``hold_every_s``; a rest counts down its last seconds;
+* a message (form cue or placement guidance) is said when it appears: at most one form cue, and
+  one piece of guidance, every ``cue_gap_s``; never within ``quiet_s`` of a count or of another
+  message; the same one not again within ``repeat_s``;
+* announcements (a routine's "next exercise", "rest 30 seconds") are said as given;
+* each new rep also gives a ``beep`` utterance (the page plays it if the user wants beeps).
+
+Example:
+    >>> from formcheck.records.feedback import Feedback
+    >>> from formcheck.sinks.presentation import present
+    >>> coach = Coach()
+    >>> coach.update(0.9, present(Feedback(t=0.9, phase="ascent", reps=0), None))
+    []
+    >>> [(u.kind, u.text) for u in coach.update(1.0, present(Feedback(t=1.0, phase="start", reps=1), None))]
+    [('count', '1'), ('beep', '')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from formcheck.sinks.presentation import Presentation
+
+UtteranceKind = Literal["count", "countdown", "cue", "info", "beep"]
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One thing to say (or a beep).
+
+    Attributes:
+        id: Increasing number, so the page says each utterance once however often it redraws.
+        text: The words ("" for a beep).
+        kind: ``count`` (a rep or hold seconds), ``countdown`` (a rest's last seconds),
+            ``cue`` (a form cue or guidance), ``info`` (an announcement) or ``beep``.
+        interrupt: Cut off whatever is being said first (counts do: a count is never late).
+    """
+
+    id: int
+    text: str
+    kind: UtteranceKind
+    interrupt: bool = False
+
+
+class Coach:
+    """Turns the frame-by-frame presentation into a few well-timed utterances.
+
+    Args:
+        cue_gap_s: At most one cue per this many seconds.
+        quiet_s: No cue this soon after a count (the count must be heard).
+        repeat_s: The same cue is not said again within this many seconds.
+        hold_every_s: A hold says its seconds at each multiple of this.
+        countdown_from: A rest says its last seconds from this one down.
+    """
+
+    def __init__(self, cue_gap_s: float = 4.0, quiet_s: float = 1.0, repeat_s: float = 12.0,
+                 hold_every_s: int = 5, countdown_from: int = 3) -> None:
+        self.cue_gap_s, self.quiet_s, self.repeat_s = cue_gap_s, quiet_s, repeat_s
+        self.hold_every_s, self.countdown_from = hold_every_s, countdown_from
+        self._next_id = 1
+        self._said_cue: dict[str, float] = {}  # message -> when said
+        self._last_tone_t: dict[str, float] = {}  # tone (form, guide) -> when one was last said
+        self._last_cue_t = -1e9
+        self._last_count_t = -1e9
+        self._mode: str | None = None
+        self._count: int | None = None
+
+    def update(self, t: float, view: Presentation | None, announce: Sequence[str] = ()) -> list[Utterance]:
+        """What to say at time ``t`` (seconds, the frames' clock) for this frame's ``view``.
+
+        Args:
+            t: Time of the frame.
+            view: What the screen shows now (None: nothing new on screen).
+            announce: Announcements to say, in order, before anything else of this frame.
+        """
+        out = [self._make(text, "info") for text in announce if text]
+        if view is None:
+            return out
+        out += self._counts(t, view)
+        if view.tone in ("form", "guide") and view.message:
+            out += self._cue(t, view.message, view.tone)
+        return out
+
+    def reset(self) -> None:
+        """A new set begins: its count starts from nothing (a lower number is not a count)."""
+        self._mode, self._count = None, None
+
+    def _counts(self, t: float, view: Presentation) -> list[Utterance]:
+        before, mode = self._count, self._mode
+        self._mode, self._count = view.mode, view.count
+        out: list[Utterance] = []
+        if view.mode == "rest":  # each of the last seconds once, from whichever the rest shows first
+            if 0 < view.count <= self.countdown_from and (mode != "rest" or before is None or view.count < before):
+                out = [self._make(view.big, "countdown")]
+        elif mode != view.mode or before is None or view.count == before:
+            return []
+        elif view.mode == "reps" and view.count > before:
+            out = [self._make(view.big, "count", interrupt=True), self._make("", "beep")]
+        elif (view.mode == "hold" and view.count > before
+              and view.count // self.hold_every_s > before // self.hold_every_s):
+            out = [self._make(view.big, "count", interrupt=True)]
+        if out:
+            self._last_count_t = t
+        return out
+
+    def _cue(self, t: float, message: str, tone: str) -> list[Utterance]:
+        if t - self._last_tone_t.get(tone, -1e9) < self.cue_gap_s:
+            return []
+        if t - self._last_cue_t < self.quiet_s or t - self._last_count_t < self.quiet_s:
+            return []
+        if t - self._said_cue.get(message, -1e9) < self.repeat_s:
+            return []
+        self._said_cue[message] = self._last_tone_t[tone] = self._last_cue_t = t
+        return [self._make(message, "cue")]
+
+    def _make(self, text: str, kind: UtteranceKind, interrupt: bool = False) -> Utterance:
+        u = Utterance(self._next_id, text, kind, interrupt)
+        self._next_id += 1
+        return u

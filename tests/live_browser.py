@@ -1,0 +1,247 @@
+"""Helpers of the browser tests: the app as a server, a clip as Chromium's fake camera, the Live page.
+
+The app runs as its own server process (``formcheck app``'s command line) on a
+free port with a temp history database; Chromium plays a clip converted to
+``.y4m`` (made in tmp, never committed) as its webcam. An init script records
+what the page hands to ``speechSynthesis.speak`` and how many beeps it starts,
+so a test can assert what would be spoken without a sound card.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+#: Records speech and beeps in the page (the real calls still go through).
+HOOK_VOICE = """
+window.__fcSpoken = [];
+window.__fcBeeps = 0;
+if (window.speechSynthesis) {
+  const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = (u) => { window.__fcSpoken.push(u.text); try { speak(u); } catch (e) {} };
+}
+if (window.OscillatorNode) {
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) { window.__fcBeeps += 1; return start.apply(this, args); };
+}
+"""
+
+#: The panel as the page shows it: visible texts and the figures in its data attributes.
+READ_PANEL = """() => {
+  const root = document.querySelector('#fc-live');
+  if (!root) return null;
+  const text = (id) => { const e = document.getElementById(id); return e ? e.innerText.trim() : null; };
+  const cue = document.getElementById('fc-cue');
+  return {count: text('fc-count'), unit: text('fc-unit'), phase: text('fc-phase'), cue: text('fc-cue'),
+          title: text('fc-title'), detail: text('fc-detail'), target: text('fc-target'), extra: text('fc-extra'),
+          tone: cue ? cue.dataset.tone : null, data_count: root.dataset.count, data_phase: root.dataset.phase, stage: root.dataset.stage,
+          reps: root.dataset.reps, exercise: root.dataset.exercise, fps: parseFloat(root.dataset.fps || '0'),
+          overlay: JSON.parse(root.dataset.overlay || '[]')};
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of a process (kB) from /proc (psutil is not a dependency)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+@contextmanager
+def app_server(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """``formcheck app`` on a free port in its own process group, with a temp FORMCHECK_DB."""
+    from formcheck.cli.app import streamlit_command
+
+    port = free_port()
+    db = tmp_path / "history.sqlite3"
+    full_env = {**os.environ, "FORMCHECK_DB": str(db), **(env or {})}
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), env=full_env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"app did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield {"url": url, "db": db, "pid": proc.pid, "log": log_path}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+        log.close()
+
+
+def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 360), fps: float | None = None) -> Path:
+    """Clips one after the other as raw I420 ``.y4m`` (PyAV's bundled ffmpeg), at ``fps`` (default: the
+    first clip's own rate; frames are dropped or repeated by their time to keep the clips' pace)."""
+    import av
+
+    with av.open(str(dst), "w", format="yuv4mpegpipe") as out:
+        enc = None
+        out_rate = 0.0
+        written = 0
+        offset = 0.0
+        for src in clips:
+            with av.open(str(src)) as inp:
+                stream = inp.streams.video[0]
+                rate = float(stream.average_rate or 15)
+                if enc is None:
+                    out_rate = float(round(fps or rate))
+                    enc = out.add_stream("rawvideo", rate=int(out_rate))
+                    enc.width, enc.height, enc.pix_fmt = size[0], size[1], "yuv420p"
+                n = 0
+                for frame in inp.decode(stream):
+                    t = offset + n / rate
+                    n += 1
+                    frame = frame.reformat(width=size[0], height=size[1], format="yuv420p")
+                    while written / out_rate <= t + 1e-6:
+                        frame.pts = None
+                        for packet in enc.encode(frame):
+                            out.mux(packet)
+                        written += 1
+                offset += n / rate
+        assert enc is not None
+        for packet in enc.encode():
+            out.mux(packet)
+    return dst
+
+
+def webrtc_button(page: Any) -> Any:
+    return page.frame_locator('iframe[title*="streamlit_webrtc"]').locator("button").first
+
+
+def read_panel(page: Any) -> dict[str, Any] | None:
+    """The workout panel's texts and data (None before it is drawn)."""
+    return page.evaluate(READ_PANEL)  # type: ignore[no-any-return]
+
+
+def spoken(page: Any) -> list[str]:
+    return list(page.evaluate("() => window.__fcSpoken || []"))
+
+
+def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the app's database (none while the app has not created its tables)."""
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as con:
+        try:
+            return con.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+
+def live_rows(db: Path) -> list[tuple[Any, ...]]:
+    return db_rows(db, "SELECT kind, exercise, reps, source, partial_reps FROM sessions WHERE kind = 'live' ORDER BY id")
+
+
+@contextmanager
+def live_page(app: dict[str, Any], y4m: Path, tmp_path: Path, query: str,
+              viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
+    """Chromium with ``y4m`` as its camera, on the Live page of ``app`` (``query``: ``exercise=...``)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from aioice.ice import get_host_addresses
+    from playwright.sync_api import sync_playwright
+
+    if not get_host_addresses(use_ipv4=True, use_ipv6=True):
+        # aiortc offers no loopback candidates: WebRTC cannot connect at all here.
+        pytest.skip("no non-loopback network address for WebRTC (e.g. `ip addr add 10.200.0.1/32 dev lo`)")
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+            "--allow-loopback-in-peer-connection",  # for hosts whose only extra address sits on lo
+            f"--use-file-for-fake-video-capture={y4m}"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
+            viewport={"width": viewport[0], "height": viewport[1]})
+        try:
+            browser.add_init_script(HOOK_VOICE)
+            page = browser.new_page()
+            page.goto(f"{app['url']}/?page=live&{query}")
+            webrtc_button(page).wait_for(timeout=60_000)
+            page.wait_for_timeout(1000)
+            yield page
+        finally:
+            browser.close()
+
+
+def start(page: Any) -> int:
+    """Press START until the workout panel shows processed frames; return the number of presses.
+
+    streamlit-webrtc 0.79 tears ~10 % of fresh starts down at once (the button
+    reads START again): press again then.
+    """
+    button = webrtc_button(page)
+    for attempt in range(1, 6):
+        button.click()
+        for _ in range(25):
+            page.wait_for_timeout(1000)
+            panel = read_panel(page)
+            if panel is not None and panel["data_count"] is not None:
+                return attempt
+            if button.inner_text().strip().lower() == "start":
+                break
+    raise AssertionError("no processed frames on the page after 5 presses of START")
+
+
+def stop(page: Any) -> None:
+    """Press STOP and wait for the view before START to come back."""
+    webrtc_button(page).click()
+    page.get_by_text("Live coaching").wait_for(timeout=30_000)
+
+
+def wait_panel(page: Any, check: Any, timeout_s: float = 120, what: str = "") -> dict[str, Any]:
+    """Poll the panel until ``check(panel)`` holds; return that panel."""
+    deadline = time.monotonic() + timeout_s
+    panel = None
+    while time.monotonic() < deadline:
+        panel = read_panel(page)
+        if panel is not None and check(panel):
+            return panel
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the panel never showed {what or 'what was expected'}; last: {json.dumps(panel)[:600]}")
+
+
+def in_viewport(page: Any, selector: str) -> dict[str, float]:
+    """The element's box; fails unless it is wholly inside the viewport (seen without scrolling)."""
+    box = page.locator(selector).first.bounding_box()
+    size = page.viewport_size
+    assert box is not None, f"{selector} is not on the page"
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= size["width"] + 1 \
+        and box["y"] + box["height"] <= size["height"] + 1, f"{selector} at {box} is outside {size}"
+    return dict(box)

@@ -1,0 +1,229 @@
+"""Layers 1 and 3: ``formcheck batch`` — planning and resuming (no model), then real runs.
+
+Real parts: the pose model on decoded sample clips in worker processes
+(``-j 2``), the CLI in-process, and a real local Ray instance whose session
+folder lives in pytest's temp folder (``RAY_AUTH_MODE=disabled``: nothing is
+written to the home folder). Expected counts come from the clips' labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from formcheck.cli import main
+from formcheck.pipeline.batch import find_clips, plan_jobs
+from formcheck.pipeline.batch_job import ClipJob, frame_step_for
+from formcheck.pipeline.batch_manifest import Manifest, settings_key
+from formcheck.records.errors import VideoSourceError
+from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow
+from tests.helpers import write_video
+
+CLIPS = ("glute_bridge_side", "superman_side", "plank_side")
+
+
+def _label(sample_videos: Path, name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads((sample_videos / f"{name}.json").read_text())
+
+
+def _summary(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "summary.csv", newline="") as fh:
+        return {Path(r["clip"]).name: r for r in csv.DictReader(fh)}
+
+
+class TestPlanning:
+    def test_folders_globs_and_files_are_found_once(self, tmp_path: Path) -> None:
+        for name in ("b.mp4", "a.MOV", "notes.txt"):
+            (tmp_path / name).write_bytes(b"x")
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "c.mp4").write_bytes(b"x")
+        assert [p.name for p in find_clips([tmp_path])] == ["a.MOV", "b.mp4"]
+        assert [p.name for p in find_clips([tmp_path], recursive=True)] == ["a.MOV", "b.mp4", "c.mp4"]
+        assert [p.name for p in find_clips([str(tmp_path / "*.mp4"), tmp_path / "b.mp4"])] == ["b.mp4"]
+
+    @pytest.mark.parametrize("target", ["missing_folder", "nothing*.mp4"])
+    def test_a_target_that_matches_nothing_is_an_error(self, tmp_path: Path, target: str) -> None:
+        with pytest.raises(VideoSourceError):
+            find_clips([tmp_path / target])
+
+    def test_clips_with_the_same_name_get_their_own_folders(self) -> None:
+        jobs = plan_jobs([Path("a/x.mp4"), Path("b/x.mp4"), Path("c/X.mov"), Path("d/y z.mp4")], "auto")
+        assert [j.out_name for j in jobs] == ["x", "x-2", "X-3", "y_z"]
+
+    @pytest.mark.parametrize(("fps", "asked", "step"), [(59.94, None, 2), (50.0, None, 2), (30.0, None, 1),
+                                                        (15.0, None, 1), (60.0, 1, 1), (15.0, 2, 2)])
+    def test_frame_step_halves_only_clips_filmed_at_50_fps_or_more(self, fps: float, asked: int | None,
+                                                                   step: int) -> None:
+        assert frame_step_for(fps, asked) == step
+
+    def test_every_second_frame_keeps_its_own_timestamp(self, tmp_path: Path) -> None:
+        from formcheck.pose.sources import VideoFileSource
+
+        clip = write_video(tmp_path / "c.mp4", frames=11, fps=10.0)
+        with VideoFileSource(clip) as src:
+            full = [t for _, t in src]
+        with VideoFileSource(clip) as src:
+            half = [(t, img.shape) for img, t in src.every(2)]
+        assert [t for t, _ in half] == full[::2] and len(half) == 6
+        assert all(shape == (48, 64, 3) for _, shape in half)
+
+
+class TestManifest:
+    def _job(self, tmp_path: Path, content: bytes = b"clip-1") -> ClipJob:
+        clip = tmp_path / "a.mp4"
+        clip.write_bytes(content)
+        return ClipJob(path=str(clip), clip="a.mp4", out_name="a", exercise="plank")
+
+    def _done(self, tmp_path: Path, job: ClipJob) -> tuple[Manifest, dict]:  # type: ignore[type-arg]
+        out = tmp_path / "out"
+        (out / "a").mkdir(parents=True)
+        (out / "a" / "report.json").write_text("{}")
+        key = settings_key("plank", None, False)
+        manifest = Manifest(out)
+        manifest.record(job, key, BatchRow(clip="a.mp4", exercise="plank", reps=0, score=80, seconds=3.0),
+                        ["report.json"])
+        return Manifest.load(out), key
+
+    def test_an_unchanged_clip_is_current(self, tmp_path: Path) -> None:
+        job = self._job(tmp_path)
+        manifest, key = self._done(tmp_path, job)
+        row = manifest.current(job, key)
+        assert row is not None and (row.exercise, row.score, row.seconds) == ("plank", 80, 0.0)
+
+    def test_a_changed_clip_other_settings_or_a_lost_report_are_not(self, tmp_path: Path) -> None:
+        job = self._job(tmp_path)
+        manifest, key = self._done(tmp_path, job)
+        assert manifest.current(job, settings_key("plank", 1, False)) is None
+        assert manifest.current(job, settings_key("plank", None, True)) is None
+        assert manifest.current(job, {**key, "formcheck_version": "0.0.0"}) is None
+        self._job(tmp_path, b"clip-2")  # same name and size, other content
+        assert Manifest.load(tmp_path / "out").current(job, key) is None
+        self._job(tmp_path)
+        (tmp_path / "out" / "a" / "report.json").unlink()
+        assert Manifest.load(tmp_path / "out").current(job, key) is None
+
+    def test_a_damaged_manifest_counts_as_empty(self, tmp_path: Path) -> None:
+        (tmp_path / "manifest.json").write_text("{not json")
+        assert Manifest.load(tmp_path).clips == {}
+
+
+class TestCommandErrors:
+    @pytest.mark.parametrize(("argv", "message"), [
+        (["batch", "{tmp}/nope", "-e", "auto"], "no such clip, folder or pattern"),
+        (["batch", "{tmp}", "-e", "glute_brige"], "unknown exercise 'glute_brige'"),
+        (["batch", "{tmp}/empty", "-e", "auto"], "no video clips in"),
+        (["batch", "{tmp}", "-e", "auto", "--out", "{tmp}/a.mp4/out"], "cannot create output folder"),
+    ])
+    def test_one_line_and_exit_1(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                 message: str) -> None:
+        (tmp_path / "empty").mkdir()
+        write_video(tmp_path / "a.mp4")
+        code = main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 1 and len(err) == 1 and err[0].startswith("formcheck: error: ") and message in err[0], err
+        assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.model
+def test_a_reused_model_gives_the_landmarks_of_a_fresh_one(sample_videos: Path, model_path: Path) -> None:
+    """Why a worker may keep its model: after new_stream() the next clip reads exactly as with a new model."""
+    from formcheck.pose.cache import run_pose
+    from formcheck.pose.estimator import PoseEstimator
+
+    fresh, _ = run_pose(sample_videos / "superman_side.mp4", model_path)
+    with PoseEstimator(model_path) as pose:
+        run_pose(sample_videos / "plank_side.mp4", estimator=pose)
+        reused, _ = run_pose(sample_videos / "superman_side.mp4", estimator=pose)
+    assert len(fresh) == len(reused) and sum(f.has_person for f in fresh) > 0.9 * len(fresh)
+    assert all(a.has_person == b.has_person for a, b in zip(fresh, reused))
+    assert max(float(np.nanmax(np.abs(a.image - b.image))) for a, b in zip(fresh, reused) if a.has_person) < 1e-4
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, sample_videos: Path) -> Path:
+    folder = tmp_path_factory.mktemp("library")
+    for name in CLIPS:
+        shutil.copy(sample_videos / f"{name}.mp4", folder / f"{name}.mp4")
+    (folder / "broken.mp4").write_bytes(b"this is not a video")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory, library: Path, model_path: Path) -> dict[str, Any]:
+    """The library through ``-j 2``: its output folder and the summary as this first run wrote it."""
+    out = tmp_path_factory.mktemp("batch") / "out"
+    assert main(["batch", str(library), "--exercise", "auto", "-j", "2", "--out", str(out), "--html",
+                 "--no-progress", "--model", str(model_path)]) == 0
+    return {"out": out, "summary": _summary(out)}
+
+
+@pytest.fixture()
+def local_run(first_run: dict[str, Any]) -> Path:
+    return Path(first_run["out"])
+
+
+@pytest.mark.model
+def test_batch_writes_index_summary_and_a_report_folder_per_clip(local_run: Path, sample_videos: Path) -> None:
+    rows = _summary(local_run)
+    assert list(next(iter(csv.reader(open(local_run / "summary.csv"))))) == list(SUMMARY_COLUMNS)
+    assert sorted(rows) == sorted([f"{n}.mp4" for n in CLIPS] + ["broken.mp4"])
+    for name in CLIPS:
+        label = _label(sample_videos, name)
+        row = rows[f"{name}.mp4"]
+        print(f"\n[batch] {name}: label {label['exercise']} {len(label['reps'])} reps -> {row['exercise']} "
+              f"{row['reps']} reps, {row['seconds']} s")
+        assert row["status"] == "ok" and row["exercise"] == label["exercise"]
+        assert int(row["reps"]) == sum(r["complete"] for r in label["reps"])
+        assert {"report.json", "reps.csv", "angles.csv", "report.html"} <= {p.name for p in (local_run / name).iterdir()}
+    assert rows["broken.mp4"]["status"] == "error" and "cannot open" in rows["broken.mp4"]["error"]
+    index = (local_run / "index.html").read_text()
+    assert index.count("<tr>") == len(CLIPS) + 1 and index.count('class="error"') == 1
+    assert all(f'href="{n}/report.html"' in index for n in CLIPS)
+
+
+@pytest.mark.model
+def test_a_second_run_skips_current_clips_and_redoes_a_changed_one(local_run: Path, library: Path,
+                                                                   sample_videos: Path, model_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    before = {n: (local_run / n / "report.json").stat().st_mtime_ns for n in CLIPS}
+    assert main(["batch", str(library), "-e", "auto", "-j", "2", "--out", str(local_run), "--html", "--no-progress",
+                 "--model", str(model_path)]) == 0
+    assert "0 analysed, 3 already current, 1 failed" in capsys.readouterr().out
+    assert {n: (local_run / n / "report.json").stat().st_mtime_ns for n in CLIPS} == before
+    # The plank clip is replaced by another exercise under the same name: only it is analysed again.
+    changed = library / "plank_side.mp4"
+    shutil.copy(sample_videos / "superman_side_neck_cranked.mp4", changed)
+    try:
+        assert main(["batch", str(library), "-e", "auto", "--out", str(local_run), "--html", "--no-progress",
+                     "--model", str(model_path)]) == 0
+        assert "1 analysed, 2 already current, 1 failed" in capsys.readouterr().out
+        assert _summary(local_run)["plank_side.mp4"]["exercise"] == "superman"
+    finally:
+        shutil.copy(sample_videos / "plank_side.mp4", changed)
+
+
+@pytest.mark.model
+@pytest.mark.cluster
+def test_ray_local_gives_the_same_counts(tmp_path_factory: pytest.TempPathFactory, first_run: dict[str, Any],
+                                         library: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("ray")  # the optional [cluster] extra
+    from formcheck.pipeline.batch import run_batch
+    from formcheck.pipeline.ray_batch import ray_runner
+
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")  # no token file in the home folder
+    ray_tmp = tmp_path_factory.mktemp("ray")
+    out = tmp_path_factory.mktemp("rayout") / "out"
+    result = run_batch([library], "auto", out_dir=out, model_path=model_path, html=False,
+                       runner=ray_runner("local", temp_dir=ray_tmp, num_cpus=2))
+    assert result.failed == 1 and result.analysed == len(CLIPS)
+    keep = ("exercise", "reps", "partial_reps", "score", "cues", "status")
+    local, ray = first_run["summary"], _summary(out)
+    print("\n[ray] " + "; ".join(f"{k}: {ray[k]['reps']} reps" for k in sorted(ray)))
+    assert {k: [r[c] for c in keep] for k, r in ray.items()} == {k: [r[c] for c in keep] for k, r in local.items()}
+    assert any(ray_tmp.iterdir()), "the Ray session should live in the test's temp folder"

@@ -1,0 +1,244 @@
+"""Layer 3: the real ``formcheck`` command in child processes, under bad conditions.
+
+A full disk (``RLIMIT_FSIZE``: writes fail with ``EFBIG``), a full stdout
+(``/dev/full``), a reader that stops early (``| head -1``), ``kill -TERM``
+mid-run, and the console noise of the native libraries. Each run must end with
+one ``formcheck: error:`` line (or success), no half-written or temp file, and
+no empty folder it created.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.pose.landmarks_file import load_landmarks
+from tests.helpers import cli_env, run_cli, write_video
+
+SAMPLE = "glute_bridge_side"
+
+
+def _sample(sample_videos: Path, suffix: str) -> Path:
+    path = sample_videos / f"{SAMPLE}{suffix}"
+    if not path.is_file():
+        pytest.skip(f"{path.name} not in sample_videos/")
+    return path
+
+
+def _one_error_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("formcheck: error: "), stderr[-2000:]
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def _everything_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+# -- item 2: a full disk -------------------------------------------------------------------
+
+def test_full_disk_while_writing_the_report_leaves_nothing(tmp_path: Path, sample_videos: Path) -> None:
+    npz = _sample(sample_videos, ".npz")
+    out = tmp_path / "new" / "out"
+    proc = run_cli(["analyze", str(npz), "-e", "glute_bridge", "--out", str(out)], file_size_limit=4_000)
+    assert proc.returncode == 1
+    assert "disk full or file size limit" in _one_error_line(proc.stderr)
+    assert _everything_under(tmp_path) == []  # no report, no temp file, no folder it created
+
+
+@pytest.mark.model
+def test_full_disk_while_writing_the_video_leaves_no_broken_mp4(tmp_path: Path, sample_videos: Path,
+                                                                 model_path: Path) -> None:
+    video = _sample(sample_videos, ".mp4")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "annotated.mp4").write_bytes(b"the previous, complete video")
+    proc = run_cli(["analyze", str(video), "-e", "glute_bridge", "--out", str(out), "--no-progress",
+                    "--model", str(model_path)], file_size_limit=500_000)
+    assert proc.returncode == 1
+    assert "annotated.mp4" in _one_error_line(proc.stderr)
+    assert _everything_under(out) == ["annotated.mp4"]  # no temp file, no report of a failed run
+    assert (out / "annotated.mp4").read_bytes() == b"the previous, complete video"
+
+
+@pytest.mark.model
+def test_kill_term_mid_run_removes_temp_files_and_the_new_folder(tmp_path: Path, sample_videos: Path,
+                                                                 model_path: Path) -> None:
+    video = _sample(sample_videos, ".mp4")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(video), "-e", "glute_bridge",
+                             "--out", str(out), "--no-progress", "--model", str(model_path)],
+                            env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".annotated.mp4.*")):  # the video is being written
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.strip().endswith("formcheck: terminated by SIGTERM") and "Traceback" not in err
+    assert _everything_under(tmp_path) == []
+
+
+# -- item 3 and 5: standard output closed early or full ----------------------------------------
+
+@pytest.mark.model
+def test_pose_json_into_head_still_writes_the_file(tmp_path: Path, model_path: Path,
+                                                   sample_or_real_frame: np.ndarray) -> None:
+    frame = sample_or_real_frame
+    h, w = frame.shape[:2]
+    clip = write_video(tmp_path / "person.mp4", frames=20, size=(w, h), fps=10,
+                       painter=lambda i: np.roll(frame, i, axis=1))
+    out = tmp_path / "x.npz"
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "pose", str(clip), "--json", "-o", str(out),
+                             "--model", str(model_path)], env=cli_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())  # `| head -1`: one line, then the pipe closes
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert first["index"] == 0
+    frames, _ = load_landmarks(out)
+    assert len(frames) == 20
+    assert not list(tmp_path.glob(".x.npz.*"))
+
+
+def test_analyze_json_into_a_full_stdout_is_one_line_and_keeps_the_files(tmp_path: Path,
+                                                                         sample_videos: Path) -> None:
+    npz = _sample(sample_videos, ".npz")
+    out = tmp_path / "out"
+    with open("/dev/full", "w") as full:
+        proc = run_cli(["analyze", str(npz), "-e", "glute_bridge", "--out", str(out), "--json"], stdout=full)
+    assert proc.returncode == 1
+    assert "cannot write to standard output: No space left on device" in _one_error_line(proc.stderr)
+    assert json.loads((out / "report.json").read_text())["exercise"] == "glute_bridge"
+
+
+# -- item 7: console noise ---------------------------------------------------------------------
+
+@pytest.mark.model
+def test_a_run_prints_only_formchecks_own_lines_unless_verbose(tmp_path: Path, sample_videos: Path,
+                                                               model_path: Path) -> None:
+    video = _sample(sample_videos, ".mp4")
+    common = ["analyze", str(video), "-e", "glute_bridge", "--no-progress", "--no-video", "--model", str(model_path)]
+    quiet = run_cli([*common, "--out", str(tmp_path / "q")])
+    verbose = run_cli([*common, "--out", str(tmp_path / "v"), "--verbose"])
+    assert quiet.returncode == 0 and verbose.returncode == 0
+    print(f"\n[noise] stderr lines: quiet {len(quiet.stderr.splitlines())}, "
+          f"--verbose {len(verbose.stderr.splitlines())}")
+    assert quiet.stderr == ""
+    assert len(verbose.stderr.splitlines()) >= 5  # the libraries' lines are there to hide
+    assert "reps:" in quiet.stdout
+
+
+def test_a_broken_video_says_one_line_without_ffmpeg_chatter(tmp_path: Path, sample_videos: Path) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(_sample(sample_videos, ".mp4").read_bytes()[:5000])  # no moov atom
+    proc = run_cli(["analyze", str(broken), "-e", "glute_bridge", "--out", str(tmp_path / "o")])
+    assert proc.returncode == 1
+    assert "broken.mp4" in _one_error_line(proc.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+# -- item 5: one line instead of a traceback -------------------------------------------------
+
+@pytest.mark.parametrize("args, needle", [
+    (["pose", "{clip}", "-o", "{tmp}/x.npz", "--max-seconds", "-1"], "--max-seconds must be a positive"),
+    (["pose", "{clip}", "-o", "{tmp}/x.npz", "--max-seconds", "nan"], "--max-seconds must be a positive"),
+    (["synth", "plank", "--hold", "inf", "--landmarks-only", "-o", "{tmp}/p.npz"], "hold must be 0-600"),
+    (["synth", "plank", "--hold", "nan", "--landmarks-only", "-o", "{tmp}/p.npz"], "hold must be 0-600"),
+    (["synth", "plank", "--hold", "1e7", "--landmarks-only", "-o", "{tmp}/p.npz"], "hold must be 0-600"),
+    (["synth", "squat_x", "--landmarks-only", "-o", "{tmp}/p.npz"], "unknown exercise"),
+    (["synth", "superman", "--camera-distance", "0", "-o", "{tmp}/s.mp4"], "--camera-distance must be between"),
+    (["synth", "superman", "--camera-distance", "-3", "-o", "{tmp}/s.mp4"], "--camera-distance must be between"),
+    (["synth", "superman", "--camera-yaw", "nan", "-o", "{tmp}/s.mp4"], "--camera-yaw must be between"),
+    (["synth", "superman", "--jitter", "1e9", "--landmarks-only", "-o", "{tmp}/s.npz"], "--jitter must be between"),
+    (["synth", "superman", "--fault", "neck_cranked", "--fault-reps", "9", "--landmarks-only",
+      "-o", "{tmp}/s.npz"], "fault reps must be 0-based rep numbers 0-3"),
+    (["synth", "superman", "--fault-reps", "1", "--landmarks-only", "-o", "{tmp}/s.npz"], "add --fault ID"),
+    (["eval", "{samples}", "--cache", "{tmp}/a_file"], "is a file, not a folder"),
+], ids=["max-seconds-negative", "max-seconds-nan", "hold-inf", "hold-nan", "hold-1e7", "unknown", "distance-0",
+        "distance-negative", "yaw-nan", "jitter-huge", "fault-reps-outside", "fault-reps-no-fault",
+        "eval-cache-file"])
+def test_bad_option_values_are_one_line(tmp_path: Path, sample_videos: Path, args: list[str], needle: str) -> None:
+    """In a child with 2 GB of address space: before, ``--hold 1e7`` grew without bound."""
+    (tmp_path / "a_file").write_text("not a folder")
+    clip = write_video(tmp_path / "c.mp4", frames=3)
+    argv = [a.format(tmp=tmp_path, clip=clip, samples=sample_videos) for a in args]
+    proc = run_cli(argv, timeout=60, memory_limit=2_000_000_000)  # refused before any heavy work
+    assert proc.returncode == 1
+    assert needle in _one_error_line(proc.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "c.mp4"]
+
+
+def test_eval_with_a_read_only_cache_fails_before_the_pose_step(tmp_path: Path, read_only_mounts: None,
+                                                                sample_videos: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    started = time.monotonic()
+    proc = run_cli(["eval", str(sample_videos), "--cache", str(cache), "--model", "/nonexistent.task"],
+                   read_only=(cache,))
+    assert proc.returncode == 1
+    assert "cannot write" in _one_error_line(proc.stderr) and str(cache) in proc.stderr
+    assert time.monotonic() - started < 60
+
+
+# -- item 6: --out with missing parents --------------------------------------------------------
+
+def test_out_with_missing_parents_is_created(tmp_path: Path, sample_videos: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    npz = _sample(sample_videos, ".npz")
+    out = tmp_path / "a" / "b" / "c"
+    assert main(["analyze", str(npz), "-e", "glute_bridge", "--out", str(out)]) == 0
+    assert json.loads((out / "report.json").read_text())["frames"] > 0
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_analyze_failure_leaves_no_folder_it_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    assert main(["analyze", str(text), "-e", "glute_bridge", "--out", str(tmp_path / "x" / "y"),
+                 "--no-progress"]) == 1
+    assert "notes.mp4" in _one_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.mp4"]
+
+
+def test_a_photo_given_as_the_clip_is_one_line_and_writes_nothing(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A photo given as the clip: one line, nothing written (guards the refusal order of analyze)."""
+    from formcheck.cli import main
+
+    photo = tmp_path / "me.png"
+    cv2.imwrite(str(photo), np.zeros((40, 40, 3), np.uint8))
+    assert main(["analyze", str(photo), "-e", "plank", "--out", str(tmp_path / "o"), "--no-progress"]) == 1
+    assert "still image" in _one_error_line(capsys.readouterr().err)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")
+def test_signals_inside_main_are_restored_afterwards(capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["specs", "list"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert "glute_bridge" in capsys.readouterr().out
