@@ -109,16 +109,17 @@ class RepCounter:
         count_at: ``"return"``: a rep counts when the signal is back at rest; ``"turn"``: as soon
             as it turns back from the far end (``TURN`` of the excursion), then it must still
             come back ``REARM`` before the next rep.
-        count_leading: A set that begins at the far end and moves back to rest was a rep under
-            way (a clip that starts in a rep's way down): count it. The live page passes False
-            (a movement under way when START is pressed is not the user's set).
+        count_leading: A set that begins at the far end and moves back to rest was a rep under way
+            (a clip starting mid-rep): count it. Live passes False (START mid-movement is no set).
+        min_rep_s: Out and back faster than this (s) is a glitch of the pose model, not a rep.
 
     Raises:
         ValueError: ``direction`` not ±1 or ``min_excursion`` not positive.
     """
 
     def __init__(self, direction: int, min_excursion: float, rest: RestEnd = "start",
-                 max_duration: float = math.inf, count_at: CountAt = "return", count_leading: bool = True) -> None:
+                 max_duration: float = math.inf, count_at: CountAt = "return", count_leading: bool = True,
+                 min_rep_s: float = 0.0) -> None:
         if direction not in (1, -1):
             raise ValueError(f"RepCounter: direction must be +1 or -1, got {direction}")
         if not min_excursion > 0:
@@ -126,7 +127,7 @@ class RepCounter:
         self.direction = direction
         self.min_excursion = float(min_excursion)
         self.rest_end: RestEnd = rest
-        self.max_duration = max_duration
+        self.max_duration, self.min_rep_s = max_duration, min_rep_s
         self.count_at: CountAt = count_at
         self.count_leading = count_leading
         self.reset()
@@ -265,6 +266,8 @@ class RepCounter:
 
     def _finish(self, t: float, ex: Excursion) -> RepEvent | None:
         size, typical = ex.size, self.typical
+        if t - self._t_start < self.min_rep_s:
+            return None  # out and back within a few frames: a glitch of the pose model
         if size >= self._needed():
             complete = True
         elif size >= self.min_excursion:
@@ -297,11 +300,8 @@ class RepCounter:
                         rest=float(ex.rest * s), fraction=float(ex.size / typical) if typical else 1.0)
 
     def _set_phase(self, x: float, t: float) -> None:
-        """Name the position along the spec's direction (see the module docstring).
-
-        Out of rest: moving out until the movement stops at its far end (far enough to be a
-        rep: half of what one needs), at the far end, then moving back.
-        """
+        """Name the position along the spec's direction (module docstring): out of rest, moving
+        out until it stops at a far end (half of what a rep needs), at the far end, moving back."""
         ex = self._ex
         far = ex is not None and ex.at_far_end(x, t, 0.5 * self._needed())
         self.phase = _phase(self._sign, ex is not None, far, ex is not None and ex.reached)

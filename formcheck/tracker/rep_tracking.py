@@ -30,6 +30,10 @@ from formcheck.tracker.rep_counter import RepCounter, RepEvent
 #: duration, is another movement and is dropped (a noisy frame or two of a 3-D angle is not).
 REQUIRE_GRACE_S = 0.3
 REQUIRE_SHARE = 0.5
+#: A rep faster than this share of the spec's ``min_duration`` is a glitch of the pose model.
+GLITCH = 0.4
+#: Two sides' reps overlapping by more than this share of the shorter one are one movement.
+ECHO_SHARE = 0.5
 #: Window of the median that takes one- or two-frame spikes out of the rep signal.
 DESPIKE_S = 0.15
 _PHASE_RANK = {"start": 0, "ascent": 1, "descent": 2, "peak": 3}
@@ -73,9 +77,11 @@ class RepTracking:
         """Forget every count, baseline and attempt."""
         r = self.rep
         self.counters: dict[str, RepCounter] = {
-            s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at, self.count_leading)
+            s: RepCounter(r.direction, r.excursion_floor, r.rest, r.max_duration, r.count_at, self.count_leading,
+                          GLITCH * r.min_duration)
             for s in self.sides}
         self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
+        self._last: dict[str, RepEvent | None] = {s: None for s in self.sides}
         self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -139,16 +145,29 @@ class RepTracking:
             ev = c.update(t, v)
             if self._require:
                 self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
-            if ev is not None and not self._valid(s) and ev.complete:
-                c.discard_last()  # another movement: not a rep, and not the person's range either
+            if ev is not None and ev.complete and (not self._valid(s) or self._echo(ev, s)):
+                c.discard_last()  # another movement (or the other side's, seen twice): not a rep here
             elif ev is not None and counting:
                 finished.append((ev, s))
+            if ev is not None and ev.complete:
+                self._last[s] = ev
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
                 best_side, best_rank = s, rank
                 p = c.progress(v)
                 progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
         return FeedResult(best_side, progress, finished)
+
+    def _echo(self, ev: RepEvent, side: str) -> bool:
+        """One movement counted by both sides' counters (``sides: each`` works one side at a time):
+        the model mirrors a hidden limb onto the moving one, or swaps sides facing the camera."""
+        for other, last in self._last.items():
+            if other == side or last is None:
+                continue
+            overlap = min(ev.end, last.end) - max(ev.start, last.start)
+            if overlap > ECHO_SHARE * min(ev.end - ev.start, last.end - last.start):
+                return True
+        return False
 
     def _check_require(self, s: str, in_rep: bool, was_in_rep: bool, t: float, vals: Mapping[str, float],
                        followed: SideName) -> None:

@@ -19,7 +19,7 @@ from formcheck.tracker.rep_counter import RepEvent
 #: A rep is rushed when it takes less than this share of the set's usual rep duration ...
 RUSHED = 0.6
 #: ... or less than this share of the spec's ``min_duration`` (ballistic, whatever the set's tempo).
-BALLISTIC = 0.5
+BALLISTIC = 0.6
 
 
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
