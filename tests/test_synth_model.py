@@ -61,12 +61,12 @@ def test_a_figure_facing_the_camera_is_not_mirrored(sample_videos: Path, model_p
     sides. The face and hair drawn on a head turned towards the camera are what fixes it.
     """
     from formcheck.pose.landmarks_file import load_landmarks
-    from formcheck.records.landmarks import Landmark as L
+    from formcheck.records.landmarks import Landmark
 
     truth, _ = load_landmarks(sample_videos / f"{clip}.npz")
     frames = model_frames(sample_videos / f"{clip}.mp4", model_path)
     pairs = [(f.pixels(), g.pixels()) for f, g in zip(frames, truth) if f.has_person]
-    same = sum(np.linalg.norm(p[L.LEFT_SHOULDER] - g[L.LEFT_SHOULDER]) < np.linalg.norm(p[L.LEFT_SHOULDER] - g[L.RIGHT_SHOULDER])
+    same = sum(np.linalg.norm(p[Landmark.LEFT_SHOULDER] - g[Landmark.LEFT_SHOULDER]) < np.linalg.norm(p[Landmark.LEFT_SHOULDER] - g[Landmark.RIGHT_SHOULDER])
                for p, g in pairs)
     print(f"{clip}: left shoulder on the left in {same} of {len(pairs)} frames")
     assert len(pairs) >= 0.98 * len(truth) and same >= 0.95 * len(pairs)

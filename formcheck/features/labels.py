@@ -49,10 +49,22 @@ LABELS: dict[str, str] = {
     "pelvis_drop": "hip drop (one side lower)",
     "shoulder_tilt": "shoulder tilt",
     "shoulder_width": "shoulder width seen",
+    "body_turn": "body turned from side-on",
+    "head_tilt": "head tilt towards the shoulder",
+    "head_turn": "head turn",
+    "shoulder_drop": "shoulder drop (one side lower)",
+    "shoulder_height": "shoulder height above the feet",
+    "torso_elevation": "chest lift",
+    "torso_side_lean": "torso side lean",
+    "trunk_lift": "trunk against the thighs",
+    "upper_arm_elevation": "elbow height",
+    "neck_length": "neck length (a shrug shortens it)",
+    "torso_lean": "torso lean back",
+    "wrist_spread": "hand spread",
 }
 
 #: Registry unit → axis title.
-UNIT_TITLES: dict[str, str] = {"deg": "degrees", "torso": "torso lengths"}
+UNIT_TITLES: dict[str, str] = {"deg": "degrees", "torso": "torso lengths", "x shoulder width": "shoulder widths"}
 
 
 def _split(name: str) -> tuple[str, str, bool]:
@@ -150,4 +162,6 @@ def format_value(name: str, value: float) -> str:
         return f"{value:.0f}°"
     if unit == "torso":
         return f"{value:.2f} torso lengths"
+    if unit == "x shoulder width":
+        return f"{value:.1f} shoulder widths"
     return f"{value:.2f}"

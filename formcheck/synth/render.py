@@ -113,13 +113,13 @@ def face_capsules(body: Body, j: Joints) -> list[Capsule]:
     k = body.r_head / 0.105
     caps = [Capsule(head + k * (0.1 * face + 0.005 * up), head + k * (0.106 * face - 0.025 * up), 0.011 * k,
                     0.013 * k, NOSE),
-            Capsule(head + k * (0.09 * face - 0.05 * up - 0.02 * lat), head + k * (0.09 * face - 0.05 * up + 0.02 * lat),
-                    0.007 * k, 0.007 * k, LIPS)]
+            Capsule(head + k * (0.09 * face - 0.05 * up - 0.02 * lat),
+                    head + k * (0.09 * face - 0.05 * up + 0.02 * lat), 0.007 * k, 0.007 * k, LIPS)]
     # Hair on the crown and a fringe: the hairline is what shows the head's tilt from the front.
     crown = head + k * (0.035 * up - 0.01 * face)
     caps += [Capsule(crown, crown, 0.095 * k, 0.095 * k, HAIR),
-             Capsule(head + k * (0.07 * face + 0.066 * up - 0.05 * lat), head + k * (0.07 * face + 0.066 * up + 0.05 * lat),
-                     0.02 * k, 0.02 * k, HAIR)]
+             Capsule(head + k * (0.07 * face + 0.066 * up - 0.05 * lat),
+                     head + k * (0.07 * face + 0.066 * up + 0.05 * lat), 0.02 * k, 0.02 * k, HAIR)]
     for sign in (1.0, -1.0):
         ear = head + k * (-0.01 * face + 0.098 * sign * lat)
         caps.append(Capsule(ear + 0.022 * k * up, ear - 0.018 * k * up, 0.016 * k, 0.014 * k, EARS))
