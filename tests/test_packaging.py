@@ -20,7 +20,7 @@ from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ("formcheck", "exercise_specs", "pyproject.toml", "setup.py", "README.md")
+SOURCES = ("formcheck", "exercise_specs", "routines", "pyproject.toml", "setup.py", "README.md")
 
 
 def _run(argv: list[str], cwd: Path) -> str:
@@ -66,3 +66,10 @@ def test_the_specs_come_from_inside_the_installed_package(installed: Path, tmp_p
     specs_dir, package = _run([str(installed), "-c", code], tmp_path).split()
     assert Path(specs_dir) == Path(package).parent / "exercise_specs"
     assert (Path(specs_dir) / "README.md").is_file()
+
+
+def test_the_installed_wheel_knows_the_routines(installed: Path, tmp_path: Path) -> None:
+    listed = [line.split()[0] for line in _run([str(installed), "-m", "formcheck", "routines", "list"],
+                                               tmp_path).splitlines() if line.strip()]
+    expected = sorted(p.stem for p in (ROOT / "routines").glob("*.yaml"))
+    assert expected and sorted(listed) == expected

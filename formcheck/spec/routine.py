@@ -25,6 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from formcheck.records.data_folders import data_folder
 from formcheck.records.errors import SpecError
 from formcheck.spec.loader import (
     Lines,
@@ -36,8 +37,8 @@ from formcheck.spec.loader import (
 )
 from formcheck.spec.schema import ExerciseSpec
 
-#: The built-in routines: ``routines/`` at the top of the repository.
-ROUTINES_DIR = Path(__file__).resolve().parents[2] / "routines"
+#: The built-in routines: ``routines/`` at the top of the repository (inside the package once installed).
+ROUTINES_DIR = data_folder("routines")
 #: Reps per set when neither the routine nor the spec gives a target.
 DEFAULT_REPS = 10
 
