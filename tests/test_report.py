@@ -103,3 +103,13 @@ def test_no_person_note_reaches_report_and_summary_text() -> None:
     assert report_dict(result)["notes"] == ["no person detected"]
     text = format_summary(result.summary, "clip.mp4")
     assert "reps: 2 (+1 partial)" in text and "no person detected" in text and "hips_low" in text
+
+
+def test_per_side_holds_name_their_side_in_the_summary_lines() -> None:
+    from formcheck.records.feedback import Hold, SetSummary
+
+    holds = (Hold(2.0, 8.0, 5.5, 0.5, 20.0, side="left"), Hold(9.0, 15.0, 6.0, 0.0, 20.0, side="right"))
+    text = format_summary(SetSummary("neck_stretch", "Neck stretch", 0, {}, 0, (), holds, (), 16.0, 240, 240, 30))
+    assert "hold (left side) 2.0-8.0 s: 5.5 s good" in text and "hold (right side) 9.0-15.0 s: 6.0 s good" in text
+    plank = format_summary(SetSummary("plank", "Plank", 0, {}, 0, (), (Hold(1.0, 9.0, 8.0, 0.0),), (), 10.0, 150, 150, 80))
+    assert "hold 1.0-9.0 s: 8.0 s good" in plank and "side" not in plank

@@ -187,7 +187,8 @@ def format_summary(summary: SetSummary, source: str = "") -> str:
     lines = [head, "  " + reps]
     for h in summary.holds:
         target = f"; target {h.target_s:.0f} s" if h.target_s else ""
-        lines.append(f"  hold {h.start:.1f}-{h.end:.1f} s: {h.good_s:.1f} s good, {h.lost_s:.1f} s lost{target}")
+        side = f" ({h.side} side)" if h.side else ""  # a stretch held to each side in turn
+        lines.append(f"  hold{side} {h.start:.1f}-{h.end:.1f} s: {h.good_s:.1f} s good, {h.lost_s:.1f} s lost{target}")
     if summary.cues:
         by_id: dict[str, list[float]] = {}
         messages: dict[str, str] = {}
