@@ -163,7 +163,7 @@ def signed_bend(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return _out(np.where(bad, np.nan, ang), scalar)
 
 
-def symmetry(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def symmetry(left: np.ndarray | float, right: np.ndarray | float) -> np.ndarray:
     """Absolute left/right difference of a feature (0 = symmetric); NaN if either is unknown."""
     return np.abs(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
 

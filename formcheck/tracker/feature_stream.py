@@ -23,11 +23,13 @@ import numpy as np
 
 from formcheck.features.registry import (
     SIDES,
+    Frames,
     LandmarkArrays,
     SideName,
     both_sides,
     compute_sides,
 )
+from formcheck.features.single_frame import SingleFrame
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
 
@@ -51,6 +53,7 @@ class FeatureStream:
         self._filter = smoothing
         self._keys: list[str] = []
         self._batch: dict[str, np.ndarray] = {}
+        self._keys_for: dict[tuple[SideName, ...], list[tuple[str, str, SideName]]] = {}
         self._cuts = CutDetector()
         #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
         self.new_shot = False
@@ -63,9 +66,11 @@ class FeatureStream:
 
     def load_batch(self, arr: LandmarkArrays) -> None:
         """Compute every feature of both sides for a whole clip (``values`` then reads from it)."""
-        both = compute_sides(arr, self.names, SIDES, self.min_visibility)
+        fr = Frames(arr, self.min_visibility)  # shared: the combined signal reuses the sides' values
+        both = compute_sides(arr, self.names, SIDES, self.min_visibility, frames=fr)
         self._batch = {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
-        self._batch |= {f"both:{n}": both_sides(arr, n, self.min_visibility, *how) for n, how in self.combined.items()}
+        self._batch |= {f"both:{n}": both_sides(arr, n, self.min_visibility, *how, frames=fr)
+                        for n, how in self.combined.items()}
 
     def clear_batch(self) -> None:
         self._batch = {}
@@ -79,11 +84,17 @@ class FeatureStream:
             raw = {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self.names}
             raw |= {f"both:{n}": float(self._batch[f"both:{n}"][i]) for n in self.combined}
         else:  # live: only the sides needed (half the work when one side is followed)
-            per_side = compute_sides(arr, self.names, sides, self.min_visibility)
-            raw = {f"{s}:{k}": float(v[0]) for s, vals in per_side.items() for k, v in vals.items()}
-            raw |= {f"both:{n}": float(both_sides(arr, n, self.min_visibility, *how)[0])
-                    for n, how in self.combined.items()}
+            one, mv = SingleFrame(arr, i), self.min_visibility
+            raw = {key: one.value(n, s, mv) for key, n, s in self._live_keys(tuple(sides))}
+            raw |= {f"both:{n}": one.combined(n, mv, *how) for n, how in self.combined.items()}
         return self._smooth(raw, t)
+
+    def _live_keys(self, sides: tuple[SideName, ...]) -> list[tuple[str, str, SideName]]:
+        """``("side:name", name, side)`` for ``sides``: built once, not every frame."""
+        keys = self._keys_for.get(sides)
+        if keys is None:
+            keys = self._keys_for[sides] = [(f"{s}:{n}", n, s) for s in sides for n in self.names]
+        return keys
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:
