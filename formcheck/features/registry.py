@@ -79,7 +79,7 @@ OUTSIDE_MARGIN = 0.03
 def _in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Visibility with landmarks placed outside the image set to 0: the model extrapolates a
     hand or foot past the border with a confident visibility, and features from it are guesses."""
-    inside = np.all((norm >= -OUTSIDE_MARGIN) & (norm <= 1.0 + OUTSIDE_MARGIN), axis=-1)
+    inside = ((norm >= -OUTSIDE_MARGIN) & (norm <= 1.0 + OUTSIDE_MARGIN)).all(axis=-1)  # the method: no dispatch
     return np.where(inside, vis, 0.0)
 
 

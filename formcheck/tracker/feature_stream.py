@@ -103,5 +103,4 @@ class FeatureStream:
         if keys != self._keys:  # the followed side changed: its history does not apply
             self._filter.reset()
             self._keys = keys
-        out = self._filter.update(np.fromiter(raw.values(), dtype=np.float64, count=len(keys)), t)
-        return dict(zip(keys, out.tolist()))
+        return dict(zip(keys, self._filter.update_list(list(raw.values()), t)))
