@@ -112,6 +112,10 @@ def elevation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance between ``a`` and ``b`` (per row)."""
+    rows = _one_row(a, b)
+    if rows is not None and len(rows[0]) == 2:  # 3-D: einsum adds the squares in another order
+        d1 = list(map(sub, rows[1], rows[0]))
+        return np.array([math.sqrt(sum(map(mul, d1, d1)))])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     return _out(np.sqrt(np.einsum("ij,ij->i", d, d)), scalar)

@@ -68,7 +68,7 @@ class LandmarkArrays(NamedTuple):
         """One frame as ``n = 1`` arrays (the live path)."""
         w, h = f.image_wh
         norm = f.image[None, :, :2].astype(np.float64)
-        vis = np.minimum(f.visibility, f.presence)[None].astype(np.float64)
+        vis = np.minimum(f.visibility, f.presence, dtype=np.float64)[None]
         return cls(norm * np.array([w, h], dtype=np.float64), f.world[None].astype(np.float64), _in_picture(norm, vis))
 
 
@@ -83,16 +83,17 @@ def _in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
     return np.where(inside, vis, 0.0)
 
 
-_LM: dict[tuple[str, str], int] = {}
+#: ``(side, part)`` -> index of every sided landmark, built once: the live path looks up the same
+#: few landmarks for every feature of every frame.
+_LM: dict[tuple[str, str], int] = {
+    (side, lmk.name[len(side) + 1:].lower()): int(lmk)
+    for lmk in Landmark for side in ("left", "right") if lmk.name.startswith(f"{side.upper()}_")}
 
 
 def lm(side: SideName, part: str) -> int:
     """Index of a sided landmark: ``lm("left", "knee") == Landmark.LEFT_KNEE``."""
-    key = (side, part)
-    idx = _LM.get(key)
-    if idx is None:  # cached: the live path asks for the same few landmarks every frame
-        idx = _LM[key] = int(Landmark[f"{side.upper()}_{part.upper()}"])
-    return idx
+    idx = _LM.get((side, part))
+    return int(Landmark[f"{side.upper()}_{part.upper()}"]) if idx is None else idx  # the error for a bad name
 
 
 def other(side: SideName) -> SideName:
@@ -162,11 +163,11 @@ class FeatureDef:
 
 
 def _p(a: Frames, side: SideName, part: str) -> np.ndarray:
-    return a.px[:, lm(side, part)]
+    return a.px[:, _LM[side, part]]
 
 
 def _w(a: Frames, side: SideName, part: str) -> np.ndarray:
-    return a.world[:, lm(side, part)]
+    return a.world[:, _LM[side, part]]
 
 
 def _torso(a: Frames, side: SideName) -> np.ndarray:

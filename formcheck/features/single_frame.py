@@ -67,7 +67,8 @@ class SingleFrame:
             if pick is None:
                 pick = _PICK[(d.name, side)] = itemgetter(*d.indices(side))
             vis = pick(self._vis)  # a tuple, or one float for a single landmark
-            hit = self._raw[key] = (float(d.fn(self._frames_at(min_vis), side)[0]),
+            fr = self._frames.get(min_vis) or self._frames_at(min_vis)
+            hit = self._raw[key] = (float(d.fn(fr, side)[0]),
                                     min(vis) if isinstance(vis, tuple) else vis)
         return hit
 
