@@ -50,6 +50,7 @@ class SingleFrame:
         self._vis: list[float] = arr.vis[0].tolist()
         self._frames: dict[float, Frames] = {}  # per visibility threshold, sharing their caches
         self._raw: dict[tuple[str, SideName, float | None], tuple[float, float]] = {}
+        self._getters: dict[float, Callable[[FeatureDef, SideName], float]] = {}
 
     def _frames_at(self, min_vis: float) -> Frames:
         fr = self._frames.get(min_vis)
@@ -79,8 +80,10 @@ class SingleFrame:
 
     def value(self, name: str, side: SideName, min_vis: float) -> float:
         """Feature ``name`` (any of the four forms) with ``side`` followed."""
-        return resolve(name, side, lambda d, s: self.sided(d, s, min_vis),
-                       lambda left, right: float(symmetry(left, right)))
+        get = self._getters.get(min_vis)
+        if get is None:  # one getter per threshold, not a new closure per value
+            get = self._getters[min_vis] = lambda d, s: self.sided(d, s, min_vis)
+        return resolve(name, side, get, _symmetry)
 
     def combined(self, name: str, min_vis: float, combine: str = "mean", direction: int = 1) -> float:
         """``registry.both_sides`` for this frame."""
@@ -89,3 +92,6 @@ class SingleFrame:
         return combine_sides(left if lvis >= 0.0 else math.nan, right if rvis >= 0.0 else math.nan,
                              lvis, rvis, min_vis, combine, direction)
 
+
+def _symmetry(left: float, right: float) -> float:
+    return float(symmetry(left, right))
