@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
+from operator import mul, sub
 
 import numpy as np
 
@@ -38,9 +39,12 @@ def _one_row(*arrays: np.ndarray) -> list[list[float]] | None:
     One frame at a time, numpy's per-call overhead costs more than the arithmetic: the
     functions below do one row in plain floats, with the same results.
     """
-    if all(isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == 1 for x in arrays):
-        return [x[0].tolist() for x in arrays]
-    return None
+    rows = []
+    for x in arrays:  # a loop, not all(...) over a generator: this runs for every feature of every frame
+        if not (isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == 1):
+            return None
+        rows.append(x.tolist()[0])
+    return rows
 
 
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -55,12 +59,11 @@ def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     rows = _one_row(a, b, c)
     if rows is not None:
         pa, pb, pc = rows
-        u = [x - y for x, y in zip(pa, pb)]
-        v = [x - y for x, y in zip(pc, pb)]
-        den = math.sqrt(sum(x * x for x in u) * sum(x * x for x in v))
+        u, v = list(map(sub, pa, pb)), list(map(sub, pc, pb))  # map: no generator frames (same sums)
+        den = math.sqrt(sum(map(mul, u, u)) * sum(map(mul, v, v)))
         if not den > _EPS * _EPS:  # also NaN
             return np.array([math.nan])
-        cos = max(-1.0, min(1.0, sum(x * y for x, y in zip(u, v)) / den))
+        cos = max(-1.0, min(1.0, sum(map(mul, u, v)) / den))
         return np.array([math.degrees(math.acos(cos))])
     scalar = np.ndim(b) == 1
     a2, b2, c2 = _as2d(a), _as2d(b), _as2d(c)
@@ -109,6 +112,10 @@ def elevation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance between ``a`` and ``b`` (per row)."""
+    rows = _one_row(a, b)
+    if rows is not None and len(rows[0]) == 2:  # 3-D: einsum adds the squares in another order
+        d1 = list(map(sub, rows[1], rows[0]))
+        return np.array([math.sqrt(sum(map(mul, d1, d1)))])
     scalar = np.ndim(a) == 1
     d = _as2d(b) - _as2d(a)
     return _out(np.sqrt(np.einsum("ij,ij->i", d, d)), scalar)
@@ -163,7 +170,7 @@ def signed_bend(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return _out(np.where(bad, np.nan, ang), scalar)
 
 
-def symmetry(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def symmetry(left: np.ndarray | float, right: np.ndarray | float) -> np.ndarray:
     """Absolute left/right difference of a feature (0 = symmetric); NaN if either is unknown."""
     return np.abs(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
 

@@ -67,7 +67,7 @@ class OneEuroFilter:
         scalar = x.ndim == 0
         x = np.atleast_1d(x)
         if x.size <= _SMALL and self._x is not None and self._x.shape == x.shape:
-            out = self._update_small(x, t)
+            out = np.array(self._update_small(x.tolist(), t))
             return out[0] if scalar else out
         if self._x is None or self._x.shape != x.shape:
             self._x = x.copy()
@@ -92,15 +92,21 @@ class OneEuroFilter:
         out = np.where(ok, self._x, np.nan)
         return out[0] if scalar else out
 
-    def _update_small(self, x: np.ndarray, t: float) -> np.ndarray:
-        """The same filter element by element on Python floats.
+    def update_list(self, values: list[float], t: float) -> list[float]:
+        """``update`` for a list of floats, returning a list (the live path: a few features a frame)."""
+        if len(values) <= _SMALL and self._x is not None and self._x.shape == (len(values),):
+            return self._update_small(list(values), t)
+        return list(self.update(np.array(values, dtype=np.float64), t).tolist())
+
+    def _update_small(self, out: list[float], t: float) -> list[float]:
+        """The same filter element by element on Python floats; ``out`` holds the new values and
+        is overwritten with the smoothed ones (the caller passes a list of its own).
 
         A handful of features per frame (the live path) costs ~25 numpy calls of a few
         microseconds each in the vectorised form; plain float arithmetic is ~5x cheaper.
         """
         assert self._x is not None and self._dx is not None and self._t is not None
         xs, dxs, ts = self._x.tolist(), self._dx.tolist(), self._t.tolist()
-        out = x.tolist()
         two_pi, mc, beta, dc, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.d_cutoff, self.max_gap
         for i, v in enumerate(out):
             if v != v:  # NaN: state untouched, NaN out
@@ -117,7 +123,7 @@ class OneEuroFilter:
             dxs[i] = dx_hat
             out[i] = xs[i]
         self._x, self._dx, self._t = np.array(xs), np.array(dxs), np.array(ts)
-        return np.array(out)
+        return out
 
 
 class RollingMedian:

@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 
 import numpy as np
 
@@ -35,6 +36,7 @@ ZOOM = 1.6
 CONFIRM = 3
 
 _SHOULDERS, _HIPS = (11, 12), (23, 24)
+_TORSO = itemgetter(*_SHOULDERS, *_HIPS)
 
 
 class CutDetector:
@@ -50,9 +52,10 @@ class CutDetector:
 
     def update(self, pixels: np.ndarray) -> bool:
         """Feed one frame's ``(33, 2)`` pixel landmarks; True on the frame a new shot is confirmed."""
-        sh = pixels[list(_SHOULDERS)].mean(axis=0)
-        hp = pixels[list(_HIPS)].mean(axis=0)
-        here = (float(sh[0] + hp[0]) / 2, float(sh[1] + hp[1]) / 2, float(np.hypot(*(sh - hp))))
+        # Four points: Python floats (numpy's per-call cost would be most of the work, every frame).
+        (lsx, lsy), (rsx, rsy), (lhx, lhy), (rhx, rhy) = _TORSO(pixels.tolist())
+        sh, hp = ((lsx + rsx) / 2, (lsy + rsy) / 2), ((lhx + rhx) / 2, (lhy + rhy) / 2)
+        here = ((sh[0] + hp[0]) / 2, (sh[1] + hp[1]) / 2, float(np.hypot(sh[0] - hp[0], sh[1] - hp[1])))
         if not (here[2] > 1e-6 and math.isfinite(here[0]) and math.isfinite(here[1])):
             return False
         if self._shot is None or not _jumped(self._shot, here):

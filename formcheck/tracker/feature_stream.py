@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from formcheck.features.registry import (
     SIDES,
+    Frames,
     LandmarkArrays,
     SideName,
     both_sides,
     compute_sides,
 )
+from formcheck.features.single_frame import SingleFrame
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
 
@@ -50,7 +50,9 @@ class FeatureStream:
         self.min_visibility = min_visibility
         self._filter = smoothing
         self._keys: list[str] = []
-        self._batch: dict[str, np.ndarray] = {}
+        self._batch: dict[str, list[float]] = {}
+        self._both_keys = [f"both:{n}" for n in self.combined]
+        self._keys_for: dict[tuple[SideName, ...], list[tuple[str, str, SideName]]] = {}
         self._cuts = CutDetector()
         #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
         self.new_shot = False
@@ -63,9 +65,12 @@ class FeatureStream:
 
     def load_batch(self, arr: LandmarkArrays) -> None:
         """Compute every feature of both sides for a whole clip (``values`` then reads from it)."""
-        both = compute_sides(arr, self.names, SIDES, self.min_visibility)
-        self._batch = {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
-        self._batch |= {f"both:{n}": both_sides(arr, n, self.min_visibility, *how) for n, how in self.combined.items()}
+        fr = Frames(arr, self.min_visibility)  # shared: the combined signal reuses the sides' values
+        both = compute_sides(arr, self.names, SIDES, self.min_visibility, frames=fr)
+        batch = {f"{side}:{k}": v for side, vals in both.items() for k, v in vals.items()}
+        batch |= {f"both:{n}": both_sides(arr, n, self.min_visibility, *how, frames=fr)
+                  for n, how in self.combined.items()}
+        self._batch = {k: v.tolist() for k, v in batch.items()}  # lists: a frame reads Python floats
 
     def clear_batch(self) -> None:
         self._batch = {}
@@ -76,14 +81,21 @@ class FeatureStream:
         if self.new_shot and self._filter is not None:
             self._filter.reset()  # the smoothing history belongs to the shot before the cut
         if self._batch:
-            raw = {f"{s}:{n}": float(self._batch[f"{s}:{n}"][i]) for s in sides for n in self.names}
-            raw |= {f"both:{n}": float(self._batch[f"both:{n}"][i]) for n in self.combined}
+            batch = self._batch
+            raw = {key: batch[key][i] for key, _, _ in self._side_keys(tuple(sides))}
+            raw |= {key: batch[key][i] for key in self._both_keys}
         else:  # live: only the sides needed (half the work when one side is followed)
-            per_side = compute_sides(arr, self.names, sides, self.min_visibility)
-            raw = {f"{s}:{k}": float(v[0]) for s, vals in per_side.items() for k, v in vals.items()}
-            raw |= {f"both:{n}": float(both_sides(arr, n, self.min_visibility, *how)[0])
-                    for n, how in self.combined.items()}
+            one, mv = SingleFrame(arr, i), self.min_visibility
+            raw = {key: one.value(n, s, mv) for key, n, s in self._side_keys(tuple(sides))}
+            raw |= {key: one.combined(n, mv, *how) for key, (n, how) in zip(self._both_keys, self.combined.items())}
         return self._smooth(raw, t)
+
+    def _side_keys(self, sides: tuple[SideName, ...]) -> list[tuple[str, str, SideName]]:
+        """``("side:name", name, side)`` for ``sides``: built once, not every frame."""
+        keys = self._keys_for.get(sides)
+        if keys is None:
+            keys = self._keys_for[sides] = [(f"{s}:{n}", n, s) for s in sides for n in self.names]
+        return keys
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:
@@ -92,5 +104,4 @@ class FeatureStream:
         if keys != self._keys:  # the followed side changed: its history does not apply
             self._filter.reset()
             self._keys = keys
-        out = self._filter.update(np.fromiter(raw.values(), dtype=np.float64, count=len(keys)), t)
-        return dict(zip(keys, out.tolist()))
+        return dict(zip(keys, self._filter.update_list(list(raw.values()), t)))

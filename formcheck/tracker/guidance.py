@@ -7,6 +7,7 @@ please". Pure of tracker state (it keeps only its own debounce timer).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -46,6 +47,7 @@ def _in_frame(frame: PoseFrame, i: int) -> bool:
             and -FRAME_MARGIN <= y <= 1 + FRAME_MARGIN)
 
 
+@functools.lru_cache(maxsize=256)  # every frame asks for the spec's few landmarks again
 def _index(part: str, side: str) -> int:
     return int(Landmark.NOSE) if part == "nose" else int(Landmark[f"{side.upper()}_{part.upper()}"])
 

@@ -15,12 +15,15 @@ Example:
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from formcheck.features.registry import SIDE_LANDMARKS, SideName
 
-_LEFT_IDX = np.array(SIDE_LANDMARKS["left"])
-_RIGHT_IDX = np.array(SIDE_LANDMARKS["right"])
+_LEFT = itemgetter(*SIDE_LANDMARKS["left"])
+_RIGHT = itemgetter(*SIDE_LANDMARKS["right"])
+_COUNT = len(SIDE_LANDMARKS["left"])
 #: Weight of a new frame in the visibility average.
 _ALPHA = 0.1
 #: Mean visibility difference (0-1) that makes the follower switch side.
@@ -49,7 +52,10 @@ class SideFollower:
         """Feed one frame's ``(33,)`` visibility; returns the side to follow now."""
         if self._fixed is not None:
             return self._fixed
-        diff = float(vis[_LEFT_IDX].sum() - vis[_RIGHT_IDX].sum()) / len(_LEFT_IDX)
+        # Six values a side: Python floats (numpy's per-call cost is most of the work; the same
+        # sums: numpy adds fewer than eight values one after the other too).
+        row = vis.tolist()
+        diff = (sum(_LEFT(row)) - sum(_RIGHT(row))) / _COUNT
         self._seen += 1
         self._score = diff if self._seen <= 1 else (1 - _ALPHA) * self._score + _ALPHA * diff
         if self._score > _SWITCH:
