@@ -240,6 +240,8 @@ def test_library_rejects_bad_options() -> None:
         synth_track("glute_bridge", rom=0.1)
     with pytest.raises(SynthError, match="unknown view"):
         synth_track("glute_bridge", view="top")
+    with pytest.raises(SynthError, match="plank is a hold: --reps does not apply"):
+        synth_track("plank", reps=3)
 
 
 def test_empty_scene_has_no_person_in_its_ground_truth() -> None:

@@ -157,6 +157,9 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
     if exercise not in EXERCISES:
         raise SynthError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(EXERCISES))}")
     ex = EXERCISES[exercise]
+    if reps is not None and ex.kind != "reps":  # silently ignoring it would give another clip than asked for
+        raise SynthError(f"{exercise} is {'a hold' if ex.kind == 'hold' else 'not an exercise'}: --reps does not "
+                         f"apply{' (use --hold SECONDS)' if ex.kind == 'hold' else ''}")
     if fault is not None and fault not in ex.all_faults:
         raise SynthError(f"fault {fault!r} is not available for {exercise}; "
                          f"choose one of: {', '.join(ex.all_faults) or '(none)'}")
