@@ -19,10 +19,10 @@ without calling ``os.umask`` (process-wide, and racy in the threaded app).
 
 Example:
     >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> atomic_write_text(d / "a.txt", "hello")
-    PosixPath('...a.txt')
-    >>> (d / "a.txt").read_text()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     d = pathlib.Path(tmp)
+    ...     _ = atomic_write_text(d / "a.txt", "hello")
+    ...     (d / "a.txt").read_text()
     'hello'
 """
 
@@ -252,10 +252,10 @@ def output_folder(path: str | Path) -> Iterator[Path]:
 
     Example:
         >>> import tempfile, pathlib
-        >>> root = pathlib.Path(tempfile.mkdtemp())
-        >>> with output_folder(root / "a" / "b") as out:
-        ...     _ = (out / "report.json").write_text("{}")
-        >>> sorted(p.name for p in (root / "a" / "b").iterdir())
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     with output_folder(pathlib.Path(tmp) / "a" / "b") as out:
+        ...         _ = (out / "report.json").write_text("{}")
+        ...     sorted(p.name for p in (pathlib.Path(tmp) / "a" / "b").iterdir())
         ['report.json']
     """
     folder = Path(path)

@@ -147,10 +147,11 @@ class RepTracking:
                 self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
             if ev is not None and ev.complete and (not self._valid(s) or self._echo(ev, s)):
                 c.discard_last()  # another movement (or the other side's, seen twice): not a rep here
-            elif ev is not None and counting:
-                finished.append((ev, s))
-            if ev is not None and ev.complete:
-                self._last[s] = ev
+            elif ev is not None:
+                if ev.complete:
+                    self._last[s] = ev  # only a rep that stood can be seen again by the other side
+                if counting:
+                    finished.append((ev, s))
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
                 best_side, best_rank = s, rank
