@@ -1,4 +1,4 @@
-"""Pure, vectorised measures in the body's own frame: signed lean, lateral head tilt, heights.
+"""Pure measures in the body's own frame: signed lean, lateral head tilt, heights.
 
 :mod:`~formcheck.features.geometry` measures segments against the image or the world
 vertical. Some movements are only readable against the body itself: a head tilted
@@ -6,9 +6,10 @@ towards one shoulder (the ear line against the shoulder line), a torso leaning b
 rather than forward (which needs the way the chest faces: the horizontal normal of the
 shoulder line), a shoulder dropped below the other one, the nose between the ears.
 
-Every function takes ``(n, 2)`` image points (pixels, y down) or ``(n, 3)`` world points
-(metres, y down) and returns ``(n,)`` values, NaN where a point is NaN or a segment has no
-length: a hidden landmark costs its frame only.
+Every function takes image points (pixels, y down) or world points (metres, y down) in
+any form :mod:`~formcheck.features.geometry` accepts (one frame's floats or a clip's
+columns) and returns a float or ``(n,)`` values, NaN where a point is NaN or a segment has
+no length: a hidden landmark costs its frame only.
 
 Example:
     >>> import numpy as np
@@ -19,27 +20,15 @@ Example:
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
+from formcheck.features.geometry import Point, Values, coords, dot, midpoint, norm, ops, ratio, unit, vector
 
 _EPS = 1e-9
 
 
-def _rows(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    return a[None, :] if a.ndim == 1 else a
-
-
-def _norm(v: np.ndarray) -> np.ndarray:
-    return np.asarray(np.sqrt(np.einsum("ij,ij->i", v, v)))
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = _norm(v)
-    return np.asarray(np.divide(v, n[:, None], out=np.full_like(v, np.nan), where=n[:, None] > _EPS))
-
-
-def lean_back_3d(l_shoulder: np.ndarray, r_shoulder: np.ndarray, l_hip: np.ndarray,
-                 r_hip: np.ndarray) -> np.ndarray:
+def lean_back_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point,
+                 r_hip: Point) -> Values:
     """Torso (hip midpoint → shoulder midpoint) from the world vertical, signed by the chest's facing.
 
     Positive = leaning back (the shoulders behind the hips), negative = leaning forward,
@@ -53,19 +42,18 @@ def lean_back_3d(l_shoulder: np.ndarray, r_shoulder: np.ndarray, l_hip: np.ndarr
         >>> round(float(lean_back_3d(ls, rs, lh, rh)[0]), 1)
         21.8
     """
-    sh = 0.5 * (_rows(l_shoulder) + _rows(r_shoulder))
-    hip = 0.5 * (_rows(l_hip) + _rows(r_hip))
-    d = sh - hip
-    right = _unit(_rows(r_shoulder) - _rows(l_shoulder))
-    vertical = np.broadcast_to(np.array([0.0, -1.0, 0.0]), d.shape)
-    # The horizontal way the chest faces: vertical × right (not the torso axis, which tilts).
-    facing = _unit(np.cross(vertical, right))
-    ang = np.degrees(np.arctan2(-np.einsum("ij,ij->i", d, facing), -d[:, 1]))
-    return np.asarray(np.where(_norm(d) < _EPS, np.nan, ang))
+    sh, hip = midpoint(l_shoulder, r_shoulder), midpoint(l_hip, r_hip)
+    d = vector(hip, sh)
+    right = unit(vector(l_shoulder, r_shoulder))
+    # The horizontal way the chest faces: vertical (0, -1, 0) × right (not the torso axis, which tilts).
+    vx, vy, vz = 0.0, -1.0, 0.0
+    facing = unit([vy * right[2] - vz * right[1], vz * right[0] - vx * right[2], vx * right[1] - vy * right[0]])
+    m = ops(d[0])
+    return m.where(norm(d) < _EPS, math.nan, m.degrees(m.atan2(-dot(d, facing), -d[1])))
 
 
-def lateral_tilt(line_from: np.ndarray, line_to: np.ndarray, ref_from: np.ndarray, ref_to: np.ndarray,
-                 down: np.ndarray) -> np.ndarray:
+def lateral_tilt(line_from: Point, line_to: Point, ref_from: Point, ref_to: Point,
+                 down: Point) -> Values:
     """Tilt of the line ``line_from→line_to`` against the reference line ``ref_from→ref_to``, degrees.
 
     Both lines point towards the same side of the body (e.g. other ear → this ear, other
@@ -81,16 +69,18 @@ def lateral_tilt(line_from: np.ndarray, line_to: np.ndarray, ref_from: np.ndarra
         >>> round(float(lateral_tilt(z, ear_to, z, sh_to, down)[0]), 1)
         45.0
     """
-    line = _rows(line_to) - _rows(line_from)
-    ref = _unit(_rows(ref_to) - _rows(ref_from))
-    d = _rows(down)
+    line = vector(line_from, line_to)
+    ref = unit(vector(ref_from, ref_to))
+    d = coords(down)
     # "Down" made perpendicular to the reference line, so a leaning torso does not bias the tilt.
-    perp = _unit(d - np.einsum("ij,ij->i", d, ref)[:, None] * ref)
-    ang = np.degrees(np.arctan2(np.einsum("ij,ij->i", line, perp), np.einsum("ij,ij->i", line, ref)))
-    return np.asarray(np.where(_norm(line) < _EPS, np.nan, ang))
+    along = dot(d, ref)
+    perp = unit([x - along * r for x, r in zip(d, ref)])
+    across, length = dot(line, perp), norm(line)
+    m = ops(across, length)
+    return m.where(length < _EPS, math.nan, m.degrees(m.atan2(across, dot(line, ref))))
 
 
-def side_lean(hip_other: np.ndarray, hip_this: np.ndarray, shoulder_mid: np.ndarray) -> np.ndarray:
+def side_lean(hip_other: Point, hip_this: Point, shoulder_mid: Point) -> Values:
     """Torso (hip midpoint → shoulder midpoint) leaning towards ``hip_this``'s side, degrees (signed).
 
     Measured against the normal of the hip line, so it is the sideways lean alone (a lean
@@ -101,11 +91,12 @@ def side_lean(hip_other: np.ndarray, hip_this: np.ndarray, shoulder_mid: np.ndar
         >>> round(float(lean[0]), 1)
         45.0
     """
-    lat = _unit(_rows(hip_this) - _rows(hip_other))
-    d = _rows(shoulder_mid) - 0.5 * (_rows(hip_this) + _rows(hip_other))
-    along = np.einsum("ij,ij->i", d, lat)
-    across = _norm(d - along[:, None] * lat)
-    return np.asarray(np.where(_norm(d) < _EPS, np.nan, np.degrees(np.arctan2(along, across))))
+    lat = unit(vector(hip_other, hip_this))
+    d = vector(midpoint(hip_this, hip_other), shoulder_mid)
+    along = dot(d, lat)
+    across = norm([x - along * u for x, u in zip(d, lat)])
+    m = ops(d[0])
+    return m.where(norm(d) < _EPS, math.nan, m.degrees(m.atan2(along, across)))
 
 
 #: A head's nose lies ~1.33 ear half-widths in front of the ear axis (MediaPipe's landmarks on
@@ -113,7 +104,7 @@ def side_lean(hip_other: np.ndarray, hip_this: np.ndarray, shoulder_mid: np.ndar
 NOSE_OVER_EAR = 1.33
 
 
-def head_turn(nose: np.ndarray, ear_this: np.ndarray, ear_other: np.ndarray) -> np.ndarray:
+def head_turn(nose: Point, ear_this: Point, ear_other: Point) -> Values:
     """Face turned towards ``ear_this``'s side, approximate degrees, from image points (front view).
 
     Facing the camera, the nose sits midway between the ears; turned by θ it moves towards
@@ -125,14 +116,14 @@ def head_turn(nose: np.ndarray, ear_this: np.ndarray, ear_other: np.ndarray) -> 
         >>> round(float(head_turn(np.array([[0.0, 0.0]]), ear_r, ear_l)[0]), 1)
         0.0
     """
-    e = _rows(ear_this) - _rows(ear_other)
-    half = 0.5 * np.einsum("ij,ij->i", e, e)
-    offset = np.einsum("ij,ij->i", _rows(nose) - 0.5 * (_rows(ear_this) + _rows(ear_other)), e)
-    q = np.divide(offset, half, out=np.full_like(half, np.nan), where=half > _EPS)
-    return np.asarray(np.degrees(np.arctan(q / NOSE_OVER_EAR)))
+    e = vector(ear_other, ear_this)
+    half = 0.5 * dot(e, e)
+    q = ratio(dot(vector(midpoint(ear_this, ear_other), nose), e), half)
+    m = ops(q)
+    return m.degrees(m.atan(q / NOSE_OVER_EAR))
 
 
-def height_along(point: np.ndarray, base: np.ndarray, up: np.ndarray, scale: np.ndarray) -> np.ndarray:
+def height_along(point: Point, base: Point, up: Point, scale: Values) -> Values:
     """How far ``point`` lies above ``base`` along the direction ``up``, divided by ``scale``.
 
     With ``up`` the torso axis, the ear midpoint above the shoulder midpoint measures the
@@ -144,7 +135,4 @@ def height_along(point: np.ndarray, base: np.ndarray, up: np.ndarray, scale: np.
         ...                          np.array([2.0]))[0]), 2)
         1.5
     """
-    u = _unit(_rows(up))
-    h = np.einsum("ij,ij->i", _rows(point) - _rows(base), u)
-    s = np.broadcast_to(np.asarray(scale, dtype=np.float64), h.shape)
-    return np.asarray(np.divide(h, s, out=np.full_like(h, np.nan), where=s > _EPS))
+    return ratio(dot(vector(base, point), unit(coords(up))), scale)

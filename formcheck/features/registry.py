@@ -26,12 +26,13 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
 
 from formcheck.features import body_frame as B
 from formcheck.features import geometry as F
+from formcheck.features.geometry import Point, Values
 from formcheck.records.errors import SpecError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
@@ -62,7 +63,7 @@ class LandmarkArrays(NamedTuple):
         wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
         world = np.stack([f.world for f in frames]).astype(np.float64)
         vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
-        return cls(norm * wh, world, _in_picture(norm, vis.astype(np.float64)))
+        return cls(norm * wh, world, in_picture(norm, vis.astype(np.float64)))
 
     @classmethod
     def from_frame(cls, f: PoseFrame) -> LandmarkArrays:
@@ -70,14 +71,14 @@ class LandmarkArrays(NamedTuple):
         w, h = f.image_wh
         norm = f.image[None, :, :2].astype(np.float64)
         vis = np.minimum(f.visibility, f.presence, dtype=np.float64)[None]
-        return cls(norm * np.array([w, h], dtype=np.float64), f.world[None].astype(np.float64), _in_picture(norm, vis))
+        return cls(norm * np.array([w, h], dtype=np.float64), f.world[None].astype(np.float64), in_picture(norm, vis))
 
 
 #: A landmark placed further than this (share of the image) outside the picture is a guess.
 OUTSIDE_MARGIN = 0.03
 
 
-def _in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
+def in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Visibility with landmarks placed outside the image set to 0: the model extrapolates a
     hand or foot past the border with a confident visibility, and features from it are guesses."""
     inside = ((norm >= -OUTSIDE_MARGIN) & (norm <= 1.0 + OUTSIDE_MARGIN)).all(axis=-1)  # the method: no dispatch
@@ -103,27 +104,53 @@ def other(side: SideName) -> SideName:
 
 
 class Frames:
-    """What a feature function reads: the stacked landmarks plus the call's settings.
+    """What a feature function reads: the landmarks as points, plus the call's settings.
+
+    ``px[i]``, ``world[i]``: landmark ``i`` as a point (see ``geometry``), ``vis[i]`` its
+    visibility. ``Frames(arr, ...)`` gives a clip's columns (``(n,)`` arrays: one formula runs
+    on every frame at once); ``Frames.one(...)`` one frame's floats (the live path). The
+    feature functions cannot tell the two apart.
 
     Passed explicitly (never module state) so trackers with different visibility floors can
     run in different threads; ``memo`` shares work between features of one call (the bird-dog
     limbs feed two features) and ``raw`` keeps each feature's values (see ``raw_values``).
-    ``share`` gives another threshold's ``Frames`` of the same arrays: the caches are shared
+    ``share`` gives another threshold's ``Frames`` of the same landmarks: the caches are shared
     (a both-sides signal reads the values the followed side already computed), which is why
     keys that depend on ``min_vis`` include it.
     """
 
-    __slots__ = ("memo", "min_vis", "px", "raw", "vis", "world")
+    __slots__ = ("arrays", "memo", "min_vis", "px", "raw", "vis", "world")
 
     def __init__(self, arr: LandmarkArrays, min_vis: float, share: Frames | None = None) -> None:
-        self.px, self.world, self.vis = arr.px, arr.world, arr.vis
+        if share is None:
+            self._set(_points(arr.px), _points(arr.world), list(arr.vis.T), None)
+        else:
+            self._set(share.px, share.world, share.vis, share)
+        self.arrays: LandmarkArrays | None = arr
         self.min_vis = min_vis
-        self.memo: dict[tuple[str, str, float], tuple[np.ndarray, np.ndarray]] = {} if share is None else share.memo
-        self.raw: dict[tuple[str, str, float | None], tuple[np.ndarray, np.ndarray]] = \
-            {} if share is None else share.raw
+
+    @classmethod
+    def one(cls, px: list[list[float]], world: list[list[float]], vis: list[float], min_vis: float,
+            share: Frames | None = None) -> Frames:
+        """One frame from its landmarks as floats: ``px`` ``[[x, y]] * 33`` in pixels, ``world``
+        ``[[x, y, z]] * 33``, ``vis`` 33 visibilities."""
+        fr = cls.__new__(cls)
+        fr._set(px, world, vis, share)
+        fr.arrays, fr.min_vis = None, min_vis
+        return fr
+
+    def _set(self, px: list[Any], world: list[Any], vis: list[Any], share: Frames | None) -> None:
+        self.px, self.world, self.vis = px, world, vis
+        self.memo: dict[tuple[str, str, float], tuple[Values, Values]] = {} if share is None else share.memo
+        self.raw: dict[tuple[str, str, float | None], tuple[Values, Values]] = {} if share is None else share.raw
 
 
-Fn = Callable[[Frames, SideName], np.ndarray]
+def _points(a: np.ndarray) -> list[list[np.ndarray]]:
+    """``(n, 33, k)`` stacked landmarks as 33 points of ``k`` columns."""
+    return [list(cols) for cols in a.transpose(1, 2, 0)]
+
+
+Fn = Callable[[Frames, SideName], Values]
 _IDX: dict[tuple[str, str], list[int]] = {}
 
 
@@ -163,15 +190,15 @@ class FeatureDef:
         return out
 
 
-def _p(a: Frames, side: SideName, part: str) -> np.ndarray:
-    return a.px[:, _LM[side, part]]
+def _p(a: Frames, side: SideName, part: str) -> Point:
+    return a.px[_LM[side, part]]
 
 
-def _w(a: Frames, side: SideName, part: str) -> np.ndarray:
-    return a.world[:, _LM[side, part]]
+def _w(a: Frames, side: SideName, part: str) -> Point:
+    return a.world[_LM[side, part]]
 
 
-def _torso(a: Frames, side: SideName) -> np.ndarray:
+def _torso(a: Frames, side: SideName) -> Values:
     return F.distance(_p(a, side, "shoulder"), _p(a, side, "hip"))
 
 
@@ -203,7 +230,7 @@ _angle("ankle_angle", "knee", "ankle", "foot_index", "ankle")
 _angle("body_line", "shoulder", "hip", "ankle", "straightness shoulder-hip-ankle (180 = straight)")
 
 
-SegmentFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+SegmentFn = Callable[[Point, Point], Values]
 
 
 def _segment(name: str, a: str, b: str, image: SegmentFn, world: SegmentFn, image_what: str, world_what: str) -> None:
@@ -226,21 +253,21 @@ _incl("forearm_incline", "elbow", "wrist", "forearm")
 
 
 @_reg("arm_elevation", "shoulder wrist", "deg", "shoulder→wrist above the horizontal (0 = level, -90 = hanging)")
-def _arm_elev(a: Frames, s: SideName) -> np.ndarray:
+def _arm_elev(a: Frames, s: SideName) -> Values:
     return F.elevation(_p(a, s, "shoulder"), _p(a, s, "wrist"))
 
 
 @_reg("leg_elevation", "hip ankle", "deg", "hip→ankle above the horizontal (0 = level)")
-def _leg_elev(a: Frames, s: SideName) -> np.ndarray:
+def _leg_elev(a: Frames, s: SideName) -> Values:
     return F.elevation(_p(a, s, "hip"), _p(a, s, "ankle"))
 
 
 @_reg("thigh_elevation", "hip knee", "deg", "hip→knee above the horizontal")
-def _thigh_elev(a: Frames, s: SideName) -> np.ndarray:
+def _thigh_elev(a: Frames, s: SideName) -> Values:
     return F.elevation(_p(a, s, "hip"), _p(a, s, "knee"))
 
 
-def _torso3d(a: Frames, side: SideName) -> np.ndarray:
+def _torso3d(a: Frames, side: SideName) -> Values:
     return F.distance(_w(a, side, "shoulder"), _w(a, side, "hip"))
 
 
@@ -256,17 +283,15 @@ _elev3d("leg_elevation_3d", "hip", "ankle", "hip→ankle")
 
 @_reg("hip_sag_3d", "shoulder hip ankle", "torso",
       "hip below (+, sag) or above (-, pike) the 3-D shoulder-ankle line, in torso lengths (any camera angle)")
-def _hip_sag_3d(a: Frames, s: SideName) -> np.ndarray:
+def _hip_sag_3d(a: Frames, s: SideName) -> Values:
     return F.vertical_offset_3d(_w(a, s, "hip"), _w(a, s, "shoulder"), _w(a, s, "ankle"), _torso3d(a, s))
 
 
 def _height_3d(name: str, part: str, above: str, what: str) -> None:
     """Register ``name``: how far ``part`` is above ``above`` in 3-D (world y), in torso lengths."""
     @_reg(name, f"shoulder hip {part} {above}", "torso", what)
-    def fn(a: Frames, s: SideName) -> np.ndarray:
-        torso = _torso3d(a, s)
-        dy = _w(a, s, above)[:, 1] - _w(a, s, part)[:, 1]  # world y points down
-        return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+    def fn(a: Frames, s: SideName) -> Values:
+        return F.ratio(_w(a, s, above)[1] - _w(a, s, part)[1], _torso3d(a, s))  # world y points down
 
 
 _height_3d("hip_height_3d", "hip", "ankle",
@@ -279,48 +304,45 @@ _height_3d("wrist_lift_3d", "wrist", "shoulder",
 
 @_reg("neck_lift_3d", "hip shoulder ear", "deg",
       "head raised (+) or dropped (-) against the torso line in 3-D (prone, hinged or on all fours)")
-def _neck_lift_3d(a: Frames, s: SideName) -> np.ndarray:
-    return np.asarray(F.elevation_3d(_w(a, s, "shoulder"), _w(a, s, "ear"))
-                      - F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder")))
+def _neck_lift_3d(a: Frames, s: SideName) -> Values:
+    return F.elevation_3d(_w(a, s, "shoulder"), _w(a, s, "ear")) - F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder"))
 
 
 @_reg("hip_sag", "shoulder hip ankle", "torso",
       "hip below (+, sag) or above (-, pike) the shoulder-ankle line, in torso lengths")
-def _hip_sag(a: Frames, s: SideName) -> np.ndarray:
+def _hip_sag(a: Frames, s: SideName) -> Values:
     return F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ankle"), _torso(a, s))
 
 
 @_reg("hip_lift", "shoulder hip knee", "torso",
       "hip above (+) or below (-) the shoulder-knee line, in torso lengths (bridge height)")
-def _hip_lift(a: Frames, s: SideName) -> np.ndarray:
+def _hip_lift(a: Frames, s: SideName) -> Values:
     return -F.signed_offset(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "knee"), _torso(a, s))
 
 
 @_reg("hip_height", "shoulder hip ankle", "torso",
       "hip above (+) the ankle in the image, in torso lengths (~0 lying on the floor)")
-def _hip_height(a: Frames, s: SideName) -> np.ndarray:
-    torso = _torso(a, s)
-    dy = _p(a, s, "ankle")[:, 1] - _p(a, s, "hip")[:, 1]
-    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+def _hip_height(a: Frames, s: SideName) -> Values:
+    return F.ratio(_p(a, s, "ankle")[1] - _p(a, s, "hip")[1], _torso(a, s))
 
 
 @_reg("neck_angle", "hip shoulder ear", "deg",
       "head turned up (+, neck extension) or down (-) from the torso line hip→shoulder")
-def _neck(a: Frames, s: SideName) -> np.ndarray:
+def _neck(a: Frames, s: SideName) -> Values:
     return F.signed_bend(_p(a, s, "hip"), _p(a, s, "shoulder"), _p(a, s, "ear"))
 
 
 @_reg("wrist_to_shoulder", "shoulder hip wrist", "torso", "wrist-shoulder distance in torso lengths")
-def _wrist_sh(a: Frames, s: SideName) -> np.ndarray:
+def _wrist_sh(a: Frames, s: SideName) -> Values:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "shoulder"), _torso(a, s))
 
 
 @_reg("wrist_to_hip", "shoulder hip wrist", "torso", "wrist-hip distance in torso lengths")
-def _wrist_hip(a: Frames, s: SideName) -> np.ndarray:
+def _wrist_hip(a: Frames, s: SideName) -> Values:
     return F.normalised_distance(_p(a, s, "wrist"), _p(a, s, "hip"), _torso(a, s))
 
 
-def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[Values, Values]:
     """This arm's and the opposite thigh's elevation, each NaN when its own landmarks are hidden."""
     key = ("diag3d" if world else "diag", s, a.min_vis)
     hit = a.memo.get(key)
@@ -330,9 +352,8 @@ def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[np.ndarray
     pts = _w if world else _p
     o = other(s)
     arm = F.masked(elev(pts(a, s, "shoulder"), pts(a, s, "wrist")),
-                   np.minimum(a.vis[:, lm(s, "shoulder")], a.vis[:, lm(s, "wrist")]), a.min_vis)
-    thigh = F.masked(elev(pts(a, o, "hip"), pts(a, o, "knee")),
-                     np.minimum(a.vis[:, lm(o, "hip")], a.vis[:, lm(o, "knee")]), a.min_vis)
+                   (a.vis[lm(s, "shoulder")], a.vis[lm(s, "wrist")]), a.min_vis)
+    thigh = F.masked(elev(pts(a, o, "hip"), pts(a, o, "knee")), (a.vis[lm(o, "hip")], a.vis[lm(o, "knee")]), a.min_vis)
     a.memo[key] = (arm, thigh)
     return arm, thigh
 
@@ -344,64 +365,64 @@ def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[np.ndarray
 # Parts list only the shared torso landmarks: the limbs are masked inside.
 @_reg("diagonal_reach", "shoulder other:hip", "deg",
       "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)", own_mask=True)
-def _diag(a: Frames, s: SideName) -> np.ndarray:
+def _diag(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
-    return np.asarray(np.fmax(arm, thigh))
+    return F.fmax(arm, thigh)
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
       "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)", own_mask=True)
-def _diag_min(a: Frames, s: SideName) -> np.ndarray:
+def _diag_min(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
-    return np.asarray(np.fmin(arm, thigh))
+    return F.fmin(arm, thigh)
 
 
 @_reg("diagonal_reach_3d", "shoulder other:hip", "deg",
       "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)", own_mask=True)
-def _diag3d(a: Frames, s: SideName) -> np.ndarray:
+def _diag3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
-    return np.asarray(np.fmax(arm, thigh))
+    return F.fmax(arm, thigh)
 
 
 @_reg("diagonal_reach_min_3d", "shoulder other:hip", "deg",
       "bird-dog in 3-D: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)",
       own_mask=True)
-def _diag_min3d(a: Frames, s: SideName) -> np.ndarray:
+def _diag_min3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
-    return np.asarray(np.fmin(arm, thigh))
+    return F.fmin(arm, thigh)
 
 
 @_reg("body_turn_3d", "left:shoulder right:shoulder left:hip right:hip", "deg",
       "how far the body is turned from a side-on view (0 = side-on, 90 = facing or back to the camera)",
       sided=False)
-def _body_turn(a: Frames, s: SideName) -> np.ndarray:
-    return np.asarray(F.body_turn_3d(a.world))
+def _body_turn(a: Frames, s: SideName) -> Values:
+    return F.turn_from_side_3d(*(a.world[int(i)] for i in (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER,
+                                                             Landmark.LEFT_HIP, Landmark.RIGHT_HIP)))
 
 
 @_reg("pelvis_tilt", "left:hip right:hip", "deg", "hip-to-hip line out of level in 3-D (pelvis roll)", sided=False)
-def _pelvis(a: Frames, s: SideName) -> np.ndarray:
-    return F.tilt_3d(a.world[:, int(Landmark.LEFT_HIP)], a.world[:, int(Landmark.RIGHT_HIP)])
+def _pelvis(a: Frames, s: SideName) -> Values:
+    return F.tilt_3d(a.world[int(Landmark.LEFT_HIP)], a.world[int(Landmark.RIGHT_HIP)])
 
 
 @_reg("pelvis_drop", "left:hip right:hip left:shoulder right:shoulder", "torso",
       "image height difference of the two hips in torso lengths (side view: ~0 with square hips)", sided=False)
-def _pelvis_drop(a: Frames, s: SideName) -> np.ndarray:
-    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
-    dy = np.abs(a.px[:, int(Landmark.LEFT_HIP), 1] - a.px[:, int(Landmark.RIGHT_HIP), 1])
-    return np.asarray(np.divide(dy, torso, out=np.full_like(dy, np.nan), where=torso > 1e-9))
+def _pelvis_drop(a: Frames, s: SideName) -> Values:
+    torso = F.fmax(_torso(a, "left"), _torso(a, "right"))
+    return F.ratio(abs(a.px[int(Landmark.LEFT_HIP)][1] - a.px[int(Landmark.RIGHT_HIP)][1]), torso)
 
 
 @_reg("shoulder_tilt", "left:shoulder right:shoulder", "deg", "shoulder line out of level in 3-D", sided=False)
-def _sh_tilt(a: Frames, s: SideName) -> np.ndarray:
-    return F.tilt_3d(a.world[:, int(Landmark.LEFT_SHOULDER)], a.world[:, int(Landmark.RIGHT_SHOULDER)])
+def _sh_tilt(a: Frames, s: SideName) -> Values:
+    return F.tilt_3d(a.world[int(Landmark.LEFT_SHOULDER)], a.world[int(Landmark.RIGHT_SHOULDER)])
 
 
 @_reg("shoulder_width", "left:shoulder right:shoulder left:hip right:hip", "torso",
       "image distance between the shoulders in torso lengths (~0.1-0.3 side-on, ~0.7+ facing the camera)",
       sided=False)
-def _sh_width(a: Frames, s: SideName) -> np.ndarray:
-    torso = np.fmax(_torso(a, "left"), _torso(a, "right"))
-    return F.normalised_distance(a.px[:, int(Landmark.LEFT_SHOULDER)], a.px[:, int(Landmark.RIGHT_SHOULDER)], torso)
+def _sh_width(a: Frames, s: SideName) -> Values:
+    torso = F.fmax(_torso(a, "left"), _torso(a, "right"))
+    return F.normalised_distance(a.px[int(Landmark.LEFT_SHOULDER)], a.px[int(Landmark.RIGHT_SHOULDER)], torso)
 
 
 
@@ -417,64 +438,63 @@ for _name, _a, _b, _what in (("torso_elevation", "hip", "shoulder", "torso hip�
 @_reg("trunk_lift_3d", "shoulder hip knee", "deg",
       "trunk raised above (+) or dropped below (-) the line of the thigh, 0 = straight (3-D; face down or "
       "standing: hip extension +, a hinge -)")
-def _trunk_lift(a: Frames, s: SideName) -> np.ndarray:
+def _trunk_lift(a: Frames, s: SideName) -> Values:
     # The difference of two elevations keeps the sign the unsigned hip angle loses: a prone chest
     # lift or an over-arched back extension reads +, a hinge -, a straight body 0, on floor or bench.
     # It is referred to gravity, not to the body: lying on the back, sitting up also reads +.
-    return np.asarray(F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder"))
-                      - F.elevation_3d(_w(a, s, "knee"), _w(a, s, "hip")))
+    return F.elevation_3d(_w(a, s, "hip"), _w(a, s, "shoulder")) - F.elevation_3d(_w(a, s, "knee"), _w(a, s, "hip"))
 
 
-def _xy(a: Frames, world: bool) -> np.ndarray:
-    return np.asarray(a.world if world else a.px)
+def _xy(a: Frames, world: bool) -> list[Point]:
+    return a.world if world else a.px
 
 
-def _mid(a: Frames, part: str, world: bool) -> np.ndarray:
+def _mid(a: Frames, part: str, world: bool) -> Point:
     pts = _xy(a, world)
-    return np.asarray(0.5 * (pts[:, lm("left", part)] + pts[:, lm("right", part)]))
+    return F.midpoint(pts[lm("left", part)], pts[lm("right", part)])
 
 
 def _head_tilt(world: bool) -> Fn:
-    def fn(a: Frames, s: SideName) -> np.ndarray:
+    def fn(a: Frames, s: SideName) -> Values:
         pts, o = _xy(a, world), other(s)
-        return B.lateral_tilt(pts[:, lm(o, "ear")], pts[:, lm(s, "ear")], pts[:, lm(o, "shoulder")],
-                              pts[:, lm(s, "shoulder")], _mid(a, "hip", world) - _mid(a, "shoulder", world))
+        return B.lateral_tilt(pts[lm(o, "ear")], pts[lm(s, "ear")], pts[lm(o, "shoulder")], pts[lm(s, "shoulder")],
+                              F.vector(_mid(a, "shoulder", world), _mid(a, "hip", world)))
     return fn
 
 
 def _shoulder_drop(world: bool) -> Fn:
-    def fn(a: Frames, s: SideName) -> np.ndarray:
+    def fn(a: Frames, s: SideName) -> Values:
         pts, elev = _xy(a, world), F.elevation_3d if world else F.elevation
-        return -elev(pts[:, lm(other(s), "shoulder")], pts[:, lm(s, "shoulder")])
+        return -elev(pts[lm(other(s), "shoulder")], pts[lm(s, "shoulder")])
     return fn
 
 
 def _wrist_spread(world: bool) -> Fn:
-    def fn(a: Frames, s: SideName) -> np.ndarray:
+    def fn(a: Frames, s: SideName) -> Values:
         pts = _xy(a, world)
-        width = F.distance(pts[:, int(Landmark.LEFT_SHOULDER)], pts[:, int(Landmark.RIGHT_SHOULDER)])
-        return F.normalised_distance(pts[:, int(Landmark.LEFT_WRIST)], pts[:, int(Landmark.RIGHT_WRIST)], width)
+        width = F.distance(pts[int(Landmark.LEFT_SHOULDER)], pts[int(Landmark.RIGHT_SHOULDER)])
+        return F.normalised_distance(pts[int(Landmark.LEFT_WRIST)], pts[int(Landmark.RIGHT_WRIST)], width)
     return fn
 
 
 def _neck_length(world: bool) -> Fn:
-    def fn(a: Frames, s: SideName) -> np.ndarray:
+    def fn(a: Frames, s: SideName) -> Values:
         sh, hip = _mid(a, "shoulder", world), _mid(a, "hip", world)
-        return B.height_along(_mid(a, "ear", world), sh, sh - hip, F.distance(sh, hip))
+        return B.height_along(_mid(a, "ear", world), sh, F.vector(hip, sh), F.distance(sh, hip))
     return fn
 
 
 def _side_lean(world: bool) -> Fn:
-    def fn(a: Frames, s: SideName) -> np.ndarray:
+    def fn(a: Frames, s: SideName) -> Values:
         pts = _xy(a, world)
-        return B.side_lean(pts[:, lm(other(s), "hip")], pts[:, lm(s, "hip")], _mid(a, "shoulder", world))
+        return B.side_lean(pts[lm(other(s), "hip")], pts[lm(s, "hip")], _mid(a, "shoulder", world))
     return fn
 
 
 @_reg("head_turn", "nose ear other:ear", "deg",
       "face turned towards this side (+), approximate degrees from the nose between the ears (front view)")
-def _head_turn(a: Frames, s: SideName) -> np.ndarray:
-    return B.head_turn(a.px[:, int(Landmark.NOSE)], _p(a, s, "ear"), _p(a, other(s), "ear"))
+def _head_turn(a: Frames, s: SideName) -> Values:
+    return B.head_turn(a.px[int(Landmark.NOSE)], _p(a, s, "ear"), _p(a, other(s), "ear"))
 
 
 for _suffix, _world in (("", False), ("_3d", True)):
@@ -498,14 +518,14 @@ for _suffix, _world in (("", False), ("_3d", True)):
 @_reg("shoulder_width_3d", "left:shoulder right:shoulder left:hip right:hip", "torso",
       "distance between the shoulders in 3-D in torso lengths (drawing the blades together narrows it)",
       sided=False)
-def _sh_width_3d(a: Frames, s: SideName) -> np.ndarray:
+def _sh_width_3d(a: Frames, s: SideName) -> Values:
     sh, hip = _mid(a, "shoulder", True), _mid(a, "hip", True)
     return F.normalised_distance(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), F.distance(sh, hip))
 
 
 @_reg("torso_lean_3d", "left:shoulder right:shoulder left:hip right:hip", "deg",
       "torso from the vertical, leaning back (+) or forward (-), facing from the shoulder line (3-D)", sided=False)
-def _lean(a: Frames, s: SideName) -> np.ndarray:
+def _lean(a: Frames, s: SideName) -> Values:
     return B.lean_back_3d(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), _w(a, "left", "hip"),
                           _w(a, "right", "hip"))
 
@@ -573,13 +593,14 @@ def raw_values(fr: Frames, d: FeatureDef, side: SideName) -> tuple[np.ndarray, n
     key = (d.name, side, fr.min_vis if d.own_mask else None)
     hit = fr.raw.get(key)
     if hit is None:
-        hit = fr.raw[key] = (d.fn(fr, side), fr.vis[:, d.indices(side)].min(axis=1))
+        assert fr.arrays is not None, "a clip's Frames (one frame: single_frame.SingleFrame)"
+        hit = fr.raw[key] = (d.fn(fr, side), fr.arrays.vis[:, d.indices(side)].min(axis=1))
     return hit
 
 
 def _sided_values(fr: Frames, d: FeatureDef, side: SideName) -> np.ndarray:
     vals, vis = raw_values(fr, d, side)
-    return F.masked(vals, vis, fr.min_vis)
+    return np.asarray(F.masked(vals, vis, fr.min_vis))
 
 
 V = TypeVar("V", np.ndarray, float)
@@ -590,6 +611,12 @@ def resolve(name: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
     """The value of ``name`` (any of the four forms) when ``side`` is followed, from
     ``get(definition, side)``: one place that knows the forms, for arrays and for floats."""
     d, mode = parse_name(name)
+    return resolve_form(d, mode, side, get, symmetry)
+
+
+def resolve_form(d: FeatureDef, mode: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
+                 symmetry: Callable[[V, V], V]) -> V:
+    """``resolve`` for a name already parsed (``parse_name``): the live path parses once per set."""
     if mode == "follow":
         return get(d, side)
     if mode == "none":
@@ -672,16 +699,6 @@ def sided_definition(name: str) -> FeatureDef:
     return d
 
 
-def _fmax(a: float, b: float) -> float:
-    """``np.fmax`` on floats: a NaN loses."""
-    return b if a != a else a if b != b else max(a, b)
-
-
-def _fmin(a: float, b: float) -> float:
-    """``np.fmin`` on floats: a NaN loses."""
-    return b if a != a else a if b != b else min(a, b)
-
-
 def combine_sides(left: float, right: float, left_vis: float, right_vis: float, min_visibility: float,
                   combine: str = "mean", direction: int = 1) -> float:
     """One value from both sides' values of a sided feature and their visibilities.
@@ -700,11 +717,11 @@ def combine_sides(left: float, right: float, left_vis: float, right_vis: float, 
         >>> combine_sides(100.0, 140.0, 0.9, 0.3, 0.5), combine_sides(100.0, 140.0, 0.9, 0.3, 0.5, "lesser")
         (100.0, 100.0)
     """
-    if not _fmax(left_vis, right_vis) >= min_visibility:
+    if not F.fmax(left_vis, right_vis) >= min_visibility:
         return math.nan
     if combine == "lesser":
         x = [direction * v if vi > 0.0 else math.nan for v, vi in ((left, left_vis), (right, right_vis))]
-        return direction * _fmin(x[0], x[1])
+        return direction * float(F.fmin(x[0], x[1]))
     w = [0.0 if v != v or vi < min_visibility else vi for v, vi in ((left, left_vis), (right, right_vis))]
     total = w[0] + w[1]
     # The same sum as the vectorised form had: 0 + each side's share (np.nan_to_num clips an infinity).

@@ -1,18 +1,18 @@
 """Feature values of one frame as Python floats: the live path.
 
 Live, the tracker asks for a handful of features of a single frame. On ``n = 1`` arrays
-numpy's cost per call (a few microseconds, whatever the size) is most of the work, so
-here the bookkeeping around each feature runs on floats: the visibility minimum, the
-masking and the combination of both sides (``registry.combine_sides``, the same function
-the whole-clip path vectorises). Each feature's own formula is still the registry's
-``fn``, and ``geometry`` does a single row in floats where it matters.
+numpy's cost per call (a few microseconds, whatever the size) would be most of the work,
+so here everything runs on floats: the landmarks are Python lists (``Frames.one``), each
+feature's own formula is the registry's ``fn`` (``geometry`` runs the same formula on
+floats or on a clip's columns), and so are the visibility minimum, the masking and the
+combination of both sides (``registry.combine_sides``, which the whole-clip path vectorises).
 
 Every value is computed once per frame, whoever asks: the followed side, the other
 side's counter and the both-sides signal share it.
 
 Example:
     >>> from formcheck.records.frame import PoseFrame
-    >>> one = SingleFrame(LandmarkArrays.from_frame(PoseFrame.empty(0.0, (64, 48))))
+    >>> one = SingleFrame(LandmarkRows.from_frame(PoseFrame.empty(0.0, (64, 48))))
     >>> one.value("hip_angle", "left", 0.5), one.combined("knee_angle_3d", 0.5)
     (nan, nan)
 """
@@ -20,9 +20,11 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from formcheck.features.geometry import symmetry
 from formcheck.features.registry import (
@@ -32,22 +34,51 @@ from formcheck.features.registry import (
     LandmarkArrays,
     SideName,
     combine_sides,
+    in_picture,
     resolve,
+    resolve_form,
     sided_definition,
 )
+from formcheck.records.frame import PoseFrame
+
+
+class LandmarkRows(NamedTuple):
+    """One frame's landmarks as Python floats: ``LandmarkArrays`` for a single frame.
+
+    Attributes:
+        px: 33 ``[x, y]`` image landmarks in pixels.
+        world: 33 ``[x, y, z]`` world landmarks in metres (y down).
+        vis: 33 visibilities: min(visibility, presence), 0 for a landmark placed outside the
+            picture (see ``registry.OUTSIDE_MARGIN``).
+    """
+
+    px: list[list[float]]
+    world: list[list[float]]
+    vis: list[float]
+
+    @classmethod
+    def from_frame(cls, f: PoseFrame) -> LandmarkRows:
+        """The same numbers as ``LandmarkArrays.from_frame(f)``, without numpy's cost per call."""
+        norm = f.image[:, :2].astype(np.float64)  # a few numpy calls on 33 rows beat 33 rows of Python
+        px = (norm * f.image_wh).tolist()
+        vis = in_picture(norm, np.minimum(f.visibility, f.presence, dtype=np.float64)).tolist()
+        return cls(px, f.world.tolist(), vis)
+
+    @classmethod
+    def of(cls, arr: LandmarkArrays, i: int) -> LandmarkRows:
+        """Frame ``i`` of ``arr``."""
+        return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist())
 
 #: Each feature's landmarks per side as an ``itemgetter``: their visibilities in one call.
 _PICK: dict[tuple[str, SideName], Callable[[list[float]], Any]] = {}
 
 
 class SingleFrame:
-    """The features of frame ``i`` of ``arr`` (the live path: ``arr`` holds one frame)."""
+    """The features of one frame, from its landmarks as floats."""
 
-    def __init__(self, arr: LandmarkArrays, i: int = 0) -> None:
-        if len(arr.px) != 1:
-            arr = LandmarkArrays(arr.px[i:i + 1], arr.world[i:i + 1], arr.vis[i:i + 1])
-        self._arr = arr
-        self._vis: list[float] = arr.vis[0].tolist()
+    def __init__(self, rows: LandmarkRows) -> None:
+        self._rows = rows
+        self._vis = rows.vis
         self._frames: dict[float, Frames] = {}  # per visibility threshold, sharing their caches
         self._raw: dict[tuple[str, SideName, float | None], tuple[float, float]] = {}
         self._getters: dict[float, Callable[[FeatureDef, SideName], float]] = {}
@@ -56,7 +87,7 @@ class SingleFrame:
         fr = self._frames.get(min_vis)
         if fr is None:
             share = next(iter(self._frames.values()), None)
-            fr = self._frames[min_vis] = Frames(self._arr, min_vis, share=share)
+            fr = self._frames[min_vis] = Frames.one(*self._rows, min_vis, share=share)
         return fr
 
     def _raw_value(self, d: FeatureDef, side: SideName, min_vis: float) -> tuple[float, float]:
@@ -69,21 +100,35 @@ class SingleFrame:
                 pick = _PICK[(d.name, side)] = itemgetter(*d.indices(side))
             vis = pick(self._vis)  # a tuple, or one float for a single landmark
             fr = self._frames.get(min_vis) or self._frames_at(min_vis)
-            hit = self._raw[key] = (float(d.fn(fr, side)[0]),
+            hit = self._raw[key] = (d.fn(fr, side),
                                     min(vis) if isinstance(vis, tuple) else vis)
         return hit
 
     def sided(self, d: FeatureDef, side: SideName, min_vis: float) -> float:
         """``d`` on ``side``, NaN when a landmark it reads is below ``min_vis``."""
-        value, vis = self._raw_value(d, side, min_vis)
-        return value if vis >= min_vis else math.nan
+        return self.getter(min_vis)(d, side)
+
+    def getter(self, min_vis: float) -> Callable[[FeatureDef, SideName], float]:
+        """``sided`` at ``min_vis`` as a function of ``(definition, side)``, made once per threshold."""
+        get = self._getters.get(min_vis)
+        if get is None:
+            raw, compute = self._raw, self._raw_value
+
+            def get(d: FeatureDef, side: SideName) -> float:
+                hit = raw.get((d.name, side, min_vis if d.own_mask else None)) or compute(d, side, min_vis)
+                return hit[0] if hit[1] >= min_vis else math.nan
+            self._getters[min_vis] = get
+        return get
 
     def value(self, name: str, side: SideName, min_vis: float) -> float:
         """Feature ``name`` (any of the four forms) with ``side`` followed."""
-        get = self._getters.get(min_vis)
-        if get is None:  # one getter per threshold, not a new closure per value
-            get = self._getters[min_vis] = lambda d, s: self.sided(d, s, min_vis)
-        return resolve(name, side, get, _symmetry)
+        return resolve(name, side, self.getter(min_vis), _symmetry)
+
+    def values(self, wanted: Iterable[tuple[str, FeatureDef, str, SideName]], min_vis: float) -> dict[str, float]:
+        """``{key: value}`` for names already parsed: ``(key, definition, form, followed side)``
+        (see ``registry.parse_name``); the live path parses the spec's names once."""
+        get = self.getter(min_vis)
+        return {key: resolve_form(d, mode, side, get, _symmetry) for key, d, mode, side in wanted}
 
     def combined(self, name: str, min_vis: float, combine: str = "mean", direction: int = 1) -> float:
         """``registry.both_sides`` for this frame."""

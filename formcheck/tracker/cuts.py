@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from operator import itemgetter
 
 import numpy as np
@@ -50,12 +51,13 @@ class CutDetector:
         self._candidate: tuple[float, float, float] | None = None  # a new place, waiting to be confirmed
         self._seen = 0
 
-    def update(self, pixels: np.ndarray) -> bool:
-        """Feed one frame's ``(33, 2)`` pixel landmarks; True on the frame a new shot is confirmed."""
+    def update(self, pixels: Sequence[Sequence[float]] | np.ndarray) -> bool:
+        """Feed one frame's 33 ``[x, y]`` pixel landmarks; True on the frame a new shot is confirmed."""
         # Four points: Python floats (numpy's per-call cost would be most of the work, every frame).
-        (lsx, lsy), (rsx, rsy), (lhx, lhy), (rhx, rhy) = _TORSO(pixels.tolist())
+        rows = pixels.tolist() if isinstance(pixels, np.ndarray) else pixels
+        (lsx, lsy), (rsx, rsy), (lhx, lhy), (rhx, rhy) = _TORSO(rows)
         sh, hp = ((lsx + rsx) / 2, (lsy + rsy) / 2), ((lhx + rhx) / 2, (lhy + rhy) / 2)
-        here = ((sh[0] + hp[0]) / 2, (sh[1] + hp[1]) / 2, float(np.hypot(sh[0] - hp[0], sh[1] - hp[1])))
+        here = ((sh[0] + hp[0]) / 2, (sh[1] + hp[1]) / 2, math.hypot(sh[0] - hp[0], sh[1] - hp[1]))
         if not (here[2] > 1e-6 and math.isfinite(here[0]) and math.isfinite(here[1])):
             return False
         if self._shot is None or not _jumped(self._shot, here):

@@ -7,11 +7,10 @@ The live path computes only the sides asked for; ``load_batch`` computes the
 whole clip at once (vectorised, same numbers) for offline analysis.
 
 Example:
-    >>> from formcheck.features.registry import LandmarkArrays
+    >>> from formcheck.features.single_frame import LandmarkRows
     >>> from formcheck.records.frame import PoseFrame
     >>> stream = FeatureStream(["hip_angle"], min_visibility=0.5, smoothing=None)
-    >>> arr = LandmarkArrays.from_frame(PoseFrame.empty(0.0, (64, 48)))
-    >>> stream.values(arr, 0, ("left",), 0.0)
+    >>> stream.values(LandmarkRows.from_frame(PoseFrame.empty(0.0, (64, 48))), None, ("left",), 0.0)
     {'left:hip_angle': nan}
 """
 
@@ -21,13 +20,15 @@ from collections.abc import Mapping, Sequence
 
 from formcheck.features.registry import (
     SIDES,
+    FeatureDef,
     Frames,
     LandmarkArrays,
     SideName,
     both_sides,
     compute_sides,
+    parse_name,
 )
-from formcheck.features.single_frame import SingleFrame
+from formcheck.features.single_frame import LandmarkRows, SingleFrame
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
 
@@ -53,6 +54,7 @@ class FeatureStream:
         self._batch: dict[str, list[float]] = {}
         self._both_keys = [f"both:{n}" for n in self.combined]
         self._keys_for: dict[tuple[SideName, ...], list[tuple[str, str, SideName]]] = {}
+        self._parsed_for: dict[tuple[SideName, ...], list[tuple[str, FeatureDef, str, SideName]]] = {}
         self._cuts = CutDetector()
         #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
         self.new_shot = False
@@ -75,18 +77,19 @@ class FeatureStream:
     def clear_batch(self) -> None:
         self._batch = {}
 
-    def values(self, arr: LandmarkArrays, i: int, sides: Sequence[SideName], t: float) -> dict[str, float]:
-        """Smoothed values of frame ``i`` of ``arr`` for ``sides``, keyed ``"side:name"``."""
-        self.new_shot = self._cuts.update(arr.px[i])
+    def values(self, rows: LandmarkRows, i: int | None, sides: Sequence[SideName], t: float) -> dict[str, float]:
+        """Smoothed values of a frame for ``sides``, keyed ``"side:name"``: frame ``i`` of the
+        loaded batch, or (``i`` None, live) computed from ``rows``."""
+        self.new_shot = self._cuts.update(rows.px)
         if self.new_shot and self._filter is not None:
             self._filter.reset()  # the smoothing history belongs to the shot before the cut
-        if self._batch:
+        if i is not None:
             batch = self._batch
             raw = {key: batch[key][i] for key, _, _ in self._side_keys(tuple(sides))}
             raw |= {key: batch[key][i] for key in self._both_keys}
         else:  # live: only the sides needed (half the work when one side is followed)
-            one, mv = SingleFrame(arr, i), self.min_visibility
-            raw = {key: one.value(n, s, mv) for key, n, s in self._side_keys(tuple(sides))}
+            one, mv = SingleFrame(rows), self.min_visibility
+            raw = one.values(self._parsed(tuple(sides)), mv)
             raw |= {key: one.combined(n, mv, *how) for key, (n, how) in zip(self._both_keys, self.combined.items())}
         return self._smooth(raw, t)
 
@@ -96,6 +99,13 @@ class FeatureStream:
         if keys is None:
             keys = self._keys_for[sides] = [(f"{s}:{n}", n, s) for s in sides for n in self.names]
         return keys
+
+    def _parsed(self, sides: tuple[SideName, ...]) -> list[tuple[str, FeatureDef, str, SideName]]:
+        """``("side:name", definition, form, side)`` for ``sides`` (see ``SingleFrame.values``), built once."""
+        parsed = self._parsed_for.get(sides)
+        if parsed is None:
+            parsed = self._parsed_for[sides] = [(key, *parse_name(n), s) for key, n, s in self._side_keys(sides)]
+        return parsed
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 
 import numpy as np
@@ -48,13 +49,13 @@ class SideFollower:
         self._score = 0.0
         self._seen = 0
 
-    def update(self, vis: np.ndarray) -> SideName:
-        """Feed one frame's ``(33,)`` visibility; returns the side to follow now."""
+    def update(self, vis: Sequence[float] | np.ndarray) -> SideName:
+        """Feed one frame's 33 visibilities; returns the side to follow now."""
         if self._fixed is not None:
             return self._fixed
         # Six values a side: Python floats (numpy's per-call cost is most of the work; the same
         # sums: numpy adds fewer than eight values one after the other too).
-        row = vis.tolist()
+        row = vis.tolist() if isinstance(vis, np.ndarray) else vis
         diff = (sum(_LEFT(row)) - sum(_RIGHT(row))) / _COUNT
         self._seen += 1
         self._score = diff if self._seen <= 1 else (1 - _ALPHA) * self._score + _ALPHA * diff

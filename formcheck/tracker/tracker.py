@@ -30,6 +30,7 @@ from dataclasses import replace
 from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
+from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Feedback, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
@@ -123,18 +124,19 @@ class Tracker:
     # ------------------------------------------------------------------ frames in
     def update(self, frame: PoseFrame) -> Feedback:
         """Advance by one frame and return what the user should see now."""
-        return self._step(frame, LandmarkArrays.from_frame(frame), 0)
+        return self._step(frame, LandmarkRows.from_frame(frame), None)
 
     def process(self, frames: Sequence[PoseFrame]) -> list[Feedback]:
         """``update`` on every frame, with features computed for the whole clip at once."""
         arr = LandmarkArrays.from_frames(frames)
         self._features.load_batch(arr)
         try:
-            return [self._step(f, arr, i) for i, f in enumerate(frames)]
+            return [self._step(f, LandmarkRows.of(arr, i), i) for i, f in enumerate(frames)]
         finally:
             self._features.clear_batch()
 
-    def _step(self, frame: PoseFrame, arr: LandmarkArrays, i: int) -> Feedback:
+    def _step(self, frame: PoseFrame, rows: LandmarkRows, i: int | None) -> Feedback:
+        """One frame; ``i``: its index in the clip loaded by ``process`` (None live)."""
         t = float(frame.t)
         if self._t0 is None:
             self._t0 = t
@@ -156,10 +158,10 @@ class Tracker:
                 return self._emit(t, frame, {n: math.nan for n in self._names}, None)
             return self._not_visible(t, frame, guidance, gap == "gone")
         self._absence.seen()
-        side = self._follower.update(arr.vis[i])
+        side = self._follower.update(rows.vis)
         # Per-side counters need both sides; the rest reads the followed side (or the combined signal).
         needed = SIDES if self.spec.sides == "each" else (side,)
-        vals = self._features.values(arr, i, needed, t)
+        vals = self._features.values(rows, i, needed, t)
         feats = {n: vals[f"{side}:{n}"] for n in self._names}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         setup_ok = verdict(self._setup, feats)
