@@ -32,6 +32,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 _EPS = 1e-9
+_EPS2 = _EPS * _EPS
 
 #: A value per frame: a float (one frame) or an ``(n,)`` float array (one per frame).
 Values: TypeAlias = Any
@@ -195,7 +196,7 @@ def joint_angle(a: Point, b: Point, c: Point) -> Values:
     sq = dot(u, u) * dot(v, v)
     m = ops(sq)
     den = m.sqrt(sq)
-    cos = m.div(dot(u, v), den, den > _EPS * _EPS)
+    cos = m.div(dot(u, v), den, den > _EPS2)
     return m.degrees(m.acos(m.clip(cos, -1.0, 1.0)))
 
 
@@ -260,7 +261,7 @@ def signed_offset(point: Point, a: Point, b: Point, scale: Values) -> Values:
     nx, ny = -dy * flip, dx * flip
     nn = m.sqrt(nx * nx + ny * ny)
     den = nn * scale
-    return m.div(px * nx + py * ny, den, (nn > _EPS) & (den > _EPS * _EPS))
+    return m.div(px * nx + py * ny, den, (nn > _EPS) & (den > _EPS2))
 
 
 def signed_bend(a: Point, b: Point, c: Point) -> Values:

@@ -214,12 +214,25 @@ def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True,
     return deco
 
 
+def _at(*parts: str) -> dict[str, tuple[int, ...]]:
+    """The indices of ``parts`` on each side, looked up once (every frame reads them again)."""
+    return {s: tuple(_LM[s, p] for p in parts) for s in SIDES}
+
+
 def _angle(name: str, a: str, b: str, c: str, what: str) -> None:
     """Register ``name`` (2-D, image) and ``name_3d`` (world) for the angle a-b-c."""
-    _reg(name, f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} in the image (2-D)")(
-        lambda arr, s: F.joint_angle(_p(arr, s, a), _p(arr, s, b), _p(arr, s, c)))
-    _reg(name + "_3d", f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} from world landmarks (3-D)")(
-        lambda arr, s: F.joint_angle(_w(arr, s, a), _w(arr, s, b), _w(arr, s, c)))
+    at = _at(a, b, c)
+
+    def image(arr: Frames, s: SideName) -> Values:
+        i, j, k = at[s]
+        return F.joint_angle(arr.px[i], arr.px[j], arr.px[k])
+
+    def world(arr: Frames, s: SideName) -> Values:
+        i, j, k = at[s]
+        return F.joint_angle(arr.world[i], arr.world[j], arr.world[k])
+
+    _reg(name, f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} in the image (2-D)")(image)
+    _reg(name + "_3d", f"{a} {b} {c}", "deg", f"{what}: angle {a}-{b}-{c} from world landmarks (3-D)")(world)
 
 
 _angle("hip_angle", "shoulder", "hip", "knee", "hip flexion/extension (180 = straight)")
@@ -235,8 +248,18 @@ SegmentFn = Callable[[Point, Point], Values]
 
 def _segment(name: str, a: str, b: str, image: SegmentFn, world: SegmentFn, image_what: str, world_what: str) -> None:
     """Register ``name`` (image) and ``name_3d`` (world landmarks: the same whatever the camera's turn) for a→b."""
-    _reg(name, f"{a} {b}", "deg", image_what)(lambda arr, s: image(_p(arr, s, a), _p(arr, s, b)))
-    _reg(name + "_3d", f"{a} {b}", "deg", world_what)(lambda arr, s: world(_w(arr, s, a), _w(arr, s, b)))
+    at = _at(a, b)
+
+    def in_image(arr: Frames, s: SideName) -> Values:
+        i, j = at[s]
+        return image(arr.px[i], arr.px[j])
+
+    def in_world(arr: Frames, s: SideName) -> Values:
+        i, j = at[s]
+        return world(arr.world[i], arr.world[j])
+
+    _reg(name, f"{a} {b}", "deg", image_what)(in_image)
+    _reg(name + "_3d", f"{a} {b}", "deg", world_what)(in_world)
 
 
 def _incl(name: str, a: str, b: str, what: str) -> None:

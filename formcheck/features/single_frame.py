@@ -74,14 +74,25 @@ _PICK: dict[tuple[str, SideName], Callable[[list[float]], Any]] = {}
 
 
 class SingleFrame:
-    """The features of one frame, from its landmarks as floats."""
+    """The features of one frame, from its landmarks as floats.
 
-    def __init__(self, rows: LandmarkRows) -> None:
-        self._rows = rows
-        self._vis = rows.vis
+    A live stream keeps one and loads each frame into it (``load``): its caches and getters are
+    made once, not every frame.
+    """
+
+    def __init__(self, rows: LandmarkRows | None = None) -> None:
         self._frames: dict[float, Frames] = {}  # per visibility threshold, sharing their caches
         self._raw: dict[tuple[str, SideName, float | None], tuple[float, float]] = {}
         self._getters: dict[float, Callable[[FeatureDef, SideName], float]] = {}
+        if rows is not None:
+            self.load(rows)
+
+    def load(self, rows: LandmarkRows) -> SingleFrame:
+        """Read features of this frame from now on (the previous frame's values are forgotten)."""
+        self._rows, self._vis = rows, rows.vis
+        self._frames.clear()
+        self._raw.clear()
+        return self
 
     def _frames_at(self, min_vis: float) -> Frames:
         fr = self._frames.get(min_vis)
@@ -99,7 +110,10 @@ class SingleFrame:
             if pick is None:
                 pick = _PICK[(d.name, side)] = itemgetter(*d.indices(side))
             vis = pick(self._vis)  # a tuple, or one float for a single landmark
-            fr = self._frames.get(min_vis) or self._frames_at(min_vis)
+            # The threshold matters only to a feature that masks its own landmarks: any Frames will do for the rest.
+            frames = self._frames
+            fr = frames.get(min_vis) if d.own_mask or not frames else next(iter(frames.values()))
+            fr = fr or self._frames_at(min_vis)
             hit = self._raw[key] = (d.fn(fr, side),
                                     min(vis) if isinstance(vis, tuple) else vis)
         return hit

@@ -53,9 +53,10 @@ class OneEuroFilter:
         if beta < 0:
             raise ValueError(f"OneEuroFilter: beta must be >= 0, got {beta}")
         self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
-        self._x: np.ndarray | None = None
-        self._dx: np.ndarray | None = None
-        self._t: np.ndarray | None = None
+        # State per element: arrays, or lists of floats while the small path runs (no conversion a frame).
+        self._x: np.ndarray | list[float] | None = None
+        self._dx: np.ndarray | list[float] | None = None
+        self._t: np.ndarray | list[float] | None = None
 
     def reset(self) -> None:
         """Forget all state (e.g. on exercise change)."""
@@ -66,15 +67,17 @@ class OneEuroFilter:
         x = np.array(value, dtype=np.float64)  # copy: never alias the caller's array
         scalar = x.ndim == 0
         x = np.atleast_1d(x)
-        if x.size <= _SMALL and self._x is not None and self._x.shape == x.shape:
+        if x.size <= _SMALL and self._x is not None and len(self._x) == x.size:
             out = np.array(self._update_small(x.tolist(), t))
             return out[0] if scalar else out
+        if isinstance(self._x, list):
+            self._x, self._dx, self._t = np.array(self._x), np.array(self._dx), np.array(self._t)
         if self._x is None or self._x.shape != x.shape:
             self._x = x.copy()
             self._dx = np.zeros_like(x)
             self._t = np.where(np.isnan(x), -np.inf, t)
             return x[0] if scalar else x
-        assert self._dx is not None and self._t is not None
+        assert isinstance(self._dx, np.ndarray) and isinstance(self._t, np.ndarray)
         ok = ~np.isnan(x)
         dt = t - self._t
         fresh = ok & (np.isnan(self._x) | (dt > self.max_gap) | (dt <= 0))
@@ -94,7 +97,7 @@ class OneEuroFilter:
 
     def update_list(self, values: list[float], t: float) -> list[float]:
         """``update`` for a list of floats, returning a list (the live path: a few features a frame)."""
-        if len(values) <= _SMALL and self._x is not None and self._x.shape == (len(values),):
+        if len(values) <= _SMALL and self._x is not None and len(self._x) == len(values):
             return self._update_small(list(values), t)
         return list(self.update(np.array(values, dtype=np.float64), t).tolist())
 
@@ -106,7 +109,7 @@ class OneEuroFilter:
         microseconds each in the vectorised form; plain float arithmetic is ~5x cheaper.
         """
         assert self._x is not None and self._dx is not None and self._t is not None
-        xs, dxs, ts = self._x.tolist(), self._dx.tolist(), self._t.tolist()
+        xs, dxs, ts = (s if isinstance(s, list) else s.tolist() for s in (self._x, self._dx, self._t))
         two_pi, mc, beta, dc, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.d_cutoff, self.max_gap
         for i, v in enumerate(out):
             if v != v:  # NaN: state untouched, NaN out
@@ -122,7 +125,7 @@ class OneEuroFilter:
             xs[i] = a * v + (1.0 - a) * xp
             dxs[i] = dx_hat
             out[i] = xs[i]
-        self._x, self._dx, self._t = np.array(xs), np.array(dxs), np.array(ts)
+        self._x, self._dx, self._t = xs, dxs, ts
         return out
 
 

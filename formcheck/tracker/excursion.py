@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import math
+import statistics
 
 #: "Rising" means by more than this share of the excursion (less is jitter or smoothing at the top).
 RISE = 0.05
@@ -77,6 +78,38 @@ class Excursion:
         far = x >= self.high - PEAK_ZONE * size and size >= far_enough and stopped
         self.reached = self.reached or far
         return far
+
+
+class RecentSizes:
+    """The sizes of the latest complete reps and their median: the set's typical excursion.
+
+    The median is kept up to date as reps are added or withdrawn: the counter reads it on
+    every frame, and sorting the window again each time would cost more than the counting.
+
+    Example:
+        >>> sizes = RecentSizes(window=3)
+        >>> for s in (10.0, 30.0, 20.0, 40.0):
+        ...     sizes.add(s)
+        >>> sizes.median
+        30.0
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._sizes: list[float] = []
+        self.median: float | None = None  #: None before the first rep
+
+    def __bool__(self) -> bool:
+        return bool(self._sizes)
+
+    def add(self, size: float) -> None:
+        self._sizes.append(size)
+        self.median = statistics.median(self._sizes[-self.window:])
+
+    def withdraw_last(self) -> None:
+        """Forget the latest size (that rep turned out to be another movement)."""
+        self._sizes.pop()
+        self.median = statistics.median(self._sizes[-self.window:]) if self._sizes else None
 
 
 class LeadIn:

@@ -56,6 +56,7 @@ class FeatureStream:
         self._keys_for: dict[tuple[SideName, ...], list[tuple[str, str, SideName]]] = {}
         self._parsed_for: dict[tuple[SideName, ...], list[tuple[str, FeatureDef, str, SideName]]] = {}
         self._cuts = CutDetector()
+        self._one = SingleFrame()  # the live path's, loaded with each frame
         #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
         self.new_shot = False
 
@@ -88,7 +89,7 @@ class FeatureStream:
             raw = {key: batch[key][i] for key, _, _ in self._side_keys(tuple(sides))}
             raw |= {key: batch[key][i] for key in self._both_keys}
         else:  # live: only the sides needed (half the work when one side is followed)
-            one, mv = SingleFrame(rows), self.min_visibility
+            one, mv = self._one.load(rows), self.min_visibility
             raw = one.values(self._parsed(tuple(sides)), mv)
             raw |= {key: one.combined(n, mv, *how) for key, (n, how) in zip(self._both_keys, self.combined.items())}
         return self._smooth(raw, t)

@@ -1,6 +1,6 @@
 """Placement guidance: can this frame be counted, and what should the user change?
 
-``Guide.check(frame, side)`` answers with ``(visible, guidance, view_ok)``:
+``Guide.check(frame, side, world)`` answers with ``(visible, guidance, view_ok)``:
 "step back: feet not visible", "turn side-on to the camera", "only one person
 please". Pure of tracker state (it keeps only its own debounce timer).
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 
-import numpy as np
-
+from formcheck.features.geometry import turn_from_side_3d
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
 from formcheck.spec import ExerciseSpec
@@ -33,6 +33,8 @@ VIEW_DEBOUNCE_S = 0.7
 TURN_SMOOTHING = 0.05
 
 _LOWER = {"knee", "ankle", "heel", "foot_index"}
+#: The shoulders' and hips' landmarks (left, right), whose lines give the body's turn.
+_TORSO = (int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER), int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP))
 _HEAD = {"nose", "ear"}
 
 
@@ -52,17 +54,6 @@ def _index(part: str, side: str) -> int:
     return int(Landmark.NOSE) if part == "nose" else int(Landmark[f"{side.upper()}_{part.upper()}"])
 
 
-def _turn(world: np.ndarray) -> float:
-    """``body_turn_3d`` of one frame in plain floats (the live path: numpy per call costs more)."""
-    angles = []
-    for a, b in ((11, 12), (23, 24)):  # shoulders, hips
-        dx = abs(float(world[a, 0]) - float(world[b, 0]))
-        dz = abs(float(world[a, 2]) - float(world[b, 2]))
-        if math.hypot(dx, dz) > 1e-9:
-            angles.append(math.degrees(math.atan2(dx, dz)))
-    return sum(angles) / len(angles) if angles else math.nan
-
-
 class Guide:
     """Visibility and placement checks for one spec."""
 
@@ -76,8 +67,9 @@ class Guide:
         self.in_view_since: float | None = None
         self.reset()
 
-    def check(self, frame: PoseFrame, side: str) -> tuple[bool, str | None, bool]:
-        """``(visible, guidance, view_ok)`` for this frame, following ``side``."""
+    def check(self, frame: PoseFrame, side: str, world: Sequence[Sequence[float]]) -> tuple[bool, str | None, bool]:
+        """``(visible, guidance, view_ok)`` for this frame, following ``side``; ``world``: its world
+        landmarks as rows of floats (``LandmarkRows.world``)."""
         if not frame.has_person:
             self._view_bad_since = None
             return False, "no person in view: step into the frame", True
@@ -89,12 +81,12 @@ class Guide:
             if _HEAD & set(missing):
                 return False, "step back: head not visible", True
             return False, f"move into the frame: {', '.join(missing)} not visible", True
-        view_ok, show = self._view_ok(frame)
+        view_ok, show = self._view_ok(frame, world)
         if show and guidance is None:
             guidance = "turn side-on to the camera" if self.spec.view == "side" else "face the camera"
         return True, guidance, view_ok
 
-    def _view_ok(self, frame: PoseFrame) -> tuple[bool, bool]:
+    def _view_ok(self, frame: PoseFrame, world: Sequence[Sequence[float]]) -> tuple[bool, bool]:
         """``(judge_ok, show_guidance)`` from the body's turn against the camera (3-D, smoothed).
 
         Counting never depends on it. Image-plane judging needs the spec's view: side-on within
@@ -104,7 +96,7 @@ class Guide:
         if self.spec.view == "any":
             self.in_view_since = -math.inf
             return True, False
-        turn = _turn(frame.world)
+        turn = float(turn_from_side_3d(*(world[i] for i in _TORSO)))
         if math.isnan(turn):  # shoulders and hips on top of each other: no turn to measure
             if self.in_view_since is None:
                 self.in_view_since = frame.t

@@ -38,11 +38,10 @@ Example:
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.tracker.excursion import PEAK_ZONE, Excursion, LeadIn
+from formcheck.tracker.excursion import PEAK_ZONE, Excursion, LeadIn, RecentSizes
 
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
 RestEnd = Literal["start", "either"]
@@ -136,7 +135,7 @@ class RepCounter:
         """Forget everything: no rest level, no typical excursion, no reps."""
         self.reps = 0
         self.partials = 0
-        self._amps: list[float] = []
+        self._amps = RecentSizes(WINDOW)
         self._sign = 1 if self.rest_end == "start" else 0  # +1: rest at the start end; -1: at the peak end
         self._first = math.nan  # first value seen, while the rest end is undecided
         self._last_t: float | None = None
@@ -167,7 +166,7 @@ class RepCounter:
     @property
     def typical(self) -> float | None:
         """The set's typical excursion (median of the latest complete reps), None before the first."""
-        return statistics.median(self._amps[-WINDOW:]) if self._amps else None
+        return self._amps.median
 
     def _needed(self) -> float:
         a = self.typical
@@ -244,7 +243,7 @@ class RepCounter:
         if size is None:
             return None
         self.reps += 1
-        self._amps.append(size)
+        self._amps.add(size)
         return self._lead_event(self._t_r, size)
 
     def _lead_event(self, end: float, size: float) -> RepEvent:
@@ -277,7 +276,7 @@ class RepCounter:
         ev = self._event(t, ex, complete, typical)
         if complete:
             self.reps += 1
-            self._amps.append(size)
+            self._amps.add(size)
         else:
             self.partials += 1
         return ev
@@ -290,7 +289,7 @@ class RepCounter:
     def discard_last(self) -> None:
         """Forget the last complete rep (it turned out to be another movement): count and range."""
         if self._amps:
-            self._amps.pop()
+            self._amps.withdraw_last()
             self.reps -= 1
 
     def _event(self, t: float, ex: Excursion, complete: bool, typical: float | None) -> RepEvent:
