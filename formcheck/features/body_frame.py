@@ -37,6 +37,7 @@ def lean_back_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point,
     tell a lean back from a lean forward.
 
     Example:
+        >>> import numpy as np
         >>> ls, rs = np.array([[0.2, -0.5, 0.2]]), np.array([[-0.2, -0.5, 0.2]])  # shoulders behind
         >>> lh, rh = np.array([[0.1, 0.0, 0.0]]), np.array([[-0.1, 0.0, 0.0]])    # (camera in front)
         >>> round(float(lean_back_3d(ls, rs, lh, rh)[0]), 1)
@@ -63,6 +64,7 @@ def lateral_tilt(line_from: Point, line_to: Point, ref_from: Point, ref_to: Poin
     ``down``, so a head turned or poked forward adds little. 2-D or 3-D points.
 
     Example:
+        >>> import numpy as np
         >>> z = np.zeros((1, 2))
         >>> ear_to = np.array([[1.0, 1.0]])        # this ear lower (y down) than the other
         >>> sh_to, down = np.array([[2.0, 0.0]]), np.array([[0.0, 1.0]])
@@ -87,6 +89,7 @@ def side_lean(hip_other: Point, hip_this: Point, shoulder_mid: Point) -> Values:
     forward or back adds nothing). 2-D from the front, or 3-D.
 
     Example:
+        >>> import numpy as np
         >>> lean = side_lean(np.array([[-1.0, 0.0]]), np.array([[1.0, 0.0]]), np.array([[1.0, -1.0]]))
         >>> round(float(lean[0]), 1)
         45.0
@@ -112,6 +115,7 @@ def head_turn(nose: Point, ear_this: Point, ear_other: Point) -> Values:
     side view, where this measure means nothing).
 
     Example:
+        >>> import numpy as np
         >>> ear_l, ear_r = np.array([[-1.0, 0.0]]), np.array([[1.0, 0.0]])
         >>> round(float(head_turn(np.array([[0.0, 0.0]]), ear_r, ear_l)[0]), 1)
         0.0
@@ -131,6 +135,7 @@ def height_along(point: Point, base: Point, up: Point, scale: Values) -> Values:
     ``scale`` is ~0.
 
     Example:
+        >>> import numpy as np
         >>> round(float(height_along(np.array([[0.0, -3.0]]), np.zeros((1, 2)), np.array([[0.0, -1.0]]),
         ...                          np.array([2.0]))[0]), 2)
         1.5

@@ -112,12 +112,11 @@ def ops(value: Values, *more: Values) -> Ops:
     The formulas below mostly ask with one value that every input went into (a float point
     with a clip's columns gives columns): one check per call.
     """
-    if isinstance(value, np.ndarray):
-        return _ArrayOps
-    for v in more:
-        if isinstance(v, np.ndarray):
-            return _ArrayOps
-    return _FloatOps
+    if more:
+        for v in more:
+            if isinstance(v, np.ndarray):
+                return _ArrayOps
+    return _ArrayOps if isinstance(value, np.ndarray) else _FloatOps
 
 
 def coords(p: Point) -> Sequence[Values]:
@@ -178,10 +177,6 @@ def fmin(a: Values, b: Values) -> Values:
     return ops(a, b).fmin(a, b)
 
 
-def _nan_if_short(m: Ops, length: Values, value: Values) -> Values:
-    return m.where(length < _EPS, math.nan, value)
-
-
 def joint_angle(a: Point, b: Point, c: Point) -> Values:
     """Angle ``a-b-c`` at vertex ``b`` in degrees, in ``[0, 180]``.
 
@@ -213,7 +208,7 @@ def inclination(a: Point, b: Point) -> Values:
     dx, dy = vector(a, b)[:2]
     sq = dx * dx + dy * dy
     m = ops(sq)
-    return _nan_if_short(m, m.sqrt(sq), m.degrees(m.atan2(abs(dx), abs(dy))))
+    return m.where(m.sqrt(sq) < _EPS, math.nan, m.degrees(m.atan2(abs(dx), abs(dy))))
 
 
 def elevation(a: Point, b: Point) -> Values:
@@ -230,7 +225,7 @@ def elevation(a: Point, b: Point) -> Values:
     dx, dy = vector(a, b)[:2]
     sq = dx * dx + dy * dy
     m = ops(sq)
-    return _nan_if_short(m, m.sqrt(sq), m.degrees(m.atan2(-dy, abs(dx))))
+    return m.where(m.sqrt(sq) < _EPS, math.nan, m.degrees(m.atan2(-dy, abs(dx))))
 
 
 def distance(a: Point, b: Point) -> Values:
@@ -313,9 +308,9 @@ def inclination_3d(a: Point, b: Point) -> Values:
     """
     dx, dy, dz = vector(a, b)
     sq = dx * dx + dz * dz
-    m = ops(sq, dy)
+    m = ops(sq)  # every coordinate of a→b is an array if either point's is
     horiz = m.sqrt(sq)
-    return _nan_if_short(m, m.sqrt(horiz * horiz + dy * dy), m.degrees(m.atan2(horiz, abs(dy))))
+    return m.where(m.sqrt(horiz * horiz + dy * dy) < _EPS, math.nan, m.degrees(m.atan2(horiz, abs(dy))))
 
 
 def elevation_3d(a: Point, b: Point) -> Values:
@@ -330,9 +325,9 @@ def elevation_3d(a: Point, b: Point) -> Values:
     """
     dx, dy, dz = vector(a, b)
     sq = dx * dx + dz * dz
-    m = ops(sq, dy)
+    m = ops(sq)  # every coordinate of a→b is an array if either point's is
     horiz = m.sqrt(sq)
-    return _nan_if_short(m, m.sqrt(horiz * horiz + dy * dy), m.degrees(m.atan2(-dy, horiz)))
+    return m.where(m.sqrt(horiz * horiz + dy * dy) < _EPS, math.nan, m.degrees(m.atan2(-dy, horiz)))
 
 
 def vertical_offset_3d(point: Point, a: Point, b: Point, scale: Values) -> Values:
@@ -348,7 +343,7 @@ def vertical_offset_3d(point: Point, a: Point, b: Point, scale: Values) -> Value
     """
     d, p = vector(a, b), coords(point)
     dd, along = dot(d, d), dot(vector(a, p), d)
-    s = ops(dd, along).div(along, dd, dd > _EPS)
+    s = ops(along).div(along, dd, dd > _EPS)
     line_y = coords(a)[1] + s * d[1]
     return ratio(p[1] - line_y, scale)
 
@@ -369,7 +364,7 @@ def turn_from_side_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point, r_hip:
         dx, _, dz = vector(a, b)
         sq = dx * dx + dz * dz
         m = ops(sq)
-        angles.append(_nan_if_short(m, m.sqrt(sq), m.degrees(m.atan2(abs(dx), abs(dz)))))
+        angles.append(m.where(m.sqrt(sq) < _EPS, math.nan, m.degrees(m.atan2(abs(dx), abs(dz)))))
     return ops(*angles).nanmean2(*angles)
 
 

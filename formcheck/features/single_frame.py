@@ -69,8 +69,9 @@ class LandmarkRows(NamedTuple):
         """Frame ``i`` of ``arr``."""
         return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist())
 
-#: Each feature's landmarks per side as an ``itemgetter``: their visibilities in one call.
-_PICK: dict[tuple[str, SideName], Callable[[list[float]], Any]] = {}
+#: Per feature and side: an ``itemgetter`` of its landmarks (their visibilities in one call), the
+#: feature's function, and whether it masks its own landmarks (then its value depends on the threshold).
+_HOW: dict[tuple[str, SideName], tuple[Callable[[list[float]], Any], Callable[[Frames, SideName], float], bool]] = {}
 
 
 class SingleFrame:
@@ -90,7 +91,9 @@ class SingleFrame:
     def load(self, rows: LandmarkRows) -> SingleFrame:
         """Read features of this frame from now on (the previous frame's values are forgotten)."""
         self._rows, self._vis = rows, rows.vis
-        self._frames.clear()
+        for fr in self._frames.values():  # kept (made once per threshold), with this frame's landmarks
+            fr.px, fr.world, fr.vis = rows
+            fr.memo.clear()  # shared by all of them
         self._raw.clear()
         return self
 
@@ -103,19 +106,19 @@ class SingleFrame:
 
     def _raw_value(self, d: FeatureDef, side: SideName, min_vis: float) -> tuple[float, float]:
         """``d``'s value before masking and the lowest visibility of its landmarks."""
-        key = (d.name, side, min_vis if d.own_mask else None)
+        how = _HOW.get((d.name, side))
+        if how is None:
+            how = _HOW[(d.name, side)] = (itemgetter(*d.indices(side)), d.fn, d.own_mask)
+        pick, fn, own_mask = how
+        key = (d.name, side, min_vis if own_mask else None)
         hit = self._raw.get(key)
         if hit is None:
-            pick = _PICK.get((d.name, side))
-            if pick is None:
-                pick = _PICK[(d.name, side)] = itemgetter(*d.indices(side))
             vis = pick(self._vis)  # a tuple, or one float for a single landmark
             # The threshold matters only to a feature that masks its own landmarks: any Frames will do for the rest.
             frames = self._frames
-            fr = frames.get(min_vis) if d.own_mask or not frames else next(iter(frames.values()))
-            fr = fr or self._frames_at(min_vis)
-            hit = self._raw[key] = (d.fn(fr, side),
-                                    min(vis) if isinstance(vis, tuple) else vis)
+            fr = frames.get(min_vis) if own_mask or not frames else next(iter(frames.values()))
+            hit = self._raw[key] = (fn(fr or self._frames_at(min_vis), side),
+                                    min(vis) if vis.__class__ is tuple else vis)
         return hit
 
     def sided(self, d: FeatureDef, side: SideName, min_vis: float) -> float:
@@ -126,11 +129,11 @@ class SingleFrame:
         """``sided`` at ``min_vis`` as a function of ``(definition, side)``, made once per threshold."""
         get = self._getters.get(min_vis)
         if get is None:
-            raw, compute = self._raw, self._raw_value
+            compute = self._raw_value
 
             def get(d: FeatureDef, side: SideName) -> float:
-                hit = raw.get((d.name, side, min_vis if d.own_mask else None)) or compute(d, side, min_vis)
-                return hit[0] if hit[1] >= min_vis else math.nan
+                value, vis = compute(d, side, min_vis)
+                return value if vis >= min_vis else math.nan
             self._getters[min_vis] = get
         return get
 

@@ -110,7 +110,8 @@ class OneEuroFilter:
         """
         assert self._x is not None and self._dx is not None and self._t is not None
         xs, dxs, ts = (s if isinstance(s, list) else s.tolist() for s in (self._x, self._dx, self._t))
-        two_pi, mc, beta, dc, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.d_cutoff, self.max_gap
+        two_pi, mc, beta, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.max_gap
+        tau_d = 1.0 / (two_pi * self.d_cutoff)
         for i, v in enumerate(out):
             if v != v:  # NaN: state untouched, NaN out
                 continue
@@ -119,9 +120,10 @@ class OneEuroFilter:
             if xp != xp or dt > gap or dt <= 0:  # fresh start
                 xs[i], dxs[i] = v, 0.0
                 continue
-            a_d = 1.0 / (1.0 + 1.0 / (two_pi * dc) / max(dt, 1e-6))
+            step = max(dt, 1e-6)
+            a_d = 1.0 / (1.0 + tau_d / step)
             dx_hat = a_d * (v - xp) / dt + (1.0 - a_d) * dxs[i]
-            a = 1.0 / (1.0 + 1.0 / (two_pi * (mc + beta * abs(dx_hat))) / max(dt, 1e-6))
+            a = 1.0 / (1.0 + 1.0 / (two_pi * (mc + beta * abs(dx_hat))) / step)
             xs[i] = a * v + (1.0 - a) * xp
             dxs[i] = dx_hat
             out[i] = xs[i]
