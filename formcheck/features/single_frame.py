@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -69,9 +69,17 @@ class LandmarkRows(NamedTuple):
         """Frame ``i`` of ``arr``."""
         return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist())
 
-#: Per feature and side: an ``itemgetter`` of its landmarks (their visibilities in one call), the
-#: feature's function, and whether it masks its own landmarks (then its value depends on the threshold).
-_HOW: dict[tuple[str, SideName], tuple[Callable[[list[float]], Any], Callable[[Frames, SideName], float], bool]] = {}
+#: Per feature and side: the lowest visibility of its landmarks (from a frame's 33), the feature's
+#: function, and whether it masks its own landmarks (then its value depends on the threshold).
+_HOW: dict[tuple[str, SideName], tuple[Callable[[list[float]], float], Callable[[Frames, SideName], float], bool]] = {}
+
+
+def _lowest(indices: list[int]) -> Callable[[list[float]], float]:
+    """The lowest of the values at ``indices`` (one ``itemgetter`` call for several)."""
+    if len(indices) == 1:
+        return itemgetter(indices[0])
+    pick = itemgetter(*indices)
+    return lambda vis: min(pick(vis))
 
 
 class SingleFrame:
@@ -83,6 +91,7 @@ class SingleFrame:
 
     def __init__(self, rows: LandmarkRows | None = None) -> None:
         self._frames: dict[float, Frames] = {}  # per visibility threshold, sharing their caches
+        self._first: Frames | None = None  # the first made: features that do not mask themselves read it
         self._raw: dict[tuple[str, SideName, float | None], tuple[float, float]] = {}
         self._getters: dict[float, Callable[[FeatureDef, SideName], float]] = {}
         if rows is not None:
@@ -102,23 +111,21 @@ class SingleFrame:
         if fr is None:
             share = next(iter(self._frames.values()), None)
             fr = self._frames[min_vis] = Frames.one(*self._rows, min_vis, share=share)
+            self._first = self._first or fr
         return fr
 
     def _raw_value(self, d: FeatureDef, side: SideName, min_vis: float) -> tuple[float, float]:
         """``d``'s value before masking and the lowest visibility of its landmarks."""
         how = _HOW.get((d.name, side))
         if how is None:
-            how = _HOW[(d.name, side)] = (itemgetter(*d.indices(side)), d.fn, d.own_mask)
-        pick, fn, own_mask = how
+            how = _HOW[(d.name, side)] = (_lowest(d.indices(side)), d.fn, d.own_mask)
+        lowest, fn, own_mask = how
         key = (d.name, side, min_vis if own_mask else None)
         hit = self._raw.get(key)
         if hit is None:
-            vis = pick(self._vis)  # a tuple, or one float for a single landmark
             # The threshold matters only to a feature that masks its own landmarks: any Frames will do for the rest.
-            frames = self._frames
-            fr = frames.get(min_vis) if own_mask or not frames else next(iter(frames.values()))
-            hit = self._raw[key] = (fn(fr or self._frames_at(min_vis), side),
-                                    min(vis) if vis.__class__ is tuple else vis)
+            fr = self._frames.get(min_vis) if own_mask else self._first
+            hit = self._raw[key] = (fn(fr or self._frames_at(min_vis), side), lowest(self._vis))
         return hit
 
     def sided(self, d: FeatureDef, side: SideName, min_vis: float) -> float:
