@@ -70,6 +70,9 @@ class RepTracking:
         self.sides = sides
         self.count_leading = count_leading
         self._names = spec.feature_names()
+        # "side:name" keys of the stream's values, made once (every frame reads them).
+        self._signal_key = {s: f"{s}:{self.rep.signal}" for s in ("left", "right", "both")}
+        self._keys = {s: [(n, f"{s}:{n}") for n in self._names] for s in ("left", "right")}
         self._require = [parse_condition(c) for c in self.rep.require]
         self.reset()
 
@@ -109,11 +112,9 @@ class RepTracking:
 
     def signal(self, vals: Mapping[str, float], counter_side: str, followed: SideName) -> float:
         """The value that feeds ``counter_side``'s counter."""
-        sig = self.rep.signal
-        if self.spec.sides == "both":
-            return vals.get(f"both:{sig}", math.nan)
-        side = counter_side if self.spec.sides == "each" else followed
-        return vals.get(f"{side}:{sig}", math.nan)
+        sides = self.spec.sides
+        side = "both" if sides == "both" else counter_side if sides == "each" else followed
+        return vals.get(self._signal_key[side], math.nan)
 
     def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool,
              new_shot: bool = False) -> FeedResult:
@@ -140,7 +141,7 @@ class RepTracking:
                 # the start threshold, by which time the fault may already be under way.
                 self._rest_x[s] = v * c.direction
                 side = s if self.spec.sides == "each" else followed
-                self._baseline[s] = {n: vals.get(f"{side}:{n}", math.nan) for n in self._names}
+                self._baseline[s] = {n: vals.get(k, math.nan) for n, k in self._keys[side]}
             was_in_rep = c.in_rep
             ev = c.update(t, v)
             if self._require:

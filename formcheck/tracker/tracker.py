@@ -64,6 +64,8 @@ class Tracker:
     def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True) -> None:
         self.spec = spec
         self._names = spec.feature_names()
+        self._keys = {s: [(n, f"{s}:{n}") for n in self._names] for s in SIDES}  # "side:name", made once
+        self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
         self._setup = [parse_condition(c) for c in spec.setup]
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
@@ -162,7 +164,7 @@ class Tracker:
         # Per-side counters need both sides; the rest reads the followed side (or the combined signal).
         needed = SIDES if self.spec.sides == "each" else (side,)
         vals = self._features.values(rows, i, needed, t)
-        feats = {n: vals[f"{side}:{n}"] for n in self._names}
+        feats = {n: vals[k] for n, k in self._keys[side]}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         setup_ok = verdict(self._setup, feats)
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok):
@@ -196,7 +198,7 @@ class Tracker:
         counter = self._reps.counters[fed.side]
         moving_side: SideName = fed.side if self.spec.sides == "each" else side  # type: ignore[assignment]
         if self.spec.sides == "each":
-            feats = {n: vals[f"{moving_side}:{n}"] for n in self._names}
+            feats = {n: vals[k] for n, k in self._keys[moving_side]}
         fresh = counter.phase == "start" and self.reps + self.partial_reps == 0
         self._phase = "ready" if fresh else counter.phase
         n_before = len(self._rules.cues)
@@ -268,7 +270,7 @@ class Tracker:
             hold_s=round(holds.good_s, 3) if holds else 0.0, hold_lost_s=round(holds.lost_s, 3) if holds else 0.0,
             hold_target_s=self.spec.hold.target_s if self.spec.hold else None,
             rom_fraction=round(progress, 3), cues=self._rules.visible(t), guidance=guidance,
-            features={n: feats.get(n, math.nan) for n in self.spec.key_features} | feats,
+            features={n: feats.get(n, math.nan) for n in self._shown},
             side=side, last_rep=log.last_rep, num_people=frame.num_people)
 
     def summary(self, unfinished: Literal["partial", "ignore"] = "partial") -> SetSummary:
