@@ -76,18 +76,12 @@ class LandmarkArrays(NamedTuple):
 
 #: A landmark placed further than this (share of the image) outside the picture is a guess.
 OUTSIDE_MARGIN = 0.03
-_LO, _HI = -OUTSIDE_MARGIN, 1.0 + OUTSIDE_MARGIN
-# The same bounds for float32 coordinates (a frame's own): the nearest float32 on the inside, so
-# comparing in float32 gives exactly the float64 answer without converting the frame first.
-_LO32 = np.float32(_LO) if float(np.float32(_LO)) >= _LO else np.nextafter(np.float32(_LO), np.float32(1))
-_HI32 = np.float32(_HI) if float(np.float32(_HI)) <= _HI else np.nextafter(np.float32(_HI), np.float32(-1))
 
 
 def in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Visibility with landmarks placed outside the image set to 0: the model extrapolates a
     hand or foot past the border with a confident visibility, and features from it are guesses."""
-    lo, hi = (_LO32, _HI32) if norm.dtype == np.float32 else (_LO, _HI)
-    inside = ((norm >= lo) & (norm <= hi)).all(axis=-1)  # the method: no dispatch
+    inside = ((norm >= -OUTSIDE_MARGIN) & (norm <= 1.0 + OUTSIDE_MARGIN)).all(axis=-1)  # the method: no dispatch
     return np.where(inside, vis, 0.0)
 
 
