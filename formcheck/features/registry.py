@@ -65,14 +65,6 @@ class LandmarkArrays(NamedTuple):
         vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
         return cls(norm * wh, world, in_picture(norm, vis.astype(np.float64)))
 
-    @classmethod
-    def from_frame(cls, f: PoseFrame) -> LandmarkArrays:
-        """One frame as ``n = 1`` arrays (the live path)."""
-        w, h = f.image_wh
-        norm = f.image[None, :, :2].astype(np.float64)
-        vis = np.minimum(f.visibility, f.presence, dtype=np.float64)[None]
-        return cls(norm * np.array([w, h], dtype=np.float64), f.world[None].astype(np.float64), in_picture(norm, vis))
-
 
 #: A landmark placed further than this (share of the image) outside the picture is a guess.
 OUTSIDE_MARGIN = 0.03

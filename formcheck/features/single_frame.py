@@ -58,7 +58,7 @@ class LandmarkRows(NamedTuple):
 
     @classmethod
     def from_frame(cls, f: PoseFrame) -> LandmarkRows:
-        """The same numbers as ``LandmarkArrays.from_frame(f)``, without numpy's cost per call."""
+        """The same numbers as ``LandmarkArrays.from_frames([f])``, in few numpy calls."""
         norm = f.image[:, :2].astype(np.float64)  # a few numpy calls on 33 rows beat 33 rows of Python
         px = (norm * f.image_wh).tolist()
         vis = in_picture(norm, np.minimum(f.visibility, f.presence, dtype=np.float64)).tolist()
@@ -128,12 +128,9 @@ class SingleFrame:
             hit = self._raw[key] = (fn(fr or self._frames_at(min_vis), side), lowest(self._vis))
         return hit
 
-    def sided(self, d: FeatureDef, side: SideName, min_vis: float) -> float:
-        """``d`` on ``side``, NaN when a landmark it reads is below ``min_vis``."""
-        return self.getter(min_vis)(d, side)
-
     def getter(self, min_vis: float) -> Callable[[FeatureDef, SideName], float]:
-        """``sided`` at ``min_vis`` as a function of ``(definition, side)``, made once per threshold."""
+        """A feature's value at ``min_vis`` as a function of ``(definition, side)`` (NaN when a
+        landmark it reads is less visible), made once per threshold."""
         get = self._getters.get(min_vis)
         if get is None:
             compute = self._raw_value
