@@ -143,13 +143,13 @@ class SingleFrame:
 
     def value(self, name: str, side: SideName, min_vis: float) -> float:
         """Feature ``name`` (any of the four forms) with ``side`` followed."""
-        return resolve(name, side, self.getter(min_vis), _symmetry)
+        return float(resolve(name, side, self.getter(min_vis), symmetry))
 
     def values(self, wanted: Iterable[tuple[str, FeatureDef, str, SideName]], min_vis: float) -> dict[str, float]:
         """``{key: value}`` for names already parsed: ``(key, definition, form, followed side)``
         (see ``registry.parse_name``); the live path parses the spec's names once."""
         get = self.getter(min_vis)
-        return {key: resolve_form(d, mode, side, get, _symmetry) for key, d, mode, side in wanted}
+        return {key: resolve_form(d, mode, side, get, symmetry) for key, d, mode, side in wanted}
 
     def combined(self, name: str, min_vis: float, combine: str = "mean", direction: int = 1) -> float:
         """``registry.both_sides`` for this frame."""
@@ -158,6 +158,3 @@ class SingleFrame:
         return combine_sides(left if lvis >= 0.0 else math.nan, right if rvis >= 0.0 else math.nan,
                              lvis, rvis, min_vis, combine, direction)
 
-
-def _symmetry(left: float, right: float) -> float:
-    return float(symmetry(left, right))

@@ -33,6 +33,12 @@ from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
 
 
+def side_keys(names: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """``{side: [(name, "side:name"), ...]}``: the keys ``FeatureStream.values`` uses, built once
+    by whoever reads them every frame."""
+    return {s: [(n, f"{s}:{n}") for n in names] for s in SIDES}
+
+
 class FeatureStream:
     """Feature values frame by frame.
 

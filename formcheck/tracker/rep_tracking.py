@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from formcheck.features.registry import SideName
 from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.tracker.feature_stream import side_keys
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
 #: An attempt outside ``rep.require`` this long, and for at least ``REQUIRE_SHARE`` of its
@@ -72,7 +73,7 @@ class RepTracking:
         self._names = spec.feature_names()
         # "side:name" keys of the stream's values, made once (every frame reads them).
         self._signal_key = {s: f"{s}:{self.rep.signal}" for s in ("left", "right", "both")}
-        self._keys = {s: [(n, f"{s}:{n}") for n in self._names] for s in ("left", "right")}
+        self._keys = side_keys(self._names)
         self._require = [parse_condition(c) for c in self.rep.require]
         self.reset()
 

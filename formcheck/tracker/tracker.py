@@ -37,7 +37,7 @@ from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition, verdict
 from formcheck.tracker.absence import Absence
 from formcheck.tracker.diagnosis import Diagnosis
-from formcheck.tracker.feature_stream import FeatureStream
+from formcheck.tracker.feature_stream import FeatureStream, side_keys
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
 from formcheck.tracker.hold_tracking import HoldTracking
@@ -64,7 +64,7 @@ class Tracker:
     def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True) -> None:
         self.spec = spec
         self._names = spec.feature_names()
-        self._keys = {s: [(n, f"{s}:{n}") for n in self._names] for s in SIDES}  # "side:name", made once
+        self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
         self._setup = [parse_condition(c) for c in spec.setup]
         self._guide = Guide(spec)
