@@ -629,7 +629,7 @@ def _sided_values(fr: Frames, d: FeatureDef, side: SideName) -> np.ndarray:
     return np.asarray(F.masked(vals, vis, fr.min_vis))
 
 
-V = TypeVar("V", np.ndarray, float)
+V = TypeVar("V")  # arrays (a clip), floats (a frame), or where the values will be (single_frame)
 
 
 def resolve(name: str, side: SideName, get: Callable[[FeatureDef, SideName], V],

@@ -11,10 +11,12 @@ Every value is computed once per frame, whoever asks: the followed side, the oth
 side's counter and the both-sides signal share it.
 
 Example:
+    >>> from formcheck.features.registry import parse_name
     >>> from formcheck.records.frame import PoseFrame
-    >>> one = SingleFrame(LandmarkRows.from_frame(PoseFrame.empty(0.0, (64, 48))))
-    >>> one.value("hip_angle", "left", 0.5), one.combined("knee_angle_3d", 0.5)
-    (nan, nan)
+    >>> one = SingleFrame([("left:hip_angle", *parse_name("hip_angle"), "left")],
+    ...                   [("both:knee_angle_3d", "knee_angle_3d", "mean", 1)], 0.5)
+    >>> one.values(LandmarkRows.from_frame(PoseFrame.empty(0.0, (64, 48))))
+    {'left:hip_angle': nan, 'both:knee_angle_3d': nan}
 """
 
 from __future__ import annotations
@@ -26,14 +28,12 @@ from typing import NamedTuple
 
 from formcheck.features.geometry import symmetry
 from formcheck.features.registry import (
-    SIDES,
     FeatureDef,
     Frames,
     LandmarkArrays,
     SideName,
     combine_sides,
     in_picture,
-    resolve,
     resolve_form,
     sided_definition,
 )
@@ -71,92 +71,71 @@ class LandmarkRows(NamedTuple):
         """Frame ``i`` of ``arr``."""
         return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist())
 
-#: Per feature and side: the lowest visibility of its landmarks (from a frame's 33), the feature's
-#: function, and whether it masks its own landmarks (then its value depends on the threshold).
-_HOW: dict[tuple[str, SideName], tuple[Callable[[list[float]], float], Callable[[Frames, SideName], float], bool]] = {}
-
-
-def _lowest(indices: list[int]) -> Callable[[list[float]], float]:
-    """The lowest of the values at ``indices`` (one ``itemgetter`` call for several)."""
-    if len(indices) == 1:
-        return itemgetter(indices[0])
-    pick = itemgetter(*indices)
-    return lambda vis: min(pick(vis))
-
-
 class SingleFrame:
-    """The features of one frame, from its landmarks as floats.
+    """The features a stream reads, computed frame by frame from landmarks as floats.
 
-    A live stream keeps one and loads each frame into it (``load``): its caches and getters are
-    made once, not every frame.
+    Made once for a list of names (the spec's, on the sides wanted): each landmark reading
+    (feature, side, and the threshold where the feature masks its own landmarks) appears
+    once, so a frame computes each raw value once, whoever asks: the followed side, the
+    other side's counter and the both-sides signal share it. A frame is then three list
+    comprehensions and a dict: no lookups by name.
+
+    Args:
+        wanted: ``(key, definition, form, followed side)`` per value (see ``registry.parse_name``).
+        combined: ``(key, sided name, combine, direction)`` per both-sides value (see
+            ``registry.both_sides``).
+        min_vis: Landmarks below this visibility give NaN.
     """
 
-    def __init__(self, rows: LandmarkRows | None = None) -> None:
-        self._frames: dict[float, Frames] = {}  # per visibility threshold, sharing their caches
-        self._first: Frames | None = None  # the first made: features that do not mask themselves read it
-        self._raw: dict[tuple[str, SideName, float | None], tuple[float, float]] = {}
-        self._getters: dict[float, Callable[[FeatureDef, SideName], float]] = {}
-        if rows is not None:
-            self.load(rows)
+    def __init__(self, wanted: Iterable[tuple[str, FeatureDef, str, SideName]],
+                 combined: Iterable[tuple[str, str, str, int]], min_vis: float) -> None:
+        self.min_vis = min_vis
+        empty = LandmarkRows([], [], [])
+        main = Frames.one(*empty, min_vis)
+        # A feature that masks its own landmarks reads them at the caller's threshold; the
+        # both-sides signal weighs each side by visibility itself, so it reads them all (0).
+        self._frames = [main] + ([Frames.one(*empty, 0.0, share=main)] if min_vis != 0.0 else [])
+        self._slot: dict[tuple[str, SideName, float | None], int] = {}
+        self._calls: list[tuple[Callable[[Frames, SideName], float], Frames, SideName]] = []
+        self._picks: list[Callable[[list[float]], tuple[float, ...]]] = []
 
-    def load(self, rows: LandmarkRows) -> SingleFrame:
-        """Read features of this frame from now on (the previous frame's values are forgotten)."""
-        self._rows, self._vis = rows, rows.vis
-        for fr in self._frames.values():  # kept (made once per threshold), with this frame's landmarks
+        def at(threshold: float) -> Callable[[FeatureDef, SideName], Slots]:
+            def slot(d: FeatureDef, side: SideName) -> Slots:
+                key = (d.name, side, threshold if d.own_mask else None)
+                if key not in self._slot:
+                    self._slot[key] = len(self._calls)
+                    self._calls.append((d.fn, self._frames[0 if threshold == min_vis else -1], side))
+                    idx = d.indices(side)
+                    self._picks.append(itemgetter(*idx, *idx))  # a tuple even for one landmark
+                return self._slot[key], -1
+            return slot
+
+        # The forms resolved once, by ``resolve_form`` on slots.
+        self._out = [(key, *resolve_form(d, mode, side, at(min_vis), _symmetry)) for key, d, mode, side in wanted]
+        slot0 = at(0.0)
+        self._combined = [(key, slot0(d, "left")[0], slot0(d, "right")[0], how, direction)
+                          for key, d, how, direction in ((k, sided_definition(n), h, dr) for k, n, h, dr in combined)]
+
+    def values(self, rows: LandmarkRows) -> dict[str, float]:
+        """``{key: value}`` of this frame."""
+        for fr in self._frames:
             fr.px, fr.world, fr.vis = rows
-            fr.memo.clear()  # shared by all of them
-        self._raw.clear()
-        return self
+        self._frames[0].memo.clear()  # shared by both
+        vis, mv, nan = rows.vis, self.min_vis, math.nan
+        raw = [fn(fr, side) for fn, fr, side in self._calls]
+        low = [min(pick(vis)) for pick in self._picks]
+        val = [v if lv >= mv else nan for v, lv in zip(raw, low)]
+        out = {key: val[i] if j < 0 else symmetry(val[i], val[j]) for key, i, j in self._out}
+        for key, i, j, how, direction in self._combined:
+            out[key] = combine_sides(raw[i] if low[i] >= 0.0 else nan, raw[j] if low[j] >= 0.0 else nan,
+                                     low[i], low[j], mv, how, direction)
+        return out
 
-    def _frames_at(self, min_vis: float) -> Frames:
-        fr = self._frames.get(min_vis)
-        if fr is None:
-            share = next(iter(self._frames.values()), None)
-            fr = self._frames[min_vis] = Frames.one(*self._rows, min_vis, share=share)
-            self._first = self._first or fr
-        return fr
 
-    def _raw_value(self, d: FeatureDef, side: SideName, min_vis: float) -> tuple[float, float]:
-        """``d``'s value before masking and the lowest visibility of its landmarks."""
-        how = _HOW.get((d.name, side))
-        if how is None:
-            how = _HOW[(d.name, side)] = (_lowest(d.indices(side)), d.fn, d.own_mask)
-        lowest, fn, own_mask = how
-        key = (d.name, side, min_vis if own_mask else None)
-        hit = self._raw.get(key)
-        if hit is None:
-            # The threshold matters only to a feature that masks its own landmarks: any Frames will do for the rest.
-            fr = self._frames.get(min_vis) if own_mask else self._first
-            hit = self._raw[key] = (fn(fr or self._frames_at(min_vis), side), lowest(self._vis))
-        return hit
+#: Where a value comes from: ``(i, -1)`` raw value ``i``, ``(i, j)`` the symmetry of ``i`` and ``j``.
+Slots = tuple[int, int]
 
-    def getter(self, min_vis: float) -> Callable[[FeatureDef, SideName], float]:
-        """A feature's value at ``min_vis`` as a function of ``(definition, side)`` (NaN when a
-        landmark it reads is less visible), made once per threshold."""
-        get = self._getters.get(min_vis)
-        if get is None:
-            compute = self._raw_value
 
-            def get(d: FeatureDef, side: SideName) -> float:
-                value, vis = compute(d, side, min_vis)
-                return value if vis >= min_vis else math.nan
-            self._getters[min_vis] = get
-        return get
-
-    def value(self, name: str, side: SideName, min_vis: float) -> float:
-        """Feature ``name`` (any of the four forms) with ``side`` followed."""
-        return float(resolve(name, side, self.getter(min_vis), symmetry))
-
-    def values(self, wanted: Iterable[tuple[str, FeatureDef, str, SideName]], min_vis: float) -> dict[str, float]:
-        """``{key: value}`` for names already parsed: ``(key, definition, form, followed side)``
-        (see ``registry.parse_name``); the live path parses the spec's names once."""
-        get = self.getter(min_vis)
-        return {key: resolve_form(d, mode, side, get, symmetry) for key, d, mode, side in wanted}
-
-    def combined(self, name: str, min_vis: float, combine: str = "mean", direction: int = 1) -> float:
-        """``registry.both_sides`` for this frame."""
-        d = sided_definition(name)
-        (left, lvis), (right, rvis) = (self._raw_value(d, s, 0.0) for s in SIDES)
-        return combine_sides(left if lvis >= 0.0 else math.nan, right if rvis >= 0.0 else math.nan,
-                             lvis, rvis, min_vis, combine, direction)
-
+def _symmetry(left: Slots, right: Slots) -> Slots:
+    """``symmetry`` on slots: the two to compare."""
+    return left[0], right[0]

@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 
 from formcheck.features.registry import (
     SIDES,
-    FeatureDef,
     Frames,
     LandmarkArrays,
     SideName,
@@ -60,9 +59,8 @@ class FeatureStream:
         self._batch: dict[str, list[float]] = {}
         self._both_keys = [f"both:{n}" for n in self.combined]
         self._keys_for: dict[tuple[SideName, ...], list[tuple[str, str, SideName]]] = {}
-        self._parsed_for: dict[tuple[SideName, ...], list[tuple[str, FeatureDef, str, SideName]]] = {}
+        self._live: dict[tuple[SideName, ...], SingleFrame] = {}
         self._cuts = CutDetector()
-        self._one = SingleFrame()  # the live path's, loaded with each frame
         #: True when the last frame started a new shot (an edited clip's cut): histories restarted.
         self.new_shot = False
 
@@ -95,9 +93,7 @@ class FeatureStream:
             raw = {key: batch[key][i] for key, _, _ in self._side_keys(tuple(sides))}
             raw |= {key: batch[key][i] for key in self._both_keys}
         else:  # live: only the sides needed (half the work when one side is followed)
-            one, mv = self._one.load(rows), self.min_visibility
-            raw = one.values(self._parsed(tuple(sides)), mv)
-            raw |= {key: one.combined(n, mv, *how) for key, (n, how) in zip(self._both_keys, self.combined.items())}
+            raw = self._single_frame(tuple(sides)).values(rows)
         return self._smooth(raw, t)
 
     def _side_keys(self, sides: tuple[SideName, ...]) -> list[tuple[str, str, SideName]]:
@@ -107,12 +103,15 @@ class FeatureStream:
             keys = self._keys_for[sides] = [(f"{s}:{n}", n, s) for s in sides for n in self.names]
         return keys
 
-    def _parsed(self, sides: tuple[SideName, ...]) -> list[tuple[str, FeatureDef, str, SideName]]:
-        """``("side:name", definition, form, side)`` for ``sides`` (see ``SingleFrame.values``), built once."""
-        parsed = self._parsed_for.get(sides)
-        if parsed is None:
-            parsed = self._parsed_for[sides] = [(key, *parse_name(n), s) for key, n, s in self._side_keys(sides)]
-        return parsed
+    def _single_frame(self, sides: tuple[SideName, ...]) -> SingleFrame:
+        """The live features for ``sides`` (the names parsed once; see ``SingleFrame``)."""
+        one = self._live.get(sides)
+        if one is None:
+            one = self._live[sides] = SingleFrame(
+                [(key, *parse_name(n), s) for key, n, s in self._side_keys(sides)],
+                [(key, n, *how) for key, (n, how) in zip(self._both_keys, self.combined.items())],
+                self.min_visibility)
+        return one
 
     def _smooth(self, raw: dict[str, float], t: float) -> dict[str, float]:
         if self._filter is None:
