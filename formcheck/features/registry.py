@@ -48,22 +48,26 @@ class LandmarkArrays(NamedTuple):
         px: ``(n, 33, 2)`` image landmarks in pixels.
         world: ``(n, 33, 3)`` world landmarks in metres (y down).
         vis: ``(n, 33)`` min(visibility, presence): 0 when nobody is in view.
+        presence: ``(n, 33)`` the model's presence (the landmark is in the image), for
+            placement guidance.
     """
 
     px: np.ndarray
     world: np.ndarray
     vis: np.ndarray
+    presence: np.ndarray
 
     @classmethod
     def from_frames(cls, frames: Sequence[PoseFrame]) -> LandmarkArrays:
         """Stack frames (an empty frame gives NaN points and zero visibility)."""
         if not frames:
-            return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)))
+            return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)), np.zeros((0, 33)))
         norm = np.stack([f.image[:, :2] for f in frames]).astype(np.float64)
         wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
         world = np.stack([f.world for f in frames]).astype(np.float64)
-        vis = np.minimum(np.stack([f.visibility for f in frames]), np.stack([f.presence for f in frames]))
-        return cls(norm * wh, world, in_picture(norm, vis.astype(np.float64)))
+        presence = np.stack([f.presence for f in frames]).astype(np.float64)
+        vis = np.minimum(np.stack([f.visibility for f in frames]).astype(np.float64), presence)
+        return cls(norm * wh, world, in_picture(norm, vis), presence)
 
 
 #: A landmark placed further than this (share of the image) outside the picture is a guess.

@@ -48,11 +48,13 @@ class LandmarkRows(NamedTuple):
         world: 33 ``[x, y, z]`` world landmarks in metres (y down).
         vis: 33 visibilities: min(visibility, presence), 0 for a landmark placed outside the
             picture (see ``registry.OUTSIDE_MARGIN``).
+        presence: 33 presences (the model's: the landmark is in the image).
     """
 
     px: list[list[float]]
     world: list[list[float]]
     vis: list[float]
+    presence: list[float]
 
     @classmethod
     def from_frame(cls, f: PoseFrame) -> LandmarkRows:
@@ -63,13 +65,14 @@ class LandmarkRows(NamedTuple):
         """
         norm = f.image.tolist()
         w, h = f.image_wh
-        low = [v if v <= p else p for v, p in zip(f.visibility.tolist(), f.presence.tolist())]
-        return cls([[x * w, y * h] for x, y, _ in norm], f.world.tolist(), in_picture(norm, low))
+        presence = f.presence.tolist()
+        low = [v if v <= p else p for v, p in zip(f.visibility.tolist(), presence)]
+        return cls([[x * w, y * h] for x, y, _ in norm], f.world.tolist(), in_picture(norm, low), presence)
 
     @classmethod
     def of(cls, arr: LandmarkArrays, i: int) -> LandmarkRows:
         """Frame ``i`` of ``arr``."""
-        return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist())
+        return cls(arr.px[i].tolist(), arr.world[i].tolist(), arr.vis[i].tolist(), arr.presence[i].tolist())
 
 class SingleFrame:
     """The features a stream reads, computed frame by frame from landmarks as floats.
@@ -90,11 +93,10 @@ class SingleFrame:
     def __init__(self, wanted: Iterable[tuple[str, FeatureDef, str, SideName]],
                  combined: Iterable[tuple[str, str, str, int]], min_vis: float) -> None:
         self.min_vis = min_vis
-        empty = LandmarkRows([], [], [])
-        main = Frames.one(*empty, min_vis)
+        main = Frames.one([], [], [], min_vis)
         # A feature that masks its own landmarks reads them at the caller's threshold; the
         # both-sides signal weighs each side by visibility itself, so it reads them all (0).
-        self._frames = [main] + ([Frames.one(*empty, 0.0, share=main)] if min_vis != 0.0 else [])
+        self._frames = [main] + ([Frames.one([], [], [], 0.0, share=main)] if min_vis != 0.0 else [])
         self._slot: dict[tuple[str, SideName, float | None], int] = {}
         self._calls: list[tuple[Callable[[Frames, SideName], float], Frames, SideName]] = []
         self._picks: list[Callable[[list[float]], tuple[float, ...]]] = []
@@ -119,7 +121,7 @@ class SingleFrame:
     def values(self, rows: LandmarkRows) -> dict[str, float]:
         """``{key: value}`` of this frame."""
         for fr in self._frames:
-            fr.px, fr.world, fr.vis = rows
+            fr.px, fr.world, fr.vis = rows.px, rows.world, rows.vis
         self._frames[0].memo.clear()  # shared by both
         vis, mv, nan = rows.vis, self.min_vis, math.nan
         raw = [fn(fr, side) for fn, fr, side in self._calls]

@@ -133,6 +133,8 @@ class RuleEngine:
 
     def visible(self, t: float) -> tuple[Cue, ...]:
         """Cues to show at ``t``: at most one new per ``gap_s``, highest priority first."""
+        if not self._shown and not self._pending:  # most frames: nothing raised, nothing on screen
+            return ()
         active = {r.cue_index for r in self._rules if r.cue_index is not None}
         for i, shown_at in list(self._shown.items()):
             if t - shown_at >= self.timing.display_s and i not in active:

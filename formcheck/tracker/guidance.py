@@ -1,17 +1,18 @@
 """Placement guidance: can this frame be counted, and what should the user change?
 
-``Guide.check(frame, side, world)`` answers with ``(visible, guidance, view_ok)``:
+``Guide.check(frame, side, rows)`` answers with ``(visible, guidance, view_ok)``:
 "step back: feet not visible", "turn side-on to the camera", "only one person
 please". Pure of tracker state (it keeps only its own debounce timer).
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Sequence
+from operator import itemgetter
 
 from formcheck.features.geometry import turn_from_side_3d
+from formcheck.features.registry import SIDES, SideName
+from formcheck.features.single_frame import LandmarkRows
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
 from formcheck.spec import ExerciseSpec
@@ -34,22 +35,25 @@ TURN_SMOOTHING = 0.05
 
 _LOWER = {"knee", "ankle", "heel", "foot_index"}
 #: The shoulders' and hips' landmarks (left, right), whose lines give the body's turn.
-_TORSO = (int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER), int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP))
+_TORSO = itemgetter(int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER), int(Landmark.LEFT_HIP),
+                    int(Landmark.RIGHT_HIP))
 _HEAD = {"nose", "ear"}
 
 
-def _in_frame(frame: PoseFrame, i: int) -> bool:
+def _in_frame(rows: LandmarkRows, image_wh: tuple[int, int], i: int) -> bool:
     """The model says the landmark is in the image (presence) and its position agrees.
 
     The model extrapolates landmarks past the border with a high presence now and then, so a
     point placed more than ``FRAME_MARGIN`` outside the image also counts as out of frame.
+    (A pixel coordinate divided by the image's size is the model's normalised one exactly:
+    a float32 times a size of a few thousand pixels is exact in float64.)
     """
-    x, y = float(frame.image[i, 0]), float(frame.image[i, 1])
-    return (frame.presence[i] >= MIN_PRESENCE and -FRAME_MARGIN <= x <= 1 + FRAME_MARGIN
-            and -FRAME_MARGIN <= y <= 1 + FRAME_MARGIN)
+    x, y = rows.px[i]
+    w, h = image_wh
+    return (rows.presence[i] >= MIN_PRESENCE and -FRAME_MARGIN <= x / w <= 1 + FRAME_MARGIN
+            and -FRAME_MARGIN <= y / h <= 1 + FRAME_MARGIN)
 
 
-@functools.lru_cache(maxsize=256)  # every frame asks for the spec's few landmarks again
 def _index(part: str, side: str) -> int:
     return int(Landmark.NOSE) if part == "nose" else int(Landmark[f"{side.upper()}_{part.upper()}"])
 
@@ -65,28 +69,31 @@ class Guide:
         self.turn: float = math.nan
         #: Since when the body has been within ``RANGE_TURN`` of the spec's view (None: it is not).
         self.in_view_since: float | None = None
+        #: Per followed side: the landmarks that must be in the picture, ``(part, index)``.
+        self._required = {s: [(p, _index(p, s)) for p in spec.visible] for s in SIDES}
         self.reset()
 
-    def check(self, frame: PoseFrame, side: str, world: Sequence[Sequence[float]]) -> tuple[bool, str | None, bool]:
-        """``(visible, guidance, view_ok)`` for this frame, following ``side``; ``world``: its world
-        landmarks as rows of floats (``LandmarkRows.world``)."""
+    def check(self, frame: PoseFrame, side: SideName, rows: LandmarkRows) -> tuple[bool, str | None, bool]:
+        """``(visible, guidance, view_ok)`` for this frame (its landmarks as floats: ``rows``),
+        following ``side``."""
         if not frame.has_person:
             self._view_bad_since = None
             return False, "no person in view: step into the frame", True
         guidance = "only one person please" if frame.num_people > 1 else None
-        missing = [p for p in self.spec.visible if not _in_frame(frame, _index(p, side))]
+        wh = frame.image_wh
+        missing = [p for p, i in self._required[side] if not _in_frame(rows, wh, i)]
         if missing:
             if _LOWER & set(missing):
                 return False, "step back: feet not visible", True
             if _HEAD & set(missing):
                 return False, "step back: head not visible", True
             return False, f"move into the frame: {', '.join(missing)} not visible", True
-        view_ok, show = self._view_ok(frame, world)
+        view_ok, show = self._view_ok(frame, rows.world)
         if show and guidance is None:
             guidance = "turn side-on to the camera" if self.spec.view == "side" else "face the camera"
         return True, guidance, view_ok
 
-    def _view_ok(self, frame: PoseFrame, world: Sequence[Sequence[float]]) -> tuple[bool, bool]:
+    def _view_ok(self, frame: PoseFrame, world: list[list[float]]) -> tuple[bool, bool]:
         """``(judge_ok, show_guidance)`` from the body's turn against the camera (3-D, smoothed).
 
         Counting never depends on it. Image-plane judging needs the spec's view: side-on within
@@ -96,7 +103,7 @@ class Guide:
         if self.spec.view == "any":
             self.in_view_since = -math.inf
             return True, False
-        turn = float(turn_from_side_3d(*(world[i] for i in _TORSO)))
+        turn = float(turn_from_side_3d(*_TORSO(world)))
         if math.isnan(turn):  # shoulders and hips on top of each other: no turn to measure
             if self.in_view_since is None:
                 self.in_view_since = frame.t

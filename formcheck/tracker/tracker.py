@@ -149,7 +149,7 @@ class Tracker:
         if frame.person_switched:
             self._abandon(t)  # another person: whatever the previous one was doing is void
         side = self._follower.side
-        visible, guidance, view_ok = self._guide.check(frame, side, rows.world)
+        visible, guidance, view_ok = self._guide.check(frame, side, rows)
         if frame.has_person:
             self._with_person += 1
         if not visible:
