@@ -379,13 +379,16 @@ def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[Values, Va
     if hit is not None:
         return hit
     elev = F.elevation_3d if world else F.elevation
-    pts = _w if world else _p
-    o = other(s)
-    arm = F.masked(elev(pts(a, s, "shoulder"), pts(a, s, "wrist")),
-                   (a.vis[lm(s, "shoulder")], a.vis[lm(s, "wrist")]), a.min_vis)
-    thigh = F.masked(elev(pts(a, o, "hip"), pts(a, o, "knee")), (a.vis[lm(o, "hip")], a.vis[lm(o, "knee")]), a.min_vis)
+    pts = a.world if world else a.px
+    (sh, wr), (hip, knee) = _DIAG_LIMBS[s]
+    arm = F.masked(elev(pts[sh], pts[wr]), (a.vis[sh], a.vis[wr]), a.min_vis)
+    thigh = F.masked(elev(pts[hip], pts[knee]), (a.vis[hip], a.vis[knee]), a.min_vis)
     a.memo[key] = (arm, thigh)
     return arm, thigh
+
+
+#: Per side: this arm's (shoulder, wrist) and the opposite thigh's (hip, knee) landmarks.
+_DIAG_LIMBS = {s: (_at("shoulder", "wrist")[s], _at("hip", "knee")[other(s)]) for s in SIDES}
 
 
 # Bird-dog limbs: the arm of side s reaches forward while the opposite leg reaches back. The

@@ -112,6 +112,7 @@ class OneEuroFilter:
         xs, dxs, ts = (s if isinstance(s, list) else s.tolist() for s in (self._x, self._dx, self._t))
         two_pi, mc, beta, gap = 2.0 * math.pi, self.min_cutoff, self.beta, self.max_gap
         tau_d = 1.0 / (two_pi * self.d_cutoff)
+        last_dt = step = a_d = math.nan  # most elements were last seen at the same time: one a_d for all
         for i, v in enumerate(out):
             if v != v:  # NaN: state untouched, NaN out
                 continue
@@ -120,8 +121,9 @@ class OneEuroFilter:
             if xp != xp or dt > gap or dt <= 0:  # fresh start
                 xs[i], dxs[i] = v, 0.0
                 continue
-            step = max(dt, 1e-6)
-            a_d = 1.0 / (1.0 + tau_d / step)
+            if dt != last_dt:
+                last_dt, step = dt, dt if dt > 1e-6 else 1e-6
+                a_d = 1.0 / (1.0 + tau_d / step)
             dx_hat = a_d * (v - xp) / dt + (1.0 - a_d) * dxs[i]
             a = 1.0 / (1.0 + 1.0 / (two_pi * (mc + beta * abs(dx_hat))) / step)
             xs[i] = a * v + (1.0 - a) * xp
