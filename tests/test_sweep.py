@@ -31,6 +31,14 @@ def test_start_phase_follows_the_labelled_convention(start: str, expect_partial:
     assert row.exact
 
 
+@pytest.mark.parametrize("view", ["side", "45"])
+def test_a_bird_dog_begun_with_a_limb_pair_raised_counts_that_rep(view: str) -> None:
+    """Its counter starts mid-rep and returns late, so its first attempt spans the other side's
+    first rep: two movements, not one seen by both sides (they would start and end together)."""
+    row = run_case(SweepCase("bird_dog", view=view, start="top"))
+    assert (row.reps, row.partial_reps) == (row.true_reps, row.true_partial) and row.exact
+
+
 def test_a_miss_is_listed_with_its_case() -> None:
     case = SweepCase("glute_bridge")
     good = run_case(case)

@@ -33,7 +33,8 @@ REQUIRE_GRACE_S = 0.3
 REQUIRE_SHARE = 0.5
 #: A rep faster than this share of the spec's ``min_duration`` is a glitch of the pose model.
 GLITCH = 0.4
-#: Two sides' reps overlapping by more than this share of the shorter one are one movement.
+#: Two sides' reps overlapping by more than this share of the longer one are one movement (seen
+#: twice, they start and end together; a long attempt spanning a short one is two movements).
 ECHO_SHARE = 0.5
 #: Window of the median that takes one- or two-frame spikes out of the rep signal.
 DESPIKE_S = 0.15
@@ -168,7 +169,7 @@ class RepTracking:
             if other == side or last is None:
                 continue
             overlap = min(ev.end, last.end) - max(ev.start, last.start)
-            if overlap > ECHO_SHARE * min(ev.end - ev.start, last.end - last.start):
+            if overlap > ECHO_SHARE * max(ev.end - ev.start, last.end - last.start):
                 return True
         return False
 

@@ -39,9 +39,13 @@ class SetLog:
 
     @property
     def usual_duration(self) -> float | None:
-        """Median duration of the complete reps so far (None before the first)."""
+        """Lower median duration of the complete reps so far (None before the first).
+
+        Of an even number the quicker middle one: a slow first rep (getting into position) does
+        not make the reps after the second look rushed.
+        """
         took = sorted(r.end - r.start for r in self.rows if r.complete)
-        return took[len(took) // 2] if took else None
+        return took[(len(took) - 1) // 2] if took else None
 
     @property
     def next_index(self) -> int:

@@ -14,10 +14,18 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Mapping, Sequence
+
+from formcheck.spec import Condition
+from formcheck.spec.conditions import OPERATORS
 
 #: Share of the window in which the setup must hold.
 SHARE = 0.75
+
+#: Seconds a setup condition's feature may go unread before it is judged out of the picture.
+UNSEEN_S = 2.0
 
 
 class SetupGate:
@@ -54,3 +62,46 @@ class SetupGate:
             good += (t1 - t0) if ok0 else 0.0
         self.open = total > 0 and good / total >= SHARE
         return self.open
+
+
+class SetupCheck:
+    """The setup conditions' verdict for one frame, with body parts out of the picture left out.
+
+    A feature that cannot be read now (a landmark hidden for a moment) makes the frame unknown,
+    as :func:`formcheck.spec.verdict` does. One that has not been read for ``UNSEEN_S`` seconds
+    of visible frames is a part the camera does not show (feet cut off by a portrait frame, a
+    far knee behind the body): the start pose is then judged on the conditions it can see, the
+    way a coach watching the same video would, instead of never.
+
+    Example:
+        >>> from formcheck.spec import parse_condition
+        >>> check = SetupCheck([parse_condition("torso_incline_3d > 55"), parse_condition("knee_angle_3d < 130")])
+        >>> [check.verdict(t, {"torso_incline_3d": 80.0}) for t in (0.0, 1.0, 2.5)]
+        [None, None, True]
+        >>> check.verdict(3.0, {"torso_incline_3d": 80.0, "knee_angle_3d": 170.0})
+        False
+    """
+
+    def __init__(self, conditions: Sequence[Condition]) -> None:
+        self.conditions = list(conditions)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget when each feature was last read (a new set)."""
+        self._last_read: dict[str, float] = {}
+
+    def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
+        """False when a read value breaks a condition; None when one is unread only for now; else True."""
+        unknown = judged = False
+        last = self._last_read
+        for c in self.conditions:
+            v = values.get(c.feature, math.nan)
+            if math.isnan(v):
+                if t - last.setdefault(c.feature, t) < UNSEEN_S:
+                    unknown = True
+                continue
+            last[c.feature] = t
+            judged = True
+            if not OPERATORS[c.op](v, c.value):
+                return False
+        return None if unknown or not judged else True

@@ -34,7 +34,7 @@ from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Feedback, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.spec import ExerciseSpec, parse_condition, verdict
+from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.tracker.absence import Absence
 from formcheck.tracker.diagnosis import Diagnosis
 from formcheck.tracker.feature_stream import FeatureStream, side_keys
@@ -45,7 +45,7 @@ from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import make_rep_record
 from formcheck.tracker.set_log import SetLog
-from formcheck.tracker.setup_gate import SetupGate
+from formcheck.tracker.setup_gate import SetupCheck, SetupGate
 from formcheck.tracker.side_follower import SideFollower
 
 
@@ -66,7 +66,7 @@ class Tracker:
         self._names = spec.feature_names()
         self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
-        self._setup = [parse_condition(c) for c in spec.setup]
+        self._setup = SetupCheck([parse_condition(c) for c in spec.setup])
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
         sm = spec.smoothing
@@ -117,6 +117,7 @@ class Tracker:
         self._log.reset()
         self._phase: Phase = "not_visible"
         self._gate.close()
+        self._setup.reset()
         self._diagnosis.reset()
         self._absence = Absence()
         self._t0: float | None = None
@@ -166,7 +167,7 @@ class Tracker:
         vals = self._features.values(rows, i, needed, t)
         feats = {n: vals[k] for n, k in self._keys[side]}
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
-        setup_ok = verdict(self._setup, feats)
+        setup_ok = self._setup.verdict(t, feats)
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok):
             self._phase = "ready"
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
@@ -260,6 +261,7 @@ class Tracker:
             self._holds.abandon()
         self._rules.close_all(t)
         self._gate.close()
+        self._setup.reset()
         self._features.reset()
 
     def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
