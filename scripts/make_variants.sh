@@ -12,8 +12,8 @@ set -euo pipefail
 if [ $# -ne 2 ]; then echo "usage: bash scripts/make_variants.sh SOURCE_FOLDER DEST_FOLDER" >&2; exit 2; fi
 src=$1; dest=$2
 command -v ffmpeg >/dev/null || { echo "make_variants: ffmpeg is needed" >&2; exit 1; }
-labels=$(ls "$src"/labels.json 2>/dev/null || true)
-[ -n "$labels" ] || { echo "make_variants: $src has no labels.json" >&2; exit 1; }
+labels="$src/labels.json"
+[ -f "$labels" ] || { echo "make_variants: $src has no labels.json" >&2; exit 1; }
 declare -A filters=(
   [mirror]="hflip"
   [fps15]="fps=15"

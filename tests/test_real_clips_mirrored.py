@@ -17,24 +17,16 @@ import cv2
 import pytest
 
 from formcheck.pipeline.evaluate import evaluate, format_table
+from formcheck.pose.sources import VideoFileSource
+from formcheck.sinks.video import VideoSink
 
 MIRRORED = ("squat_barbell_formfit_side.mp4", "cat_cow_polybag_side_portrait.mp4")
 
 
 def _mirror(src: Path, dst: Path) -> None:
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
-    try:
-        while True:
-            ok, image = cap.read()
-            if not ok:
-                break
+    with VideoFileSource(src) as clip, VideoSink(dst, clip.fps, clip.size) as out:
+        for image, _ in clip:
             out.write(cv2.flip(image, 1))
-    finally:
-        cap.release()
-        out.release()
 
 
 @pytest.mark.model

@@ -18,8 +18,7 @@ import math
 from collections import deque
 from collections.abc import Mapping, Sequence
 
-from formcheck.spec import Condition
-from formcheck.spec.conditions import OPERATORS
+from formcheck.spec import Condition, verdict
 
 #: Share of the window in which the setup must hold.
 SHARE = 0.75
@@ -69,9 +68,9 @@ class SetupCheck:
 
     A feature that cannot be read now (a landmark hidden for a moment) makes the frame unknown,
     as :func:`formcheck.spec.verdict` does. One that has not been read for ``UNSEEN_S`` seconds
-    of visible frames is a part the camera does not show (feet cut off by a portrait frame, a
-    far knee behind the body): the start pose is then judged on the conditions it can see, the
-    way a coach watching the same video would, instead of never.
+    is a part the camera does not show (feet cut off by a portrait frame, a far knee behind the
+    body): the start pose is then judged on the conditions it can see, the way a coach watching
+    the same video would, instead of never.
 
     Example:
         >>> from formcheck.spec import parse_condition
@@ -84,6 +83,7 @@ class SetupCheck:
 
     def __init__(self, conditions: Sequence[Condition]) -> None:
         self.conditions = list(conditions)
+        self._features = list(dict.fromkeys(c.feature for c in self.conditions))
         self.reset()
 
     def reset(self) -> None:
@@ -91,17 +91,13 @@ class SetupCheck:
         self._last_read: dict[str, float] = {}
 
     def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
-        """False when a read value breaks a condition; None when one is unread only for now; else True."""
-        unknown = judged = False
+        """:func:`formcheck.spec.verdict` of the conditions on features read in the last ``UNSEEN_S``
+        seconds; None when there are none."""
         last = self._last_read
-        for c in self.conditions:
-            v = values.get(c.feature, math.nan)
-            if math.isnan(v):
-                if t - last.setdefault(c.feature, t) < UNSEEN_S:
-                    unknown = True
-                continue
-            last[c.feature] = t
-            judged = True
-            if not OPERATORS[c.op](v, c.value):
-                return False
-        return None if unknown or not judged else True
+        for f in self._features:
+            if math.isnan(values.get(f, math.nan)):
+                last.setdefault(f, t)  # unread since now, if never read
+            else:
+                last[f] = t
+        seen = [c for c in self.conditions if t - last[c.feature] < UNSEEN_S]
+        return verdict(seen, values) if seen else None
