@@ -104,9 +104,11 @@ def app_server(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[di
         log.close()
 
 
-def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 360), fps: float | None = None) -> Path:
+def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 360), fps: float | None = None,
+              span: tuple[float, float] | None = None) -> Path:
     """Clips one after the other as raw I420 ``.y4m`` (PyAV's bundled ffmpeg), at ``fps`` (default: the
-    first clip's own rate; frames are dropped or repeated by their time to keep the clips' pace)."""
+    first clip's own rate; frames are dropped or repeated by their time to keep the clips' pace).
+    ``span``: only the seconds ``[start, end)`` of each clip (Chromium plays the file in a loop)."""
     import av
 
     with av.open(str(dst), "w", format="yuv4mpegpipe") as out:
@@ -122,17 +124,20 @@ def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 36
                     out_rate = float(round(fps or rate))
                     enc = out.add_stream("rawvideo", rate=int(out_rate))
                     enc.width, enc.height, enc.pix_fmt = size[0], size[1], "yuv420p"
-                n = 0
+                n = kept = 0
                 for frame in inp.decode(stream):
-                    t = offset + n / rate
                     n += 1
+                    if span is not None and not span[0] <= (n - 1) / rate < span[1]:
+                        continue
+                    t = offset + kept / rate
+                    kept += 1
                     frame = frame.reformat(width=size[0], height=size[1], format="yuv420p")
                     while written / out_rate <= t + 1e-6:
                         frame.pts = None
                         for packet in enc.encode(frame):
                             out.mux(packet)
                         written += 1
-                offset += n / rate
+                offset += kept / rate
         assert enc is not None
         for packet in enc.encode():
             out.mux(packet)

@@ -39,6 +39,7 @@ def _open(page: str, **params: str) -> Any:
     return at
 
 
+@pytest.mark.slow
 def test_the_picker_groups_exercises_by_category_and_choosing_saves_nothing(db: Path) -> None:
     at = _open("live")
     groups = at.radio(key="live_category")
@@ -70,6 +71,72 @@ def test_a_direct_link_opens_the_exercise_or_the_routine(db: Path) -> None:
     assert list(plan["exercise"])[:2] == ["Cat-cow", "Bird-dog"] and "8 reps each side" in list(plan["sets"])[1]
     assert "Child's pose" in list(plan["exercise"])  # the catalogue specifies every step: none skipped
     assert not any("Not yet specified" in c.value for c in at.caption)
+
+
+def test_the_address_exercise_counts_even_when_the_first_run_came_without_it(db: Path) -> None:
+    """A session's first run may miss the address's parameters; the next run that sees them applies
+    them, and the live state counts that exercise from the start (not the catalogue's first one)."""
+    at = _open("live")
+    first = at.selectbox(key=f"live_exercise_{at.radio(key='live_category').value}").value
+    assert first != "plank"
+    at.query_params["exercise"] = "plank"
+    at.run()
+    category = load_spec("plank").category
+    assert at.radio(key="live_category").value == category
+    assert at.selectbox(key=f"live_exercise_{category}").value == "plank"
+    assert at.session_state["live_state"].exercise == "plank"
+    # The user's own pick stands afterwards: the address is not applied again.
+    at.selectbox(key=f"live_exercise_{category}").set_value("glute_bridge").run()
+    assert at.session_state["live_state"].exercise == "glute_bridge"
+
+
+def test_the_chosen_exercise_stays_chosen_after_another_page(db: Path) -> None:
+    """Widget state is dropped while the picker is not drawn (another page, the workout view): the
+    choice must come back, not the catalogue's first exercise (which the next START would count)."""
+    at = _open("live")
+    category = load_spec("plank").category
+    at.radio(key="live_category").set_value(category).run()
+    at.selectbox(key=f"live_exercise_{category}").set_value("plank").run()
+    at.radio(key="page").set_value("history").run()
+    at.radio(key="page").set_value("live").run()
+    assert not at.exception
+    assert at.radio(key="live_category").value == category
+    assert at.selectbox(key=f"live_exercise_{category}").value == "plank"
+    assert at.session_state["live_state"].exercise == "plank"
+
+
+def test_the_live_state_starts_on_the_address_exercise(db: Path) -> None:
+    at = _open("live", exercise="superman")
+    assert at.session_state["live_state"].exercise == "superman"
+
+
+def test_a_voice_option_is_shared_by_the_views_and_survives_their_absence() -> None:
+    """The setup's "Speak counts and cues" and the workout's "Voice" are one value, whichever view
+    drew it last, however many runs drew neither."""
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from formcheck.app.live_setup import option
+
+        view = st.session_state.setdefault("view", "setup")
+        if view == "setup":
+            option("Speak counts and cues", "fc_speak", True)
+        elif view == "workout":
+            option("Voice", "fc_speak", True)
+
+    at = AppTest.from_function(script).run()
+    assert at.checkbox[0].label == "Speak counts and cues" and at.checkbox[0].value is True
+    at.checkbox[0].uncheck().run()
+    for view in ("neither", "neither", "workout"):
+        at.session_state["view"] = view
+        at.run()
+    assert at.checkbox[0].label == "Voice" and at.checkbox[0].value is False
+    at.checkbox[0].check().run()
+    at.session_state["view"] = "setup"
+    at.run()
+    assert at.checkbox[0].value is True and at.session_state["fc_speak"] is True
 
 
 def test_a_broken_routine_file_is_one_line_on_the_page(db: Path, tmp_path: Path,

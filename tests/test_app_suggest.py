@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from formcheck.pipeline.suggest import rank_exercises
-from formcheck.pose.cache import cached_pose
 from formcheck.spec import list_specs
+from tests.landmark_library import LandmarkLibrary
 
 MIN_TOP1 = 0.75
 
@@ -22,13 +22,13 @@ MIN_TOP1 = 0.75
 @pytest.mark.model
 @pytest.mark.slow
 def test_suggestion_names_the_labelled_exercise_on_most_samples(sample_videos: Path, model_path: Path,
-                                                                landmarks_cache: Path) -> None:
+                                                                landmark_library: LandmarkLibrary) -> None:
     hits, total, misses = 0, 0, []
     for label_path in sorted(sample_videos.glob("*.json")):
         label = json.loads(label_path.read_text())
         if label.get("exercise") is None:
             continue
-        frames, _ = cached_pose(sample_videos / label["clip"], landmarks_cache, model_path=model_path)
+        frames = landmark_library.frames(sample_videos / label["clip"])
         ranking = rank_exercises(frames, list_specs())
         total += 1
         if ranking and ranking[0][0] == label["exercise"]:

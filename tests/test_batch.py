@@ -24,6 +24,7 @@ from formcheck.pipeline.batch_manifest import Manifest, settings_key
 from formcheck.records.errors import VideoSourceError
 from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow
 from tests.helpers import write_video
+from tests.landmark_library import LandmarkLibrary
 
 CLIPS = ("glute_bridge_side", "superman_side", "plank_side")
 
@@ -131,12 +132,16 @@ class TestCommandErrors:
 
 
 @pytest.mark.model
-def test_a_reused_model_gives_the_landmarks_of_a_fresh_one(sample_videos: Path, model_path: Path) -> None:
-    """Why a worker may keep its model: after new_stream() the next clip reads exactly as with a new model."""
+def test_a_reused_model_gives_the_landmarks_of_a_fresh_one(sample_videos: Path, model_path: Path,
+                                                           landmark_library: LandmarkLibrary) -> None:
+    """Why a worker may keep its model: after new_stream() the next clip reads exactly as with a new model.
+
+    The fresh reading is the session's shared one: each clip there is read by a model loaded for it.
+    """
     from formcheck.pose.cache import run_pose
     from formcheck.pose.estimator import PoseEstimator
 
-    fresh, _ = run_pose(sample_videos / "superman_side.mp4", model_path)
+    fresh = landmark_library.frames(sample_videos / "superman_side.mp4")
     with PoseEstimator(model_path) as pose:
         run_pose(sample_videos / "plank_side.mp4", estimator=pose)
         reused, _ = run_pose(sample_videos / "superman_side.mp4", estimator=pose)

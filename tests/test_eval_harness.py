@@ -2,7 +2,7 @@
 
 These are the issue's "done when" checks; they print the table so a run
 shows the figures, not only pass/fail. Landmarks are cached for the session
-only (``landmarks_cache``). A hold clip always counts 0 reps, so hold clips
+only, shared with the other tests that read the same clips (``landmark_library``). A hold clip always counts 0 reps, so hold clips
 are judged on their hold seconds, never on a rep count they cannot miss.
 """
 
@@ -15,6 +15,7 @@ import pytest
 from formcheck.pipeline.evaluate import evaluate, format_table
 from formcheck.pipeline.metrics import ClipScore, false_cues_per_minute, match_cues
 from formcheck.spec import list_specs, load_spec
+from tests.landmark_library import LandmarkLibrary
 
 #: Share of the real rep clips (those with a spec, holds left out) counted exactly: the counting gate.
 REAL_EXACT_FLOOR = 0.85
@@ -40,8 +41,8 @@ def _is_hold(exercise: str | None) -> bool:
 @pytest.mark.model
 @pytest.mark.slow
 def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_path: Path,
-                                                   landmarks_cache: Path) -> None:
-    run = evaluate([sample_videos], cache_dir=landmarks_cache, model_path=model_path)
+                                                   landmark_library: LandmarkLibrary) -> None:
+    run = evaluate([sample_videos], cache_dir=landmark_library.folder, model_path=model_path)
     print("\n" + format_table(run))
     assert run.clips, "no labelled sample clips"
     for clip in run.clips:
@@ -61,7 +62,7 @@ def test_sample_videos_meet_the_done_when_criteria(sample_videos: Path, model_pa
 @pytest.mark.model
 @pytest.mark.real_clips
 def test_real_clips_meet_the_counting_and_cue_gates(real_clips: Path, model_path: Path,
-                                                    landmarks_cache: Path) -> None:
+                                                    landmark_library: LandmarkLibrary) -> None:
     """The counting issue's gate, on every dev clip whose exercise has a spec (follows labels.json):
     at least 85 % of the rep clips counted exactly (complete <= count <= complete + partial) and all
     within one; hold clips (which cannot miss a count of 0) judged on their hold time; every
@@ -69,7 +70,7 @@ def test_real_clips_meet_the_counting_and_cue_gates(real_clips: Path, model_path
     from formcheck.pipeline.metrics import total_false_cues_per_minute
     from formcheck.records.labels import load_real_clip_labels
 
-    run = evaluate([real_clips], cache_dir=landmarks_cache, model_path=model_path)
+    run = evaluate([real_clips], cache_dir=landmark_library.folder, model_path=model_path)
     print("\n" + format_table(run))
     labelled = {lab.clip for lab in load_real_clip_labels(real_clips / "labels.json") if lab.exercise in list_specs()}
     supported = [c for c in run.clips if c.exercise in list_specs()]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.pose.cache import cached_pose
 from formcheck.records.frame import PoseFrame
 from formcheck.sinks.presenter import Presenter
 from formcheck.spec import load_spec
 from formcheck.tracker.tracker import Tracker
+from tests.landmark_library import LandmarkLibrary
 
 pytestmark = [pytest.mark.model, pytest.mark.real_clips, pytest.mark.slow]
 
@@ -35,13 +35,13 @@ def _people_message(text: str | None) -> str | None:
 
 
 def test_one_person_clips_never_show_people_guidance_though_raw_frames_flicker(
-        real_clips: Path, model_path: Path, landmarks_cache: Path) -> None:
+        real_clips: Path, landmark_library: LandmarkLibrary) -> None:
     labels = json.loads((real_clips / "labels.json").read_text())
     raw_total = 0
     for label in labels:
         if label.get("people") != 1:
             continue
-        frames, _ = cached_pose(real_clips / label["file"], landmarks_cache, model_path=model_path)
+        frames = landmark_library.frames(real_clips / label["file"])
         tracker, presenter = Tracker(load_spec("plank")), Presenter()
         raw, shown = [], []
         for frame in frames:
@@ -57,10 +57,10 @@ def test_one_person_clips_never_show_people_guidance_though_raw_frames_flicker(
     assert raw_total > 0, "no clip made the raw guidance flicker: this test would show nothing"
 
 
-def test_no_person_in_view_shows_once_the_person_is_really_gone(real_clips: Path, model_path: Path,
-                                                                landmarks_cache: Path) -> None:
+def test_no_person_in_view_shows_once_the_person_is_really_gone(real_clips: Path,
+                                                                landmark_library: LandmarkLibrary) -> None:
     """A real clip, then 3 s of empty frames (the person left), then the clip again."""
-    frames, _ = cached_pose(real_clips / "plank_hold_homegainz_side.mp4", landmarks_cache, model_path=model_path)
+    frames = landmark_library.frames(real_clips / "plank_hold_homegainz_side.mp4")
     head = frames[:120]
     dt = head[1].t - head[0].t
     gone = [PoseFrame.empty(head[-1].t + (i + 1) * dt, head[-1].image_wh) for i in range(int(3.0 / dt))]

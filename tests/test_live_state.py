@@ -174,6 +174,7 @@ def test_processing_errors_pass_the_frame_through_and_are_shown() -> None:
     assert "unknown exercise 'nope'" in (state.snapshot().error or "")
 
 
+@pytest.mark.slow
 def test_every_frame_lands_in_exactly_one_set_under_concurrent_polling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(StandInSession, "every", 1)  # every frame a rep: no set is too small to keep
     saved: list[SetSummary] = []

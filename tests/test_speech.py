@@ -49,6 +49,31 @@ def test_cues_are_spaced_never_right_after_a_count_and_not_repeated() -> None:
     assert hips[1] - hips[0] >= 12.0 - 1e-9  # the same cue is not nagged
 
 
+def test_a_cue_shown_with_the_count_is_said_after_the_quiet_second_though_gone_from_screen() -> None:
+    """A range cue comes with its rep's count; the screen may drop it within the count's quiet second."""
+    coach = Coach(quiet_s=1.0, pending_s=3.0)
+    said: list[tuple[float, str]] = []
+    for i in range(int(6 * FPS)):
+        t = i / FPS
+        reps = 1 if t >= 2.0 else 0
+        cue = "Push your hips higher" if 2.0 <= t < 2.5 else None  # shown for half a second
+        said += [(round(t, 2), x) for k, x in _said(coach.update(t, _rep_view(t, reps, cue)))]
+    assert [x for _, x in said] == ["1", "Push your hips higher"]
+    assert said[1][0] == 3.0  # as soon as the count's quiet second is over
+
+
+def test_a_held_back_cue_goes_stale_and_is_not_said_late() -> None:
+    coach = Coach(cue_gap_s=4.0, quiet_s=1.0, pending_s=1.5)
+    said: list[str] = []
+    for i in range(int(8 * FPS)):
+        t = i / FPS
+        # "Slow down" is said at 0.5 s; "hips" appears at 1.0 s for a moment: the cue gap holds it
+        # back until 4.5 s, by then it is 3.5 s old, past pending_s.
+        cue = "Slow down" if 0.5 <= t < 0.8 else "Push your hips higher" if 1.0 <= t < 1.2 else None
+        said += [x for _, x in _said(coach.update(t, _rep_view(t, 0, cue)))]
+    assert said == ["Slow down"]
+
+
 def test_guidance_is_spoken_like_a_cue_and_nothing_is_said_when_nothing_changes() -> None:
     coach = Coach()
     view = present(Feedback(t=0.0, phase="setup", guidance="turn side-on to the camera"), load_spec("plank"))

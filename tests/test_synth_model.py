@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck.pose.landmarks_file import load_landmarks
 from formcheck.synth.generate import SynthOptions, render_clip
-from formcheck.synth.validate import evaluate_clip, model_frames
+from formcheck.synth.validate import compare, model_frames
+from tests.landmark_library import LandmarkLibrary
 
 pytestmark = pytest.mark.model
 
@@ -24,8 +26,10 @@ ONE_PER_EXERCISE = ("bird_dog_side", "glute_bridge_side", "superman_side", "supe
 
 
 @pytest.mark.parametrize("clip", ONE_PER_EXERCISE)
-def test_model_finds_the_figure_where_the_generator_put_it(sample_videos: Path, model_path: Path, clip: str) -> None:
-    acc = evaluate_clip(sample_videos / f"{clip}.mp4", model_path)
+def test_model_finds_the_figure_where_the_generator_put_it(sample_videos: Path, landmark_library: LandmarkLibrary,
+                                                            clip: str) -> None:
+    truth, _ = load_landmarks(sample_videos / f"{clip}.npz")
+    acc = compare(clip, landmark_library.frames(sample_videos / f"{clip}.mp4"), truth)
     print(acc.row())
     assert acc.frames >= 120
     assert acc.detected >= 0.98, acc.row()
@@ -54,17 +58,17 @@ def test_same_short_clip_is_detected_with_volume(tmp_path: Path, model_path: Pat
 
 
 @pytest.mark.parametrize("clip", ["neck_stretch_front_head_turning", "band_pull_apart_front_arms_low"])
-def test_a_figure_facing_the_camera_is_not_mirrored(sample_videos: Path, model_path: Path, clip: str) -> None:
+def test_a_figure_facing_the_camera_is_not_mirrored(sample_videos: Path, landmark_library: LandmarkLibrary,
+                                                    clip: str) -> None:
     """Facing the camera the figure's left is on the image's right; the model must agree.
 
     A blank head gives the model nothing to tell a front from a back: it then swaps the two
     sides. The face and hair drawn on a head turned towards the camera are what fixes it.
     """
-    from formcheck.pose.landmarks_file import load_landmarks
     from formcheck.records.landmarks import Landmark
 
     truth, _ = load_landmarks(sample_videos / f"{clip}.npz")
-    frames = model_frames(sample_videos / f"{clip}.mp4", model_path)
+    frames = landmark_library.frames(sample_videos / f"{clip}.mp4")
     pairs = [(f.pixels(), g.pixels()) for f, g in zip(frames, truth) if f.has_person]
     same = sum(np.linalg.norm(p[Landmark.LEFT_SHOULDER] - g[Landmark.LEFT_SHOULDER]) < np.linalg.norm(p[Landmark.LEFT_SHOULDER] - g[Landmark.RIGHT_SHOULDER])
                for p, g in pairs)

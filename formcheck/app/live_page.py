@@ -26,7 +26,7 @@ from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
 from formcheck.app.live_panel import panel_html, routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
-from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup
+from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup, wanted_exercise
 from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
 from formcheck.sinks.routine_store import RoutineHistory
@@ -46,7 +46,8 @@ def _state(settings: AppSettings) -> LiveState:
         def save_routine(summary: Any) -> int:
             return RoutineHistory(widgets.store(settings)).save(summary)
 
-        first = next(iter(widgets.exercise_titles()))
+        # The address's exercise from the start: a START before the picker's first run then counts it.
+        first = wanted_exercise() or next(iter(widgets.exercise_titles()))
         state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine)
         st.session_state["live_state"] = state
     return state
@@ -123,7 +124,7 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
         with buttons[0]:
             st.iframe(fullscreen_html(), height=44)
         with buttons[1]:
-            speak = option("Voice", "live_speak_workout", SPEAK, True)
+            speak = option("Voice", SPEAK, True)
         with buttons[2]:
             if state.snapshot().stage is not None:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")

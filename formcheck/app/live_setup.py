@@ -40,32 +40,57 @@ def routine_files(settings: AppSettings) -> dict[str, Path]:
     return files
 
 
-def option(label: str, key: str, store_key: str, default: bool) -> bool:
-    """A checkbox whose value outlives the view it is drawn in (widget state does not)."""
-    st.session_state.setdefault(store_key, default)
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state[store_key]
+def option(label: str, store_key: str, default: bool) -> bool:
+    """A checkbox whose value lives in ``st.session_state[store_key]``, shared by the views that draw it.
 
-    def keep() -> None:
-        st.session_state[store_key] = st.session_state[key]
+    Not a keyed widget: Streamlit drops a widget's state in a run that does not draw it, and a
+    view drawn while another's run is cut short can then show a keyed checkbox at its default
+    (the workout's "Voice" read off while "Speak counts and cues" was on). The checkbox is drawn
+    from the stored value each run; a click changes the store, and the next run draws that.
+    """
+    stored = bool(st.session_state.setdefault(store_key, default))
+    shown = bool(st.checkbox(label, value=stored))
+    if shown != stored:
+        st.session_state[store_key] = shown
+    return shown
 
-    return bool(st.checkbox(label, key=key, on_change=keep))
+
+def wanted_exercise() -> str | None:
+    """The spec id the address asks for (``?exercise=plank``), if it is one of the catalogue's."""
+    wanted = st.query_params.get("exercise")
+    return wanted if wanted in widgets.exercise_titles() else None
+
+
+#: The exercise chosen in the picker, kept in plain session state: Streamlit drops a widget's own state
+#: in every run that does not draw it (the workout view, another page), and a picker rebuilt from
+#: nothing would show the catalogue's first exercise and count it at the next START.
+CHOICE = "live_choice"
 
 
 def _exercise_picker() -> tuple[str, str]:
     """Category, then exercise; returns ``(spec id, title)``."""
     groups = widgets.exercise_groups()
-    wanted = st.query_params.get("exercise")
-    if "live_category" not in st.session_state:
-        home = next((c for c, g in groups.items() if wanted in g), next(iter(groups)))
-        st.session_state["live_category"] = home
-        if wanted in groups[home]:
-            st.session_state[f"live_exercise_{home}"] = wanted
+    home_of = {name: category for category, names in groups.items() for name in names}
+    wanted = wanted_exercise()
+    # The address's exercise is applied once per value it takes, whenever a run first sees it (a
+    # session's first run may come without the address's parameters); the user's picks stand after.
+    if wanted is not None and st.session_state.get("live_applied_exercise") != wanted:
+        st.session_state["live_applied_exercise"] = st.session_state[CHOICE] = wanted
+        st.session_state["live_category"] = home_of[wanted]
+        st.session_state[f"live_exercise_{home_of[wanted]}"] = wanted
+    chosen = st.session_state.get(CHOICE)
+    if chosen not in home_of:
+        chosen = next(iter(home_of))
+    if "live_category" not in st.session_state:  # dropped: drawn again from the choice
+        st.session_state["live_category"] = home_of[chosen]
     category = str(st.radio("Group", list(groups), horizontal=True, key="live_category",
                             format_func=lambda c: f"{widgets.CATEGORY_TITLES.get(c, c)} ({len(groups[c])})"))
     names = groups[category]
-    exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n],
-                                key=f"live_exercise_{category}"))
+    key = f"live_exercise_{category}"
+    if key not in st.session_state and chosen in names:
+        st.session_state[key] = chosen
+    exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n], key=key))
+    st.session_state[CHOICE] = exercise
     widgets.spec_card(exercise)
     return exercise, names[exercise]
 
@@ -149,8 +174,8 @@ def render_setup(settings: AppSettings, state: LiveState) -> None:
         state.set_exercise(*_exercise_picker())  # before START nothing has been done: nothing is saved
     left, right = st.columns(2)
     with left:
-        option("Speak counts and cues", "live_speak_setup", SPEAK, True)
+        option("Speak counts and cues", SPEAK, True)
     with right:
-        option("Beep on each rep", "live_beep_setup", BEEP, False)
+        option("Beep on each rep", BEEP, False)
     st.caption("Press START and allow the camera, then go to your mat. STOP ends the set (or the routine) and "
-               "saves it. Remote use needs HTTPS (see README).")
+               "saves it. Remote use needs HTTPS (see docs/app.md).")

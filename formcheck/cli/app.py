@@ -50,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("app", help="start the web app (live coaching, clip review, samples, history)")
     p.add_argument("--port", type=_port, default=8501, help="port to serve on (default 8501)")
     p.add_argument("--address", default="localhost",
-                   help="address to bind (default localhost; remote cameras need HTTPS, see README)")
+                   help="address to bind (default localhost; remote cameras need HTTPS, see docs/app.md)")
     p.add_argument("--db", help="history database file (default: FORMCHECK_DB or the user data dir)")
     p.add_argument("--cert", help="TLS certificate (PEM) to serve HTTPS, needed for cameras on other machines")
     p.add_argument("--key", help="TLS private key (PEM) matching --cert")

@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--html", action="store_true", help="also write each clip's client report (report.html)")
     p.add_argument("--frame-step", type=_frame_step, default=None, metavar="auto|1|2",
                    help="analyse every frame (1), every other frame (2), or 2 only for clips at 50 fps or "
-                        "more (auto, the default; see README)")
+                        "more (auto, the default; see docs/trainers.md)")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders too")
     p.add_argument("--ray", metavar="ADDRESS",
                    help="run on a Ray cluster (HOST:6379, ray://HOST:10001) or 'local' to start one here "

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 AUTO = "auto"
 #: Clips filmed at this rate or faster are analysed on every other frame when the step is automatic,
 #: i.e. still at 25 fps or more: the rate at which the real clips count exactly. Halving 24-30 fps
-#: clips changed counts on 2 of 15 and cues on 2 of 15 (README, "Reduced frame rate").
+#: clips changed counts on 2 of 15 and cues on 2 of 15 (docs/trainers.md, "Reduced frame rate").
 HALF_RATE_MIN_FPS = 50.0
 
 _ESTIMATORS: dict[str, PoseEstimator] = {}

@@ -15,20 +15,15 @@ Example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from formcheck.pose.model import resolve_model
+from formcheck.pose.model import prepare_mediapipe_import, resolve_model
 from formcheck.records.errors import ModelError
 from formcheck.records.frame import PoseFrame
-
-# MediaPipe's C++ logging prints harmless warnings for every landmarker.
-os.environ.setdefault("GLOG_minloglevel", "2")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 #: How far (in body sizes) the followed person may move between frames.
 _MATCH_RADIUS = 0.6
@@ -94,6 +89,7 @@ class PoseEstimator:
     def __init__(self, model_path: str | Path | None = None, *, num_poses: int = 2,
                  min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5) -> None:
+        prepare_mediapipe_import()  # quiet, and nothing written to the home folder
         from mediapipe.tasks.python import BaseOptions
         from mediapipe.tasks.python.vision import (
             PoseLandmarker,

@@ -87,6 +87,25 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("formcheck"))
 
 
+def prepare_mediapipe_import() -> None:
+    """Set the environment MediaPipe and matplotlib read at import (only variables still unset).
+
+    MediaPipe's Python package imports matplotlib (for drawing helpers formcheck never
+    uses), and matplotlib writes its config and font cache under ``~/.config`` and
+    ``~/.cache``: pointed at formcheck's own cache (``MPLCONFIGDIR``), a run writes only
+    where formcheck says. MediaPipe's C++ logging prints harmless warnings for every
+    landmarker: its level is raised. Call it before the first ``import mediapipe``.
+
+    Example:
+        >>> prepare_mediapipe_import()
+        >>> "MPLCONFIGDIR" in os.environ
+        True
+    """
+    os.environ.setdefault("MPLCONFIGDIR", str(cache_dir() / "matplotlib"))
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -163,6 +182,7 @@ def _fetch_legacy_wheel(workdir: Path, progress: Progress | None) -> Path:
 
 def build_from_wheel(dest: Path, wheel: Path | None = None, progress: Progress | None = None) -> ModelInfo:
     """Build ``pose_landmarker_full.task`` from the 0.10.21 wheel's BlazePose files."""
+    prepare_mediapipe_import()
     from formcheck.pose.model_metadata import (
         add_detector_metadata,
         add_landmarks_metadata,

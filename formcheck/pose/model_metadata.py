@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import flatbuffers
 import numpy as np
+
+# (imported by model.build_from_wheel after model.prepare_mediapipe_import: nothing in the home folder)
 from mediapipe.tasks.metadata import metadata_schema_py_generated as meta_fb
 from mediapipe.tasks.metadata import schema_py_generated as model_fb
 

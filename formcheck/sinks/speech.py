@@ -10,7 +10,10 @@ voice says the number on screen:
   a hold says its seconds every ``hold_every_s``; a rest counts down its last seconds;
 * a message (form cue or placement guidance) is said when it appears: at most one form cue, and
   one piece of guidance, every ``cue_gap_s``; never within ``quiet_s`` of a count or of another
-  message; the same one not again within ``repeat_s``;
+  message; the same one not again within ``repeat_s``; a message held back only by those
+  windows waits and is said as soon as they allow, while it is at most ``pending_s`` old: a
+  range cue comes with the count of its rep and may leave the screen before the count's quiet
+  second is over, yet the user should still hear it;
 * announcements (a routine's "next exercise", "rest 30 seconds") are said as given;
 * each new rep also gives a ``beep`` utterance (the page plays it if the user wants beeps).
 
@@ -62,11 +65,14 @@ class Coach:
         repeat_s: The same cue is not said again within this many seconds.
         hold_every_s: A hold says its seconds at each multiple of this.
         countdown_from: A rest says its last seconds from this one down.
+        pending_s: A message held back by the windows above is still said this long after it
+            appeared (then it is stale: the movement has moved on).
     """
 
     def __init__(self, cue_gap_s: float = 4.0, quiet_s: float = 1.0, repeat_s: float = 12.0,
-                 hold_every_s: int = 5, countdown_from: int = 3) -> None:
+                 hold_every_s: int = 5, countdown_from: int = 3, pending_s: float = 3.0) -> None:
         self.cue_gap_s, self.quiet_s, self.repeat_s = cue_gap_s, quiet_s, repeat_s
+        self.pending_s = pending_s
         self.hold_every_s, self.countdown_from = hold_every_s, countdown_from
         self._next_id = 1
         self._said_cue: dict[str, float] = {}  # message -> when said
@@ -75,6 +81,7 @@ class Coach:
         self._last_count_t = -1e9
         self._mode: str | None = None
         self._count: int | None = None
+        self._pending: tuple[str, str, float] | None = None  # (message, tone, when it appeared)
 
     def update(self, t: float, view: Presentation | None, announce: Sequence[str] = ()) -> list[Utterance]:
         """What to say at time ``t`` (seconds, the frames' clock) for this frame's ``view``.
@@ -89,12 +96,26 @@ class Coach:
             return out
         out += self._counts(t, view)
         if view.tone in ("form", "guide") and view.message:
-            out += self._cue(t, view.message, view.tone)
+            said = self._cue(t, view.message, view.tone)
+            if not said and self._held_back(t, view.message) and self._pending is None:
+                self._pending = (view.message, view.tone, t)
+            out += said
+        if not out and self._pending is not None:
+            message, tone, since = self._pending
+            if t - since > self.pending_s or t - self._said_cue.get(message, -1e9) < self.repeat_s:
+                self._pending = None  # stale, or said meanwhile
+            else:
+                out += self._cue(t, message, tone)
         return out
+
+    def _held_back(self, t: float, message: str) -> bool:
+        """The message waits only for a window to pass (not because it was said a moment ago)."""
+        return t - self._said_cue.get(message, -1e9) >= self.repeat_s
 
     def reset(self) -> None:
         """A new set begins: its count starts from nothing (a lower number is not a count)."""
         self._mode, self._count = None, None
+        self._pending = None
 
     def _counts(self, t: float, view: Presentation) -> list[Utterance]:
         before, mode = self._count, self._mode
@@ -122,6 +143,8 @@ class Coach:
         if t - self._said_cue.get(message, -1e9) < self.repeat_s:
             return []
         self._said_cue[message] = self._last_tone_t[tone] = self._last_cue_t = t
+        if self._pending is not None and self._pending[0] == message:
+            self._pending = None
         return [self._make(message, "cue")]
 
     def _make(self, text: str, kind: UtteranceKind, interrupt: bool = False) -> Utterance:
