@@ -110,6 +110,19 @@ class TestBodyFrame:
                                 np.array([[-0.1, 0.0, 0.0]]), np.array([[0.1, 0.0, 0.0]]))
         assert turned[0] == pytest.approx(-np.degrees(np.arctan2(0.2, 0.5)))
 
+    def test_a_swapped_left_and_right_does_not_turn_the_lean_round_where_the_feet_are_seen(self) -> None:
+        """Side-on, the model may swap the shoulder labels for a frame: the shoulder line points the
+        other way and so would the lean's sign; the feet (whose mean direction ignores labels) do not."""
+        hips = (np.array([[0.0, 0.0, 0.02]]), np.array([[0.0, 0.0, -0.02]]))
+        shoulders = (np.array([[-0.2, -0.5, 0.03]]), np.array([[-0.2, -0.5, -0.03]]))  # leaning back, -x
+        feet = (np.array([[0.0, 0.9, 0.1]]), np.array([[0.2, 0.9, 0.1]]), np.array([[0.0, 0.9, -0.1]]),
+                np.array([[0.2, 0.9, -0.1]]))  # heels and toes: the feet point +x, the way the chest faces
+        right = B.lean_back_3d(*shoulders, *hips, feet)
+        swapped = B.lean_back_3d(shoulders[1], shoulders[0], hips[1], hips[0], (feet[2], feet[3], feet[0], feet[1]))
+        assert right[0] == pytest.approx(swapped[0]) == pytest.approx(np.degrees(np.arctan2(0.2, 0.5)))
+        # Without the feet the swap turns the sign (what the feet are there for).
+        assert B.lean_back_3d(shoulders[1], shoulders[0], hips[1], hips[0])[0] == pytest.approx(-right[0])
+
     @pytest.mark.parametrize("tilt", [0.0, 20.0, -35.0])
     def test_lateral_tilt_measures_the_line_against_the_reference_not_the_image(self, tilt: float) -> None:
         lean = np.radians(10.0)  # the whole body leans 10 deg: the reference line turns with it

@@ -110,6 +110,17 @@ class TestRepCounting:
         assert s.reps == 4
         assert [c.rep for c in s.cues if c.id == "too_fast"] == [2]
 
+    def test_settling_a_little_out_of_rest_is_not_the_first_rep(self) -> None:
+        """The signal creeps 6 deg while the person settles, stays there, then the reps come: the first
+        rep starts where its movement does, so the second (just as quick) is not "too fast"."""
+        angles = ramp(130, 136, 0.5) + [136.0] * 20
+        for _ in range(3):
+            angles += ramp(136, 172, 1.0) + [172.0] * 15 + ramp(172, 136, 1.0) + [136.0] * 15
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        s = tr.summary()
+        assert s.reps == 3 and not [c.id for c in s.cues if c.id == "too_fast"]
+        assert s.rep_rows[0].start >= 1.5  # the drift (0-0.5 s) and the still second after it are rest
+
     def test_getting_into_position_counts_nothing(self) -> None:
         # Standing (torso upright) and swinging the hips through the thresholds: not the setup pose.
         standing = bridge_track(bridge_reps(2), torso_up=90.0)

@@ -28,13 +28,20 @@ _EPS = 1e-9
 
 
 def lean_back_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point,
-                 r_hip: Point) -> Values:
+                 r_hip: Point, feet: tuple[Point, Point, Point, Point] | None = None) -> Values:
     """Torso (hip midpoint → shoulder midpoint) from the world vertical, signed by the chest's facing.
 
     Positive = leaning back (the shoulders behind the hips), negative = leaning forward,
     degrees in ``[-180, 180]``; 0 = upright. The facing comes from the shoulder line, so the
     sign is right from any camera angle, where an image inclination (0-90, unsigned) cannot
     tell a lean back from a lean forward.
+
+    ``feet`` (left heel, left toes, right heel, right toes; NaN where unseen) give the facing
+    where they are seen: standing, sitting or lying back the feet point the way the chest faces.
+    Seen side-on, the shoulder line's world length collapses to a few centimetres (the model
+    cannot tell the depth of the far shoulder) and its direction turns with the noise, or with
+    the pose model swapping the left and right labels; the mean of the two heel→toe
+    directions is steady and does not change with the labels.
 
     Example:
         >>> import numpy as np
@@ -49,8 +56,14 @@ def lean_back_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point,
     # The horizontal way the chest faces: vertical (0, -1, 0) × right (not the torso axis, which tilts).
     vx, vy, vz = 0.0, -1.0, 0.0
     facing = unit([vy * right[2] - vz * right[1], vz * right[0] - vx * right[2], vx * right[1] - vy * right[0]])
-    m = ops(d[0])
-    return m.where(norm(d) < _EPS, math.nan, m.degrees(m.atan2(-dot(d, facing), -d[1])))
+    forward = -dot(d, facing)
+    m = ops(d[0], forward)
+    if feet is not None:
+        l_heel, l_toe, r_heel, r_toe = feet
+        toes = [a + b for a, b in zip(vector(l_heel, l_toe), vector(r_heel, r_toe))]
+        by_feet = -dot(d, unit([toes[0], 0.0 * toes[1], toes[2]]))  # along the feet's horizontal direction
+        forward = m.where(by_feet == by_feet, by_feet, forward)  # NaN (a foot unseen): the shoulders'
+    return m.where(norm(d) < _EPS, math.nan, m.degrees(m.atan2(forward, -d[1])))
 
 
 def lateral_tilt(line_from: Point, line_to: Point, ref_from: Point, ref_to: Point,

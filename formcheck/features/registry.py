@@ -556,11 +556,16 @@ def _sh_width_3d(a: Frames, s: SideName) -> Values:
     return F.normalised_distance(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), F.distance(sh, hip))
 
 
+# Parts list only the torso: the feet (which keep the facing the right way round) are masked inside.
 @_reg("torso_lean_3d", "left:shoulder right:shoulder left:hip right:hip", "deg",
-      "torso from the vertical, leaning back (+) or forward (-), facing from the shoulder line (3-D)", sided=False)
+      "torso from the vertical, leaning back (+) or forward (-), facing from the shoulder line and the feet (3-D)",
+      sided=False, own_mask=True)
 def _lean(a: Frames, s: SideName) -> Values:
+    feet = tuple([F.masked(c, a.vis[i], a.min_vis) for c in F.coords(a.world[i])]
+                 for i in (_LM["left", "heel"], _LM["left", "foot_index"], _LM["right", "heel"],
+                           _LM["right", "foot_index"]))
     return B.lean_back_3d(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), _w(a, "left", "hip"),
-                          _w(a, "right", "hip"))
+                          _w(a, "right", "hip"), feet)  # type: ignore[arg-type]
 
 
 #: Side-free features computed from world landmarks.

@@ -29,6 +29,8 @@ from formcheck.records.frame import PoseFrame
 _MATCH_RADIUS = 0.6
 #: Lost for longer than this (seconds), any person may be picked afresh.
 _FORGET_AFTER_S = 1.0
+#: Changes whenever the estimator reads a clip differently (landmark caches are keyed by it).
+ESTIMATOR_VERSION = 1
 #: Clock gap between two clips of one landmarker (ms): far beyond any tracking window.
 _NEW_STREAM_GAP_MS = 3_600_000
 

@@ -22,6 +22,9 @@ RISE = 0.05
 PEAK_ZONE = 0.15
 #: A movement that has not risen clearly for this long has stopped at its far end.
 STALL_S = 0.2
+#: A movement smaller than a rep can be that then stays put this long shifted the rest level (the
+#: person settling into position, the pose model's depth guess drifting): it is not a rep under way.
+SETTLE_S = 0.6
 
 
 class Excursion:
@@ -65,6 +68,17 @@ class Excursion:
                 self.held += dt
             self.peak_end = t
         self._in_zone = in_zone
+
+    def settled_short(self, t: float, min_size: float) -> bool:
+        """Stopped for ``SETTLE_S`` before getting ``min_size`` out: the rest moved, not a rep.
+
+        Example:
+            >>> e = Excursion(rest=100.0, x=103.0, t=0.0)
+            >>> e.advance(104.0, 0.1, 0.1); e.advance(104.0, 0.8, 0.7)
+            >>> e.settled_short(0.8, min_size=10.0), e.settled_short(0.8, min_size=3.0)
+            (True, False)
+        """
+        return self.size < min_size and t - self.arrived >= SETTLE_S
 
     def back_by(self, x: float) -> float:
         """How far ``x`` has come back from the far end, as a share of the excursion (0-1+)."""

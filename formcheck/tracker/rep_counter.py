@@ -66,6 +66,7 @@ END_DWELL_S = 1.0
 WINDOW = 5
 
 
+
 def _phase(sign: int, out: bool, far: bool, reached: bool) -> CounterPhase:
     """Where the movement is, named along the spec's direction whatever end is rest."""
     if sign >= 0:  # rest at the start end, far end = the spec's peak end
@@ -226,13 +227,15 @@ class RepCounter:
         return ev
 
     def _out_step(self, ex: Excursion, x: float, t: float) -> RepEvent | None:
+        if self.count_at == "return" and ex.settled_short(t, self.min_excursion):
+            self._at_rest(x, t)  # it settled a little way out: the rest moved, no rep is under way
+            return None
         ev = None
         if self.count_at == "turn" and not ex.counted and ex.back_by(x) >= TURN:
             ev = self._finish(t, ex)
             ex.counted = ev is not None
         if ex.back_by(x) >= (REARM if ex.counted else RETURN):
-            if not ex.counted:
-                ev = self._finish(t, ex)
+            ev = ev if ex.counted else self._finish(t, ex)
             self._at_rest(x, t)
         return ev
 
