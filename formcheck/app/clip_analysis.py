@@ -101,8 +101,8 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     tell = progress or (lambda _what, _done: None)
     key = file_sha256(path)
     frames, fps = _landmarks(path, settings, tell, landmarks, key)
-    tell("Trying every exercise on the movement…", 0.78)
-    ranking = tuple(rank_specs(frames, names))
+    tell("Reading which exercise the movement is…", 0.78)
+    ranking = tuple(rank_specs(frames, names, keep=[exercise] if exercise else []))
     suggestion = None
     if exercise is None:
         if not ranking or ranking[0].fit <= 0:

@@ -1,12 +1,13 @@
-"""Which exercise a clip shows: every spec replayed over landmarks already extracted.
+"""Which exercise a clip shows: a shortlist read off the specs, then its trackers replayed.
 
-The pose model runs once per clip; each spec's tracker then replays the same
-landmarks in milliseconds. A spec *fits* a clip when it counts clean reps
-there, or times a good hold (:func:`fit_score`). From the ranking come the
-suggestion in words (:func:`explain_suggestion`) and, when the trainer chose
-an exercise, a hint that another fits far better (:func:`wrong_exercise_hint`):
-a superman analysed as a glute bridge counts 0 reps, which must not read as
-a clean set.
+The pose model runs once per clip. The recogniser (:mod:`formcheck.pipeline.recognise`)
+scores every spec in a few milliseconds from what it says an exercise looks like (start
+posture, the signal a rep moves, the parts that move) and keeps the :data:`SHORTLIST` best;
+only their trackers replay the landmarks. A spec *fits* a clip when it counts clean reps
+there, or times a good hold (:func:`fit_score`). From the ranking come the suggestion in
+words (:func:`explain_suggestion`) and, when the trainer chose an exercise, a hint that
+another fits far better (:func:`wrong_exercise_hint`): a superman analysed as a glute
+bridge counts 0 reps, which must not read as a clean set.
 
 Example:
     >>> ranking = rank_specs(frames, list_specs())  # doctest: +SKIP
@@ -29,6 +30,9 @@ HINT_MIN_FIT = 1.5
 HINT_MAX_SHARE = 0.5
 #: Specs fitting within this share of the best are named as alternatives.
 CLOSE_SHARE = 0.8
+#: The recogniser's best this many specs have their trackers replayed (not all 30: measured on the
+#: samples and the 42 filmed clips, the same top-1 as replaying every spec at about a third of the cost).
+SHORTLIST = 6
 
 
 def fit_score(summary: SetSummary) -> float:
@@ -68,8 +72,9 @@ class SpecFit:
         return f"{plural(s.reps, 'rep')} with a form score of {s.score}/100"
 
 
-def rank_specs(frames: Sequence[Any], names: Sequence[str]) -> list[SpecFit]:
-    """Every spec in ``names`` replayed over ``frames``, best fit first (ties keep ``names`` order).
+def rank_specs(frames: Sequence[Any], names: Sequence[str], keep: Sequence[str] = ()) -> list[SpecFit]:
+    """The recogniser's shortlist of ``names`` (and every spec of ``keep``, e.g. the one a trainer
+    chose) replayed over ``frames``, best fit first (ties keep the shortlist's order).
 
     Specs that fail to load are skipped.
 
@@ -78,11 +83,13 @@ def rank_specs(frames: Sequence[Any], names: Sequence[str]) -> list[SpecFit]:
         ['superman', 'plank']
     """
     from formcheck.pipeline.analysis import analyze_frames
+    from formcheck.pipeline.recognise import recognise
     from formcheck.records.errors import FormcheckError
 
     fits: list[SpecFit] = []
     frames = tuple(frames)
-    for name in names:
+    shortlist = recognise(frames, names).top(SHORTLIST) or list(names)[:SHORTLIST]
+    for name in dict.fromkeys([*shortlist, *(k for k in keep if k in names)]):
         try:
             result = analyze_frames(frames, name)
         except FormcheckError:
