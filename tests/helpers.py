@@ -141,3 +141,31 @@ def with_value(data: dict, path: tuple, value: object) -> dict:  # type: ignore[
 def field_name(path: tuple) -> str:  # type: ignore[type-arg]
     """``("rules", 0, "priority")`` as the loader names it in errors: ``rules[0].priority``."""
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+def write_npz(path: Path, arrays: dict, *, data: bool = True) -> Path:  # type: ignore[type-arg]
+    """An ``.npz`` as ``np.savez_compressed`` writes it, built in little memory.
+
+    Each value is an array, or ``(shape, dtype)`` for an array of zeros that is streamed in
+    16 MB pieces (so a file that expands to gigabytes costs none), or, with ``data=False``,
+    written as its ``.npy`` header alone.
+    """
+    import math
+    import zipfile
+
+    zeros = memoryview(bytes(1 << 24))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:  # level 1: 3x faster
+        for name, value in arrays.items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                if isinstance(value, np.ndarray):
+                    np.lib.format.write_array(fh, value, allow_pickle=False)
+                    continue
+                shape, dtype = value
+                np.lib.format.write_array_header_1_0(
+                    fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                         "shape": tuple(shape)})
+                left = math.prod(shape) * np.dtype(dtype).itemsize if data else 0
+                while left:
+                    fh.write(zeros[:min(left, len(zeros))])
+                    left -= min(left, len(zeros))
+    return path
