@@ -101,3 +101,71 @@ def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300,
     return subprocess.run(child_argv(argv, read_only), cwd=cwd, env=cli_env(**env),
                           stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
                           text=True, timeout=timeout, preexec_fn=limits)
+
+
+def number_fields(schema: dict, node: dict | None = None, path: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    """Paths of every number or integer field a JSON Schema allows (``0`` for a list's first item).
+
+    Walks ``$ref``, ``anyOf`` and nested objects and lists, so a field added to a model is found
+    without naming it here.
+    """
+    node = schema if node is None else node
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    kind = node.get("type")
+    if kind in ("number", "integer"):
+        return [path]
+    paths: list[tuple] = []  # type: ignore[type-arg]
+    for option in node.get("anyOf", []):
+        paths += [p for p in number_fields(schema, option, path) if p not in paths]
+    if kind == "object":
+        for name, sub in node.get("properties", {}).items():
+            paths += number_fields(schema, sub, (*path, name))
+    elif kind == "array" and "items" in node:
+        paths += number_fields(schema, node["items"], (*path, 0))
+    return paths
+
+
+def with_value(data: dict, path: tuple, value: object) -> dict:  # type: ignore[type-arg]
+    """A deep copy of ``data`` with the field at ``path`` (keys and list indices) set to ``value``."""
+    import copy
+
+    out = copy.deepcopy(data)
+    parent = out
+    for key in path[:-1]:
+        parent = parent.setdefault(key, {}) if isinstance(parent, dict) else parent[key]
+    parent[path[-1]] = value
+    return out
+
+
+def field_name(path: tuple) -> str:  # type: ignore[type-arg]
+    """``("rules", 0, "priority")`` as the loader names it in errors: ``rules[0].priority``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+def write_npz(path: Path, arrays: dict, *, data: bool = True) -> Path:  # type: ignore[type-arg]
+    """An ``.npz`` as ``np.savez_compressed`` writes it, built in little memory.
+
+    Each value is an array, or ``(shape, dtype)`` for an array of zeros that is streamed in
+    16 MB pieces (so a file that expands to gigabytes costs none), or, with ``data=False``,
+    written as its ``.npy`` header alone.
+    """
+    import math
+    import zipfile
+
+    zeros = memoryview(bytes(1 << 24))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:  # level 1: 3x faster
+        for name, value in arrays.items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                if isinstance(value, np.ndarray):
+                    np.lib.format.write_array(fh, value, allow_pickle=False)
+                    continue
+                shape, dtype = value
+                np.lib.format.write_array_header_1_0(
+                    fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                         "shape": tuple(shape)})
+                left = math.prod(shape) * np.dtype(dtype).itemsize if data else 0
+                while left:
+                    fh.write(zeros[:min(left, len(zeros))])
+                    left -= min(left, len(zeros))
+    return path

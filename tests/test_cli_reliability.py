@@ -21,8 +21,9 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.pose.landmarks_file import load_landmarks
-from tests.helpers import cli_env, run_cli, write_video
+from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
+from formcheck.records.frame import PoseFrame
+from tests.helpers import cli_env, run_cli, write_npz, write_video
 
 SAMPLE = "glute_bridge_side"
 
@@ -184,6 +185,24 @@ def test_bad_option_values_are_one_line(tmp_path: Path, sample_videos: Path, arg
     assert proc.returncode == 1
     assert needle in _one_error_line(proc.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "c.mp4"]
+
+
+@pytest.mark.slow  # about 4 s: 1.2 GB of zeros to compress
+def test_a_landmarks_file_that_expands_to_gigabytes_is_refused_from_its_headers(tmp_path: Path) -> None:
+    """3,000,000 rows of zeros (1.2 GB) compress to a few MB; before, loading expanded them (a traceback here)."""
+    with np.load(save_landmarks(tmp_path / "one.npz", [PoseFrame.empty(t=0.0, image_wh=(64, 48))])) as data:
+        arrays = {k: data[k] for k in data.files}
+    bomb = write_npz(tmp_path / "bomb.npz", {**arrays, "image": ((3_000_000, 33, 3), "f4")})
+    assert bomb.stat().st_size < 10_000_000
+    started = time.monotonic()
+    # One OpenBLAS thread: its per-thread buffers would otherwise take most of 600 MB of address space.
+    proc = run_cli(["analyze", str(bomb), "-e", "plank", "--out", str(tmp_path / "o")], cwd=tmp_path, timeout=60,
+                   memory_limit=600_000_000, OPENBLAS_NUM_THREADS="1")
+    assert proc.returncode == 1
+    line = _one_error_line(proc.stderr)
+    assert "bomb.npz is damaged: its arrays disagree on the number of frames" in line and "image 3000000" in line
+    assert time.monotonic() - started < 20
+    assert not (tmp_path / "o").exists()
 
 
 def test_eval_with_a_read_only_cache_fails_before_the_pose_step(tmp_path: Path, read_only_mounts: None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from formcheck.cli import main
 from formcheck.records.errors import SpecError
@@ -15,6 +17,8 @@ from formcheck.spec import (
     parse_routine_text,
     plan_routine,
 )
+from formcheck.spec.routine import Routine
+from tests.helpers import field_name, number_fields, with_value
 
 GOOD = """\
 name: demo
@@ -72,6 +76,17 @@ def test_errors_name_file_line_and_field(old: str, new: str, expected: str) -> N
     assert old in GOOD
     with pytest.raises(SpecError, match=expected):
         parse_routine_text(GOOD.replace(old, new, 1), "demo.yaml")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), int("1" * 300)], ids=["nan", "inf", "300-digits"])
+def test_every_numeric_field_refuses_a_number_no_routine_can_mean(value: float) -> None:
+    """The same check and words as a spec's numbers; fields found from the JSON Schema."""
+    fields = number_fields(Routine.model_json_schema())
+    assert ("rest_s",) in fields and ("exercises", 0, "reps") in fields
+    for path in fields:
+        text = yaml.safe_dump(with_value(yaml.safe_load(GOOD), path, value), sort_keys=False)
+        with pytest.raises(SpecError, match=rf"^demo\.yaml:\d+: {re.escape(field_name(path))}: .*not a usable number"):
+            parse_routine_text(text, "demo.yaml")
 
 
 def test_not_yaml_and_not_a_mapping_name_the_file() -> None:

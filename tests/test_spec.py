@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from formcheck.cli import main
 from formcheck.records.errors import SpecError
 from formcheck.spec import list_specs, load_spec, parse_spec_text, spec_json_schema
+from tests.helpers import field_name, number_fields, with_value
 
 REQUIRED = {"bird_dog", "glute_bridge", "superman", "superman_hold", "bent_over_row", "one_arm_row", "plank",
             "deadlift"}
@@ -241,3 +244,68 @@ def test_a_spec_file_of_a_megabyte_is_refused(tmp_path: Path) -> None:
     spec.write_text(GOOD + "#" * 1_100_000 + "\n")
     with pytest.raises(SpecError, match="too large for a spec"):
         load_spec(spec)
+
+
+# -- numbers no spec can mean: NaN, infinities, 300-digit integers ---------------------------
+
+#: GOOD with every section, so that every numeric field of the schema has a place in it.
+EVERY_SECTION = {**yaml.safe_load(GOOD), "hold": {"target_s": 10}, "targets": {}, "smoothing": {}, "cues": {}}
+UNUSABLE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "300 digits": int("1" * 300)}
+
+
+@pytest.mark.parametrize("value", UNUSABLE.values(), ids=UNUSABLE.keys())
+def test_every_numeric_field_refuses_a_number_no_spec_can_mean(value: float) -> None:
+    """Found from the JSON Schema: a numeric field added later without the check fails here."""
+    fields = number_fields(spec_json_schema())
+    assert ("rep", "start") in fields and ("rules", 0, "priority") in fields and len(fields) >= 20
+    for path in fields:
+        text = yaml.safe_dump(with_value(EVERY_SECTION, path, value), sort_keys=False)
+        with pytest.raises(SpecError, match=rf"^every\.yaml:\d+: {re.escape(field_name(path))}: .*not a usable number"):
+            parse_spec_text(text, "every.yaml")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  start: 130", "  start: .nan", r"^demo.yaml:7: rep.start: nan is not a usable number"),
+    ("  start: 130", "  start: 1e309", r"^demo.yaml:7: rep.start: inf is not a usable number"),
+    ("  start: 130", "  start: " + "1" * 300, r"^demo.yaml:7: rep.start: 1.11111e\+299 is not a usable number"),
+    ("  peak: 160", "  peak: .inf", r"^demo.yaml:8: rep.peak: inf is not a usable number"),
+    ("  peak: 160", "  peak: 160\n  min_duration: .nan", r"^demo.yaml:9: rep.min_duration: nan is not a usable"),
+    ("kind: reps", "kind: reps\ntargets: {reps: 1e25}", r"^demo.yaml:4: targets.reps: 1e\+25 is not a usable number"),
+    ("kind: reps", "kind: reps\ntargets: {reps: 5000}", r"^demo.yaml:4: targets.reps: .*less than or equal to 200"),
+    ('    when: "hip_angle < 165"', '    when: "hip_angle < ' + "9" * 400 + '"',
+     r"^demo.yaml:11: rules\[0\].when: condition .*: inf is not a usable number"),
+], ids=["nan", "1e309", "300-digits", "peak-inf", "min-duration-nan", "reps-1e25", "reps-5000",
+        "condition-400-digits"])
+def test_an_unusable_number_names_line_and_field(old: str, new: str, expected: str) -> None:
+    assert old in GOOD
+    with pytest.raises(SpecError, match=expected):
+        parse_spec_text(GOOD.replace(old, new), "demo.yaml")
+
+
+@pytest.mark.parametrize("value, reason", [("1" * 5000, "4300 digits"), ("2024-13-45", "month must be in 1..12")],
+                         ids=["5000-digits", "13th-month"])
+def test_a_value_python_cannot_build_is_a_yaml_error_at_its_line(value: str, reason: str) -> None:
+    """Python refuses integers of over 4300 digits and impossible dates: one line, not a traceback."""
+    with pytest.raises(SpecError, match=rf"^demo.yaml:7: not valid YAML: cannot read this value: .*{reason}"):
+        parse_spec_text(GOOD.replace("  start: 130", "  start: " + value), "demo.yaml")
+
+
+def test_validate_and_show_of_a_nan_spec_are_one_line_naming_the_field(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "nan.yaml"
+    spec.write_text("extends: glute_bridge\nname: nan_bridge\nrep:\n  start: .nan\n")
+    assert main(["specs", "validate", str(spec)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == f"FAIL {spec}:4: rep.start: nan is not a usable number: give a finite one of at most 1,000,000 in size"
+    assert main(["specs", "show", str(spec)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and f"{spec}:4: rep.start: nan" in err
+
+
+def test_show_and_schema_print_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    for command in (["specs", "show", "plank"], ["specs", "schema"]):
+        assert main(command) == 0
+        assert json.loads(capsys.readouterr().out, parse_constant=refuse)

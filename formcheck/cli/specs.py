@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.specs_cmd == "show":
         spec = load_spec(args.name)
-        print(json.dumps(spec.model_dump(mode="json"), indent=2))
+        print(json.dumps(spec.model_dump(mode="json"), indent=2, allow_nan=False))  # strict JSON: no NaN
         return 0
     if args.specs_cmd == "validate":
         files = args.files or [str(SPECS_DIR / f"{n}.yaml") for n in list_specs()]
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             raise SpecError(f"{bad} of {len(files)} spec(s) invalid")
         return 0
     if args.specs_cmd == "schema":
-        text = json.dumps(spec_json_schema(), indent=2) + "\n"
+        text = json.dumps(spec_json_schema(), indent=2, allow_nan=False) + "\n"
         if args.output:
             from pathlib import Path
 

@@ -1,7 +1,8 @@
 """Spec: the exercise spec language (YAML files of data, never Python) and its loading.
 
 ``conditions`` parses and evaluates ``"<feature> <op> <number>"`` strings,
-``schema`` holds the pydantic models (what each field means), ``loader`` reads
+``numbers`` is the one check every number of a spec, routine or condition passes
+(finite, of a human size), ``schema`` holds the pydantic models (what each field means), ``loader`` reads
 files and names file, line and field in every error; ``routine`` does the same
 for routines (exercises in order, in ``routines/``).
 May import: ``formcheck.records``, ``formcheck.features``.

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from formcheck.features.registry import parse_name
 from formcheck.records.errors import SpecError
+from formcheck.spec.numbers import finite_number
 
 _COND = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -35,15 +36,22 @@ class Condition(NamedTuple):
 
 
 def parse_condition(text: str) -> Condition:
-    """Parse ``"hip_angle < 150"``; raise ``ValueError`` naming the problem (unknown feature, syntax)."""
+    """Parse ``"hip_angle < 150"``; raise ``ValueError`` naming the problem (unknown feature, syntax).
+
+    The number passes the same check as every number of a spec (:func:`finite_number`):
+    the pattern takes digits only, but 400 of them read as infinity.
+    """
     m = _COND.match(text)
     if not m:
         raise ValueError(f"condition {text!r} is not '<feature> <op> <number>' (op: < <= > >=)")
     try:
         parse_name(m.group(1))
+        value = finite_number(float(m.group(3)))
     except SpecError as exc:
         raise ValueError(str(exc)) from None
-    return Condition(m.group(1), m.group(2), float(m.group(3)))
+    except ValueError as exc:
+        raise ValueError(f"condition {text!r}: {exc}") from None
+    return Condition(m.group(1), m.group(2), value)
 
 
 def check_conditions(conditions: list[str]) -> list[str]:

@@ -59,6 +59,23 @@ MAX_SPEC_NODES = 20_000
 MAX_SPEC_BYTES = 1_000_000
 
 
+class _SpecLoader(yaml.SafeLoader):  # type: ignore[misc]  # yaml has no type stubs
+    """The safe YAML loader, with a value Python refuses to build reported as a YAML error at its line.
+
+    ``int()`` refuses integers of over 4300 digits and ``date()`` a 13th month with a
+    ``ValueError`` that carries no position; here it becomes a ``ConstructorError`` marked
+    with the value's place in the file.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            reason = str(exc).split(";")[0]  # drop Python's advice to raise its digit limit
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read this value: {reason}",
+                                                    node.start_mark) from None
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
     """Nodes under ``node`` with aliases expanded, counted in linear time (shared nodes once).
 
@@ -191,11 +208,11 @@ def read_mapping(text: str, where: str, example: str = "name: ..., title: ..., .
         ('demo.yaml', 2)
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SpecLoader)
         if node is not None and _expanded_size(node, {}, MAX_SPEC_NODES) > MAX_SPEC_NODES:
             raise SpecError(f"{where}: more than {MAX_SPEC_NODES} YAML nodes once aliases are expanded "
                             "(nested or recursive aliases?); a spec needs a few hundred")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SpecLoader)  # safe: _SpecLoader is yaml.SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -35,6 +35,7 @@ from formcheck.spec.loader import (
     read_mapping,
     validation_message,
 )
+from formcheck.spec.numbers import MAX_REPS_PER_SET, MAX_SETS, SpecFloat, SpecInt
 from formcheck.spec.schema import ExerciseSpec
 
 #: The built-in routines: ``routines/`` at the top of the repository (inside the package once installed).
@@ -51,11 +52,12 @@ class RoutineEntry(_Strict):
     """One exercise of a routine: how many sets, the target of each, and the rest after each."""
 
     exercise: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    sets: int = Field(1, ge=1, le=20)
-    reps: int | None = Field(None, ge=1, le=200)  # per set (per side with per_side); else the spec's target
-    hold_s: float | None = Field(None, gt=0, le=600)  # per set (per side with per_side)
+    sets: SpecInt = Field(1, ge=1, le=MAX_SETS)
+    # Per set (per side with per_side); else the spec's target.
+    reps: SpecInt | None = Field(None, ge=1, le=MAX_REPS_PER_SET)
+    hold_s: SpecFloat | None = Field(None, gt=0, le=600)  # per set (per side with per_side)
     per_side: bool = False  # left then right (or, for a spec counting each side, the target on each)
-    rest_s: float | None = Field(None, ge=0, le=600)  # after each set; default: the routine's rest_s
+    rest_s: SpecFloat | None = Field(None, ge=0, le=600)  # after each set; default: the routine's rest_s
     note: str = ""
 
     @model_validator(mode="after")
@@ -72,8 +74,8 @@ class Routine(_Strict):
     title: str = Field(min_length=1)
     description: str = ""
     category: Literal["lower_back", "upper_back", "stretches", "extras"] = "extras"
-    lead_in_s: float = Field(10.0, ge=0, le=120)  # after START: time to get to the mat (spoken countdown)
-    rest_s: float = Field(30.0, ge=0, le=600)  # default rest after each set
+    lead_in_s: SpecFloat = Field(10.0, ge=0, le=120)  # after START: time to get to the mat (spoken countdown)
+    rest_s: SpecFloat = Field(30.0, ge=0, le=600)  # default rest after each set
     exercises: list[RoutineEntry] = Field(min_length=1)
 
 

@@ -18,6 +18,7 @@ from formcheck.spec.conditions import (
     check_feature,
     parse_condition,
 )
+from formcheck.spec.numbers import MAX_REPS_PER_SET, MAX_SETS, SpecFloat, SpecInt
 
 RulePhase = Literal["start", "ascent", "peak", "descent", "hold", "always"]
 #: Body parts a spec may require to be visible (sided parts follow the tracked side).
@@ -41,9 +42,9 @@ class RepSignal(_Strict):
     """
 
     signal: str
-    start: float
-    peak: float
-    min_excursion: float | None = Field(None, gt=0)
+    start: SpecFloat
+    peak: SpecFloat
+    min_excursion: SpecFloat | None = Field(None, gt=0)
     # Where the person rests between reps: the start end, or either end (the one they begin at:
     # a deadlift from the floor rests at the bar, a Romanian deadlift standing).
     rest: Literal["start", "either"] = "start"
@@ -56,9 +57,9 @@ class RepSignal(_Strict):
     # The cue a complete rep short of `peak` raises: its id (labels use it) and message.
     short_id: str = Field("short_range", pattern=r"^[a-z][a-z0-9_]*$")
     short_message: str = Field("Go through the full range of motion", min_length=1)
-    min_duration: float = Field(0.8, ge=0)  # faster reps raise `too_fast`
-    hold_at_peak: float = Field(0.0, ge=0)  # target seconds at the far end (tempo; counts anyway)
-    max_duration: float = Field(12.0, gt=0)  # longer out of rest: not a rep (a parked limb)
+    min_duration: SpecFloat = Field(0.8, ge=0)  # faster reps raise `too_fast`
+    hold_at_peak: SpecFloat = Field(0.0, ge=0)  # target seconds at the far end (tempo; counts anyway)
+    max_duration: SpecFloat = Field(12.0, gt=0)  # longer out of rest: not a rep (a parked limb)
     # Conditions every attempt must keep (e.g. feet on the floor for a squat); an attempt that
     # breaks them for 0.3 s or more is another movement: dropped without a record or a cue.
     require: list[str] = Field(default_factory=list)
@@ -93,9 +94,9 @@ class HoldSpec(_Strict):
     going, so that a fault such as sagging hips costs time instead of ending the hold.
     """
 
-    target_s: float = Field(gt=0)
-    min_s: float | None = Field(None, gt=0)
-    grace_s: float = Field(1.0, ge=0)  # pose lost this long ends the hold
+    target_s: SpecFloat = Field(gt=0)
+    min_s: SpecFloat | None = Field(None, gt=0)
+    grace_s: SpecFloat = Field(1.0, ge=0)  # pose lost this long ends the hold
     keep: list[str] = Field(default_factory=list)
 
     _keep = field_validator("keep")(classmethod(lambda cls, v: check_conditions(v)))
@@ -110,8 +111,8 @@ class FormRule(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: list[str] = Field(min_length=1)
     phases: list[RulePhase] = Field(default_factory=lambda: list(_ALWAYS), min_length=1)
-    min_duration: float = Field(0.3, ge=0)
-    priority: int = Field(1, ge=0)
+    min_duration: SpecFloat = Field(0.3, ge=0)
+    priority: SpecInt = Field(1, ge=0)
     message: str = Field(min_length=1)
     #: What went wrong in the client's words, for reports ("your hips sagged"); optional.
     fault: str = ""
@@ -132,11 +133,11 @@ class FormRule(_Strict):
 class Targets(_Strict):
     """Programme targets (from the seed programmes); shown to the user, used for scores."""
 
-    reps: int | None = Field(None, gt=0)
-    reps_max: int | None = Field(None, gt=0)
-    sets: int | None = Field(None, gt=0)
-    hold_s: float | None = Field(None, gt=0)
-    hold_s_max: float | None = Field(None, gt=0)
+    reps: SpecInt | None = Field(None, gt=0, le=MAX_REPS_PER_SET)  # per set (per side with per_side)
+    reps_max: SpecInt | None = Field(None, gt=0, le=MAX_REPS_PER_SET)
+    sets: SpecInt | None = Field(None, gt=0, le=MAX_SETS)
+    hold_s: SpecFloat | None = Field(None, gt=0)
+    hold_s_max: SpecFloat | None = Field(None, gt=0)
     tempo: str | None = None  # "up-hold-down" seconds, e.g. "1-2-2"
     per_side: bool = False
     notes: str = ""
@@ -146,16 +147,16 @@ class Smoothing(_Strict):
     """One-Euro filter on features (see ``formcheck.features.smoothing``)."""
 
     enabled: bool = True
-    min_cutoff: float = Field(1.5, gt=0)
-    beta: float = Field(0.05, ge=0)
-    d_cutoff: float = Field(1.0, gt=0)
+    min_cutoff: SpecFloat = Field(1.5, gt=0)
+    beta: SpecFloat = Field(0.05, ge=0)
+    d_cutoff: SpecFloat = Field(1.0, gt=0)
 
 
 class CueTiming(_Strict):
     """Cue debouncing: shown at most one new cue per ``gap_s``; each stays ``display_s``."""
 
-    display_s: float = Field(2.5, gt=0)
-    gap_s: float = Field(1.0, ge=0)
+    display_s: SpecFloat = Field(2.5, gt=0)
+    gap_s: SpecFloat = Field(1.0, ge=0)
 
 
 class ExerciseSpec(_Strict):
@@ -173,9 +174,9 @@ class ExerciseSpec(_Strict):
     alternating: bool = False
     visible: list[str] = Field(default_factory=lambda: ["shoulder", "hip"])
     key_features: list[str] = Field(min_length=1)
-    min_visibility: float = Field(0.5, ge=0, le=1)
+    min_visibility: SpecFloat = Field(0.5, ge=0, le=1)
     setup: list[str] = Field(default_factory=list)
-    setup_s: float = Field(0.5, ge=0)
+    setup_s: SpecFloat = Field(0.5, ge=0)
     rep: RepSignal | None = None
     hold: HoldSpec | None = None
     rules: list[FormRule] = Field(default_factory=list)
