@@ -198,6 +198,67 @@ def test_eval_with_a_read_only_cache_fails_before_the_pose_step(tmp_path: Path, 
     assert time.monotonic() - started < 60
 
 
+# -- issue 23: inputs the user may not read -------------------------------------------------
+
+def _unreadable(tmp_path: Path, sample_videos: Path, suffix: str = ".mp4") -> Path:
+    """A copy of the sample clip with mode 000 (the child obeys it: ``run_cli(obey_permissions=True)``)."""
+    clip = tmp_path / f"locked{suffix}"
+    clip.write_bytes(_sample(sample_videos, suffix).read_bytes())
+    clip.chmod(0)
+    return clip
+
+
+def _behind_a_locked_folder(tmp_path: Path, sample_videos: Path, suffix: str) -> Path:
+    """A copy of the sample clip inside a folder without search (x) permission."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    clip = folder / f"{SAMPLE}{suffix}"
+    clip.write_bytes(_sample(sample_videos, suffix).read_bytes())
+    folder.chmod(0o600)
+    return clip
+
+
+@pytest.mark.parametrize("command", [["analyze", "{clip}", "-e", "glute_bridge", "--out", "{tmp}/o"],
+                                     ["pose", "{clip}", "-o", "{tmp}/o.npz"]], ids=["analyze", "pose"])
+def test_an_unreadable_video_is_one_line_naming_it(tmp_path: Path, sample_videos: Path, permissions_obeyed: None,
+                                                   command: list[str]) -> None:
+    clip = _unreadable(tmp_path, sample_videos)
+    proc = run_cli([a.format(clip=clip, tmp=tmp_path) for a in command], timeout=60, obey_permissions=True)
+    assert proc.returncode == 1
+    assert f"cannot read {clip}: permission denied" in _one_error_line(proc.stderr)
+    assert [p.name for p in tmp_path.iterdir()] == ["locked.mp4"]
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".npz"])
+def test_an_input_in_a_folder_without_search_permission_is_one_line(tmp_path: Path, sample_videos: Path,
+                                                                   permissions_obeyed: None, suffix: str) -> None:
+    clip = _behind_a_locked_folder(tmp_path, sample_videos, suffix)
+    proc = run_cli(["analyze", str(clip), "-e", "glute_bridge", "--out", str(tmp_path / "o")], timeout=60,
+                   obey_permissions=True)
+    assert proc.returncode == 1
+    assert f"cannot read {clip}: permission denied" in _one_error_line(proc.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+def test_batch_lists_an_unreadable_clip_as_an_error_row_without_a_retry(tmp_path: Path, sample_videos: Path,
+                                                                        model_path: Path,
+                                                                        permissions_obeyed: None) -> None:
+    """A clip the user may not read is the user's problem, not a worker crash: no second try."""
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    clip = _unreadable(clips, sample_videos)
+    out = tmp_path / "out"
+    proc = run_cli(["batch", str(clips), "-e", "glute_bridge", "-o", str(out), "--no-progress",
+                    "--model", str(model_path)], timeout=120, obey_permissions=True)
+    assert proc.returncode == 0, proc.stderr
+    import csv
+
+    with open(out / "summary.csv", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["status"] == "error"
+    assert row["error"].startswith(f"cannot read {clip}: permission denied"), row["error"]  # not "failed twice"
+
+
 # -- item 6: --out with missing parents --------------------------------------------------------
 
 def test_out_with_missing_parents_is_created(tmp_path: Path, sample_videos: Path,

@@ -20,6 +20,7 @@ from typing import Any
 from formcheck.records.errors import LandmarksFileError, VideoSourceError
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 from formcheck.records.result import AnalysisResult
 
 #: Called with (frames done, frames expected or None) while a clip is processed.
@@ -120,9 +121,7 @@ def analyze_video(video: str | Path, exercise: Any, *, model_path: str | Path | 
         OutputError: ``annotated_path`` cannot be written.
     """
     spec = resolve_spec(exercise)  # an unknown exercise fails before any decoding
-    path = Path(video)
-    if not path.exists():
-        raise VideoSourceError(f"video not found: {path}")
+    path = check_readable_file(video, "video", VideoSourceError)
     if path.suffix.lower() == LANDMARKS_SUFFIX:
         from formcheck.pose.landmarks_file import load_landmarks
 

@@ -24,6 +24,7 @@ from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
 from formcheck.records.atomic import describe_os_error, new_temp_file
 from formcheck.records.errors import LandmarksFileError, OutputError
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 
 if TYPE_CHECKING:
     from formcheck.pose.estimator import PoseEstimator
@@ -138,8 +139,7 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
     from formcheck.pose.model import resolve_model
     from formcheck.records.errors import VideoSourceError
 
-    if not Path(video).is_file():
-        raise VideoSourceError(f"video not found: {video}")
+    check_readable_file(video, "video", VideoSourceError)  # before the model is looked for
     folder = ready_cache_dir(cache_dir)
     model = resolve_model(model_path)
     step = f"-s{frame_step}" if frame_step != 1 else ""

@@ -35,6 +35,7 @@ import numpy as np
 from formcheck.records.atomic import atomic_write
 from formcheck.records.errors import LandmarksFileError
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 from formcheck.records.landmarks import NUM_LANDMARKS
 
 FORMAT_NAME = "formcheck-landmarks"
@@ -122,9 +123,7 @@ def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
         LandmarksFileError: Missing, not a landmarks file, another version, or
             damaged (missing arrays, times that go backwards).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise LandmarksFileError(f"landmarks file not found: {path}")
+    path = check_readable_file(path, "landmarks file", LandmarksFileError)
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}

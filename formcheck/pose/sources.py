@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from formcheck.records.errors import VideoSourceError
+from formcheck.records.input_files import check_readable_file
 
 # OpenCV's own warnings ("can't be used to capture by name") only repeat what
 # our error messages say more clearly.
@@ -77,17 +78,14 @@ class VideoFileSource:
     """Decode a video file with OpenCV, honouring a phone clip's rotation flag.
 
     Raises:
-        VideoSourceError: The file is missing, a folder, not a video, corrupt,
-            or holds no decodable frame.
+        VideoSourceError: The file is missing, a folder, unreadable (permissions),
+            not a video, corrupt, or holds no decodable frame.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.name = self.path.name
-        if not self.path.exists():
-            raise VideoSourceError(f"video not found: {self.path}")
-        if self.path.is_dir():
-            raise VideoSourceError(f"{self.path} is a folder, not a video file")
+        check_readable_file(self.path, "video", VideoSourceError)  # missing, a folder, no permission
         if self.path.stat().st_size == 0:
             raise VideoSourceError(f"{self.path} is empty (0 bytes)")
         if _is_still_image(self.path):
