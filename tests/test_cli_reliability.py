@@ -259,6 +259,52 @@ def test_batch_lists_an_unreadable_clip_as_an_error_row_without_a_retry(tmp_path
     assert row["error"].startswith(f"cannot read {clip}: permission denied"), row["error"]  # not "failed twice"
 
 
+# -- issue 23: a model cache that cannot be written ------------------------------------------
+
+#: The child's cache follows HOME: the variables the session points into its temp folder are emptied.
+_CACHE_FROM_HOME = {"FORMCHECK_CACHE_DIR": "", "XDG_CACHE_HOME": "", "MPLCONFIGDIR": ""}
+
+
+def _read_only_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    return home
+
+
+@pytest.mark.parametrize("command", [["model", "path"], ["analyze", "{clip}", "-e", "glute_bridge", "-o", "{tmp}/o"]],
+                         ids=["model-path", "analyze"])
+@pytest.mark.parametrize("cache", ["a-file", "read-only-home"])
+def test_an_unwritable_model_cache_is_one_line_saying_what_to_set(tmp_path: Path, sample_videos: Path,
+                                                                  permissions_obeyed: None, command: list[str],
+                                                                  cache: str) -> None:
+    """No model yet and nowhere to build one: one line naming the variables to set, before any pip download."""
+    if cache == "a-file":
+        (tmp_path / "cache").write_text("a file where the cache folder should be")
+        env = {"FORMCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    else:
+        env = {**_CACHE_FROM_HOME, "HOME": str(_read_only_home(tmp_path))}
+    before = sorted(p.name for p in tmp_path.iterdir())
+    clip = _sample(sample_videos, ".mp4")
+    proc = run_cli([a.format(clip=clip, tmp=tmp_path) for a in command], timeout=60, obey_permissions=True, **env)
+    assert proc.returncode == 1
+    line = _one_error_line(proc.stderr)
+    assert "model cache" in line and "set FORMCHECK_CACHE_DIR" in line and "FORMCHECK_MODEL" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output folder left behind
+
+
+@pytest.mark.model
+def test_a_read_only_home_with_formcheck_model_set_analyses_without_a_warning(
+        tmp_path: Path, sample_videos: Path, model_path: Path, permissions_obeyed: None) -> None:
+    """The model given, nothing needs the cache: matplotlib's "created a temporary cache" lines stay away."""
+    env = {**_CACHE_FROM_HOME, "HOME": str(_read_only_home(tmp_path)), "FORMCHECK_MODEL": str(model_path)}
+    proc = run_cli(["analyze", str(_sample(sample_videos, ".mp4")), "-e", "glute_bridge", "-o", str(tmp_path / "o"),
+                    "--no-progress", "--no-video"], timeout=120, obey_permissions=True, **env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert (tmp_path / "o" / "report.json").is_file()
+
+
 # -- item 6: --out with missing parents --------------------------------------------------------
 
 def test_out_with_missing_parents_is_created(tmp_path: Path, sample_videos: Path,
