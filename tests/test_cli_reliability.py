@@ -305,6 +305,18 @@ def test_a_read_only_home_with_formcheck_model_set_analyses_without_a_warning(
     assert (tmp_path / "o" / "report.json").is_file()
 
 
+def test_pose_into_a_read_only_folder_fails_before_the_model_is_looked_for(tmp_path: Path, read_only_mounts: None,
+                                                                          sample_videos: Path) -> None:
+    """``--model`` names no file: only a check made before the pose step can give the write error."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run_cli(["pose", str(_sample(sample_videos, ".mp4")), "-o", str(out / "x.npz"), "--model",
+                    "/nonexistent.task"], timeout=60, read_only=(out,))
+    assert proc.returncode == 1
+    assert f"cannot write {out / 'x.npz'}" in _one_error_line(proc.stderr)
+    assert list(out.iterdir()) == []
+
+
 # -- item 6: --out with missing parents --------------------------------------------------------
 
 def test_out_with_missing_parents_is_created(tmp_path: Path, sample_videos: Path,

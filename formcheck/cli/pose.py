@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from formcheck.pose.landmarks_file import save_landmarks
     from formcheck.pose.model import resolve_model
     from formcheck.pose.sources import open_source
-    from formcheck.records.atomic import check_output_path
+    from formcheck.records.atomic import check_writable_output
     from formcheck.records.errors import FormcheckError, VideoSourceError
 
     if not args.output and not args.json:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.max_seconds is not None and not (math.isfinite(args.max_seconds) and args.max_seconds > 0):
         raise FormcheckError(f"--max-seconds must be a positive number of seconds, got {args.max_seconds:g}")
     if args.output:
-        check_output_path(args.output)  # fail before decoding a whole clip
+        check_writable_output(args.output)  # fail before the model runs over a whole clip
     # Files first, stdout second: with -o the JSON lines follow the saved file, so a reader
     # that stops early (`| head -1`) cannot cost the file. Without -o they stream.
     stream = args.json and not args.output
