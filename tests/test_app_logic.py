@@ -90,6 +90,16 @@ def test_bad_uploads_are_refused_with_one_line(name: str, data: bytes, limit: in
     assert "\n" not in str(info.value) and name in str(info.value)
 
 
+def test_a_fractional_upload_limit_is_named_as_set() -> None:
+    """``FORMCHECK_UPLOAD_MB=0.5`` used to read "over the 0 MB limit"."""
+    limit = load_settings({"FORMCHECK_UPLOAD_MB": "0.5"}).upload_limit_bytes
+    data = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 600_000
+    with pytest.raises(VideoSourceError) as info:
+        check_upload("clip.mp4", data, limit)
+    assert str(info.value) == ("clip.mp4: 0.572 MB is over the 0.5 MB limit "
+                               "(trim the clip, or raise FORMCHECK_UPLOAD_MB)")
+
+
 def test_browser_mp4_reencodes_mp4v_to_h264_with_the_same_frames(tmp_path: Path) -> None:
     import av
 

@@ -92,14 +92,24 @@ class ReviewJob:
                 self._status = JobStatus(source, "Done", 1.0, True, run=run)
         except FormcheckError as exc:
             with self._lock:
-                self._status = JobStatus(source, "Failed", 1.0, True, error=str(exc))
+                self._status = JobStatus(source, "Failed", 1.0, True, error=self._in_user_terms(str(exc)))
         except Exception as exc:  # a bug: end the job visibly (the page would wait forever), keep the traceback
             with self._lock:
-                self._status = JobStatus(source, "Failed", 1.0, True, error=f"internal error: {exc!r}")
+                self._status = JobStatus(source, "Failed", 1.0, True,
+                                         error=self._in_user_terms(f"internal error: {exc!r}"))
             raise
         finally:
             if self._tmp is not None:
                 self._tmp.cleanup()
+
+    def _in_user_terms(self, message: str) -> str:
+        """``message`` with the clip's path on the server replaced by the name the user knows it by.
+
+        An upload is analysed from a temporary copy; an error naming that copy
+        (``/tmp/formcheck-upload-x1y2/upload.mp4``) would tell the user nothing.
+        """
+        path, source = self._args[0], self._args[1]
+        return message.replace(str(path), source)
 
     def status(self) -> JobStatus:
         """The current snapshot (safe to call from the page's script thread)."""
