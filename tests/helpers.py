@@ -25,6 +25,29 @@ def write_video(path: Path, frames: int = 12, size: tuple[int, int] = (64, 48), 
     return path
 
 
+def cut_off_copy(src: Path, dst: Path, keep: float) -> Path:
+    """``src`` with its index moved to the front (``faststart``), then cut to ``keep`` of its bytes.
+
+    Like an interrupted download of a web-ready clip: it still opens and lists every
+    frame, but its data stops part way. (Cut without the move, an index at the end
+    is lost and the file does not open at all.)
+    """
+    import av
+
+    whole = dst.with_name(f"whole-{dst.name}")
+    with av.open(str(src)) as inp, av.open(str(whole), "w", container_options={"movflags": "faststart"}) as out:
+        video = inp.streams.video[0]
+        copy = out.add_stream_from_template(video)
+        for packet in inp.demux(video):
+            if packet.dts is not None:  # the demuxer's final empty packet
+                packet.stream = copy
+                out.mux(packet)
+    data = whole.read_bytes()
+    whole.unlink()
+    dst.write_bytes(data[: int(len(data) * keep)])
+    return dst
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from formcheck.pose.landmarks_file import load_landmarks
-from tests.helpers import cli_env, run_cli, write_video
+from tests.helpers import cli_env, cut_off_copy, run_cli, write_video
 
 SAMPLE = "glute_bridge_side"
 
@@ -153,6 +153,21 @@ def test_a_broken_video_says_one_line_without_ffmpeg_chatter(tmp_path: Path, sam
     assert proc.returncode == 1
     assert "broken.mp4" in _one_error_line(proc.stderr)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.model
+def test_a_clip_cut_off_part_way_is_analysed_with_a_note_in_its_report(tmp_path: Path, sample_videos: Path,
+                                                                     model_path: Path) -> None:
+    cut = cut_off_copy(_sample(sample_videos, ".mp4"), tmp_path / "cut.mp4", keep=0.45)
+    out = tmp_path / "out"
+    proc = run_cli(["analyze", str(cut), "-e", "glute_bridge", "--out", str(out), "--no-progress", "--no-video",
+                    "--model", str(model_path)], timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    (note,) = [n for n in report["notes"] if n.startswith("the video ended early: ")]
+    decoded, listed = (int(w) for w in note.split(": ")[1].split(" frames")[0].split(" of "))
+    assert listed == 198 and decoded == report["frames"] < 0.6 * listed
+    assert "ended early" in proc.stdout  # the summary printed says so too
 
 
 # -- item 5: one line instead of a traceback -------------------------------------------------

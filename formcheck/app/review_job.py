@@ -20,12 +20,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
+from formcheck.app.clip_analysis import ClipPose, ClipRun, analyze_clip_file
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
-from formcheck.records.frame import PoseFrame
-
-Landmarks = tuple[str, list[PoseFrame], float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +54,17 @@ class ReviewJob:
 
     def __init__(self, path: Path, source: str, exercise: str | None, *, settings: AppSettings,
                  names: list[str], client: str = "", trainer_notes: str = "",
-                 landmarks: Landmarks | None = None, tmp_dir: tempfile.TemporaryDirectory[str] | None = None) -> None:
+                 landmarks: ClipPose | None = None, tmp_dir: tempfile.TemporaryDirectory[str] | None = None) -> None:
         self._lock = threading.Lock()
         self._status = JobStatus(source, "Starting…", 0.0, False)
-        self.landmarks: Landmarks | None = landmarks
+        self.landmarks: ClipPose | None = landmarks
         self._args = (path, source, exercise, settings, names, client, trainer_notes)
         self._tmp = tmp_dir
         self._thread = threading.Thread(target=self._run, name=f"formcheck-review-{source}", daemon=True)
 
     @classmethod
     def start(cls, data: bytes, source: str, exercise: str | None, *, settings: AppSettings, names: list[str],
-              client: str = "", trainer_notes: str = "", landmarks: Landmarks | None = None) -> ReviewJob:
+              client: str = "", trainer_notes: str = "", landmarks: ClipPose | None = None) -> ReviewJob:
         """Copy an upload to a temporary file and start analysing it."""
         tmp = tempfile.TemporaryDirectory(prefix="formcheck-upload-")
         path = Path(tmp.name) / ("upload" + Path(source).suffix.lower())

@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from formcheck.pose.estimator import PoseEstimator
-    from formcheck.pose.landmarks_file import save_landmarks
+    from formcheck.pose.landmarks_file import NOTES_KEY, save_landmarks
     from formcheck.pose.model import resolve_model
-    from formcheck.pose.sources import open_source
+    from formcheck.pose.sources import VideoFileSource, open_source
     from formcheck.records.atomic import check_writable_output
     from formcheck.records.errors import FormcheckError, VideoSourceError
 
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
         meta = {"source": str(args.video), "fps": src.fps, "size": list(src.size),
                 "model": str(model.path), "model_sha256": model.sha256}
+        ended_early = src.ended_early_note() if isinstance(src, VideoFileSource) else None
+        if ended_early is not None:
+            meta[NOTES_KEY] = [ended_early]
     if not frames:
         raise VideoSourceError(f"{args.video}: no frame within the first {args.max_seconds:g} s")
     if args.output:
@@ -89,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         summary += ": no person detected"
     if crowded:
         summary += f"; several people in {crowded} frames ({switches} switches of the followed person)"
+    if ended_early is not None:
+        summary += f"; {ended_early}"
     if args.output:
         summary += f"; wrote {args.output}"
     print(summary, file=sys.stderr)

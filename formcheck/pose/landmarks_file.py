@@ -16,8 +16,11 @@ presence         (n,33) f4
 num_people       (n,) i2
 person_switched  (n,) bool
 image_wh         (2,) i4      frame width, height
-meta             () str       JSON: source, fps, model, generator, ...
+meta             () str       JSON: source, fps, model, generator, notes, ...
 ===============  ===========  ============================================
+
+``meta["notes"]`` (optional) lists what a report should say about the source,
+such as a video that ended before its container's frame count (:func:`meta_notes`).
 
 Written to a temp file and renamed, so a crash never leaves half a file.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,23 @@ from formcheck.records.landmarks import NUM_LANDMARKS
 
 FORMAT_NAME = "formcheck-landmarks"
 FORMAT_VERSION = 1
+
+
+#: Key of the metadata that lists notes about the source, carried into the report.
+NOTES_KEY = "notes"
+
+
+def meta_notes(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The notes about the source recorded in a landmarks file's (or a pose run's) metadata.
+
+    Example:
+        >>> meta_notes({"fps": 30.0, "notes": ["the video ended early: 90 of 198 frames decoded"]})
+        ('the video ended early: 90 of 198 frames decoded',)
+        >>> meta_notes({"fps": 30.0})
+        ()
+    """
+    notes = meta.get(NOTES_KEY)
+    return tuple(str(n) for n in notes) if isinstance(notes, (list, tuple)) else ()
 
 
 def frames_to_arrays(frames: Sequence[PoseFrame]) -> dict[str, np.ndarray]:
