@@ -64,7 +64,7 @@ def test_full_disk_while_writing_the_video_leaves_no_broken_mp4(tmp_path: Path, 
     out.mkdir()
     (out / "annotated.mp4").write_bytes(b"the previous, complete video")
     proc = run_cli(["analyze", str(video), "-e", "glute_bridge", "--out", str(out), "--no-progress",
-                    "--model", str(model_path)], file_size_limit=500_000)
+                    "--model", str(model_path)], file_size_limit=150_000)
     assert proc.returncode == 1
     assert "annotated.mp4" in _one_error_line(proc.stderr)
     assert _everything_under(out) == ["annotated.mp4"]  # no temp file, no report of a failed run

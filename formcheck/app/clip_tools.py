@@ -2,8 +2,8 @@
 
 * :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding
   (sizes in the words of :func:`megabytes`).
-* :func:`browser_mp4`: the annotated video re-encoded to H.264, because
-  Chromium does not play OpenCV's ``mp4v`` (MPEG-4 part 2) inside ``<video>``.
+* :func:`browser_mp4`: a video re-encoded to H.264 with a strip under it for the
+  player's controls (Chromium plays no ``mp4v``, MPEG-4 part 2, inside ``<video>``).
 * :func:`track_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts and tables.
 * :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
 """
