@@ -125,7 +125,11 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     video, video_note = None, None
     with tempfile.TemporaryDirectory(prefix="formcheck-clip-") as tmp:
         tell("Drawing the annotated video…", 0.82)
-        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4")
+
+        def drawn(done: int, total: int | None) -> None:  # also where a stopping job ends (see ReviewJob)
+            tell("Drawing the annotated video…", 0.82 + 0.08 * min(done / total, 1.0) if total else 0.82)
+
+        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4", progress=drawn)
         tell("Encoding the video for the browser…", 0.9)
         try:
             video = browser_mp4(annotated, Path(tmp) / "annotated-h264.mp4", CONTROLS_PAD).read_bytes()

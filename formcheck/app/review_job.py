@@ -6,6 +6,8 @@ upload (a temporary copy, deleted when it ends), runs
 :func:`formcheck.app.clip_analysis.analyze_clip_file` in a daemon thread and
 saves the session to History itself; the page only polls ``status()``. No
 Streamlit call happens in the thread; the state it shares is guarded by one lock.
+When the server stops (``SIGTERM``, Ctrl+C), a running job is stopped at its next
+step and its upload deleted before the interpreter exits (:class:`_RunningJobs`).
 
 Example:
     >>> job = ReviewJob.start(data, "sam.mp4", None, settings=settings, names=names)  # doctest: +SKIP
@@ -17,12 +19,78 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.app.clip_analysis import ClipPose, ClipRun, analyze_clip_file
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
+
+#: Seconds the server waits, when it stops, for running jobs to end at their next step.
+STOP_WAIT_S = 10.0
+
+
+class JobStoppedError(Exception):
+    """Raised in a job's thread at its next step once :meth:`ReviewJob.stop` was called."""
+
+
+class _RunningJobs:
+    """The jobs whose threads run; at interpreter exit, each is stopped and waited for.
+
+    MediaPipe makes every call into its model through a ``ThreadPoolExecutor``, and at
+    exit ``concurrent.futures`` shuts such pools down in a ``threading`` exit hook, which
+    runs before ``atexit`` functions. A job still in the model then fails on each call,
+    closing the model included: two chained tracebacks in the server's log. The hook
+    registered here runs before that one (they run in reverse order), while the model
+    can still be closed and the upload deleted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: set[ReviewJob] = set()
+        self._hooked = False
+
+    def add(self, job: ReviewJob) -> None:
+        with self._lock:
+            self._hook()
+            self._jobs.add(job)
+
+    def discard(self, job: ReviewJob) -> None:
+        with self._lock:
+            self._jobs.discard(job)
+
+    def stop_all(self, timeout: float = STOP_WAIT_S) -> None:
+        """Stop every running job and wait (``timeout`` seconds in all) for their threads to end."""
+        with self._lock:
+            jobs = list(self._jobs)
+        for job in jobs:
+            job.stop()
+        deadline = time.monotonic() + timeout
+        for job in jobs:
+            job.wait(max(0.0, deadline - time.monotonic()))
+
+    def _hook(self) -> None:
+        if self._hooked:
+            return
+        import importlib
+
+        # Imported (so registered) before ours: our hook then runs before its pools shut down.
+        importlib.import_module("concurrent.futures.thread")
+        register = getattr(threading, "_register_atexit", None)  # what concurrent.futures uses itself
+        try:
+            if register is not None:
+                register(self.stop_all)
+            else:  # another Python: atexit is later, but the upload is still deleted
+                import atexit
+
+                atexit.register(self.stop_all)
+        except RuntimeError:  # the interpreter is already exiting
+            return
+        self._hooked = True
+
+
+_RUNNING = _RunningJobs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +128,7 @@ class ReviewJob:
         self.landmarks: ClipPose | None = landmarks
         self._args = (path, source, exercise, settings, names, client, trainer_notes)
         self._tmp = tmp_dir
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"formcheck-review-{source}", daemon=True)
 
     @classmethod
@@ -71,10 +140,17 @@ class ReviewJob:
         path.write_bytes(data)
         job = cls(path, source, exercise, settings=settings, names=names, client=client,
                   trainer_notes=trainer_notes, landmarks=landmarks, tmp_dir=tmp)
+        _RUNNING.add(job)
         job._thread.start()
         return job
 
+    def stop(self) -> None:
+        """Ask the job to end at its next step (a frame of the pose pass or of the video): nothing is saved."""
+        self._stopping.set()
+
     def _progress(self, stage: str, fraction: float) -> None:
+        if self._stopping.is_set():
+            raise JobStoppedError("the analysis was stopped (the app is shutting down)")
         with self._lock:
             self._status = JobStatus(self._status.source, stage, fraction, False)
 
@@ -87,7 +163,7 @@ class ReviewJob:
             with self._lock:
                 self.landmarks = landmarks
                 self._status = JobStatus(source, "Done", 1.0, True, run=run)
-        except FormcheckError as exc:
+        except (FormcheckError, JobStoppedError) as exc:
             with self._lock:
                 self._status = JobStatus(source, "Failed", 1.0, True, error=self._in_user_terms(str(exc)))
         except Exception as exc:  # a bug: end the job visibly (the page would wait forever), keep the traceback
@@ -98,6 +174,7 @@ class ReviewJob:
         finally:
             if self._tmp is not None:
                 self._tmp.cleanup()
+            _RUNNING.discard(self)
 
     def _in_user_terms(self, message: str) -> str:
         """``message`` with the clip's path on the server replaced by the name the user knows it by.
