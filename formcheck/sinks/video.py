@@ -5,11 +5,11 @@ Frames go to a hidden temp file beside the target; only a clean exit from the
 An exception inside the block (or a crash) leaves the previous file, if any, untouched and no half-written video.
 
 Why H.264 and not OpenCV's ``mp4v``: OpenCV's wheels carry no H.264 encoder, and
-its MPEG-4 part 2 writer takes no bitrate or quality setting; an annotated clip came
-out 5x (a synthetic sample) to 19x (a phone clip) the size of its input, and
-Chromium does not play ``mp4v`` in a page. libx264 at :data:`CRF` writes about the
-input's size, in the one codec every browser plays, with the index first
-(``faststart``) so a player starts before the whole file is there.
+its MPEG-4 part 2 writer takes no bitrate or quality setting (the sample clip's
+annotated video came out at 4.9x its input's size), and Chromium does not play
+``mp4v`` in a page. libx264 at :data:`CRF` writes about the input's size, in the
+codec every browser plays, with the index first (``faststart``) so a player
+starts before the whole file is there.
 
 Example:
     >>> with VideoSink("out.mp4", fps=30.0, size=(640, 360)) as sink:  # doctest: +SKIP
@@ -33,8 +33,8 @@ from formcheck.records.atomic import atomic_path, check_output_path, describe_os
 from formcheck.records.errors import OutputError
 
 #: libx264's constant-quality setting (lower: better and larger). 23 is x264's own default:
-#: the overlay's small text stays sharp. On sample_videos/glute_bridge_side.mp4 (320 kB in):
-#: 384 kB out, where OpenCV's mp4v wrote 1.56 MB.
+#: the overlay's small text stays sharp. `formcheck analyze sample_videos/glute_bridge_side.mp4`
+#: (320 kB in) writes a 380 kB annotated.mp4, where OpenCV's mp4v wrote 1.56 MB.
 CRF = 23
 #: The encoder's speed/size trade-off: "veryfast" keeps encoding a small share of an analysis.
 PRESET = "veryfast"
