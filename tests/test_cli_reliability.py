@@ -9,6 +9,7 @@ no empty folder it created.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -266,8 +267,6 @@ def test_batch_lists_an_unreadable_clip_as_an_error_row_without_a_retry(tmp_path
     proc = run_cli(["batch", str(clips), "-e", "glute_bridge", "-o", str(out), "--no-progress",
                     "--model", str(model_path)], timeout=120, obey_permissions=True)
     assert proc.returncode == 0, proc.stderr
-    import csv
-
     with open(out / "summary.csv", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
     assert row["status"] == "error"
