@@ -174,6 +174,14 @@ def read_only_mounts() -> None:
 
 
 @pytest.fixture(scope="session")
+def permissions_obeyed() -> None:
+    """Skip unless a child can be made to obey file modes (not root, or root with ``setpriv``)."""
+    from tests.helpers import require_permissions_obeyed
+
+    require_permissions_obeyed()
+
+
+@pytest.fixture(scope="session")
 def real_clips() -> Path:
     """``../shared/real_clips`` (tests using it skip when it is absent)."""
     if not (REAL_CLIPS / "labels.json").is_file():

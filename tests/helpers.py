@@ -25,6 +25,29 @@ def write_video(path: Path, frames: int = 12, size: tuple[int, int] = (64, 48), 
     return path
 
 
+def cut_off_copy(src: Path, dst: Path, keep: float) -> Path:
+    """``src`` with its index moved to the front (``faststart``), then cut to ``keep`` of its bytes.
+
+    Like an interrupted download of a web-ready clip: it still opens and lists every
+    frame, but its data stops part way. (Cut without the move, an index at the end
+    is lost and the file does not open at all.)
+    """
+    import av
+
+    whole = dst.with_name(f"whole-{dst.name}")
+    with av.open(str(src)) as inp, av.open(str(whole), "w", container_options={"movflags": "faststart"}) as out:
+        video = inp.streams.video[0]
+        copy = out.add_stream_from_template(video)
+        for packet in inp.demux(video):
+            if packet.dts is not None:  # the demuxer's final empty packet
+                packet.stream = copy
+                out.mux(packet)
+    data = whole.read_bytes()
+    whole.unlink()
+    dst.write_bytes(data[: int(len(data) * keep)])
+    return dst
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,13 +72,38 @@ def can_mount_read_only() -> bool:
     return subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode == 0
 
 
-def child_argv(argv: list[str], read_only: tuple[Path, ...] = ()) -> list[str]:
+#: Runs a command without the capabilities that let root ignore file permissions: ``chmod 000``
+#: then means "no access" for the child too, as for any other user.
+OBEY_PERMISSIONS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                    "--inh-caps=-dac_override,-dac_read_search"]
+
+
+def require_permissions_obeyed() -> None:
+    """Skip the calling test when a child cannot be made to obey file permissions (root without ``setpriv``)."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if os.geteuid() != 0:
+        return  # permissions apply already
+    if shutil.which("setpriv") is None or subprocess.run([*OBEY_PERMISSIONS, "true"]).returncode != 0:
+        pytest.skip("running as root, and setpriv cannot drop CAP_DAC_OVERRIDE here: chmod would not bind")
+
+
+def child_argv(argv: list[str], read_only: tuple[Path, ...] = (), obey_permissions: bool = False) -> list[str]:
     """``argv``, run with each path of ``read_only`` bind-mounted read-only for that child alone.
 
     The mounts live in the child's private mount namespace (``unshare --mount``):
     they vanish with it and nobody else sees them. Even root cannot write there,
-    unlike a ``chmod 555`` folder.
+    unlike a ``chmod 555`` folder. With ``obey_permissions`` a root child loses the
+    capabilities to ignore file modes (see :func:`require_permissions_obeyed`).
     """
+    import os
+
+    if obey_permissions and os.geteuid() == 0:
+        argv = [*OBEY_PERMISSIONS, *argv]
     if not read_only:
         return argv
     mounts = " && ".join(f'mount --bind "{p}" "{p}" && mount -o remount,bind,ro "{p}"' for p in read_only)
@@ -64,7 +112,7 @@ def child_argv(argv: list[str], read_only: tuple[Path, ...] = ()) -> list[str]:
 
 def run_cli(args: list[str], *, cwd: Path | None = None, timeout: float = 300, file_size_limit: int | None = None,
             memory_limit: int | None = None, read_only: tuple[Path, ...] = (), stdout: object = None,
-            **env: str):  # type: ignore[no-untyped-def]
+            obey_permissions: bool = False, **env: str):  # type: ignore[no-untyped-def]
     """Run ``python -m formcheck ARGS`` in a child process; return the ``CompletedProcess``.
 
     Args:
@@ -75,17 +123,19 @@ def run_cli(args: list[str], *, cwd: Path | None = None, timeout: float = 300, f
             in the child instead of swapping the machine.
         read_only: Paths mounted read-only for the child (see :func:`child_argv`).
         stdout: Where the child's stdout goes (default: captured).
+        obey_permissions: File modes bind the child even when the tests run as root (see
+            :func:`require_permissions_obeyed`, which a test calls first).
     """
     import sys
 
     return run_child([sys.executable, "-m", "formcheck", *args], cwd=cwd, timeout=timeout,
                      file_size_limit=file_size_limit, memory_limit=memory_limit, read_only=read_only,
-                     stdout=stdout, **env)
+                     stdout=stdout, obey_permissions=obey_permissions, **env)
 
 
 def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300, file_size_limit: int | None = None,
               memory_limit: int | None = None, read_only: tuple[Path, ...] = (), stdout: object = None,
-              **env: str):  # type: ignore[no-untyped-def]
+              obey_permissions: bool = False, **env: str):  # type: ignore[no-untyped-def]
     """Run ``argv`` with this checkout's code on ``PYTHONPATH`` (see :func:`run_cli`)."""
     import resource
     import signal
@@ -98,7 +148,7 @@ def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300,
         if memory_limit is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
-    return subprocess.run(child_argv(argv, read_only), cwd=cwd, env=cli_env(**env),
+    return subprocess.run(child_argv(argv, read_only, obey_permissions), cwd=cwd, env=cli_env(**env),
                           stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
                           text=True, timeout=timeout, preexec_fn=limits)
 

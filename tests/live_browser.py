@@ -93,9 +93,10 @@ def app_server(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[di
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"app did not start:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield {"url": url, "db": db, "pid": proc.pid, "log": log_path}
+        yield {"url": url, "db": db, "pid": proc.pid, "log": log_path, "process": proc}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:  # a test may have stopped it already
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
@@ -172,37 +173,49 @@ def live_rows(db: Path) -> list[tuple[Any, ...]]:
     return db_rows(db, "SELECT kind, exercise, reps, source, partial_reps FROM sessions WHERE kind = 'live' ORDER BY id")
 
 
+#: Chromium's switches for every test page: headless, quiet, nothing fetched in the background.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
 @contextmanager
-def live_page(app: dict[str, Any], y4m: Path, tmp_path: Path, query: str,
-              viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
-    """Chromium with ``y4m`` as its camera, on the Live page of ``app`` (``query``: ``exercise=...``)."""
+def chromium_page(tmp_path: Path, url: str, extra_args: Sequence[str] = (),
+                  viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
+    """Headless Chromium (a temp profile) on ``url``, recording speech and beeps (skips without Chromium)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from aioice.ice import get_host_addresses
     from playwright.sync_api import sync_playwright
 
-    if not get_host_addresses(use_ipv4=True, use_ipv6=True):
-        # aiortc offers no loopback candidates: WebRTC cannot connect at all here.
-        pytest.skip("no non-loopback network address for WebRTC (e.g. `ip addr add 10.200.0.1/32 dev lo`)")
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required",
-            "--allow-loopback-in-peer-connection",  # for hosts whose only extra address sits on lo
-            f"--use-file-for-fake-video-capture={y4m}"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args],
             viewport={"width": viewport[0], "height": viewport[1]})
         try:
             browser.add_init_script(HOOK_VOICE)
             page = browser.new_page()
-            page.goto(f"{app['url']}/?page=live&{query}")
-            webrtc_button(page).wait_for(timeout=60_000)
-            page.wait_for_timeout(1000)
+            page.goto(url)
             yield page
         finally:
             browser.close()
+
+
+@contextmanager
+def live_page(app: dict[str, Any], y4m: Path, tmp_path: Path, query: str,
+              viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
+    """Chromium with ``y4m`` as its camera, on the Live page of ``app`` (``query``: ``exercise=...``)."""
+    from aioice.ice import get_host_addresses
+
+    if not get_host_addresses(use_ipv4=True, use_ipv6=True):
+        # aiortc offers no loopback candidates: WebRTC cannot connect at all here.
+        pytest.skip("no non-loopback network address for WebRTC (e.g. `ip addr add 10.200.0.1/32 dev lo`)")
+    camera = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              "--autoplay-policy=no-user-gesture-required",
+              "--allow-loopback-in-peer-connection",  # for hosts whose only extra address sits on lo
+              f"--use-file-for-fake-video-capture={y4m}"]
+    with chromium_page(tmp_path, f"{app['url']}/?page=live&{query}", camera, viewport) as page:
+        webrtc_button(page).wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        yield page
 
 
 def start(page: Any) -> int:

@@ -90,6 +90,43 @@ def test_bad_uploads_are_refused_with_one_line(name: str, data: bytes, limit: in
     assert "\n" not in str(info.value) and name in str(info.value)
 
 
+def test_a_stopped_review_job_ends_at_its_next_step_and_leaves_nothing(tmp_path: Path, sample_videos: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the server does to a running analysis when it stops: no History row, no upload copy left."""
+    import tempfile
+
+    from formcheck.app.clip_analysis import ClipPose
+    from formcheck.app.review_job import ReviewJob
+    from formcheck.pose.cache import file_sha256
+    from formcheck.pose.landmarks_file import load_landmarks
+    from formcheck.sinks.store import HistoryStore
+
+    clip = sample_videos / "glute_bridge_side.mp4"
+    frames, meta = load_landmarks(clip.with_suffix(".npz"))  # an earlier pass: no pose model needed
+    uploads = tmp_path / "tmp"
+    uploads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(uploads))
+    db = tmp_path / "history.sqlite3"
+    job = ReviewJob.start(clip.read_bytes(), "mine.mp4", "glute_bridge", settings=load_settings({"FORMCHECK_DB": str(db)}),
+                          names=["glute_bridge"], landmarks=ClipPose(file_sha256(clip), frames, float(meta["fps"])))
+    job.stop()
+    status = job.wait(60)
+    assert status.done and status.run is None
+    assert status.error == "the analysis was stopped (the app is shutting down)"
+    assert list(uploads.iterdir()) == []
+    assert HistoryStore(db).list_sessions() == []
+
+
+def test_a_fractional_upload_limit_is_named_as_set() -> None:
+    """``FORMCHECK_UPLOAD_MB=0.5`` used to read "over the 0 MB limit"."""
+    limit = load_settings({"FORMCHECK_UPLOAD_MB": "0.5"}).upload_limit_bytes
+    data = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 600_000
+    with pytest.raises(VideoSourceError) as info:
+        check_upload("clip.mp4", data, limit)
+    assert str(info.value) == ("clip.mp4: 0.572 MB is over the 0.5 MB limit "
+                               "(trim the clip, or raise FORMCHECK_UPLOAD_MB)")
+
+
 def test_browser_mp4_reencodes_mp4v_to_h264_with_the_same_frames(tmp_path: Path) -> None:
     import av
 

@@ -144,6 +144,17 @@ def test_text_file_renamed_mp4_shows_an_error_not_a_traceback(db: Path) -> None:
     assert HistoryStore(db).list_sessions() == []
 
 
+def test_an_upload_that_fails_to_decode_is_named_as_the_user_named_it(db: Path) -> None:
+    """The error comes from the analysis of the server's temporary copy; it must name the user's file."""
+    at = open_page("review")
+    exercise = at.selectbox(key="review_exercise").options[1]
+    _upload_and_analyse(at, "my set.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x07" * 5000, exercise)  # MP4 head only
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error == "cannot open my set.mp4 as a video (not a video file, corrupt, or holds no frames)"
+    assert HistoryStore(db).list_sessions() == []
+
+
 def test_empty_and_oversized_uploads_are_refused(db: Path, sample_videos: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("review")

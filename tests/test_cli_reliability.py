@@ -9,6 +9,7 @@ no empty folder it created.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ import pytest
 
 from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
 from formcheck.records.frame import PoseFrame
-from tests.helpers import cli_env, run_cli, write_npz, write_video
+from tests.helpers import cli_env, cut_off_copy, run_cli, write_npz, write_video
 
 SAMPLE = "glute_bridge_side"
 
@@ -65,7 +66,7 @@ def test_full_disk_while_writing_the_video_leaves_no_broken_mp4(tmp_path: Path, 
     out.mkdir()
     (out / "annotated.mp4").write_bytes(b"the previous, complete video")
     proc = run_cli(["analyze", str(video), "-e", "glute_bridge", "--out", str(out), "--no-progress",
-                    "--model", str(model_path)], file_size_limit=500_000)
+                    "--model", str(model_path)], file_size_limit=150_000)
     assert proc.returncode == 1
     assert "annotated.mp4" in _one_error_line(proc.stderr)
     assert _everything_under(out) == ["annotated.mp4"]  # no temp file, no report of a failed run
@@ -156,6 +157,21 @@ def test_a_broken_video_says_one_line_without_ffmpeg_chatter(tmp_path: Path, sam
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.model
+def test_a_clip_cut_off_part_way_is_analysed_with_a_note_in_its_report(tmp_path: Path, sample_videos: Path,
+                                                                     model_path: Path) -> None:
+    cut = cut_off_copy(_sample(sample_videos, ".mp4"), tmp_path / "cut.mp4", keep=0.45)
+    out = tmp_path / "out"
+    proc = run_cli(["analyze", str(cut), "-e", "glute_bridge", "--out", str(out), "--no-progress", "--no-video",
+                    "--model", str(model_path)], timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    (note,) = [n for n in report["notes"] if n.startswith("the video ended early: ")]
+    decoded, listed = (int(w) for w in note.split(": ")[1].split(" frames")[0].split(" of "))
+    assert listed == 198 and decoded == report["frames"] < 0.6 * listed
+    assert "ended early" in proc.stdout  # the summary printed says so too
+
+
 # -- item 5: one line instead of a traceback -------------------------------------------------
 
 @pytest.mark.parametrize("args, needle", [
@@ -215,6 +231,123 @@ def test_eval_with_a_read_only_cache_fails_before_the_pose_step(tmp_path: Path, 
     assert proc.returncode == 1
     assert "cannot write" in _one_error_line(proc.stderr) and str(cache) in proc.stderr
     assert time.monotonic() - started < 60
+
+
+# -- issue 23: inputs the user may not read -------------------------------------------------
+
+def _unreadable(tmp_path: Path, sample_videos: Path, suffix: str = ".mp4") -> Path:
+    """A copy of the sample clip with mode 000 (the child obeys it: ``run_cli(obey_permissions=True)``)."""
+    clip = tmp_path / f"locked{suffix}"
+    clip.write_bytes(_sample(sample_videos, suffix).read_bytes())
+    clip.chmod(0)
+    return clip
+
+
+def _behind_a_locked_folder(tmp_path: Path, sample_videos: Path, suffix: str) -> Path:
+    """A copy of the sample clip inside a folder without search (x) permission."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    clip = folder / f"{SAMPLE}{suffix}"
+    clip.write_bytes(_sample(sample_videos, suffix).read_bytes())
+    folder.chmod(0o600)
+    return clip
+
+
+@pytest.mark.parametrize("command", [["analyze", "{clip}", "-e", "glute_bridge", "--out", "{tmp}/o"],
+                                     ["pose", "{clip}", "-o", "{tmp}/o.npz"]], ids=["analyze", "pose"])
+def test_an_unreadable_video_is_one_line_naming_it(tmp_path: Path, sample_videos: Path, permissions_obeyed: None,
+                                                   command: list[str]) -> None:
+    clip = _unreadable(tmp_path, sample_videos)
+    proc = run_cli([a.format(clip=clip, tmp=tmp_path) for a in command], timeout=60, obey_permissions=True)
+    assert proc.returncode == 1
+    assert f"cannot read {clip}: permission denied" in _one_error_line(proc.stderr)
+    assert [p.name for p in tmp_path.iterdir()] == ["locked.mp4"]
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".npz"])
+def test_an_input_in_a_folder_without_search_permission_is_one_line(tmp_path: Path, sample_videos: Path,
+                                                                   permissions_obeyed: None, suffix: str) -> None:
+    clip = _behind_a_locked_folder(tmp_path, sample_videos, suffix)
+    proc = run_cli(["analyze", str(clip), "-e", "glute_bridge", "--out", str(tmp_path / "o")], timeout=60,
+                   obey_permissions=True)
+    assert proc.returncode == 1
+    assert f"cannot read {clip}: permission denied" in _one_error_line(proc.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+def test_batch_lists_an_unreadable_clip_as_an_error_row_without_a_retry(tmp_path: Path, sample_videos: Path,
+                                                                        model_path: Path,
+                                                                        permissions_obeyed: None) -> None:
+    """A clip the user may not read is the user's problem, not a worker crash: no second try."""
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    clip = _unreadable(clips, sample_videos)
+    out = tmp_path / "out"
+    proc = run_cli(["batch", str(clips), "-e", "glute_bridge", "-o", str(out), "--no-progress",
+                    "--model", str(model_path)], timeout=120, obey_permissions=True)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "summary.csv", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["status"] == "error"
+    assert row["error"].startswith(f"cannot read {clip}: permission denied"), row["error"]  # not "failed twice"
+
+
+# -- issue 23: a model cache that cannot be written ------------------------------------------
+
+#: The child's cache follows HOME: the variables the session points into its temp folder are emptied.
+_CACHE_FROM_HOME = {"FORMCHECK_CACHE_DIR": "", "XDG_CACHE_HOME": "", "MPLCONFIGDIR": ""}
+
+
+def _read_only_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    return home
+
+
+@pytest.mark.parametrize("command", [["model", "path"], ["analyze", "{clip}", "-e", "glute_bridge", "-o", "{tmp}/o"]],
+                         ids=["model-path", "analyze"])
+@pytest.mark.parametrize("cache", ["a-file", "read-only-home"])
+def test_an_unwritable_model_cache_is_one_line_saying_what_to_set(tmp_path: Path, sample_videos: Path,
+                                                                  permissions_obeyed: None, command: list[str],
+                                                                  cache: str) -> None:
+    """No model yet and nowhere to build one: one line naming the variables to set, before any pip download."""
+    if cache == "a-file":
+        (tmp_path / "cache").write_text("a file where the cache folder should be")
+        env = {"FORMCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    else:
+        env = {**_CACHE_FROM_HOME, "HOME": str(_read_only_home(tmp_path))}
+    before = sorted(p.name for p in tmp_path.iterdir())
+    clip = _sample(sample_videos, ".mp4")
+    proc = run_cli([a.format(clip=clip, tmp=tmp_path) for a in command], timeout=60, obey_permissions=True, **env)
+    assert proc.returncode == 1
+    line = _one_error_line(proc.stderr)
+    assert "model cache" in line and "set FORMCHECK_CACHE_DIR" in line and "FORMCHECK_MODEL" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output folder left behind
+
+
+@pytest.mark.model
+def test_a_read_only_home_with_formcheck_model_set_analyses_without_a_warning(
+        tmp_path: Path, sample_videos: Path, model_path: Path, permissions_obeyed: None) -> None:
+    """The model given, nothing needs the cache: matplotlib's "created a temporary cache" lines stay away."""
+    env = {**_CACHE_FROM_HOME, "HOME": str(_read_only_home(tmp_path)), "FORMCHECK_MODEL": str(model_path)}
+    proc = run_cli(["analyze", str(_sample(sample_videos, ".mp4")), "-e", "glute_bridge", "-o", str(tmp_path / "o"),
+                    "--no-progress", "--no-video"], timeout=120, obey_permissions=True, **env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert (tmp_path / "o" / "report.json").is_file()
+
+
+def test_pose_into_a_read_only_folder_fails_before_the_model_is_looked_for(tmp_path: Path, read_only_mounts: None,
+                                                                          sample_videos: Path) -> None:
+    """``--model`` names no file: only a check made before the pose step can give the write error."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run_cli(["pose", str(_sample(sample_videos, ".mp4")), "-o", str(out / "x.npz"), "--model",
+                    "/nonexistent.task"], timeout=60, read_only=(out,))
+    assert proc.returncode == 1
+    assert f"cannot write {out / 'x.npz'}" in _one_error_line(proc.stderr)
+    assert list(out.iterdir()) == []
 
 
 # -- item 6: --out with missing parents --------------------------------------------------------

@@ -134,6 +134,22 @@ def test_missing_clip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     assert "error: video not found" in format_table(run)
 
 
+def test_a_clip_of_an_exercise_without_a_spec_is_listed_before_the_model_runs(tmp_path: Path) -> None:
+    """The model named does not exist: the row can only come from the label, not from a pose pass."""
+    from formcheck.pipeline.evaluate import evaluate
+    from tests.helpers import write_video
+
+    write_video(tmp_path / "handstand.mp4")
+    (tmp_path / "handstand.json").write_text(json.dumps(_label("handstand.mp4", "handstand")))
+    logged: list[str] = []
+    run = evaluate([tmp_path], cache_dir=tmp_path / "cache", model_path=tmp_path / "no-such-model.task",
+                   log=logged.append)
+    (row,) = run.clips
+    assert (row.name, row.exercise, row.status, row.true_reps) == ("handstand.mp4", "handstand", "no spec", 2)
+    assert run.totals.clips == 0 and run.totals.not_scored == 1
+    assert logged == ["[1/1] handstand.mp4"]
+
+
 def test_a_broken_label_beside_its_clip_is_an_error_not_skipped(tmp_path: Path) -> None:
     (tmp_path / "good.json").write_text(json.dumps(_label("good.mp4", "glute_bridge")))
     (tmp_path / "bad.mp4").write_bytes(b"a clip")

@@ -130,6 +130,50 @@ def test_video_sink_writes_a_readable_mp4(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.mp4"]
 
 
+def _mp4_layout(path: Path) -> list[bytes]:
+    """The top-level box types of an MP4 file, in file order."""
+    data, boxes, at = path.read_bytes(), [], 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        boxes.append(data[at + 4:at + 8])
+        at += size if size else len(data)
+    return boxes
+
+
+def test_video_sink_writes_web_ready_h264_about_the_size_of_its_input(tmp_path: Path, sample_videos: Path) -> None:
+    """OpenCV's mp4v wrote the sample clip's frames back at 4.9x its size, in a codec Chromium does not play."""
+    import av
+
+    from formcheck.pose.sources import VideoFileSource
+
+    clip = sample_videos / "glute_bridge_side.mp4"
+    target = tmp_path / "copy.mp4"
+    with VideoFileSource(clip) as src, VideoSink(target, fps=src.fps, size=src.size) as sink:
+        for image, _ in src:
+            sink.write(image)
+    with av.open(str(target)) as written:
+        stream = written.streams.video[0]
+        assert (stream.codec_context.name, stream.codec_context.pix_fmt) == ("h264", "yuv420p")
+        assert stream.frames == sink.frames_written == 198
+    boxes = _mp4_layout(target)
+    assert boxes.index(b"moov") < boxes.index(b"mdat")  # faststart: a player starts before the whole file is in
+    ratio = target.stat().st_size / clip.stat().st_size
+    print(f"\n[video] {clip.name}: {clip.stat().st_size} B in, {target.stat().st_size} B out ({ratio:.2f}x)")
+    assert ratio < 1.5
+
+
+def test_video_sink_drops_an_odd_last_row_and_column(tmp_path: Path) -> None:
+    """H.264 4:2:0 needs even sides; an odd-sized clip must still be written."""
+    target = tmp_path / "odd.mp4"
+    with VideoSink(target, fps=10.0, size=(65, 49)) as sink:
+        for _ in range(3):
+            sink.write(np.full((49, 65, 3), 90, np.uint8))
+    cap = cv2.VideoCapture(str(target))
+    ok, image = cap.read()
+    cap.release()
+    assert ok and image.shape == (48, 64, 3)
+
+
 def test_video_sink_leaves_nothing_when_the_block_fails(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), VideoSink(tmp_path / "b.mp4", fps=15.0, size=(64, 48)) as sink:
         sink.write(np.zeros((48, 64, 3), np.uint8))

@@ -17,7 +17,7 @@ from formcheck.pose.sources import (
     open_source,
 )
 from formcheck.records.errors import VideoSourceError
-from tests.helpers import write_video
+from tests.helpers import cut_off_copy, write_video
 
 
 def test_video_file_reports_fps_count_size_and_increasing_times(tmp_path: Path) -> None:
@@ -60,6 +60,30 @@ def test_portrait_phone_clip_comes_out_upright(real_clips: Path) -> None:
         image, _ = next(iter(src))
         assert src.size == (1080, 1920)
     assert image.shape == (1920, 1080, 3)
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_a_clip_cut_off_part_way_notes_how_many_frames_it_held(tmp_path: Path, step: int) -> None:
+    clip = write_video(tmp_path / "c.mp4", frames=40, size=(64, 48), fps=10.0)
+    cut = cut_off_copy(clip, tmp_path / "cut.mp4", keep=0.5)
+    with VideoFileSource(cut) as src:
+        assert src.frame_count == 40  # the index still lists every frame
+        assert src.ended_early_note() is None  # nothing read yet
+        decoded = len(list(src.every(step)))
+        note = src.ended_early_note()
+    assert 5 <= decoded * step <= 30
+    assert note is not None and note.startswith(f"the video ended early: {src.frames_at_end} of 40 frames decoded")
+    assert src.frames_at_end is not None and src.frames_at_end < 36
+
+
+def test_a_whole_clip_or_one_read_in_part_has_no_ended_early_note(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "c.mp4", frames=40, size=(64, 48), fps=10.0)
+    with VideoFileSource(cut_off_copy(clip, tmp_path / "whole.mp4", keep=1.0)) as src:
+        assert len(list(src)) == 40 and src.ended_early_note() is None
+    with VideoFileSource(cut_off_copy(clip, tmp_path / "cut.mp4", keep=0.5)) as src:
+        for _ in zip(range(3), src):  # the caller stops: the file did not end
+            pass
+        assert src.ended_early_note() is None
 
 
 def test_frame_iterator_source_nudges_repeated_timestamps() -> None:

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from formcheck.app.clip_tools import browser_mp4
 from formcheck.app.settings import AppSettings
@@ -54,25 +54,35 @@ class ClipRun:
     trainer_notes: str = ""
 
 
+class ClipPose(NamedTuple):
+    """One pose pass over a clip, kept to analyse the same clip again with another exercise."""
+
+    key: str  # the clip's sha256
+    frames: list[PoseFrame]
+    fps: float
+    notes: tuple[str, ...] = ()  # about the video itself (it ended early)
+
+
 def _landmarks(path: Path, settings: AppSettings, progress: StageProgress,
-               cached: tuple[str, list[PoseFrame], float] | None, key: str) -> tuple[list[PoseFrame], float]:
-    if cached is not None and cached[0] == key:
-        return cached[1], cached[2]
+               cached: ClipPose | None, key: str) -> ClipPose:
+    if cached is not None and cached.key == key:
+        return cached
     from formcheck.pose.cache import run_pose
+    from formcheck.pose.landmarks_file import meta_notes
 
     def each(done: int, total: int | None) -> None:
         progress(f"Finding the body… frame {done}" + (f" of {total}" if total else ""),
                  0.75 * min(done / total, 1.0) if total else 0.3)
 
     frames, meta = run_pose(path, settings.model_path, each)
-    return frames, float(meta.get("fps") or 30.0)  # type: ignore[arg-type]
+    return ClipPose(key, frames, float(meta.get("fps") or 30.0), meta_notes(meta))  # type: ignore[arg-type]
 
 
 def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: str, settings: AppSettings,
                       names: Sequence[str], client: str = "", trainer_notes: str = "",
                       progress: StageProgress | None = None,
-                      landmarks: tuple[str, list[PoseFrame], float] | None = None,
-                      ) -> tuple[ClipRun, tuple[str, list[PoseFrame], float]]:
+                      landmarks: ClipPose | None = None,
+                      ) -> tuple[ClipRun, ClipPose]:
     """Pose (once) → ranking → analysis → annotated video → key frames → history.
 
     Args:
@@ -85,10 +95,10 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
         client: The client's name, stored with the session.
         trainer_notes: The trainer's notes, stored with the session.
         progress: Told what is happening.
-        landmarks: ``(clip sha256, frames, fps)`` of an earlier pass; reused when the clip is the same.
+        landmarks: An earlier pose pass; reused when the clip is the same.
 
     Returns:
-        The run and ``(clip sha256, frames, fps)`` to reuse for another exercise.
+        The run and the pose pass, to reuse for another exercise.
 
     Raises:
         FormcheckError: Unreadable clip, unknown spec, no model; or no exercise recognised.
@@ -100,7 +110,8 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
 
     tell = progress or (lambda _what, _done: None)
     key = file_sha256(path)
-    frames, fps = _landmarks(path, settings, tell, landmarks, key)
+    pose = _landmarks(path, settings, tell, landmarks, key)
+    frames, fps = pose.frames, pose.fps
     tell("Reading which exercise the movement is…", 0.78)
     ranking = tuple(rank_specs(frames, names, keep=[exercise] if exercise else []))
     suggestion = None
@@ -110,11 +121,15 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
                                    "choose the exercise yourself")
         exercise, suggestion = ranking[0].name, explain_suggestion(ranking)
     hint = wrong_exercise_hint(ranking, exercise) if suggestion is None else None
-    result = analyze_frames(frames, exercise, source=source, fps=fps)
+    result = analyze_frames(frames, exercise, source=source, fps=fps, source_notes=pose.notes)
     video, video_note = None, None
     with tempfile.TemporaryDirectory(prefix="formcheck-clip-") as tmp:
         tell("Drawing the annotated video…", 0.82)
-        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4")
+
+        def drawn(done: int, total: int | None) -> None:  # also where a stopping job ends (see ReviewJob)
+            tell("Drawing the annotated video…", 0.82 + 0.08 * min(done / total, 1.0) if total else 0.82)
+
+        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4", progress=drawn)
         tell("Encoding the video for the browser…", 0.9)
         try:
             video = browser_mp4(annotated, Path(tmp) / "annotated-h264.mp4", CONTROLS_PAD).read_bytes()
@@ -140,4 +155,4 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     run = ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error,
                   clip_key=key, ranking=ranking, suggestion=suggestion, hint=hint, key_frames=key_frames,
                   client=client, trainer_notes=trainer_notes)
-    return run, (key, frames, fps)
+    return run, pose

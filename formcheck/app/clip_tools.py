@@ -1,8 +1,9 @@
 """Plain helpers behind the Review and Samples pages (no streamlit here).
 
-* :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding.
-* :func:`browser_mp4`: the annotated video re-encoded to H.264, because
-  Chromium does not play OpenCV's ``mp4v`` (MPEG-4 part 2) inside ``<video>``.
+* :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding
+  (sizes in the words of :func:`megabytes`).
+* :func:`browser_mp4`: a video re-encoded to H.264 with a strip under it for the
+  player's controls (Chromium plays no ``mp4v``, MPEG-4 part 2, inside ``<video>``).
 * :func:`track_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts and tables.
 * :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
 """
@@ -34,6 +35,16 @@ def sniff_video(head: bytes) -> bool:
     return head[:4] == b"RIFF" and head[8:12] == b"AVI "
 
 
+def megabytes(size_bytes: int) -> str:
+    """A size in MB (2**20 bytes) as people write it: at most 3 decimals, no trailing zeros.
+
+    Example:
+        >>> megabytes(524_288), megabytes(200 * 2**20), megabytes(550_000), megabytes(1048)
+        ('0.5', '200', '0.525', '0.001')
+    """
+    return f"{round(size_bytes / 2**20, 3):g}"
+
+
 def check_upload(name: str, data: bytes, limit_bytes: int) -> None:
     """Reject empty, oversized and non-video uploads before any decoding.
 
@@ -46,7 +57,7 @@ def check_upload(name: str, data: bytes, limit_bytes: int) -> None:
     if not data:
         raise VideoSourceError(f"{name}: the file is empty")
     if len(data) > limit_bytes:
-        raise VideoSourceError(f"{name}: {len(data) / 2**20:.1f} MB is over the {limit_bytes / 2**20:.0f} MB "
+        raise VideoSourceError(f"{name}: {megabytes(len(data))} MB is over the {megabytes(limit_bytes)} MB "
                                "limit (trim the clip, or raise FORMCHECK_UPLOAD_MB)")
     if not sniff_video(data[:16]):
         raise VideoSourceError(f"{name}: this is not a video file (its content is not MP4/MOV, MKV/WebM or AVI)")

@@ -6,6 +6,8 @@ upload (a temporary copy, deleted when it ends), runs
 :func:`formcheck.app.clip_analysis.analyze_clip_file` in a daemon thread and
 saves the session to History itself; the page only polls ``status()``. No
 Streamlit call happens in the thread; the state it shares is guarded by one lock.
+When the server stops (``SIGTERM``, Ctrl+C), a running job is stopped at its next
+step and its upload deleted before the interpreter exits (:class:`_RunningJobs`).
 
 Example:
     >>> job = ReviewJob.start(data, "sam.mp4", None, settings=settings, names=names)  # doctest: +SKIP
@@ -17,15 +19,78 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
+from formcheck.app.clip_analysis import ClipPose, ClipRun, analyze_clip_file
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
-from formcheck.records.frame import PoseFrame
 
-Landmarks = tuple[str, list[PoseFrame], float]
+#: Seconds the server waits, when it stops, for running jobs to end at their next step.
+STOP_WAIT_S = 10.0
+
+
+class JobStoppedError(Exception):
+    """Raised in a job's thread at its next step once :meth:`ReviewJob.stop` was called."""
+
+
+class _RunningJobs:
+    """The jobs whose threads run; at interpreter exit, each is stopped and waited for.
+
+    MediaPipe makes every call into its model through a ``ThreadPoolExecutor``, and at
+    exit ``concurrent.futures`` shuts such pools down in a ``threading`` exit hook, which
+    runs before ``atexit`` functions. A job still in the model then fails on each call,
+    closing the model included: two chained tracebacks in the server's log. The hook
+    registered here runs before that one (they run in reverse order), while the model
+    can still be closed and the upload deleted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: set[ReviewJob] = set()
+        self._hooked = False
+
+    def add(self, job: ReviewJob) -> None:
+        with self._lock:
+            self._hook()
+            self._jobs.add(job)
+
+    def discard(self, job: ReviewJob) -> None:
+        with self._lock:
+            self._jobs.discard(job)
+
+    def stop_all(self, timeout: float = STOP_WAIT_S) -> None:
+        """Stop every running job and wait (``timeout`` seconds in all) for their threads to end."""
+        with self._lock:
+            jobs = list(self._jobs)
+        for job in jobs:
+            job.stop()
+        deadline = time.monotonic() + timeout
+        for job in jobs:
+            job.wait(max(0.0, deadline - time.monotonic()))
+
+    def _hook(self) -> None:
+        if self._hooked:
+            return
+        import importlib
+
+        # Imported (so registered) before ours: our hook then runs before its pools shut down.
+        importlib.import_module("concurrent.futures.thread")
+        register = getattr(threading, "_register_atexit", None)  # what concurrent.futures uses itself
+        try:
+            if register is not None:
+                register(self.stop_all)
+            else:  # another Python: atexit is later, but the upload is still deleted
+                import atexit
+
+                atexit.register(self.stop_all)
+        except RuntimeError:  # the interpreter is already exiting
+            return
+        self._hooked = True
+
+
+_RUNNING = _RunningJobs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,27 +122,35 @@ class ReviewJob:
 
     def __init__(self, path: Path, source: str, exercise: str | None, *, settings: AppSettings,
                  names: list[str], client: str = "", trainer_notes: str = "",
-                 landmarks: Landmarks | None = None, tmp_dir: tempfile.TemporaryDirectory[str] | None = None) -> None:
+                 landmarks: ClipPose | None = None, tmp_dir: tempfile.TemporaryDirectory[str] | None = None) -> None:
         self._lock = threading.Lock()
         self._status = JobStatus(source, "Starting…", 0.0, False)
-        self.landmarks: Landmarks | None = landmarks
+        self.landmarks: ClipPose | None = landmarks
         self._args = (path, source, exercise, settings, names, client, trainer_notes)
         self._tmp = tmp_dir
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"formcheck-review-{source}", daemon=True)
 
     @classmethod
     def start(cls, data: bytes, source: str, exercise: str | None, *, settings: AppSettings, names: list[str],
-              client: str = "", trainer_notes: str = "", landmarks: Landmarks | None = None) -> ReviewJob:
+              client: str = "", trainer_notes: str = "", landmarks: ClipPose | None = None) -> ReviewJob:
         """Copy an upload to a temporary file and start analysing it."""
         tmp = tempfile.TemporaryDirectory(prefix="formcheck-upload-")
         path = Path(tmp.name) / ("upload" + Path(source).suffix.lower())
         path.write_bytes(data)
         job = cls(path, source, exercise, settings=settings, names=names, client=client,
                   trainer_notes=trainer_notes, landmarks=landmarks, tmp_dir=tmp)
+        _RUNNING.add(job)
         job._thread.start()
         return job
 
+    def stop(self) -> None:
+        """Ask the job to end at its next step (a frame of the pose pass or of the video): nothing is saved."""
+        self._stopping.set()
+
     def _progress(self, stage: str, fraction: float) -> None:
+        if self._stopping.is_set():
+            raise JobStoppedError("the analysis was stopped (the app is shutting down)")
         with self._lock:
             self._status = JobStatus(self._status.source, stage, fraction, False)
 
@@ -90,16 +163,27 @@ class ReviewJob:
             with self._lock:
                 self.landmarks = landmarks
                 self._status = JobStatus(source, "Done", 1.0, True, run=run)
-        except FormcheckError as exc:
+        except (FormcheckError, JobStoppedError) as exc:
             with self._lock:
-                self._status = JobStatus(source, "Failed", 1.0, True, error=str(exc))
+                self._status = JobStatus(source, "Failed", 1.0, True, error=self._in_user_terms(str(exc)))
         except Exception as exc:  # a bug: end the job visibly (the page would wait forever), keep the traceback
             with self._lock:
-                self._status = JobStatus(source, "Failed", 1.0, True, error=f"internal error: {exc!r}")
+                self._status = JobStatus(source, "Failed", 1.0, True,
+                                         error=self._in_user_terms(f"internal error: {exc!r}"))
             raise
         finally:
             if self._tmp is not None:
                 self._tmp.cleanup()
+            _RUNNING.discard(self)
+
+    def _in_user_terms(self, message: str) -> str:
+        """``message`` with the clip's path on the server replaced by the name the user knows it by.
+
+        An upload is analysed from a temporary copy; an error naming that copy
+        (``/tmp/formcheck-upload-x1y2/upload.mp4``) would tell the user nothing.
+        """
+        path, source = self._args[0], self._args[1]
+        return message.replace(str(path), source)
 
     def status(self) -> JobStatus:
         """The current snapshot (safe to call from the page's script thread)."""

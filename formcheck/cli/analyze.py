@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from formcheck.records.atomic import output_folder
     from formcheck.records.errors import VideoSourceError
+    from formcheck.records.input_files import check_readable_file
     from formcheck.sinks.report import (
         ANNOTATED_NAME,
         format_summary,
@@ -49,11 +50,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     spec = resolve_spec(args.exercise)  # unknown exercise: fail before anything else
-    video = Path(args.video)
-    if not video.exists():
-        raise VideoSourceError(f"video not found: {video}")
-    if video.is_dir():
-        raise VideoSourceError(f"{video} is a folder, not a video file")
+    # Missing, a folder or unreadable: one line before an output folder is made.
+    video = check_readable_file(args.video, "video", VideoSourceError)
     is_landmarks = video.suffix.lower() == LANDMARKS_SUFFIX
     # A missing --out folder (and its parents) is created; a failed run removes it again.
     with output_folder(args.out if args.out else Path(f"{video.stem}_formcheck")) as out:

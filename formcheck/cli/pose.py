@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from formcheck.pose.estimator import PoseEstimator
-    from formcheck.pose.landmarks_file import save_landmarks
+    from formcheck.pose.landmarks_file import NOTES_KEY, save_landmarks
     from formcheck.pose.model import resolve_model
-    from formcheck.pose.sources import open_source
-    from formcheck.records.atomic import check_output_path
+    from formcheck.pose.sources import VideoFileSource, open_source
+    from formcheck.records.atomic import check_writable_output
     from formcheck.records.errors import FormcheckError, VideoSourceError
 
     if not args.output and not args.json:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.max_seconds is not None and not (math.isfinite(args.max_seconds) and args.max_seconds > 0):
         raise FormcheckError(f"--max-seconds must be a positive number of seconds, got {args.max_seconds:g}")
     if args.output:
-        check_output_path(args.output)  # fail before decoding a whole clip
+        check_writable_output(args.output)  # fail before the model runs over a whole clip
     # Files first, stdout second: with -o the JSON lines follow the saved file, so a reader
     # that stops early (`| head -1`) cannot cost the file. Without -o they stream.
     stream = args.json and not args.output
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
         meta = {"source": str(args.video), "fps": src.fps, "size": list(src.size),
                 "model": str(model.path), "model_sha256": model.sha256}
+        ended_early = src.ended_early_note() if isinstance(src, VideoFileSource) else None
+        if ended_early is not None:
+            meta[NOTES_KEY] = [ended_early]
     if not frames:
         raise VideoSourceError(f"{args.video}: no frame within the first {args.max_seconds:g} s")
     if args.output:
@@ -89,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         summary += ": no person detected"
     if crowded:
         summary += f"; several people in {crowded} frames ({switches} switches of the followed person)"
+    if ended_early is not None:
+        summary += f"; {ended_early}"
     if args.output:
         summary += f"; wrote {args.output}"
     print(summary, file=sys.stderr)

@@ -20,6 +20,7 @@ from typing import Any
 from formcheck.records.errors import LandmarksFileError, VideoSourceError
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 from formcheck.records.result import AnalysisResult
 
 #: Called with (frames done, frames expected or None) while a clip is processed.
@@ -55,13 +56,16 @@ def resolve_spec(exercise: Any) -> Any:
     return load_spec(name)
 
 
-def _with_notes(summary: SetSummary, frames: Sequence[PoseFrame]) -> SetSummary:
-    """Add the notes a report reader needs when the tracker did not already say so."""
+def _with_notes(summary: SetSummary, frames: Sequence[PoseFrame], source_notes: Sequence[str] = ()) -> SetSummary:
+    """Add the notes a report reader needs when the tracker did not already say so.
+
+    ``source_notes`` are about the video itself (it ended early): the frames cannot tell.
+    """
     from dataclasses import replace
 
     notes = list(summary.notes)
-    if not any(f.has_person for f in frames) and NO_PERSON_NOTE not in notes:
-        notes.append(NO_PERSON_NOTE)
+    wanted = [*source_notes, NO_PERSON_NOTE] if not any(f.has_person for f in frames) else list(source_notes)
+    notes += [n for n in dict.fromkeys(wanted) if n not in notes]
     return replace(summary, notes=tuple(notes)) if tuple(notes) != summary.notes else summary
 
 
@@ -73,7 +77,7 @@ def _fps_of(frames: Sequence[PoseFrame]) -> float:
 
 
 def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = "frames",
-                   fps: float | None = None) -> AnalysisResult:
+                   fps: float | None = None, source_notes: Sequence[str] = ()) -> AnalysisResult:
     """Run the tracker over pose frames already extracted (a landmarks file, a cache).
 
     Args:
@@ -81,6 +85,8 @@ def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = 
         exercise: A spec id, a spec file path, or a loaded ``ExerciseSpec``.
         source: Name recorded in the result (file the frames came from).
         fps: Frame rate; estimated from the timestamps when None.
+        source_notes: Notes about the video the frames came from, added to the summary's
+            (``meta_notes`` of the pose run's metadata: the video ended early).
 
     Raises:
         SpecError: The exercise is unknown or its spec invalid.
@@ -93,7 +99,7 @@ def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = 
     # The tracker's batch path computes features for the whole clip at once (same result, faster).
     batch = getattr(tracker, "process", None)
     feedback = tuple(batch(frames)) if batch is not None else tuple(tracker.update(f) for f in frames)
-    summary = _with_notes(tracker.summary(), frames)
+    summary = _with_notes(tracker.summary(), frames, source_notes)
     return AnalysisResult(spec=spec, frames=frames, feedback=feedback, summary=summary,
                           source=source, fps=float(fps or _fps_of(frames)))
 
@@ -120,15 +126,14 @@ def analyze_video(video: str | Path, exercise: Any, *, model_path: str | Path | 
         OutputError: ``annotated_path`` cannot be written.
     """
     spec = resolve_spec(exercise)  # an unknown exercise fails before any decoding
-    path = Path(video)
-    if not path.exists():
-        raise VideoSourceError(f"video not found: {path}")
+    path = check_readable_file(video, "video", VideoSourceError)
     if path.suffix.lower() == LANDMARKS_SUFFIX:
-        from formcheck.pose.landmarks_file import load_landmarks
+        from formcheck.pose.landmarks_file import load_landmarks, meta_notes
 
         frames, meta = load_landmarks(path)
         fps = meta.get("fps")
-        return analyze_frames(frames, spec, source=str(path), fps=float(fps) if fps else None)
+        return analyze_frames(frames, spec, source=str(path), fps=float(fps) if fps else None,
+                              source_notes=meta_notes(meta))
     if path.is_file() and _is_npz(path):
         raise LandmarksFileError(f"{path} looks like a landmarks file: name it with a .npz suffix")
     return _analyze_decoded(path, spec, model_path=model_path, progress=progress,
@@ -178,7 +183,8 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
             if progress is not None:
                 progress(len(frames), src.frame_count)
         fps = src.fps
-    summary = _with_notes(tracker.summary(), frames)
+        ended_early = src.ended_early_note()
+    summary = _with_notes(tracker.summary(), frames, [ended_early] if ended_early else [])
     return AnalysisResult(spec=spec, frames=tuple(frames), feedback=tuple(feedback), summary=summary,
                           source=str(path), fps=float(fps))
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, run_clip_job
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
-from formcheck.records.atomic import atomic_write_texts
+from formcheck.records.atomic import atomic_write_texts, describe_os_error
 from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
 from formcheck.sinks.batch_index import INDEX_HTML, SUMMARY_CSV, BatchRow, index_html, summary_csv
 
@@ -65,24 +65,31 @@ def find_clips(targets: Sequence[str | Path], recursive: bool = False) -> list[P
     """
     found: list[Path] = []
     for raw in targets:
-        target = Path(raw)
-        if target.is_dir():
-            pattern = "**/*" if recursive else "*"
-            found += [p for p in target.glob(pattern) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES]
-        elif target.is_file():
-            found.append(target)
-        elif glob.has_magic(str(raw)):
-            matches = [Path(m) for m in glob.glob(str(raw), recursive=True) if Path(m).is_file()]
-            if not matches:
-                raise VideoSourceError(f"no file matches {raw}")
-            found += matches
-        else:
-            raise VideoSourceError(f"no such clip, folder or pattern: {raw}")
+        try:
+            found += _clips_of(raw, recursive)
+        except OSError as exc:  # a folder on the way that may not be searched: one line, not a traceback
+            raise VideoSourceError(f"cannot look into {raw}: {describe_os_error(exc)}") from exc
     unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
     if not unique:
         raise VideoSourceError("no video clips in " + ", ".join(str(t) for t in targets)
                                + f" (looked for {' '.join(VIDEO_SUFFIXES)})")
     return unique
+
+
+def _clips_of(raw: str | Path, recursive: bool) -> list[Path]:
+    """The clips one target names (see :func:`find_clips`)."""
+    target = Path(raw)
+    if target.is_dir():
+        pattern = "**/*" if recursive else "*"
+        return [p for p in target.glob(pattern) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES]
+    if target.is_file():
+        return [target]
+    if glob.has_magic(str(raw)):
+        matches = [Path(m) for m in glob.glob(str(raw), recursive=True) if Path(m).is_file()]
+        if not matches:
+            raise VideoSourceError(f"no file matches {raw}")
+        return matches
+    raise VideoSourceError(f"no such clip, folder or pattern: {raw}")
 
 
 def _slug(path: Path) -> str:

@@ -109,6 +109,7 @@ def _analyse(job: ClipJob, path: Path) -> ClipOutcome:
     from formcheck.pipeline.analysis import analyze_frames
     from formcheck.pipeline.suggest import rank_specs
     from formcheck.pose.cache import run_pose
+    from formcheck.pose.landmarks_file import meta_notes
     from formcheck.pose.sources import VideoFileSource
     from formcheck.sinks.report import report_texts
     from formcheck.spec import list_specs
@@ -123,7 +124,7 @@ def _analyse(job: ClipJob, path: Path) -> ClipOutcome:
         if not ranking or ranking[0].fit <= 0:
             raise VideoSourceError("no exercise recognised (no reps or holds under any spec)")
         exercise = ranking[0].name
-    result = analyze_frames(frames, exercise, source=job.clip, fps=fps)
+    result = analyze_frames(frames, exercise, source=job.clip, fps=fps, source_notes=meta_notes(meta))
     files = report_texts(result)
     if job.html:
         from formcheck.sinks.html_report import HTML_REPORT_NAME, ReportMeta, render_client_report

@@ -138,16 +138,39 @@ def _hold_seconds(summary: Any) -> float:
     return float(sum(h.good_s for h in summary.holds))
 
 
+def _label_fields(clip: LabelledClip) -> dict[str, Any]:
+    """The :class:`ClipScore` fields the label alone gives (what was filmed, not what was found)."""
+    lab = clip.label
+    return dict(name=lab.clip, true_reps=lab.reps_complete, true_partial=lab.reps_partial,
+                faults=tuple(Span(f.id, f.start, f.end) for f in lab.faults), faults_known=clip.faults_known,
+                duration_s=lab.duration_s, view=lab.view, kind="real" if lab.source.get("kind") == "real" else "sample")
+
+
+def without_spec(clip: LabelledClip, known_specs: Sequence[str]) -> ClipScore | None:
+    """The "no spec" row of a clip whose labelled exercise has no spec, else None.
+
+    Known from the label alone: the harness lists such a clip without running the pose model on it.
+
+    Example:
+        >>> from formcheck.records.labels import ClipLabel
+        >>> lab = ClipLabel(clip="a.mp4", exercise="handstand", view="side", fps=30.0, duration_s=5.0)
+        >>> without_spec(LabelledClip(lab, Path("a.mp4"), Path("a.json")), ["plank"]).status
+        'no spec'
+    """
+    exercise = clip.label.exercise
+    if exercise is None or exercise in known_specs:
+        return None
+    return ClipScore(exercise=exercise, status="no spec", note="no spec for this exercise",
+                     **_label_fields(clip))
+
+
 def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[str],
                spec_ids: Sequence[str]) -> ClipScore:
     """Run the tracker(s) a label calls for over cached frames and compare with the label."""
     from formcheck.pipeline.analysis import analyze_frames
 
     lab = clip.label
-    faults = tuple(Span(f.id, f.start, f.end) for f in lab.faults)
-    base = dict(name=lab.clip, true_reps=lab.reps_complete, true_partial=lab.reps_partial,
-                faults=faults, faults_known=clip.faults_known, duration_s=lab.duration_s, view=lab.view,
-                kind="real" if lab.source.get("kind") == "real" else "sample")
+    base = _label_fields(clip)
     if lab.exercise is None:
         per_spec: dict[str, int] = {}
         cues: list[Span] = []
@@ -158,10 +181,10 @@ def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[
         counted = {k: v for k, v in per_spec.items() if v}
         note = "all rep specs: 0" if not counted else "counted by " + ", ".join(f"{k}={v}" for k, v in counted.items())
         return ClipScore(exercise=None, pred_reps=sum(per_spec.values()), cues=tuple(cues), note=note,
-                         per_spec=per_spec, **base)  # type: ignore[arg-type]
-    if lab.exercise not in known_specs:
-        return ClipScore(exercise=lab.exercise, status="no spec", note="no spec for this exercise",
-                         **base)  # type: ignore[arg-type]
+                         per_spec=per_spec, **base)
+    unscored = without_spec(clip, known_specs)
+    if unscored is not None:
+        return unscored
     result = analyze_frames(frames, lab.exercise, source=str(clip.video))
     s = result.summary
     true_hold = sum(h.end - h.start for h in lab.holds) if lab.holds else None
@@ -169,7 +192,7 @@ def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[
     return ClipScore(exercise=lab.exercise, pred_reps=s.reps, pred_partial=s.partial_reps,
                      cues=_spans(s.cues), note=note, true_hold_s=true_hold,
                      pred_hold_s=_hold_seconds(s) if (s.holds or true_hold) else None,
-                     **base)  # type: ignore[arg-type]
+                     **base)
 
 
 @dataclass(frozen=True)
@@ -221,6 +244,10 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
     for i, clip in enumerate(clips, 1):
         if log is not None:
             log(f"[{i}/{len(clips)}] {clip.video.name}")
+        unscored = without_spec(clip, known)
+        if unscored is not None:  # nothing to score it with: no minutes of the pose model for it
+            scores.append(unscored)
+            continue
         try:
             frames, _ = cached_pose(clip.video, cache_dir, model_path=model_path, frame_step=frame_step)
         except VideoSourceError as exc:

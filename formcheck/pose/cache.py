@@ -20,10 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from formcheck.pose.landmarks_file import load_landmarks, save_landmarks
+from formcheck.pose.landmarks_file import NOTES_KEY, load_landmarks, save_landmarks
 from formcheck.records.atomic import describe_os_error, new_temp_file
 from formcheck.records.errors import LandmarksFileError, OutputError
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 
 if TYPE_CHECKING:
     from formcheck.pose.estimator import PoseEstimator
@@ -85,7 +86,8 @@ def run_pose(video: str | Path, model_path: str | Path | None = None,
         estimator: A loaded model to reuse (a batch worker's); a new stream is started on it.
 
     Returns:
-        The frames and file metadata (source, fps, size, model, frame_step).
+        The frames and file metadata (source, fps, size, model, frame_step; ``notes`` when
+        the video ended early, see :func:`~formcheck.pose.landmarks_file.meta_notes`).
 
     Example:
         >>> frames, meta = run_pose("sample_videos/plank_side.mp4", frame_step=2)  # doctest: +SKIP
@@ -110,6 +112,9 @@ def run_pose(video: str | Path, model_path: str | Path | None = None,
                 progress(len(frames), expected)
         meta: dict[str, object] = {"source": str(video), "fps": src.fps, "size": list(src.size),
                                    "model": str(pose.model_path), "frame_step": frame_step}
+        note = src.ended_early_note()
+        if note is not None:
+            meta[NOTES_KEY] = [note]
     return frames, meta
 
 
@@ -138,8 +143,7 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
     from formcheck.pose.model import resolve_model
     from formcheck.records.errors import VideoSourceError
 
-    if not Path(video).is_file():
-        raise VideoSourceError(f"video not found: {video}")
+    check_readable_file(video, "video", VideoSourceError)  # before the model is looked for
     folder = ready_cache_dir(cache_dir)
     model = resolve_model(model_path)
     step = f"-s{frame_step}" if frame_step != 1 else ""

@@ -16,8 +16,11 @@ presence         (n,33) f4
 num_people       (n,) i2
 person_switched  (n,) bool
 image_wh         (2,) i4      frame width, height
-meta             () str       JSON: source, fps, model, generator, ...
+meta             () str       JSON: source, fps, model, generator, notes, ...
 ===============  ===========  ============================================
+
+``meta["notes"]`` (optional) lists what a report should say about the source,
+such as a video that ended before its container's frame count (:func:`meta_notes`).
 
 Written to a temp file and renamed, so a crash never leaves half a file. Read back
 only after every array's shape and type are checked from its ``.npy`` header (a
@@ -31,7 +34,7 @@ import json
 import reprlib
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,6 +43,7 @@ import numpy as np
 from formcheck.records.atomic import atomic_write
 from formcheck.records.errors import LandmarksFileError
 from formcheck.records.frame import PoseFrame
+from formcheck.records.input_files import check_readable_file
 from formcheck.records.landmarks import NUM_LANDMARKS
 
 FORMAT_NAME = "formcheck-landmarks"
@@ -69,6 +73,23 @@ _LAYOUT: dict[str, tuple[tuple[int | str, ...], str]] = {
 }
 _IDENTITY = ("format", "version")
 Header = tuple[tuple[int, ...], np.dtype[Any]]
+
+
+#: Key of the metadata that lists notes about the source, carried into the report.
+NOTES_KEY = "notes"
+
+
+def meta_notes(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The notes about the source recorded in a landmarks file's (or a pose run's) metadata.
+
+    Example:
+        >>> meta_notes({"fps": 30.0, "notes": ["the video ended early: 90 of 198 frames decoded"]})
+        ('the video ended early: 90 of 198 frames decoded',)
+        >>> meta_notes({"fps": 30.0})
+        ()
+    """
+    notes = meta.get(NOTES_KEY)
+    return tuple(str(n) for n in notes) if isinstance(notes, (list, tuple)) else ()
 
 
 def frames_to_arrays(frames: Sequence[PoseFrame]) -> dict[str, np.ndarray]:
@@ -298,9 +319,7 @@ def load_landmarks(path: str | Path) -> tuple[list[PoseFrame], dict[str, Any]]:
             :data:`MAX_FRAMES` frames, times that go backwards, a frame rate,
             size or frame step in ``meta`` that cannot be one).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise LandmarksFileError(f"landmarks file not found: {path}")
+    path = check_readable_file(path, "landmarks file", LandmarksFileError)
     arrays = _read_arrays(path)
     try:
         meta = json.loads(str(arrays["meta"]))

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.records.atomic import atomic_path, atomic_write_text
+from formcheck.records.atomic import atomic_path, atomic_write_text, describe_os_error, new_temp_file
 from formcheck.records.errors import ModelError, OutputError
 
 MODEL_NAME = "pose_landmarker_full.task"
@@ -87,6 +87,37 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("formcheck"))
 
 
+#: What to do when the model cache cannot be written (said by every such error).
+CACHE_HINT = ("set FORMCHECK_CACHE_DIR to a writable folder, or FORMCHECK_MODEL (or --model) "
+              f"to a {MODEL_NAME} file")
+
+
+def writable_cache_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed and prove it writable, before any slow step writes there.
+
+    Raises:
+        ModelError: ``folder`` is a file, or cannot be created or written; the message says
+            which variable to set instead (:data:`CACHE_HINT`).
+
+    Example:
+        >>> writable_cache_folder(Path("/etc/passwd"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        formcheck.records.errors.ModelError: the model cache /etc/passwd is a file, not a folder: set ...
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # the folder, or a parent of it, is a file
+        raise ModelError(f"the model cache {folder} is a file, not a folder: {CACHE_HINT}") from exc
+    except OSError as exc:
+        raise ModelError(f"cannot create the model cache {folder}: {describe_os_error(exc)}; {CACHE_HINT}") from exc
+    try:
+        new_temp_file(folder / "write-probe").unlink()
+    except (OutputError, OSError) as exc:
+        raise ModelError(f"the model cache {folder} is not writable: {CACHE_HINT}") from exc
+    return folder
+
+
 def prepare_mediapipe_import() -> None:
     """Set the environment MediaPipe and matplotlib read at import (only variables still unset).
 
@@ -101,9 +132,32 @@ def prepare_mediapipe_import() -> None:
         >>> "MPLCONFIGDIR" in os.environ
         True
     """
-    os.environ.setdefault("MPLCONFIGDIR", str(cache_dir() / "matplotlib"))
+    if not os.environ.get("MPLCONFIGDIR"):  # empty counts as unset, as for matplotlib itself
+        os.environ["MPLCONFIGDIR"] = _matplotlib_folder()
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _matplotlib_folder() -> str:
+    """``<cache>/matplotlib``; a temp folder removed at exit when the cache cannot be written.
+
+    Given an unwritable folder, matplotlib falls back to a temp folder too, but prints
+    two warning lines first: with a read-only home and ``FORMCHECK_MODEL`` set, a run
+    that needs no cache must still print nothing but its own lines.
+    """
+    import atexit
+    import shutil
+
+    folder = cache_dir() / "matplotlib"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return str(folder)
+    except OSError:
+        pass
+    temp = tempfile.mkdtemp(prefix="formcheck-matplotlib-")
+    atexit.register(shutil.rmtree, temp, ignore_errors=True)
+    return temp
 
 
 def _sha256(path: Path) -> str:
@@ -188,7 +242,7 @@ def build_from_wheel(dest: Path, wheel: Path | None = None, progress: Progress |
         add_landmarks_metadata,
     )
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    writable_cache_folder(dest.parent)  # before fetching a wheel that could not be kept
     with tempfile.TemporaryDirectory(prefix="formcheck-model-") as tmpdir:
         work = Path(tmpdir)
         wheel = wheel or _fetch_legacy_wheel(work, progress)
@@ -288,6 +342,7 @@ def resolve_model(
     else:
         tried.append(f"cache {dest}: empty")
     if allow_build:
+        writable_cache_folder(dest.parent)  # an unwritable cache is the one thing to fix: say only that
         try:
             return build_from_wheel(dest, progress=progress)
         except (ModelError, OutputError) as exc:

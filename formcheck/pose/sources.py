@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from formcheck.records.errors import VideoSourceError
+from formcheck.records.input_files import check_readable_file
 
 # OpenCV's own warnings ("can't be used to capture by name") only repeat what
 # our error messages say more clearly.
@@ -29,6 +30,10 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 #: Smallest step used to nudge a repeated/backwards timestamp forward.
 _MIN_STEP_S = 0.001
+#: A file whose frames run out before this share of its container's frame count is reported as
+#: ending early. Containers without an index (WebM, some AVI) only estimate the count: a few
+#: frames either way are normal, a tenth missing is not.
+ENDED_EARLY_SHARE = 0.9
 
 
 class FrameSource(Protocol):
@@ -77,17 +82,14 @@ class VideoFileSource:
     """Decode a video file with OpenCV, honouring a phone clip's rotation flag.
 
     Raises:
-        VideoSourceError: The file is missing, a folder, not a video, corrupt,
-            or holds no decodable frame.
+        VideoSourceError: The file is missing, a folder, unreadable (permissions),
+            not a video, corrupt, or holds no decodable frame.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.name = self.path.name
-        if not self.path.exists():
-            raise VideoSourceError(f"video not found: {self.path}")
-        if self.path.is_dir():
-            raise VideoSourceError(f"{self.path} is a folder, not a video file")
+        check_readable_file(self.path, "video", VideoSourceError)  # missing, a folder, no permission
         if self.path.stat().st_size == 0:
             raise VideoSourceError(f"{self.path} is empty (0 bytes)")
         if _is_still_image(self.path):
@@ -115,6 +117,8 @@ class VideoFileSource:
         self._first_t = max(0.0, float(self._cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0)
         h, w = self._first.shape[:2]
         self.size = (w, h)
+        #: Frames decoded or skipped once the file ran out (None until then, e.g. a caller stopped early).
+        self.frames_at_end: int | None = None
 
     def _upright(self, image: np.ndarray) -> np.ndarray:
         code = _ROTATIONS.get(self.rotation)
@@ -153,6 +157,26 @@ class VideoFileSource:
             pos = float(self._cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
             t = pos if pos > 0.0 else index / self.fps
             yield self._upright(frame), mono(t)
+        self.frames_at_end = index  # frames 0 .. index-1 were there; frame `index` was not
+
+    def ended_early_note(self) -> str | None:
+        """A note for the report when the file ran out clearly before its container's frame count.
+
+        A cut-off download or a damaged file often still opens: its index lists every
+        frame, but the data stops part way, and decoding just ends. None while frames
+        remain unread, when the count is unknown, or when it was about right
+        (see :data:`ENDED_EARLY_SHARE`).
+
+        Example:
+            >>> with VideoFileSource("cut_off.mp4") as src:  # doctest: +SKIP
+            ...     frames = list(src)
+            ...     src.ended_early_note()
+            'the video ended early: 90 of 198 frames decoded (is the file cut off or damaged?)'
+        """
+        read, listed = self.frames_at_end, self.frame_count
+        if read is None or not listed or read >= ENDED_EARLY_SHARE * listed:
+            return None
+        return f"the video ended early: {read} of {listed} frames decoded (is the file cut off or damaged?)"
 
     def close(self) -> None:
         self._cap.release()

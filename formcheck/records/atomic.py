@@ -73,6 +73,26 @@ def check_output_path(path: str | Path) -> Path:
     return path
 
 
+def check_writable_output(path: str | Path) -> Path:
+    """:func:`check_output_path`, then a temp file made and removed beside ``path``: the folder is writable.
+
+    For a command that works for a while before it writes (the pose model over
+    a clip): a read-only or full folder fails at once, not at the end.
+
+    Raises:
+        OutputError: The folder is missing or cannot be written, or ``path`` is a folder.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     check_writable_output(Path(tmp) / "a.npz").name
+        'a.npz'
+    """
+    target = check_output_path(path)
+    new_temp_file(target).unlink()
+    return target
+
+
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True

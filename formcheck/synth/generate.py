@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.pose.landmarks_file import save_landmarks
-from formcheck.records.atomic import atomic_write, check_output_path
+from formcheck.records.atomic import atomic_write, check_writable_output
 from formcheck.records.errors import OutputError, SynthError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.labels import ClipLabel, save_label
@@ -211,7 +211,7 @@ def _tupled(options: dict[str, Any]) -> dict[str, Any]:
 
 def write_track(options: SynthOptions, out_npz: str | Path) -> ClipLabel:
     """Landmark-only mode: write ``track.npz`` and ``track.json`` (no video)."""
-    out = check_output_path(out_npz)
+    out = check_writable_output(out_npz)
     if out.suffix != ".npz":
         raise OutputError(f"landmark-only output must end in .npz, got {out.name}")
     sim = simulate(options)
@@ -236,7 +236,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     from formcheck.sinks.video import check_frame_count
     from formcheck.synth.render import Renderer
 
-    out = check_output_path(out_mp4)
+    out = check_writable_output(out_mp4)
     if out.suffix.lower() != ".mp4":
         raise OutputError(f"video output must end in .mp4, got {out.name}")
     sim = simulate(options)
