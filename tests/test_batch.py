@@ -9,6 +9,7 @@ written to the home folder). Expected counts come from the clips' labels.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -21,8 +22,9 @@ from formcheck.cli import main
 from formcheck.pipeline.batch import find_clips, plan_jobs
 from formcheck.pipeline.batch_job import ClipJob, frame_step_for
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
+from formcheck.records.csv_cells import FORMULA_STARTS, spreadsheet_safe
 from formcheck.records.errors import VideoSourceError
-from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow
+from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow, summary_csv
 from tests.helpers import write_video
 from tests.landmark_library import LandmarkLibrary
 
@@ -129,6 +131,40 @@ class TestCommandErrors:
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 1 and len(err) == 1 and err[0].startswith("formcheck: error: ") and message in err[0], err
         assert not (tmp_path / "no").exists()
+
+
+#: Clip names a spreadsheet would run as formulas (OWASP's examples, and a sum that starts with a minus).
+FORMULA_NAMES = ("=1+1.mp4", "@SUM(1+1).mp4", '=HYPERLINK("evil.example","x").mp4', "-2+3.mp4", "+1.mp4")
+
+
+class TestFormulaInjection:
+    @pytest.mark.parametrize("start", FORMULA_STARTS)
+    def test_text_starting_a_formula_is_quoted_and_numbers_are_not(self, start: str) -> None:
+        assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
+        assert (spreadsheet_safe(-3.5), spreadsheet_safe(-2), spreadsheet_safe("a=1")) == (-3.5, -2, "a=1")
+
+    def test_summary_text_cells_are_quoted_and_numbers_stay_numbers(self) -> None:
+        rows = [BatchRow(clip=name, exercise="plank", score=80, hold_s=-3.5, report="-2+3", error="@x")
+                for name in FORMULA_NAMES]
+        read = list(csv.DictReader(io.StringIO(summary_csv(rows))))
+        assert [r["clip"] for r in read] == [f"'{name}" for name in FORMULA_NAMES]
+        assert {(r["report"], r["error"], r["exercise"], r["score"], r["hold_s"]) for r in read} == {
+            ("'-2+3", "'@x", "plank", "80", "-3.5")}
+
+    def test_clip_names_from_the_folder_reach_summary_csv_quoted(self, tmp_path: Path, model_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+        """The real command on files so named (not videos: each is an error row, no pose model run)."""
+        folder = tmp_path / "clips"
+        folder.mkdir()
+        for name in FORMULA_NAMES:
+            (folder / name).write_bytes(b"not a video")
+        monkeypatch.chdir(folder)  # clips named from "." start with the file name itself
+        assert main(["batch", ".", "-e", "plank", "--out", str(tmp_path / "out"), "--no-progress",
+                     "--model", str(model_path)]) == 0
+        with open(tmp_path / "out" / "summary.csv", newline="") as fh:
+            read = list(csv.DictReader(fh))
+        assert sorted(r["clip"] for r in read) == sorted(f"'{name}" for name in FORMULA_NAMES)
+        assert {r["status"] for r in read} == {"error"}
 
 
 @pytest.mark.model

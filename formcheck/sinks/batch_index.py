@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from html import escape
 
+from formcheck.records.csv_cells import spreadsheet_safe
+
 SUMMARY_CSV = "summary.csv"
 INDEX_HTML = "index.html"
 
@@ -64,13 +66,22 @@ class BatchRow:
 
 
 def summary_csv(rows: Sequence[BatchRow]) -> str:
-    """``summary.csv`` text: a header of :data:`SUMMARY_COLUMNS`, one line per clip."""
+    """``summary.csv`` text: a header of :data:`SUMMARY_COLUMNS`, one line per clip.
+
+    Text cells that a spreadsheet would run as a formula (a clip named ``=1+1.mp4``) start
+    with a ``'`` (:func:`~formcheck.records.csv_cells.spreadsheet_safe`); numbers stay numbers.
+
+    Example:
+        >>> summary_csv([BatchRow(clip="=1+1.mp4", status="error", error="cannot open")]).splitlines()[1]
+        "'=1+1.mp4,,0,0,0,,error,0.0,0.0,1,0.0,,cannot open"
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(SUMMARY_COLUMNS)
     for row in rows:
         values = asdict(row)
-        writer.writerow([round(v, 2) if isinstance(v, float) else v for v in (values[c] for c in SUMMARY_COLUMNS)])
+        writer.writerow([round(v, 2) if isinstance(v, float) else spreadsheet_safe(v)
+                         for v in (values[c] for c in SUMMARY_COLUMNS)])
     return buf.getvalue()
 
 
