@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
@@ -101,3 +102,42 @@ def run_child(argv: list[str], *, cwd: Path | None = None, timeout: float = 300,
     return subprocess.run(child_argv(argv, read_only), cwd=cwd, env=cli_env(**env),
                           stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
                           text=True, timeout=timeout, preexec_fn=limits)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children...), read from ``/proc`` (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:  # the task ended meanwhile
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def still_running(pids: list[int]) -> list[int]:
+    """Those of ``pids`` that still run (a zombie has ended: only its exit status is left)."""
+    running = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            running.append(pid)
+    return running
+
+
+def open_files(pid: int) -> list[str]:
+    """Paths of the files process ``pid`` has open, read from ``/proc`` ([] once it has ended)."""
+    paths = []
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        try:
+            paths.append(os.readlink(fd))
+        except OSError:  # closed meanwhile
+            continue
+    return paths

@@ -11,7 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +27,12 @@ from formcheck.cli import main
 from formcheck.pipeline.batch import find_clips, plan_jobs
 from formcheck.pipeline.batch_job import ClipJob, frame_step_for
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
+from formcheck.pipeline.batch_pool import run_local, usable_cpus
 from formcheck.records.csv_cells import FORMULA_STARTS, spreadsheet_safe
 from formcheck.records.errors import VideoSourceError
 from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow, summary_csv
-from tests.helpers import write_video
+from tests.batch_workers import crash_or_report_pid
+from tests.helpers import cli_env, descendants, open_files, still_running, write_video
 from tests.landmark_library import LandmarkLibrary
 
 CLIPS = ("glute_bridge_side", "superman_side", "plank_side")
@@ -131,6 +138,76 @@ class TestCommandErrors:
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 1 and len(err) == 1 and err[0].startswith("formcheck: error: ") and message in err[0], err
         assert not (tmp_path / "no").exists()
+
+
+class TestWorkerPool:
+    """A real pool of spawned workers, running ``tests/batch_workers.py`` in place of the pose model."""
+
+    @staticmethod
+    def _rows(names: list[str], workers: int) -> dict[str, BatchRow]:
+        rows: dict[str, BatchRow] = {}
+        jobs = plan_jobs([Path(n) for n in names], "plank")
+        run_local(workers, crash_or_report_pid)(jobs, lambda job, outcome: rows.__setitem__(job.clip, outcome.row))
+        return rows
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("crash", ["crash-segfault", "crash-sigkill"])
+    def test_a_clip_that_kills_its_worker_fails_alone(self, crash: str) -> None:
+        """Its pool breaks twice (first try, then alone); the clips beside it and after it are analysed."""
+        names = [f"a-{crash}.mp4", *(f"b{i}.mp4" for i in range(3))]
+        rows = self._rows(names, 2)
+        assert sorted(rows) == sorted(names)
+        assert rows[names[0]].status == "error" and "worker process died" in rows[names[0]].error
+        assert {n: rows[n].status for n in names[1:]} == {n: "ok" for n in names[1:]}
+
+    @pytest.mark.slow
+    def test_no_more_workers_than_cpus(self) -> None:
+        """-j above the CPU count only costs memory: the pool is capped (each row names its worker's pid)."""
+        asked = usable_cpus() + 2
+        rows = self._rows([f"c{i}.mp4" for i in range(asked)], asked)
+        assert len(rows) == asked and {r.status for r in rows.values()} == {"ok"}
+        assert len({r.report for r in rows.values()}) <= usable_cpus()
+
+
+def _reading(pids: list[int], folder: Path) -> list[int]:
+    """Those of ``pids`` that have a file of ``folder`` open: workers at work on a clip."""
+    return [pid for pid in pids if any(path.startswith(f"{folder}/") for path in open_files(pid))]
+
+
+@pytest.mark.model
+def test_kill_9_of_the_batch_takes_its_workers_and_the_resource_tracker_with_it(tmp_path: Path,
+                                                                                model_path: Path) -> None:
+    """``formcheck batch -j 2`` killed with SIGKILL: nothing it started is left running (each held a model)."""
+    if usable_cpus() < 2:
+        pytest.skip("-j 2 runs in-process on one CPU: no workers to leave behind")
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for i in range(4):
+        write_video(clips / f"c{i}.mp4", frames=300)
+    batch = subprocess.Popen([sys.executable, "-m", "formcheck", "batch", str(clips), "-e", "plank", "-j", "2",
+                              "--out", str(tmp_path / "out"), "--no-progress", "--model", str(model_path)],
+                             env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    family: list[int] = []
+    at_work: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(at_work) < 2 and batch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            family = descendants(batch.pid)  # the 2 workers and the resource tracker
+            at_work = _reading(family, clips)
+        assert len(at_work) == 2 and len(family) >= 3, f"the batch's workers never got to its clips: {family}"
+        batch.kill()
+        batch.wait()
+        deadline = time.monotonic() + 10
+        while still_running(family) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert still_running(family) == [], "left running after the batch was killed"
+    finally:
+        for pid in still_running(family):  # only what this test's batch started
+            os.kill(pid, signal.SIGKILL)
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
 
 
 #: Clip names a spreadsheet would run as formulas (OWASP's examples, and a sum that starts with a minus).

@@ -5,8 +5,8 @@
 processes on this machine (:func:`run_local`, each loading the pose model once)
 or a Ray cluster (:mod:`formcheck.pipeline.ray_batch`) — and writes each clip's
 files, the manifest, ``summary.csv`` and ``index.html`` as soon as that clip
-is done. A clip that fails is a row with its error; a worker that crashes
-gets its clip retried once. Output layout::
+is done. A clip that fails is a row with its error; a clip whose worker
+crashes is retried once, alone (:mod:`formcheck.pipeline.batch_pool`). Output layout::
 
     OUT/summary.csv  OUT/index.html  OUT/manifest.json
     OUT/<clip>/report.json  reps.csv  angles.csv  [report.html]
@@ -26,20 +26,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, run_clip_job
+from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, Runner
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
+from formcheck.pipeline.batch_pool import run_local
 from formcheck.records.atomic import atomic_write_texts
 from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
 from formcheck.sinks.batch_index import INDEX_HTML, SUMMARY_CSV, BatchRow, index_html, summary_csv
 
 #: File name endings taken as clips when a folder is given.
 VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
-
-#: Called with each finished job and its outcome (the driver writes it).
-OnDone = Callable[[ClipJob, ClipOutcome], None]
-#: A runner analyses jobs and calls ``on_done`` for each, in any order, as each finishes.
-Runner = Callable[[Sequence[ClipJob], OnDone], None]
-
 
 @dataclass(frozen=True)
 class BatchResult:
@@ -109,66 +104,6 @@ def plan_jobs(clips: Sequence[Path], exercise: str, *, frame_step: int | None = 
     return jobs
 
 
-def _error_row(job: ClipJob, message: str) -> ClipOutcome:
-    return ClipOutcome(BatchRow(clip=job.clip, status="error", error=message))
-
-
-def run_local(workers: int) -> Runner:
-    """A runner on this machine: ``workers`` processes (in-process for 1), each loading the model once.
-
-    A job whose worker crashes (or raises something other than a FormcheckError)
-    is tried once more in a fresh pool, then reported as an error row.
-    """
-
-    def runner(jobs: Sequence[ClipJob], on_done: OnDone) -> None:
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                on_done(job, _in_process(job))
-            return
-        _pooled(list(jobs), min(workers, len(jobs)), on_done)
-
-    return runner
-
-
-def _in_process(job: ClipJob) -> ClipOutcome:
-    for attempt in (1, 2):
-        try:
-            return run_clip_job(job)
-        except Exception as exc:  # a bug or a crash in the model: once more, then a row
-            if attempt == 2:
-                return _error_row(job, f"failed twice: {exc!r}")
-    raise AssertionError("unreachable")
-
-
-def _pooled(jobs: list[ClipJob], workers: int, on_done: OnDone) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    tries: dict[str, int] = {}
-    remaining = jobs
-    context = multiprocessing.get_context("spawn")  # no MediaPipe state copied from this process
-    while remaining:
-        again: list[ClipJob] = []
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context)
-        try:
-            futures = {pool.submit(run_clip_job, job): job for job in remaining}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker died, or a bug: retry once in a fresh pool
-                    tries[job.out_name] = tries.get(job.out_name, 0) + 1
-                    if tries[job.out_name] < 2:
-                        again.append(job)
-                    else:
-                        on_done(job, _error_row(job, f"failed twice: {exc!r}"))
-                    continue
-                on_done(job, outcome)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        remaining = again
-
-
 def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Path, jobs: int = 1,
               html: bool = False, frame_step: int | None = None, model_path: str | Path | None = None,
               recursive: bool = False, runner: Runner | None = None,
@@ -179,7 +114,7 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
         targets: Clips, folders or glob patterns.
         exercise: A spec id or ``"auto"`` (the best-fitting spec per clip).
         out_dir: Output folder (created if its parent exists).
-        jobs: Worker processes on this machine (ignored with ``runner``).
+        jobs: Worker processes on this machine, at most its CPUs (ignored with ``runner``).
         html: Also write each clip's client report (``report.html``).
         frame_step: 1 or 2; None picks 2 for clips at 24 fps or more.
         model_path: Pose model file (None: resolved offline, once, before any work).

@@ -24,8 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from formcheck.pipeline.batch import OnDone, Runner
-from formcheck.pipeline.batch_job import ClipJob, ClipOutcome, run_clip_job
+from formcheck.pipeline.batch_job import ClipJob, ClipOutcome, OnDone, Runner, run_clip_job
 from formcheck.records.errors import FormcheckError
 from formcheck.sinks.batch_index import BatchRow
 
