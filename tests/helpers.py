@@ -141,3 +141,25 @@ def open_files(pid: int) -> list[str]:
         except OSError:  # closed meanwhile
             continue
     return paths
+
+
+def as_unprivileged(argv: list[str]) -> list[str]:
+    """``argv`` run so that file permissions bind it: as root, without the capabilities that bypass them.
+
+    Root reads a ``chmod 000`` folder anyway (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``);
+    ``setpriv`` drops both from the child's bounding set, so its program starts without them.
+    Other users need nothing. Check :func:`can_drop_file_override` first.
+    """
+    import os
+
+    if os.geteuid() != 0:
+        return argv
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *argv]
+
+
+def can_drop_file_override() -> bool:
+    """True when :func:`as_unprivileged` works here (not root, or root with ``setpriv``)."""
+    import os
+    import shutil
+
+    return os.geteuid() != 0 or shutil.which("setpriv") is not None

@@ -8,15 +8,20 @@ written to the home folder). Expected counts come from the clips' labels.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import html
 import io
 import json
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +37,17 @@ from formcheck.records.csv_cells import FORMULA_STARTS, spreadsheet_safe
 from formcheck.records.errors import VideoSourceError
 from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow, summary_csv
 from tests.batch_workers import crash_or_report_pid
-from tests.helpers import cli_env, descendants, open_files, still_running, write_video
+from tests.helpers import (
+    as_unprivileged,
+    can_drop_file_override,
+    cli_env,
+    descendants,
+    open_files,
+    run_child,
+    run_cli,
+    still_running,
+    write_video,
+)
 from tests.landmark_library import LandmarkLibrary
 
 CLIPS = ("glute_bridge_side", "superman_side", "plank_side")
@@ -53,9 +68,31 @@ class TestPlanning:
             (tmp_path / name).write_bytes(b"x")
         (tmp_path / "sub").mkdir()
         (tmp_path / "sub" / "c.mp4").write_bytes(b"x")
-        assert [p.name for p in find_clips([tmp_path])] == ["a.MOV", "b.mp4"]
-        assert [p.name for p in find_clips([tmp_path], recursive=True)] == ["a.MOV", "b.mp4", "c.mp4"]
-        assert [p.name for p in find_clips([str(tmp_path / "*.mp4"), tmp_path / "b.mp4"])] == ["b.mp4"]
+        assert [p.name for p in find_clips([tmp_path]).clips] == ["a.MOV", "b.mp4"]
+        assert [p.name for p in find_clips([tmp_path], recursive=True).clips] == ["a.MOV", "b.mp4", "c.mp4"]
+        assert [p.name for p in find_clips([str(tmp_path / "*.mp4"), tmp_path / "b.mp4"]).clips] == ["b.mp4"]
+
+    def test_broken_symlinks_and_loops_are_listed_not_dropped(self, tmp_path: Path) -> None:
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "a.mp4").write_bytes(b"x")
+        (tmp_path / "gone.mp4").symlink_to(tmp_path / "nowhere.mp4")
+        (tmp_path / "self.mp4").symlink_to(tmp_path / "self.mp4")
+        (tmp_path / "sub" / "up").symlink_to(tmp_path)  # a folder that leads back: followed, it never ends
+        (tmp_path / "linked").symlink_to(tmp_path / "sub")  # a folder elsewhere: followed like any other
+        (tmp_path / "sub" / "c.mp4").write_bytes(b"x")
+        (tmp_path / "notes").symlink_to(tmp_path / "nowhere")  # no video ending: a folder, maybe, with -r only
+        flat = find_clips([tmp_path])
+        assert [p.name for p in flat.clips] == ["a.mp4"]
+        assert [(Path(u.path).name, u.reason) for u in flat.unreadable] == [
+            ("gone.mp4", f"dangling symlink to {tmp_path / 'nowhere.mp4'}"),
+            ("self.mp4", "symlink loop (too many levels of symbolic links)")]
+        deep = find_clips([tmp_path], recursive=True)
+        assert [str(p.relative_to(tmp_path)) for p in deep.clips] == ["a.mp4", "linked/c.mp4"]
+        assert {str(Path(u.path).relative_to(tmp_path)): u.reason for u in deep.unreadable} == {
+            "gone.mp4": f"dangling symlink to {tmp_path / 'nowhere.mp4'}",
+            "notes": f"dangling symlink to {tmp_path / 'nowhere'}",
+            "self.mp4": "symlink loop (too many levels of symbolic links)",
+            "linked/up": f"symlink loop: leads back to {tmp_path}"}  # sub/ itself: the same folder, not again
 
     @pytest.mark.parametrize("target", ["missing_folder", "nothing*.mp4"])
     def test_a_target_that_matches_nothing_is_an_error(self, tmp_path: Path, target: str) -> None:
@@ -82,6 +119,32 @@ class TestPlanning:
             half = [(t, img.shape) for img, t in src.every(2)]
         assert [t for t, _ in half] == full[::2] and len(half) == 6
         assert all(shape == (48, 64, 3) for _, shape in half)
+
+
+@pytest.mark.skipif(not can_drop_file_override(), reason="root without setpriv reads every folder")
+def test_unreadable_paths_are_printed_and_indexed_as_skipped(tmp_path: Path, model_path: Path) -> None:
+    """The real command with ``-r``: each path it could not look at is named with its reason; exit code 0."""
+    library = tmp_path / "library"
+    (library / "locked").mkdir(parents=True)
+    (library / "locked" / "c.mp4").write_bytes(b"x")
+    (library / "broken.mp4").write_bytes(b"not a video")  # the one clip: an error row
+    (library / "gone.mp4").symlink_to(library / "nowhere.mp4")
+    (library / "up").symlink_to(library)
+    (library / "locked").chmod(0)
+    try:
+        proc = run_child(as_unprivileged([sys.executable, "-m", "formcheck", "batch", str(library), "-r", "-e",
+                                          "plank", "--out", str(tmp_path / "out"), "--no-progress",
+                                          "--model", str(model_path)]), timeout=120)
+    finally:
+        (library / "locked").chmod(0o755)  # for pytest's clean-up
+    expected = {f"{library / 'gone.mp4'}: dangling symlink to {library / 'nowhere.mp4'}",
+                f"{library / 'locked'}: cannot read the folder: Permission denied",
+                f"{library / 'up'}: symlink loop: leads back to {library}"}
+    assert proc.returncode == 0, proc.stderr
+    assert {line.removeprefix("  skipped: ") for line in proc.stderr.splitlines() if "skipped:" in line} == expected
+    assert "1 clips: 0 analysed, 0 already current, 1 failed, 3 unreadable paths skipped" in proc.stdout
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert all(f"<li>{html.escape(line)}</li>" in index for line in expected)
 
 
 class TestManifest:
@@ -169,6 +232,17 @@ class TestWorkerPool:
         assert len({r.report for r in rows.values()}) <= usable_cpus()
 
 
+def test_j_above_the_cpus_is_capped_with_a_one_line_note(tmp_path: Path, model_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.mp4").write_bytes(b"not a video")  # an error row at once: no pose model run
+    cpus = usable_cpus()
+    assert main(["batch", str(tmp_path), "-e", "plank", "-j", str(cpus + 6), "--out", str(tmp_path / "out"),
+                 "--no-progress", "--model", str(model_path)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("formcheck: note: ")]
+    assert notes == [f"formcheck: note: -j {cpus + 6} is more than the {cpus} CPUs here: using {cpus} "
+                     f"worker{'s' if cpus > 1 else ''} (more would only take memory)"]
+
+
 def _reading(pids: list[int], folder: Path) -> list[int]:
     """Those of ``pids`` that have a file of ``folder`` open: workers at work on a clip."""
     return [pid for pid in pids if any(path.startswith(f"{folder}/") for path in open_files(pid))]
@@ -208,6 +282,83 @@ def test_kill_9_of_the_batch_takes_its_workers_and_the_resource_tracker_with_it(
         if batch.poll() is None:
             batch.kill()
             batch.wait()
+
+
+#: A line of Ray's C++ logger: ``[2026-12-04 21:29:14,461 W 19701 19704] rpc_client.h:153: ...``.
+RAY_NATIVE_LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d [\d:,]+ [DIWEF] \d+ \d+\] ")
+
+
+def _address(listener: socket.socket) -> str:
+    host, port = listener.getsockname()
+    return f"{host}:{port}"
+
+
+class TestRayAddressWithoutAHead:
+    """``--ray ADDRESS`` where no Ray head answers: one error line or SIGTERM, never a hang (no Ray started)."""
+
+    @pytest.fixture(autouse=True)
+    def _ray_installed(self) -> None:
+        pytest.importorskip("ray")  # the optional [cluster] extra
+
+    @pytest.fixture()
+    def silent(self) -> Iterator[socket.socket]:
+        """A socket that accepts TCP connections and never says a word: not a Ray head."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(8)
+            yield listener
+
+    def test_nothing_listening_is_one_error_line_at_once(self, tmp_path: Path) -> None:
+        with socket.socket() as closed:  # a port nothing listens on (bound, never listening)
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+            write_video(tmp_path / "a.mp4")
+            started = time.monotonic()
+            proc = run_cli(["batch", str(tmp_path), "-e", "plank", "--out", str(tmp_path / "out"),
+                            "--ray", f"127.0.0.1:{port}"], timeout=60, RAY_AUTH_MODE="disabled")
+        err = proc.stderr.strip().splitlines()
+        assert proc.returncode == 1 and len(err) == 1, proc.stderr
+        assert err[0].startswith(f"formcheck: error: cannot reach the Ray cluster at 127.0.0.1:{port}: nothing listens")
+        assert time.monotonic() - started < 30 and not (tmp_path / "out").exists()
+
+    @pytest.mark.slow
+    def test_sigterm_stops_a_join_that_gets_no_answer(self, tmp_path: Path, silent: socket.socket) -> None:
+        """The probe passes, ``ray.init`` keeps retrying in native code: SIGTERM still ends the run at once."""
+        write_video(tmp_path / "a.mp4")
+        batch = subprocess.Popen([sys.executable, "-m", "formcheck", "batch", str(tmp_path), "-e", "plank",
+                                  "--out", str(tmp_path / "out"), "--ray", _address(silent)],
+                                 env=cli_env(RAY_AUTH_MODE="disabled"), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            silent.settimeout(20)
+            with contextlib.suppress(TimeoutError):
+                silent.accept()[0].close()  # the probe: ray.init comes next (without a probe, 20 s is past it)
+            time.sleep(3)  # well into ray.init's native retries
+            assert batch.poll() is None, batch.stderr.read() if batch.stderr else ""
+            batch.send_signal(signal.SIGTERM)
+            _, err = batch.communicate(timeout=10)
+        finally:
+            if batch.poll() is None:
+                batch.kill()
+                batch.wait()
+        # Ray's helper thread, still retrying in native code, may log one more line as the process ends.
+        ours = [line for line in err.splitlines() if not RAY_NATIVE_LOG_LINE.match(line)]
+        assert batch.returncode == 143 and ours == ["formcheck: terminated by SIGTERM"], err
+
+    @pytest.mark.slow
+    def test_a_join_past_its_time_limit_is_a_cluster_error(self, silent: socket.socket) -> None:
+        script = (
+            "import sys\n"
+            "from formcheck.pipeline.batch_job import ClipJob\n"
+            "from formcheck.pipeline.ray_batch import ClusterError, ray_runner\n"
+            f"runner = ray_runner('{_address(silent)}', init_timeout_s=3)\n"
+            "try:\n"
+            "    runner([ClipJob(path='a.mp4', clip='a.mp4', out_name='a')], lambda job, outcome: None)\n"
+            "except ClusterError as exc:\n"
+            "    sys.exit(f'ClusterError: {exc}')\n"
+        )
+        proc = run_child([sys.executable, "-c", script], timeout=60, RAY_AUTH_MODE="disabled")
+        assert proc.returncode == 1 and "ClusterError: " in proc.stderr and "did not connect within 3 s" in proc.stderr
 
 
 #: Clip names a spreadsheet would run as formulas (OWASP's examples, and a sum that starts with a minus).

@@ -19,26 +19,31 @@ Example:
 
 from __future__ import annotations
 
-import glob
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from formcheck.pipeline.batch_clips import find_clips
 from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, Runner
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
 from formcheck.pipeline.batch_pool import run_local
 from formcheck.records.atomic import atomic_write_texts
-from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
-from formcheck.sinks.batch_index import INDEX_HTML, SUMMARY_CSV, BatchRow, index_html, summary_csv
+from formcheck.records.errors import FormcheckError, OutputError
+from formcheck.sinks.batch_index import (
+    INDEX_HTML,
+    SUMMARY_CSV,
+    BatchRow,
+    UnreadablePath,
+    index_html,
+    summary_csv,
+)
 
-#: File name endings taken as clips when a folder is given.
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: one row per clip (in clip order) and the counts."""
+    """What a batch did: one row per clip (in clip order), the counts, and the paths it could not look at."""
 
     rows: tuple[BatchRow, ...]
     out_dir: Path
@@ -46,38 +51,7 @@ class BatchResult:
     skipped: int
     failed: int
     seconds: float
-
-
-def find_clips(targets: Sequence[str | Path], recursive: bool = False) -> list[Path]:
-    """Clips named by ``targets``: video files, folders (their videos), or glob patterns; sorted, unique.
-
-    Raises:
-        VideoSourceError: A target matches nothing, or no clip is found at all.
-
-    Example:
-        >>> [p.name for p in find_clips(["sample_videos/plank_*.mp4"])][:1]  # doctest: +SKIP
-        ['plank_side.mp4']
-    """
-    found: list[Path] = []
-    for raw in targets:
-        target = Path(raw)
-        if target.is_dir():
-            pattern = "**/*" if recursive else "*"
-            found += [p for p in target.glob(pattern) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES]
-        elif target.is_file():
-            found.append(target)
-        elif glob.has_magic(str(raw)):
-            matches = [Path(m) for m in glob.glob(str(raw), recursive=True) if Path(m).is_file()]
-            if not matches:
-                raise VideoSourceError(f"no file matches {raw}")
-            found += matches
-        else:
-            raise VideoSourceError(f"no such clip, folder or pattern: {raw}")
-    unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
-    if not unique:
-        raise VideoSourceError("no video clips in " + ", ".join(str(t) for t in targets)
-                               + f" (looked for {' '.join(VIDEO_SUFFIXES)})")
-    return unique
+    unreadable: tuple[UnreadablePath, ...] = ()
 
 
 def _slug(path: Path) -> str:
@@ -118,7 +92,7 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
         html: Also write each clip's client report (``report.html``).
         frame_step: 1 or 2; None picks 2 for clips at 24 fps or more.
         model_path: Pose model file (None: resolved offline, once, before any work).
-        recursive: Look into sub-folders of folder targets.
+        recursive: Look into sub-folders of folder targets (paths it cannot read are in ``unreadable``).
         runner: Where the work runs (default :func:`run_local` with ``jobs``).
         progress: Called with (row, clips done, clips in total) per clip, skipped ones included.
 
@@ -136,11 +110,11 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
         raise OutputError(f"--frame-step must be 1 or 2, got {frame_step}")
     if exercise != AUTO:
         exercise = str(resolve_spec(exercise).name)
-    clips = find_clips(targets, recursive)
+    search = find_clips(targets, recursive)
     model = str(resolve_model(model_path).path)
     out = prepare_out_dir(out_dir)
     started = time.monotonic()
-    todo = plan_jobs([c for c in clips if out.resolve() not in c.resolve().parents], exercise,
+    todo = plan_jobs([c for c in search.clips if out.resolve() not in c.resolve().parents], exercise,
                      frame_step=frame_step, html=html, model_path=model)
     key = settings_key(exercise, frame_step, html)
     manifest = Manifest.load(out)
@@ -151,7 +125,8 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
     def publish() -> None:
         done = [rows[n] for n in order if n in rows]
         atomic_write_texts(out, {SUMMARY_CSV: summary_csv(done),
-                                 INDEX_HTML: index_html(done, title=f"formcheck batch: {out.name}", html_reports=html)})
+                                 INDEX_HTML: index_html(done, title=f"formcheck batch: {out.name}", html_reports=html,
+                                                        unreadable=search.unreadable)})
 
     def finished(job: ClipJob, row: BatchRow) -> None:
         rows[job.out_name] = row
@@ -187,11 +162,13 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
     if not rows:
         publish()
     return BatchResult(rows=tuple(rows[n] for n in order if n in rows), out_dir=out, analysed=counts["analysed"],
-                       skipped=counts["skipped"], failed=counts["failed"], seconds=time.monotonic() - started)
+                       skipped=counts["skipped"], failed=counts["failed"], seconds=time.monotonic() - started,
+                       unreadable=tuple(search.unreadable))
 
 
 def rerun_hint(result: BatchResult) -> str:
     """One line on what happened, for the CLI."""
+    unread = f", {len(result.unreadable)} unreadable paths skipped" if result.unreadable else ""
     return (f"{len(result.rows)} clips: {result.analysed} analysed, {result.skipped} already current, "
-            f"{result.failed} failed, in {result.seconds:.1f} s → {result.out_dir / SUMMARY_CSV}")
+            f"{result.failed} failed{unread}, in {result.seconds:.1f} s → {result.out_dir / SUMMARY_CSV}")
 
