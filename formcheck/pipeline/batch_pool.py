@@ -163,35 +163,45 @@ def _pool_round(queue: deque[ClipJob], workers: int, work: Work, on_done: OnDone
     """One pool: feed it ``queue``, ``workers`` jobs at a time, until the queue is empty or the pool breaks.
 
     Jobs still in ``queue`` after a break were never handed to the pool, so they carry no blame.
+    A finished job's worker gets its next job before the driver writes the finished one's files.
     """
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
     running: dict[Future[ClipOutcome], ClipJob] = {}
+    finished: list[tuple[ClipJob, ClipOutcome]] = []
     broken = False
     try:
-        while running or (queue and not broken):
-            while queue and not broken and len(running) < workers:
-                job = queue.popleft()
-                try:
-                    running[pool.submit(work, job)] = job
-                except BrokenProcessPool:  # broke since the last look: this job was never started
-                    queue.appendleft(job)
-                    broken = True
+        while running or finished or (queue and not broken):
+            broken = broken or not _top_up(pool, queue, running, workers, work)
+            for job, outcome in finished:
+                on_done(job, outcome)
+            finished.clear()
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 job = running.pop(future)
                 try:
-                    outcome = future.result()
+                    finished.append((job, future.result()))
                 except BrokenProcessPool as exc:  # this job was running when a worker died: a suspect
                     broken = True
                     failed(job, exc)
                 except Exception as exc:  # a bug in the work, raised in the worker: the pool is fine
                     failed(job, exc)
-                else:
-                    on_done(job, outcome)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _top_up(pool: ProcessPoolExecutor, queue: deque[ClipJob], running: dict[Future[ClipOutcome], ClipJob],
+            workers: int, work: Work) -> bool:
+    """Hand the pool jobs from ``queue`` until ``workers`` run; False when the pool turns out broken."""
+    while queue and len(running) < workers:
+        job = queue.popleft()
+        try:
+            running[pool.submit(work, job)] = job
+        except BrokenProcessPool:  # broke since the last look: this job was never started
+            queue.appendleft(job)
+            return False
+    return True
