@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def gather(targets: list[str], copies: int, into: Path) -> list[Path]:
-    from formcheck.pipeline.batch import find_clips
+    from formcheck.pipeline.batch_clips import find_clips
 
-    clips = find_clips(targets) if targets else [p for p in sorted((ROOT / "sample_videos").glob("*.mp4"))
+    clips = find_clips(targets).clips if targets else [p for p in sorted((ROOT / "sample_videos").glob("*.mp4"))
                                                  if "idle" not in p.name]
     out = []
     for k in range(copies):

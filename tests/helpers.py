@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
@@ -219,3 +220,64 @@ def write_npz(path: Path, arrays: dict, *, data: bool = True) -> Path:  # type: 
                     fh.write(zeros[:min(left, len(zeros))])
                     left -= min(left, len(zeros))
     return path
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children...), read from ``/proc`` (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:  # the task ended meanwhile
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def still_running(pids: list[int]) -> list[int]:
+    """Those of ``pids`` that still run (a zombie has ended: only its exit status is left)."""
+    running = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            running.append(pid)
+    return running
+
+
+def open_files(pid: int) -> list[str]:
+    """Paths of the files process ``pid`` has open, read from ``/proc`` ([] once it has ended)."""
+    paths = []
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        try:
+            paths.append(os.readlink(fd))
+        except OSError:  # closed meanwhile
+            continue
+    return paths
+
+
+def as_unprivileged(argv: list[str]) -> list[str]:
+    """``argv`` run so that file permissions bind it: as root, without the capabilities that bypass them.
+
+    Root reads a ``chmod 000`` folder anyway (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``);
+    ``setpriv`` drops both from the child's bounding set, so its program starts without them.
+    Other users need nothing. Check :func:`can_drop_file_override` first.
+    """
+    import os
+
+    if os.geteuid() != 0:
+        return argv
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *argv]
+
+
+def can_drop_file_override() -> bool:
+    """True when :func:`as_unprivileged` works here (not root, or root with ``setpriv``)."""
+    import os
+    import shutil
+
+    return os.geteuid() != 0 or shutil.which("setpriv") is not None

@@ -8,9 +8,20 @@ written to the home folder). Expected counts come from the clips' labels.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import html
+import io
 import json
+import os
+import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +32,22 @@ from formcheck.cli import main
 from formcheck.pipeline.batch import find_clips, plan_jobs
 from formcheck.pipeline.batch_job import ClipJob, frame_step_for
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
+from formcheck.pipeline.batch_pool import run_local, usable_cpus
+from formcheck.records.csv_cells import FORMULA_STARTS, spreadsheet_safe
 from formcheck.records.errors import VideoSourceError
-from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow
-from tests.helpers import write_video
+from formcheck.sinks.batch_index import SUMMARY_COLUMNS, BatchRow, summary_csv
+from tests.batch_workers import crash_or_report_pid
+from tests.helpers import (
+    as_unprivileged,
+    can_drop_file_override,
+    cli_env,
+    descendants,
+    open_files,
+    run_child,
+    run_cli,
+    still_running,
+    write_video,
+)
 from tests.landmark_library import LandmarkLibrary
 
 CLIPS = ("glute_bridge_side", "superman_side", "plank_side")
@@ -44,9 +68,31 @@ class TestPlanning:
             (tmp_path / name).write_bytes(b"x")
         (tmp_path / "sub").mkdir()
         (tmp_path / "sub" / "c.mp4").write_bytes(b"x")
-        assert [p.name for p in find_clips([tmp_path])] == ["a.MOV", "b.mp4"]
-        assert [p.name for p in find_clips([tmp_path], recursive=True)] == ["a.MOV", "b.mp4", "c.mp4"]
-        assert [p.name for p in find_clips([str(tmp_path / "*.mp4"), tmp_path / "b.mp4"])] == ["b.mp4"]
+        assert [p.name for p in find_clips([tmp_path]).clips] == ["a.MOV", "b.mp4"]
+        assert [p.name for p in find_clips([tmp_path], recursive=True).clips] == ["a.MOV", "b.mp4", "c.mp4"]
+        assert [p.name for p in find_clips([str(tmp_path / "*.mp4"), tmp_path / "b.mp4"]).clips] == ["b.mp4"]
+
+    def test_broken_symlinks_and_loops_are_listed_not_dropped(self, tmp_path: Path) -> None:
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "a.mp4").write_bytes(b"x")
+        (tmp_path / "gone.mp4").symlink_to(tmp_path / "nowhere.mp4")
+        (tmp_path / "self.mp4").symlink_to(tmp_path / "self.mp4")
+        (tmp_path / "sub" / "up").symlink_to(tmp_path)  # a folder that leads back: followed, it never ends
+        (tmp_path / "linked").symlink_to(tmp_path / "sub")  # a folder elsewhere: followed like any other
+        (tmp_path / "sub" / "c.mp4").write_bytes(b"x")
+        (tmp_path / "notes").symlink_to(tmp_path / "nowhere")  # no video ending: a folder, maybe, with -r only
+        flat = find_clips([tmp_path])
+        assert [p.name for p in flat.clips] == ["a.mp4"]
+        assert [(Path(u.path).name, u.reason) for u in flat.unreadable] == [
+            ("gone.mp4", f"dangling symlink to {tmp_path / 'nowhere.mp4'}"),
+            ("self.mp4", "symlink loop (too many levels of symbolic links)")]
+        deep = find_clips([tmp_path], recursive=True)
+        assert [str(p.relative_to(tmp_path)) for p in deep.clips] == ["a.mp4", "linked/c.mp4"]
+        assert {str(Path(u.path).relative_to(tmp_path)): u.reason for u in deep.unreadable} == {
+            "gone.mp4": f"dangling symlink to {tmp_path / 'nowhere.mp4'}",
+            "notes": f"dangling symlink to {tmp_path / 'nowhere'}",
+            "self.mp4": "symlink loop (too many levels of symbolic links)",
+            "linked/up": f"symlink loop: leads back to {tmp_path}"}  # sub/ itself: the same folder, not again
 
     @pytest.mark.parametrize("target", ["missing_folder", "nothing*.mp4"])
     def test_a_target_that_matches_nothing_is_an_error(self, tmp_path: Path, target: str) -> None:
@@ -73,6 +119,32 @@ class TestPlanning:
             half = [(t, img.shape) for img, t in src.every(2)]
         assert [t for t, _ in half] == full[::2] and len(half) == 6
         assert all(shape == (48, 64, 3) for _, shape in half)
+
+
+@pytest.mark.skipif(not can_drop_file_override(), reason="root without setpriv reads every folder")
+def test_unreadable_paths_are_printed_and_indexed_as_skipped(tmp_path: Path, model_path: Path) -> None:
+    """The real command with ``-r``: each path it could not look at is named with its reason; exit code 0."""
+    library = tmp_path / "library"
+    (library / "locked").mkdir(parents=True)
+    (library / "locked" / "c.mp4").write_bytes(b"x")
+    (library / "broken.mp4").write_bytes(b"not a video")  # the one clip: an error row
+    (library / "gone.mp4").symlink_to(library / "nowhere.mp4")
+    (library / "up").symlink_to(library)
+    (library / "locked").chmod(0)
+    try:
+        proc = run_child(as_unprivileged([sys.executable, "-m", "formcheck", "batch", str(library), "-r", "-e",
+                                          "plank", "--out", str(tmp_path / "out"), "--no-progress",
+                                          "--model", str(model_path)]), timeout=120)
+    finally:
+        (library / "locked").chmod(0o755)  # for pytest's clean-up
+    expected = {f"{library / 'gone.mp4'}: dangling symlink to {library / 'nowhere.mp4'}",
+                f"{library / 'locked'}: cannot read the folder: Permission denied",
+                f"{library / 'up'}: symlink loop: leads back to {library}"}
+    assert proc.returncode == 0, proc.stderr
+    assert {line.removeprefix("  skipped: ") for line in proc.stderr.splitlines() if "skipped:" in line} == expected
+    assert "1 clips: 0 analysed, 0 already current, 1 failed, 3 unreadable paths skipped" in proc.stdout
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert all(f"<li>{html.escape(line)}</li>" in index for line in expected)
 
 
 class TestManifest:
@@ -129,6 +201,198 @@ class TestCommandErrors:
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 1 and len(err) == 1 and err[0].startswith("formcheck: error: ") and message in err[0], err
         assert not (tmp_path / "no").exists()
+
+
+class TestWorkerPool:
+    """A real pool of spawned workers, running ``tests/batch_workers.py`` in place of the pose model."""
+
+    @staticmethod
+    def _rows(names: list[str], workers: int) -> dict[str, BatchRow]:
+        rows: dict[str, BatchRow] = {}
+        jobs = plan_jobs([Path(n) for n in names], "plank")
+        run_local(workers, crash_or_report_pid)(jobs, lambda job, outcome: rows.__setitem__(job.clip, outcome.row))
+        return rows
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("crash", ["crash-segfault", "crash-sigkill"])
+    def test_a_clip_that_kills_its_worker_fails_alone(self, crash: str) -> None:
+        """Its pool breaks twice (first try, then alone); the clips beside it and after it are analysed."""
+        names = [f"a-{crash}.mp4", *(f"b{i}.mp4" for i in range(3))]
+        rows = self._rows(names, 2)
+        assert sorted(rows) == sorted(names)
+        assert rows[names[0]].status == "error" and "worker process died" in rows[names[0]].error
+        assert {n: rows[n].status for n in names[1:]} == {n: "ok" for n in names[1:]}
+
+    @pytest.mark.slow
+    def test_no_more_workers_than_cpus(self) -> None:
+        """-j above the CPU count only costs memory: the pool is capped (each row names its worker's pid)."""
+        asked = usable_cpus() + 2
+        rows = self._rows([f"c{i}.mp4" for i in range(asked)], asked)
+        assert len(rows) == asked and {r.status for r in rows.values()} == {"ok"}
+        assert len({r.report for r in rows.values()}) <= usable_cpus()
+
+
+def test_j_above_the_cpus_is_capped_with_a_one_line_note(tmp_path: Path, model_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.mp4").write_bytes(b"not a video")  # an error row at once: no pose model run
+    cpus = usable_cpus()
+    assert main(["batch", str(tmp_path), "-e", "plank", "-j", str(cpus + 6), "--out", str(tmp_path / "out"),
+                 "--no-progress", "--model", str(model_path)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("formcheck: note: ")]
+    assert notes == [f"formcheck: note: -j {cpus + 6} is more than the {cpus} CPUs here: using {cpus} "
+                     f"worker{'s' if cpus > 1 else ''} (more would only take memory)"]
+
+
+def _reading(pids: list[int], folder: Path) -> list[int]:
+    """Those of ``pids`` that have a file of ``folder`` open: workers at work on a clip."""
+    return [pid for pid in pids if any(path.startswith(f"{folder}/") for path in open_files(pid))]
+
+
+@pytest.mark.model
+def test_kill_9_of_the_batch_takes_its_workers_and_the_resource_tracker_with_it(tmp_path: Path,
+                                                                                model_path: Path) -> None:
+    """``formcheck batch -j 2`` killed with SIGKILL: nothing it started is left running (each held a model)."""
+    if usable_cpus() < 2:
+        pytest.skip("-j 2 runs in-process on one CPU: no workers to leave behind")
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for i in range(4):
+        write_video(clips / f"c{i}.mp4", frames=300)
+    batch = subprocess.Popen([sys.executable, "-m", "formcheck", "batch", str(clips), "-e", "plank", "-j", "2",
+                              "--out", str(tmp_path / "out"), "--no-progress", "--model", str(model_path)],
+                             env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    family: list[int] = []
+    at_work: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(at_work) < 2 and batch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            family = descendants(batch.pid)  # the 2 workers and the resource tracker
+            at_work = _reading(family, clips)
+        assert len(at_work) == 2 and len(family) >= 3, f"the batch's workers never got to its clips: {family}"
+        batch.kill()
+        batch.wait()
+        deadline = time.monotonic() + 10
+        while still_running(family) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert still_running(family) == [], "left running after the batch was killed"
+    finally:
+        for pid in still_running(family):  # only what this test's batch started
+            os.kill(pid, signal.SIGKILL)
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
+
+
+#: A line of Ray's C++ logger: ``[2026-12-04 21:29:14,461 W 19701 19704] rpc_client.h:153: ...``.
+RAY_NATIVE_LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d [\d:,]+ [DIWEF] \d+ \d+\] ")
+
+
+def _address(listener: socket.socket) -> str:
+    host, port = listener.getsockname()
+    return f"{host}:{port}"
+
+
+class TestRayAddressWithoutAHead:
+    """``--ray ADDRESS`` where no Ray head answers: one error line or SIGTERM, never a hang (no Ray started)."""
+
+    @pytest.fixture(autouse=True)
+    def _ray_installed(self) -> None:
+        pytest.importorskip("ray")  # the optional [cluster] extra
+
+    @pytest.fixture()
+    def silent(self) -> Iterator[socket.socket]:
+        """A socket that accepts TCP connections and never says a word: not a Ray head."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(8)
+            yield listener
+
+    def test_nothing_listening_is_one_error_line_at_once(self, tmp_path: Path) -> None:
+        with socket.socket() as closed:  # a port nothing listens on (bound, never listening)
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+            write_video(tmp_path / "a.mp4")
+            started = time.monotonic()
+            proc = run_cli(["batch", str(tmp_path), "-e", "plank", "--out", str(tmp_path / "out"),
+                            "--ray", f"127.0.0.1:{port}"], timeout=60, RAY_AUTH_MODE="disabled")
+        err = proc.stderr.strip().splitlines()
+        assert proc.returncode == 1 and len(err) == 1, proc.stderr
+        assert err[0].startswith(f"formcheck: error: cannot reach the Ray cluster at 127.0.0.1:{port}: nothing listens")
+        assert time.monotonic() - started < 30 and not (tmp_path / "out").exists()
+
+    @pytest.mark.slow
+    def test_sigterm_stops_a_join_that_gets_no_answer(self, tmp_path: Path, silent: socket.socket) -> None:
+        """The probe passes, ``ray.init`` keeps retrying in native code: SIGTERM still ends the run at once."""
+        write_video(tmp_path / "a.mp4")
+        batch = subprocess.Popen([sys.executable, "-m", "formcheck", "batch", str(tmp_path), "-e", "plank",
+                                  "--out", str(tmp_path / "out"), "--ray", _address(silent)],
+                                 env=cli_env(RAY_AUTH_MODE="disabled"), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            silent.settimeout(20)
+            with contextlib.suppress(TimeoutError):
+                silent.accept()[0].close()  # the probe: ray.init comes next (without a probe, 20 s is past it)
+            time.sleep(3)  # well into ray.init's native retries
+            assert batch.poll() is None, batch.stderr.read() if batch.stderr else ""
+            batch.send_signal(signal.SIGTERM)
+            _, err = batch.communicate(timeout=10)
+        finally:
+            if batch.poll() is None:
+                batch.kill()
+                batch.wait()
+        # Ray's helper thread, still retrying in native code, may log one more line as the process ends.
+        ours = [line for line in err.splitlines() if not RAY_NATIVE_LOG_LINE.match(line)]
+        assert batch.returncode == 143 and ours == ["formcheck: terminated by SIGTERM"], err
+
+    @pytest.mark.slow
+    def test_a_join_past_its_time_limit_is_a_cluster_error(self, silent: socket.socket) -> None:
+        script = (
+            "import sys\n"
+            "from formcheck.pipeline.batch_job import ClipJob\n"
+            "from formcheck.pipeline.ray_batch import ClusterError, ray_runner\n"
+            f"runner = ray_runner('{_address(silent)}', init_timeout_s=3)\n"
+            "try:\n"
+            "    runner([ClipJob(path='a.mp4', clip='a.mp4', out_name='a')], lambda job, outcome: None)\n"
+            "except ClusterError as exc:\n"
+            "    sys.exit(f'ClusterError: {exc}')\n"
+        )
+        proc = run_child([sys.executable, "-c", script], timeout=60, RAY_AUTH_MODE="disabled")
+        assert proc.returncode == 1 and "ClusterError: " in proc.stderr and "did not connect within 3 s" in proc.stderr
+
+
+#: Clip names a spreadsheet would run as formulas (OWASP's examples, and a sum that starts with a minus).
+FORMULA_NAMES = ("=1+1.mp4", "@SUM(1+1).mp4", '=HYPERLINK("evil.example","x").mp4', "-2+3.mp4", "+1.mp4")
+
+
+class TestFormulaInjection:
+    @pytest.mark.parametrize("start", FORMULA_STARTS)
+    def test_text_starting_a_formula_is_quoted_and_numbers_are_not(self, start: str) -> None:
+        assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
+        assert (spreadsheet_safe(-3.5), spreadsheet_safe(-2), spreadsheet_safe("a=1")) == (-3.5, -2, "a=1")
+
+    def test_summary_text_cells_are_quoted_and_numbers_stay_numbers(self) -> None:
+        rows = [BatchRow(clip=name, exercise="plank", score=80, hold_s=-3.5, report="-2+3", error="@x")
+                for name in FORMULA_NAMES]
+        read = list(csv.DictReader(io.StringIO(summary_csv(rows))))
+        assert [r["clip"] for r in read] == [f"'{name}" for name in FORMULA_NAMES]
+        assert {(r["report"], r["error"], r["exercise"], r["score"], r["hold_s"]) for r in read} == {
+            ("'-2+3", "'@x", "plank", "80", "-3.5")}
+
+    def test_clip_names_from_the_folder_reach_summary_csv_quoted(self, tmp_path: Path, model_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+        """The real command on files so named (not videos: each is an error row, no pose model run)."""
+        folder = tmp_path / "clips"
+        folder.mkdir()
+        for name in FORMULA_NAMES:
+            (folder / name).write_bytes(b"not a video")
+        monkeypatch.chdir(folder)  # clips named from "." start with the file name itself
+        assert main(["batch", ".", "-e", "plank", "--out", str(tmp_path / "out"), "--no-progress",
+                     "--model", str(model_path)]) == 0
+        with open(tmp_path / "out" / "summary.csv", newline="") as fh:
+            read = list(csv.DictReader(fh))
+        assert sorted(r["clip"] for r in read) == sorted(f"'{name}" for name in FORMULA_NAMES)
+        assert {r["status"] for r in read} == {"error"}
 
 
 @pytest.mark.model

@@ -128,6 +128,19 @@ def test_export_csv_to_path_and_file(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".history.csv.*"))  # no temp file left behind
 
 
+def test_export_csv_keeps_typed_text_from_running_as_a_formula(tmp_path: Path) -> None:
+    """An uploaded file's name, a client's name and the notes are text in a spreadsheet; numbers stay numbers."""
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    sid = store.save_set(make_summary("plank", reps=2), '=HYPERLINK("evil.example","x").mp4', "review")
+    store.set_client_notes(sid, "@SUM(1+1)", "-2+3 more reps next week")
+    buf = io.StringIO()
+    store.export_csv(buf)
+    row = next(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert (row["source"], row["client"], row["trainer_notes"]) == (
+        '\'=HYPERLINK("evil.example","x").mp4', "'@SUM(1+1)", "'-2+3 more reps next week")
+    assert (row["reps"], row["score"], row["duration_s"], row["exercise"]) == ("2", "80", "4.0", "plank")
+
+
 def test_bad_kind_and_bad_files_raise_store_error(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
     with pytest.raises(StoreError, match="kind must be one of"):

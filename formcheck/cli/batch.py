@@ -40,7 +40,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("-e", "--exercise", required=True,
                    help="spec id for every clip, or 'auto' to pick the best-fitting spec per clip")
     p.add_argument("-j", "--jobs", type=_workers, default=1, metavar="N",
-                   help="worker processes on this machine, each loading the pose model once (default 1)")
+                   help="worker processes on this machine, each loading the pose model once (default 1; "
+                        "at most one per CPU)")
     p.add_argument("-o", "--out", default="formcheck_batch", help="output folder (default ./formcheck_batch)")
     p.add_argument("--html", action="store_true", help="also write each clip's client report (report.html)")
     p.add_argument("--frame-step", type=_frame_step, default=None, metavar="auto|1|2",
@@ -66,10 +67,12 @@ def run(args: argparse.Namespace) -> int:
         from formcheck.pipeline.ray_batch import ray_runner
 
         runner = ray_runner(args.ray)
-    bars: list[tqdm] = []  # made on the first clip: a command error prints no bar
+    bars: list[tqdm] = []  # made on the first clip: a command error prints no bar (nor the note)
 
     def progress(row: BatchRow, done: int, total: int) -> None:
         if not bars:
+            if runner is None:
+                _note_worker_cap(args.jobs)
             bars.append(tqdm(total=total, unit="clip", desc="batch", disable=args.no_progress, file=sys.stderr))
         bar = bars[0]
         bar.set_postfix_str(f"{row.clip[-30:]}: {'failed' if row.status != 'ok' else f'{row.reps} reps'}")
@@ -82,8 +85,25 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for bar in bars:
             bar.close()
+    for unread in result.unreadable:
+        print(f"  skipped: {unread.path}: {unread.reason}", file=sys.stderr)
     for row in result.rows:
         if row.status != "ok":
             print(f"  failed: {row.clip}: {row.error}", file=sys.stderr)
     print(rerun_hint(result))
     return 0
+
+
+def _note_worker_cap(asked: int) -> None:
+    """Say so when ``-j`` asks for more workers than CPUs: they are capped, not refused.
+
+    Capped rather than refused: the same command then runs on a laptop and on a
+    bigger machine, and workers beyond the CPUs would only take memory (each holds
+    a pose model; 8 on 2 cores took 2.1 GB and were no faster than 2).
+    """
+    from formcheck.pipeline.batch_pool import usable_cpus, worker_count
+
+    workers = worker_count(asked)
+    if workers < asked:
+        print(f"formcheck: note: -j {asked} is more than the {usable_cpus()} CPUs here: using {workers} "
+              f"worker{'s' if workers > 1 else ''} (more would only take memory)", file=sys.stderr)

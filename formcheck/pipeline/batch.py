@@ -5,8 +5,8 @@
 processes on this machine (:func:`run_local`, each loading the pose model once)
 or a Ray cluster (:mod:`formcheck.pipeline.ray_batch`) — and writes each clip's
 files, the manifest, ``summary.csv`` and ``index.html`` as soon as that clip
-is done. A clip that fails is a row with its error; a worker that crashes
-gets its clip retried once. Output layout::
+is done. A clip that fails is a row with its error; a clip whose worker
+crashes is retried once, alone (:mod:`formcheck.pipeline.batch_pool`). Output layout::
 
     OUT/summary.csv  OUT/index.html  OUT/manifest.json
     OUT/<clip>/report.json  reps.csv  angles.csv  [report.html]
@@ -19,31 +19,31 @@ Example:
 
 from __future__ import annotations
 
-import glob
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, run_clip_job
+from formcheck.pipeline.batch_clips import find_clips
+from formcheck.pipeline.batch_job import AUTO, ClipJob, ClipOutcome, Runner
 from formcheck.pipeline.batch_manifest import Manifest, settings_key
-from formcheck.records.atomic import atomic_write_texts, describe_os_error
-from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
-from formcheck.sinks.batch_index import INDEX_HTML, SUMMARY_CSV, BatchRow, index_html, summary_csv
-
-#: File name endings taken as clips when a folder is given.
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
-
-#: Called with each finished job and its outcome (the driver writes it).
-OnDone = Callable[[ClipJob, ClipOutcome], None]
-#: A runner analyses jobs and calls ``on_done`` for each, in any order, as each finishes.
-Runner = Callable[[Sequence[ClipJob], OnDone], None]
+from formcheck.pipeline.batch_pool import run_local
+from formcheck.records.atomic import atomic_write_texts
+from formcheck.records.errors import FormcheckError, OutputError
+from formcheck.sinks.batch_index import (
+    INDEX_HTML,
+    SUMMARY_CSV,
+    BatchRow,
+    UnreadablePath,
+    index_html,
+    summary_csv,
+)
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: one row per clip (in clip order) and the counts."""
+    """What a batch did: one row per clip (in clip order), the counts, and the paths it could not look at."""
 
     rows: tuple[BatchRow, ...]
     out_dir: Path
@@ -51,45 +51,7 @@ class BatchResult:
     skipped: int
     failed: int
     seconds: float
-
-
-def find_clips(targets: Sequence[str | Path], recursive: bool = False) -> list[Path]:
-    """Clips named by ``targets``: video files, folders (their videos), or glob patterns; sorted, unique.
-
-    Raises:
-        VideoSourceError: A target matches nothing, or no clip is found at all.
-
-    Example:
-        >>> [p.name for p in find_clips(["sample_videos/plank_*.mp4"])][:1]  # doctest: +SKIP
-        ['plank_side.mp4']
-    """
-    found: list[Path] = []
-    for raw in targets:
-        try:
-            found += _clips_of(raw, recursive)
-        except OSError as exc:  # a folder on the way that may not be searched: one line, not a traceback
-            raise VideoSourceError(f"cannot look into {raw}: {describe_os_error(exc)}") from exc
-    unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
-    if not unique:
-        raise VideoSourceError("no video clips in " + ", ".join(str(t) for t in targets)
-                               + f" (looked for {' '.join(VIDEO_SUFFIXES)})")
-    return unique
-
-
-def _clips_of(raw: str | Path, recursive: bool) -> list[Path]:
-    """The clips one target names (see :func:`find_clips`)."""
-    target = Path(raw)
-    if target.is_dir():
-        pattern = "**/*" if recursive else "*"
-        return [p for p in target.glob(pattern) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES]
-    if target.is_file():
-        return [target]
-    if glob.has_magic(str(raw)):
-        matches = [Path(m) for m in glob.glob(str(raw), recursive=True) if Path(m).is_file()]
-        if not matches:
-            raise VideoSourceError(f"no file matches {raw}")
-        return matches
-    raise VideoSourceError(f"no such clip, folder or pattern: {raw}")
+    unreadable: tuple[UnreadablePath, ...] = ()
 
 
 def _slug(path: Path) -> str:
@@ -116,66 +78,6 @@ def plan_jobs(clips: Sequence[Path], exercise: str, *, frame_step: int | None = 
     return jobs
 
 
-def _error_row(job: ClipJob, message: str) -> ClipOutcome:
-    return ClipOutcome(BatchRow(clip=job.clip, status="error", error=message))
-
-
-def run_local(workers: int) -> Runner:
-    """A runner on this machine: ``workers`` processes (in-process for 1), each loading the model once.
-
-    A job whose worker crashes (or raises something other than a FormcheckError)
-    is tried once more in a fresh pool, then reported as an error row.
-    """
-
-    def runner(jobs: Sequence[ClipJob], on_done: OnDone) -> None:
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                on_done(job, _in_process(job))
-            return
-        _pooled(list(jobs), min(workers, len(jobs)), on_done)
-
-    return runner
-
-
-def _in_process(job: ClipJob) -> ClipOutcome:
-    for attempt in (1, 2):
-        try:
-            return run_clip_job(job)
-        except Exception as exc:  # a bug or a crash in the model: once more, then a row
-            if attempt == 2:
-                return _error_row(job, f"failed twice: {exc!r}")
-    raise AssertionError("unreachable")
-
-
-def _pooled(jobs: list[ClipJob], workers: int, on_done: OnDone) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    tries: dict[str, int] = {}
-    remaining = jobs
-    context = multiprocessing.get_context("spawn")  # no MediaPipe state copied from this process
-    while remaining:
-        again: list[ClipJob] = []
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context)
-        try:
-            futures = {pool.submit(run_clip_job, job): job for job in remaining}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker died, or a bug: retry once in a fresh pool
-                    tries[job.out_name] = tries.get(job.out_name, 0) + 1
-                    if tries[job.out_name] < 2:
-                        again.append(job)
-                    else:
-                        on_done(job, _error_row(job, f"failed twice: {exc!r}"))
-                    continue
-                on_done(job, outcome)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        remaining = again
-
-
 def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Path, jobs: int = 1,
               html: bool = False, frame_step: int | None = None, model_path: str | Path | None = None,
               recursive: bool = False, runner: Runner | None = None,
@@ -186,11 +88,11 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
         targets: Clips, folders or glob patterns.
         exercise: A spec id or ``"auto"`` (the best-fitting spec per clip).
         out_dir: Output folder (created if its parent exists).
-        jobs: Worker processes on this machine (ignored with ``runner``).
+        jobs: Worker processes on this machine, at most its CPUs (ignored with ``runner``).
         html: Also write each clip's client report (``report.html``).
         frame_step: 1 or 2; None picks 2 for clips at 24 fps or more.
         model_path: Pose model file (None: resolved offline, once, before any work).
-        recursive: Look into sub-folders of folder targets.
+        recursive: Look into sub-folders of folder targets (paths it cannot read are in ``unreadable``).
         runner: Where the work runs (default :func:`run_local` with ``jobs``).
         progress: Called with (row, clips done, clips in total) per clip, skipped ones included.
 
@@ -208,11 +110,11 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
         raise OutputError(f"--frame-step must be 1 or 2, got {frame_step}")
     if exercise != AUTO:
         exercise = str(resolve_spec(exercise).name)
-    clips = find_clips(targets, recursive)
+    search = find_clips(targets, recursive)
     model = str(resolve_model(model_path).path)
     out = prepare_out_dir(out_dir)
     started = time.monotonic()
-    todo = plan_jobs([c for c in clips if out.resolve() not in c.resolve().parents], exercise,
+    todo = plan_jobs([c for c in search.clips if out.resolve() not in c.resolve().parents], exercise,
                      frame_step=frame_step, html=html, model_path=model)
     key = settings_key(exercise, frame_step, html)
     manifest = Manifest.load(out)
@@ -223,7 +125,8 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
     def publish() -> None:
         done = [rows[n] for n in order if n in rows]
         atomic_write_texts(out, {SUMMARY_CSV: summary_csv(done),
-                                 INDEX_HTML: index_html(done, title=f"formcheck batch: {out.name}", html_reports=html)})
+                                 INDEX_HTML: index_html(done, title=f"formcheck batch: {out.name}", html_reports=html,
+                                                        unreadable=search.unreadable)})
 
     def finished(job: ClipJob, row: BatchRow) -> None:
         rows[job.out_name] = row
@@ -259,11 +162,13 @@ def run_batch(targets: Sequence[str | Path], exercise: str, *, out_dir: str | Pa
     if not rows:
         publish()
     return BatchResult(rows=tuple(rows[n] for n in order if n in rows), out_dir=out, analysed=counts["analysed"],
-                       skipped=counts["skipped"], failed=counts["failed"], seconds=time.monotonic() - started)
+                       skipped=counts["skipped"], failed=counts["failed"], seconds=time.monotonic() - started,
+                       unreadable=tuple(search.unreadable))
 
 
 def rerun_hint(result: BatchResult) -> str:
     """One line on what happened, for the CLI."""
+    unread = f", {len(result.unreadable)} unreadable paths skipped" if result.unreadable else ""
     return (f"{len(result.rows)} clips: {result.analysed} analysed, {result.skipped} already current, "
-            f"{result.failed} failed, in {result.seconds:.1f} s → {result.out_dir / SUMMARY_CSV}")
+            f"{result.failed} failed{unread}, in {result.seconds:.1f} s → {result.out_dir / SUMMARY_CSV}")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,12 @@ class ClipOutcome:
 
     row: BatchRow
     files: dict[str, str] = field(default_factory=dict)
+
+
+#: Called with each finished job and its outcome (the driver writes it).
+OnDone = Callable[[ClipJob, ClipOutcome], None]
+#: A runner analyses jobs and calls ``on_done`` for each, in any order, as each finishes.
+Runner = Callable[[Sequence[ClipJob], OnDone], None]
 
 
 def worker_estimator(model_path: str | None) -> PoseEstimator:

@@ -10,6 +10,12 @@ need no shared folder; the report texts come back and the driver writes them
 as each task finishes. A task that crashes (a worker killed, a bug) is retried
 once by Ray, then reported as a failed row; the batch goes on.
 
+Joining a cluster never hangs: the address is first probed with a plain TCP
+connection (:data:`PROBE_TIMEOUT_S`), so a wrong address or a head that is not
+running is one error line at once, and ``ray.init`` (which retries for minutes
+inside native code, deaf to ``SIGTERM``) runs in a helper thread that the main
+thread waits for, at most :data:`INIT_TIMEOUT_S`, still answering signals.
+
 Ray is optional: ``pip install formcheck[cluster]``.
 
 Example:
@@ -18,14 +24,17 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+import socket
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from formcheck.pipeline.batch import OnDone, Runner
-from formcheck.pipeline.batch_job import ClipJob, ClipOutcome, run_clip_job
+from formcheck.pipeline.batch_job import ClipJob, ClipOutcome, OnDone, Runner, run_clip_job
 from formcheck.records.errors import FormcheckError
 from formcheck.sinks.batch_index import BatchRow
 
@@ -33,6 +42,11 @@ from formcheck.sinks.batch_index import BatchRow
 class ClusterError(FormcheckError):
     """Ray is not installed, or the cluster cannot be reached."""
 
+
+#: Seconds a cluster address may take to accept a TCP connection before the batch gives up.
+PROBE_TIMEOUT_S = 5.0
+#: Seconds ``ray.init`` may take to join a cluster or start a local instance on a busy machine.
+INIT_TIMEOUT_S = 90.0
 
 #: Tasks submitted ahead of the ones finished, per CPU of the cluster (keeps the object store small).
 IN_FLIGHT_PER_CPU = 2
@@ -51,39 +65,118 @@ def _clip_task(job: ClipJob) -> ClipOutcome:
     return run_clip_job(job)
 
 
-def ray_runner(address: str, *, temp_dir: str | Path | None = None, num_cpus: int | None = None) -> Runner:
+def ray_runner(address: str, *, temp_dir: str | Path | None = None, num_cpus: int | None = None,
+               init_timeout_s: float = INIT_TIMEOUT_S) -> Runner:
     """A batch runner on Ray (see the module docstring).
 
     Args:
         address: ``"local"`` to start a Ray instance here for the run, else a cluster address.
         temp_dir: Ray's session folder for a local instance (default Ray's own, ``/tmp/ray``).
         num_cpus: CPUs a local instance may use (default all).
+        init_timeout_s: Seconds ``ray.init`` may take before the run gives up.
 
     Raises:
-        ClusterError: Ray is missing (raised at once), or the cluster cannot be reached (at run time).
+        ClusterError: At once: Ray is missing, or nothing answers at ``address`` (see :func:`probe_address`).
+            At run time: Ray cannot join the cluster, or not within ``init_timeout_s``.
     """
     _ray()
+    local = address == "local"
+    if not local:
+        probe_address(address)
 
     def runner(jobs: Sequence[ClipJob], on_done: OnDone) -> None:
         ray = _ray()
-        local = address == "local"
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                   "logging_level": logging.ERROR}  # no INFO lines around formcheck's own
         if local:
             options["num_cpus"] = num_cpus or os.cpu_count() or 1
             if temp_dir is not None:
                 options["_temp_dir"] = str(temp_dir)
         else:
             options["address"] = address
-        try:
-            ray.init(**options)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise ClusterError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
-        try:
+        with _ray_session(ray, options, address, init_timeout_s):
             _run_tasks(ray, jobs, on_done)
-        finally:
-            ray.shutdown()
 
     return runner
+
+
+def gcs_endpoint(address: str) -> tuple[str, int] | None:
+    """The host and port ``address`` names (``HOST:PORT``, ``ray://HOST:PORT``, ``[::1]:PORT``), else None.
+
+    Example:
+        >>> gcs_endpoint("10.0.0.5:6379"), gcs_endpoint("ray://head:10001"), gcs_endpoint("auto")
+        (('10.0.0.5', 6379), ('head', 10001), None)
+    """
+    host, colon, port = address.removeprefix("ray://").rpartition(":")
+    if not colon or not host or not port.isdigit():
+        return None
+    return host.strip("[]"), int(port)
+
+
+def probe_address(address: str, timeout_s: float = PROBE_TIMEOUT_S) -> None:
+    """Raise :class:`ClusterError` unless something accepts a TCP connection at ``address`` within ``timeout_s``.
+
+    Other address forms (``auto``) are left to Ray.
+
+    Example:
+        >>> probe_address("127.0.0.1:1")  # doctest: +SKIP
+        Traceback (most recent call last):
+        formcheck.pipeline.ray_batch.ClusterError: cannot reach the Ray cluster at 127.0.0.1:1: nothing listens ...
+    """
+    endpoint = gcs_endpoint(address)
+    if endpoint is None:
+        return
+    try:
+        with socket.create_connection(endpoint, timeout=timeout_s):
+            pass
+    except TimeoutError:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: no answer within {timeout_s:.0f} s "
+                           "(a firewall, or a wrong address?)") from None
+    except socket.gaierror as exc:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: unknown host ({exc.strerror})") from None
+    except ConnectionRefusedError:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: nothing listens on port {endpoint[1]} "
+                           "(start the head with `ray start --head`, or check the address)") from None
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def _ray_session(ray: Any, options: dict[str, Any], address: str, timeout_s: float) -> Iterator[None]:
+    """``ray.init(**options)`` in a helper thread, waited for at most ``timeout_s``; ``ray.shutdown()`` at the end.
+
+    Waiting in this thread keeps signals working: ``SIGTERM`` unwinds the run at once
+    even while ``ray.init`` retries in native code. The helper thread lives until the
+    session ends, because the processes of a local instance are started with a death
+    signal tied to the thread that started them (``PR_SET_PDEATHSIG``). A helper still
+    stuck in Ray's native code after a timeout is left to end with the process.
+    """
+    ready, finished = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def hold() -> None:
+        try:
+            ray.init(**options)
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+            return
+        finally:
+            ready.set()
+        finished.wait()
+
+    threading.Thread(target=hold, name="formcheck-ray", daemon=True).start()
+    if not ready.wait(timeout_s):
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: Ray did not connect within "
+                           f"{timeout_s:.0f} s (is it a Ray head, with the same Ray version?)")
+    if failure and isinstance(failure[0], (ConnectionError, RuntimeError, ValueError)):
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {failure[0]}") from failure[0]
+    if failure:
+        raise failure[0]
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        finished.set()
 
 
 def _run_tasks(ray: Any, jobs: Sequence[ClipJob], on_done: OnDone) -> None:

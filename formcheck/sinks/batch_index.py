@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from html import escape
 
+from formcheck.records.csv_cells import spreadsheet_safe
+
 SUMMARY_CSV = "summary.csv"
 INDEX_HTML = "index.html"
 
@@ -63,14 +65,36 @@ class BatchRow:
     error: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadablePath:
+    """A path the batch was given (or met in a folder) but could not look at: not a clip, not a row.
+
+    Attributes:
+        path: The folder or symlink, as met.
+        reason: Why: ``"cannot read the folder: Permission denied"``, ``"dangling symlink to x.mp4"``...
+    """
+
+    path: str
+    reason: str
+
+
 def summary_csv(rows: Sequence[BatchRow]) -> str:
-    """``summary.csv`` text: a header of :data:`SUMMARY_COLUMNS`, one line per clip."""
+    """``summary.csv`` text: a header of :data:`SUMMARY_COLUMNS`, one line per clip.
+
+    Text cells that a spreadsheet would run as a formula (a clip named ``=1+1.mp4``) start
+    with a ``'`` (:func:`~formcheck.records.csv_cells.spreadsheet_safe`); numbers stay numbers.
+
+    Example:
+        >>> summary_csv([BatchRow(clip="=1+1.mp4", status="error", error="cannot open")]).splitlines()[1]
+        "'=1+1.mp4,,0,0,0,,error,0.0,0.0,1,0.0,,cannot open"
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(SUMMARY_COLUMNS)
     for row in rows:
         values = asdict(row)
-        writer.writerow([round(v, 2) if isinstance(v, float) else v for v in (values[c] for c in SUMMARY_COLUMNS)])
+        writer.writerow([round(v, 2) if isinstance(v, float) else spreadsheet_safe(v)
+                         for v in (values[c] for c in SUMMARY_COLUMNS)])
     return buf.getvalue()
 
 
@@ -82,8 +106,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
-def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html_reports: bool = False) -> str:
+def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html_reports: bool = False,
+               unreadable: Sequence[UnreadablePath] = ()) -> str:
     """``index.html``: the batch's table with a link to each clip's report (self-contained).
+
+    Paths that could not be looked at (``unreadable``) are listed under the table:
+    they may hold clips, but they are not clips, so ``summary.csv`` has no row for them.
 
     Example:
         >>> "<table" in index_html([BatchRow(clip="a.mp4")])
@@ -110,11 +138,15 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
                  f"<td>{' · '.join(links)}</td>"]
         body.append("<tr>" + "".join(cells) + "</tr>")
     when = datetime.now(timezone.utc).astimezone()
+    not_read = ""
+    if unreadable:
+        items = "".join(f"<li>{escape(u.path)}: {escape(u.reason)}</li>" for u in unreadable)
+        not_read = f'<h2>Not looked at</h2><ul class="muted">{items}</ul>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title><style>{_CSS}</style></head>
 <body><h1>{escape(title)}</h1>
 <p class="muted">{len(rows)} clips, {len(ok)} analysed, {failed} failed · {when:%d %B %Y, %H:%M} ·
 the same table as summary.csv</p>
 <table><thead><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr></thead>
-<tbody>{"".join(body)}</tbody></table></body></html>
+<tbody>{"".join(body)}</tbody></table>{not_read}</body></html>
 """

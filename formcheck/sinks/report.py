@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.records.atomic import atomic_write_texts, output_folder
+from formcheck.records.csv_cells import spreadsheet_safe
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
@@ -106,7 +107,7 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def _cell(value: Any) -> Any:
     if isinstance(value, float):
         return "" if not math.isfinite(value) else round(value, 4)
-    return "" if value is None else value
+    return "" if value is None else spreadsheet_safe(value)  # spec texts are typed by people too
 
 
 def reps_csv(summary: SetSummary) -> str:

@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from formcheck.records.csv_cells import spreadsheet_safe
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
 from formcheck.sinks.sqlite_file import SqliteFile
@@ -370,9 +371,10 @@ def _cue_dict(cue: Any) -> dict[str, Any]:
 
 
 def _csv_cell(value: Any) -> Any:
+    """A session value as a CSV cell: lists and dicts as JSON, typed text never run as a formula."""
     if isinstance(value, (dict, list)):
         return json.dumps(value)
-    return value
+    return spreadsheet_safe(value)
 
 
 def _json_column(row: sqlite3.Row, key: str, default: Any, damaged: list[str]) -> Any:
