@@ -1,4 +1,8 @@
-"""Streamlit pieces shared by the pages: specs, the history store, summaries, charts."""
+"""Streamlit pieces shared by the pages: specs, the history store, summaries, charts.
+
+Specs come from the catalogue loaded once per server process
+(:mod:`formcheck.app.catalogue`), not from the spec files at each page run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from formcheck.app.catalogue import catalogue
 from formcheck.app.clip_tools import cue_table, rep_table
 from formcheck.app.settings import AppSettings
 from formcheck.records.feedback import SetSummary
@@ -19,7 +24,10 @@ __all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups",
 
 
 def spec(name: str) -> Any:
-    """The loaded spec ``name`` (``load_spec`` caches it until the file changes)."""
+    """The loaded spec ``name``, from the catalogue (else loaded: a broken one raises its ``SpecError``)."""
+    found = catalogue().specs.get(name)
+    if found is not None:
+        return found
     from formcheck.spec import load_spec
 
     return load_spec(name)
@@ -30,19 +38,13 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
 
     With ``required``, a page that cannot work without specs stops here with an error.
     """
-    from formcheck.records.errors import SpecError
-    from formcheck.spec import list_specs
-
-    titles: dict[str, str] = {}
-    for name in list_specs():
-        try:
-            titles[name] = str(spec(name).title)
-        except SpecError as exc:
-            st.warning(f"Skipping exercise {name}: {exc}")
-    if not titles and required:
+    known = catalogue()
+    for name, problem in known.broken:
+        st.warning(f"Skipping exercise {name}: {problem}")
+    if not known.titles and required:
         st.error("No exercise specs found in exercise_specs/.")
         st.stop()
-    return titles
+    return dict(known.titles)
 
 
 #: Picker groups, in the order of the programmes (``spec.category``).
@@ -53,9 +55,10 @@ CATEGORY_TITLES: dict[str, str] = {"lower_back": "Lower back", "upper_back": "Up
 def exercise_groups() -> dict[str, dict[str, str]]:
     """Category → (spec id → title), categories in programme order, empty ones left out."""
     titles = exercise_titles()
+    specs = catalogue().specs
     groups: dict[str, dict[str, str]] = {c: {} for c in CATEGORY_TITLES}
     for name, title in titles.items():
-        groups.setdefault(str(getattr(spec(name), "category", "extras")), {})[name] = title
+        groups.setdefault(str(getattr(specs[name], "category", "extras")), {})[name] = title
     return {c: g for c, g in groups.items() if g}
 
 
