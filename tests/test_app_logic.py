@@ -366,3 +366,24 @@ def test_session_folders_go_once_their_session_is_gone_past_the_grace(tmp_path: 
     assert kept.sweep() == 0 and open_tab.path.exists()
     now[0] = 202
     assert kept.sweep() == 1 and not open_tab.path.exists() and len(kept) == 0
+
+
+def test_the_catalogue_follows_the_spec_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept between page runs, the catalogue still sees a spec added or broken (after STAMP_TTL_S)."""
+    import shutil
+
+    import formcheck.spec.loader as loader
+    from formcheck.app import catalogue as catalogue_module
+
+    built_in = loader.SPECS_DIR
+    for name in ("glute_bridge", "plank"):
+        shutil.copy(built_in / f"{name}.yaml", tmp_path)
+    monkeypatch.setattr(loader, "SPECS_DIR", tmp_path)
+    monkeypatch.setattr(catalogue_module, "STAMP_TTL_S", 0.0)
+    first = catalogue_module.catalogue()
+    assert list(first.titles) == ["glute_bridge", "plank"] and first.broken == ()
+    assert catalogue_module.catalogue() is first  # nothing changed: nothing loaded again
+    shutil.copy(built_in / "superman.yaml", tmp_path)
+    (tmp_path / "plank.yaml").write_text("name: plank\ntitle: [not, a, title\n")
+    later = catalogue_module.catalogue()
+    assert list(later.titles) == ["glute_bridge", "superman"] and [name for name, _ in later.broken] == ["plank"]
