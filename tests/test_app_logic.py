@@ -204,6 +204,15 @@ def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> No
     assert flags["--server.maxUploadSize"] == "300"
 
 
+def test_the_server_runs_no_full_garbage_collection_after_each_page_run() -> None:
+    """Streamlit's ``gc.collect(2)`` after every run took 50-170 ms of CPU over the app's heap, GIL held:
+    100 sessions opening the page waited ~13 s for their first run (benchmarks/app_sessions_bench.py)."""
+    from formcheck.cli.app import streamlit_command
+
+    cmd = streamlit_command(8600, "127.0.0.1")
+    assert dict(zip(cmd[5::2], cmd[6::2]))["--runner.postScriptGC"] == "false"
+
+
 def test_app_command_needs_both_tls_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from formcheck.cli import main
     from formcheck.cli.app import streamlit_command

@@ -51,23 +51,32 @@ def load_catalogue() -> Catalogue:
 
 
 class _Kept:
-    """The last catalogue and the stamp it was loaded for; one loader at a time, every session's thread."""
+    """The last catalogue, the stamp it was loaded for and when that stamp was read.
+
+    Page runs of every session read it at once: the usual case (stamp still trusted)
+    takes no lock; a refresh is done by one thread while the others wait for it.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._looked = -float("inf")
-        self._stamp: tuple[tuple[str, int], ...] | None = None
-        self._catalogue: Catalogue | None = None
+        self._state: tuple[float, tuple[tuple[str, int], ...], Catalogue] | None = None
+
+    def _fresh(self, now: float) -> Catalogue | None:
+        state = self._state  # replaced whole, never changed in place
+        return state[2] if state is not None and now - state[0] <= STAMP_TTL_S else None
 
     def get(self) -> Catalogue:
+        now = time.monotonic()
+        if (known := self._fresh(now)) is not None:
+            return known
         with self._lock:
-            now = time.monotonic()
-            if self._catalogue is None or now - self._looked > STAMP_TTL_S:
-                stamp = catalogue_stamp()
-                self._looked = now
-                if self._catalogue is None or stamp != self._stamp:
-                    self._catalogue, self._stamp = load_catalogue(), stamp
-            return self._catalogue
+            if (known := self._fresh(now)) is not None:  # another thread refreshed it meanwhile
+                return known
+            stamp = catalogue_stamp()
+            same = self._state is not None and self._state[1] == stamp
+            known = self._state[2] if same and self._state is not None else load_catalogue()
+            self._state = (now, stamp, known)
+            return known
 
 
 _KEPT = _Kept()
