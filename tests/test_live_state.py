@@ -282,3 +282,27 @@ def test_skip_moves_on_without_saving_an_empty_set() -> None:
     _feed(state, 1, t)
     assert state.snapshot().stage == "work" and state.snapshot().view is not None
     assert state.snapshot().view.detail == "Set 2 of 2"
+
+
+def test_skip_is_offered_from_the_plan_and_works_before_the_first_frame() -> None:
+    state, saved, _ = _routine_state()
+    assert state.routine_planned and state.snapshot().stage is None  # no frame yet: Skip is still offered
+    state.skip()  # pressed while the camera starts: the lead-in is skipped at the first frame
+    state.process(IMAGE, 0.0)
+    snap = state.snapshot()
+    assert snap.stage == "work" and snap.view is not None and snap.view.title == "Glute bridge"
+    said = [u.text for u in state.pop_utterances()]
+    assert said[0].startswith("Demo routine. First: Glute bridge") and "Go" in said
+    one, _ = _state([])
+    assert not one.routine_planned
+    one.skip()  # one exercise: nothing to skip, nothing remembered
+    one.process(IMAGE, 0.0)
+    assert one.snapshot().stage is None and saved == []
+
+
+def test_a_skip_before_the_first_frame_is_forgotten_at_stop() -> None:
+    state, _, _ = _routine_state()
+    state.skip()
+    state.end_set("stream stopped")
+    state.process(IMAGE, 0.0)
+    assert state.snapshot().stage == "lead_in"

@@ -126,7 +126,9 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
         with buttons[1]:
             speak = option("Voice", SPEAK, True)
         with buttons[2]:
-            if state.snapshot().stage is not None:
+            # From the plan, not from a frame having arrived: this run draws the controls once, before
+            # the camera's first frame as often as not, and polls after that without redrawing them.
+            if state.routine_planned:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
     beep = bool(st.session_state.get(BEEP, False))
     _poll(state, ctx, panel, summary, voice, notice, speak, beep)

@@ -105,6 +105,7 @@ class LiveState:
         self._presenter, self._coach = Presenter(), Coach()
         self._plan: RoutinePlan | None = None
         self._run: RoutineRun | None = None
+        self._skip_lead_in = False  # Skip pressed before the routine's first frame
         self._feedback: Feedback | None = None
         self._view: Presentation | None = None
         self._texts: tuple[str, ...] = ()
@@ -150,6 +151,9 @@ class LiveState:
         if run is None and self._plan is not None:
             run = self._run = RoutineRun(self._plan)
             say += run.start(t)
+            if self._skip_lead_in:
+                self._skip_lead_in = False
+                say += run.skip_pause(t)
         if run is not None and run.stage != "work":
             say += run.tick(t)
             if run.working and run.block is not None:
@@ -206,6 +210,12 @@ class LiveState:
         with self._lock:
             return self._exercise
 
+    @property
+    def routine_planned(self) -> bool:
+        """A routine runs (or will from the next frame): the page offers Skip from the first moment."""
+        with self._lock:
+            return self._plan is not None
+
     def end_set(self, reason: str) -> FinishedSet | None:
         """End the set (and a routine under way: it is saved as stopped); save the set if it has work.
 
@@ -214,6 +224,7 @@ class LiveState:
         """
         with self._lock:
             run, self._run = self._run, None
+            self._skip_lead_in = False
             if run is None:
                 return self._end_set_locked(reason)
             finished = None
@@ -240,13 +251,20 @@ class LiveState:
                 self._plan = plan
 
     def skip(self) -> None:
-        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short."""
+        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short.
+
+        Before the routine's first frame (the camera still starting), the lead-in is skipped then.
+        """
         with self._lock:
             run = self._run
-            if run is None or run.stage == "done":
+            if run is None:
+                self._skip_lead_in = self._plan is not None
+                return
+            if run.stage == "done":
                 return
             if run.stage == "work":
                 say = self._finish_routine_set("skipped", met=False)
+                self._view = run.view(self._t)  # the rest (or the end) at once, not at the next frame
             else:
                 say = run.skip_pause(self._t)
                 if run.block is not None:
