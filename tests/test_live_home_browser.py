@@ -61,3 +61,14 @@ def test_skip_is_there_from_the_start_of_a_routine_and_moves_it_on(sample_videos
         rest = wait_panel(page, lambda p: p["stage"] == "rest" and p["data_count"] is not None, 30, "the rest after a skipped set")
         assert rest["title"] == f"Next: {load_spec('superman').title}", rest
         in_viewport(page, "button:has-text('Skip ›')")
+
+
+def test_the_workout_voice_switch_is_on_when_speak_was_on_at_the_first_start(
+        sample_videos: Path, tmp_path: Path) -> None:
+    with app_server(tmp_path) as app, \
+            live_page(app, _camera(sample_videos, tmp_path), tmp_path, "exercise=glute_bridge") as page:
+        assert page.get_by_role("checkbox", name="Speak counts and cues").is_checked()  # the default
+        start(page)
+        voice = page.get_by_role("checkbox", name="Voice", exact=True)
+        voice.wait_for(timeout=10_000)
+        assert voice.is_checked()
