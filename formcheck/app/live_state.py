@@ -44,7 +44,7 @@ from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
-from formcheck.records.routine_summary import RoutineSet, RoutineSummary
+from formcheck.records.routine_summary import RoutineSummary
 from formcheck.sinks.overlay import annotate, draw_view
 from formcheck.sinks.presentation import Presentation
 from formcheck.sinks.presenter import Presenter
@@ -230,7 +230,7 @@ class LiveState:
             finished = None
             if run.stage == "work":
                 finished = self._end_set_locked(reason)
-                run.results += [self._routine_set(run, finished, met=False)] if finished is not None else []
+                run.results += [run.set_result(finished.summary, False, finished.session_id)] if finished else []
             if run.stage != "done":
                 self._save_routine(run.summary(self._t, "stopped"))
             return finished
@@ -314,17 +314,10 @@ class LiveState:
         run = self._run
         assert run is not None
         finished = self._end_set_locked(reason)
-        say = run.finish_set(self._t, self._routine_set(run, finished, met) if finished is not None else None)
+        say = run.finish_set(self._t, run.set_result(finished.summary, met, finished.session_id) if finished else None)
         if run.stage == "done":
             self._save_routine(run.summary(self._t))
         return say
-
-    @staticmethod
-    def _routine_set(run: RoutineRun, finished: FinishedSet, met: bool) -> RoutineSet:
-        block, s = run.block, finished.summary
-        assert block is not None
-        return RoutineSet(s.exercise, s.title, block.label, block.target_text, s.reps,
-                          round(sum(h.good_s for h in s.holds), 3), s.score, met, finished.session_id)
 
     def _save_routine(self, summary: RoutineSummary) -> None:
         self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))

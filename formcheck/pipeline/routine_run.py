@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSet, RoutineStatus, RoutineSummary
 from formcheck.sinks.presentation import Presentation, Target, finished_view, rest_view
 from formcheck.spec.routine import PlannedEntry, RoutinePlan
@@ -150,6 +151,13 @@ class RoutineRun:
     def target_met(self, view: Presentation) -> bool:
         """The set's presentation (made with :meth:`Block.target`) says its target is reached."""
         return self.stage == "work" and view.done
+
+    def set_result(self, summary: SetSummary, met: bool, session_id: int | None) -> RoutineSet:
+        """The routine's record of the set under way, from the set's summary and its history id."""
+        block = self.block
+        assert block is not None
+        return RoutineSet(summary.exercise, summary.title, block.label, block.target_text, summary.reps,
+                          round(sum(h.good_s for h in summary.holds), 3), summary.score, met, session_id)
 
     def finish_set(self, t: float, result: RoutineSet | None) -> list[str]:
         """The set under way ended (target met or skipped); rest, or the end. Returns the announcement."""
