@@ -7,13 +7,23 @@ real pose model and tracker. Every wait is for a condition on the page, never a 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from formcheck.spec import load_spec
-from tests.live_browser import app_server, in_viewport, live_page, read_panel, start, wait_panel, write_y4m
+from tests.live_browser import (
+    app_server,
+    in_viewport,
+    live_page,
+    read_panel,
+    spoken,
+    start,
+    wait_panel,
+    write_y4m,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
 
@@ -72,3 +82,25 @@ def test_the_workout_voice_switch_is_on_when_speak_was_on_at_the_first_start(
         voice = page.get_by_role("checkbox", name="Voice", exact=True)
         voice.wait_for(timeout=10_000)
         assert voice.is_checked()
+
+
+def test_bird_dogs_during_a_bridge_set_are_not_counted_and_the_user_is_told(
+        sample_videos: Path, tmp_path: Path) -> None:
+    # One camera: a bridge set (3 reps), then bird-dogs twice over (8 reaches), in a loop.
+    y4m = write_y4m([sample_videos / "glute_bridge_side.mp4", sample_videos / "bird_dog_side.mp4",
+                     sample_videos / "bird_dog_side.mp4"], tmp_path / "cam.y4m", size=(480, 270), fps=8)
+    message = "That looks like a bird-dog; this set is glute bridge"
+    with app_server(tmp_path) as app, live_page(app, y4m, tmp_path, "exercise=glute_bridge") as page:
+        start(page)
+        told = wait_panel(page, lambda p: p["cue"] == message, 150, "the wrong-exercise message")
+        assert told["tone"] == "form" and int(told["count"]) >= 1, told  # the bridges before it counted
+        # The bird-dogs go on for half a minute: the count stays (once the bridge's start posture has
+        # been gone a while the tracker asks for it again and stops judging attempts at all).
+        deadline, counts = time.monotonic() + 20, set()
+        while time.monotonic() < deadline:
+            panel = read_panel(page)
+            assert panel is not None
+            counts.add(int(panel["count"]))
+            page.wait_for_timeout(400)
+        assert counts == {int(told["count"])}, (counts, told)
+        assert message in spoken(page)

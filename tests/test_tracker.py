@@ -7,7 +7,6 @@ the real built-in specs, so a change of a spec threshold that breaks counting fa
 from __future__ import annotations
 
 import dataclasses
-
 import math
 import sys
 from pathlib import Path
