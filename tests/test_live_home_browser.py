@@ -22,6 +22,7 @@ from tests.live_browser import (
     spoken,
     start,
     wait_panel,
+    webrtc_button,
     write_y4m,
 )
 
@@ -104,3 +105,16 @@ def test_bird_dogs_during_a_bridge_set_are_not_counted_and_the_user_is_told(
             page.wait_for_timeout(400)
         assert counts == {int(told["count"])}, (counts, told)
         assert message in spoken(page)
+
+
+def test_start_is_in_view_on_a_phone_before_scrolling(sample_videos: Path, tmp_path: Path) -> None:
+    with app_server(tmp_path) as app, live_page(app, _camera(sample_videos, tmp_path), tmp_path,
+                                                "routine=lower_back", viewport=(390, 844)) as page:
+        page.locator("#fc-plan").wait_for(timeout=30_000)  # the plan is drawn: the page is at full length
+        for mode in ("A routine", "One exercise"):
+            page.get_by_text(mode, exact=True).click()
+            page.wait_for_timeout(1500)
+            box = webrtc_button(page).bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844, (mode, box)
+        start(page)  # START from there works: the workout view comes
+        in_viewport(page, "#fc-count")

@@ -47,6 +47,6 @@ def plan_html(plan: RoutinePlan) -> str:
                    for row in plan_rows(plan))
     return ("<style>#fc-plan{width:100%;border-collapse:collapse;font-size:0.9rem;line-height:1.3}"
             "#fc-plan th,#fc-plan td{border-bottom:1px solid #e6e6e6;padding:0.3rem 0.4rem;text-align:left;"
-            "vertical-align:top;overflow-wrap:anywhere}#fc-plan th{color:#777;font-weight:600}"
+            "vertical-align:top;overflow-wrap:break-word}#fc-plan th{color:#777;font-weight:600;white-space:nowrap}"
             "#fc-plan td.fc-rest{white-space:nowrap}#fc-plan td.fc-note{color:#555}</style>"
             f"<table id='fc-plan'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
