@@ -175,6 +175,8 @@ class FeatureDef:
         description: One line for ``formcheck specs features``.
         own_mask: ``fn`` masks some of its landmarks itself with ``Frames.min_vis``, so its
             values depend on the threshold (cached per threshold).
+        masked: The landmarks ``fn`` also reads but masks itself (not in ``parts``, whose
+            visibility masks the whole value): the limbs a bird-dog's reach follows.
     """
 
     name: str
@@ -184,6 +186,7 @@ class FeatureDef:
     sided: bool
     description: str
     own_mask: bool = False
+    masked: tuple[tuple[str, str], ...] = ()
 
     def indices(self, side: SideName) -> list[int]:
         cached = _IDX.get((self.name, side))
@@ -212,11 +215,15 @@ def _torso(a: Frames, side: SideName) -> Values:
 _REGISTRY: dict[str, FeatureDef] = {}
 
 
+def _parts(parts: str) -> tuple[tuple[str, str], ...]:
+    """``"shoulder other:hip"`` → ``(("same", "shoulder"), ("other", "hip"))``."""
+    return tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())  # type: ignore[misc]
+
+
 def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True,
-         own_mask: bool = False) -> Callable[[Fn], Fn]:
+         own_mask: bool = False, masked: str = "") -> Callable[[Fn], Fn]:
     def deco(fn: Fn) -> Fn:
-        parsed = tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())
-        _REGISTRY[name] = FeatureDef(name, fn, parsed, unit, sided, description, own_mask)  # type: ignore[arg-type]
+        _REGISTRY[name] = FeatureDef(name, fn, _parts(parts), unit, sided, description, own_mask, _parts(masked))
         return fn
     return deco
 
@@ -389,6 +396,9 @@ def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[Values, Va
 
 #: Per side: this arm's (shoulder, wrist) and the opposite thigh's (hip, knee) landmarks.
 _DIAG_LIMBS = {s: (_at("shoulder", "wrist")[s], _at("hip", "knee")[other(s)]) for s in SIDES}
+#: The limbs' own landmarks, which the reach masks itself (see ``FeatureDef.masked``).
+_DIAG_MASKED = "wrist other:knee"
+
 
 
 # Bird-dog limbs: the arm of side s reaches forward while the opposite leg reaches back. The
@@ -397,21 +407,24 @@ _DIAG_LIMBS = {s: (_at("shoulder", "wrist")[s], _at("hip", "knee")[other(s)]) fo
 # the body in a side view, so each is masked on its own and the other one carries the signal.
 # Parts list only the shared torso landmarks: the limbs are masked inside.
 @_reg("diagonal_reach", "shoulder other:hip", "deg",
-      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)", own_mask=True)
+      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
     return F.fmax(arm, thigh)
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
-      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)", own_mask=True)
+      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag_min(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
     return F.fmin(arm, thigh)
 
 
 @_reg("diagonal_reach_3d", "shoulder other:hip", "deg",
-      "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)", own_mask=True)
+      "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
     return F.fmax(arm, thigh)
@@ -419,7 +432,7 @@ def _diag3d(a: Frames, s: SideName) -> Values:
 
 @_reg("diagonal_reach_min_3d", "shoulder other:hip", "deg",
       "bird-dog in 3-D: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)",
-      own_mask=True)
+      own_mask=True, masked=_DIAG_MASKED)
 def _diag_min3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
     return F.fmin(arm, thigh)
