@@ -15,7 +15,7 @@ from formcheck.sinks.presentation import plural as plural  # re-exported: pages 
 from formcheck.sinks.store import HistoryStore
 
 __all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles", "plural",
-           "show_summary", "spec", "spec_card", "store", "summary_metrics", "summary_tables"]
+           "show_summary", "spec", "spec_card", "store", "summary_metrics", "summary_tables", "viewer_zone"]
 
 
 def spec(name: str) -> Any:
@@ -57,6 +57,14 @@ def exercise_groups() -> dict[str, dict[str, str]]:
     for name, title in titles.items():
         groups.setdefault(str(getattr(spec(name), "category", "extras")), {})[name] = title
     return {c: g for c, g in groups.items() if g}
+
+
+def viewer_zone() -> str | None:
+    """The viewer's time zone as the browser reports it (None: this computer's)."""
+    try:
+        return st.context.timezone
+    except AttributeError:  # an older Streamlit
+        return None
 
 
 def store(settings: AppSettings) -> HistoryStore:
