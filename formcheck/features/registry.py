@@ -763,21 +763,31 @@ def combine_sides(left: float, right: float, left_vis: float, right_vis: float, 
       one at a time), and the model's guess of a hidden leg still tells which.
 
     Plain floats: the live path calls it once a frame, where numpy's per-call cost would dominate.
+    NaN is found with ``math.isnan``, never by comparing: Python 3.11's specialised float
+    comparison sets the CPU's "invalid" flag on a NaN operand (even ``x != x``), and numpy,
+    running this inside ``np.vectorize`` for a clip, reported that flag as a ``RuntimeWarning``.
+    A visibility that is NaN counts as not seen.
 
     Example:
         >>> combine_sides(100.0, 140.0, 0.9, 0.3, 0.5), combine_sides(100.0, 140.0, 0.9, 0.3, 0.5, "lesser")
         (100.0, 100.0)
     """
-    if not F.fmax(left_vis, right_vis) >= min_visibility:
+    vis = (_seen(left_vis), _seen(right_vis))
+    if vis[0] < min_visibility and vis[1] < min_visibility:
         return math.nan
     if combine == "lesser":
-        x = [direction * v if vi > 0.0 else math.nan for v, vi in ((left, left_vis), (right, right_vis))]
-        return direction * float(F.fmin(x[0], x[1]))
-    w = [0.0 if v != v or vi < min_visibility else vi for v, vi in ((left, left_vis), (right, right_vis))]
+        x = [direction * v for v, vi in zip((left, right), vis) if vi > 0.0 and not math.isnan(v)]
+        return direction * min(x) if x else math.nan
+    w = [0.0 if math.isnan(v) or vi < min_visibility else vi for v, vi in zip((left, right), vis)]
     total = w[0] + w[1]
     # The same sum as the vectorised form had: 0 + each side's share (np.nan_to_num clips an infinity).
     acc = sum(max(-_BIG, min(_BIG, v)) * wi if wi > 0 else 0.0 for v, wi in zip((left, right), w))
     return acc / total if total > 0 else math.nan
+
+
+def _seen(visibility: float) -> float:
+    """A visibility to compare: NaN (unknown) becomes -inf, below any threshold."""
+    return -math.inf if math.isnan(visibility) else visibility
 
 
 _BIG = sys.float_info.max

@@ -56,7 +56,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
         complete=ev.complete, side=side, rom=round(ev.rom, 2),
-        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3),
+        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3), extreme=round(ev.extreme, 2),
         tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
         tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
         quality=0, counted=ev.complete and not voided)
