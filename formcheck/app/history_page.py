@@ -84,8 +84,9 @@ def _routines_tab(store: HistoryStore) -> None:
         return
     st.dataframe(routines_table(routines, widgets.viewer_zone()), hide_index=True, key="history-table-routines")
     by_id = {r.id: r for r in routines}
+    zone = widgets.viewer_zone()
     shown = st.selectbox("Show routine session", list(by_id), key="history_routine",
-                         format_func=lambda i: f"{local_time(by_id[i].created_at, widgets.viewer_zone())} {by_id[i].title} "
+                         format_func=lambda i: f"{local_time(by_id[i].created_at, zone)} {by_id[i].title} "
                                                f"({by_id[i].status})")
     chosen = by_id[int(shown)]
     if chosen.skipped:
@@ -114,7 +115,8 @@ def render(settings: AppSettings) -> None:
             with tabs[kind]:
                 rows = [s for s in sessions if s.kind == kind]
                 if rows:
-                    st.dataframe(sessions_table(rows, titles, widgets.viewer_zone()), hide_index=True, key=f"history-table-{kind}")
+                    st.dataframe(sessions_table(rows, titles, widgets.viewer_zone()), hide_index=True,
+                                 key=f"history-table-{kind}")
                 else:
                     st.info(f"No {title.lower()} yet.")
         with tabs["routines"]:
