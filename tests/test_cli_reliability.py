@@ -189,9 +189,13 @@ def test_a_clip_cut_off_part_way_is_analysed_with_a_note_in_its_report(tmp_path:
       "-o", "{tmp}/s.npz"], "fault reps must be 0-based rep numbers 0-3"),
     (["synth", "superman", "--fault-reps", "1", "--landmarks-only", "-o", "{tmp}/s.npz"], "add --fault ID"),
     (["eval", "{samples}", "--cache", "{tmp}/a_file"], "is a file, not a folder"),
+    (["synth", "superman", "--seed", "-1", "--landmarks-only", "-o", "{tmp}/s.npz"], "--seed must be a whole number"),
+    (["live", "-e", "plank", "--camera", "-1"], "no webcam at index -1: camera indices are 0 to 99"),
+    (["live", "-e", "plank", "--camera", "9" * 30], "no webcam at index 999999999999...: camera indices"),
+    (["pose", "9" * 30, "-o", "{tmp}/p.npz"], "no webcam at index 999999999999...: camera indices"),
 ], ids=["max-seconds-negative", "max-seconds-nan", "hold-inf", "hold-nan", "hold-1e7", "unknown", "distance-0",
         "distance-negative", "yaw-nan", "jitter-huge", "fault-reps-outside", "fault-reps-no-fault",
-        "eval-cache-file"])
+        "eval-cache-file", "seed-negative", "camera-negative", "camera-30-digits", "pose-camera-30-digits"])
 def test_bad_option_values_are_one_line(tmp_path: Path, sample_videos: Path, args: list[str], needle: str) -> None:
     """In a child with 2 GB of address space: before, ``--hold 1e7`` grew without bound."""
     (tmp_path / "a_file").write_text("not a folder")
