@@ -131,6 +131,17 @@ def test_analyze_json_into_a_full_stdout_is_one_line_and_keeps_the_files(tmp_pat
     assert json.loads((out / "report.json").read_text())["exercise"] == "glute_bridge"
 
 
+@pytest.mark.parametrize("args", [["--help"], ["analyze", "--help"], ["--version"], []],
+                         ids=["help", "analyze-help", "version", "no-command"])
+def test_help_into_a_full_stdout_is_one_error_line(args: list[str]) -> None:
+    """argparse ignores a failed write of its help: it exited 0 with nothing shown (found by the probe)."""
+    for unbuffered in ("", "1"):
+        with open("/dev/full", "w") as full:
+            proc = run_cli(args, stdout=full, timeout=60, PYTHONUNBUFFERED=unbuffered)
+        assert proc.returncode == 1
+        assert "cannot write to standard output: No space left on device" in _one_error_line(proc.stderr)
+
+
 # -- item 7: console noise ---------------------------------------------------------------------
 
 @pytest.mark.model
