@@ -21,6 +21,7 @@ from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
 from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
+from formcheck.sinks.client_history import ClientHistory, TrendPoint
 
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
@@ -86,11 +87,27 @@ def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, 
     return client, notes
 
 
-def client_report_html(run: ClipRun, client: str, notes: str) -> str:
-    """The client report of ``run`` with the notes as they are in the boxes now."""
+def client_trend(run: ClipRun, client: str, settings: AppSettings) -> tuple[TrendPoint, ...]:
+    """``client``'s sessions of this clip's exercise in History, this clip last (even before its name is saved)."""
+    if not client.strip():
+        return ()
+    summary = run.result.summary
+    try:
+        points = ClientHistory(widgets.store(settings)).trend(client, summary.exercise)
+    except FormcheckError:  # History unreadable: the report goes without the trend
+        return ()
+    ranges = [r.rom for r in summary.rep_rows if r.complete]
+    this = TrendPoint(run.session_id or 0, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      summary.exercise, summary.title, summary.reps, summary.score,
+                      sum(h.good_s for h in summary.holds), sum(ranges) / len(ranges) if ranges else math.nan)
+    return (*(p for p in points if p.session_id != run.session_id), this)
+
+
+def client_report_html(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...] = ()) -> str:
+    """The client report of ``run`` with the notes as they are in the boxes now (and the client's trend)."""
     from formcheck.sinks.html_report import ReportMeta, render_client_report
 
-    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes)
+    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes, trend=trend)
     return render_client_report(run.result, list(run.key_frames), meta)
 
 
@@ -132,16 +149,16 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     widgets.cue_timeline(run.result, key=key)
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
-    _downloads(run, client, notes, key=key)
+    _downloads(run, client, notes, client_trend(run, client, settings), key=key)
 
 
-def _downloads(run: ClipRun, client: str, notes: str, *, key: str) -> None:
+def _downloads(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...], *, key: str) -> None:
     """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
     clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
     files: list[tuple[str, str | bytes, str, str, str, str | None]] = [
-        ("Client report (HTML)", client_report_html(run, client, notes), f"{stem}-report.html", "text/html", "html",
-         "One file: opens offline in any browser; print it to PDF from there."),
+        ("Client report (HTML)", client_report_html(run, client, notes, trend), f"{stem}-report.html", "text/html",
+         "html", "One file: opens offline in any browser; print it to PDF from there."),
         ("Report (JSON)", run.report_json, f"{stem}-report.json", "application/json", "json", None),
         ("Reps (CSV)", run.reps_csv, f"{stem}-reps.csv", "text/csv", "csv", None)]
     if run.video is not None:

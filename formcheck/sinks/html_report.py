@@ -28,10 +28,11 @@ from formcheck.features.labels import feature_unit, plain_label
 from formcheck.records.atomic import atomic_write_text
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
-from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, value_text
+from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, trend_panels, value_text
+from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.client_summary import client_sentences, fault_words
 from formcheck.sinks.key_frames import KeyFrame, render_key_frames
-from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg
+from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg, trend_chart_svg
 
 HTML_REPORT_NAME = "report.html"
 
@@ -64,6 +65,8 @@ th { background: #f4f7fa; } td.bad { color: var(--bad); } td:nth-child(-n+3) { w
 .key.partial { background: repeating-linear-gradient(45deg, __SHORT__ 0 3px, #fff 3px 6px); }
 .key.band { background: __BAND__; border: 1px dashed #1e7d4f; }
 .chart-box svg { max-width: 100%; height: auto; display: block; }
+.trends { display: flex; flex-wrap: wrap; gap: 10px 18px; }
+.trend-box { flex: 0 1 300px; font-size: 13px; } .trend-box svg { max-width: 100%; height: auto; display: block; }
 .notes { border: 1px solid var(--line); border-radius: 6px; min-height: 120px; padding: 8px 12px;
          background: repeating-linear-gradient(#fff, #fff 27px, #e8edf2 28px); white-space: pre-wrap; }
 .hint { color: var(--muted); font-size: 12px; }
@@ -79,7 +82,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 30px; border-top: 1px
   body { margin: 0; max-width: none; font-size: 12px; }
   .hint { display: none; }
   .summary, th, .notes, .key, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  figure, .chart-box, tr, .summary, .notes { break-inside: avoid; }
+  figure, .chart-box, .trends, tr, .summary, .notes { break-inside: avoid; }
   h2 { break-after: avoid; }
   .frames { grid-template-columns: repeat(3, 1fr); }
 }
@@ -95,12 +98,15 @@ class ReportMeta:
         when: Date of the analysis (default: now).
         client: The client's name, if the trainer gave it.
         notes: The trainer's notes, printed in the notes box.
+        trend: The client's sessions of this exercise in History, oldest first (this one included):
+            drawn as their progress when there are two or more.
     """
 
     clip: str
     when: datetime | None = None
     client: str = ""
     notes: str = ""
+    trend: tuple[TrendPoint, ...] = ()
 
 
 def _figures(result: AnalysisResult) -> str:
@@ -136,6 +142,20 @@ def _chart_section(result: AnalysisResult) -> str:
     return (f"<h2>{escape(chart.heading)}</h2>"
             f'<section id="rep-chart"><p class="caption">{escape(chart.caption)}</p>'
             f'<div class="legend">{legend}</div><div class="chart-box">{bar_chart_svg(chart.chart)}</div></section>')
+
+
+def _progress(result: AnalysisResult, meta: ReportMeta) -> str:
+    """The client's progress on this exercise over their sessions in History (nothing with fewer than two)."""
+    panels = trend_panels(meta.trend, result.spec)
+    if not panels:
+        return ""
+    first = meta.trend[0].created_at
+    since = datetime.fromisoformat(first).astimezone()
+    charts = "".join(f'<div class="trend-box"><b>{escape(p.heading)}</b>{trend_chart_svg(p.chart)}</div>'
+                     for p in panels)
+    return (f'<h2>Your progress</h2><section id="progress"><p class="caption">Your {len(meta.trend)} sessions of '
+            f"this exercise since {since:%d %B %Y}, one point each, the latest on the right.</p>"
+            f'<div class="trends">{charts}</div></section>')
 
 
 def _rep_table(result: AnalysisResult) -> str:
@@ -199,6 +219,7 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 {_key_frames(key_frames)}
 {_chart_section(result)}
 {_rep_table(result)}
+{_progress(result, meta)}
 <h2>Trainer's notes</h2>
 <p class="hint">Click in the box to type notes before printing.</p>
 <div class="notes" id="trainer-notes" contenteditable="true">{notes}</div>
