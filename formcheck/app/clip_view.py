@@ -5,20 +5,27 @@ suggestion in words or the wrong-exercise hint, figures, per-rep and cue
 tables (set-level cues included), charts on one time axis, the client's name
 and the trainer's notes (stored with the session), and downloads including
 the client report (``report.html``).
+
+The video is read from the run's file when the page shows it; the annotated
+video and the client report are made for a download only when its button is
+pressed (Streamlit would otherwise keep a copy of each, for every rerun).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
 from formcheck.app.history_tables import KIND_TITLES
+from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
 from formcheck.sinks.client_history import ClientHistory, TrendPoint
@@ -26,7 +33,7 @@ from formcheck.sinks.client_history import ClientHistory, TrendPoint
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
                           settings: AppSettings, names: Sequence[str]) -> ClipRun:
-    """:func:`analyze_clip_file` in the script thread, with a progress bar (the Samples page).
+    """:func:`analyze_clip_file` in the script thread, in its turn, with a progress bar (the Samples page).
 
     Raises:
         FormcheckError: The clip cannot be analysed.
@@ -36,9 +43,13 @@ def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind
     def show(what: str, done: float) -> None:
         bar.progress(min(max(done, 0.0), 1.0), text=what)
 
+    def waiting(ahead: int) -> None:  # also where a script stopped by the user leaves the queue
+        bar.progress(0.0, text=waiting_text(ahead))
+
     try:
-        run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
-                                   progress=show)
+        with REVIEW_TURNS.turn(bar, slots=settings.review_slots, on_wait=waiting):
+            run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
+                                       progress=show)
     finally:
         bar.empty()
     return run
@@ -135,10 +146,11 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     _headline(run, key)
     summary = run.result.summary
     left, right = st.columns([3, 2])
+    video = run.video if run.video is not None and run.video.is_file() else None
     with left:
-        if run.video is not None:
+        if video is not None:
             seek = float(st.session_state.get(f"{key}-seek", 0.0))
-            st.video(run.video, format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
+            st.video(str(video), format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
                      muted=True)
         elif run.video_note:
             st.info(f"Annotated video unavailable: {run.video_note}")
@@ -156,13 +168,15 @@ def _downloads(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, .
     """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
     clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
-    files: list[tuple[str, str | bytes, str, str, str, str | None]] = [
-        ("Client report (HTML)", client_report_html(run, client, notes, trend), f"{stem}-report.html", "text/html",
-         "html", "One file: opens offline in any browser; print it to PDF from there."),
+    video = run.video if run.video is not None and run.video.is_file() else None
+    files: list[tuple[str, Any, str, str, str, str | None]] = [
+        ("Client report (HTML)", functools.partial(client_report_html, run, client, notes, trend),
+         f"{stem}-report.html", "text/html", "html",
+         "One file: opens offline in any browser; print it to PDF from there."),
         ("Report (JSON)", run.report_json, f"{stem}-report.json", "application/json", "json", None),
         ("Reps (CSV)", run.reps_csv, f"{stem}-reps.csv", "text/csv", "csv", None)]
-    if run.video is not None:
-        files.append(("Annotated video (MP4)", run.video, f"{stem}-annotated.mp4", "video/mp4", "mp4", None))
+    if video is not None:
+        files.append(("Annotated video (MP4)", video.read_bytes, f"{stem}-annotated.mp4", "video/mp4", "mp4", None))
     row = st.container(horizontal=True, gap="small")
     for label, data, name, mime, slug, tip in files:
         row.download_button(label, data, file_name=name, mime=mime, key=f"{key}-dl-{slug}", help=tip,

@@ -6,6 +6,13 @@ Replaces itself (``exec``) with ``streamlit run formcheck/app/main.py`` (through
 file watcher off (it overflows inotify when a virtualenv sits beside the code).
 Being the same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no
 wrapper can die and leave it serving on the port.
+
+Streamlit's full garbage collection after every page run is off: over the
+app's heap (the pose model, pandas, Altair) it took 50-170 ms of CPU a run
+while holding the GIL, most of a page run's cost, and with many sessions it
+stalled every other session and the health check. Python's own collector
+still runs as objects pile up; large buffers are freed as soon as they are
+let go, whatever the collector does.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ def streamlit_command(port: int, address: str, max_upload_mb: int = 200,
     args = ["run", str(entry_file()), *extra,
             "--server.maxUploadSize", str(max_upload_mb),
             "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
     return server_command(args, native_logs=native_logs)
 

@@ -65,6 +65,32 @@ class RepRecord:
     counted: bool = True  # False when a rule that voids the rep fired
 
 
+#: What a set's score lost points for (see ``tracker.scoring.score_losses``).
+LossKind = Literal["partial", "uncounted", "cue", "too_fast", "short_range", "short_hold", "set_cue",
+                   "hold_form", "hold_short"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLoss:
+    """Points a set's score lost, and for what: the losses of a set add up to ``100 - score``.
+
+    Attributes:
+        points: Whole points (at least 1).
+        kind: ``partial`` (reps short of the set's range), ``uncounted`` (reps a fault voided),
+            ``cue`` (a form cue during reps), ``too_fast``, ``short_range`` (short of the
+            spec's range target, the spec's ``short_id``), ``short_hold`` (left the top
+            before ``hold_at_peak``), ``set_cue`` (a fault between reps), ``hold_form`` (hold
+            time in poor form), ``hold_short`` (the hold's target not reached).
+        cue: The cue id, for ``cue``, ``set_cue`` and ``short_range``.
+        reps: The 1-based reps concerned (empty for a hold or a set-level fault).
+    """
+
+    points: int
+    kind: LossKind
+    cue: str | None = None
+    reps: tuple[int, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     """A timed hold: ``good_s`` counted while form rules passed, ``lost_s`` while they failed."""
@@ -136,3 +162,5 @@ class SetSummary:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Why nothing was counted (a set with 0 reps or a 0 s hold), in one sentence with numbers.
     reason: str | None = None
+    #: What the score lost points for; they add up to ``100 - score`` (empty at 100).
+    score_losses: tuple[ScoreLoss, ...] = ()
