@@ -114,11 +114,40 @@ def client_trend(run: ClipRun, client: str, settings: AppSettings) -> tuple[Tren
     return (*(p for p in points if p.session_id != run.session_id), this)
 
 
+def _reference_button(run: ClipRun, client: str, settings: AppSettings, *, key: str) -> None:
+    """"Use this set as <client>'s personal targets": learn their rest, far end and range, save the spec."""
+    from formcheck.sinks.personal_targets import learn_targets, save_targets, targets_folder
+
+    spec = run.result.spec
+    if getattr(spec, "rep", None) is None or getattr(spec, "kind", "reps") == "hold":
+        return
+    who = client.strip()
+    if not st.button(f"Use this set as {who}'s personal targets" if who else "Use this set as personal targets",
+                     key=f"{key}-learn", disabled=not who,
+                     help="For a good set of this client: formcheck learns where they rest, how far they get and "
+                          "their range, and judges their live sets and reviews of this exercise by it. "
+                          "Give the client's name first."):
+        return
+    try:
+        t = learn_targets(run.result.summary, spec, client=who, clip=run.source)
+        path = save_targets(t, targets_folder(settings.db_path))
+    except FormcheckError as exc:
+        st.error(str(exc))
+        return
+    unit = "°" if "angle" in t.signal else ""
+    st.success(f"Saved {who}'s personal targets for {spec.title}, from {widgets.plural(t.reps, 'rep')}: rest "
+               f"{t.rest:g}{unit}, far end {t.end:g}{unit}, range {t.range:g}{unit}; target {t.peak:g}{unit} "
+               f"(standard {widgets.spec(t.exercise).rep.peak:g}{unit}). Their live sets and reviews of "
+               f"{spec.title.lower()} use them from now on; analyse this clip again to judge it by them. "
+               f"File: `{path}`")
+
+
 def client_report_html(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...] = ()) -> str:
     """The client report of ``run`` with the notes as they are in the boxes now (and the client's trend)."""
     from formcheck.sinks.html_report import ReportMeta, render_client_report
 
-    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes, trend=trend)
+    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes, trend=trend,
+                      personal=run.personal)
     return render_client_report(run.result, list(run.key_frames), meta)
 
 
@@ -135,6 +164,8 @@ def _headline(run: ClipRun, key: str) -> None:
         st.warning(run.hint)
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
+    if run.personal:
+        st.info(f"Judged by {run.client}'s personal targets: " + "; ".join(run.personal) + ".")
     if run.session_id is not None:
         st.caption(f"Saved to History ({KIND_TITLES.get(key, 'History')}).")
     elif run.save_error:
@@ -161,6 +192,7 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     widgets.cue_timeline(run.result, key=key)
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
+    _reference_button(run, client, settings, key=key)
     _downloads(run, client, notes, client_trend(run, client, settings), key=key)
 
 

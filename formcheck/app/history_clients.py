@@ -1,6 +1,6 @@
 """History's Clients tab: one client's sessions and how reps, score and range went over the weeks.
 
-Clients are the names given in the Review page's "Client" field (clips marked
+Clients are the names given in the "Client" field of the Review and Live pages (clips marked
 "reference" are the trainer's own). Pick a client, then one of their
 exercises: their sessions as a table and three small charts over time (reps or
 seconds held, form score, mean range of motion), dates in the viewer's zone.
@@ -66,7 +66,7 @@ def clients_tab(store: HistoryStore, titles: dict[str, str], zone: str | None) -
     history = ClientHistory(store)
     names = history.names()
     if not names:
-        st.info("No clients yet: give the client's name in the Client field when you review their clip.")
+        st.info("No clients yet: give a client's name in the Client field on the Review page or before a live set.")
         return
     left, right = st.columns(2)
     client = str(left.selectbox("Client", names, key="history_client"))

@@ -16,6 +16,10 @@ each set is saved as it ends and the routine's summary when it ends or is stoppe
 Honest sets: a movement under way at STOP or at a switch is left out (no
 partial, no penalty), and a set with no rep and no hold is not saved.
 
+A client's name (a trainer's client exercising at home): their sets are saved
+under it, and each set runs the spec :meth:`LiveState.set_client`'s resolver
+gives (their personal targets where the trainer made some).
+
 Each browser tab has its own ``LiveState`` (kept in its Streamlit session),
 hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker,
 created at the first frame and closed when the stream ends.
@@ -98,6 +102,8 @@ class LiveState:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
+        self.client = ""  # whose sets these are (a str swapped whole: read by the save callback under the lock)
+        self._spec_for: Callable[[str], Any] = lambda exercise: exercise
         self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
         self._factory, self._clock = session_factory, clock
         self._session: Any = None
@@ -160,7 +166,7 @@ class LiveState:
                 out, self._texts = draw_view(image, self._view)
                 return out, self._view, say
         if self._session is None:
-            self._session = self._factory(self._exercise, self._model_path)
+            self._session = self._factory(self._spec_for(self._exercise), self._model_path)
         frame, fb = self._session.track(image, t - self._set_t0)
         target = run.block.target() if run is not None and run.block is not None else None
         view = self._presenter.update(fb, self._session.spec, target)
@@ -233,6 +239,19 @@ class LiveState:
             self._begin_set(exercise, self._t)
         return finished
 
+    def set_client(self, client: str, spec_for: Callable[[str], Any] | None = None) -> None:
+        """Whose sets these are from the next set on, and the spec each exercise runs for them.
+
+        Args:
+            client: The client's name ("" for nobody in particular); saved with each set.
+            spec_for: Exercise id → what to run (their personal spec, or the id itself).
+        """
+        with self._lock:
+            changed = client != self.client
+            self.client, self._spec_for = client, spec_for or (lambda exercise: exercise)
+            if changed and self._session is not None and self._frames == 0 and self._run is None:
+                self._session.reset(self._spec_for(self._exercise))  # not started: the new targets at once
+
     def set_routine(self, plan: RoutinePlan | None) -> None:
         """Run ``plan`` from the next frame on (None: one exercise). A routine under way is not touched."""
         with self._lock:
@@ -273,7 +292,7 @@ class LiveState:
     def _begin_set(self, exercise: str, t: float) -> None:
         self._exercise = exercise
         if self._session is not None:
-            self._session.reset(exercise)
+            self._session.reset(self._spec_for(exercise))
         self._presenter.reset()
         self._coach.reset()
         self._feedback, self._view, self._texts = None, None, ()

@@ -100,6 +100,7 @@ class ReportMeta:
         notes: The trainer's notes, printed in the notes box.
         trend: The client's sessions of this exercise in History, oldest first (this one included):
             drawn as their progress when there are two or more.
+        personal: The client's personal targets the set was judged by, in words (empty: the standard ones).
     """
 
     clip: str
@@ -107,6 +108,7 @@ class ReportMeta:
     client: str = ""
     notes: str = ""
     trend: tuple[TrendPoint, ...] = ()
+    personal: tuple[str, ...] = ()
 
 
 def _figures(result: AnalysisResult) -> str:
@@ -142,6 +144,16 @@ def _chart_section(result: AnalysisResult) -> str:
     return (f"<h2>{escape(chart.heading)}</h2>"
             f'<section id="rep-chart"><p class="caption">{escape(chart.caption)}</p>'
             f'<div class="legend">{legend}</div><div class="chart-box">{bar_chart_svg(chart.chart)}</div></section>')
+
+
+def _personal(meta: ReportMeta) -> str:
+    """Which targets were the client's own (learnt from their reference set), beside the standard ones."""
+    if not meta.personal:
+        return ""
+    items = "".join(f"<li>{escape(p)}</li>" for p in meta.personal)
+    return ('<section id="personal-targets"><p><b>Your personal targets.</b> Your trainer set these from a '
+            f"reference set of yours; every other target is the exercise's standard one.</p><ul>{items}</ul>"
+            "</section>")
 
 
 def _progress(result: AnalysisResult, meta: ReportMeta) -> str:
@@ -204,6 +216,8 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
     facts = [f"Clip: {meta.clip}", f"Date: {when:%d %B %Y, %H:%M}", f"Exercise: {title}"]
     if meta.client:
         facts.insert(0, f"Client: {meta.client}")
+    if meta.personal:
+        facts.append("Targets: personal")
     notes = escape(meta.notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -218,6 +232,7 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 <h2>Key moments</h2>
 {_key_frames(key_frames)}
 {_chart_section(result)}
+{_personal(meta)}
 {_rep_table(result)}
 {_progress(result, meta)}
 <h2>Trainer's notes</h2>
