@@ -21,6 +21,9 @@ from formcheck.sinks.client_history import ClientHistory, TrendPoint
 from formcheck.sinks.presentation import plural
 from formcheck.sinks.store import HistoryStore
 
+#: A session's kind as the Clients table names it.
+SET_WORDS = {"live": "live", "review": "reviewed clip", "sample": "sample replay"}
+
 
 def is_hold(points: list[TrendPoint]) -> bool:
     """True for a hold exercise's sessions: nothing counted as reps, seconds held."""
@@ -32,11 +35,12 @@ def trend_table(points: list[TrendPoint], zone: str | None) -> pd.DataFrame:
 
     Example:
         >>> trend_table([], None).columns.tolist()
-        ['date', 'reps', 'score', 'range of motion']
+        ['date', 'set', 'reps', 'score', 'range of motion']
     """
-    columns = ["date", "hold (s)" if is_hold(points) else "reps", "score"]
+    columns = ["date", "set", "hold (s)" if is_hold(points) else "reps", "score"]
     columns += [] if is_hold(points) else ["range of motion"]
-    rows = [{"date": local_time(p.created_at, zone), "reps": p.reps, "hold (s)": round(p.hold_s, 1), "score": p.score,
+    rows = [{"date": local_time(p.created_at, zone), "set": SET_WORDS.get(p.kind, p.kind), "reps": p.reps,
+             "hold (s)": round(p.hold_s, 1), "score": p.score,
              "range of motion": round(p.mean_range, 1) if math.isfinite(p.mean_range) else None} for p in points]
     return pd.DataFrame(rows, columns=columns)
 
@@ -51,7 +55,7 @@ def _trend_charts(points: list[TrendPoint], zone: str | None) -> None:
     """Reps (or hold seconds), score and range over time: a small chart each, side by side (stacked on a phone)."""
     table = trend_table(points, zone)
     table["when"] = local_times([p.created_at for p in points], zone)
-    measures = [c for c in table.columns if c not in ("date", "when")]
+    measures = [c for c in table.columns if c not in ("date", "set", "when")]
     for column, measure in zip(st.columns(len(measures)), measures):
         chart = alt.Chart(table.dropna(subset=[measure])).mark_line(point=True).encode(
             x=alt.X("when:T", title=None, axis=alt.Axis(format="%d %b", labelOverlap=True)),

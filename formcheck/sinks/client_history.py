@@ -38,6 +38,7 @@ class TrendPoint:
         score: Form score 0-100.
         hold_s: Good hold seconds.
         mean_range: Mean range of motion of the complete reps (the rep signal's unit), NaN without one.
+        kind: "live", "review" or "sample" (empty: not saved yet).
     """
 
     session_id: int
@@ -48,6 +49,7 @@ class TrendPoint:
     score: int
     hold_s: float
     mean_range: float
+    kind: str = ""
 
 
 class ClientHistory:
@@ -71,7 +73,7 @@ class ClientHistory:
 
     def trend(self, client: str, exercise: str | None = None) -> list[TrendPoint]:
         """The client's sessions (of ``exercise`` only, if given), oldest first, with their figures."""
-        sql = ("SELECT s.id, s.created_at, s.exercise, s.title, s.reps, s.score, s.hold_s,"
+        sql = ("SELECT s.id, s.created_at, s.exercise, s.title, s.reps, s.score, s.hold_s, s.kind,"
                " AVG(CASE WHEN r.complete THEN r.rom END) AS mean_range"
                " FROM sessions s LEFT JOIN reps r ON r.session_id = s.id"
                " WHERE lower(trim(s.client)) = lower(trim(?))")
@@ -82,5 +84,5 @@ class ClientHistory:
             rows = con.execute(sql + " GROUP BY s.id ORDER BY s.created_at, s.id", args).fetchall()
         return [TrendPoint(int(r["id"]), str(r["created_at"]), str(r["exercise"]), str(r["title"]), int(r["reps"]),
                            int(r["score"]), float(r["hold_s"]),
-                           math.nan if r["mean_range"] is None else float(r["mean_range"]))
+                           math.nan if r["mean_range"] is None else float(r["mean_range"]), str(r["kind"]))
                 for r in rows]

@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -135,11 +135,17 @@ def _key_frames(frames: list[KeyFrame]) -> str:
     return '<div class="frames">' + "".join(out) + "</div>"
 
 
-def _chart_section(result: AnalysisResult) -> str:
-    """The set's one chart with its heading, caption and legend (or why there is none)."""
+def _chart_section(result: AnalysisResult, personal: bool = False) -> str:
+    """The set's one chart with its heading, caption and legend (or why there is none).
+
+    ``personal``: the target is the client's own (learnt from their reference set), and the caption says so.
+    """
     chart = client_chart(result.summary, result.spec)
     if chart is None:
         return ""  # nothing counted: the summary above says why
+    if personal:
+        chart = replace(chart, caption=chart.caption.replace("The green band is the target",
+                                                             "The green band is your personal target"))
     legend = "".join(f'<span><i class="key {k}"></i>{escape(LEGEND_WORDS[k])}</span>' for k in chart.legend)
     return (f"<h2>{escape(chart.heading)}</h2>"
             f'<section id="rep-chart"><p class="caption">{escape(chart.caption)}</p>'
@@ -231,7 +237,7 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 <div class="figures">{_figures(result)}</div>
 <h2>Key moments</h2>
 {_key_frames(key_frames)}
-{_chart_section(result)}
+{_chart_section(result, bool(meta.personal))}
 {_personal(meta)}
 {_rep_table(result)}
 {_progress(result, meta)}
