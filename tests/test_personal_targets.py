@@ -196,3 +196,45 @@ class TestLive:
         for i in range(5):
             state.process(IMAGE, 10 + i / 10)
         assert made[-1].spec.rep.start == load_spec("glute_bridge").rep.start
+
+
+# -- the pages, through Streamlit's AppTest (FORMCHECK_DB in tmp_path; the run is made from a landmarks file) ----
+def _page(page: str, **params: str) -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "formcheck" / "app" / "main.py"), default_timeout=60)
+    at.query_params["page"] = page
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at
+
+
+@pytest.mark.usefixtures("no_webrtc_runtime")
+@pytest.mark.skipif(not BRIDGE_NPZ.is_file(), reason="sample_videos/ has no landmarks files")
+def test_review_learns_the_clients_targets_from_the_set_shown(db: Path) -> None:
+    from formcheck.app.clip_analysis import ClipRun
+    from formcheck.pipeline.analysis import analyze_video
+
+    result = analyze_video(BRIDGE_NPZ, "glute_bridge")
+    sid = HistoryStore(db).save_set(result.summary, source="ada.mp4", kind="review", client="Ada")
+    at = _page("review")
+    at.session_state["review_run"] = ClipRun(result, "ada.mp4", None, None, "{}", "", sid, None, client="Ada")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    button = at.button(key="review-learn")
+    assert button.label == "Use this set as Ada's personal targets"
+    button.click().run()
+    path = targets_folder(db) / "ada" / "glute_bridge.personal.yaml"
+    assert path.is_file()
+    [saved] = [s.value for s in at.success if "personal targets" in s.value]
+    assert saved.startswith("Saved Ada's personal targets for Glute bridge, from 3 reps: rest ")
+    assert f"target {load_spec(path).rep.peak:g}°" in saved and "(standard 153°)" in saved
+
+
+@pytest.mark.usefixtures("no_webrtc_runtime")
+def test_a_live_link_with_a_client_names_whose_sets_they_are(db: Path) -> None:
+    at = _page("live", client="Ada")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="live_client").value == "Ada"
+    assert at.session_state["live_state"].client == "Ada"
