@@ -238,3 +238,28 @@ def test_a_live_link_with_a_client_names_whose_sets_they_are(db: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert at.text_input(key="live_client").value == "Ada"
     assert at.session_state["live_state"].client == "Ada"
+
+
+@pytest.mark.model
+def test_a_reviewed_clip_of_the_client_is_judged_by_their_targets(tmp_path: Path, sample_videos: Path,
+                                                                 model_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Review page's analysis (pose model on a sample clip) with a client who has personal targets."""
+    import tempfile
+
+    from formcheck.app.clip_analysis import analyze_clip_file
+    from formcheck.app.settings import load_settings
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the run's video
+    db = tmp_path / "history.sqlite3"
+    settings = load_settings({"FORMCHECK_DB": str(db), "FORMCHECK_MODEL": str(model_path)})
+    path = save_targets(learn_targets(_set((150.0, 152.0, 160.0), (26.0, 27.0, 34.0)), load_spec("glute_bridge"),
+                                      client="Ada", clip="ada.mp4"), targets_folder(db))
+    run, _ = analyze_clip_file(sample_videos / "glute_bridge_side.mp4", "glute_bridge", source="ada-week2.mp4",
+                               kind="review", settings=settings, names=["glute_bridge"], client="Ada")
+    try:
+        assert run.result.spec.rep.start == load_spec(path).rep.start == 125.0
+        assert run.personal and run.personal[0].startswith("Start position: hip angle 125°")
+        assert (HistoryStore(db).get(run.session_id or 0).client, run.result.summary.exercise) == ("Ada", "glute_bridge")
+    finally:
+        run.discard()

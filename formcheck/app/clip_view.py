@@ -129,7 +129,8 @@ def _reference_button(run: ClipRun, client: str, settings: AppSettings, *, key: 
                           "Give the client's name first."):
         return
     try:
-        t = learn_targets(run.result.summary, spec, client=who, clip=run.source)
+        # Against the standard spec even when this set was judged by personal targets: no drift.
+        t = learn_targets(run.result.summary, widgets.spec(str(spec.name)), client=who, clip=run.source)
         path = save_targets(t, targets_folder(settings.db_path))
     except FormcheckError as exc:
         st.error(str(exc))
