@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["features.geometry", "features.registry", "features.smoothing", "pose.landmarks_file", "spec.conditions", "spec.numbers", "spec.schema", "spec.loader", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
+MODULES = ["features.geometry", "features.frames", "features.registry", "features.resolve", "features.smoothing", "pose.landmarks_file", "spec.conditions", "spec.numbers", "spec.schema", "spec.loader", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
            "tracker.tracker", "records.atomic", "records.input_files", "tracker.absence", "tracker.diagnosis", "tracker.excursion",
            "tracker.scoring", "tracker.setup_gate", "tracker.side_follower", "tracker.feature_stream", "tracker.set_log", "tracker.rep_tracking",
            "spec.routine", "sinks.presentation", "sinks.presenter", "sinks.overlay_draw", "sinks.overlay_panels",

@@ -162,6 +162,7 @@ class TestReview:
 
 class TestLive:
     def test_a_clients_live_set_runs_their_spec_and_is_saved_under_their_name(self, tmp_path: Path) -> None:
+        from formcheck.app.live_records import Client
         from formcheck.app.live_state import LiveState
 
         store = HistoryStore(tmp_path / "history.sqlite3")
@@ -175,22 +176,22 @@ class TestLive:
             return made[-1]
 
         def save(summary: SetSummary) -> int:
-            return store.save_set(summary, source="webcam", kind="live", client=state.client)
+            return store.save_set(summary, source="webcam", kind="live", client=state.who.name)
 
         state = LiveState("glute_bridge", on_set_end=save, session_factory=factory)
 
         def spec_for(exercise: str) -> str:
-            mine = personal_spec(state.client, exercise, targets_folder(store.path))
+            mine = personal_spec(state.who.name, exercise, targets_folder(store.path))
             return str(mine.path) if mine is not None else exercise
 
-        state.set_client("Ada", spec_for)
+        state.who = Client("Ada", spec_for)
         for i in range(25):
             state.process(IMAGE, i / 10)
         assert made[0].spec.rep.start == 125.0 and made[0].spec.rep.peak == load_spec(path).rep.peak
         state.stream_ended()
         [row] = store.list_sessions()
         assert (row.client, row.reps) == ("Ada", 2)
-        state.set_client("", None)
+        state.who = Client()
         state.set_exercise("cat_cow")
         state.set_exercise("glute_bridge")
         for i in range(5):
@@ -237,7 +238,7 @@ def test_a_live_link_with_a_client_names_whose_sets_they_are(db: Path) -> None:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.text_input(key="live_client").value == "Ada"
-    assert at.session_state["live_state"].client == "Ada"
+    assert at.session_state["live_state"].who.name == "Ada"
 
 
 @pytest.mark.model

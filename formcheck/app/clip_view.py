@@ -194,14 +194,14 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
     _reference_button(run, client, settings, key=key)
-    _downloads(run, client, notes, client_trend(run, client, settings), key=key)
+    _downloads(run, client, notes, video, client_trend(run, client, settings), key=key)
 
 
-def _downloads(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...], *, key: str) -> None:
+def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, trend: tuple[TrendPoint, ...], *,
+               key: str) -> None:
     """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
     clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
-    video = run.video if run.video is not None and run.video.is_file() else None
     files: list[tuple[str, Any, str, str, str, str | None]] = [
         ("Client report (HTML)", functools.partial(client_report_html, run, client, notes, trend),
          f"{stem}-report.html", "text/html", "html",

@@ -16,9 +16,9 @@ each set is saved as it ends and the routine's summary when it ends or is stoppe
 Honest sets: a movement under way at STOP or at a switch is left out (no
 partial, no penalty), and a set with no rep and no hold is not saved.
 
-A client's name (a trainer's client exercising at home): their sets are saved
-under it, and each set runs the spec :meth:`LiveState.set_client`'s resolver
-gives (their personal targets where the trainer made some).
+A client (a trainer's client exercising at home, ``LiveState.who``): their sets
+are saved under their name, and each set runs the spec their ``spec_for`` gives
+(their personal targets where the trainer made some).
 
 Each browser tab has its own ``LiveState`` (kept in its Streamlit session),
 hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker,
@@ -43,12 +43,12 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot
+from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet, LiveSnapshot
 from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
-from formcheck.records.routine_summary import RoutineSet, RoutineSummary
+from formcheck.records.routine_summary import RoutineSummary
 from formcheck.sinks.overlay import annotate, draw_view
 from formcheck.sinks.presentation import Presentation
 from formcheck.sinks.presenter import Presenter
@@ -102,8 +102,7 @@ class LiveState:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
-        self.client = ""  # whose sets these are (a str swapped whole: read by the save callback under the lock)
-        self._spec_for: Callable[[str], Any] = lambda exercise: exercise
+        self.who = Client()  # whose sets these are; swapped whole by the page, read unlocked
         self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
         self._factory, self._clock = session_factory, clock
         self._session: Any = None
@@ -111,6 +110,7 @@ class LiveState:
         self._presenter, self._coach = Presenter(), Coach()
         self._plan: RoutinePlan | None = None
         self._run: RoutineRun | None = None
+        self._skip_lead_in = False  # Skip pressed before the routine's first frame
         self._feedback: Feedback | None = None
         self._view: Presentation | None = None
         self._texts: tuple[str, ...] = ()
@@ -156,6 +156,9 @@ class LiveState:
         if run is None and self._plan is not None:
             run = self._run = RoutineRun(self._plan)
             say += run.start(t)
+            if self._skip_lead_in:
+                self._skip_lead_in = False
+                say += run.skip_pause(t)
         if run is not None and run.stage != "work":
             say += run.tick(t)
             if run.working and run.block is not None:
@@ -166,7 +169,7 @@ class LiveState:
                 out, self._texts = draw_view(image, self._view)
                 return out, self._view, say
         if self._session is None:
-            self._session = self._factory(self._spec_for(self._exercise), self._model_path)
+            self._session = self._factory(self.who.spec_for(self._exercise), self._model_path)
         frame, fb = self._session.track(image, t - self._set_t0)
         target = run.block.target() if run is not None and run.block is not None else None
         view = self._presenter.update(fb, self._session.spec, target)
@@ -212,6 +215,12 @@ class LiveState:
         with self._lock:
             return self._exercise
 
+    @property
+    def routine_planned(self) -> bool:
+        """A routine runs (or will from the next frame): the page offers Skip from the first moment."""
+        with self._lock:
+            return self._plan is not None
+
     def end_set(self, reason: str) -> FinishedSet | None:
         """End the set (and a routine under way: it is saved as stopped); save the set if it has work.
 
@@ -220,12 +229,13 @@ class LiveState:
         """
         with self._lock:
             run, self._run = self._run, None
+            self._skip_lead_in = False
             if run is None:
                 return self._end_set_locked(reason)
             finished = None
             if run.stage == "work":
                 finished = self._end_set_locked(reason)
-                run.results += [self._routine_set(run, finished, met=False)] if finished is not None else []
+                run.results += [run.set_result(finished.summary, False, finished.session_id)] if finished else []
             if run.stage != "done":
                 self._save_routine(run.summary(self._t, "stopped"))
             return finished
@@ -239,19 +249,6 @@ class LiveState:
             self._begin_set(exercise, self._t)
         return finished
 
-    def set_client(self, client: str, spec_for: Callable[[str], Any] | None = None) -> None:
-        """Whose sets these are from the next set on, and the spec each exercise runs for them.
-
-        Args:
-            client: The client's name ("" for nobody in particular); saved with each set.
-            spec_for: Exercise id → what to run (their personal spec, or the id itself).
-        """
-        with self._lock:
-            changed = client != self.client
-            self.client, self._spec_for = client, spec_for or (lambda exercise: exercise)
-            if changed and self._session is not None and self._frames == 0 and self._run is None:
-                self._session.reset(self._spec_for(self._exercise))  # not started: the new targets at once
-
     def set_routine(self, plan: RoutinePlan | None) -> None:
         """Run ``plan`` from the next frame on (None: one exercise). A routine under way is not touched."""
         with self._lock:
@@ -259,13 +256,20 @@ class LiveState:
                 self._plan = plan
 
     def skip(self) -> None:
-        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short."""
+        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short.
+
+        Before the routine's first frame (the camera still starting), the lead-in is skipped then.
+        """
         with self._lock:
             run = self._run
-            if run is None or run.stage == "done":
+            if run is None:
+                self._skip_lead_in = self._plan is not None
+                return
+            if run.stage == "done":
                 return
             if run.stage == "work":
                 say = self._finish_routine_set("skipped", met=False)
+                self._view = run.view(self._t)  # the rest (or the end) at once, not at the next frame
             else:
                 say = run.skip_pause(self._t)
                 if run.block is not None:
@@ -292,7 +296,7 @@ class LiveState:
     def _begin_set(self, exercise: str, t: float) -> None:
         self._exercise = exercise
         if self._session is not None:
-            self._session.reset(self._spec_for(exercise))
+            self._session.reset(self.who.spec_for(exercise))
         self._presenter.reset()
         self._coach.reset()
         self._feedback, self._view, self._texts = None, None, ()
@@ -315,17 +319,10 @@ class LiveState:
         run = self._run
         assert run is not None
         finished = self._end_set_locked(reason)
-        say = run.finish_set(self._t, self._routine_set(run, finished, met) if finished is not None else None)
+        say = run.finish_set(self._t, run.set_result(finished.summary, met, finished.session_id) if finished else None)
         if run.stage == "done":
             self._save_routine(run.summary(self._t))
         return say
-
-    @staticmethod
-    def _routine_set(run: RoutineRun, finished: FinishedSet, met: bool) -> RoutineSet:
-        block, s = run.block, finished.summary
-        assert block is not None
-        return RoutineSet(s.exercise, s.title, block.label, block.target_text, s.reps,
-                          round(sum(h.good_s for h in s.holds), 3), s.score, met, finished.session_id)
 
     def _save_routine(self, summary: RoutineSummary) -> None:
         self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))
