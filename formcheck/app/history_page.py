@@ -87,7 +87,7 @@ def _progress_chart(sessions: list[Session], titles: dict[str, str], zone: str |
     points["date"] = local_times(list(points["when"]), zone)
     measure = "hold (s)" if points["hold (s)"].sum() > 0 and points["reps"].sum() == 0 else "reps"
     tips = [alt.Tooltip("date:T", format="%Y-%m-%d %H:%M"), "exercise", "kind", "reps", "score", "hold (s)"]
-    base = alt.Chart(points).encode(x=alt.X("date:T", title="date", axis=alt.Axis(format="%d %b")))
+    base = alt.Chart(points).encode(x=alt.X("date:T", title="date", axis=alt.Axis(format="%d %b", labelOverlap=True)))
     line = base.mark_line(point=True).encode(y=alt.Y(f"{measure}:Q", title=measure), tooltip=tips,
                                              color=alt.Color("exercise:N", legend=alt.Legend(orient="top",
                                                                                              labelLimit=0)))
