@@ -89,15 +89,15 @@ class TestRoutineStoppedInTheLeadIn:
     def test_is_not_saved(self, tmp_path: Path) -> None:
         store = HistoryStore(tmp_path / "h.sqlite3")
         history = RoutineHistory(store)
-        with pytest.raises(StoreError, match="before its first set"):
+        with pytest.raises(StoreError, match="before any set was done"):
             history.save(RoutineSummary("lower_back", "Lower-back care", "stopped", 4.0, (), 11))
         assert history.list() == []
 
     def test_the_live_page_says_so_without_0_of_11(self) -> None:
         done = FinishedRoutine(RoutineSummary("lower_back", "Lower-back care", "stopped", 4.0, (), 11), None,
-                               "not saved: the routine ended before its first set")
+                               "not saved: the routine ended before any set was done")
         html = routine_table_html(done)
-        assert "0 of 11" not in html and "stopped before the first set; nothing saved" in html
+        assert "0 of 11" not in html and "stopped before any set was done; nothing saved" in html
 
 
 class TestTrendInTheReport:

@@ -85,17 +85,17 @@ def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) 
     """One row per routine session, newest first.
 
     A routine stopped in its lead-in is no longer saved; one an older formcheck saved reads
-    "stopped before the first set", never "0 of 11".
+    "stopped before any set was done", never "0 of 11".
 
     Example:
         >>> from formcheck.sinks.routine_store import RoutineSession
         >>> old = RoutineSession(1, "2026-01-02T23:30:00+00:00", "lower_back", "Lower-back care", "stopped",
         ...                      4.0, 11, [], [])
         >>> routines_table([old])["sets"].tolist()
-        ['none: stopped before the first set']
+        ['none: stopped before any set was done']
     """
     rows = [{"id": r.id, "date": local_time(r.created_at, zone), "routine": r.title, "status": r.status,
-             "sets": f"{len(r.sets)} of {r.sets_planned}" if r.sets else "none: stopped before the first set",
+             "sets": f"{len(r.sets)} of {r.sets_planned}" if r.sets else "none: stopped before any set was done",
              "reps": r.reps,
              "hold (s)": round(r.hold_s, 1), "minutes": round(r.duration_s / 60, 1)} for r in routines]
     return pd.DataFrame(rows, columns=["id", "date", "routine", "status", "sets", "reps", "hold (s)", "minutes"])

@@ -65,7 +65,7 @@ class RoutineHistory:
                 session), or the write failed (nothing is written then).
         """
         if not summary.sets:
-            raise StoreError("not saved: the routine ended before its first set")
+            raise StoreError("not saved: the routine ended before any set was done")
         created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
         sets = [asdict(s) for s in summary.sets]
         with self.store.writing() as con:
