@@ -132,3 +132,33 @@ def test_the_client_report_shows_the_trend_and_personal_targets(tmp_path: Path) 
     assert f"your personal target: {learnt.peak:g}°" in found["caption"]
     assert found["cut"] == [] and found["phone_cut"] == [], (found["cut"], found["phone_cut"])
     assert found["phone_overflow"] <= 0
+
+
+def test_the_progress_chart_reads_the_viewers_clock_like_the_table(tmp_path: Path) -> None:
+    """A browser in Tokyo: a set at 11:00 UTC is 20:00 in the table and in the chart's tooltip alike."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.live_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    for day in range(3):
+        store.save_set(make_summary(reps=3 + day), source="webcam", kind="live",
+                       when=datetime(2026, 1, 2 + day, 11, 0, tzinfo=timezone.utc))
+    tips: list[str] = []
+    with app_server(tmp_path) as app, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(timezone_id="Asia/Tokyo", viewport={"width": 1366, "height": 768}).new_page()
+            page.goto(f"{app['url']}/?page=history")
+            points = page.locator('[data-testid="stVegaLiteChart"] svg path[role="graphics-symbol"]')
+            points.first.wait_for(timeout=60_000)
+            for i in range(points.count()):
+                points.nth(i).hover(force=True)
+                page.wait_for_timeout(400)
+                tips.append(page.evaluate("() => document.querySelector('#vg-tooltip-element')?.innerText || ''"))
+        finally:
+            browser.close()
+    shown = sorted({line.strip() for tip in tips for line in tip.splitlines() if line.strip().startswith("2026-")})
+    assert shown == ["2026-01-02 20:00", "2026-01-03 20:00", "2026-01-04 20:00"], tips
