@@ -409,3 +409,28 @@ def test_signals_inside_main_are_restored_afterwards(capsys: pytest.CaptureFixtu
     assert main(["specs", "list"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
     assert "glute_bridge" in capsys.readouterr().out
+
+
+def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C before the CLI's signal handling is up (building the parser imports every command)."""
+    import formcheck.cli as cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["specs", "list"]) == 130
+    assert capsys.readouterr().err == "formcheck: interrupted\n"
+
+
+def test_sigint_at_any_moment_of_start_up_prints_no_traceback(tmp_path: Path) -> None:
+    """Found by the reliability probe: SIGINT 1 s into ``analyze`` (still importing) printed a traceback."""
+    for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.3):
+        proc = subprocess.Popen([sys.executable, "-m", "formcheck", "specs", "list"], env=cli_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, (delay, err[-1500:])
+        assert proc.returncode in (0, 130, -signal.SIGINT), (delay, proc.returncode, err[-500:])

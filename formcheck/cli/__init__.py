@@ -79,8 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["specs", "list"])  # doctest: +SKIP
         0
     """
-    parser = build_parser()
-    parsed = _parse(parser, argv)
+    try:
+        parser = build_parser()  # imports every command module: Ctrl+C may land here
+        parsed = _parse(parser, argv)
+    except KeyboardInterrupt:
+        print("formcheck: interrupted", file=sys.stderr)
+        return 130
     if isinstance(parsed, int):
         return parsed
     args = parsed
