@@ -24,11 +24,13 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
+from formcheck.app.live_checkin import CHECKIN_ERROR, demo_html, draw_checkin
 from formcheck.app.live_panel import panel_html, routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup, wanted_exercise
 from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
+from formcheck.sinks.checkin_store import CheckIns
 from formcheck.sinks.routine_store import RoutineHistory
 
 POLL_S = 0.25
@@ -55,9 +57,13 @@ def _state(settings: AppSettings) -> LiveState:
         def save_routine(summary: Any) -> int:
             return RoutineHistory(widgets.store(settings)).save(summary)
 
+        def save_checkin(session_id: int, pain: int | None, difficulty: str | None) -> None:
+            CheckIns(widgets.store(settings)).save(session_id, pain, difficulty)
+
         # The address's exercise from the start: a START before the picker's first run then counts it.
         first = wanted_exercise() or next(iter(widgets.exercise_titles()))
-        state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine)
+        state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine,
+                          on_checkin=save_checkin)
         st.session_state["live_state"] = state
     return state
 
@@ -129,23 +135,59 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
     st.session_state["live_streaming"] = True
     with body:
         panel, summary, voice, notice = st.empty(), st.empty(), st.empty(), st.empty()
+        extras = Extras(st.empty(), st.empty())
+        if error := st.session_state.pop(CHECKIN_ERROR, None):
+            st.warning(error)
     with controls:
-        buttons = st.columns(3)
+        routine = state.routine_planned
+        buttons = st.columns(5 if routine else 2)
         with buttons[0]:
             st.iframe(fullscreen_html(), height=44)
         with buttons[1]:
             speak = option("Voice", SPEAK, True)
-        with buttons[2]:
-            # From the plan, not from a frame having arrived: this run draws the controls once, before
-            # the camera's first frame as often as not, and polls after that without redrawing them.
-            if state.routine_planned:
+        # From the plan, not from a frame having arrived: this run draws the controls once, before
+        # the camera's first frame as often as not, and polls after that without redrawing them.
+        if routine:
+            with buttons[2]:
+                if state.paused:
+                    st.button("Resume ▶", key="live_resume", on_click=state.resume, type="primary")
+                else:
+                    st.button("Pause ⏸", key="live_pause", on_click=state.pause,
+                              help="Stop the clock: the set keeps its count, a rest waits")
+            with buttons[3]:
+                st.button("Repeat set ↺", key="live_repeat", on_click=state.repeat,
+                          help="Do this set again from nothing (in a rest: the set just done)")
+            with buttons[4]:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
     beep = bool(st.session_state.get(BEEP, False))
-    _poll(state, ctx, panel, summary, voice, notice, speak, beep)
+    _poll(state, ctx, panel, summary, voice, notice, speak, beep, extras)
+
+
+class Extras:
+    """The demo and check-in placeholders, redrawn only when what they show changes."""
+
+    def __init__(self, demo: Any, checkin: Any) -> None:
+        self.demo, self.checkin = demo, checkin
+        self.demo_of: tuple[str, str] | None = None
+        self.checkin_id: int | None = None
+
+    def update(self, state: LiveState, upcoming: tuple[str, str] | None) -> None:
+        if upcoming != self.demo_of:
+            self.demo_of = upcoming
+            shown = demo_html(*upcoming) if upcoming is not None else ""
+            if shown:
+                self.demo.markdown(shown, unsafe_allow_html=True)
+            else:
+                self.demo.empty()
+        pending = state.pending_checkin()
+        wanted = pending.id if pending is not None else None
+        if wanted != self.checkin_id and pending is not None and self.checkin_id is None:
+            draw_checkin(state, pending, self.checkin)  # once per run: a widget is never drawn twice
+            self.checkin_id = wanted
 
 
 def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, notice: Any, speak: bool,
-          beep: bool) -> None:
+          beep: bool, extras: Extras) -> None:
     started, lost, shown = time.monotonic(), False, ""
     while ctx.state.playing:
         snap = state.snapshot()
@@ -153,6 +195,7 @@ def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, noti
         if html != shown:
             panel.markdown(html, unsafe_allow_html=True)
             shown = html
+        extras.update(state, snap.upcoming)
         items = to_play(state.pop_utterances(), speak, beep)
         if items:
             voice.iframe(voice_html(items), height=1)

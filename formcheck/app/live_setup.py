@@ -147,6 +147,18 @@ def _show_results() -> None:
         widgets.summary_metrics(done.summary, columns=3)
 
 
+def _warm_demos(plan: RoutinePlan | None) -> None:
+    """Draw the routine's exercise demos in the background once per routine chosen (cached on disk)."""
+    if plan is None:
+        return
+    warmed: set[str] = st.session_state.setdefault("live_demos_warmed", set())
+    if plan.routine.name not in warmed:
+        from formcheck.synth.demo import warm_demos
+
+        warmed.add(plan.routine.name)
+        warm_demos([p.spec.name for p in plan.entries])
+
+
 def render_setup(settings: AppSettings, state: LiveState) -> None:
     """The left column before START."""
     _show_results()
@@ -156,7 +168,9 @@ def render_setup(settings: AppSettings, state: LiveState) -> None:
     mode = st.radio("Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="live_mode",
                     label_visibility="collapsed")
     if mode == "routine":
-        state.set_routine(_routine_picker(settings))
+        plan = _routine_picker(settings)
+        state.set_routine(plan)
+        _warm_demos(plan)
     else:
         state.set_routine(None)
         state.set_exercise(*_exercise_picker())  # before START nothing has been done: nothing is saved

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot
+from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot, PendingCheckIn
 from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
@@ -86,6 +86,8 @@ class LiveState:
         on_set_end: Called (under the lock) with each finished set's summary; returns the
             history id. Raising ``FormcheckError`` marks it unsaved.
         on_routine_end: The same for a routine's summary.
+        on_checkin: Saves a check-in ``(session_id, pain, difficulty)``; raising ``FormcheckError``
+            leaves it unsaved (the page says why).
         session_factory: Builds the session (``(exercise, model_path) -> LiveSession``).
         clock: Monotonic seconds, for the fps meter and frame-time fallback.
     """
@@ -93,12 +95,13 @@ class LiveState:
     def __init__(self, exercise: str, *, model_path: Any = None,
                  on_set_end: Callable[[SetSummary], int] | None = None,
                  on_routine_end: Callable[[RoutineSummary], int] | None = None,
+                 on_checkin: Callable[[int, int | None, str | None], None] | None = None,
                  session_factory: Callable[[str, Any], Any] = _default_factory,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
-        self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
+        self._on_set_end, self._on_routine_end, self._on_checkin = on_set_end, on_routine_end, on_checkin
         self._factory, self._clock = session_factory, clock
         self._session: Any = None
         self._time, self._meter = FrameClock(), FpsMeter()
@@ -116,6 +119,9 @@ class LiveState:
         self._finished: list[FinishedSet] = []
         self._routines: list[FinishedRoutine] = []
         self._said: deque[Utterance] = deque(maxlen=64)
+        self._checkins: list[PendingCheckIn] = []  # asked after an exercise's last set, oldest first
+        self._checkin_no = 0
+        self._paused_from: Presentation | None = None  # the set's view when paused
 
     # -- callback thread ------------------------------------------------------------------
     def process(self, image_bgr: np.ndarray, frame_time: float | None) -> np.ndarray:
@@ -154,6 +160,10 @@ class LiveState:
             if self._skip_lead_in:
                 self._skip_lead_in = False
                 say += run.skip_pause(t)
+        if run is not None and run.paused:
+            self._feedback, self._view = None, run.paused_view(self._paused_from)
+            out, self._texts = draw_view(image, self._view)
+            return out, self._view, say
         if run is not None and run.stage != "work":
             say += run.tick(t)
             if run.working and run.block is not None:
@@ -193,10 +203,13 @@ class LiveState:
     def snapshot(self) -> LiveSnapshot:
         """The numbers to show now."""
         with self._lock:
-            now = self._clock()
+            now, run = self._clock(), self._run
+            block = run.block if run is not None and run.stage in ("lead_in", "rest") else None
             return LiveSnapshot(self._exercise, self._feedback, self._frames, self._meter.fps(now),
                                 self._meter.ms_per_frame(), self._meter.idle_s(now), self._error, self._view,
-                                self._texts, self._run.stage if self._run is not None else None)
+                                self._texts, run.stage if run is not None else None,
+                                (block.exercise, block.title) if block is not None else None,
+                                run is not None and run.paused)
 
     def pop_utterances(self) -> list[Utterance]:
         """What to say since the last call (the page speaks it, or drops it when muted)."""
@@ -271,6 +284,78 @@ class LiveState:
                     self._begin_set(run.block.exercise, self._t)
             self._said.extend(self._coach.update(self._t, None, say))
 
+    @property
+    def paused(self) -> bool:
+        """The routine is paused (the page's button reads Resume)."""
+        with self._lock:
+            return self._run is not None and self._run.paused
+
+    def pause(self) -> None:
+        """Pause the routine: a set takes no frames (its count is kept), a lead-in or rest stands still."""
+        with self._lock:
+            run = self._run
+            if run is None or run.paused or run.stage == "done":
+                return
+            self._paused_from = self._view if run.working else None
+            say = run.pause(self._t)
+            self._view = run.paused_view(self._paused_from)
+            self._said.extend(self._coach.update(self._t, None, say))
+
+    def resume(self) -> None:
+        """Go on after a pause: the set's clock continues where it stood (the pause is no time in the set)."""
+        with self._lock:
+            run = self._run
+            if run is None or not run.paused:
+                return
+            gap = run.resume(self._t)
+            if run.working:
+                self._set_t0 += gap
+                self._view = self._paused_from
+            else:
+                self._view = run.view(self._t)
+            self._paused_from = None
+            self._said.extend(self._coach.update(self._t, None, ["Go on"]))
+
+    def repeat(self) -> None:
+        """Do a set again: the one under way from nothing (what it counted is dropped, not saved), or,
+        in a rest, the set just finished (see :meth:`RoutineRun.repeat`). A pause ends."""
+        with self._lock:
+            run = self._run
+            if run is None:
+                return
+            if run.paused:
+                gap = run.resume(self._t)
+                self._set_t0 += gap if run.working else 0.0
+            say = run.repeat(self._t)
+            if not say:
+                return
+            block = run.block
+            if run.working and block is not None:
+                self._begin_set(block.exercise, self._t)
+            elif block is not None:  # its check-in is asked again after the new attempt
+                self._checkins = [c for c in self._checkins if c.exercise != block.exercise]
+                self._view = run.view(self._t)
+            self._done_view, self._paused_from = None, None
+            self._said.extend(self._coach.update(self._t, None, say))
+
+    def pending_checkin(self) -> PendingCheckIn | None:
+        """The oldest check-in still to ask for (None: none)."""
+        with self._lock:
+            return self._checkins[0] if self._checkins else None
+
+    def check_in(self, checkin_id: int, pain: int | None, difficulty: str | None) -> str | None:
+        """Save the answers of a pending check-in (and stop asking); returns why saving failed, or None."""
+        with self._lock:
+            found = next((c for c in self._checkins if c.id == checkin_id), None)
+            self._checkins = [c for c in self._checkins if c.id != checkin_id]
+        if found is None or self._on_checkin is None or (pain is None and difficulty is None):
+            return None
+        try:
+            self._on_checkin(found.session_id, pain, difficulty)
+        except FormcheckError as exc:
+            return str(exc)
+        return None
+
     def pop_finished(self) -> list[FinishedSet]:
         """Sets finished since the last call (for the page to show once)."""
         with self._lock:
@@ -315,9 +400,22 @@ class LiveState:
         assert run is not None
         finished = self._end_set_locked(reason)
         say = run.finish_set(self._t, run.set_result(finished.summary, met, finished.session_id) if finished else None)
+        self._ask_checkin(run)
         if run.stage == "done":
             self._save_routine(run.summary(self._t))
         return say
+
+    def _ask_checkin(self, run: RoutineRun) -> None:
+        """After an exercise's last set, ask how it went (saved with its last saved set; none saved: no ask)."""
+        ended = run.exercise_ends()
+        if ended is None:
+            return
+        sid = next((r.session_id for r in reversed(run.results)
+                    if r.exercise == ended.exercise and r.session_id is not None), None)
+        if sid is None:
+            return
+        self._checkin_no += 1
+        self._checkins.append(PendingCheckIn(self._checkin_no, ended.exercise, ended.title, sid))
 
     def _save_routine(self, summary: RoutineSummary) -> None:
         self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))
