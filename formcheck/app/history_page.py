@@ -21,6 +21,7 @@ from formcheck.app.history_tables import (
 )
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
+from formcheck.sinks.checkin_store import CheckIns
 from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.store import HistoryStore, Session
 
@@ -98,7 +99,9 @@ def _routines_tab(store: HistoryStore) -> None:
     chosen = by_id[int(shown)]
     if chosen.skipped:
         st.caption("Not yet specified, skipped: " + ", ".join(chosen.skipped))
-    st.dataframe(routine_sets_table(chosen), hide_index=True, key="history-routine-sets")
+    ids = [int(s["session_id"]) for s in chosen.sets if s.get("session_id") is not None]
+    checkins = {c.session_id: c for c in CheckIns(store).per_set(session_ids=ids)}
+    st.dataframe(routine_sets_table(chosen, checkins), hide_index=True, key="history-routine-sets")
 
 
 def render(settings: AppSettings) -> None:
@@ -122,7 +125,11 @@ def render(settings: AppSettings) -> None:
             with tabs[kind]:
                 rows = [s for s in sessions if s.kind == kind]
                 if rows:
-                    st.dataframe(sessions_table(rows, titles, _zone()), hide_index=True, key=f"history-table-{kind}")
+                    # Live sets carry the exerciser's check-in (pain, difficulty) when one was given.
+                    checkins = {c.session_id: c for c in CheckIns(store).per_set(session_ids=[s.id for s in rows])} \
+                        if kind == "live" else None
+                    st.dataframe(sessions_table(rows, titles, _zone(), checkins), hide_index=True,
+                                 key=f"history-table-{kind}")
                 else:
                     st.info(f"No {title.lower()} yet.")
         with tabs["routines"]:
