@@ -134,9 +134,9 @@ exercises:
     reps: 12
 """
 
-#: The demo on the page: its exercise, and whether its image has loaded (a GIF with a size).
+#: The demo shown on the page: its exercise, and whether its image has loaded (a GIF with a size).
 READ_DEMO = """() => {
-  const d = document.querySelector('#fc-demo');
+  const d = [...document.querySelectorAll('.fc-demo')].find(e => e.offsetParent !== null);  // the one shown
   if (!d) return null;
   const img = d.querySelector('img');
   return {exercise: d.dataset.exercise, loaded: !!img && img.complete && img.naturalWidth > 0,
@@ -167,7 +167,7 @@ def test_the_lead_in_shows_the_exercise_demo_and_pause_holds_its_countdown(
         demo = _wait_demo(page, "glute_bridge")
         assert demo["alt"] == "Demo: Glute bridge" and demo["src"] == "data:image/gif;base64"
         assert wait_panel(page, lambda p: p["stage"] == "lead_in", 10, "the lead-in")
-        page.get_by_role("button", name="Pause ⏸").click()
+        page.get_by_role("button", name="Pause", exact=True).click()
         paused = wait_panel(page, lambda p: p["phase"] == "Paused", 20, "the paused view")
         assert _mode(page) == "paused" and "Resume" in (paused["cue"] or ""), paused
         page.wait_for_timeout(4000)  # the lead-in's clock stands still: still paused, still the lead-in
@@ -178,7 +178,7 @@ def test_the_lead_in_shows_the_exercise_demo_and_pause_holds_its_countdown(
         # 60 s lead-in, paused after a few seconds for over 4 s: the countdown went on from where it stood
         assert 40 <= int(going["count"]) <= 58, going
         assert "Paused" in spoken(page) and "Go on" in spoken(page)
-        page.get_by_role("button", name="Pause ⏸").wait_for(timeout=10_000)
+        page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=10_000)
 
 
 def test_after_an_exercise_the_check_in_is_saved_with_its_set_and_repeat_brings_the_set_back(

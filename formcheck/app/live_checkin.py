@@ -13,7 +13,6 @@ never ends, so a widget must not be drawn twice in one run).
 from __future__ import annotations
 
 import base64
-import functools
 import html
 from typing import Any
 
@@ -27,19 +26,35 @@ from formcheck.sinks.checkin_store import DIFFICULTIES
 CHECKIN_ERROR = "live_checkin_error"
 
 
-@functools.lru_cache(maxsize=32)
+#: One of the two demos shows: the narrow one on a phone, the wide one elsewhere.
+DEMO_CSS = ("<style>.fc-demo-narrow{display:none}@media (max-width:640px){.fc-demo-narrow{display:block}"
+            ".fc-demo-wide{display:none}}</style>")
+_DEMOS: dict[str, str] = {}  # exercise -> data URL, read once per process
+_ASKED: set[str] = set()  # demos asked to be drawn in the background by this process
+
+
 def _demo_data(exercise: str) -> str | None:
-    """The demo as a data URL (read once per process), or None without one."""
-    from formcheck.synth.demo import demo_gif
+    """The demo as a data URL, or None while it is not drawn yet (then it is drawn in the background:
+    the page polls again and must never wait for it) or when the exercise has none."""
+    from formcheck.synth.demo import cached_demo, has_demo, warm_demos
 
-    path = demo_gif(exercise)
+    if exercise in _DEMOS:
+        return _DEMOS[exercise]
+    path = cached_demo(exercise)
     if path is None:
+        if has_demo(exercise) and exercise not in _ASKED:
+            _ASKED.add(exercise)
+            warm_demos([exercise])  # returns at once; a render under way is waited for there, not here
         return None
-    return "data:image/gif;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    _DEMOS[exercise] = "data:image/gif;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return _DEMOS[exercise]
 
 
-def demo_html(exercise: str, title: str) -> str:
-    """The demo of ``exercise`` as an ``<img>`` (empty when it has none).
+def demo_html(exercise: str, title: str, where: str = "wide") -> str:
+    """The demo of ``exercise`` as an ``<img>`` (empty when it has none, or is not drawn yet).
+
+    The page draws it twice: ``wide`` (under the video's controls) shows on a wide window,
+    ``narrow`` (under the panel) on a phone, where the video column comes below the panel.
 
     Example:
         >>> "fc-demo" in demo_html("glute_bridge", "Glute bridge")  # doctest: +SKIP
@@ -49,8 +64,8 @@ def demo_html(exercise: str, title: str) -> str:
     if src is None:
         return ""
     alt = html.escape(f"Demo: {title}", quote=True)
-    return (f"<div id='fc-demo' data-exercise='{html.escape(exercise, quote=True)}'>"
-            f"<img src='{src}' alt='{alt}' style='width:100%;max-width:360px;border-radius:8px'>"
+    return (f"{DEMO_CSS}<div class='fc-demo fc-demo-{where}' data-exercise='{html.escape(exercise, quote=True)}'>"
+            f"<img src='{src}' alt='{alt}' style='width:100%;max-width:300px;border-radius:8px'>"
             f"<div style='color:#777;font-size:0.85rem'>How it goes: {html.escape(title)}</div></div>")
 
 

@@ -36,9 +36,11 @@ from formcheck.sinks.routine_store import RoutineHistory
 POLL_S = 0.25
 #: Before START on a phone the camera column (START, below the choices once the columns stack) sticks
 #: to the bottom of the screen, so START is in view without scrolling (STOP is in view in the workout).
+#: Only before START: in the workout (``#fc-live`` on the page) it would cover the panel, the CSS
+#: staying in the page after its element is gone.
 START_IN_VIEW_CSS = """<style>
 @media (max-width: 640px) {
-  [data-testid="stColumn"]:has(.st-key-live_camera) {
+  body:not(:has(#fc-live)) [data-testid="stColumn"]:has(.st-key-live_camera) {
     position: sticky; bottom: 0; z-index: 5; background: var(--background-color, #fff);
     box-shadow: 0 -6px 12px rgba(0, 0, 0, 0.08); padding-bottom: 0.3rem; }
 }
@@ -135,10 +137,10 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
     st.session_state["live_streaming"] = True
     with body:
         panel, summary, voice, notice = st.empty(), st.empty(), st.empty(), st.empty()
-        extras = Extras(st.empty(), st.empty())
+        narrow_demo, checkin = st.empty(), st.empty()
         if error := st.session_state.pop(CHECKIN_ERROR, None):
             st.warning(error)
-    with controls:
+    with controls, st.container(key="live_controls"):
         routine = state.routine_planned
         buttons = st.columns(5 if routine else 2)
         with buttons[0]:
@@ -148,17 +150,19 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
         # From the plan, not from a frame having arrived: this run draws the controls once, before
         # the camera's first frame as often as not, and polls after that without redrawing them.
         if routine:
-            with buttons[2]:
+            with buttons[2]:  # the other one of the last run is hidden by the panel's CSS (it would linger)
                 if state.paused:
                     st.button("Resume ▶", key="live_resume", on_click=state.resume, type="primary")
                 else:
-                    st.button("Pause ⏸", key="live_pause", on_click=state.pause,
+                    st.button("Pause", key="live_pause", on_click=state.pause,
                               help="Stop the clock: the set keeps its count, a rest waits")
             with buttons[3]:
                 st.button("Repeat set ↺", key="live_repeat", on_click=state.repeat,
                           help="Do this set again from nothing (in a rest: the set just done)")
             with buttons[4]:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
+        # The demo under the video's controls, in view beside the rest; on a phone under the panel instead.
+        extras = Extras({"wide": st.empty(), "narrow": narrow_demo}, checkin)
     beep = bool(st.session_state.get(BEEP, False))
     _poll(state, ctx, panel, summary, voice, notice, speak, beep, extras)
 
@@ -166,19 +170,23 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
 class Extras:
     """The demo and check-in placeholders, redrawn only when what they show changes."""
 
-    def __init__(self, demo: Any, checkin: Any) -> None:
-        self.demo, self.checkin = demo, checkin
+    def __init__(self, demos: dict[str, Any], checkin: Any) -> None:
+        self.demos, self.checkin = demos, checkin
         self.demo_of: tuple[str, str] | None = None
+        self.demo_shown = False
         self.checkin_id: int | None = None
 
     def update(self, state: LiveState, upcoming: tuple[str, str] | None) -> None:
-        if upcoming != self.demo_of:
-            self.demo_of = upcoming
-            shown = demo_html(*upcoming) if upcoming is not None else ""
-            if shown:
-                self.demo.markdown(shown, unsafe_allow_html=True)
-            else:
-                self.demo.empty()
+        if upcoming != self.demo_of or (upcoming is not None and not self.demo_shown):
+            if upcoming != self.demo_of and self.demo_shown:
+                for slot in self.demos.values():
+                    slot.empty()
+            self.demo_of, self.demo_shown = upcoming, False
+            for where, slot in self.demos.items():
+                shown = demo_html(*upcoming, where=where) if upcoming is not None else ""  # "": being drawn
+                if shown:
+                    slot.markdown(shown, unsafe_allow_html=True)
+                    self.demo_shown = True
         pending = state.pending_checkin()
         wanted = pending.id if pending is not None else None
         if wanted != self.checkin_id and pending is not None and self.checkin_id is None:

@@ -24,7 +24,8 @@ DEMO_VERSION = 1
 DEMO_SIZE = (320, 180)
 DEMO_FPS = 10.0
 
-_lock = threading.Lock()  # two tabs asking for the same demo render it once
+_lock = threading.Lock()  # guards _locks
+_locks: dict[str, threading.Lock] = {}  # one per exercise: two tabs asking for a demo render it once
 
 
 def has_demo(exercise: str) -> bool:
@@ -76,6 +77,22 @@ def render_demo(exercise: str) -> bytes:
     return buf.getvalue()
 
 
+def demo_path(exercise: str, cache: Path | None = None) -> Path:
+    """Where the demo of ``exercise`` is (or will be) cached."""
+    return demo_folder(cache) / f"{exercise}-v{DEMO_VERSION}.gif"
+
+
+def cached_demo(exercise: str, cache: Path | None = None) -> Path | None:
+    """The demo if it is already drawn (never draws: for a page that must not wait), else None."""
+    path = demo_path(exercise, cache)
+    return path if has_demo(exercise) and path.exists() else None
+
+
+def _lock_of(exercise: str) -> threading.Lock:
+    with _lock:
+        return _locks.setdefault(exercise, threading.Lock())
+
+
 def demo_gif(exercise: str, cache: Path | None = None) -> Path | None:
     """The cached demo of ``exercise`` (rendered and cached the first time), or None without one.
 
@@ -89,8 +106,8 @@ def demo_gif(exercise: str, cache: Path | None = None) -> Path | None:
     """
     if not has_demo(exercise):
         return None
-    path = demo_folder(cache) / f"{exercise}-v{DEMO_VERSION}.gif"
-    with _lock:
+    path = demo_path(exercise, cache)
+    with _lock_of(exercise):  # one exercise is drawn once; others are not held up meanwhile
         if path.exists():
             return path
         try:
@@ -105,8 +122,8 @@ def demo_gif(exercise: str, cache: Path | None = None) -> Path | None:
 
 
 def warm_demos(exercises: list[str], cache: Path | None = None) -> threading.Thread:
-    """Render the missing demos of ``exercises`` in a background thread (a routine's, at its choice),
-    so its lead-in shows the first one at once. Returns the (daemon) thread."""
+    """Render the missing demos of ``exercises`` in order, in a background thread (a routine's, at its
+    choice, so its lead-in shows the first one at once). Returns the (daemon) thread."""
     def run() -> None:
         for exercise in dict.fromkeys(exercises):
             demo_gif(exercise, cache)
