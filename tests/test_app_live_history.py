@@ -207,3 +207,18 @@ def test_a_sets_detail_speaks_plainly(db: Path) -> None:
     assert list(reps["cues"])[-1] == "Push your hips higher" and "rom" not in reps.columns
     cues = next(df.value for df in at.dataframe if "cue" in df.value.columns and "from (s)" in df.value.columns)
     assert list(cues["cue"]) == ["Push your hips higher"]
+
+
+def test_history_shows_the_check_in_beside_its_live_set_and_routine_set(db: Path) -> None:
+    from formcheck.sinks.checkin_store import CheckIns
+
+    ids = _fill(db)
+    CheckIns(HistoryStore(db)).save(ids["live"], pain=4, difficulty="right")
+    at = _open("history")
+    tables = [df.value for df in at.dataframe]
+    live = next(v for v in tables if "source" in v.columns and list(v["id"]) == [ids["live"]])
+    assert (list(live["pain (0-10)"]), list(live["difficulty"])) == (["4"], ["Just right"])
+    sets = next(v for v in tables if "target met" in v.columns)
+    assert (list(sets["pain (0-10)"]), list(sets["difficulty"])) == (["4"], ["Just right"])
+    reviewed = next(v for v in tables if list(v.get("source", [])) == ["clip.mp4"])
+    assert "pain (0-10)" not in reviewed.columns  # a trainer's clip has no check-in

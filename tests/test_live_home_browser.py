@@ -166,17 +166,17 @@ def test_the_lead_in_shows_the_exercise_demo_and_pause_holds_its_countdown(
         start(page)
         demo = _wait_demo(page, "glute_bridge")
         assert demo["alt"] == "Demo: Glute bridge" and demo["src"] == "data:image/gif;base64"
-        assert wait_panel(page, lambda p: p["stage"] == "lead_in", 10, "the lead-in")
+        before = int(wait_panel(page, lambda p: p["stage"] == "lead_in", 10, "the lead-in")["count"])
         page.get_by_role("button", name="Pause", exact=True).click()
         paused = wait_panel(page, lambda p: p["phase"] == "Paused", 20, "the paused view")
         assert _mode(page) == "paused" and "Resume" in (paused["cue"] or ""), paused
-        page.wait_for_timeout(4000)  # the lead-in's clock stands still: still paused, still the lead-in
+        page.wait_for_timeout(7000)  # the lead-in's clock stands still: still paused, still the lead-in
         still = read_panel(page)
         assert still is not None and still["phase"] == "Paused" and still["stage"] == "lead_in", still
         page.get_by_role("button", name="Resume ▶").click()
         going = wait_panel(page, lambda p: p["phase"] == "Get ready", 20, "the lead-in again")
-        # 60 s lead-in, paused after a few seconds for over 4 s: the countdown went on from where it stood
-        assert 40 <= int(going["count"]) <= 58, going
+        # Paused for over 7 s: the countdown goes on from where it stood (give or take the clicks' seconds)
+        assert before - 3 <= int(going["count"]) <= before, (before, going)
         assert "Paused" in spoken(page) and "Go on" in spoken(page)
         page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=10_000)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -33,18 +34,25 @@ _DEMOS: dict[str, str] = {}  # exercise -> data URL, read once per process
 _ASKED: set[str] = set()  # demos asked to be drawn in the background by this process
 
 
+def demo_file(exercise: str) -> Path | None:
+    """The demo's cached file, or None: not drawn yet (it is then drawn in the background, once per
+    process; the page never waits for it) or the exercise has none."""
+    from formcheck.synth.demo import cached_demo, has_demo, warm_demos
+
+    path = cached_demo(exercise)
+    if path is None and has_demo(exercise) and exercise not in _ASKED:
+        _ASKED.add(exercise)
+        warm_demos([exercise])  # returns at once
+    return path
+
+
 def _demo_data(exercise: str) -> str | None:
     """The demo as a data URL, or None while it is not drawn yet (then it is drawn in the background:
     the page polls again and must never wait for it) or when the exercise has none."""
-    from formcheck.synth.demo import cached_demo, has_demo, warm_demos
-
     if exercise in _DEMOS:
         return _DEMOS[exercise]
-    path = cached_demo(exercise)
+    path = demo_file(exercise)
     if path is None:
-        if has_demo(exercise) and exercise not in _ASKED:
-            _ASKED.add(exercise)
-            warm_demos([exercise])  # returns at once; a render under way is waited for there, not here
         return None
     _DEMOS[exercise] = "data:image/gif;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
     return _DEMOS[exercise]

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.app import widgets
+from formcheck.app.live_checkin import demo_file
 from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
@@ -92,6 +93,8 @@ def _exercise_picker() -> tuple[str, str]:
     exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n], key=key))
     st.session_state[CHOICE] = exercise
     widgets.spec_card(exercise)
+    if (demo := demo_file(exercise)) is not None:  # a small image (served by URL, not inlined in each run)
+        st.image(str(demo), width=240, caption=f"How it goes: {names[exercise]}")
     return exercise, names[exercise]
 
 
