@@ -222,3 +222,21 @@ def test_history_shows_the_check_in_beside_its_live_set_and_routine_set(db: Path
     assert (list(sets["pain (0-10)"]), list(sets["difficulty"])) == (["4"], ["Just right"])
     reviewed = next(v for v in tables if list(v.get("source", [])) == ["clip.mp4"])
     assert "pain (0-10)" not in reviewed.columns  # a trainer's clip has no check-in
+
+
+def test_a_page_run_of_a_new_session_loads_no_spec(db: Path) -> None:
+    """Each Live page run used to load every spec about four times (some 120 loads, most of its CPU time):
+    with 100 sessions opening the page at once, their runs queued behind each other's spec loads."""
+    from unittest import mock
+
+    import formcheck.spec
+    import formcheck.spec.loader
+
+    _open("live")  # the first session of the server: the catalogue is loaded here
+    real = formcheck.spec.loader.load_spec
+    with mock.patch.object(formcheck.spec, "load_spec", wraps=real) as loads, \
+            mock.patch.object(formcheck.spec.loader, "load_spec", wraps=real) as loader_loads:
+        at = _open("live")
+        at.radio(key="live_category").set_value(at.radio(key="live_category").options[-1]).run()
+        assert not at.exception
+    assert loads.call_count + loader_loads.call_count == 0

@@ -81,6 +81,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report_dict(result), indent=2, allow_nan=False))
         return 0
-    print(format_summary(result.summary, video.name))
+    print(format_summary(result.summary, video.name, result.spec))
     print("  wrote " + ", ".join(str(p) for p in paths.values()))
     return 0

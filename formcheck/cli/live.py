@@ -52,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
             fps = session.fps
     if isinstance(source, WebcamSource) and source.lost:
         print(f"camera {args.camera} stopped delivering frames; the set so far is kept:")
-    print(format_summary(summary) + f"\n  ({reason}; processed at {fps:.1f} fps)")
+    print(format_summary(summary, spec=session.spec) + f"\n  ({reason}; processed at {fps:.1f} fps)")
     return 0

@@ -14,6 +14,7 @@ States of the tracker, in order of a normal set::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,12 +56,39 @@ class RepRecord:
     side: Side | None = None
     rom: float = 0.0  # range of motion of the rep signal (its units, e.g. degrees)
     rom_fraction: float = 0.0  # rom / (peak threshold - start threshold), 1.0 = reached peak exactly
+    extreme: float = math.nan  # the rep signal at the far end (its units): what the spec's peak judges
     tempo_up: float = 0.0  # seconds start → peak
     tempo_hold: float = 0.0  # seconds held at the peak
     tempo_down: float = 0.0  # seconds peak → end
     cues: tuple[str, ...] = ()
     quality: int = 100  # 0-100
     counted: bool = True  # False when a rule that voids the rep fired
+
+
+#: What a set's score lost points for (see ``tracker.scoring.score_losses``).
+LossKind = Literal["partial", "uncounted", "cue", "too_fast", "short_range", "short_hold", "set_cue",
+                   "hold_form", "hold_short"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLoss:
+    """Points a set's score lost, and for what: the losses of a set add up to ``100 - score``.
+
+    Attributes:
+        points: Whole points (at least 1).
+        kind: ``partial`` (reps short of the set's range), ``uncounted`` (reps a fault voided),
+            ``cue`` (a form cue during reps), ``too_fast``, ``short_range`` (short of the
+            spec's range target, the spec's ``short_id``), ``short_hold`` (left the top
+            before ``hold_at_peak``), ``set_cue`` (a fault between reps), ``hold_form`` (hold
+            time in poor form), ``hold_short`` (the hold's target not reached).
+        cue: The cue id, for ``cue``, ``set_cue`` and ``short_range``.
+        reps: The 1-based reps concerned (empty for a hold or a set-level fault).
+    """
+
+    points: int
+    kind: LossKind
+    cue: str | None = None
+    reps: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +162,5 @@ class SetSummary:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Why nothing was counted (a set with 0 reps or a 0 s hold), in one sentence with numbers.
     reason: str | None = None
+    #: What the score lost points for; they add up to ``100 - score`` (empty at 100).
+    score_losses: tuple[ScoreLoss, ...] = ()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from formcheck.records.feedback import Cue, SetSummary
+from formcheck.records.feedback import Cue, ScoreLoss, SetSummary
 from formcheck.sinks.presentation import plural
 from formcheck.spec.thresholds import rule_words
 
@@ -108,6 +108,49 @@ def fault_sentences(cues: Sequence[Cue], spec: Any) -> list[str]:
     return out
 
 
+def _reps_words(reps: Sequence[int]) -> str:
+    return ("rep " if len(reps) == 1 else "reps ") + and_list([str(r) for r in sorted(reps)])
+
+
+def loss_words(loss: ScoreLoss, spec: Any) -> str:
+    """What one :class:`ScoreLoss` was for, in the client's words (no number).
+
+    Example:
+        >>> from formcheck.records.feedback import ScoreLoss
+        >>> loss_words(ScoreLoss(47, "partial", reps=(3,)), None)
+        'rep 3 was partial (not through the full range)'
+    """
+    reps, many = _reps_words(loss.reps), len(loss.reps) > 1
+    hold = getattr(getattr(spec, "hold", None), "target_s", None)
+    top = getattr(getattr(spec, "rep", None), "hold_at_peak", 0.0)
+    words: dict[str, str] = {
+        "partial": f"{reps} {'were' if many else 'was'} partial (not through the full range)",
+        "uncounted": f"{reps} did not count (a fault voided {'them' if many else 'it'})",
+        "cue": f"on {reps} {fault_words(loss.cue or '', spec)}",
+        "too_fast": f"{reps} {'were' if many else 'was'} rushed",
+        "short_range": f"on {reps} {fault_words(loss.cue or 'short_range', spec)}",
+        "short_hold": f"the top was held for less than {top:g} s on {reps}",
+        "set_cue": f"between reps {fault_words(loss.cue or '', spec)}",
+        "hold_form": "part of the hold was in poor form",
+        "hold_short": f"the hold fell short of its {hold:g} s target" if hold else "the hold fell short of its target",
+    }
+    return words[loss.kind]
+
+
+def score_sentence(summary: SetSummary, spec: Any) -> str | None:
+    """Why the score is under 100, every point lost named; None at 100 or when nothing counted.
+
+    Example:
+        >>> score_sentence(summary, spec)  # doctest: +SKIP
+        'Score 53/100: 47 points because rep 3 was partial (not through the full range).'
+    """
+    losses = getattr(summary, "score_losses", ())
+    if summary.score >= 100 or not losses:
+        return None
+    parts = [f"{x.points} {'point' if x.points == 1 else 'points'} because {loss_words(x, spec)}" for x in losses]
+    return f"Score {summary.score}/100: " + "; ".join(parts) + "."
+
+
 def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
     """The plain-language summary of a set, sentence by sentence.
 
@@ -119,8 +162,11 @@ def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
     faults = fault_sentences(summary.cues, spec)
     lines += faults
     counted = summary.reps > 0 or any(h.good_s > 0 for h in summary.holds)
-    if counted and not faults:
+    explained = score_sentence(summary, spec) if counted else None
+    if counted and not faults and explained is None:
         lines.append("Good form throughout: no form cues.")
+    elif explained is not None:
+        lines.append(explained)  # never "no form cues" beside a score under 100
     reps = [r for r in summary.rep_rows if r.complete]
     if len(reps) >= 2:
         up = sum(r.tempo_up for r in reps) / len(reps)

@@ -28,6 +28,7 @@ from formcheck.records.csv_cells import spreadsheet_safe
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
+from formcheck.sinks.client_summary import loss_words
 
 REPORT_NAME = "report.json"
 REPS_CSV = "reps.csv"
@@ -81,6 +82,8 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "cues": [cue_dict(c) for c in summary.cues], "duration_s": _num(summary.duration_s, 2),
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
         "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
+        "score_losses": [{"points": x.points, "kind": x.kind, "cue": x.cue, "reps": list(x.reps)}
+                         for x in summary.score_losses],
     }
 
 
@@ -89,6 +92,8 @@ def report_dict(result: AnalysisResult) -> dict[str, Any]:
     spec = result.spec
     out: dict[str, Any] = {"formcheck_version": __version__, "source": result.source, "fps": _num(result.fps, 2)}
     out.update(summary_dict(result.summary))
+    for row, loss in zip(out["score_losses"], result.summary.score_losses):
+        row["reason"] = loss_words(loss, spec)
     out["kind"] = getattr(spec, "kind", None)
     out["key_features"] = list(getattr(spec, "key_features", []) or [])
     if result.summary.extra:
@@ -177,8 +182,8 @@ def write_outputs(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path
     return {"report": written[REPORT_NAME], "reps": written[REPS_CSV], "angles": written[ANGLES_CSV]}
 
 
-def format_summary(summary: SetSummary, source: str = "") -> str:
-    """A few human lines about a set (the CLI prints them)."""
+def format_summary(summary: SetSummary, source: str = "", spec: Any = None) -> str:
+    """A few human lines about a set (the CLI prints them); with ``spec``, faults in its words."""
     head = f"{source}: {summary.title}" if source else summary.title
     reps = f"reps: {summary.reps}"
     if summary.partial_reps:
@@ -203,6 +208,8 @@ def format_summary(summary: SetSummary, source: str = "") -> str:
         lines.append("  cues: none")
     lines.append(f"  score: {summary.score}/100   {summary.frames_with_person}/{summary.frames} frames "
                  f"with a person, {summary.duration_s:.1f} s")
+    for loss in summary.score_losses:
+        lines.append(f"    -{loss.points}: {loss_words(loss, spec)}")
     if summary.reason:
         lines.append(f"  why nothing was counted: {summary.reason}")
     for note in summary.notes:

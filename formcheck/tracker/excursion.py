@@ -23,8 +23,11 @@ PEAK_ZONE = 0.15
 #: A movement that has not risen clearly for this long has stopped at its far end.
 STALL_S = 0.2
 #: A movement smaller than a rep can be that then stays put this long shifted the rest level (the
-#: person settling into position, the pose model's depth guess drifting): it is not a rep under way.
+#: person settling into position, the pose model's landmarks settling in a stream's first frames):
+#: it is not a rep under way. "Put" means no progress of a quarter of what a rep needs
+#: (``SETTLE_STEP`` of ``min_excursion``): any rep covers that in well under this time.
 SETTLE_S = 0.6
+SETTLE_STEP = 0.25
 
 
 class Excursion:
@@ -37,7 +40,7 @@ class Excursion:
     """
 
     __slots__ = ("rest", "high", "t_high", "arrived", "_mark", "peak_end", "held", "_in_zone", "reached",
-                 "counted")
+                 "counted", "_settle")
 
     def __init__(self, rest: float, x: float, t: float) -> None:
         self.rest = rest
@@ -49,6 +52,7 @@ class Excursion:
         self._in_zone = False
         self.reached = False  # has been at the far end (for phase naming)
         self.counted = False  # count_at="turn": this movement already gave its rep
+        self._settle = (x, t)  # the last clear step out, for settled_short
 
     @property
     def size(self) -> float:
@@ -69,16 +73,22 @@ class Excursion:
             self.peak_end = t
         self._in_zone = in_zone
 
-    def settled_short(self, t: float, min_size: float) -> bool:
+    def settled_short(self, x: float, t: float, min_size: float) -> bool:
         """Stopped for ``SETTLE_S`` before getting ``min_size`` out: the rest moved, not a rep.
+
+        Stopped: no step out of ``SETTLE_STEP`` of ``min_size`` for ``SETTLE_S`` (a creep
+        smaller than that is still).
 
         Example:
             >>> e = Excursion(rest=100.0, x=103.0, t=0.0)
-            >>> e.advance(104.0, 0.1, 0.1); e.advance(104.0, 0.8, 0.7)
-            >>> e.settled_short(0.8, min_size=10.0), e.settled_short(0.8, min_size=3.0)
-            (True, False)
+            >>> [e.settled_short(x, t, min_size=10.0) for x, t in ((104.0, 0.2), (104.5, 0.5), (105.0, 0.9))]
+            [False, False, True]
+            >>> e.settled_short(105.0, 0.9, min_size=3.0)
+            False
         """
-        return self.size < min_size and t - self.arrived >= SETTLE_S
+        if x >= self._settle[0] + SETTLE_STEP * min_size:
+            self._settle = (x, t)
+        return self.size < min_size and t - self._settle[1] >= SETTLE_S
 
     def back_by(self, x: float) -> float:
         """How far ``x`` has come back from the far end, as a share of the excursion (0-1+)."""

@@ -227,7 +227,7 @@ class RepCounter:
         return ev
 
     def _out_step(self, ex: Excursion, x: float, t: float) -> RepEvent | None:
-        if self.count_at == "return" and ex.settled_short(t, self.min_excursion):
+        if self.count_at == "return" and ex.settled_short(x, t, self.min_excursion):
             self._at_rest(x, t)  # it settled a little way out: the rest moved, no rep is under way
             return None
         ev = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary, Side
+from formcheck.records.feedback import Cue, Hold, LossKind, RepRecord, ScoreLoss, SetSummary, Side
 from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.rep_counter import RepEvent
 
@@ -66,7 +67,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
         complete=ev.complete, side=side, rom=round(ev.rom, 2),
-        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3),
+        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3), extreme=round(ev.extreme, 2),
         tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
         tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
         quality=0, counted=ev.complete and not voided)
@@ -121,6 +122,89 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
     return int(max(0.0, round(mean_q * share - SET_CUE_PENALTY * len(set(set_cues)))))
 
 
+def score_losses(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold],
+                 set_cues: Sequence[str], score: int) -> tuple[ScoreLoss, ...]:
+    """What :func:`set_score` took points off for, largest first, adding up to ``100 - score``.
+
+    The same arithmetic as the score, taken apart: the share of reps that were partial or
+    voided, each rep's quality loss by its cause (each form cue, a rushed rep, a range short
+    of the target, a hold at the top cut short), the faults seen between reps; for a hold,
+    the time in poor form and the target not reached. Whole points, by largest remainder.
+    Nothing at 100; nothing for a set with nothing counted (its ``reason`` says why).
+
+    Example:
+        >>> from formcheck.spec import load_spec
+        >>> spec = load_spec("glute_bridge")
+        >>> rows = [RepRecord(1, 0, 1, 2, True), RepRecord(2, 3, 4, 5, False, rom_fraction=0.5, quality=50)]
+        >>> [(x.points, x.kind, x.reps) for x in score_losses(spec, rows, [], [], set_score(spec, rows, []))]
+        [(62, 'partial', (2,))]
+    """
+    parts: dict[tuple[LossKind, str | None], list[Any]] = {}
+
+    def add(kind: LossKind, points: float, cue: str | None = None, rep: int | None = None) -> None:
+        entry = parts.setdefault((kind, cue), [0.0, []])
+        entry[0] += points
+        if rep is not None and rep not in entry[1]:
+            entry[1].append(rep)
+
+    if spec.kind == "hold":
+        good, lost = sum(h.good_s for h in holds), sum(h.lost_s for h in holds)
+        if good + lost > 0:
+            form = good / (good + lost)
+            reached = min(1.0, good / spec.hold.target_s) if spec.hold else 1.0
+            add("hold_form", 100.0 * (1.0 - form))
+            add("hold_short", 100.0 * form * (1.0 - reached))
+    elif rows:
+        n = len(rows)
+        share = sum(1 for r in rows if r.complete and r.counted) / n
+        for r in rows:
+            if not (r.complete and r.counted):  # the share of reps that do not count
+                add("partial" if not r.complete else "uncounted", 100.0 / n, rep=r.index)
+            for kind, cue, points in _rep_loss_parts(spec, r):
+                add(kind, share * points / n, cue, r.index)
+        for cue in dict.fromkeys(set_cues):
+            add("set_cue", float(SET_CUE_PENALTY), cue)
+    return _whole_points(parts, 100 - score)
+
+
+def _rep_loss_parts(spec: ExerciseSpec, rec: RepRecord) -> list[tuple[LossKind, str | None, float]]:
+    """A rep's ``100 - quality`` by cause (the terms of :func:`rep_quality`), scaled to add up to it."""
+    short = spec.rep.short_id if spec.rep is not None else "short_range"
+    raw: list[tuple[LossKind, str | None, float]] = []
+    if not rec.complete:
+        raw.append(("partial", None, 100.0 - 100.0 * min(1.0, rec.rom_fraction)))
+    raw += [("cue", c, 20.0) for c in rec.cues if c not in ("partial_rep", "too_fast", short)]
+    if "too_fast" in rec.cues:
+        raw.append(("too_fast", None, 15.0))
+    if short in rec.cues:
+        raw.append(("short_range", short, 20.0))
+    if spec.rep is not None and spec.rep.hold_at_peak > 0 and rec.tempo_hold < spec.rep.hold_at_peak:
+        raw.append(("short_hold", None, 10.0 * (1.0 - rec.tempo_hold / spec.rep.hold_at_peak)))
+    total, lost = sum(p for _, _, p in raw), 100.0 - rec.quality
+    if lost <= 0:
+        return []
+    if not rec.complete:  # a partial rep's quality, capped as one that does not count: all of it is "partial"
+        return [("partial", None, lost)]
+    if total <= 0:
+        return [("uncounted", None, lost)]
+    return [(kind, cue, p * lost / total) for kind, cue, p in raw]
+
+
+def _whole_points(parts: dict[tuple[LossKind, str | None], list[Any]], total: int) -> tuple[ScoreLoss, ...]:
+    """The losses in whole points adding up to ``total`` (largest remainder), largest first."""
+    raw = {k: v[0] for k, v in parts.items() if v[0] > 0}
+    if total <= 0 or not raw:
+        return ()
+    scale = total / sum(raw.values())
+    exact = {k: p * scale for k, p in raw.items()}
+    points = {k: int(p) for k, p in exact.items()}
+    for k in sorted(exact, key=lambda k: points[k] - exact[k])[: total - sum(points.values())]:
+        points[k] += 1
+    losses = [ScoreLoss(p, kind, cue, tuple(sorted(parts[(kind, cue)][1]))) for (kind, cue), p in points.items()
+              if p > 0]
+    return tuple(sorted(losses, key=lambda x: -x.points))
+
+
 def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int, dict[str, int]]:
     """``(counted reps, partial reps, counted reps per side)`` of rep records.
 
@@ -151,10 +235,11 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
     if crowded_s > 0:
         notes.append(f"several people in view for {max(crowded_s, 1.0):.0f} s")
     reps, partial, by_side = count_reps(spec, rows)
+    set_cues = [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]
+    score = set_score(spec, rows, holds, set_cues)
     return SetSummary(
         exercise=spec.name, title=spec.title,
         reps=reps, reps_by_side=by_side, partial_reps=partial, rep_rows=tuple(rows), holds=tuple(holds),
         cues=tuple(sorted(cues, key=lambda c: c.start)), duration_s=round(t - t0, 3), frames=frames,
-        frames_with_person=with_person, notes=tuple(notes),
-        score=set_score(spec, rows, holds,
-                        [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]))
+        frames_with_person=with_person, notes=tuple(notes), score=score,
+        score_losses=score_losses(spec, rows, holds, set_cues, score))
