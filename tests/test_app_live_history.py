@@ -240,3 +240,19 @@ def test_a_page_run_of_a_new_session_loads_no_spec(db: Path) -> None:
         at.radio(key="live_category").set_value(at.radio(key="live_category").options[-1]).run()
         assert not at.exception
     assert loads.call_count + loader_loads.call_count == 0
+
+
+@pytest.mark.slow
+def test_the_setup_draws_an_exercises_demo_when_asked_and_shows_it_from_then_on(db: Path) -> None:
+    from formcheck.synth.demo import cached_demo
+
+    at = _open("live", exercise="glute_bridge")
+    assert cached_demo("glute_bridge") is None and not at.get("image")  # browsing draws nothing
+    at.button(key="live_demo_glute_bridge").click().run()
+    assert not at.exception and cached_demo("glute_bridge") is not None
+    [image] = at.get("image")
+    assert image.proto.imgs[0].caption == "How it goes: Glute bridge"
+    assert image.proto.imgs[0].url.endswith(".gif")  # the GIF as it is: it moves
+    again = _open("live", exercise="glute_bridge")  # drawn once: shown at once, no button
+    assert again.get("image") and not [b for b in again.button if b.key == "live_demo_glute_bridge"]
+    assert not [b for b in _open("live", exercise="cat_cow").button if b.key and "live_demo" in b.key]  # no motion

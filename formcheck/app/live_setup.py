@@ -13,7 +13,6 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.app import widgets
-from formcheck.app.live_checkin import demo_file
 from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
@@ -93,9 +92,21 @@ def _exercise_picker() -> tuple[str, str]:
     exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n], key=key))
     st.session_state[CHOICE] = exercise
     widgets.spec_card(exercise)
-    if (demo := demo_file(exercise)) is not None:  # a small image (served by URL, not inlined in each run)
-        st.image(str(demo), width=240, caption=f"How it goes: {names[exercise]}")
+    _demo(exercise, names[exercise])
     return exercise, names[exercise]
+
+
+def _demo(exercise: str, title: str) -> None:
+    """The exercise's demo once drawn (a small image, served by URL); else a button that draws it (a second
+    or two, once per machine: not for every exercise browsed in the picker)."""
+    from formcheck.synth.demo import cached_demo, demo_gif, has_demo
+
+    demo = cached_demo(exercise)
+    if demo is None and has_demo(exercise) and st.button("Show how it goes", key=f"live_demo_{exercise}"):
+        with st.spinner("Drawing the demo…"):
+            demo = demo_gif(exercise)
+    if demo is not None:
+        st.image(str(demo), width=240, caption=f"How it goes: {title}")
 
 
 def _title(path: Path) -> str:
@@ -150,18 +161,6 @@ def _show_results() -> None:
         widgets.summary_metrics(done.summary, columns=3)
 
 
-def _warm_demos(plan: RoutinePlan | None) -> None:
-    """Draw the routine's exercise demos in the background once per routine chosen (cached on disk)."""
-    if plan is None:
-        return
-    warmed: set[str] = st.session_state.setdefault("live_demos_warmed", set())
-    if plan.routine.name not in warmed:
-        from formcheck.synth.demo import warm_demos
-
-        warmed.add(plan.routine.name)
-        warm_demos([p.spec.name for p in plan.entries])
-
-
 def render_setup(settings: AppSettings, state: LiveState) -> None:
     """The left column before START."""
     _show_results()
@@ -171,9 +170,7 @@ def render_setup(settings: AppSettings, state: LiveState) -> None:
     mode = st.radio("Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="live_mode",
                     label_visibility="collapsed")
     if mode == "routine":
-        plan = _routine_picker(settings)
-        state.set_routine(plan)
-        _warm_demos(plan)
+        state.set_routine(_routine_picker(settings))
     else:
         state.set_routine(None)
         state.set_exercise(*_exercise_picker())  # before START nothing has been done: nothing is saved
