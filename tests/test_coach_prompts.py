@@ -43,3 +43,12 @@ def test_a_rushed_rep_names_the_way_down_when_that_was_the_rushed_part() -> None
     assert tempo_message(up_s=0.6, down_s=0.3) == "Slower on the way down"
     assert tempo_message(up_s=0.6, down_s=0.6) == "Slower on the way down"
     assert tempo_message(up_s=0.3, down_s=0.9) == "Slow down: control the movement"
+
+
+def test_the_voice_switch_mutes_the_encouragement_too() -> None:
+    from formcheck.app.browser_voice import to_play
+    from formcheck.sinks.speech import Utterance
+
+    said = [Utterance(1, "5", "count", True), Utterance(2, "", "beep"), Utterance(3, "Halfway there", "cheer")]
+    assert [u.text for u in to_play(said, speak=True, beep=False)] == ["5", "Halfway there"]
+    assert [u.kind for u in to_play(said, speak=False, beep=True)] == ["beep"]

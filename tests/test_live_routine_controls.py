@@ -186,3 +186,30 @@ def test_routine_run_pause_and_repeat_are_inert_where_they_make_no_sense() -> No
     assert run.tick(9.0) == [] and run.stage == "lead_in"  # the lead-in waits while paused
     assert run.resume(9.0) == pytest.approx(8.0) and run.resume(9.5) == 0.0
     assert run.tick(10.0) == ["Go"] and run.stage == "work"
+
+
+def test_stop_mid_exercise_asks_how_it_went_once() -> None:
+    h = Harness()
+    h.until("work")
+    h.until("rest")  # bridge set 1 of 2 saved: no check-in yet (the exercise goes on)
+    h.until("work")
+    h.feed(12)  # one rep of set 2
+    h.state.end_set("stream stopped")
+    pending = h.state.pending_checkin()
+    assert pending is not None and (pending.exercise, pending.session_id) == ("glute_bridge", 2)
+    assert h.state.check_in(pending.id, 1, "easy") is None and h.checkins == [(2, 1, "easy")]
+    assert h.state.pending_checkin() is None
+
+
+def test_stop_after_an_exercises_check_in_was_asked_does_not_ask_again() -> None:
+    h = Harness()
+    h.until("work")
+    h.until("rest")
+    h.until("work")
+    h.until("rest")  # bridge done: asked
+    h.state.end_set("stream stopped")  # in the rest before the plank: nothing new to ask about
+    assert [c.exercise for c in [h.state.pending_checkin()] if c] == ["glute_bridge"]
+    first = h.state.pending_checkin()
+    assert first is not None
+    h.state.check_in(first.id, None, None)
+    assert h.state.pending_checkin() is None

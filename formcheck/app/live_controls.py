@@ -118,6 +118,7 @@ class RoutineControls:
                 self._begin_set(block.exercise, self._t)
             elif block is not None:  # its check-in is asked again after the new attempt
                 self._checkins = [c for c in self._checkins if c.exercise != block.exercise]
+                run.checked_in.discard(block.exercise)
                 self._view = run.view(self._t)
             self._done_view, self._paused_from = None, None
             self._said.extend(self._coach.update(self._t, None, say))
@@ -140,14 +141,20 @@ class RoutineControls:
             return str(exc)
         return None
 
-    def _ask_checkin(self, run: RoutineRun) -> None:
-        """After an exercise's last set, ask how it went (saved with its last saved set; none saved: no ask)."""
-        ended = run.exercise_ends()
-        if ended is None:
+    def _ask_checkin(self, run: RoutineRun, stopped: bool = False) -> None:
+        """After an exercise's last set, or at STOP for the exercise done last, ask how it went (saved with
+        its last saved set; none saved: no ask). Once per exercise and run (a repeat asks again)."""
+        if stopped:
+            last = run.results[-1] if run.results else None
+            ended = next((b for b in run.blocks if last is not None and b.exercise == last.exercise), None)
+        else:
+            ended = run.exercise_ends()
+        if ended is None or ended.exercise in run.checked_in:
             return
         sid = next((r.session_id for r in reversed(run.results)
                     if r.exercise == ended.exercise and r.session_id is not None), None)
         if sid is None:
             return
+        run.checked_in.add(ended.exercise)
         self._checkin_no += 1
         self._checkins.append(PendingCheckIn(self._checkin_no, ended.exercise, ended.title, sid))

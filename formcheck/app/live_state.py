@@ -246,6 +246,7 @@ class LiveState(RoutineControls):
                 finished = self._end_set_locked(reason)
                 run.results += [run.set_result(finished.summary, False, finished.session_id)] if finished else []
             if run.stage != "done":
+                self._ask_checkin(run, stopped=True)  # the exercise left at STOP: how was it, too
                 self._save_routine(run.summary(self._t, "stopped"))
             return finished
 

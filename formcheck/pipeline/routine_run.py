@@ -127,6 +127,7 @@ class RoutineRun:
         self._pause = 0.0  # length of that lead-in or rest
         self._t = 0.0
         self.paused_at: float | None = None  # when the user paused (None: running)
+        self.checked_in: set[str] = set()  # exercises whose check-in was asked in this run
 
     @property
     def working(self) -> bool:
