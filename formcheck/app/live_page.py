@@ -6,7 +6,9 @@ page, or the browser would drop the stream):
 * before START (``live_setup``): one exercise or a routine, voice options, the last results;
 * once started, the workout view: the video and, beside it (above it on a phone),
   the count, hold timer, phase and message, sized for 3 m; nothing else on
-  screen but a full-screen button, the voice switch, and Skip in a routine.
+  screen but a full-screen button, the voice switch, and in a routine Pause / Resume,
+  Repeat set and Skip, the next exercise's demo in a lead-in or rest, and the check-in
+  after an exercise (``live_checkin``).
 
 The frame callback runs in streamlit-webrtc's worker thread: it converts the
 ``av.VideoFrame`` to a BGR array and back (the only place that touches av) and
