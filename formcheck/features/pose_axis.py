@@ -172,12 +172,13 @@ def learn_axis(vecs: Arr, fps: float) -> Axis | None:
     xh = x - moving_average(x, window)
     found = _period_of(xh, fps) or first
     per = found[0]
-    u, sv, vt = np.linalg.svd(xh - xh.mean(axis=0), full_matrices=False)
-    k = min(COMPONENTS, len(sv))
-    ac = autocorrelation(u[:, :k] * sv[:k])
+    xc = xh - xh.mean(axis=0)
+    _, vecs_ = np.linalg.eigh(xc.T @ xc)  # principal axes, by increasing variance
+    top = vecs_[:, ::-1][:, :COMPONENTS]
+    ac = autocorrelation(xc @ top)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
-    vec = vt[i]
+    vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
 
 

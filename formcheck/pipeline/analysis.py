@@ -44,15 +44,19 @@ def resolve_spec(exercise: Any) -> Any:
 
     from formcheck.records.errors import SpecError
     from formcheck.spec import list_specs, load_spec
+    from formcheck.tracker.any_tracker import ANY, any_spec
 
     name = str(exercise)
+    if name == ANY:
+        return any_spec()
     if Path(name).suffix.lower() in (".yaml", ".yml") or Path(name).is_file():
         return load_spec(name)
     known = list_specs()
     if name not in known:
         near = difflib.get_close_matches(name.replace("-", "_").lower(), known, n=1, cutoff=0.4)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)}")
+        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)} (or {ANY!r}: "
+                        "count whatever is repeated)")
     return load_spec(name)
 
 
@@ -91,11 +95,11 @@ def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = 
     Raises:
         SpecError: The exercise is unknown or its spec invalid.
     """
-    from formcheck.tracker.tracker import Tracker
+    from formcheck.tracker.any_tracker import make_tracker
 
     spec = resolve_spec(exercise)
     frames = tuple(frames)
-    tracker = Tracker(spec)
+    tracker = make_tracker(spec)
     # The tracker's batch path computes features for the whole clip at once (same result, faster).
     batch = getattr(tracker, "process", None)
     feedback = tuple(batch(frames)) if batch is not None else tuple(tracker.update(f) for f in frames)
@@ -157,11 +161,11 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
 
     from formcheck.pose.estimator import PoseEstimator
     from formcheck.pose.sources import VideoFileSource
-    from formcheck.tracker.tracker import Tracker
+    from formcheck.tracker.any_tracker import make_tracker
 
     frames: list[PoseFrame] = []
     feedback: list[Feedback] = []
-    tracker = Tracker(spec)
+    tracker = make_tracker(spec)
     with ExitStack() as stack:
         src = stack.enter_context(VideoFileSource(path))
         pose = stack.enter_context(PoseEstimator(model_path))

@@ -56,7 +56,9 @@ MIN_STRENGTH = 0.3
 #: Live: the rep counter's smallest rep, as a share of the learned typical prominence.
 MIN_SIZE = 0.4
 #: Live: the longest stretch kept while learning (s), and how often it is looked at (s).
-KEEP_S, LEARN_EVERY_S = 30.0, 1.0
+KEEP_S, LEARN_EVERY_S = 30.0, 1.5
+#: Live: the frame rate the kept frames are looked at (enough for a period of 0.25 s and up).
+LEARN_FPS = 15.0
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,11 @@ class AnyCounter:
         return self.counter.partials if self.counter is not None else 0
 
     @property
+    def signal(self) -> float:
+        """The latest value of the repetition signal (NaN before the axis is frozen)."""
+        return self._s
+
+    @property
     def learning(self) -> bool:
         """True until the axis is frozen (no count yet)."""
         return self.counter is None
@@ -213,13 +220,14 @@ class AnyCounter:
         if len(times) < 16 or times[-1] <= times[0]:
             return []
         fps = (len(times) - 1) / (times[-1] - times[0])
-        found = count_clip(np.stack([k[1] for k in self._kept]), fps, times)
+        step = max(1, round(fps / LEARN_FPS))  # looked at at a lower rate: the cost is in the looking
+        found = count_clip(np.stack([k[1] for k in self._kept])[::step], fps / step, times[::step])
         if found.axis is None or found.reps < LEARN_REPS or found.axis.strength < MIN_STRENGTH:
             return []
         self.axis = found.axis
         ev = found.events[0]
         self._sign = 1 if ev.extreme >= ev.rest else -1
-        self._window = max(2, found.axis.window)
+        self._window = max(2, found.axis.window * step)
         self._alpha = 1.0 / max(1.0, found.axis.period_s * fps / 8)
         self.counter = RepCounter(direction=self._sign, min_excursion=max(1e-6, MIN_SIZE * found.typical),
                                   count_leading=False, min_rep_s=DISTANCE * found.axis.period_s)
