@@ -94,13 +94,18 @@ def run(args: argparse.Namespace) -> int:
 
         if not Path(args.faults).is_file():
             raise LabelError(f"--faults: no such file: {args.faults}")
+    from formcheck.pipeline.any_eval import add_spec_free, format_any_table
+
     run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model, frame_step=args.frame_step,
                     log=lambda line: print(line, file=sys.stderr, flush=True),
-                    faults_file=args.faults or FAULT_ANNOTATIONS)
+                    faults_file=args.faults or FAULT_ANNOTATIONS,
+                    also=add_spec_free if args.exercise == "any" else None)
     if not run_.clips:
         raise LabelError("no labelled clips found in " + ", ".join(args.paths))
     if args.json:
         print(json.dumps(run_.to_dict(), indent=2))
+    elif args.exercise == "any":
+        print(format_any_table(run_))
     else:
         print(format_table(run_))
     if run_.totals.clips == 0:

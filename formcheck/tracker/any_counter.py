@@ -12,8 +12,9 @@ body-normalised pose, slow posture changes taken out). Then:
   fidgeting in a rest does not. "Typical" is the median of the prominences that reach
   ``TOP`` of the largest: the same self-calibration as the spec counter's typical
   excursion. Both ends of the signal are tried as the far end and the counts averaged
-  (a half-cycle at either edge of the set counts on one side only); the reps are those
-  of the end with more peaks, its weakest left out.
+  and rounded up (a half-cycle at either edge of the set is a peak on one side only: one
+  side more is that half-cycle, counted); the reps are those of the end with more peaks,
+  its weakest left out.
 * **Live** (:class:`AnyCounter`): the frames are kept until the pose holds
   ``LEARN_REPS`` reps of a clear period (an offline count of what has been seen); the
   axis, the period and the rep's size are then frozen, and the spec counter's
@@ -50,9 +51,14 @@ LOCAL = 4.0
 FLOOR = 0.15
 #: The typical prominence is the median of those reaching this share of the largest.
 TOP = 0.5
+#: No rep is smaller than this (pose-vector units: the body is 1 tall and 1 wide). Trembling
+#: landmarks of a person standing still move ~0.01; the smallest rep of the RepCount-pose clips 0.3.
+MIN_PROMINENCE = 0.05
 #: Live: reps seen in the frames kept before the axis is frozen, and how periodic they must be.
 LEARN_REPS = 2
 MIN_STRENGTH = 0.3
+#: Live: out and back in less than this share of the period is a glitch of the pose model, not a rep.
+GLITCH = 0.3
 #: Live: the rep counter's smallest rep, as a share of the learned typical prominence.
 MIN_SIZE = 0.4
 #: Live: the longest stretch kept while learning (s), and how often it is looked at (s).
@@ -110,7 +116,7 @@ def rep_peaks(s: Arr, period: float) -> tuple[np.ndarray, Arr, float]:
     if len(pk) == 0:
         return pk, np.zeros(0), 0.0
     prom = prominences(s, pk)
-    floor = FLOOR * _typical(prom)
+    floor = max(FLOOR * _typical(prom), MIN_PROMINENCE)
     keep = np.array([p >= max(FRACTION * _typical(prom[np.abs(pk - c) <= LOCAL * period]), floor)
                      for c, p in zip(pk, prom)])
     return pk[keep], prom[keep], _typical(prom)
@@ -149,7 +155,7 @@ def count_clip(vecs: Arr, fps: float, t: Arr | None = None) -> ClipCount:
     found = {sign: rep_peaks(sign * s, per) for sign in (1, -1)}
     # A half-cycle at either edge of the set is a peak on one side only: the count is the mean
     # of both sides' counts, the reps those of the side with more, its weakest left out.
-    n = round((len(found[1][0]) + len(found[-1][0])) / 2)
+    n = math.ceil((len(found[1][0]) + len(found[-1][0])) / 2)
     sign = max((1, -1), key=lambda g: len(found[g][0]))
     pk, prom, typical = found[sign]
     keep = np.sort(np.argsort(-prom, kind="stable")[:n])
@@ -230,7 +236,7 @@ class AnyCounter:
         self._window = max(2, found.axis.window * step)
         self._alpha = 1.0 / max(1.0, found.axis.period_s * fps / 8)
         self.counter = RepCounter(direction=self._sign, min_excursion=max(1e-6, MIN_SIZE * found.typical),
-                                  count_leading=False, min_rep_s=DISTANCE * found.axis.period_s)
+                                  count_leading=False, min_rep_s=GLITCH * found.axis.period_s)
         out = [e for e in (self._step(tk, v) for tk, v in self._kept) if e is not None]
         self._kept.clear()
         return out

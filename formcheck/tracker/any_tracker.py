@@ -174,7 +174,7 @@ class AnyTracker:
         s = self._log.summary([], [], self._cues, self._t0 if self._t0 is not None else t, t, self._frames,
                               self._with_person, self._crowded)
         period = self.period_s
-        extra = {"moved": list(self.parts), "period_s": round(period, 2) if period is not None else None,
+        extra = {"moved": list(self.parts), "period_s": round(float(period), 2) if period is not None else None,
                  "counter": "spec-free"}
         reason = None
         if s.reps == 0:
