@@ -19,9 +19,10 @@ body-normalised pose, slow posture changes taken out). Then:
   ``LEARN_REPS`` reps of a clear period (an offline count of what has been seen); the
   axis, the period and the rep's size are then frozen, and the spec counter's
   :class:`~formcheck.tracker.rep_counter.RepCounter` (rest level, typical excursion,
-  partial reps) counts the pose along that axis, minus its trailing mean over
-  ``HIGH_PASS`` periods, from the first frame kept: the reps done while it was learning
-  count at the moment it locks.
+  partial reps) counts the pose along that axis, from a mean that follows the person's
+  drift over ``DRIFT`` periods. The frames kept are counted the same way at the moment it
+  locks (minus their moving average, as a clip): the reps done while it was learning count
+  then.
 
 Example:
     >>> t = np.arange(600) / 30
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -57,14 +58,17 @@ MIN_PROMINENCE = 0.05
 #: Live: reps seen in the frames kept before the axis is frozen, and how periodic they must be.
 LEARN_REPS = 2
 MIN_STRENGTH = 0.3
+#: Live: the pose's mean follows the person's drift (settling, turning) over this many periods: a
+#: rest between sets is not long enough to pull the rest level up to the middle of the movement.
+DRIFT = 8.0
 #: Live: out and back in less than this share of the period is a glitch of the pose model, not a rep.
 GLITCH = 0.3
 #: Live: the rep counter's smallest rep, as a share of the learned typical prominence.
 MIN_SIZE = 0.4
 #: Live: the longest stretch kept while learning (s), and how often it is looked at (s).
-KEEP_S, LEARN_EVERY_S = 30.0, 1.5
-#: Live: the frame rate the kept frames are looked at (enough for a period of 0.25 s and up).
-LEARN_FPS = 15.0
+KEEP_S, LEARN_EVERY_S = 24.0, 1.5
+#: Live: the frame rate the kept frames are looked at (a period of 0.4 s is still 4 samples).
+LEARN_FPS = 10.0
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,9 @@ class AnyCounter:
         self._next_look = -math.inf
         self.axis: Axis | None = None
         self.counter: RepCounter | None = None
-        self._trail: deque[Arr] = deque()
-        self._sum: Arr | None = None
+        self._mean = np.zeros(0)
+        self._beta = 0.0
         self._s = math.nan
-        self._sign = 1
 
     @property
     def reps(self) -> int:
@@ -227,27 +230,35 @@ class AnyCounter:
             return []
         fps = (len(times) - 1) / (times[-1] - times[0])
         step = max(1, round(fps / LEARN_FPS))  # looked at at a lower rate: the cost is in the looking
-        found = count_clip(np.stack([k[1] for k in self._kept])[::step], fps / step, times[::step])
+        vecs = np.stack([k[1] for k in self._kept])[::step]
+        if float(np.ptp(vecs, axis=0).max()) < 2 * MIN_PROMINENCE:
+            return []  # standing still: nothing can be a rep yet
+        found = count_clip(vecs, fps / step, times[::step])
         if found.axis is None or found.reps < LEARN_REPS or found.axis.strength < MIN_STRENGTH:
             return []
         self.axis = found.axis
-        ev = found.events[0]
-        self._sign = 1 if ev.extreme >= ev.rest else -1
         self._window = max(2, found.axis.window * step)
         self._alpha = 1.0 / max(1.0, found.axis.period_s * fps / 8)
-        self.counter = RepCounter(direction=self._sign, min_excursion=max(1e-6, MIN_SIZE * found.typical),
+        # Rest is the end the person started at: the first clear movement decides (the spec counter's
+        # ``rest="either"``).
+        self.counter = RepCounter(direction=1, rest="either", min_excursion=max(1e-6, MIN_SIZE * found.typical),
                                   count_leading=False, min_rep_s=GLITCH * found.axis.period_s)
-        out = [e for e in (self._step(tk, v) for tk, v in self._kept) if e is not None]
+        # The frames kept are counted as a clip (the moving average centred), the frames to come
+        # with the trailing one, started from the kept frames.
+        all_vecs = np.stack([k[1] for k in self._kept])
+        axis = replace(found.axis, window=self._window)
+        signal = project(all_vecs, axis, fps)
+        out = [e for e in (self.counter.update(tk, float(x)) for tk, x in zip(times, signal)) if e is not None]
+        self._mean = all_vecs[-self._window:].mean(axis=0)
+        self._beta = 1.0 / max(1.0, DRIFT * found.axis.period_s * fps)
+        self._s = float(signal[-1])
         self._kept.clear()
         return out
 
     def _step(self, t: float, vec: Arr) -> RepEvent | None:
-        """The pose along the axis, minus its trailing mean, smoothed; into the rep counter."""
+        """The pose along the axis, from its slowly following mean, smoothed; into the rep counter."""
         assert self.counter is not None and self.axis is not None
-        self._trail.append(vec)
-        self._sum = vec.copy() if self._sum is None else self._sum + vec
-        if len(self._trail) > self._window:
-            self._sum -= self._trail.popleft()
-        x = float((vec - self._sum / len(self._trail)) @ self.axis.vec)
+        self._mean += self._beta * (vec - self._mean)
+        x = float((vec - self._mean) @ self.axis.vec)
         self._s = x if math.isnan(self._s) else self._s + self._alpha * (x - self._s)
         return self.counter.update(t, self._s)
