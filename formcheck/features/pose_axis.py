@@ -34,6 +34,7 @@ Arr = NDArray[np.float64]
 
 #: Landmarks in the pose vector: the nose, then shoulders to feet (MediaPipe indices).
 BODY: tuple[int, ...] = (0, *range(11, 33))
+BODY_INDEX = np.array(BODY)
 #: Body parts named in reports, by MediaPipe landmark index.
 PARTS: dict[str, tuple[int, ...]] = {
     "head": (0,), "shoulders": (11, 12), "elbows": (13, 14), "hands": (15, 16, 17, 18, 19, 20, 21, 22),
@@ -157,6 +158,31 @@ def parts_moving(vec: Arr) -> tuple[str, ...]:
     return tuple(n for n, s in sorted(share.items(), key=lambda kv: -kv[1]) if s >= PART_SHARE)
 
 
+def principal_axes(cov: Arr, k: int, iters: int = 60) -> Arr:
+    """The ``k`` leading eigenvectors of a covariance matrix (columns), by orthogonal iteration.
+
+    Plain matrix products: a LAPACK call on a small matrix costs tens of milliseconds when
+    its threads wait for a busy processor, and the live counter calls this every second.
+    """
+    d = cov.shape[0]
+    k = min(k, d)
+    q = np.eye(d, k) + 1e-3 * np.cos(np.arange(d * k).reshape(d, k))  # fixed start: same answer every run
+    scale = float(np.trace(cov)) or 1.0
+    for _ in range(iters):
+        q = (cov / scale) @ q
+        for j in range(k):  # Gram-Schmidt
+            q[:, j] -= q[:, :j] @ (q[:, :j].T @ q[:, j])
+            q[:, j] /= max(float(np.linalg.norm(q[:, j])), 1e-300)
+    return q
+
+
+def pose_vector(xy: NDArray[np.floating]) -> Arr:
+    """One frame's pose vector from its ``(33, 2+)`` image landmarks (all known): the live path."""
+    pts = np.asarray(xy, dtype=np.float64)[BODY_INDEX, :2]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return ((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel()
+
+
 def learn_axis(vecs: Arr, fps: float) -> Axis | None:
     """The axis and period of the repetition in ``(n, d)`` pose vectors; None: nothing periodic.
 
@@ -173,8 +199,7 @@ def learn_axis(vecs: Arr, fps: float) -> Axis | None:
     found = _period_of(xh, fps) or first
     per = found[0]
     xc = xh - xh.mean(axis=0)
-    _, vecs_ = np.linalg.eigh(xc.T @ xc)  # principal axes, by increasing variance
-    top = vecs_[:, ::-1][:, :COMPONENTS]
+    top = principal_axes(xc.T @ xc, COMPONENTS)
     ac = autocorrelation(xc @ top)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0

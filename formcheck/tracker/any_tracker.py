@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.features.pose_axis import BODY, pose_vectors
+from formcheck.features.pose_axis import BODY_INDEX, pose_vector, pose_vectors
 from formcheck.records.feedback import Cue, Feedback, Phase, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec
@@ -56,7 +56,7 @@ def any_spec() -> ExerciseSpec:
 
 
 def _seen(frame: PoseFrame) -> bool:
-    return frame.has_person and float(np.mean(frame.visibility[list(BODY)] >= MIN_VISIBILITY)) >= MIN_SEEN
+    return frame.has_person and float(np.mean(frame.visibility[BODY_INDEX] >= MIN_VISIBILITY)) >= MIN_SEEN
 
 
 class AnyTracker:
@@ -129,7 +129,7 @@ class AnyTracker:
         if not _seen(frame):
             self._phase = "not_visible"
             return self._emit(frame)
-        vec = pose_vectors(frame.image[None, :, :2])[0]
+        vec = pose_vector(frame.image)
         for ev in self._counter.update(float(frame.t), vec):
             self._record(ev)
         c = self._counter.counter
