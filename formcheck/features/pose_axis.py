@@ -180,7 +180,7 @@ def pose_vector(xy: NDArray[np.floating]) -> Arr:
     """One frame's pose vector from its ``(33, 2+)`` image landmarks (all known): the live path."""
     pts = np.asarray(xy, dtype=np.float64)[BODY_INDEX, :2]
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    return ((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel()
+    return np.asarray(((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel(), dtype=np.float64)
 
 
 def learn_axis(vecs: Arr, fps: float) -> Axis | None:
