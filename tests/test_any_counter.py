@@ -6,11 +6,14 @@ synthetic exerciser's landmark tracks (formcheck synth), offline and live.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from formcheck.cli import main
 from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors
 from formcheck.pipeline.analysis import analyze_frames, resolve_spec
 from formcheck.records.frame import PoseFrame
@@ -161,3 +164,15 @@ def test_rushed_rep_raises_the_tempo_cue_only() -> None:
 def test_any_is_an_exercise_everywhere_a_spec_id_is() -> None:
     assert resolve_spec("any").name == "any"
     assert any_spec().rules == [] and not math.isnan(any_spec().rep.min_duration)  # type: ignore[union-attr]
+
+
+def test_analyze_any_reports_what_moved_and_the_period(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clip = Path(__file__).resolve().parent.parent / "sample_videos" / "bent_over_row_side.npz"
+    label = json.loads(clip.with_suffix(".json").read_text())
+    assert main(["analyze", str(clip), "--exercise", "any", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Any exercise" in out and "moved: " in out and "rep period: " in out
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["exercise"] == "any"
+    assert report["reps"] == sum(r["complete"] for r in label["reps"])
+    assert "hands" in report["extra"]["moved"] and report["extra"]["period_s"] > 0
