@@ -191,7 +191,9 @@ def learn_axis(vecs: Arr, fps: float) -> Axis | None:
         fps: Frames per second.
     """
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
-    first = _period_of(x, fps)
+    # Large slow posture changes can hide the repetition from the first look: then look again
+    # with what moves slower than the longest period taken out.
+    first = _period_of(x, fps) or _period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
     if first is None:
         return None
     window = int(HIGH_PASS * first[0]) + 1
