@@ -1,10 +1,18 @@
 """``formcheck app [--port P] [--db PATH] [--address A]``: start the Streamlit app.
 
-Replaces itself (``exec``) with ``python -m streamlit run formcheck/app/main.py``
-in headless mode, with usage statistics off (no telemetry) and the file watcher
-off (it overflows inotify when a virtualenv sits beside the code). Being the
-same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no wrapper can
-die and leave it serving on the port.
+Replaces itself (``exec``) with ``streamlit run formcheck/app/main.py`` (through
+:mod:`formcheck.cli.app_server`, which hides the native libraries' log lines unless
+``--verbose``) in headless mode, with usage statistics off (no telemetry) and the
+file watcher off (it overflows inotify when a virtualenv sits beside the code).
+Being the same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no
+wrapper can die and leave it serving on the port.
+
+Streamlit's full garbage collection after every page run is off: over the
+app's heap (the pose model, pandas, Altair) it took 50-170 ms of CPU a run
+while holding the GIL, most of a page run's cost, and with many sessions it
+stalled every other session and the health check. Python's own collector
+still runs as objects pile up; large buffers are freed as soon as they are
+let go, whatever the collector does.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from formcheck.cli.app_server import server_command
+
 
 def entry_file() -> Path:
     """The Streamlit entry script of the app."""
@@ -22,18 +32,24 @@ def entry_file() -> Path:
 
 
 def streamlit_command(port: int, address: str, max_upload_mb: int = 200,
-                      tls: tuple[Path, Path] | None = None) -> list[str]:
-    """The ``streamlit run`` command line for the app (Streamlit's own upload cap follows ours).
+                      tls: tuple[Path, Path] | None = None, *, native_logs: bool = False) -> list[str]:
+    """The server's command line: ``streamlit run`` the app (Streamlit's own upload cap follows ours).
 
     ``tls`` is (certificate, key): Streamlit then serves HTTPS, which browsers
-    require before they hand a camera to any page not on localhost.
+    require before they hand a camera to any page not on localhost. ``native_logs``
+    keeps the pose model's own log lines in the server's log (``--verbose``).
+
+    Example:
+        >>> streamlit_command(8501, "localhost")[1:3]
+        ['-m', 'formcheck.cli.app_server']
     """
     extra = ["--server.sslCertFile", str(tls[0]), "--server.sslKeyFile", str(tls[1])] if tls else []
-    return [sys.executable, "-m", "streamlit", "run", str(entry_file()), *extra,
+    args = ["run", str(entry_file()), *extra,
             "--server.maxUploadSize", str(max_upload_mb),
             "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+    return server_command(args, native_logs=native_logs)
 
 
 def _port(text: str) -> int:
@@ -54,7 +70,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--db", help="history database file (default: FORMCHECK_DB or the user data dir)")
     p.add_argument("--cert", help="TLS certificate (PEM) to serve HTTPS, needed for cameras on other machines")
     p.add_argument("--key", help="TLS private key (PEM) matching --cert")
-    p.set_defaults(func=run, native_logs=True)  # the server's log is the app's console
+    # Not hidden here: the server this process becomes hides them itself (fd 2 survives exec).
+    p.set_defaults(func=run, native_logs=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())
     scheme = "https" if tls else "http"
     print(f"formcheck app: {scheme}://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls)
+    command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls,
+                                native_logs=bool(getattr(args, "verbose", False)))
     sys.stdout.flush()
     if hasattr(os, "execve"):
         os.execve(command[0], command, env)  # never returns

@@ -34,14 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.features.registry import (
-    SIDES,
-    Frames,
-    LandmarkArrays,
-    compute_sides,
-    near_side,
-    parse_name,
-)
+from formcheck.features.frames import SIDES, Frames, LandmarkArrays, near_side
+from formcheck.features.registry import parse_name
+from formcheck.features.resolve import compute_sides
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 
@@ -252,7 +247,8 @@ def _owned_parts(spec: ExerciseSpec) -> set[str]:
     owned = set()
     for name in names:
         d, _ = parse_name(name)
-        owned |= {_PART_OF_LANDMARK[p] for _, p in d.parts if p in _PART_OF_LANDMARK}
+        # The landmarks a feature masks itself count too: a bird-dog's reach moves both limbs.
+        owned |= {_PART_OF_LANDMARK[p] for _, p in (*d.parts, *d.masked) if p in _PART_OF_LANDMARK}
     return owned
 
 
