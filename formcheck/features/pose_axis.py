@@ -76,8 +76,11 @@ def pose_vectors(xy: NDArray[np.floating], present: NDArray[np.bool_] | None = N
     frame is no movement.
     """
     pts = np.asarray(xy, dtype=np.float64)[:, BODY, :2]
-    lo, hi = np.nanmin(pts, axis=1, keepdims=True), np.nanmax(pts, axis=1, keepdims=True)
-    out = ((pts - lo) / np.maximum(hi - lo, 1e-9)).reshape(len(pts), -1)
+    known = np.isfinite(pts)
+    lo = np.where(known, pts, np.inf).min(axis=1, keepdims=True)
+    hi = np.where(known, pts, -np.inf).max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):  # a frame with no landmark known: NaN rows, filled below
+        out = ((pts - lo) / np.maximum(hi - lo, 1e-9)).reshape(len(pts), -1)
     ok = np.isfinite(out).all(axis=1)
     if present is not None:
         ok &= np.asarray(present, dtype=bool)
