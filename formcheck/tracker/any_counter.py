@@ -52,9 +52,10 @@ LOCAL = 4.0
 FLOOR = 0.15
 #: The typical prominence is the median of those reaching this share of the largest.
 TOP = 0.5
-#: No rep is smaller than this (pose-vector units: the body is 1 tall and 1 wide). Trembling
-#: landmarks of a person standing still move ~0.01; the smallest rep of the RepCount-pose clips 0.3.
-MIN_PROMINENCE = 0.05
+#: No rep is smaller than this (pose-vector units: the body is 1 tall and 1 wide). A body held
+#: still (a plank filmed, the pose model's landmarks swaying) moves up to ~0.06; the smallest reps
+#: seen (a shoulder-blade squeeze, a glute bridge at 45 degrees) 0.2-0.3.
+MIN_PROMINENCE = 0.1
 #: Live: reps seen in the frames kept before the axis is frozen, and how periodic they must be.
 LEARN_REPS = 2
 MIN_STRENGTH = 0.3
