@@ -140,8 +140,21 @@ def analyze_video(video: str | Path, exercise: Any, *, model_path: str | Path | 
                               source_notes=meta_notes(meta))
     if path.is_file() and _is_npz(path):
         raise LandmarksFileError(f"{path} looks like a landmarks file: name it with a .npz suffix")
+    if spec.name == ANY_EXERCISE:
+        # The spec-free counter learns the movement from the whole clip: the pose first, then the
+        # count, then the annotated video (the clip decoded a second time).
+        result = _analyze_decoded(path, spec, model_path=model_path, progress=progress, annotated_path=None)
+        cut = [n for n in result.summary.notes if n.startswith("the video ended early")]
+        result = analyze_frames(result.frames, spec, source=str(path), fps=result.fps, source_notes=cut)
+        if annotated_path is not None:
+            render_annotated(path, result, annotated_path)
+        return result
     return _analyze_decoded(path, spec, model_path=model_path, progress=progress,
                             annotated_path=annotated_path)
+
+
+#: The exercise id of the spec-free counter (``formcheck.tracker.any_tracker.ANY``).
+ANY_EXERCISE = "any"
 
 
 def _is_npz(path: Path) -> bool:
