@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "live",
     "eval",
     "specs",
+    "targets",
     "routines",
     "synth",
 )
