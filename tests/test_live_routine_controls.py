@@ -213,3 +213,14 @@ def test_stop_after_an_exercises_check_in_was_asked_does_not_ask_again() -> None
     assert first is not None
     h.state.check_in(first.id, None, None)
     assert h.state.pending_checkin() is None
+
+
+def test_skip_while_paused_moves_on_and_ends_the_pause() -> None:
+    h = Harness()
+    h.until("work")
+    h.until("rest")
+    h.state.pause()
+    h.state.skip()  # cut the paused rest short
+    h.feed(1)
+    snap = h.state.snapshot()
+    assert snap.stage == "work" and not snap.paused and snap.view is not None and snap.view.mode == "reps"

@@ -48,7 +48,8 @@ class RoutineControls:
         raise NotImplementedError
 
     def skip(self) -> None:
-        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short.
+        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short
+        (a pause ends).
 
         Before the routine's first frame (the camera still starting), the lead-in is skipped then.
         """
@@ -59,6 +60,9 @@ class RoutineControls:
                 return
             if run.stage == "done":
                 return
+            if run.paused:  # Skip goes on: the pause ends
+                run.resume(self._t)
+                self._paused_from = None
             if run.stage == "work":
                 say = self._finish_routine_set("skipped", met=False)
                 self._view = run.view(self._t)  # the rest (or the end) at once, not at the next frame
