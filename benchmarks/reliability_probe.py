@@ -608,6 +608,27 @@ def build_cases(base: Path, can_nocaps: bool) -> list[Case]:
              env={"DISPLAY": "<unset>"}))
     add(Case("video", "live without a display", ["live", "-e", SPEC, "--video", str(p["tiny"])], "error",
              env={"DISPLAY": "<unset>", "WAYLAND_DISPLAY": "<unset>"}))
+    add(Case("video", "analyze -e any zero-byte", ["analyze", str(vids["zero-byte.mp4"]), "-e", "any",
+                                                   "-o", "{run}/out"], "error"))
+    add(Case("video", "analyze -e any random bytes", ["analyze", str(vids["random-bytes.mp4"]), "-e", "any",
+                                                      "-o", "{run}/out"], "error"))
+    fake = base / "inputs" / "repcount"
+    fake.mkdir()
+    for name, array in (("a", None), ("b", np.zeros(500, np.float32)), ("c", np.array([{"x": 1}], dtype=object)),
+                        ("d", np.ones((1_000_000, 99), np.uint8))):  # d: 99 MB on disk, 800 MB as floats
+        sub_dir = fake / name
+        sub_dir.mkdir()
+        (sub_dir / "labels.csv").write_text(f"name,type,count,boundaries\n{name}.npy,squat,3,\n")
+        if array is None:
+            (sub_dir / "a.npy").write_text("not an array")
+        else:
+            np.save(sub_dir / f"{name}.npy", array, allow_pickle=array.dtype == object)
+    for label, target in (("missing folder", damaged_dir / "nowhere"), ("a zero-byte file", vids["zero-byte.mp4"]),
+                          ("the damaged folder", damaged_dir), ("an empty folder", damaged_dir / "folder.mp4"),
+                          ("text as .npy", fake / "a"), ("1-D .npy", fake / "b"), ("pickled .npy", fake / "c"),
+                          ("1,000,000-row uint8 .npy", fake / "d")):
+        add(Case("video", f"eval --repcount {label}", ["eval", "--repcount", str(target), "--cache", "{run}/cache"],
+                 "error", timeout=120))
     add(Case("video", "analyze unknown exercise", ["analyze", str(p["tiny"]), "-e", "no_such_exercise"], "error"))
 
     # 2. bad option values
