@@ -4,7 +4,8 @@ Reviewed clips carry the client's name (the Review page's "Client" field). For
 one client this gives their sessions and, per session, the figures a trend is
 drawn from: reps, form score, good hold seconds, the mean range of motion of
 the complete reps and the pain the client gave in the check-in after the set.
-Names match without regard to case or surrounding spaces ("Ada " is "ada"); clips marked "reference" are the trainer's own, not a client.
+Names match without regard to case or surrounding spaces ("Ada " is "ada"); clips
+marked "reference" are the trainer's own, not a client.
 
 Example:
     >>> clients = ClientHistory(HistoryStore(tmp_path / "h.sqlite3"))  # doctest: +SKIP
