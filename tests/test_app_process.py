@@ -162,7 +162,7 @@ def test_finished_reviews_keep_neither_upload_nor_video_in_memory(tmp_path: Path
               f"{grown:+.0f} MB; uploads Streamlit holds {held:.1f} MB")
         assert held < 1, "Streamlit still holds the uploads of finished reviews"
         # Kept uploads would grow the server by both of them (120 MB; before: ~190 MB). Below that is the
-        # allocator's own slack, which varies with the machine's load (measured +20 to +65 MB): not a leak.
+        # allocator's own slack, which varies with the machine's load (+65 MB seen on a busy machine): not a leak.
         assert grown < 2 * padding / 2**20, f"two finished reviews of a 60 MB upload left {grown:.0f} MB more"
     assert [r[0] for r in db_rows(app["db"], "SELECT source FROM sessions ORDER BY id")] == ["glute_bridge_side.mp4",
                                                                                            "big.mp4"]
