@@ -138,18 +138,16 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     tell("Picking key frames…", 0.96)
     key_frames = tuple(render_key_frames(path, result))
     session_id, save_error = None, None
-    try:
-        from formcheck.sinks.store import HistoryStore
+    from formcheck.app.history_access import history  # the signed-in scope (issue 27)
 
-        session_id = HistoryStore(settings.db_path).save_set(
+    try:
+        session_id = history(settings).save_set(
             result.summary, source=source, kind=kind, clip_key=key,  # type: ignore[arg-type]
             client=client or None, trainer_notes=trainer_notes or None)
     except FormcheckError as exc:
         save_error = str(exc)
     if session_id is not None:  # re-analysis keeps the notes stored earlier
-        from formcheck.sinks.store import HistoryStore
-
-        stored = HistoryStore(settings.db_path).get(session_id)
+        stored = history(settings).get(session_id)
         client, trainer_notes = stored.client, stored.trainer_notes
     report = json.dumps(report_dict(result), indent=2, allow_nan=False)
     run = ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error,

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from formcheck.app import widgets
+from formcheck.app.history_access import routines as scoped_routines
 from formcheck.app.history_tables import (
     KIND_TITLES,
     cues_table,
@@ -21,7 +22,6 @@ from formcheck.app.history_tables import (
 )
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.store import HistoryStore, Session
 
 ALL = "__all__"
@@ -85,7 +85,7 @@ def _overview_chart(sessions: list[Session], titles: dict[str, str]) -> None:
 
 
 def _routines_tab(store: HistoryStore) -> None:
-    history = RoutineHistory(store)
+    history = scoped_routines(store)  # the signed-in scope's routines (issue 27)
     routines = history.list()
     if not routines:
         st.info("No routine sessions yet: choose a routine on the Live page.")
@@ -105,7 +105,9 @@ def render(settings: AppSettings) -> None:
     st.header("History")
     try:
         store = widgets.store(settings)
-        st.caption(f"Database: `{store.path}` · dates in your time zone")
+        # Served beyond this computer, the server's paths stay private (issue 27).
+        st.caption("Dates in your time zone" if settings.remote
+                   else f"Database: `{store.path}` · dates in your time zone")
         if flash := st.session_state.pop("history_flash", None):
             st.success(flash)
         titles = widgets.exercise_titles(required=False)
@@ -130,9 +132,12 @@ def render(settings: AppSettings) -> None:
         if not sessions:
             st.info("No sessions yet: finish a live set, review a clip or replay a sample.")
             return
-        buf = io.StringIO()
-        store.export_csv(buf, exercise=None if choice == ALL else choice)
-        st.download_button("Export CSV", buf.getvalue(), file_name="formcheck-history.csv", mime="text/csv",
+        def export() -> str:  # made on the click, so the export (audited when signed in) is the real one
+            buf = io.StringIO()
+            store.export_csv(buf, exercise=None if choice == ALL else choice)
+            return buf.getvalue()
+
+        st.download_button("Export CSV", export, file_name="formcheck-history.csv", mime="text/csv",
                            key="history-export")
         if choice != ALL:
             _progress_chart(store, choice, titles.get(choice, choice))

@@ -24,12 +24,12 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
+from formcheck.app.history_access import routines
 from formcheck.app.live_panel import panel_html, routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup, wanted_exercise
 from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
-from formcheck.sinks.routine_store import RoutineHistory
 
 POLL_S = 0.25
 #: No processed frame for this long while playing = the camera is gone (unplugged, revoked).
@@ -44,7 +44,7 @@ def _state(settings: AppSettings) -> LiveState:
             return widgets.store(settings).save_set(summary, source="webcam", kind="live")
 
         def save_routine(summary: Any) -> int:
-            return RoutineHistory(widgets.store(settings)).save(summary)
+            return routines(widgets.store(settings)).save(summary)  # in the signed-in scope (issue 27)
 
         # The address's exercise from the start: a START before the picker's first run then counts it.
         first = wanted_exercise() or next(iter(widgets.exercise_titles()))

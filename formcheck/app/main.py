@@ -10,6 +10,7 @@ import importlib
 
 import streamlit as st
 
+from formcheck.app import access_page
 from formcheck.app.settings import SettingsError, load_settings
 
 #: slug → (label, module)
@@ -19,6 +20,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "samples": ("Samples", "formcheck.app.samples_page"),
     "history": ("History", "formcheck.app.history_page"),
     "compare": ("Compare", "formcheck.app.compare_page"),
+    "accounts": ("Accounts", "formcheck.app.accounts_page"),  # trainers, when signed in (issue 27)
 }
 
 
@@ -29,10 +31,11 @@ def main() -> None:
     except SettingsError as exc:
         st.error(f"Settings: {exc}")
         st.stop()
-    slugs = list(PAGES)
+    settings = access_page.admit(settings)  # issue 27: who is signed in, and whose history they may see
+    slugs = access_page.allowed_pages(settings, list(PAGES))
     wanted = st.query_params.get("page", "live")
     if "page" not in st.session_state:
-        st.session_state["page"] = wanted if wanted in PAGES else "live"
+        st.session_state["page"] = wanted if wanted in slugs else "live"
     st.sidebar.title("formcheck")
     slug = st.sidebar.radio("Page", slugs, format_func=lambda s: PAGES[s][0], key="page")
     st.query_params["page"] = slug

@@ -60,8 +60,10 @@ def exercise_groups() -> dict[str, dict[str, str]]:
 
 
 def store(settings: AppSettings) -> HistoryStore:
-    """The history store (opening it is cheap: one connection per call inside)."""
-    return HistoryStore(settings.db_path)
+    """The history store (opening it is cheap: one connection per call inside), in the signed-in scope."""
+    from formcheck.app.history_access import history
+
+    return history(settings)
 
 
 def spec_card(name: str) -> None:

@@ -1,0 +1,39 @@
+"""The history as the pages may reach it: all of it on this computer, the signed-in person's scope otherwise.
+
+Pages, the Review thread and the Live callbacks open the history through
+:func:`history`; with a signed-in person in ``settings.scope`` that is a
+:class:`~formcheck.sinks.scoped_store.ScopedHistoryStore`, so the filtering
+happens in the store layer whatever the page asks. No streamlit here (the Live
+callbacks and the Review thread run outside the script).
+
+Example:
+    >>> store = history(settings)  # doctest: +SKIP
+    >>> routines(store).list()  # doctest: +SKIP
+    []
+"""
+
+from __future__ import annotations
+
+from formcheck.app.settings import AppSettings
+from formcheck.sinks.accounts import AccountStore, accounts_path
+from formcheck.sinks.audit_log import AuditLog
+from formcheck.sinks.routine_store import RoutineHistory
+from formcheck.sinks.scoped_store import ScopedHistoryStore
+from formcheck.sinks.store import HistoryStore, default_db_path
+
+
+def history(settings: AppSettings) -> HistoryStore:
+    """The history store for ``settings``: scoped (and audited) when someone is signed in.
+
+    Raises:
+        StoreError: The history (or the accounts file) cannot be opened.
+    """
+    if settings.scope is None:
+        return HistoryStore(settings.db_path)
+    path = settings.db_path or default_db_path()
+    return ScopedHistoryStore(path, settings.scope, AuditLog(AccountStore(accounts_path(path))))
+
+
+def routines(store: HistoryStore) -> RoutineHistory:
+    """The routine sessions of ``store``, in its scope when it has one."""
+    return store.routines() if isinstance(store, ScopedHistoryStore) else RoutineHistory(store)
