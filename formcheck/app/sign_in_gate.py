@@ -41,11 +41,11 @@ SIGN_IN_PATH = "/signin"
 OPEN_PATHS = frozenset({SIGN_IN_PATH, "/_stcore/health"})
 #: The largest sign-in form accepted (a name and a password fit many times over).
 MAX_FORM_BYTES = 8192
-#: Headers of the sign-in page: no framing, no scripts, no caching, no referrer.
+#: Headers of the sign-in page: no framing, no scripts, no caching, no referrer to other sites.
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                            "frame-ancestors 'none'; base-uri 'none'",
                 "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
-                "Referrer-Policy": "no-referrer"}
+                "Referrer-Policy": "same-origin"}  # no-referrer would make the POST's Origin "null"
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
