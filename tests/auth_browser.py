@@ -72,17 +72,25 @@ def seed(db: Path) -> dict[str, int]:
 
 
 @contextmanager
-def remote_app(tmp_path: Path, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None,
+def remote_app(tmp_path: Path, extra_args: tuple[str, ...] = (), streamlit_run: bool = False,
                ) -> Iterator[dict[str, Any]]:
-    """``formcheck app --address 0.0.0.0`` on a free port with a seeded history; yields its URLs and files."""
+    """``formcheck app --address 0.0.0.0`` on a free port with a seeded history; yields its URLs and files.
+
+    ``streamlit_run``: start ``streamlit run formcheck/app/main.py`` on all interfaces instead (the way
+    around ``formcheck app``).
+    """
+    from formcheck.cli.app import streamlit_command
+
     host = host_address()
     db = tmp_path / "history.sqlite3"
     ids = seed(db)
     port = free_port()
     log_path = tmp_path / "server.log"
     log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "app", "--address", "0.0.0.0", "--port", str(port),
-                             "--db", str(db), *extra_args], env={**cli_env(), **(env or {})}, stdout=log,
+    command = streamlit_command(port, "0.0.0.0") if streamlit_run else [
+        sys.executable, "-m", "formcheck", "app", "--address", "0.0.0.0", "--port", str(port), "--db", str(db),
+        *extra_args]
+    proc = subprocess.Popen(command, env={**cli_env(), "FORMCHECK_DB": str(db)}, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://{host}:{port}"
     try:

@@ -172,3 +172,23 @@ def test_sign_out_ends_the_session(app: dict[str, Any], tmp_path: Path) -> None:
         assert page.url == f"{app['url']}/signin"
     entries = AuditLog(AccountStore(app["accounts"])).recent()
     assert ("bob", "sign out") in [(e.actor, e.action) for e in entries]
+
+
+def test_no_auth_serves_everyone_with_a_warning_and_no_paths(tmp_path: Path) -> None:
+    with remote_app(tmp_path, ("--no-auth",)) as app, \
+            chromium_page(tmp_path, f"{app['url']}/?page=history") as page:
+        page.get_by_text("Export CSV").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        text = page.content()
+        log = app["log"].read_text()
+    assert "formcheck app: WARNING: --no-auth: anyone who can reach http://0.0.0.0:" in log
+    assert "Reviewed clips (3)" in text and "Sign out" not in text
+    assert str(app["db"].parent) not in text  # beyond this computer the History page names no path
+
+
+def test_streamlit_run_on_all_interfaces_turns_other_computers_away(tmp_path: Path) -> None:
+    with remote_app(tmp_path, streamlit_run=True) as app, \
+            chromium_page(tmp_path, f"{app['url']}/?page=history") as page:
+        page.get_by_text("This app serves this computer only").wait_for(timeout=60_000)
+        text = page.content()
+    assert not any(s in text for s in ("alice", "bob-clip.mp4", "Export CSV"))
