@@ -122,3 +122,12 @@ def test_throttled_tries_are_refused_without_checking_the_password(keeper: Gatek
 ])
 def test_only_loopback_addresses_serve_without_sign_in(address: str, loopback: bool) -> None:
     assert is_loopback(address) is loopback
+
+
+@pytest.mark.parametrize("name", ["app.access", "sinks.accounts", "sinks.login_throttle", "sinks.scoped_store"])
+def test_the_examples_in_the_access_modules_run_as_shown(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"formcheck.{name}"), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0, result

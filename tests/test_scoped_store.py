@@ -115,3 +115,12 @@ def test_deletions_and_exports_are_audited_with_who_and_what(history: dict[str, 
     assert entries[0].what == "1 sessions as CSV (plank)"
     assert entries[1].what.startswith(f"session {ids['alice_live']} (Plank, live, client alice, ")
     assert [s.id for s in _store(history, ALICE).list_sessions()] == [ids["alice_review"]]
+
+
+def test_errors_of_a_scoped_store_name_no_path_on_the_server(history: dict[str, Any], tmp_path: Path) -> None:
+    alice = _store(history, ALICE)
+    history["path"].write_bytes(b"not a database any more " * 200)  # damaged under a running app
+    for action in (alice.list_sessions, lambda: ScopedHistoryStore(history["path"], ALICE)):
+        with pytest.raises(StoreError) as caught:
+            action()
+        assert str(caught.value).startswith("history database (") and str(tmp_path) not in str(caught.value)

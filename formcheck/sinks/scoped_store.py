@@ -7,7 +7,8 @@ client of the sets it links. :class:`ScopedHistoryStore` is a ``HistoryStore``
 whose every read, write and export goes through the :class:`UserScope` it was
 made with, so a page (or a crafted request naming another session's id) cannot
 reach another client's rows: a session outside the scope reads exactly like
-one that does not exist. Deletions and exports are written to the audit log.
+one that does not exist. Deletions and exports are written to the audit log, and
+no error names the server's files (the person may be on another computer).
 
 Example:
     >>> alice = UserScope("alice", sees_all=False)
@@ -20,6 +21,9 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +49,20 @@ class UserScope:
         return self.sees_all or client.strip().lower() == self.name
 
 
+def _without_paths(message: str, path: Path | None = None) -> str:
+    """``message`` with the history file's path (or any absolute path) replaced by plain words.
+
+    Example:
+        >>> _without_paths("history database /srv/fc/h.sqlite3: disk I/O error")
+        'history database (a path on the server): disk I/O error'
+    """
+    import re
+
+    if path is not None:
+        message = message.replace(str(path), "(the history file)").replace(str(path.parent), "(its folder)")
+    return re.sub(r"(?<![\w.])/[^\s:;,()]+", "(a path on the server)", message)
+
+
 class ScopedHistoryStore(HistoryStore):
     """A ``HistoryStore`` limited to one :class:`UserScope` (see the module docstring).
 
@@ -58,9 +76,21 @@ class ScopedHistoryStore(HistoryStore):
     """
 
     def __init__(self, path: str | Path | None, scope: UserScope, audit: AuditLog | None = None) -> None:
-        super().__init__(path)
         self.scope = scope
         self.audit = audit
+        try:
+            super().__init__(path)
+        except StoreError as exc:
+            raise StoreError(_without_paths(str(exc))) from None
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """The base's connection, its errors told without the server's paths."""
+        try:
+            with super()._connect() as con:
+                yield con
+        except StoreError as exc:
+            raise StoreError(_without_paths(str(exc), self.path)) from None
 
     # -- reads ------------------------------------------------------------------------
     def list_sessions(self, exercise: str | None = None) -> list[Session]:
