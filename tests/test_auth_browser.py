@@ -192,3 +192,30 @@ def test_streamlit_run_on_all_interfaces_turns_other_computers_away(tmp_path: Pa
         page.get_by_text("This app serves this computer only").wait_for(timeout=60_000)
         text = page.content()
     assert not any(s in text for s in ("alice", "bob-clip.mp4", "Export CSV"))
+
+
+@pytest.mark.model
+def test_a_clients_live_set_is_stored_under_her_name(tmp_path: Path, sample_videos: Path, model_path: Path) -> None:
+    """The whole way: alice signs in, does a set on the Live page with a clip as her camera, presses STOP."""
+    from tests.app_samples import pick_sample
+    from tests.live_browser import live_rows, start, stop, webrtc_button, write_y4m
+
+    clip, label = pick_sample(sample_videos)
+    y4m = write_y4m([clip], tmp_path / "cam.y4m")
+    camera = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              "--autoplay-policy=no-user-gesture-required", f"--use-file-for-fake-video-capture={y4m}"]
+    with remote_app(tmp_path) as app, chromium_page(tmp_path, f"{app['url']}/signin", [
+            *camera, f"--unsafely-treat-insecure-origin-as-secure={app['url']}"]) as page:  # as under HTTPS
+        before = live_rows(app["db"])
+        assert sign_in(page, app["url"], "alice") == ""
+        page.goto(f"{app['url']}/?page=live&exercise={label['exercise']}")
+        webrtc_button(page).wait_for(timeout=60_000)
+        start(page)
+        page.wait_for_function("() => Number(document.querySelector('#fc-live')?.dataset.count || 0) >= 1",
+                               timeout=120_000)
+        stop(page)
+        with sqlite3.connect(app["db"]) as con:
+            rows = con.execute("SELECT client, exercise, reps FROM sessions WHERE kind = 'live' ORDER BY id"
+                               ).fetchall()
+    assert len(rows) == len(before) + 1 and rows[-1][0] == "alice" and rows[-1][1] == label["exercise"], rows
+    assert rows[-1][2] >= 1
