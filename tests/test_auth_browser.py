@@ -219,3 +219,31 @@ def test_a_clients_live_set_is_stored_under_her_name(tmp_path: Path, sample_vide
                                ).fetchall()
     assert len(rows) == len(before) + 1 and rows[-1][0] == "alice" and rows[-1][1] == label["exercise"], rows
     assert rows[-1][2] >= 1
+
+
+def test_the_trainer_adds_a_client_and_gives_her_a_new_password_in_the_app(app: dict[str, Any],
+                                                                          tmp_path: Path) -> None:
+    with chromium_page(tmp_path, f"{app['url']}/signin") as page:
+        assert sign_in(page, app["url"], "tina") == ""
+        _open(page, app, "accounts", "Who did what")
+        form = page.locator('[data-testid="stForm"]').filter(has_text="Add an account")
+        form.get_by_role("textbox", name="Name").fill("dave")
+        form.get_by_role("textbox", name="Password").fill("dave's first passphrase")
+        form.get_by_role("button", name="Add account").click()
+        page.get_by_text("Added dave (client).").wait_for(timeout=30_000)
+        old = status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's first passphrase"})
+        assert old[0] == 303
+        form = page.locator('[data-testid="stForm"]').filter(has_text="New password")
+        form.locator('input[role="combobox"]').focus()
+        page.keyboard.press("ArrowDown")
+        page.locator('[role="option"]').filter(has_text="dave").click()
+        form.get_by_role("textbox", name="New password").fill("dave's second passphrase")
+        form.get_by_role("button", name="Set password").click()
+        page.get_by_text("dave has a new password.").wait_for(timeout=30_000)
+        audit = _open(page, app, "accounts", "Who did what")
+    dave_cookie = old[1]["set-cookie"].split(";")[0]
+    assert status(f"{app['url']}/", dave_cookie)[0] == 303  # the new password signed dave out
+    assert status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's second passphrase"})[0] == 303
+    assert status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's first passphrase"})[0] == 401
+    assert "add account" in audit and "dave (client)" in audit and "new password" in audit
+    assert "dave's first passphrase" not in audit and "dave's second passphrase" not in audit
