@@ -202,3 +202,21 @@ def test_a_sets_detail_speaks_plainly(db: Path) -> None:
     assert list(reps["cues"])[-1] == "Push your hips higher" and "rom" not in reps.columns
     cues = next(df.value for df in at.dataframe if "cue" in df.value.columns and "from (s)" in df.value.columns)
     assert list(cues["cue"]) == ["Push your hips higher"]
+
+
+def test_a_page_run_of_a_new_session_loads_no_spec(db: Path) -> None:
+    """Each Live page run used to load every spec about four times (some 120 loads, most of its CPU time):
+    with 100 sessions opening the page at once, their runs queued behind each other's spec loads."""
+    from unittest import mock
+
+    import formcheck.spec
+    import formcheck.spec.loader
+
+    _open("live")  # the first session of the server: the catalogue is loaded here
+    real = formcheck.spec.loader.load_spec
+    with mock.patch.object(formcheck.spec, "load_spec", wraps=real) as loads, \
+            mock.patch.object(formcheck.spec.loader, "load_spec", wraps=real) as loader_loads:
+        at = _open("live")
+        at.radio(key="live_category").set_value(at.radio(key="live_category").options[-1]).run()
+        assert not at.exception
+    assert loads.call_count + loader_loads.call_count == 0

@@ -5,22 +5,29 @@ The command used to start ``streamlit run`` as a child and die alone on
 server, so the signal reaches the server and the port is freed. A Review
 analysis running in its background thread when the signal comes is stopped
 quietly: no traceback in the server's log, no upload left in the temp folder.
+
+Memory and turns, with headless Chromium: a finished review leaves neither its
+upload nor its video in the server's memory (its resident size, from ``/proc``,
+and what Streamlit reports holding), and with ``FORMCHECK_REVIEWS=1`` a second
+tab's review waits, says so, and then runs by itself.
 """
 
 from __future__ import annotations
 
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.helpers import cli_env
-from tests.live_browser import app_server, chromium_page
+from tests.live_browser import app_server, chromium_page, db_rows, rss_kb
 
 pytestmark = pytest.mark.slow
 
@@ -98,3 +105,89 @@ def test_sigterm_during_a_review_analysis_stops_it_quietly(tmp_path: Path, sampl
     assert returncode == 0, log[-3000:]
     assert "Traceback" not in log and "Exception" not in log, log[-3000:]
     assert list(server_tmp.iterdir()) == []  # upload copy and annotated-video folder removed
+
+
+#: Shown on the Review page once an analysis is saved.
+SAVED = "Saved to history as session"
+
+
+def _analyse(page: Any, clip: Path) -> None:
+    """Upload ``clip`` on the Review page open in ``page`` and press Analyse once the upload is in."""
+    page.locator("input[type=file]").set_input_files(str(clip))
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                           "b => b.innerText.trim() === 'Analyse' && !b.disabled)", timeout=120_000)
+    page.get_by_role("button", name="Analyse").click()
+
+
+def _review_in_a_new_tab(page: Any, url: str, clip: Path) -> None:
+    """A new tab (a new session) reviews ``clip`` and closes once the result shows."""
+    tab = page.context.new_page()
+    tab.goto(f"{url}/?page=review")
+    _analyse(tab, clip)
+    tab.get_by_text(SAVED).first.wait_for(timeout=300_000)
+    tab.close()
+
+
+def _uploads_held_mb(url: str) -> float:
+    """The upload bytes Streamlit says it holds (``cache_memory_bytes`` of its metrics), in MB."""
+    with urllib.request.urlopen(f"{url}/_stcore/metrics?families=cache_memory_bytes", timeout=30) as resp:
+        text = resp.read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("cache_memory_bytes{") and 'cache_type="UploadedFileManager"' in line) / 2**20
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_finished_reviews_keep_neither_upload_nor_video_in_memory(tmp_path: Path, sample_videos: Path,
+                                                                  model_path: Path) -> None:
+    """Before, Streamlit kept each upload for the session's life (two minutes after its tab closed), and the
+    page the annotated video three times: two reviews of a 60 MB clip left the server ~190 MB bigger."""
+    sample = sample_videos / "glute_bridge_side.mp4"
+    padding = 60 * 2**20  # a `free` box: a big upload whose video is still the short sample
+    big = tmp_path / "big.mp4"
+    big.write_bytes(sample.read_bytes() + struct.pack(">I", padding) + b"free" + bytes(padding - 8))
+    server_tmp = tmp_path / "server-tmp"
+    server_tmp.mkdir()
+    with app_server(tmp_path, env={"TMPDIR": str(server_tmp), "FORMCHECK_MODEL": str(model_path)}) as app:
+        with chromium_page(tmp_path, f"{app['url']}/?page=history") as page:
+            _review_in_a_new_tab(page, app["url"], sample)  # the first analysis loads what every later one reuses
+            time.sleep(3)
+            warm = rss_kb(app["pid"]) / 1024
+            for _ in range(2):
+                _review_in_a_new_tab(page, app["url"], big)
+            time.sleep(6)  # Streamlit's metrics are cached for 5 s
+            grown = rss_kb(app["pid"]) / 1024 - warm
+            held = _uploads_held_mb(app["url"])
+        print(f"\n[memory] after the warm-up review {warm:.0f} MB; two reviews of a 60 MB upload later "
+              f"{grown:+.0f} MB; uploads Streamlit holds {held:.1f} MB")
+        assert held < 1, "Streamlit still holds the uploads of finished reviews"
+        assert grown < 60, f"two finished reviews of a 60 MB upload left {grown:.0f} MB more in the server"
+    assert [r[0] for r in db_rows(app["db"], "SELECT source FROM sessions ORDER BY id")] == ["glute_bridge_side.mp4",
+                                                                                           "big.mp4"]
+    assert list(server_tmp.iterdir()) == []  # kept clips and videos gone with the server
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_a_second_review_waits_its_turn_says_so_and_then_runs(tmp_path: Path, sample_videos: Path,
+                                                              model_path: Path) -> None:
+    """With one analysis at a time, a second tab's review shows its place, then its result, by itself."""
+    sample = sample_videos / "glute_bridge_side.mp4"
+    long_clip = tmp_path / "four_sets.mp4"  # the first review holds the turn for a while
+    (tmp_path / "four.txt").write_text(f"file '{sample}'\n" * 4)
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(tmp_path / "four.txt"),
+                    "-c", "copy", str(long_clip)], check=True)
+    env = {"TMPDIR": str(tmp_path), "FORMCHECK_MODEL": str(model_path), "FORMCHECK_REVIEWS": "1"}
+    with app_server(tmp_path, env=env) as app:
+        with chromium_page(tmp_path, f"{app['url']}/?page=review") as first:
+            second = first.context.new_page()
+            second.goto(f"{app['url']}/?page=review")
+            _analyse(first, long_clip)
+            first.get_by_text("Finding the body").first.wait_for(timeout=120_000)
+            _analyse(second, sample)
+            second.get_by_text("Waiting: 1 review ahead of yours").first.wait_for(timeout=60_000)
+            assert not first.get_by_text(SAVED).count()
+            second.get_by_text(SAVED).first.wait_for(timeout=600_000)
+            assert first.get_by_text(SAVED).count()  # the first finished before the second began
+    rows = db_rows(app["db"], "SELECT source FROM sessions ORDER BY id")
+    assert [r[0] for r in rows] == ["four_sets.mp4", "glute_bridge_side.mp4"]

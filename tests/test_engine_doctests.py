@@ -12,7 +12,8 @@ MODULES = ["features.geometry", "features.registry", "features.smoothing", "pose
            "tracker.scoring", "tracker.setup_gate", "tracker.side_follower", "tracker.feature_stream", "tracker.set_log", "tracker.rep_tracking",
            "spec.routine", "sinks.presentation", "sinks.presenter", "sinks.overlay_draw", "sinks.overlay_panels",
            "sinks.speech", "pipeline.routine_run", "app.live_timing", "app.clip_tools", "app.history_tables", "app.browser_voice",
-           "records.csv_cells", "sinks.batch_index", "pipeline.batch_pool", "pipeline.ray_batch"]
+           "records.csv_cells", "sinks.batch_index", "pipeline.batch_pool", "pipeline.ray_batch", "app.review_queue",
+           "app.catalogue"]
 
 
 @pytest.mark.parametrize("name", MODULES)

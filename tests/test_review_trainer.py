@@ -135,16 +135,24 @@ def test_client_and_notes_are_stored_with_the_session(reanalysed: dict[str, Any]
     assert any(s.value == "Saved with the session." for s in at.success)
 
 
-def test_leaving_the_page_keeps_a_running_analysis(tmp_path: Path, sample_videos: Path, model_path: Path) -> None:
+def test_leaving_the_page_keeps_a_running_analysis(tmp_path: Path, sample_videos: Path, model_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A job started on Review finishes and is saved while another page is open; Review shows it after."""
+    import io
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the upload's copy and the video
+
+    from formcheck.app.clip_upload import save_upload
     from formcheck.app.review_job import ReviewJob
     from formcheck.app.settings import load_settings
     from formcheck.spec import list_specs
 
     db = tmp_path / "history.sqlite3"
     settings = load_settings({"FORMCHECK_DB": str(db), "FORMCHECK_MODEL": str(model_path)})
-    job = ReviewJob.start((sample_videos / f"{CLIP}.mp4").read_bytes(), "away.mp4", "superman",
-                          settings=settings, names=list_specs())
+    data = (sample_videos / f"{CLIP}.mp4").read_bytes()
+    clip = save_upload(io.BytesIO(data), "away.mp4", len(data), limit_bytes=len(data))
+    job = ReviewJob.start(clip, "superman", settings=settings, names=list_specs())
     at = _open("history", db)
     at.session_state["review_job"] = job
     _run(at, db)

@@ -3,7 +3,9 @@
 One pose pass per clip: the landmarks serve the exercise ranking (suggestion
 and wrong-exercise hint), the analysis, the annotated video and the key
 frames. The session is saved to History keyed by the clip's sha256, so
-analysing the same clip again replaces its row.
+analysing the same clip again replaces its row. The annotated video stays on
+disk, in a scratch folder that belongs to the run (gone with it): a finished run
+holds no video in memory.
 
 Example:
     >>> run = analyze_clip_file(Path("up.mp4"), None, source="sam.mp4", kind="review",
@@ -13,13 +15,13 @@ Example:
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from formcheck.app.clip_tools import browser_mp4
+from formcheck.app.scratch import ScratchFolder
 from formcheck.app.settings import AppSettings
 from formcheck.pipeline.suggest import SpecFit, explain_suggestion, rank_specs, wrong_exercise_hint
 from formcheck.records.errors import FormcheckError, VideoSourceError
@@ -39,7 +41,7 @@ class ClipRun:
 
     result: Any  # formcheck.records.result.AnalysisResult
     source: str  # what the user knows it by (upload name, sample name)
-    video: bytes | None  # annotated H.264 MP4, None if it could not be made
+    video: Path | None  # annotated H.264 MP4 in ``files``, None if it could not be made
     video_note: str | None
     report_json: str
     reps_csv: str
@@ -52,6 +54,12 @@ class ClipRun:
     key_frames: tuple[KeyFrame, ...] = field(default_factory=tuple)
     client: str = ""
     trainer_notes: str = ""
+    files: ScratchFolder | None = None  # the run's files (the video): removed with the run
+
+    def discard(self) -> None:
+        """Remove the run's files now, e.g. when another run replaces it on the page."""
+        if self.files is not None:
+            self.files.cleanup()
 
 
 class ClipPose(NamedTuple):
@@ -103,7 +111,7 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     Raises:
         FormcheckError: Unreadable clip, unknown spec, no model; or no exercise recognised.
     """
-    from formcheck.pipeline.analysis import analyze_frames, render_annotated
+    from formcheck.pipeline.analysis import analyze_frames
     from formcheck.pose.cache import file_sha256
     from formcheck.sinks.key_frames import render_key_frames
     from formcheck.sinks.report import report_dict, reps_csv
@@ -122,35 +130,56 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
         exercise, suggestion = ranking[0].name, explain_suggestion(ranking)
     hint = wrong_exercise_hint(ranking, exercise) if suggestion is None else None
     result = analyze_frames(frames, exercise, source=source, fps=fps, source_notes=pose.notes)
-    video, video_note = None, None
-    with tempfile.TemporaryDirectory(prefix="formcheck-clip-") as tmp:
-        tell("Drawing the annotated video…", 0.82)
-
-        def drawn(done: int, total: int | None) -> None:  # also where a stopping job ends (see ReviewJob)
-            tell("Drawing the annotated video…", 0.82 + 0.08 * min(done / total, 1.0) if total else 0.82)
-
-        annotated = render_annotated(path, result, Path(tmp) / "annotated.mp4", progress=drawn)
-        tell("Encoding the video for the browser…", 0.9)
-        try:
-            video = browser_mp4(annotated, Path(tmp) / "annotated-h264.mp4", CONTROLS_PAD).read_bytes()
-        except FormcheckError as exc:
-            video_note = str(exc)
-    tell("Picking key frames…", 0.96)
-    key_frames = tuple(render_key_frames(path, result))
-    session_id, save_error = None, None
-    from formcheck.app.history_access import history  # the signed-in scope (issue 27)
-
+    files = ScratchFolder("formcheck-video-")
     try:
-        session_id = history(settings).save_set(
-            result.summary, source=source, kind=kind, clip_key=key,  # type: ignore[arg-type]
-            client=client or None, trainer_notes=trainer_notes or None)
-    except FormcheckError as exc:
-        save_error = str(exc)
-    if session_id is not None:  # re-analysis keeps the notes stored earlier
-        stored = history(settings).get(session_id)
-        client, trainer_notes = stored.client, stored.trainer_notes
+        video, video_note = _annotated_video(path, result, files.path, tell)
+        tell("Picking key frames…", 0.96)
+        key_frames = tuple(render_key_frames(path, result))
+    except BaseException:  # an error or a stop: nothing of the run is kept
+        files.cleanup()
+        raise
+    session_id, save_error, client, trainer_notes = _save(result.summary, settings, source=source, kind=kind,
+                                                          clip_key=key, client=client, trainer_notes=trainer_notes)
     report = json.dumps(report_dict(result), indent=2, allow_nan=False)
     run = ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error,
                   clip_key=key, ranking=ranking, suggestion=suggestion, hint=hint, key_frames=key_frames,
-                  client=client, trainer_notes=trainer_notes)
+                  client=client, trainer_notes=trainer_notes, files=files)
     return run, pose
+
+
+def _annotated_video(path: Path, result: Any, folder: Path,
+                     tell: StageProgress) -> tuple[Path | None, str | None]:
+    """The annotated video as H.264 in ``folder`` (or None and why not); the drawing pass decodes frame by frame."""
+    from formcheck.pipeline.analysis import render_annotated
+
+    tell("Drawing the annotated video…", 0.82)
+
+    def drawn(done: int, total: int | None) -> None:  # also where a stopping job ends (see ReviewJob)
+        tell("Drawing the annotated video…", 0.82 + 0.08 * min(done / total, 1.0) if total else 0.82)
+
+    drawing = render_annotated(path, result, folder / "drawn.mp4", progress=drawn)
+    tell("Encoding the video for the browser…", 0.9)
+    try:
+        return browser_mp4(drawing, folder / "annotated.mp4", CONTROLS_PAD), None
+    except FormcheckError as exc:
+        return None, str(exc)
+    finally:
+        drawing.unlink(missing_ok=True)
+
+
+def _save(summary: Any, settings: AppSettings, *, source: str, kind: str, clip_key: str, client: str,
+          trainer_notes: str) -> tuple[int | None, str | None, str, str]:
+    """Save the set to History: its id (or why it was not saved) and the client and notes now stored.
+
+    Analysing a clip again replaces its row and keeps the notes stored earlier.
+    """
+    from formcheck.app.history_access import history  # the signed-in scope (issue 27)
+
+    try:
+        store = history(settings)
+        session_id = store.save_set(summary, source=source, kind=kind, clip_key=clip_key,  # type: ignore[arg-type]
+                                    client=client or None, trainer_notes=trainer_notes or None)
+    except FormcheckError as exc:
+        return None, str(exc), client, trainer_notes
+    stored = store.get(session_id)
+    return session_id, None, stored.client, stored.trainer_notes

@@ -45,21 +45,32 @@ def megabytes(size_bytes: int) -> str:
     return f"{round(size_bytes / 2**20, 3):g}"
 
 
-def check_upload(name: str, data: bytes, limit_bytes: int) -> None:
-    """Reject empty, oversized and non-video uploads before any decoding.
+def check_upload(name: str, size: int, head: bytes, limit_bytes: int) -> None:
+    """Reject empty, oversized and non-video uploads before any decoding (or copying).
+
+    Args:
+        name: The file's name as the user knows it.
+        size: Its size in bytes.
+        head: Its first 16 bytes (or all of it, when shorter).
+        limit_bytes: The largest size accepted.
 
     Raises:
         VideoSourceError: With a one-line message naming the file and the problem.
+
+    Example:
+        >>> check_upload("set.mp4", 5 * 2**20, b"\\x00\\x00\\x00\\x18ftypmp42", 2**20)
+        Traceback (most recent call last):
+        formcheck.records.errors.VideoSourceError: set.mp4: 5 MB is over the 1 MB limit (trim the clip, ...)
     """
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix not in VIDEO_TYPES:
         raise VideoSourceError(f"{name}: not a video file type ({', '.join(VIDEO_TYPES)} accepted)")
-    if not data:
+    if size <= 0:
         raise VideoSourceError(f"{name}: the file is empty")
-    if len(data) > limit_bytes:
-        raise VideoSourceError(f"{name}: {megabytes(len(data))} MB is over the {megabytes(limit_bytes)} MB "
+    if size > limit_bytes:
+        raise VideoSourceError(f"{name}: {megabytes(size)} MB is over the {megabytes(limit_bytes)} MB "
                                "limit (trim the clip, or raise FORMCHECK_UPLOAD_MB)")
-    if not sniff_video(data[:16]):
+    if not sniff_video(head):
         raise VideoSourceError(f"{name}: this is not a video file (its content is not MP4/MOV, MKV/WebM or AVI)")
 
 

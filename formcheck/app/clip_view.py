@@ -5,10 +5,15 @@ suggestion in words or the wrong-exercise hint, figures, per-rep and cue
 tables (set-level cues included), charts on one time axis, the client's name
 and the trainer's notes (stored with the session), and downloads including
 the client report (``report.html``).
+
+The video is read from the run's file when the page shows it; the annotated
+video and the client report are made for a download only when its button is
+pressed (Streamlit would otherwise keep a copy of each, for every rerun).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -18,13 +23,14 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
+from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
 
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
                           settings: AppSettings, names: Sequence[str]) -> ClipRun:
-    """:func:`analyze_clip_file` in the script thread, with a progress bar (the Samples page).
+    """:func:`analyze_clip_file` in the script thread, in its turn, with a progress bar (the Samples page).
 
     Raises:
         FormcheckError: The clip cannot be analysed.
@@ -34,9 +40,13 @@ def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind
     def show(what: str, done: float) -> None:
         bar.progress(min(max(done, 0.0), 1.0), text=what)
 
+    def waiting(ahead: int) -> None:  # also where a script stopped by the user leaves the queue
+        bar.progress(0.0, text=waiting_text(ahead))
+
     try:
-        run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
-                                   progress=show)
+        with REVIEW_TURNS.turn(bar, slots=settings.review_slots, on_wait=waiting):
+            run, _ = analyze_clip_file(path, exercise, source=source, kind=kind, settings=settings, names=names,
+                                       progress=show)
     finally:
         bar.empty()
     return run
@@ -114,10 +124,11 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     _headline(run)
     summary = run.result.summary
     left, right = st.columns([3, 2])
+    video = run.video if run.video is not None and run.video.is_file() else None
     with left:
-        if run.video is not None:
+        if video is not None:
             seek = float(st.session_state.get(f"{key}-seek", 0.0))
-            st.video(run.video, format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
+            st.video(str(video), format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
                      muted=True)
         elif run.video_note:
             st.info(f"Annotated video unavailable: {run.video_note}")
@@ -130,13 +141,13 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     client, notes = _notes_form(run, settings, key=key)
     stem = Path(run.source).stem or "clip"
     cols = st.columns(4)
-    cols[0].download_button("Client report (HTML)", client_report_html(run, client, notes),
+    cols[0].download_button("Client report (HTML)", functools.partial(client_report_html, run, client, notes),
                             file_name=f"{stem}-report.html", mime="text/html", key=f"{key}-dl-html",
                             help="One file: opens offline in any browser; print it to PDF from there.")
     cols[1].download_button("Report (JSON)", run.report_json, file_name=f"{stem}-report.json",
                             mime="application/json", key=f"{key}-dl-json")
     cols[2].download_button("Reps (CSV)", run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv",
                             key=f"{key}-dl-csv")
-    if run.video is not None:
-        cols[3].download_button("Annotated video (MP4)", run.video, file_name=f"{stem}-annotated.mp4",
+    if video is not None:
+        cols[3].download_button("Annotated video (MP4)", video.read_bytes, file_name=f"{stem}-annotated.mp4",
                                 mime="video/mp4", key=f"{key}-dl-mp4")

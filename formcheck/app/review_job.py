@@ -1,29 +1,32 @@
 """A Review analysis running in its own thread, so leaving the page does not drop it.
 
 Streamlit stops a page's script when the user clicks elsewhere; an analysis
-done inside the script would be lost half-way. A :class:`ReviewJob` owns the
-upload (a temporary copy, deleted when it ends), runs
+done inside the script would be lost half-way. A :class:`ReviewJob` takes an
+upload already on disk (:class:`~formcheck.app.clip_upload.UploadedClip`, kept
+alive while the job runs), waits for its turn
+(:data:`~formcheck.app.review_queue.REVIEW_TURNS`: one server runs at most
+``FORMCHECK_REVIEWS`` analyses at once, the others are told their place), runs
 :func:`formcheck.app.clip_analysis.analyze_clip_file` in a daemon thread and
 saves the session to History itself; the page only polls ``status()``. No
 Streamlit call happens in the thread; the state it shares is guarded by one lock.
-When the server stops (``SIGTERM``, Ctrl+C), a running job is stopped at its next
-step and its upload deleted before the interpreter exits (:class:`_RunningJobs`).
+When the server stops (``SIGTERM``, Ctrl+C), a running or waiting job is stopped
+at its next step before the interpreter exits (:class:`_RunningJobs`).
 
 Example:
-    >>> job = ReviewJob.start(data, "sam.mp4", None, settings=settings, names=names)  # doctest: +SKIP
-    >>> job.status().done  # doctest: +SKIP
-    False
+    >>> job = ReviewJob.start(clip, None, settings=settings, names=names)  # doctest: +SKIP
+    >>> job.status().stage  # doctest: +SKIP
+    'Waiting: 1 review ahead of yours (it starts by itself)'
 """
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from formcheck.app.clip_analysis import ClipPose, ClipRun, analyze_clip_file
+from formcheck.app.clip_upload import UploadedClip
+from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
 
@@ -43,7 +46,7 @@ class _RunningJobs:
     runs before ``atexit`` functions. A job still in the model then fails on each call,
     closing the model included: two chained tracebacks in the server's log. The hook
     registered here runs before that one (they run in reverse order), while the model
-    can still be closed and the upload deleted.
+    can still be closed.
     """
 
     def __init__(self) -> None:
@@ -81,7 +84,7 @@ class _RunningJobs:
         try:
             if register is not None:
                 register(self.stop_all)
-            else:  # another Python: atexit is later, but the upload is still deleted
+            else:  # another Python: atexit is later, but the jobs are still stopped
                 import atexit
 
                 atexit.register(self.stop_all)
@@ -103,43 +106,39 @@ class JobStatus:
     done: bool
     run: ClipRun | None = None
     error: str | None = None
+    queued: bool = False  # waiting for a turn (see formcheck.app.review_queue)
 
 
 class ReviewJob:
     """One clip analysed in a background thread (see the module docstring).
 
     Args:
-        path: The clip to analyse (owned by the job when ``tmp_dir`` is given: deleted at the end).
-        source: The clip's name as the user knows it.
+        clip: The clip to analyse (on disk; the job keeps it while it runs, its owner deletes it).
         exercise: A spec id, or None to suggest one.
         settings: App settings.
         names: Spec ids to rank.
         client: The client's name.
         trainer_notes: The trainer's notes.
         landmarks: Landmarks of an earlier pass over the same clip, reused.
-        tmp_dir: A temporary folder to remove when the job ends.
     """
 
-    def __init__(self, path: Path, source: str, exercise: str | None, *, settings: AppSettings,
+    def __init__(self, clip: UploadedClip, exercise: str | None, *, settings: AppSettings,
                  names: list[str], client: str = "", trainer_notes: str = "",
-                 landmarks: ClipPose | None = None, tmp_dir: tempfile.TemporaryDirectory[str] | None = None) -> None:
+                 landmarks: ClipPose | None = None) -> None:
         self._lock = threading.Lock()
-        self._status = JobStatus(source, "Starting…", 0.0, False)
+        self._status = JobStatus(clip.name, "Starting…", 0.0, False)
         self.landmarks: ClipPose | None = landmarks
-        self._args = (path, source, exercise, settings, names, client, trainer_notes)
-        self._tmp = tmp_dir
+        self._clip = clip
+        self._args = (exercise, settings, names, client, trainer_notes)
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"formcheck-review-{source}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"formcheck-review-{clip.name}", daemon=True)
 
     @classmethod
-    def start(cls, data: bytes, source: str, exercise: str | None, *, settings: AppSettings, names: list[str],
+    def start(cls, clip: UploadedClip, exercise: str | None, *, settings: AppSettings, names: list[str],
               client: str = "", trainer_notes: str = "", landmarks: ClipPose | None = None) -> ReviewJob:
-        """Copy an upload to a temporary file and start analysing it."""
-        tmp = tempfile.TemporaryDirectory(prefix="formcheck-upload-")
-        path = Path(tmp.name) / ("upload" + Path(source).suffix.lower())
-        path.write_bytes(data)
-        job = cls(path, source, exercise, settings=settings, names=names, client=client,
-                  trainer_notes=trainer_notes, landmarks=landmarks, tmp_dir=tmp)
+        """Start analysing ``clip`` as soon as it is its turn."""
+        job = cls(clip, exercise, settings=settings, names=names, client=client,
+                  trainer_notes=trainer_notes, landmarks=landmarks)
         _RUNNING.add(job)
         job._thread.start()
         return job
@@ -148,18 +147,26 @@ class ReviewJob:
         """Ask the job to end at its next step (a frame of the pose pass or of the video): nothing is saved."""
         self._stopping.set()
 
-    def _progress(self, stage: str, fraction: float) -> None:
+    def _progress(self, stage: str, fraction: float, queued: bool = False) -> None:
         if self._stopping.is_set():
             raise JobStoppedError("the analysis was stopped (the app is shutting down)")
         with self._lock:
-            self._status = JobStatus(self._status.source, stage, fraction, False)
+            self._status = JobStatus(self._status.source, stage, fraction, False, queued=queued)
+
+    def _waiting(self, ahead: int) -> None:
+        self._progress(waiting_text(ahead), 0.0, queued=True)
 
     def _run(self) -> None:
-        path, source, exercise, settings, names, client, notes = self._args
+        exercise, settings, names, client, notes = self._args
+        source = self._clip.name
         try:
-            run, landmarks = analyze_clip_file(path, exercise, source=source, kind="review", settings=settings,
-                                               names=names, client=client, trainer_notes=notes,
-                                               progress=self._progress, landmarks=self.landmarks)
+            with self._clip.folder.in_use(), \
+                    REVIEW_TURNS.turn(self, slots=settings.review_slots, on_wait=self._waiting):
+                # in_use: a clip let go meanwhile (its tab gone for good) stays until the analysis ends
+                run, landmarks = analyze_clip_file(self._clip.path, exercise, source=source, kind="review",
+                                                   settings=settings, names=names, client=client,
+                                                   trainer_notes=notes, progress=self._progress,
+                                                   landmarks=self.landmarks)
             with self._lock:
                 self.landmarks = landmarks
                 self._status = JobStatus(source, "Done", 1.0, True, run=run)
@@ -172,18 +179,15 @@ class ReviewJob:
                                          error=self._in_user_terms(f"internal error: {exc!r}"))
             raise
         finally:
-            if self._tmp is not None:
-                self._tmp.cleanup()
             _RUNNING.discard(self)
 
     def _in_user_terms(self, message: str) -> str:
         """``message`` with the clip's path on the server replaced by the name the user knows it by.
 
-        An upload is analysed from a temporary copy; an error naming that copy
+        An upload is analysed from a copy on the server; an error naming that copy
         (``/tmp/formcheck-upload-x1y2/upload.mp4``) would tell the user nothing.
         """
-        path, source = self._args[0], self._args[1]
-        return message.replace(str(path), source)
+        return message.replace(str(self._clip.path), self._clip.name)
 
     def status(self) -> JobStatus:
         """The current snapshot (safe to call from the page's script thread)."""

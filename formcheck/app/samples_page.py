@@ -51,6 +51,10 @@ def render(settings: AppSettings) -> None:
         try:
             run = analyze_with_progress(path, exercise, source=name, kind="sample", settings=settings,
                                         names=list(titles))
+            if (shown := st.session_state.get("sample_run")) is not None:
+                shown[2].discard()  # its video file: the new run replaces it
+            if run.files is not None:
+                widgets.keep_for_session(run.files)
             st.session_state["sample_run"] = (name, exercise, run)
             st.session_state.pop("sample_error", None)
         except FormcheckError as exc:

@@ -8,6 +8,8 @@ FORMCHECK_ICE_SERVERS      JSON list of RTCIceServer dicts for remote   ``[]``
                            "username": "u", "credential": "p"}]``
 FORMCHECK_UPLOAD_MB        largest clip the Review page accepts (MB)    200
 FORMCHECK_CAMERA_FPS       frame-rate cap asked of the browser camera   12
+FORMCHECK_REVIEWS          clip analyses (Review, Samples) one server   half the
+                           runs at once; the others wait their turn     CPUs, >= 1
 FORMCHECK_DB               history database file                        user data dir
 FORMCHECK_MODEL            pose model ``.task`` file                    resolved offline
 FORMCHECK_SAMPLES          folder of sample clips + labels              ``sample_videos/``
@@ -51,6 +53,7 @@ class AppSettings:
     ice_servers: tuple[dict[str, Any], ...] = ()
     upload_limit_mb: float = 200.0
     camera_fps: int = 12
+    review_slots: int = 1
     db_path: Path | None = None
     model_path: Path | None = None
     samples_dir: Path = REPO_SAMPLES
@@ -112,6 +115,15 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
     return value
 
 
+def default_review_slots() -> int:
+    """Clip analyses at once by default: half the CPUs this process may use (each pose pass keeps about one busy)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // 2)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
     """Settings from ``env`` (default ``os.environ``).
 
@@ -132,6 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
         ice_servers=compile_ice_servers(env.get("FORMCHECK_ICE_SERVERS", "")),
         upload_limit_mb=_number(env, "FORMCHECK_UPLOAD_MB", 200.0, 0.001, 10_000.0),
         camera_fps=int(_number(env, "FORMCHECK_CAMERA_FPS", 12, 1, 60)),
+        review_slots=int(_number(env, "FORMCHECK_REVIEWS", default_review_slots(), 1, 64)),
         db_path=Path(db).expanduser() if db else None,
         model_path=Path(model).expanduser() if model else None,
         samples_dir=Path(samples).expanduser() if samples else REPO_SAMPLES,

@@ -1,25 +1,37 @@
-"""Streamlit pieces shared by the pages: specs, the history store, summaries, charts."""
+"""Streamlit pieces shared by the pages: specs, the history store, a session's files, summaries, charts.
+
+Specs come from the catalogue loaded once per server process
+(:mod:`formcheck.app.catalogue`), not from the spec files at each page run.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from formcheck.app.catalogue import catalogue
 from formcheck.app.clip_tools import cue_table, rep_table
+from formcheck.app.scratch import ScratchFolder, SessionFolders
 from formcheck.app.settings import AppSettings
 from formcheck.records.feedback import SetSummary
 from formcheck.sinks.presentation import plural as plural  # re-exported: pages call widgets.plural
 from formcheck.sinks.store import HistoryStore
 
-__all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles", "plural",
-           "show_summary", "spec", "spec_card", "store", "summary_metrics", "summary_tables"]
+__all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles",
+           "keep_for_session", "plural", "show_summary", "spec", "spec_card", "store", "summary_metrics",
+           "summary_tables"]
 
 
 def spec(name: str) -> Any:
-    """The loaded spec ``name`` (``load_spec`` caches it until the file changes)."""
+    """The loaded spec ``name``, from the catalogue (else loaded: a broken one raises its ``SpecError``)."""
+    found = catalogue().specs.get(name)
+    if found is not None:
+        return found
     from formcheck.spec import load_spec
 
     return load_spec(name)
@@ -30,19 +42,13 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
 
     With ``required``, a page that cannot work without specs stops here with an error.
     """
-    from formcheck.records.errors import SpecError
-    from formcheck.spec import list_specs
-
-    titles: dict[str, str] = {}
-    for name in list_specs():
-        try:
-            titles[name] = str(spec(name).title)
-        except SpecError as exc:
-            st.warning(f"Skipping exercise {name}: {exc}")
-    if not titles and required:
+    known = catalogue()
+    for name, problem in known.broken:
+        st.warning(f"Skipping exercise {name}: {problem}")
+    if not known.titles and required:
         st.error("No exercise specs found in exercise_specs/.")
         st.stop()
-    return titles
+    return dict(known.titles)
 
 
 #: Picker groups, in the order of the programmes (``spec.category``).
@@ -53,9 +59,10 @@ CATEGORY_TITLES: dict[str, str] = {"lower_back": "Lower back", "upper_back": "Up
 def exercise_groups() -> dict[str, dict[str, str]]:
     """Category → (spec id → title), categories in programme order, empty ones left out."""
     titles = exercise_titles()
+    specs = catalogue().specs
     groups: dict[str, dict[str, str]] = {c: {} for c in CATEGORY_TITLES}
     for name, title in titles.items():
-        groups.setdefault(str(getattr(spec(name), "category", "extras")), {})[name] = title
+        groups.setdefault(str(getattr(specs[name], "category", "extras")), {})[name] = title
     return {c: g for c, g in groups.items() if g}
 
 
@@ -64,6 +71,44 @@ def store(settings: AppSettings) -> HistoryStore:
     from formcheck.app.history_access import history
 
     return history(settings)
+
+
+#: Seconds between two looks for sessions gone for good, and the margin added to Streamlit's reconnect window.
+SWEEP_S, SWEEP_MARGIN_S = 30.0, 60.0
+_sessions_lock = threading.Lock()
+_sessions: list[SessionFolders] = []
+
+
+def _session_folders() -> SessionFolders:
+    """This server's :class:`SessionFolders`, swept by a daemon thread (made on first use)."""
+    from streamlit import runtime
+
+    with _sessions_lock:
+        if not _sessions:
+            grace = float(st.get_option("server.disconnectedSessionTTL")) + SWEEP_MARGIN_S
+            folders = SessionFolders(runtime.get_instance().is_active_session, grace)
+
+            def sweep_forever() -> None:
+                while True:
+                    time.sleep(SWEEP_S)
+                    folders.sweep()
+
+            threading.Thread(target=sweep_forever, name="formcheck-session-folders", daemon=True).start()
+            _sessions.append(folders)
+        return _sessions[0]
+
+
+def keep_for_session(folder: ScratchFolder) -> None:
+    """Remove ``folder`` once this tab's session is gone for good, even if Streamlit keeps its state.
+
+    Without a server (``AppTest``) the folder goes with its last reference, or at exit.
+    """
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and runtime.exists():
+        _session_folders().keep(ctx.session_id, folder)
 
 
 def spec_card(name: str) -> None:

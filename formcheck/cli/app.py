@@ -12,6 +12,13 @@ address the app serves ``gated_main.py`` (sign-in required, see
 account exists; ``--no-auth`` serves everyone instead and says so on every
 start. Beyond this computer, error details and Streamlit's start-up banner
 (which looks up the external address on the internet) are off.
+
+Streamlit's full garbage collection after every page run is off: over the
+app's heap (the pose model, pandas, Altair) it took 50-170 ms of CPU a run
+while holding the GIL, most of a page run's cost, and with many sessions it
+stalled every other session and the health check. Python's own collector
+still runs as objects pile up; large buffers are freed as soon as they are
+let go, whatever the collector does.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def streamlit_command(port: int, address: str, max_upload_mb: int = 200,
     return [sys.executable, "-m", "streamlit", "run", str(entry_file(gated)), *extra,
             "--server.maxUploadSize", str(max_upload_mb),
             "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
 
 

@@ -10,6 +10,13 @@ need no shared folder; the report texts come back and the driver writes them
 as each task finishes. A task that crashes (a worker killed, a bug) is retried
 once by Ray, then reported as a failed row; the batch goes on.
 
+A local instance is a throwaway: its session folder lives in a folder formcheck
+makes (in the temp folder, or under ``/tmp`` when the temp folder's path is too
+long for Ray's socket names) and removes when the run ends, and unless you set
+``RAY_AUTH_MODE`` or a token yourself, it is protected by a token made for the
+run and handed over in the environment, so nothing is written to ``~/.ray``
+(see :func:`throwaway_instance`).
+
 Joining a cluster never hangs: the address is first probed with a plain TCP
 connection (:data:`PROBE_TIMEOUT_S`), so a wrong address or a head that is not
 running is one error line at once, and ``ray.init`` (which retries for minutes
@@ -26,8 +33,13 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import shutil
 import socket
+import sys
+import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -47,6 +59,14 @@ class ClusterError(FormcheckError):
 PROBE_TIMEOUT_S = 5.0
 #: Seconds ``ray.init`` may take to join a cluster or start a local instance on a busy machine.
 INIT_TIMEOUT_S = 90.0
+
+#: Longest folder Ray's session may start in: a socket's path (``<folder>/session_<date>_<time>_<pid>/
+#: sockets/plasma_store``) must fit in ``AF_UNIX``'s 107 bytes, and the part Ray adds takes up to 64.
+MAX_TEMP_DIR_CHARS = 40
+#: Seconds to keep trying to remove a local instance's folder while its last processes end.
+CLEANUP_WAIT_S = 10.0
+#: Variables by which a user chooses Ray's authentication: formcheck leaves it to them when one is set.
+AUTH_VARIABLES = ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")
 
 #: Tasks submitted ahead of the ones finished, per CPU of the cluster (keeps the object store small).
 IN_FLIGHT_PER_CPU = 2
@@ -71,7 +91,8 @@ def ray_runner(address: str, *, temp_dir: str | Path | None = None, num_cpus: in
 
     Args:
         address: ``"local"`` to start a Ray instance here for the run, else a cluster address.
-        temp_dir: Ray's session folder for a local instance (default Ray's own, ``/tmp/ray``).
+        temp_dir: Ray's session folder for a local instance, kept afterwards (default: a folder
+            formcheck makes and removes, see :func:`throwaway_instance`).
         num_cpus: CPUs a local instance may use (default all).
         init_timeout_s: Seconds ``ray.init`` may take before the run gives up.
 
@@ -88,16 +109,98 @@ def ray_runner(address: str, *, temp_dir: str | Path | None = None, num_cpus: in
         ray = _ray()
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                    "logging_level": logging.ERROR}  # no INFO lines around formcheck's own
-        if local:
-            options["num_cpus"] = num_cpus or os.cpu_count() or 1
-            if temp_dir is not None:
-                options["_temp_dir"] = str(temp_dir)
-        else:
-            options["address"] = address
-        with _ray_session(ray, options, address, init_timeout_s):
-            _run_tasks(ray, jobs, on_done)
+        if not local:
+            with _ray_session(ray, {**options, "address": address}, address, init_timeout_s):
+                _run_tasks(ray, jobs, on_done)
+            return
+        options["num_cpus"] = num_cpus or os.cpu_count() or 1
+        with throwaway_instance(temp_dir) as folder:
+            with _ray_session(ray, {**options, "_temp_dir": str(folder)}, address, init_timeout_s):
+                _run_tasks(ray, jobs, on_done)
 
     return runner
+
+
+def temp_base(temp_root: str | Path, prefix: str = "formcheck-ray-", max_chars: int = MAX_TEMP_DIR_CHARS) -> Path:
+    """Where a throwaway Ray folder goes: ``temp_root``, or ``/tmp`` when names there would be over ``max_chars``.
+
+    Example:
+        >>> temp_base("/var/tmp")
+        PosixPath('/var/tmp')
+        >>> temp_base("/home/ada/.cache/a-rather-long/temporary-folder")
+        PosixPath('/tmp')
+    """
+    base = Path(temp_root)
+    return base if len(str(base / prefix)) + 8 <= max_chars else Path("/tmp")  # mkdtemp adds 8 characters
+
+
+#: The token of this process's local instances: Ray's token loader keeps the first one it reads.
+_RUN_TOKEN: list[str] = []
+
+
+@contextmanager
+def throwaway_instance(temp_dir: str | Path | None = None) -> Iterator[Path]:
+    """The session folder and authentication of a local Ray instance that leaves nothing behind.
+
+    Ray 2.60 keeps every session under ``$TMPDIR/ray`` and, for a new local instance,
+    writes a token to ``~/.ray/auth_token`` unless told otherwise. Here the session goes
+    to ``temp_dir`` (left in place: the caller's) or to a new folder removed at the end,
+    and, unless one of :data:`AUTH_VARIABLES` is set, the instance gets token
+    authentication with a token for this process only, passed in ``RAY_AUTH_TOKEN``
+    (the instance listens on the network while the batch runs: it should not take
+    work from anyone). The environment is restored at the end.
+
+    Example:
+        >>> with throwaway_instance() as folder:  # doctest: +SKIP
+        ...     ray.init(_temp_dir=str(folder)); ...; ray.shutdown()
+    """
+    if temp_dir is not None:
+        folder = Path(temp_dir)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="formcheck-ray-", dir=temp_base(tempfile.gettempdir())))
+    saved = {name: os.environ.get(name) for name in AUTH_VARIABLES}
+    if not any(saved.values()):
+        if not _RUN_TOKEN:
+            _RUN_TOKEN.append(secrets.token_hex(32))
+        os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=_RUN_TOKEN[0])
+    _reread_auth_mode()
+    try:
+        yield folder
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if temp_dir is None:
+            _remove_folder(folder)
+
+
+def _reread_auth_mode() -> None:
+    """Make an imported Ray read ``RAY_AUTH_MODE`` again (it reads it once, at import).
+
+    Ray does the same itself when it turns tokens on by default; without it, this
+    process would talk to the instance without the token its servers expect.
+    """
+    raylet = sys.modules.get("ray._raylet")
+    if raylet is not None:
+        raylet.Config.initialize("")
+
+
+def _remove_folder(folder: Path, wait_s: float = CLEANUP_WAIT_S) -> None:
+    """Remove ``folder``; while Ray's last processes still write their logs in it, try again."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            shutil.rmtree(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+            time.sleep(0.2)
 
 
 def gcs_endpoint(address: str) -> tuple[str, int] | None:
