@@ -124,7 +124,8 @@ def test_only_loopback_addresses_serve_without_sign_in(address: str, loopback: b
     assert is_loopback(address) is loopback
 
 
-@pytest.mark.parametrize("name", ["app.access", "sinks.accounts", "sinks.login_throttle", "sinks.scoped_store"])
+@pytest.mark.parametrize("name", ["app.access", "app.settings", "sinks.accounts", "sinks.login_throttle",
+                                  "sinks.scoped_store"])
 def test_the_examples_in_the_access_modules_run_as_shown(name: str) -> None:
     import doctest
     import importlib

@@ -124,3 +124,21 @@ def test_errors_of_a_scoped_store_name_no_path_on_the_server(history: dict[str, 
         with pytest.raises(StoreError) as caught:
             action()
         assert str(caught.value).startswith("history database (") and str(tmp_path) not in str(caught.value)
+
+
+def test_a_download_is_audited_when_it_is_made_and_only_when_someone_is_signed_in(history: dict[str, Any]) -> None:
+    from formcheck.app.history_access import audited
+    from formcheck.app.settings import AppSettings
+
+    signed_in = AppSettings(db_path=history["path"], access="accounts", scope=TRAINER)
+    data = audited(signed_in, "reps CSV of a.mp4 (client alice)", lambda: "rep,score\n")
+    assert history["audit"].recent() == []  # showing the button is no export
+    assert data() == "rep,score\n"
+    entries = history["audit"].recent()
+    assert [(e.actor, e.action, e.what) for e in entries] == [("tina", "export", "reps CSV of a.mp4 (client alice)")]
+
+    def make() -> str:
+        return "rep,score\n"
+
+    assert audited(AppSettings(db_path=history["path"]), "reps CSV", make) is make  # this computer: as before
+    assert len(history["audit"].recent()) == 1

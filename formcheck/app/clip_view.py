@@ -23,8 +23,9 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
+from formcheck.app.history_access import audited
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
 
 
@@ -88,7 +89,7 @@ def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, 
             st.session_state[f"{key}-saved-notes-{sid}"] = (client, notes)
             st.success("Saved with the session.")
         except FormcheckError as exc:
-            st.error(str(exc))
+            st.error(for_visitor(str(exc)))
     return client, notes
 
 
@@ -116,7 +117,7 @@ def _headline(run: ClipRun) -> None:
     if run.session_id is not None:
         st.caption(f"Saved to history as session {run.session_id}.")
     elif run.save_error:
-        st.warning(f"Not saved to history: {run.save_error}")
+        st.warning(for_visitor(f"Not saved to history: {run.save_error}"))
 
 
 def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
@@ -131,7 +132,7 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
             st.video(str(video), format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
                      muted=True)
         elif run.video_note:
-            st.info(f"Annotated video unavailable: {run.video_note}")
+            st.info(for_visitor(f"Annotated video unavailable: {run.video_note}"))
         seek_buttons(run, key=key)
     with right:
         widgets.summary_metrics(summary, columns=2)
@@ -141,13 +142,22 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     client, notes = _notes_form(run, settings, key=key)
     stem = Path(run.source).stem or "clip"
     cols = st.columns(4)
-    cols[0].download_button("Client report (HTML)", functools.partial(client_report_html, run, client, notes),
+    # Each download is an export: written to the audit log when someone is signed in (issue 27).
+    of = f"{run.source} (client {client or '-'}{f', session {run.session_id}' if run.session_id else ''})"
+    cols[0].download_button("Client report (HTML)",
+                            audited(settings, f"client report of {of}",
+                                    functools.partial(client_report_html, run, client, notes)),
                             file_name=f"{stem}-report.html", mime="text/html", key=f"{key}-dl-html",
                             help="One file: opens offline in any browser; print it to PDF from there.")
-    cols[1].download_button("Report (JSON)", run.report_json, file_name=f"{stem}-report.json",
-                            mime="application/json", key=f"{key}-dl-json")
-    cols[2].download_button("Reps (CSV)", run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv",
-                            key=f"{key}-dl-csv")
+    signed_in = settings.scope is not None  # on this computer the texts are given as they are, as before
+    cols[1].download_button("Report (JSON)",
+                            audited(settings, f"report JSON of {of}", lambda: run.report_json) if signed_in
+                            else run.report_json, file_name=f"{stem}-report.json", mime="application/json",
+                            key=f"{key}-dl-json")
+    cols[2].download_button("Reps (CSV)",
+                            audited(settings, f"reps CSV of {of}", lambda: run.reps_csv) if signed_in
+                            else run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv", key=f"{key}-dl-csv")
     if video is not None:
-        cols[3].download_button("Annotated video (MP4)", video.read_bytes, file_name=f"{stem}-annotated.mp4",
-                                mime="video/mp4", key=f"{key}-dl-mp4")
+        cols[3].download_button("Annotated video (MP4)", audited(settings, f"annotated video of {of}",
+                                                                 video.read_bytes),
+                                file_name=f"{stem}-annotated.mp4", mime="video/mp4", key=f"{key}-dl-mp4")

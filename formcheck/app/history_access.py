@@ -14,12 +14,17 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from formcheck.app.settings import AppSettings
 from formcheck.sinks.accounts import AccountStore, accounts_path
 from formcheck.sinks.audit_log import AuditLog
 from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.scoped_store import ScopedHistoryStore
 from formcheck.sinks.store import HistoryStore, default_db_path
+
+T = TypeVar("T")
 
 
 def history(settings: AppSettings) -> HistoryStore:
@@ -37,3 +42,25 @@ def history(settings: AppSettings) -> HistoryStore:
 def routines(store: HistoryStore) -> RoutineHistory:
     """The routine sessions of ``store``, in its scope when it has one."""
     return store.routines() if isinstance(store, ScopedHistoryStore) else RoutineHistory(store)
+
+
+def audited(settings: AppSettings, what: str, make: Callable[[], T]) -> Callable[[], T]:
+    """``make`` as a download's data: when someone is signed in, each download is written to the audit log.
+
+    Streamlit calls a download button's callable when the button is pressed, so
+    the entry is the download itself, not the page showing the button.
+
+    Example:
+        >>> data = audited(settings, "reps CSV of clip.mp4", lambda: "rep,score\\n")  # doctest: +SKIP
+    """
+    if settings.scope is None:
+        return make
+    scope = settings.scope
+    path = settings.db_path or default_db_path()
+
+    def data() -> T:
+        made = make()
+        AuditLog(AccountStore(accounts_path(path))).record(scope.name, "export", what)
+        return made
+
+    return data

@@ -20,7 +20,7 @@ from formcheck.app.history_tables import (
     routines_table,
     sessions_table,
 )
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
 from formcheck.sinks.store import HistoryStore, Session
 
@@ -42,7 +42,7 @@ def _show_session(store: HistoryStore, session_id: int, titles: dict[str, str]) 
     st.caption(f"{local_time(s.created_at, _zone())} · {KIND_TITLES.get(s.kind, s.kind)} · {s.source} · "
                f"{s.duration_s:.1f} s · score {s.score}/100")
     for note in s.notes:
-        st.warning(note)
+        st.warning(for_visitor(note))
     messages = {str(c["id"]): str(c["message"]) for c in s.cues}
     if s.rep_rows:
         st.dataframe(rep_rows_table(s.rep_rows, messages), hide_index=True, key="history-reps")
@@ -151,4 +151,4 @@ def render(settings: AppSettings) -> None:
                                                    f"{widgets.plural(by_id[i].reps, 'rep')})")
         _show_session(store, int(shown), titles)
     except FormcheckError as exc:
-        st.error(str(exc))
+        st.error(for_visitor(str(exc)))

@@ -17,7 +17,7 @@ from formcheck.app import widgets
 from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import SpecError
 from formcheck.spec.routine import (
     RoutinePlan,
@@ -126,7 +126,7 @@ def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
     try:
         plan = plan_routine(load_routine(files[name]))
     except SpecError as exc:
-        st.error(f"This routine cannot run: {exc}")
+        st.error(for_visitor(f"This routine cannot run: {exc}"))
         return None
     r = plan.routine
     st.markdown(f"**{r.title}** — {r.description.strip()} About {plan.minutes():.0f} min; "
@@ -155,7 +155,7 @@ def _show_results() -> None:
             st.success(f"Set saved to history (session {done.session_id}): "
                        f"{widgets.plural(done.summary.reps, 'rep')} — {done.reason}.")
         elif done.save_error:
-            st.warning(f"Set ended ({done.reason}), not saved: {done.save_error}")
+            st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)
 
 

@@ -11,7 +11,7 @@ import importlib
 import streamlit as st
 
 from formcheck.app import access_page
-from formcheck.app.settings import SettingsError, load_settings
+from formcheck.app.settings import SettingsError, for_visitor, load_settings
 
 #: slug → (label, module)
 PAGES: dict[str, tuple[str, str]] = {
@@ -29,7 +29,7 @@ def main() -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        st.error(f"Settings: {exc}")
+        st.error(for_visitor(f"Settings: {exc}"))
         st.stop()
     settings = access_page.admit(settings)  # issue 27: who is signed in, and whose history they may see
     slugs = access_page.allowed_pages(settings, list(PAGES))

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.scoped_store import UserScope
+from formcheck.sinks.scoped_store import UserScope, without_paths
 
 REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
@@ -122,6 +122,20 @@ def default_review_slots() -> int:
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
     return max(1, cpus // 2)
+
+
+def for_visitor(message: str, env: Mapping[str, str] | None = None) -> str:
+    """``message`` as the person at the browser may read it: served beyond this computer
+    (``FORMCHECK_ACCESS`` other than ``local``), the server's paths become plain words (issue 27).
+
+    Example:
+        >>> for_visitor("not valid YAML: /srv/specs/plank.yaml:3", {"FORMCHECK_ACCESS": "accounts"})
+        'not valid YAML: (a path on the server):3'
+        >>> for_visitor("not valid YAML: /srv/specs/plank.yaml:3", {})
+        'not valid YAML: /srv/specs/plank.yaml:3'
+    """
+    env = os.environ if env is None else env
+    return message if (env.get("FORMCHECK_ACCESS", "").strip() or "local") == "local" else without_paths(message)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:

@@ -49,11 +49,11 @@ class UserScope:
         return self.sees_all or client.strip().lower() == self.name
 
 
-def _without_paths(message: str, path: Path | None = None) -> str:
+def without_paths(message: str, path: Path | None = None) -> str:
     """``message`` with the history file's path (or any absolute path) replaced by plain words.
 
     Example:
-        >>> _without_paths("history database /srv/fc/h.sqlite3: disk I/O error")
+        >>> without_paths("history database /srv/fc/h.sqlite3: disk I/O error")
         'history database (a path on the server): disk I/O error'
     """
     import re
@@ -81,7 +81,7 @@ class ScopedHistoryStore(HistoryStore):
         try:
             super().__init__(path)
         except StoreError as exc:
-            raise StoreError(_without_paths(str(exc))) from None
+            raise StoreError(without_paths(str(exc))) from None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -90,7 +90,7 @@ class ScopedHistoryStore(HistoryStore):
             with super()._connect() as con:
                 yield con
         except StoreError as exc:
-            raise StoreError(_without_paths(str(exc), self.path)) from None
+            raise StoreError(without_paths(str(exc), self.path)) from None
 
     # -- reads ------------------------------------------------------------------------
     def list_sessions(self, exercise: str | None = None) -> list[Session]:
