@@ -1,9 +1,11 @@
 """Layers 1-2: the client report's parts (plain summary, key frames, SVG charts, the HTML page).
 
 The summary, key-frame and page tests run the real pose model once on a
-sample video with a labelled fault (``model`` marker); the chart tests are pure.
-Expected values come from the clips' labels, the spec files and the tracker's
-own records, never from the code under test.
+sample video with a labelled fault (``model`` marker); the chart tests are pure,
+and the client-words tests read the sample's generator landmarks. Expected
+values come from the clips' labels, the spec files and the tracker's own
+records, never from the code under test; text widths are estimated by
+``tests/svg_layout.py``, not by the chart's own estimate.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from formcheck.records.feedback import Cue
 from formcheck.sinks.client_summary import client_sentences
 from formcheck.sinks.html_report import ReportMeta, render_client_report, write_client_report
 from formcheck.sinks.key_frames import draw_key_frame, key_moments, render_key_frames
-from formcheck.sinks.svg_chart import Band, HLine, Series, line_chart_svg, nice_ticks, path_segments
+from formcheck.sinks.svg_chart import Bar, BarChart, bar_chart_svg, nice_ticks
+from formcheck.spec import load_spec
+from tests.svg_layout import outside_view_box, overlapping, svgs_in, text_boxes, visible_words
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -39,31 +43,76 @@ def bridge_low(model_path: Path) -> object:
     return analyze_video(SAMPLES / "glute_bridge_side_hips_low.mp4", "glute_bridge", model_path=model_path)
 
 
-class TestSvgChart:
-    def test_unknown_values_break_the_line_instead_of_bridging_the_gap(self) -> None:
-        t = np.arange(6, dtype=float)
-        runs = path_segments(t, np.array([1.0, 2.0, np.nan, np.nan, 5.0, 6.0]))
-        assert runs == [[(0.0, 1.0), (1.0, 2.0)], [(4.0, 5.0), (5.0, 6.0)]]
-        svg = line_chart_svg([Series("x", t, np.array([1.0, 2.0, np.nan, np.nan, 5.0, 6.0]))],
-                             t_range=(0.0, 5.0), y_title="degrees")
-        assert svg.count('class="series"') == 2
+def _bars(n: int, sided: bool = False) -> BarChart:
+    bars = tuple(Bar(str(i), ("left", "right")[i % 2] if sided else "", 150.0 + (i % 7), f"{150 + i % 7}°",
+                     i % 3 != 0, partial=i == n) for i in range(1, n + 1))
+    return BarChart(bars=bars, base=132.0, target=153.0, target_text="153°", unit="°", axis_title="rep")
 
-    def test_thresholds_bands_and_unit_are_drawn(self) -> None:
-        t = np.linspace(0, 10, 50)
-        svg = line_chart_svg([Series("hip sag", t, np.sin(t) * 0.1)], t_range=(0.0, 10.0),
-                             y_title="torso lengths", lines=[HLine(0.15, "hips sagging")],
-                             bands=[Band(1.0, 3.0, "rep 1")])
-        assert svg.count('class="threshold"') == 1 and "hips sagging" in svg
-        assert svg.count('class="band"') == 1 and ">torso lengths<" in svg
-        # The threshold (0.15) lies above every value (<= 0.1): the y range must still include it.
-        y_line = float(re.search(r'class="threshold" x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"', svg).group(1))
-        top = float(re.search(r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="none"', svg).group(1))
-        assert y_line > top
+
+class TestBarChart:
+    @pytest.mark.parametrize("n", [1, 3, 12, 40])
+    def test_one_bar_per_rep_and_every_label_inside_the_picture(self, n: int) -> None:
+        svg = bar_chart_svg(_bars(n, sided=True))
+        assert len(re.findall(r'<rect class="bar ', svg)) == n
+        assert outside_view_box(svg) == []
+        assert not any(b.text.endswith("…") for b in text_boxes(svg)), "a label was cut short"
+
+    @pytest.mark.parametrize("n", [3, 12, 40])
+    def test_labels_under_the_bars_never_overlap(self, n: int) -> None:
+        boxes = text_boxes(bar_chart_svg(_bars(n, sided=True)))
+        assert overlapping([b for b in boxes if b.cls in ("bar-label", "bar-note", "value")]) == []
+        assert "1" in [b.text for b in boxes if b.cls == "bar-label"]
+
+    def test_the_target_band_lies_beyond_the_target_in_the_movements_direction(self) -> None:
+        up = bar_chart_svg(_bars(3))
+        down = bar_chart_svg(BarChart(bars=(Bar("1", "", 95.0, "95°", True),), base=170.0, target=100.0,
+                                      target_text="100°", unit="°", axis_title="rep", target_up=False))
+        for svg, above in ((up, True), (down, False)):
+            band = re.search(r'<rect class="target" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', svg)
+            edge = re.search(r'<line x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)" y2="[\d.]+" stroke="#1e7d4f"', svg)
+            assert band is not None and edge is not None
+            top, bottom, target_y = float(band[1]), float(band[1]) + float(band[2]), float(edge[1])
+            assert abs((bottom if above else top) - target_y) < 0.2  # the band ends at the target line...
+            assert (top < target_y) == above  # ...and lies on the side the movement goes
 
     @pytest.mark.parametrize(("lo", "hi", "expected"), [(0.0, 13.2, [0.0, 5.0, 10.0]), (-0.2, 0.31, [-0.2, 0.0, 0.2]),
                                                         (130.0, 171.0, [130.0, 140.0, 150.0, 160.0, 170.0])])
     def test_ticks_are_round_numbers(self, lo: float, hi: float, expected: list[float]) -> None:
         assert nice_ticks(lo, hi) == expected
+
+
+#: Words a client should not meet: the measuring method, abbreviations, a share of a range.
+JARGON = ("(3-D)", "3-D", "ROM", "%", "rom_fraction", "needed")
+
+
+class TestClientWords:
+    """The report of the hips-low bridge (generator landmarks: 3 reps, rep 2 short of the spec's peak)."""
+
+    @pytest.fixture(scope="class")
+    def page(self) -> tuple[object, str]:
+        result = analyze_video(SAMPLES / "glute_bridge_side_hips_low.npz", "glute_bridge")
+        return result, render_client_report(result, [], ReportMeta(clip="bridge.mp4", client="Sam Lee"))
+
+    def test_no_jargon_reaches_the_client(self, page: tuple[object, str]) -> None:
+        words = visible_words(page[1])
+        assert [j for j in JARGON if j in words] == [], words
+
+    def test_one_plain_chart_with_a_bar_per_rep_coloured_by_the_target(self, page: tuple[object, str]) -> None:
+        result, html = page
+        [svg] = svgs_in(html)  # one chart: the per-feature charts are the app's
+        rows = result.summary.rep_rows  # type: ignore[attr-defined]
+        peak = load_spec("glute_bridge").rep.peak
+        kinds = re.findall(r'<rect class="bar ([a-z-]+)"', svg)
+        assert kinds == ["on-target" if r.extreme >= peak else "short" for r in rows]
+        assert kinds.count("short") == 1  # the labelled short rep
+        assert outside_view_box(svg) == []
+        words = visible_words(html)
+        assert "How far you went on each rep" in words and "153° or more" in words
+
+    def test_the_legend_is_outside_the_plot(self, page: tuple[object, str]) -> None:
+        html = page[1]
+        [svg] = svgs_in(html)
+        assert "reached the target" not in svg and "short of the target" in html.replace(svg, "")
 
 
 @pytest.mark.model
@@ -127,7 +176,7 @@ def test_report_page_is_self_contained_and_complete(bridge_low: object, tmp_path
     assert html.count('class="key-frame"') == 1 and html.count("data:image/jpeg;base64,") == 1
     assert "Client: Sam Lee" in html and "Clip: client_bridge.mp4" in html and "Exercise: Glute bridge" in html
     assert "Squeeze &lt;glutes&gt; &amp; breathe" in html  # notes are text, never markup
-    assert html.count("<tr><td>") == len(bridge_low.summary.rep_rows)  # type: ignore[attr-defined]
+    assert html.count("<tr><td ") == len(bridge_low.summary.rep_rows)  # type: ignore[attr-defined]
     assert "@media print" in html and html.count("<svg") >= 1
 
 

@@ -21,6 +21,12 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 CLIP = "glute_bridge_side_hips_low"
 
+#: Every chart text whose box, as the browser laid it out, reaches outside its SVG's viewBox.
+TEXTS_OUTSIDE_THEIR_SVG = """() => [...document.querySelectorAll('svg text')].filter(t => {
+  const b = t.getBBox(), v = t.ownerSVGElement.viewBox.baseVal;
+  return b.x < v.x - 0.5 || b.y < v.y - 0.5 || b.x + b.width > v.x + v.width + 0.5 || b.y + b.height > v.y + v.height + 0.5;
+}).map(t => t.textContent)"""
+
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory: pytest.TempPathFactory, sample_videos: Path, model_path: Path) -> Path:
@@ -65,10 +71,14 @@ def test_report_opens_offline_with_summary_key_frames_and_charts(report_dir: Pat
             page.wait_for_load_state("load")
             summary = page.inner_text("#summary")
             images = page.eval_on_selector_all(".key-frame img", "els => els.map(e => e.naturalWidth)")
-            paths = page.locator("#charts svg path.series").count()
-            chart_width = page.locator("#charts svg").first.bounding_box()["width"]  # type: ignore[index]
+            bars = page.locator("#rep-chart svg rect.bar").count()
+            chart_width = page.locator("#rep-chart svg").first.bounding_box()["width"]  # type: ignore[index]
+            cut = page.evaluate(TEXTS_OUTSIDE_THEIR_SVG)
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            phone_overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            phone_cut = page.evaluate(TEXTS_OUTSIDE_THEIR_SVG)
             page.emulate_media(media="print")
             hint_in_print = page.locator(".hint").first.is_visible()
             pdf = page.pdf(format="A4")
@@ -78,7 +88,9 @@ def test_report_opens_offline_with_summary_key_frames_and_charts(report_dir: Pat
     true_reps = sum(r["complete"] for r in label["reps"])
     assert summary.startswith(f"{true_reps} reps.") and "stopped short of the full range" in summary
     assert images and all(w > 100 for w in images), images
-    assert paths >= 3 and chart_width > 500
+    assert bars == len(label["reps"]) and chart_width > 400
+    assert cut == [] and phone_cut == [], (cut, phone_cut)  # every label drawn whole, by the browser's own fonts
+    assert phone_overflow <= 0, "the page is wider than a phone's screen"
     assert refused == [], f"the report asked the network for {refused}"
     assert shot.stat().st_size > 50_000
     assert not hint_in_print and pdf[:5] == b"%PDF-"

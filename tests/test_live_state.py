@@ -282,3 +282,89 @@ def test_skip_moves_on_without_saving_an_empty_set() -> None:
     _feed(state, 1, t)
     assert state.snapshot().stage == "work" and state.snapshot().view is not None
     assert state.snapshot().view.detail == "Set 2 of 2"
+
+
+def test_skip_is_offered_from_the_plan_and_works_before_the_first_frame() -> None:
+    state, saved, _ = _routine_state()
+    assert state.routine_planned and state.snapshot().stage is None  # no frame yet: Skip is still offered
+    state.skip()  # pressed while the camera starts: the lead-in is skipped at the first frame
+    state.process(IMAGE, 0.0)
+    snap = state.snapshot()
+    assert snap.stage == "work" and snap.view is not None and snap.view.title == "Glute bridge"
+    said = [u.text for u in state.pop_utterances()]
+    assert said[0].startswith("Demo routine. First: Glute bridge") and "Go" in said
+    one, _ = _state([])
+    assert not one.routine_planned
+    one.skip()  # one exercise: nothing to skip, nothing remembered
+    one.process(IMAGE, 0.0)
+    assert one.snapshot().stage is None and saved == []
+
+
+def test_a_skip_before_the_first_frame_is_forgotten_at_stop() -> None:
+    state, _, _ = _routine_state()
+    state.skip()
+    state.end_set("stream stopped")
+    state.process(IMAGE, 0.0)
+    assert state.snapshot().stage == "lead_in"
+
+
+NOTED = """\
+name: noted
+title: Noted routine
+lead_in_s: 1
+rest_s: 1
+exercises:
+  - exercise: glute_bridge
+    sets: 2
+    reps: 1
+    note: "slowly,  breathe out as you lift"
+"""
+
+
+def test_the_routines_note_is_shown_before_and_during_the_exercise_and_said_at_its_start() -> None:
+    state, _ = _state([], routines=[])
+    state.set_routine(plan_routine(parse_routine_text(NOTED, "noted.yaml")))
+    state.process(IMAGE, 0.0)
+    lead_in = state.snapshot().view
+    assert lead_in is not None and lead_in.extra == "Slowly, breathe out as you lift"
+    _feed(state, 13, t0=0.1)  # the lead-in ends, the first set starts: no rep yet
+    working = state.snapshot().view
+    assert working is not None and (working.message, working.tone) == ("Slowly, breathe out as you lift", "next")
+    said = [u.text for u in state.pop_utterances() if u.kind == "info"]
+    assert "Go. Slowly, breathe out as you lift." in said
+    _feed(state, 25, t0=1.5)  # the first set's rep, a rest, the second set: "Go" alone this time
+    said = [u.text for u in state.pop_utterances() if u.kind == "info"]
+    assert said[said.index("Go") - 1].startswith("Set done") and not any(t.startswith("Go.") for t in said), said
+
+
+PER_SIDE = """\
+name: sides
+title: Sides
+lead_in_s: 0
+exercises:
+  - exercise: bird_dog
+    reps: 2
+    per_side: true
+"""
+
+
+class AlternatingStandIn(StandInSession):
+    """A rep every ``every`` frames, left and right in turn (bird-dog's counters per side)."""
+
+    def track(self, image: np.ndarray, t: float) -> tuple[PoseFrame, Feedback]:
+        frame, fb = super().track(image, t)
+        left = (fb.reps + 1) // 2
+        return frame, Feedback(t=t, phase=fb.phase, reps=fb.reps, reps_by_side={"left": left, "right": fb.reps - left})
+
+
+def test_a_per_side_routine_set_shows_each_side_against_its_target() -> None:
+    state = LiveState("bird_dog", session_factory=lambda name, _: AlternatingStandIn(name, None))
+    state.set_routine(plan_routine(parse_routine_text(PER_SIDE, "sides.yaml")))
+    views = []
+    for i in range(45):
+        state.process(IMAGE, i / 10)
+        views.append(state.snapshot().view)
+    shown = [(v.count_text, v.target, v.sides) for v in views if v is not None and v.mode == "reps"]
+    assert ("1 rep", "of 4", "left 1/2 · right 0/2") in shown
+    assert shown[-1] == ("4 reps", "of 4", "left 2/2 · right 2/2")
+    assert all("/2" in sides for _, _, sides in shown)

@@ -62,7 +62,32 @@ def test_each_side_target_needs_both_sides() -> None:
     half = present(Feedback(t=1.0, phase="start", reps=3, reps_by_side={"left": 3, "right": 0}), bird, target)
     both = present(Feedback(t=1.0, phase="start", reps=4, reps_by_side={"left": 2, "right": 2}), bird, target)
     assert (half.done, both.done) == (False, True)
-    assert half.sides == "left 3 · right 0" and half.target == "of 2 each side"
+    # Per side against the per-side target, the count against the whole set: "4 reps of 2 each side"
+    # read as an overshoot.
+    assert (both.count_text, both.target, both.sides) == ("4 reps", "of 4", "left 2/2 · right 2/2")
+    assert half.sides == "left 3/2 · right 0/2" and half.target == "of 4"
+    fresh = present(Feedback(t=0.5, phase="ready"), bird, target)
+    assert fresh.sides == "left 0/2 · right 0/2"  # from the first moment, before any rep
+    assert present(Feedback(t=1.0, phase="start", reps=1, reps_by_side={"left": 1}), bird).sides == "left 1"
+
+
+def test_the_routines_note_is_the_message_when_there_is_nothing_else_to_say() -> None:
+    bridge = load_spec("glute_bridge")
+    target = Target(reps=10, note="slowly, breathe out as you round")
+    quiet = present(Feedback(t=1.0, phase="start"), bridge, target)
+    assert (quiet.message, quiet.tone) == ("Slowly, breathe out as you round", "next")
+    cue = Cue(id="hips_low", message="Push your hips higher", priority=2, start=0.0)
+    assert present(Feedback(t=1.0, phase="peak", cues=(cue,)), bridge, target).message == "Push your hips higher"
+    rest = rest_view(5.0, "Cat-cow", "Set 1 of 1 · 10 reps", "Camera at hip height", note="slowly, breathe")
+    assert (rest.extra, rest.message) == ("Slowly, breathe", "Camera at hip height")
+
+
+@pytest.mark.parametrize("phase, word", [("start", "Cat"), ("ascent", "Cow"), ("peak", "Cow"), ("descent", "Cat"),
+                                         ("ready", "Ready"), ("setup", "Get in position")])
+def test_cat_cow_names_its_own_poses(phase: str, word: str) -> None:
+    cat_cow = load_spec("cat_cow")
+    assert phase_word(phase, cat_cow) == word
+    assert present(Feedback(t=1.0, phase=phase), cat_cow).phase == word  # the panel's and the video's word
 
 
 def test_rest_and_finish_views() -> None:

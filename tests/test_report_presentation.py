@@ -21,8 +21,9 @@ from formcheck.sinks.chart_data import ChartGroup, FeatureTrack, chart_groups
 from formcheck.spec import list_specs, load_spec
 from formcheck.spec.thresholds import feature_thresholds
 
-MODULES = ["features.labels", "spec.thresholds", "sinks.svg_chart", "sinks.chart_data", "sinks.client_summary",
-           "sinks.key_frames", "sinks.batch_index", "pipeline.suggest", "pipeline.batch", "pipeline.batch_job"]
+MODULES = ["features.labels", "spec.thresholds", "sinks.svg_chart", "sinks.client_chart", "sinks.chart_data",
+           "sinks.client_summary", "sinks.key_frames", "sinks.batch_index", "pipeline.suggest", "pipeline.batch",
+           "pipeline.batch_job"]
 
 
 @pytest.mark.parametrize("name", MODULES)

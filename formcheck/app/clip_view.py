@@ -18,12 +18,14 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
 from formcheck.app.history_access import audited
+from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
@@ -58,21 +60,24 @@ def _seek_to(key: str, t: float) -> None:
 
 
 def seek_buttons(run: ClipRun, *, key: str) -> None:
-    """A button per rep and per cue; each starts the video at that moment (whole seconds, rounded down)."""
+    """A button per rep and per cue; each starts the video at that moment (whole seconds, rounded down).
+
+    The buttons flow in rows at their own width (never a column narrower than the label, which
+    cut "Rep 9 · 12.3 s" to "Rep 9 · 1...").
+    """
     summary = run.result.summary
     reps = [(f"Rep {r.index} · {r.start:.1f} s", r.start, f"rep-{r.index}", None) for r in summary.rep_rows]
     cues = []
     for i, c in enumerate(sorted(summary.cues, key=lambda c: c.start)):
         where = f"rep {c.rep}" if c.rep is not None else "between reps"
         cues.append((f"⚠ {c.id.replace('_', ' ')} · {c.start:.1f} s", c.start, f"cue-{i}", f"{c.message} ({where})"))
-    for caption, spots, per_row in (("Jump to a rep:", reps, 5), ("Jump to a cue:", cues, 3)):
+    for caption, spots in (("Jump to a rep:", reps), ("Jump to a cue:", cues)):
         if not spots:
             continue
         st.caption(caption)
-        cols = st.columns(min(len(spots), per_row))
-        for i, (label, t, slug, tip) in enumerate(spots):
-            cols[i % len(cols)].button(label, key=f"{key}-seek-{slug}", on_click=_seek_to, args=(key, t),
-                                       help=tip, width="stretch")
+        row = st.container(horizontal=True, gap="small")
+        for label, t, slug, tip in spots:
+            row.button(label, key=f"{key}-seek-{slug}", on_click=_seek_to, args=(key, t), help=tip, width="content")
 
 
 def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, str]:
@@ -101,7 +106,7 @@ def client_report_html(run: ClipRun, client: str, notes: str) -> str:
     return render_client_report(run.result, list(run.key_frames), meta)
 
 
-def _headline(run: ClipRun) -> None:
+def _headline(run: ClipRun, key: str) -> None:
     result, summary = run.result, run.result.summary
     if getattr(result.spec, "kind", "reps") == "hold":
         st.subheader(f"{summary.title}: {sum(h.good_s for h in summary.holds):.1f} s good hold")
@@ -115,14 +120,14 @@ def _headline(run: ClipRun) -> None:
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
     if run.session_id is not None:
-        st.caption(f"Saved to history as session {run.session_id}.")
+        st.caption(f"Saved to History ({KIND_TITLES.get(key, 'History')}).")
     elif run.save_error:
         st.warning(for_visitor(f"Not saved to history: {run.save_error}"))
 
 
 def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     """Everything about one analysed clip (see the module docstring)."""
-    _headline(run)
+    _headline(run, key)
     summary = run.result.summary
     left, right = st.columns([3, 2])
     video = run.video if run.video is not None and run.video.is_file() else None
@@ -135,29 +140,33 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
             st.info(for_visitor(f"Annotated video unavailable: {run.video_note}"))
         seek_buttons(run, key=key)
     with right:
-        widgets.summary_metrics(summary, columns=2)
+        widgets.summary_metrics(summary)
     widgets.summary_tables(summary, key=key)
     widgets.cue_timeline(run.result, key=key)
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
+    _downloads(run, client, notes, video, key=key, settings=settings)
+
+
+def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, *, key: str,
+               settings: AppSettings) -> None:
+    """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
+    clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
-    cols = st.columns(4)
-    # Each download is an export: written to the audit log when someone is signed in (issue 27).
-    of = f"{run.source} (client {client or '-'}{f', session {run.session_id}' if run.session_id else ''})"
-    cols[0].download_button("Client report (HTML)",
-                            audited(settings, f"client report of {of}",
-                                    functools.partial(client_report_html, run, client, notes)),
-                            file_name=f"{stem}-report.html", mime="text/html", key=f"{key}-dl-html",
-                            help="One file: opens offline in any browser; print it to PDF from there.")
-    signed_in = settings.scope is not None  # on this computer the texts are given as they are, as before
-    cols[1].download_button("Report (JSON)",
-                            audited(settings, f"report JSON of {of}", lambda: run.report_json) if signed_in
-                            else run.report_json, file_name=f"{stem}-report.json", mime="application/json",
-                            key=f"{key}-dl-json")
-    cols[2].download_button("Reps (CSV)",
-                            audited(settings, f"reps CSV of {of}", lambda: run.reps_csv) if signed_in
-                            else run.reps_csv, file_name=f"{stem}-reps.csv", mime="text/csv", key=f"{key}-dl-csv")
+    files: list[tuple[str, Any, str, str, str, str | None]] = [
+        ("Client report (HTML)", functools.partial(client_report_html, run, client, notes), f"{stem}-report.html",
+         "text/html", "html", "One file: opens offline in any browser; print it to PDF from there."),
+        ("Report (JSON)", run.report_json, f"{stem}-report.json", "application/json", "json", None),
+        ("Reps (CSV)", run.reps_csv, f"{stem}-reps.csv", "text/csv", "csv", None)]
     if video is not None:
-        cols[3].download_button("Annotated video (MP4)", audited(settings, f"annotated video of {of}",
-                                                                 video.read_bytes),
-                                file_name=f"{stem}-annotated.mp4", mime="video/mp4", key=f"{key}-dl-mp4")
+        files.append(("Annotated video (MP4)", video.read_bytes, f"{stem}-annotated.mp4", "video/mp4", "mp4", None))
+    # Each download is an export: written to the audit log when someone is signed in (issue 27); on this
+    # computer the files are given as before.
+    of = f"{run.source} (client {client or '-'}{f', session {run.session_id}' if run.session_id else ''})"
+    row = st.container(horizontal=True, gap="small")
+    for label, data, name, mime, slug, tip in files:
+        if settings.scope is not None:
+            data = audited(settings, f"{label.split(' (')[0].lower()} ({slug}) of {of}",
+                           data if callable(data) else functools.partial(str, data))
+        row.download_button(label, data, file_name=name, mime=mime, key=f"{key}-dl-{slug}", help=tip,
+                            on_click="ignore")

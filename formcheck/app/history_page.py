@@ -27,19 +27,12 @@ from formcheck.sinks.store import HistoryStore, Session
 ALL = "__all__"
 
 
-def _zone() -> str | None:
-    """The viewer's time zone as the browser reports it (None: this computer's)."""
-    try:
-        return st.context.timezone
-    except AttributeError:  # an older Streamlit
-        return None
-
-
 def _show_session(store: HistoryStore, session_id: int, titles: dict[str, str]) -> None:
     s = store.get(session_id)
     title = titles.get(s.exercise, s.title)
     st.subheader(f"{title}: {widgets.plural(s.reps, 'rep')}")
-    st.caption(f"{local_time(s.created_at, _zone())} · {KIND_TITLES.get(s.kind, s.kind)} · {s.source} · "
+    st.caption(f"{local_time(s.created_at, widgets.viewer_zone())} · {KIND_TITLES.get(s.kind, s.kind)} · "
+               f"{s.source} · "
                f"{s.duration_s:.1f} s · score {s.score}/100")
     for note in s.notes:
         st.warning(for_visitor(note))
@@ -90,10 +83,11 @@ def _routines_tab(store: HistoryStore) -> None:
     if not routines:
         st.info("No routine sessions yet: choose a routine on the Live page.")
         return
-    st.dataframe(routines_table(routines, _zone()), hide_index=True, key="history-table-routines")
+    st.dataframe(routines_table(routines, widgets.viewer_zone()), hide_index=True, key="history-table-routines")
     by_id = {r.id: r for r in routines}
     shown = st.selectbox("Show routine session", list(by_id), key="history_routine",
-                         format_func=lambda i: f"{local_time(by_id[i].created_at, _zone())} {by_id[i].title} "
+                         format_func=lambda i: f"{local_time(by_id[i].created_at, widgets.viewer_zone())} "
+                                               f"{by_id[i].title} "
                                                f"({by_id[i].status})")
     chosen = by_id[int(shown)]
     if chosen.skipped:
@@ -124,7 +118,8 @@ def render(settings: AppSettings) -> None:
             with tabs[kind]:
                 rows = [s for s in sessions if s.kind == kind]
                 if rows:
-                    st.dataframe(sessions_table(rows, titles, _zone()), hide_index=True, key=f"history-table-{kind}")
+                    st.dataframe(sessions_table(rows, titles, widgets.viewer_zone()), hide_index=True,
+                                 key=f"history-table-{kind}")
                 else:
                     st.info(f"No {title.lower()} yet.")
         with tabs["routines"]:
@@ -145,7 +140,7 @@ def render(settings: AppSettings) -> None:
             _overview_chart(sessions, titles)
         by_id = {s.id: s for s in sessions}
         shown = st.selectbox("Show session", list(by_id), key="history_session",
-                             format_func=lambda i: f"{local_time(by_id[i].created_at, _zone())} "
+                             format_func=lambda i: f"{local_time(by_id[i].created_at, widgets.viewer_zone())} "
                                                    f"{titles.get(by_id[i].exercise, by_id[i].title)} "
                                                    f"({KIND_TITLES.get(by_id[i].kind, by_id[i].kind).lower()}, "
                                                    f"{widgets.plural(by_id[i].reps, 'rep')})")

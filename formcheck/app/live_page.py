@@ -32,6 +32,15 @@ from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
 
 POLL_S = 0.25
+#: Before START on a phone the camera column (START, below the choices once the columns stack) sticks
+#: to the bottom of the screen, so START is in view without scrolling (STOP is in view in the workout).
+START_IN_VIEW_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stColumn"]:has(.st-key-live_camera) {
+    position: sticky; bottom: 0; z-index: 5; background: var(--background-color, #fff);
+    box-shadow: 0 -6px 12px rgba(0, 0, 0, 0.08); padding-bottom: 0.3rem; }
+}
+</style>"""
 #: No processed frame for this long while playing = the camera is gone (unplugged, revoked).
 CAMERA_LOST_S = 4.0
 
@@ -89,7 +98,7 @@ def render(settings: AppSettings) -> None:
         # A slot per view, the other one emptied: a script that polls never ends, so the elements
         # of the other view would otherwise linger on screen, faded.
         setup_slot, workout_slot = st.empty(), st.empty()
-    with right:
+    with right, st.container(key="live_camera"):
         ctx = webrtc_streamer(
             key="live", mode=WebRtcMode.SENDRECV, rtc_configuration=settings.rtc_configuration(),
             media_stream_constraints=settings.media_constraints(), video_frame_callback=_callback(state),
@@ -106,6 +115,7 @@ def render(settings: AppSettings) -> None:
         state.end_set("stream stopped")  # STOP: the set (or routine) under way ends and is saved
         _keep_results(state)
         with setup_slot.container():
+            st.html(START_IN_VIEW_CSS)
             render_setup(settings, state)
 
 
@@ -126,7 +136,9 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
         with buttons[1]:
             speak = option("Voice", SPEAK, True)
         with buttons[2]:
-            if state.snapshot().stage is not None:
+            # From the plan, not from a frame having arrived: this run draws the controls once, before
+            # the camera's first frame as often as not, and polls after that without redrawing them.
+            if state.routine_planned:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
     beep = bool(st.session_state.get(BEEP, False))
     _poll(state, ctx, panel, summary, voice, notice, speak, beep)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
+from formcheck.app.routine_plan import plan_html
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import SpecError
 from formcheck.spec.routine import (
@@ -102,18 +102,6 @@ def _title(path: Path) -> str:
         return f"{path.stem} (invalid)"
 
 
-def _plan_table(plan: RoutinePlan) -> pd.DataFrame:
-    ready = {p.entry.exercise: p for p in plan.entries}
-    notes = dict(plan.skipped)
-    rows = []
-    for e in plan.routine.exercises:
-        p = ready.get(e.exercise)
-        rows.append({"exercise": p.spec.title if p else e.exercise,
-                     "sets": f"{e.sets} × {p.target_text}" if p else "—",
-                     "rest": f"{p.rest_s:g} s" if p else "", "note": e.note if p else notes[e.exercise]})
-    return pd.DataFrame(rows, columns=["exercise", "sets", "rest", "note"])
-
-
 def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
     files = routine_files(settings)
     if not files:
@@ -131,7 +119,7 @@ def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
     r = plan.routine
     st.markdown(f"**{r.title}** — {r.description.strip()} About {plan.minutes():.0f} min; "
                 f"{r.lead_in_s:g} s to get ready after START.")
-    st.dataframe(_plan_table(plan), hide_index=True, key="live-plan")
+    st.markdown(plan_html(plan), unsafe_allow_html=True)  # the notes in full (a data frame cut them off)
     if plan.skipped:
         st.caption("Not yet specified, skipped: " + ", ".join(e for e, _ in plan.skipped))
     if plan.entries:

@@ -44,7 +44,7 @@ from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
-from formcheck.records.routine_summary import RoutineSet, RoutineSummary
+from formcheck.records.routine_summary import RoutineSummary
 from formcheck.sinks.overlay import annotate, draw_view
 from formcheck.sinks.presentation import Presentation
 from formcheck.sinks.presenter import Presenter
@@ -105,6 +105,7 @@ class LiveState:
         self._presenter, self._coach = Presenter(), Coach()
         self._plan: RoutinePlan | None = None
         self._run: RoutineRun | None = None
+        self._skip_lead_in = False  # Skip pressed before the routine's first frame
         self._feedback: Feedback | None = None
         self._view: Presentation | None = None
         self._texts: tuple[str, ...] = ()
@@ -150,6 +151,9 @@ class LiveState:
         if run is None and self._plan is not None:
             run = self._run = RoutineRun(self._plan)
             say += run.start(t)
+            if self._skip_lead_in:
+                self._skip_lead_in = False
+                say += run.skip_pause(t)
         if run is not None and run.stage != "work":
             say += run.tick(t)
             if run.working and run.block is not None:
@@ -206,6 +210,12 @@ class LiveState:
         with self._lock:
             return self._exercise
 
+    @property
+    def routine_planned(self) -> bool:
+        """A routine runs (or will from the next frame): the page offers Skip from the first moment."""
+        with self._lock:
+            return self._plan is not None
+
     def end_set(self, reason: str) -> FinishedSet | None:
         """End the set (and a routine under way: it is saved as stopped); save the set if it has work.
 
@@ -214,12 +224,13 @@ class LiveState:
         """
         with self._lock:
             run, self._run = self._run, None
+            self._skip_lead_in = False
             if run is None:
                 return self._end_set_locked(reason)
             finished = None
             if run.stage == "work":
                 finished = self._end_set_locked(reason)
-                run.results += [self._routine_set(run, finished, met=False)] if finished is not None else []
+                run.results += [run.set_result(finished.summary, False, finished.session_id)] if finished else []
             if run.stage != "done":
                 self._save_routine(run.summary(self._t, "stopped"))
             return finished
@@ -240,13 +251,20 @@ class LiveState:
                 self._plan = plan
 
     def skip(self) -> None:
-        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short."""
+        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short.
+
+        Before the routine's first frame (the camera still starting), the lead-in is skipped then.
+        """
         with self._lock:
             run = self._run
-            if run is None or run.stage == "done":
+            if run is None:
+                self._skip_lead_in = self._plan is not None
+                return
+            if run.stage == "done":
                 return
             if run.stage == "work":
                 say = self._finish_routine_set("skipped", met=False)
+                self._view = run.view(self._t)  # the rest (or the end) at once, not at the next frame
             else:
                 say = run.skip_pause(self._t)
                 if run.block is not None:
@@ -296,17 +314,10 @@ class LiveState:
         run = self._run
         assert run is not None
         finished = self._end_set_locked(reason)
-        say = run.finish_set(self._t, self._routine_set(run, finished, met) if finished is not None else None)
+        say = run.finish_set(self._t, run.set_result(finished.summary, met, finished.session_id) if finished else None)
         if run.stage == "done":
             self._save_routine(run.summary(self._t))
         return say
-
-    @staticmethod
-    def _routine_set(run: RoutineRun, finished: FinishedSet, met: bool) -> RoutineSet:
-        block, s = run.block, finished.summary
-        assert block is not None
-        return RoutineSet(s.exercise, s.title, block.label, block.target_text, s.reps,
-                          round(sum(h.good_s for h in s.holds), 3), s.score, met, finished.session_id)
 
     def _save_routine(self, summary: RoutineSummary) -> None:
         self._routines.append(FinishedRoutine(summary, *_save(self._on_routine_end, summary)))

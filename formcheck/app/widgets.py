@@ -24,7 +24,7 @@ from formcheck.sinks.store import HistoryStore
 
 __all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles",
            "keep_for_session", "plural", "show_summary", "spec", "spec_card", "store", "summary_metrics",
-           "summary_tables"]
+           "summary_tables", "viewer_zone"]
 
 
 def spec(name: str) -> Any:
@@ -64,6 +64,14 @@ def exercise_groups() -> dict[str, dict[str, str]]:
     for name, title in titles.items():
         groups.setdefault(str(getattr(specs[name], "category", "extras")), {})[name] = title
     return {c: g for c, g in groups.items() if g}
+
+
+def viewer_zone() -> str | None:
+    """The viewer's time zone as the browser reports it (None: this computer's)."""
+    try:
+        return st.context.timezone
+    except AttributeError:  # an older Streamlit
+        return None
 
 
 def store(settings: AppSettings) -> HistoryStore:
@@ -123,18 +131,22 @@ def spec_card(name: str) -> None:
 
 
 
-def summary_metrics(summary: SetSummary, columns: int = 5) -> None:
-    """The set's key figures as metrics, ``columns`` per row."""
+def summary_metrics(summary: SetSummary, columns: int | None = None) -> None:
+    """The set's key figures as metrics, each as wide as its value, wrapping to more rows when narrow.
+
+    ``columns`` is no longer used (fixed columns cut "left 5, right 5" to "left ..."); it is kept
+    for the callers that still pass it.
+    """
+    del columns
     hold = sum(h.good_s for h in summary.holds)
     items = [("Reps", str(summary.reps)),
-             ("Per side", ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items())) or "—"),
+             ("Per side", " · ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items())) or "—"),
              ("Partial reps", str(summary.partial_reps)), ("Score", f"{summary.score}/100"),
              ("Hold" if summary.holds else "Duration",
               f"{hold:.1f} s" if summary.holds else f"{summary.duration_s:.1f} s")]
-    for row in range(0, len(items), columns):
-        cols = st.columns(columns)
-        for col, (label, value) in zip(cols, items[row:row + columns]):
-            col.metric(label, value)
+    row = st.container(horizontal=True, gap="medium")
+    for label, value in items:
+        row.metric(label, value, width="content")
 
 
 def summary_tables(summary: SetSummary, *, key: str) -> None:
@@ -207,7 +219,7 @@ def angle_charts(result: Any, *, key: str) -> None:
         layers.append(alt.Chart(lines).mark_line().encode(
             x=alt.X("t:Q", title="time (s)", scale=alt.Scale(domain=[t0, t1], nice=False)),
             y=alt.Y("value:Q", title=group.y_title, scale=alt.Scale(zero=False)),
-            color=alt.Color("feature:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color("feature:N", title=None, legend=alt.Legend(orient="top", labelLimit=0)),
             detail="segment:N", tooltip=["feature", "t", "value"]))
         if group.thresholds:
             limits = pd.DataFrame([{"value": th.value, "meaning": f"{label}: {th.label}",

@@ -1,10 +1,11 @@
 """``formcheck app [--port P] [--db PATH] [--address A] [--no-auth]``: start the Streamlit app.
 
-Replaces itself (``exec``) with ``python -m streamlit run formcheck/app/main.py``
-in headless mode, with usage statistics off (no telemetry) and the file watcher
-off (it overflows inotify when a virtualenv sits beside the code). Being the
-same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no wrapper can
-die and leave it serving on the port.
+Replaces itself (``exec``) with ``streamlit run formcheck/app/main.py`` (through
+:mod:`formcheck.cli.app_server`, which hides the native libraries' log lines unless
+``--verbose``) in headless mode, with usage statistics off (no telemetry) and the
+file watcher off (it overflows inotify when a virtualenv sits beside the code).
+Being the same process, the server gets ``SIGTERM``/``Ctrl+C`` directly: no
+wrapper can die and leave it serving on the port.
 
 Bound to a loopback address (the default) nobody signs in. Bound to any other
 address the app serves ``gated_main.py`` (sign-in required, see
@@ -29,6 +30,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from formcheck.cli.app_server import server_command
+
 #: Why the app will not serve other computers yet, and what to do (one line).
 NO_ACCOUNTS = ("serving beyond this computer ({address}) needs sign-in: create the first trainer account with "
                "`formcheck users add NAME --role trainer{db}` (or pass --no-auth on a network you trust)")
@@ -42,23 +45,29 @@ def entry_file(gated: bool = False) -> Path:
 
 
 def streamlit_command(port: int, address: str, max_upload_mb: int = 200,
-                      tls: tuple[Path, Path] | None = None, *, gated: bool = False,
+                      tls: tuple[Path, Path] | None = None, *, native_logs: bool = False, gated: bool = False,
                       private: bool = False) -> list[str]:
-    """The ``streamlit run`` command line for the app (Streamlit's own upload cap follows ours).
+    """The server's command line: ``streamlit run`` the app (Streamlit's own upload cap follows ours).
 
     ``tls`` is (certificate, key): Streamlit then serves HTTPS, which browsers
-    require before they hand a camera to any page not on localhost. ``gated``
-    serves the app behind the sign-in gate; ``private`` shows visitors no error
-    details (tracebacks, paths) and prints no start-up banner.
+    require before they hand a camera to any page not on localhost. ``native_logs``
+    keeps the pose model's own log lines in the server's log (``--verbose``).
+    ``gated`` serves the app behind the sign-in gate; ``private`` shows visitors
+    no error details (tracebacks, paths) and prints no start-up banner.
+
+    Example:
+        >>> streamlit_command(8501, "localhost")[1:3]
+        ['-m', 'formcheck.cli.app_server']
     """
     extra = ["--server.sslCertFile", str(tls[0]), "--server.sslKeyFile", str(tls[1])] if tls else []
     if private:
         extra += ["--client.showErrorDetails", "none", "--logger.hideWelcomeMessage", "true"]
-    return [sys.executable, "-m", "streamlit", "run", str(entry_file(gated)), *extra,
+    args = ["run", str(entry_file(gated)), *extra,
             "--server.maxUploadSize", str(max_upload_mb),
             "--server.headless", "true", "--server.address", address, "--server.port", str(port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+    return server_command(args, native_logs=native_logs)
 
 
 def _port(text: str) -> int:
@@ -81,7 +90,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--key", help="TLS private key (PEM) matching --cert")
     p.add_argument("--no-auth", action="store_true",
                    help="serve other computers without sign-in (a trusted network only: everyone sees everything)")
-    p.set_defaults(func=run, native_logs=True)  # the server's log is the app's console
+    # Not hidden here: the server this process becomes hides them itself (fd 2 survives exec).
+    p.set_defaults(func=run, native_logs=True)
 
 
 def _access(args: argparse.Namespace, url: str) -> str:
@@ -134,7 +144,8 @@ def run(args: argparse.Namespace) -> int:
     env["FORMCHECK_ACCESS"] = access
     print(f"formcheck app: {url}  (Ctrl+C to stop)", file=sys.stderr, flush=True)
     command = streamlit_command(args.port, args.address, max(1, math.ceil(settings.upload_limit_mb)), tls,
-                                gated=access == "accounts", private=access != "local")
+                                native_logs=bool(getattr(args, "verbose", False)), gated=access == "accounts",
+                                private=access != "local")
     sys.stdout.flush()
     if hasattr(os, "execve"):
         os.execve(command[0], command, env)  # never returns

@@ -101,6 +101,16 @@ def feature_label(name: str) -> str:
     return label
 
 
+def plain_label(name: str) -> str:
+    """:func:`feature_label` without how it is measured: what a client reads ("hip angle", not "hip angle (3-D)").
+
+    Example:
+        >>> plain_label("hip_angle_3d"), plain_label("left_knee_angle_3d")
+        ('hip angle', 'left knee angle')
+    """
+    return feature_label(name).replace(" (3-D)", "")
+
+
 #: Words the short labels swap for plainer ones.
 _SHORT_WORDS = {"incline": "tilt", "elevation": "lift", "diagonal reach": "reach", "reach min": "reach (shorter)",
                 "asym": "left-right difference", "3d": "", "angle": ""}

@@ -175,6 +175,8 @@ class FeatureDef:
         description: One line for ``formcheck specs features``.
         own_mask: ``fn`` masks some of its landmarks itself with ``Frames.min_vis``, so its
             values depend on the threshold (cached per threshold).
+        masked: The landmarks ``fn`` also reads but masks itself (not in ``parts``, whose
+            visibility masks the whole value): the limbs a bird-dog's reach follows.
     """
 
     name: str
@@ -184,6 +186,7 @@ class FeatureDef:
     sided: bool
     description: str
     own_mask: bool = False
+    masked: tuple[tuple[str, str], ...] = ()
 
     def indices(self, side: SideName) -> list[int]:
         cached = _IDX.get((self.name, side))
@@ -212,11 +215,15 @@ def _torso(a: Frames, side: SideName) -> Values:
 _REGISTRY: dict[str, FeatureDef] = {}
 
 
+def _parts(parts: str) -> tuple[tuple[str, str], ...]:
+    """``"shoulder other:hip"`` → ``(("same", "shoulder"), ("other", "hip"))``."""
+    return tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())  # type: ignore[misc]
+
+
 def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True,
-         own_mask: bool = False) -> Callable[[Fn], Fn]:
+         own_mask: bool = False, masked: str = "") -> Callable[[Fn], Fn]:
     def deco(fn: Fn) -> Fn:
-        parsed = tuple(tuple(p.split(":")) if ":" in p else ("same", p) for p in parts.split())
-        _REGISTRY[name] = FeatureDef(name, fn, parsed, unit, sided, description, own_mask)  # type: ignore[arg-type]
+        _REGISTRY[name] = FeatureDef(name, fn, _parts(parts), unit, sided, description, own_mask, _parts(masked))
         return fn
     return deco
 
@@ -389,6 +396,9 @@ def _diag_parts(a: Frames, s: SideName, world: bool = False) -> tuple[Values, Va
 
 #: Per side: this arm's (shoulder, wrist) and the opposite thigh's (hip, knee) landmarks.
 _DIAG_LIMBS = {s: (_at("shoulder", "wrist")[s], _at("hip", "knee")[other(s)]) for s in SIDES}
+#: The limbs' own landmarks, which the reach masks itself (see ``FeatureDef.masked``).
+_DIAG_MASKED = "wrist other:knee"
+
 
 
 # Bird-dog limbs: the arm of side s reaches forward while the opposite leg reaches back. The
@@ -397,21 +407,24 @@ _DIAG_LIMBS = {s: (_at("shoulder", "wrist")[s], _at("hip", "knee")[other(s)]) fo
 # the body in a side view, so each is masked on its own and the other one carries the signal.
 # Parts list only the shared torso landmarks: the limbs are masked inside.
 @_reg("diagonal_reach", "shoulder other:hip", "deg",
-      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)", own_mask=True)
+      "bird-dog reach: the higher of this arm's and the opposite thigh's elevation (0 = horizontal)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
     return F.fmax(arm, thigh)
 
 
 @_reg("diagonal_reach_min", "shoulder other:hip", "deg",
-      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)", own_mask=True)
+      "bird-dog: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag_min(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s)
     return F.fmin(arm, thigh)
 
 
 @_reg("diagonal_reach_3d", "shoulder other:hip", "deg",
-      "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)", own_mask=True)
+      "bird-dog reach in 3-D: the higher of this arm's and the opposite thigh's elevation (0 = level)", own_mask=True,
+      masked=_DIAG_MASKED)
 def _diag3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
     return F.fmax(arm, thigh)
@@ -419,7 +432,7 @@ def _diag3d(a: Frames, s: SideName) -> Values:
 
 @_reg("diagonal_reach_min_3d", "shoulder other:hip", "deg",
       "bird-dog in 3-D: the lower of this arm's and the opposite thigh's elevation (the limb that falls short)",
-      own_mask=True)
+      own_mask=True, masked=_DIAG_MASKED)
 def _diag_min3d(a: Frames, s: SideName) -> Values:
     arm, thigh = _diag_parts(a, s, world=True)
     return F.fmin(arm, thigh)
@@ -750,21 +763,31 @@ def combine_sides(left: float, right: float, left_vis: float, right_vis: float, 
       one at a time), and the model's guess of a hidden leg still tells which.
 
     Plain floats: the live path calls it once a frame, where numpy's per-call cost would dominate.
+    NaN is found with ``math.isnan``, never by comparing: Python 3.11's specialised float
+    comparison sets the CPU's "invalid" flag on a NaN operand (even ``x != x``), and numpy,
+    running this inside ``np.vectorize`` for a clip, reported that flag as a ``RuntimeWarning``.
+    A visibility that is NaN counts as not seen.
 
     Example:
         >>> combine_sides(100.0, 140.0, 0.9, 0.3, 0.5), combine_sides(100.0, 140.0, 0.9, 0.3, 0.5, "lesser")
         (100.0, 100.0)
     """
-    if not F.fmax(left_vis, right_vis) >= min_visibility:
+    vis = (_seen(left_vis), _seen(right_vis))
+    if vis[0] < min_visibility and vis[1] < min_visibility:
         return math.nan
     if combine == "lesser":
-        x = [direction * v if vi > 0.0 else math.nan for v, vi in ((left, left_vis), (right, right_vis))]
-        return direction * float(F.fmin(x[0], x[1]))
-    w = [0.0 if v != v or vi < min_visibility else vi for v, vi in ((left, left_vis), (right, right_vis))]
+        x = [direction * v for v, vi in zip((left, right), vis) if vi > 0.0 and not math.isnan(v)]
+        return direction * min(x) if x else math.nan
+    w = [0.0 if math.isnan(v) or vi < min_visibility else vi for v, vi in zip((left, right), vis)]
     total = w[0] + w[1]
     # The same sum as the vectorised form had: 0 + each side's share (np.nan_to_num clips an infinity).
     acc = sum(max(-_BIG, min(_BIG, v)) * wi if wi > 0 else 0.0 for v, wi in zip((left, right), w))
     return acc / total if total > 0 else math.nan
+
+
+def _seen(visibility: float) -> float:
+    """A visibility to compare: NaN (unknown) becomes -inf, below any threshold."""
+    return -math.inf if math.isnan(visibility) else visibility
 
 
 _BIG = sys.float_info.max

@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 import cv2
 import numpy as np
 
+from formcheck.pipeline.live_tracker import LiveTracker
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.sinks.presenter import Presenter
@@ -46,11 +47,11 @@ class LiveSession:
     def __init__(self, exercise: Any, model_path: str | Path | None = None, *, show_fps: bool = True) -> None:
         from formcheck.pipeline.analysis import resolve_spec
         from formcheck.pose.estimator import PoseEstimator
-        from formcheck.tracker.tracker import Tracker
 
         self.spec = resolve_spec(exercise)
-        # Live, a movement under way at START is not part of the set (a clip's first rep would be).
-        self._tracker = Tracker(self.spec, count_leading=False)
+        # Live, a movement under way at START is not part of the set (a clip's first rep would be),
+        # nor is one that looks like another exercise.
+        self._tracker = LiveTracker(self.spec)
         self._pose = PoseEstimator(model_path)
         self._lock = threading.Lock()  # the app calls process() from a worker thread
         self._done: deque[float] = deque(maxlen=30)  # wall-clock end time of recent frames
@@ -101,13 +102,12 @@ class LiveSession:
         Counts never carry over an exercise switch (a common bug in open-source counters).
         """
         from formcheck.pipeline.analysis import resolve_spec
-        from formcheck.tracker.tracker import Tracker
 
         spec = resolve_spec(exercise) if exercise is not None else self.spec
         with self._lock:
             previous = self._tracker.summary("ignore")
             self.spec = spec
-            self._tracker = Tracker(spec, count_leading=False)
+            self._tracker = LiveTracker(spec)
             self._presenter.reset()
             self.last_feedback = None
             self.frames = 0

@@ -252,7 +252,8 @@ def _owned_parts(spec: ExerciseSpec) -> set[str]:
     owned = set()
     for name in names:
         d, _ = parse_name(name)
-        owned |= {_PART_OF_LANDMARK[p] for _, p in d.parts if p in _PART_OF_LANDMARK}
+        # The landmarks a feature masks itself count too: a bird-dog's reach moves both limbs.
+        owned |= {_PART_OF_LANDMARK[p] for _, p in (*d.parts, *d.masked) if p in _PART_OF_LANDMARK}
     return owned
 
 

@@ -18,7 +18,7 @@ Example:
     >>> run.start(0.0)[0]
     'Lower-back care. First: Cat-cow, 10 reps. Camera at hip height, 2-3 m to your side, whole body in frame.'
     >>> run.tick(10.0), run.stage
-    (['Go'], 'work')
+    (['Go. Slowly, breathe out as you round.'], 'work')
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSet, RoutineStatus, RoutineSummary
 from formcheck.sinks.presentation import Presentation, Target, finished_view, rest_view
 from formcheck.spec.routine import PlannedEntry, RoutinePlan
@@ -49,6 +50,12 @@ class Block:
     rest_s: float
     placement: str
     target_text: str
+    note: str = ""
+
+    @property
+    def first(self) -> bool:
+        """The first set of its exercise (where the routine's note is said)."""
+        return self.set_no == 1 and self.side in (None, "left")
 
     @property
     def label(self) -> str:
@@ -57,7 +64,7 @@ class Block:
 
     def target(self) -> Target:
         """The goal the live view shows and checks."""
-        return Target(self.reps, self.hold_s, self.each_side, self.label)
+        return Target(self.reps, self.hold_s, self.each_side, self.label, self.note)
 
 
 def first_sentence(text: str) -> str:
@@ -91,7 +98,7 @@ def plan_blocks(plan: RoutinePlan) -> list[Block]:
 def _block(p: PlannedEntry, set_no: int, side: str | None, each_side: bool) -> Block:
     target = p.target_text.removesuffix(" each side") if side else p.target_text
     return Block(p.spec.name, p.spec.title, set_no, p.entry.sets, side, p.reps, p.hold_s, each_side, p.rest_s,
-                 first_sentence(p.spec.placement), target)
+                 first_sentence(p.spec.placement), target, " ".join(p.entry.note.split()))
 
 
 class RoutineRun:
@@ -134,11 +141,14 @@ class RoutineRun:
         return [f"{self.plan.routine.title}. First: {block.title}, {block.target_text}.{where}".replace("..", ".")]
 
     def tick(self, t: float) -> list[str]:
-        """Advance the clock during a lead-in or rest; when it is over, work begins (``["Go"]``)."""
+        """Advance the clock during a lead-in or rest; when it is over, work begins (``["Go"]``, with
+        the routine's note on the exercise at its first set: ``["Go. Slowly, breathe out as you round."]``)."""
         self._t = t
         if self.stage in ("lead_in", "rest") and t >= self._until:
             self.stage = "work"
-            return ["Go"]
+            block = self.block
+            note = block.note if block is not None and block.first else ""
+            return [f"Go. {note[:1].upper()}{note[1:].rstrip('.')}." if note else "Go"]
         return []
 
     def skip_pause(self, t: float) -> list[str]:
@@ -150,6 +160,13 @@ class RoutineRun:
     def target_met(self, view: Presentation) -> bool:
         """The set's presentation (made with :meth:`Block.target`) says its target is reached."""
         return self.stage == "work" and view.done
+
+    def set_result(self, summary: SetSummary, met: bool, session_id: int | None) -> RoutineSet:
+        """The routine's record of the set under way, from the set's summary and its history id."""
+        block = self.block
+        assert block is not None
+        return RoutineSet(summary.exercise, summary.title, block.label, block.target_text, summary.reps,
+                          round(sum(h.good_s for h in summary.holds), 3), summary.score, met, session_id)
 
     def finish_set(self, t: float, result: RoutineSet | None) -> list[str]:
         """The set under way ended (target met or skipped); rest, or the end. Returns the announcement."""
@@ -176,7 +193,8 @@ class RoutineRun:
             return finished_view(self.plan.routine.title, len(self.results))
         left = max(self._until - t, 0.0)
         return rest_view(left, block.title, f"{block.label} · {block.target_text}", block.placement,
-                         lead_in=self.stage == "lead_in", total_s=self._pause or None)
+                         lead_in=self.stage == "lead_in", total_s=self._pause or None,
+                         note=block.note if block.first else "")
 
     def summary(self, t: float, status: RoutineStatus | None = None) -> RoutineSummary:
         """The run so far (``completed`` once every set is done, else ``stopped``)."""

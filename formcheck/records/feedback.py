@@ -14,6 +14,7 @@ States of the tracker, in order of a normal set::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,6 +56,7 @@ class RepRecord:
     side: Side | None = None
     rom: float = 0.0  # range of motion of the rep signal (its units, e.g. degrees)
     rom_fraction: float = 0.0  # rom / (peak threshold - start threshold), 1.0 = reached peak exactly
+    extreme: float = math.nan  # the rep signal at the far end (its units): what the spec's peak judges
     tempo_up: float = 0.0  # seconds start → peak
     tempo_hold: float = 0.0  # seconds held at the peak
     tempo_down: float = 0.0  # seconds peak → end

@@ -3,8 +3,10 @@
 One row per clip, the failed ones included (their ``status`` is ``error`` and
 ``error`` says why): a trainer sees at a glance which clips to look at again.
 ``summary.csv`` columns start with the contract ``clip, exercise, reps,
-partial_reps, score, cues``; ``index.html`` is self-contained and links each
-clip's own reports.
+partial_reps, score, cues`` (ids, for programs); ``index.html`` is
+self-contained, links each clip's own reports and reads as words: exercise
+titles, the result of a rep exercise in reps and of a hold exercise in seconds,
+cues as the faults they name.
 
 Example:
     >>> row = BatchRow(clip="a.mp4", exercise="plank", reps=0, partial_reps=0, score=80, cues="hips_sagging×2")
@@ -20,8 +22,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from html import escape
+from typing import Any
 
 from formcheck.records.csv_cells import spreadsheet_safe
+from formcheck.records.errors import SpecError
+from formcheck.sinks.client_summary import fault_words
+from formcheck.sinks.presentation import plural
+from formcheck.spec import load_spec
 
 SUMMARY_CSV = "summary.csv"
 INDEX_HTML = "index.html"
@@ -106,6 +113,42 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
+def _spec(name: str) -> Any:
+    """The spec ``name``, or None when it is unknown or broken (the row still shows its id)."""
+    try:
+        return load_spec(name) if name else None
+    except SpecError:
+        return None
+
+
+def result_words(row: BatchRow, spec: Any) -> str:
+    """What the clip came to: reps for a rep exercise, seconds for a hold exercise (never "hold 0.0" on reps).
+
+    Example:
+        >>> result_words(BatchRow(clip="a.mp4", reps=5, partial_reps=1), None)
+        '5 reps, 1 partial'
+        >>> result_words(BatchRow(clip="p.mp4", hold_s=28.4), load_spec("plank"))
+        '28.4 s held'
+    """
+    if getattr(spec, "kind", "reps") == "hold":
+        return f"{row.hold_s:.1f} s held"
+    return plural(row.reps, "rep") + (f", {row.partial_reps} partial" if row.partial_reps else "")
+
+
+def cue_words(cues: str, spec: Any) -> str:
+    """``"hips_low×2 too_fast"`` in words: each fault as the spec says it, with its count.
+
+    Example:
+        >>> cue_words("hips_low×2 too_fast", load_spec("glute_bridge"))
+        'you stopped short of the full range ×2; you moved too fast'
+    """
+    out = []
+    for item in cues.split():
+        cue_id, _, count = item.partition("×")
+        out.append(fault_words(cue_id, spec) + (f" ×{count}" if count else ""))
+    return "; ".join(out)
+
+
 def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html_reports: bool = False,
                unreadable: Sequence[UnreadablePath] = ()) -> str:
     """``index.html``: the batch's table with a link to each clip's report (self-contained).
@@ -119,12 +162,12 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
     """
     ok = [r for r in rows if r.status == "ok"]
     failed = len(rows) - len(ok)
-    head = ("Clip", "Exercise", "Reps", "Partial", "Score", "Hold (s)", "Cues", "Reports")
+    head = ("Clip", "Exercise", "Result", "Score", "Form cues", "Reports")
     body = []
     for r in rows:
         if r.status != "ok":
             body.append(f'<tr class="error"><td>{escape(r.clip)}</td>'
-                        f'<td colspan="7">failed: {escape(r.error)}</td></tr>')
+                        f'<td colspan="{len(head) - 1}">failed: {escape(r.error)}</td></tr>')
             continue
         links = []
         if r.report:
@@ -132,9 +175,10 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
                 links.append(f'<a href="{escape(r.report)}/report.html">report</a>')
             links.append(f'<a href="{escape(r.report)}/report.json">json</a>')
             links.append(f'<a href="{escape(r.report)}/reps.csv">reps</a>')
-        cells = [f"<td>{escape(r.clip)}</td>", f"<td>{escape(r.exercise)}</td>", f'<td class="num">{r.reps}</td>',
-                 f'<td class="num">{r.partial_reps}</td>', f'<td class="num">{r.score}</td>',
-                 f'<td class="num">{r.hold_s:.1f}</td>', f"<td>{escape(r.cues) or '—'}</td>",
+        spec = _spec(r.exercise)
+        title = str(getattr(spec, "title", "") or r.exercise)
+        cells = [f"<td>{escape(r.clip)}</td>", f"<td>{escape(title)}</td>", f"<td>{escape(result_words(r, spec))}</td>",
+                 f'<td class="num">{r.score}</td>', f"<td>{escape(cue_words(r.cues, spec)) or '—'}</td>",
                  f"<td>{' · '.join(links)}</td>"]
         body.append("<tr>" + "".join(cells) + "</tr>")
     when = datetime.now(timezone.utc).astimezone()
@@ -146,7 +190,7 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title><style>{_CSS}</style></head>
 <body><h1>{escape(title)}</h1>
 <p class="muted">{len(rows)} clips, {len(ok)} analysed, {failed} failed · {when:%d %B %Y, %H:%M} ·
-the same table as summary.csv</p>
+summary.csv has the same rows, with ids for programs</p>
 <table><thead><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr></thead>
 <tbody>{"".join(body)}</tbody></table>{not_read}</body></html>
 """

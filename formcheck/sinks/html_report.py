@@ -1,13 +1,16 @@
 """``report.html``: one self-contained page a trainer sends to a client.
 
-Everything is inside the file: CSS inline, charts as inline SVG
+Everything is inside the file: CSS inline, the chart as inline SVG
 (:mod:`formcheck.sinks.svg_chart`), key frames as base64 JPEGs
 (:mod:`formcheck.sinks.key_frames`); no script, no font or image from the
 network. It reads top-down: the clip, date and exercise; the summary in plain
-words (:mod:`formcheck.sinks.client_summary`); the key frames; the charts; the
-per-rep table; the trainer's notes (typed into the page before printing, or
-given when it is written). ``@media print`` lays it out for A4 / Letter, so the
-browser's "Print → Save as PDF" gives a clean PDF.
+words (:mod:`formcheck.sinks.client_summary`); the key frames; one chart of the
+set in the client's words, a bar per rep against the target
+(:mod:`formcheck.sinks.client_chart`); the per-rep table; the trainer's notes
+(typed into the page before printing, or given when it is written). The
+technical per-feature charts are the app's, for the trainer. ``@media print``
+lays it out for A4 / Letter, so the browser's "Print → Save as PDF" gives a
+clean PDF.
 
 Example:
     >>> path = write_client_report(result, "out/", video="clip.mp4",
@@ -21,20 +24,14 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from formcheck.features.labels import feature_label, format_value
+from formcheck.features.labels import feature_unit, plain_label
 from formcheck.records.atomic import atomic_write_text
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
-from formcheck.sinks.chart_data import (
-    ChartGroup,
-    chart_groups,
-    no_person_spans,
-    rep_spans,
-    time_range,
-)
+from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, value_text
 from formcheck.sinks.client_summary import client_sentences, fault_words
 from formcheck.sinks.key_frames import KeyFrame, render_key_frames
-from formcheck.sinks.svg_chart import Band, HLine, Series, line_chart_svg
+from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg
 
 HTML_REPORT_NAME = "report.html"
 
@@ -55,24 +52,38 @@ h1 { font-size: 26px; margin: 0; } h2 { font-size: 18px; margin: 26px 0 8px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
 figure img { width: 100%; display: block; }
 figcaption { padding: 6px 10px; font-size: 13px; } figcaption b { display: block; }
+.table-box { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f4f7fa; } td.bad { color: var(--bad); } td:nth-child(-n+3) { white-space: nowrap; }
-.chart { margin: 6px 0 14px; }
+.caption { margin: 0 0 6px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 13px; color: var(--muted); margin: 0 0 6px; }
+.key { display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
+       border-radius: 2px; }
+.key.on-target { background: __ON__; } .key.short { background: __SHORT__; }
+.key.partial { background: repeating-linear-gradient(45deg, __SHORT__ 0 3px, #fff 3px 6px); }
+.key.band { background: __BAND__; border: 1px dashed #1e7d4f; }
+.chart-box svg { max-width: 100%; height: auto; display: block; }
 .notes { border: 1px solid var(--line); border-radius: 6px; min-height: 120px; padding: 8px 12px;
          background: repeating-linear-gradient(#fff, #fff 27px, #e8edf2 28px); white-space: pre-wrap; }
 .hint { color: var(--muted); font-size: 12px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 30px; border-top: 1px solid var(--line); padding-top: 6px; }
+@media (max-width: 520px) { body { margin: 12px auto; padding: 0 12px; } h1 { font-size: 22px; }
+  .summary { font-size: 16px; } .figure { min-width: 0; flex: 1 1 90px; }
+  table.reps thead { display: none; } table.reps tr { display: block; border: 1px solid var(--line);
+  border-radius: 6px; margin: 0 0 8px; padding: 4px 8px; }
+  table.reps td { display: flex; gap: 12px; border: 0; padding: 2px 0; white-space: normal; }
+  table.reps td::before { content: attr(data-label); flex: 0 0 45%; color: var(--muted); } }
 @media print {
   @page { size: A4; margin: 14mm; }
   body { margin: 0; max-width: none; font-size: 12px; }
   .hint { display: none; }
-  .summary, th, .notes { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  figure, .chart, tr, .summary, .notes { break-inside: avoid; }
+  .summary, th, .notes, .key, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  figure, .chart-box, tr, .summary, .notes { break-inside: avoid; }
   h2 { break-after: avoid; }
   .frames { grid-template-columns: repeat(3, 1fr); }
 }
-"""
+""".replace("__ON__", ON_TARGET).replace("__SHORT__", SHORT).replace("__BAND__", BAND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,36 +127,39 @@ def _key_frames(frames: list[KeyFrame]) -> str:
     return '<div class="frames">' + "".join(out) + "</div>"
 
 
-def _chart(group: ChartGroup, result: AnalysisResult) -> str:
-    series = [Series(tr.label, tr.t, tr.values) for tr in group.tracks]
-    many = len(group.tracks) > 1
-    lines = [HLine(th.value, f"{label}: {th.label.removeprefix('your ')}" if many else th.label.removeprefix("your "),
-                   "#7f8c8d" if th.kind == "rep" else "#C0392B") for label, th in group.thresholds]
-    bands = [Band(a, b, label) for a, b, label in rep_spans(result.summary)]
-    bands += [Band(a, b, "nobody in view", "#f6e3e1") for a, b in no_person_spans(result.frames)]
-    title = ", ".join(tr.label for tr in group.tracks)
-    return line_chart_svg(series, t_range=time_range(result.frames, result.summary), y_title=group.y_title,
-                          lines=lines, bands=bands, title=title[:1].upper() + title[1:])
+def _chart_section(result: AnalysisResult) -> str:
+    """The set's one chart with its heading, caption and legend (or why there is none)."""
+    chart = client_chart(result.summary, result.spec)
+    if chart is None:
+        return ""  # nothing counted: the summary above says why
+    legend = "".join(f'<span><i class="key {k}"></i>{escape(LEGEND_WORDS[k])}</span>' for k in chart.legend)
+    return (f"<h2>{escape(chart.heading)}</h2>"
+            f'<section id="rep-chart"><p class="caption">{escape(chart.caption)}</p>'
+            f'<div class="legend">{legend}</div><div class="chart-box">{bar_chart_svg(chart.chart)}</div></section>')
 
 
 def _rep_table(result: AnalysisResult) -> str:
+    """One row per rep; on a phone each row stacks into a card, every value beside its heading."""
     rows = result.summary.rep_rows
     if not rows:
-        return '<p class="hint">No reps in this clip.</p>'
+        return ""  # a hold, or nothing counted: the figures and the summary say so
     spec = result.spec
     signal = str(getattr(getattr(spec, "rep", None), "signal", "") or "")
-    head = ("Rep", "Side", "Time", f"Range of motion ({feature_label(signal)})" if signal else "Range of motion",
-            "Up / hold / down (s)", "Quality", "Form")
+    sided = any(r.side for r in rows)
+    head = ["Rep", *(["Side"] if sided else []), "When", f"How far ({plain_label(signal)})" if signal else "How far",
+            "Up / hold / down (s)", "Quality", "Form"]
     body = []
     for r in rows:
-        reach = format_value(signal, r.rom) + ("" if r.complete else " (partial)")
+        reach = value_text(feature_unit(signal), r.extreme) + ("" if r.complete else " (not a whole rep)")
         faults = "; ".join(fault_words(c, spec) for c in r.cues) or "good"
-        cls = ' class="bad"' if r.cues else ""
-        cells = (str(r.index), r.side or "", f"{r.start:.1f}–{r.end:.1f} s", reach,
-                 f"{r.tempo_up:.1f} / {r.tempo_hold:.1f} / {r.tempo_down:.1f}", f"{r.quality}/100")
-        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + f"<td{cls}>{escape(faults)}</td></tr>")
-    return ("<table class=\"reps\"><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-            + "".join(body) + "</tbody></table>")
+        cells = [str(r.index), *([r.side or ""] if sided else []), f"{r.start:.1f}–{r.end:.1f} s", reach,
+                 f"{r.tempo_up:.1f} / {r.tempo_hold:.1f} / {r.tempo_down:.1f}", f"{r.quality}/100", faults]
+        classes = [""] * (len(cells) - 1) + [' class="bad"' if r.cues else ""]
+        body.append("<tr>" + "".join(f'<td data-label="{escape(h)}"{c}>{escape(v)}</td>'
+                                     for h, v, c in zip(head, cells, classes)) + "</tr>")
+    heads = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return (f'<h2>Rep by rep</h2><div class="table-box"><table class="reps"><thead><tr>{heads}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _summary(result: AnalysisResult) -> str:
@@ -170,7 +184,6 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
     facts = [f"Clip: {meta.clip}", f"Date: {when:%d %B %Y, %H:%M}", f"Exercise: {title}"]
     if meta.client:
         facts.insert(0, f"Client: {meta.client}")
-    charts = "".join(_chart(g, result) for g in chart_groups(result.feedback, result.spec))
     notes = escape(meta.notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -184,11 +197,7 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 <div class="figures">{_figures(result)}</div>
 <h2>Key moments</h2>
 {_key_frames(key_frames)}
-<h2>Over the set</h2>
-<p class="hint">Shaded: reps and holds (and, in pink, moments with nobody in view). Dashed: where the exercise's
-thresholds are; red ones are where a form cue starts.</p>
-<section id="charts">{charts or '<p class="hint">No measurements: nobody was in view.</p>'}</section>
-<h2>Rep by rep</h2>
+{_chart_section(result)}
 {_rep_table(result)}
 <h2>Trainer's notes</h2>
 <p class="hint">Click in the box to type notes before printing.</p>

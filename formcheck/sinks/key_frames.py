@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from formcheck.features.labels import feature_label, format_value
+from formcheck.features.labels import format_value, plain_label
 from formcheck.records.feedback import Cue, Feedback
 from formcheck.records.frame import PoseFrame
 from formcheck.records.result import AnalysisResult
@@ -111,7 +111,7 @@ def _cue_moment(result: AnalysisResult, cue: Cue) -> KeyMoment:
     value = fb[index].features.get(feature, math.nan) if feature else math.nan
     where = (f"Rep {cue.rep}" if cue.rep is not None
              else "During the hold" if getattr(spec, "kind", "reps") == "hold" else "Between reps")
-    measured = f" — {feature_label(feature)} {format_value(feature, value)}" if feature and math.isfinite(value) else ""
+    measured = f" — {plain_label(feature)} {format_value(feature, value)}" if feature and math.isfinite(value) else ""
     return KeyMoment(t=t, title=f"{where} · {t:.1f} s", caption=f"{words[:1].upper()}{words[1:]}{measured}. "
                      f"Cue: “{cue.message}”", feature=feature, value=value, cue_id=cue.id)
 
@@ -134,7 +134,7 @@ def _good_moment(result: AnalysisResult) -> KeyMoment | None:
         return None
     i = _nearest(fb, t)
     value = fb[i].features.get(feature, math.nan) if feature else math.nan
-    measured = f": {feature_label(feature)} {format_value(feature, value)}" if feature and math.isfinite(value) else ""
+    measured = f": {plain_label(feature)} {format_value(feature, value)}" if feature and math.isfinite(value) else ""
     return KeyMoment(t=fb[i].t, title=title, caption=f"Good form{measured}.", feature=feature, value=value)
 
 
@@ -200,7 +200,7 @@ def draw_key_frame(image: np.ndarray, frame: PoseFrame, moment: KeyMoment, side:
     for p in points:
         cv2.circle(out, p, th + 2, HIGHLIGHT, -1, cv2.LINE_AA)
     if points and math.isfinite(moment.value):
-        text = f"{feature_label(moment.feature)} {format_value(moment.feature, moment.value)}"
+        text = f"{plain_label(moment.feature)} {format_value(moment.feature, moment.value)}"
         anchor = points[len(points) // 2]
         scale, tt = 0.75 * s, max(1, round(1.8 * s))
         (tw, tht), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, tt)

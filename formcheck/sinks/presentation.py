@@ -41,12 +41,15 @@ class Target:
         hold_s: Seconds of good hold to reach.
         each_side: The target applies to each side's count.
         label: Where in the routine this set is ("Set 1 of 2 · left side").
+        note: The routine's note on the exercise ("slowly, breathe out as you round"): the message
+            when there is nothing else to say.
     """
 
     reps: int | None = None
     hold_s: float | None = None
     each_side: bool = False
     label: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +142,24 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _message(fb: Feedback) -> tuple[str, Tone]:
+def _message(fb: Feedback, note: str = "") -> tuple[str, Tone]:
     if fb.cues:
         return fb.cues[0].message, "form"
     if fb.guidance:
         return _sentence(fb.guidance), "guide"
-    return "", ""
+    return (_sentence(note), "next") if note else ("", "")
+
+
+def side_counts(by_side: dict[str, int], each: int | None = None) -> str:
+    """Counts per side, against a per-side target when there is one.
+
+    Example:
+        >>> side_counts({"left": 2, "right": 1}), side_counts({"left": 2}, each=2)
+        ('left 2 · right 1', 'left 2/2 · right 0/2')
+    """
+    if each is None:
+        return " · ".join(f"{k} {v}" for k, v in sorted(by_side.items()))
+    return " · ".join(f"{k} {by_side.get(k, 0)}/{each}" for k in ("left", "right"))
 
 
 def present(fb: Feedback, spec: Any, target: Target | None = None, phase: str | None = None) -> Presentation:
@@ -156,17 +171,21 @@ def present(fb: Feedback, spec: Any, target: Target | None = None, phase: str | 
         target: The set's goal in a routine; None: the spec's hold target, no rep target.
         phase: The phase word to show instead of ``fb.phase``'s (see :class:`Presenter`).
 
+    A target on each side reads per side ("left 1/3 · right 1/3") against the whole set's reps
+    ("2 reps of 6"): "of 3 each side" beside "4 reps" read as 4 done of 3.
+
     Example:
         >>> fb = Feedback(t=9.0, phase="descent", reps=2, reps_by_side={"left": 1, "right": 1})
         >>> p = present(fb, None, Target(reps=3, each_side=True))
         >>> p.count_text, p.target, p.sides, p.phase
-        ('2 reps', 'of 3 each side', 'left 1 · right 1', 'Lower')
+        ('2 reps', 'of 6', 'left 1/3 · right 1/3', 'Lower')
     """
     target = target or Target()
     title = str(getattr(spec, "title", "") or "")
-    message, tone = _message(fb)
+    message, tone = _message(fb, target.note)
     word = phase or phase_word(fb.phase, spec)
-    sides = " · ".join(f"{k} {v}" for k, v in sorted(fb.reps_by_side.items()))
+    per_side = target.reps if target.each_side and target.reps is not None else None
+    sides = side_counts(fb.reps_by_side, per_side) if fb.reps_by_side or per_side is not None else ""
     if getattr(spec, "kind", "reps") == "hold":
         goal = target.hold_s if target.hold_s is not None else fb.hold_target_s
         held = int(math.floor(fb.hold_s + 1e-6))
@@ -178,15 +197,16 @@ def present(fb: Feedback, spec: Any, target: Target | None = None, phase: str | 
         done = min(fb.reps_by_side.get(s, 0) for s in ("left", "right")) >= target.reps
     else:
         done = target.reps is not None and fb.reps >= target.reps
-    goal_text = f"of {target.reps}" + (" each side" if target.each_side else "") if target.reps else ""
+    goal_text = f"of {2 * target.reps if target.each_side else target.reps}" if target.reps else ""
     extra = f"+{fb.partial_reps} partial" if fb.partial_reps else ""
     return Presentation("reps", title, str(fb.reps), "rep" if fb.reps == 1 else "reps", word, fb.reps,
                         target.label, goal_text, sides, extra, message, tone, done, fb.rom_fraction)
 
 
 def rest_view(seconds_left: float, next_title: str, detail: str, placement: str, lead_in: bool = False,
-              total_s: float | None = None) -> Presentation:
-    """A routine's rest (or lead-in before the first set): seconds left, and what comes next.
+              total_s: float | None = None, note: str = "") -> Presentation:
+    """A routine's rest (or lead-in before the first set): seconds left, and what comes next
+    (with the routine's ``note`` on it, when the next set starts an exercise).
 
     Example:
         >>> rest_view(7.2, "Bird-dog", "Set 1 of 2 · 8 reps each side", "Camera at hip height").count_text
@@ -195,7 +215,8 @@ def rest_view(seconds_left: float, next_title: str, detail: str, placement: str,
     left = max(int(math.ceil(seconds_left - 1e-6)), 0)
     gone = 1.0 - seconds_left / total_s if total_s else None
     return Presentation("rest", f"Next: {next_title}", str(left), "s", "Get ready" if lead_in else "Rest", left,
-                        detail, message=placement, tone="next" if placement else "", progress=gone)
+                        detail, extra=_sentence(note), message=placement, tone="next" if placement else "",
+                        progress=gone)
 
 
 def finished_view(title: str, sets_done: int) -> Presentation:

@@ -1,16 +1,18 @@
-"""Line charts as inline SVG text: what the client report draws, with no script and no network.
+"""Charts as inline SVG text for the client report: no script, no network, no label cut off.
 
-One chart has one unit on its y axis. Lines break where a value is unknown
-(NaN: nobody in view, a hidden limb) instead of being drawn straight across the
-gap; thresholds are dashed horizontal lines with their meaning written beside
-them; reps and no-person spans are shaded bands. Every chart of a report gets
-the same time range, so their time axes line up.
+Two charts: :func:`bar_chart_svg` (one bar per rep or hold, a shaded target band)
+and :func:`trend_chart_svg` (one measure over a client's sessions). Every label
+is laid out from an estimate of its width (:func:`text_width`, generous for the
+wide sans-serif fonts browsers fall back on): margins grow to fit the tick
+labels, labels that would overlap are thinned, and nothing is written outside
+the ``viewBox``. Legends and explanations are HTML beside the SVG, never over
+the plot. The SVG keeps its natural size and shrinks to a narrow screen.
 
 Example:
-    >>> import numpy as np
-    >>> svg = line_chart_svg([Series("knee", np.array([0.0, 1.0, 2.0]), np.array([90.0, np.nan, 120.0]))],
-    ...                      t_range=(0.0, 2.0), y_title="degrees")
-    >>> svg.count("<path")  # the unknown middle value breaks the line in two
+    >>> chart = BarChart(bars=(Bar("1", "", 157.0, "157°", True), Bar("2", "", 144.0, "144°", False)),
+    ...                  base=132.0, target=153.0, target_text="153°", unit="°", axis_title="rep")
+    >>> svg = bar_chart_svg(chart)
+    >>> svg.count('class="bar ')
     2
 """
 
@@ -21,59 +23,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-import numpy as np
-
-#: Line colours, in the order series are given (colour-blind safe: Okabe-Ito).
-PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line: times (s) and values (NaN = unknown: the line breaks there)."""
-
-    label: str
-    t: np.ndarray
-    values: np.ndarray
-    colour: str = ""
+#: Text sizes (px of the viewBox): ticks and labels, and the small notes under them.
+FONT, SMALL = 14, 12
+#: Average advance of a character, in ems: DejaVu Sans (Chromium's fallback) runs ~0.6-0.64 for
+#: digits and lower case; a little more keeps every estimate on the safe side.
+EM_PER_CHAR = 0.66
+#: Bar colours: reached the target, short of it (Okabe-Ito, colour-blind safe), and the band.
+ON_TARGET, SHORT, BAND = "#0072B2", "#D55E00", "#d9efe2"
 
 
-@dataclass(frozen=True, slots=True)
-class HLine:
-    """A horizontal threshold line and what crossing it means."""
+def text_width(text: str, size: float = FONT) -> float:
+    """The width ``text`` takes at font ``size`` (an over-estimate, so a layout built on it fits).
 
-    value: float
-    label: str
-    colour: str = "#C0392B"
-
-
-@dataclass(frozen=True, slots=True)
-class Band:
-    """A shaded time span (a rep, a stretch with nobody in view)."""
-
-    start: float
-    end: float
-    label: str = ""
-    colour: str = "#EEF3F8"
-
-
-@dataclass(frozen=True, slots=True)
-class _Frame:
-    """Plot area and the data → pixel mapping."""
-
-    left: float
-    top: float
-    width: float
-    height: float
-    t0: float
-    t1: float
-    y0: float
-    y1: float
-
-    def x(self, t: float) -> float:
-        return self.left + (t - self.t0) / (self.t1 - self.t0) * self.width
-
-    def y(self, v: float) -> float:
-        return self.top + (self.y1 - v) / (self.y1 - self.y0) * self.height
+    Example:
+        >>> text_width("157°", 10)
+        26.4
+    """
+    return round(len(text) * size * EM_PER_CHAR, 2)
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -92,137 +58,188 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     ticks = []
     v = first
     while v <= hi + 1e-9 * step:
-        ticks.append(round(v, 10))
+        ticks.append(round(v, 10) + 0.0)  # + 0.0: never a "-0"
         v += step
     return ticks
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def tick_text(value: float, unit: str = "") -> str:
+    """A tick as people write it: whole numbers without decimals, small ones with two digits.
+
+    Example:
+        >>> tick_text(150.0, "°"), tick_text(0.25), tick_text(-0.0, "°")
+        ('150°', '0.25', '0°')
+    """
+    value += 0.0
+    text = f"{value:.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2g}"
+    return text + unit
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2g}"
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One rep (or hold): where it got to, and whether that met the target.
+
+    Attributes:
+        label: Under the bar ("3").
+        note: A second line under it ("left"), or "".
+        value: Where the bar ends (the unit of the chart).
+        text: The value as written above the bar ("157°").
+        on_target: Reached the target (coloured as such).
+        partial: A movement that was not a whole rep (drawn hatched).
+    """
+
+    label: str
+    note: str
+    value: float
+    text: str
+    on_target: bool
+    partial: bool = False
 
 
-def _y_range(series: Sequence[Series], lines: Sequence[HLine]) -> tuple[float, float]:
-    values = [float(v) for s in series for v in s.values if math.isfinite(v)]
-    values += [h.value for h in lines if math.isfinite(h.value)]
-    if not values:
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    """Bars from a common base, and the band a bar should reach into.
+
+    Attributes:
+        bars: In order.
+        base: Where every bar starts (the start position of the movement; 0 for seconds).
+        target: The band's edge in the chart's unit (the spec's range target), or None.
+        target_text: Written beside the band's edge ("153°").
+        unit: Appended to tick labels ("°", " s", or "" for a unit said in the caption).
+        axis_title: Under the labels ("rep", "hold").
+        title: The SVG's accessible title.
+        target_up: The band lies above ``target`` (False: below it, for movements towards lower values).
+    """
+
+    bars: tuple[Bar, ...]
+    base: float
+    target: float | None
+    target_text: str
+    unit: str
+    axis_title: str
+    title: str = ""
+    target_up: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Plot:
+    """The plot area in the viewBox and the value → y mapping."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    lo: float
+    hi: float
+
+    def y(self, v: float) -> float:
+        return self.top + (self.hi - v) / (self.hi - self.lo) * self.height
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+
+def _value_range(values: Sequence[float], base: float, pad_share: float = 0.16) -> tuple[float, float]:
+    """The y range: every value with room for its label, starting at ``base`` when the bars all leave it one way."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
         return 0.0, 1.0
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-    return lo - pad, hi + pad
+    lo, hi = min(finite), max(finite)
+    pad = (hi - lo) * pad_share or max(abs(hi) * 0.1, 1.0)
+    return (lo if lo == base else lo - pad), (hi if hi == base else hi + pad)
 
 
-def path_segments(t: np.ndarray, values: np.ndarray) -> list[list[tuple[float, float]]]:
-    """Runs of consecutive finite points: one polyline per run, so gaps stay gaps.
-
-    Example:
-        >>> path_segments(np.array([0.0, 1, 2, 3]), np.array([1.0, np.nan, 2, 3]))
-        [[(0.0, 1.0)], [(2.0, 2.0), (3.0, 3.0)]]
-    """
-    runs: list[list[tuple[float, float]]] = []
-    current: list[tuple[float, float]] = []
-    for ti, vi in zip(np.asarray(t, dtype=float), np.asarray(values, dtype=float)):
-        if math.isfinite(vi) and math.isfinite(ti):
-            current.append((float(ti), float(vi)))
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+def _text(x: float, y: float, text: str, *, size: int = FONT, anchor: str = "middle", fill: str = "#333",
+          cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return (f'<text{klass} x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}">'
+            f"{escape(text)}</text>")
 
 
-def spread(ys: Sequence[float], gap: float) -> list[float]:
-    """Move label positions apart by at least ``gap`` (keeping their order), so close lines stay legible.
-
-    Example:
-        >>> spread([10.0, 12.0, 40.0], 11.0)
-        [10.0, 21.0, 40.0]
-    """
-    order = sorted(range(len(ys)), key=lambda i: ys[i])
-    out = list(ys)
-    last = -math.inf
-    for i in order:
-        out[i] = max(out[i], last + gap)
-        last = out[i]
-    return out
+def _every(labels: Sequence[str], room: float, size: int) -> int:
+    """Show every k-th label so that none overlaps its neighbour (``room``: px between two bar centres)."""
+    widest = max((text_width(t, size) for t in labels), default=0.0)
+    return max(1, math.ceil((widest + 4) / room)) if room > 0 else len(labels) or 1
 
 
-def _line_path(fr: _Frame, run: list[tuple[float, float]]) -> str:
-    if len(run) == 1:  # a lone point: a tiny dash so it is visible
-        x, y = fr.x(run[0][0]), fr.y(run[0][1])
-        return f"M{x - 1.5:.1f},{y:.1f}H{x + 1.5:.1f}"
-    return "M" + "L".join(f"{fr.x(t):.1f},{fr.y(v):.1f}" for t, v in run)
+def _y_axis(out: list[str], plot: _Plot, unit: str) -> None:
+    for v in nice_ticks(plot.lo, plot.hi):
+        y = plot.y(v)
+        out.append(f'<line x1="{plot.left:.1f}" x2="{plot.right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e6e6e6"/>')
+        out.append(_text(plot.left - 6, y + FONT * 0.35, tick_text(v, unit), anchor="end", fill="#555"))
 
 
-def line_chart_svg(series: Sequence[Series], *, t_range: tuple[float, float], y_title: str,
-                   lines: Sequence[HLine] = (), bands: Sequence[Band] = (), title: str = "",
-                   width: int = 760, height: int = 230) -> str:
-    """An SVG line chart (a string to put inline in HTML).
+def _svg_open(width: float, height: float, title: str, cls: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" role="img" font-family="sans-serif">'
+            f"<title>{escape(title)}</title>")
 
-    Args:
-        series: The lines, all in the unit of ``y_title``.
-        t_range: ``(start, end)`` seconds of the x axis: give every chart of a page the same.
-        y_title: The unit, written on the y axis ("degrees").
-        lines: Threshold lines with their meaning.
-        bands: Shaded spans (reps, stretches with nobody in view).
-        title: Shown above the plot.
-        width: Pixel width of the SVG (it scales to its container).
-        height: Pixel height.
+
+def bar_chart_svg(chart: BarChart, *, height: int = 300) -> str:
+    """One bar per rep or hold from ``chart.base``, the target band shaded behind them.
+
+    Value labels sit beyond each bar's end when they fit its slot; the labels under
+    the bars are thinned (every k-th) when they would touch; a side note too long
+    for a slot is shortened to its initial ("left" → "L").
 
     Returns:
-        ``<svg ...>...</svg>`` with a ``<title>`` and a legend; one ``<path>`` per unbroken run of values.
+        ``<svg class="rep-bars" ...>`` with one ``<rect class="bar ...">`` per bar.
     """
-    t0, t1 = t_range
-    if not t1 > t0:
-        t1 = t0 + 1.0
-    y0, y1 = _y_range(series, lines)
-    fr = _Frame(left=58.0, top=26.0 if title else 10.0, width=width - 58.0 - 150.0,
-                height=height - (26.0 if title else 10.0) - 34.0, t0=t0, t1=t1, y0=y0, y1=y1)
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" role="img" font-family="sans-serif" font-size="11">'),
-           f"<title>{escape(title or y_title)}</title>"]
-    if title:
-        out.append(f'<text x="{fr.left}" y="15" font-size="13" font-weight="bold">{escape(title)}</text>')
-    bottom, right = fr.top + fr.height, fr.left + fr.width
-    for band in bands:
-        a, b = max(band.start, t0), min(band.end, t1)
-        if b > a:
-            out.append(f'<rect class="band" x="{fr.x(a):.1f}" y="{fr.top:.1f}" width="{fr.x(b) - fr.x(a):.1f}" '
-                       f'height="{fr.height:.1f}" fill="{band.colour}"><title>{escape(band.label)}</title></rect>')
-            if band.label:
-                out.append(f'<text x="{fr.x(a) + 2:.1f}" y="{fr.top + fr.height - 3:.1f}" fill="#667" '
-                           f'font-size="9">{escape(band.label)}</text>')
-    for v in nice_ticks(y0, y1):
-        y = fr.y(v)
-        out.append(f'<line x1="{fr.left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-                   f'<text x="{fr.left - 5}" y="{y + 3.5:.1f}" text-anchor="end" fill="#444">{_fmt(v)}</text>')
-    for v in nice_ticks(t0, t1, 8):
-        x = fr.x(v)
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 4}" stroke="#444"/>'
-                   f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle" fill="#444">{_fmt(v)}</text>')
-    out.append(f'<rect x="{fr.left}" y="{fr.top}" width="{fr.width}" height="{fr.height}" fill="none" stroke="#999"/>')
-    out.append(f'<text x="{fr.left + fr.width / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#444">'
-               f"time (s)</text>")
-    out.append(f'<text transform="translate(13,{fr.top + fr.height / 2:.1f}) rotate(-90)" text-anchor="middle" '
-               f'fill="#444">{escape(y_title)}</text>')
-    label_ys = spread([fr.y(h.value) + 3.5 for h in lines], 11.0)
-    for h, label_y in zip(lines, label_ys):
-        y = fr.y(h.value)
-        out.append(f'<line class="threshold" x1="{fr.left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
-                   f'stroke="{h.colour}" stroke-dasharray="5,3"><title>{escape(h.label)}</title></line>'
-                   f'<text x="{right + 4}" y="{label_y:.1f}" fill="{h.colour}" font-size="10">'
-                   f"{escape(_fmt(h.value))} {escape(_clip(h.label, 24))}<title>{escape(h.label)}</title></text>")
-    for i, s in enumerate(series):
-        colour = s.colour or PALETTE[i % len(PALETTE)]
-        for run in path_segments(s.t, s.values):
-            out.append(f'<path class="series" d="{_line_path(fr, run)}" fill="none" stroke="{colour}" '
-                       f'stroke-width="1.8"><title>{escape(s.label)}</title></path>')
-        ly = fr.top + 4 + 14 * i
-        out.append(f'<rect x="{fr.left + 6}" y="{ly:.1f}" width="10" height="3" fill="{colour}"/>'
-                   f'<text x="{fr.left + 20}" y="{ly + 4:.1f}" fill="#222">{escape(s.label)}</text>')
+    bars = chart.bars
+    values = [chart.base, *(b.value for b in bars)]
+    if chart.target is not None:
+        values.append(chart.target)
+    lo, hi = _value_range(values, chart.base)
+    ticks = nice_ticks(lo, hi)
+    left = 10 + max((text_width(tick_text(v, chart.unit)) for v in ticks), default=20.0)
+    right = 12 + (text_width(chart.target_text, SMALL) if chart.target is not None else 0.0)
+    slot = min(64.0, max(24.0, 560.0 / max(len(bars), 1)))
+    has_notes = any(b.note for b in bars)
+    bottom = 8 + FONT + (SMALL + 4 if has_notes else 0) + FONT + 8
+    plot = _Plot(left=left, top=10.0, width=max(slot * len(bars), 360.0), height=height - 10.0 - bottom,
+                 lo=lo, hi=hi)
+    width = plot.right + right
+    out = [_svg_open(width, height, chart.title, "rep-bars")]
+    if chart.target is not None:
+        edge = plot.y(chart.target)
+        band_top, band_bottom = (plot.top, edge) if chart.target_up else (edge, plot.bottom)
+        out.append(f'<rect class="target" x="{plot.left:.1f}" y="{band_top:.1f}" width="{plot.width:.1f}" '
+                   f'height="{band_bottom - band_top:.1f}" fill="{BAND}"/>')
+        out.append(f'<line x1="{plot.left:.1f}" x2="{plot.right:.1f}" y1="{edge:.1f}" y2="{edge:.1f}" '
+                   f'stroke="#1e7d4f" stroke-dasharray="5,3"/>')
+        out.append(_text(plot.right + 6, edge + SMALL * 0.35, chart.target_text, size=SMALL, anchor="start",
+                         fill="#1e7d4f", cls="target-label"))
+    _y_axis(out, plot, chart.unit)
+    out.append(f'<defs><pattern id="partial" width="6" height="6" patternUnits="userSpaceOnUse" '
+               f'patternTransform="rotate(45)"><rect width="3" height="6" fill="{SHORT}"/></pattern></defs>')
+    step = plot.width / max(len(bars), 1)
+    label_every = _every([b.label for b in bars], step, FONT)
+    base_y = plot.y(chart.base)
+    for i, b in enumerate(bars):
+        cx = plot.left + step * (i + 0.5)
+        end_y = plot.y(b.value) if math.isfinite(b.value) else base_y
+        top, h = min(base_y, end_y), abs(end_y - base_y)
+        fill = "url(#partial)" if b.partial else ON_TARGET if b.on_target else SHORT
+        kind = "partial" if b.partial else "on-target" if b.on_target else "short"
+        half = min(step * 0.3, 28.0)
+        out.append(f'<rect class="bar {kind}" x="{cx - half:.1f}" y="{top:.1f}" width="{2 * half:.1f}" '
+                   f'height="{max(h, 1.5):.1f}" fill="{fill}"><title>{escape(f"{b.label}: {b.text}")}</title></rect>')
+        if b.text and text_width(b.text, SMALL) <= step - 2:
+            above = end_y <= base_y
+            out.append(_text(cx, end_y - 5 if above else end_y + SMALL + 3, b.text, size=SMALL, fill="#222",
+                             cls="value"))
+        if i % label_every == 0:
+            out.append(_text(cx, plot.bottom + 6 + FONT, b.label, cls="bar-label"))
+        if b.note and (i % label_every == 0):
+            note = b.note if text_width(b.note, SMALL) <= step * label_every - 4 else b.note[:1].upper()
+            out.append(_text(cx, plot.bottom + 10 + FONT + SMALL, note, size=SMALL, fill="#666", cls="bar-note"))
+    out.append(f'<line x1="{plot.left:.1f}" x2="{plot.right:.1f}" y1="{base_y:.1f}" y2="{base_y:.1f}" '
+               f'stroke="#444"/>')
+    out.append(_text(plot.left + plot.width / 2, height - 6, chart.axis_title, fill="#555", cls="axis-title"))
     out.append("</svg>")
     return "".join(out)

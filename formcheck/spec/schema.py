@@ -183,9 +183,9 @@ class ExerciseSpec(_Strict):
     targets: Targets = Targets.model_validate({})  # frozen models: one shared default is safe
     smoothing: Smoothing = Smoothing.model_validate({})
     cues: CueTiming = CueTiming.model_validate({})
-    #: Words shown and spoken for the rep phases when the defaults (Lift, Top or Hold, Lower) mislead,
-    #: e.g. a squat, whose rep starts by going down.
-    phase_words: dict[Literal["ascent", "peak", "descent"], str] = Field(default_factory=dict)
+    #: Words shown and spoken for the rep phases when the defaults (Lift, Top or Hold, Lower; Ready at
+    #: rest) mislead: a squat's rep starts by going down; a cat-cow moves between its own two poses.
+    phase_words: dict[Literal["start", "ascent", "peak", "descent"], str] = Field(default_factory=dict)
 
     @field_validator("key_features")
     @classmethod

@@ -95,8 +95,8 @@ class RuleEngine:
         return [i for i, c in enumerate(self.cues)
                 if c.id in ids and c.start <= end and (c.end is None or c.end >= start)]
 
-    def set_rep(self, index: int, rep: int) -> None:
-        """Attach a rep number to a recorded cue (once the rep is known)."""
+    def set_rep(self, index: int, rep: int | None) -> None:
+        """Attach a rep number to a recorded cue (once the rep is known; None: it belongs to no rep)."""
         self.cues[index] = dataclasses.replace(self.cues[index], rep=rep)
 
     def update(self, t: float, phase: str, values: Mapping[str, float],

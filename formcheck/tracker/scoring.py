@@ -56,7 +56,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
         complete=ev.complete, side=side, rom=round(ev.rom, 2),
-        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3),
+        rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3), extreme=round(ev.extreme, 2),
         tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
         tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
         quality=0, counted=ev.complete and not voided)
@@ -213,13 +213,16 @@ def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int,
 
 
 def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
-                  t0: float, t: float, frames: int, with_person: int, crowded: int) -> SetSummary:
-    """The ``SetSummary`` of a set: counts from the rep rows, notes about who was in view, the score."""
+                  t0: float, t: float, frames: int, with_person: int, crowded_s: float) -> SetSummary:
+    """The ``SetSummary`` of a set: counts from the rep rows, notes about who was in view, the score.
+
+    ``crowded_s``: seconds with several people in view, in stretches that lasted (``tracker.crowd``).
+    """
     notes = []
     if frames and with_person == 0:
         notes.append("no person detected")
-    if crowded:
-        notes.append(f"several people in view in {crowded} frames")
+    if crowded_s > 0:
+        notes.append(f"several people in view for {max(crowded_s, 1.0):.0f} s")
     reps, partial, by_side = count_reps(spec, rows)
     set_cues = [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]
     score = set_score(spec, rows, holds, set_cues)

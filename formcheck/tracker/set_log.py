@@ -59,7 +59,7 @@ class SetLog:
         self.reps, self.partial_reps, self.by_side = count_reps(self.spec, self.rows)
 
     def summary(self, extra_rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
-                t0: float, t: float, frames: int, with_person: int, crowded: int) -> SetSummary:
+                t0: float, t: float, frames: int, with_person: int, crowded_s: float) -> SetSummary:
         """The ``SetSummary`` of the rows so far plus ``extra_rows`` (attempts still under way)."""
         return build_summary(self.spec, [*self.rows, *extra_rows], holds, cues, t0, t, frames, with_person,
-                             crowded)
+                             crowded_s)

@@ -25,17 +25,18 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
 from formcheck.features.registry import SIDES, LandmarkArrays, SideName
 from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
-from formcheck.records.feedback import Feedback, Phase, RepRecord, SetSummary
+from formcheck.records.feedback import Cue, Feedback, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.tracker.absence import Absence
+from formcheck.tracker.crowd import Crowd
 from formcheck.tracker.diagnosis import Diagnosis
 from formcheck.tracker.feature_stream import FeatureStream, side_keys
 from formcheck.tracker.form_rules import RuleEngine
@@ -48,6 +49,12 @@ from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.setup_gate import SetupCheck, SetupGate
 from formcheck.tracker.side_follower import SideFollower
 
+#: Judges a finished attempt by its time span: a message when the movement was another exercise
+#: (it then counts for nothing: no rep, no partial, just that message as a cue), else None.
+RepVeto = Callable[[float, float], str | None]
+#: The cue of a vetoed attempt.
+WRONG_EXERCISE = "wrong_exercise"
+
 
 class Tracker:
     """State machine for one exercise spec.
@@ -56,13 +63,15 @@ class Tracker:
         spec: The exercise (see ``formcheck.spec.load_spec``).
         count_leading: A clip that starts in a rep's way down counts that rep (the labelled
             clips' convention); live, pass False: a movement under way at START is not the set.
+        veto: Asked about each finished attempt (see :data:`RepVeto`); None: every one counts.
 
     Example:
         >>> # for frame in frames: fb = tracker.update(frame); print(fb.reps, fb.cues)
     """
 
-    def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True) -> None:
+    def __init__(self, spec: ExerciseSpec, *, count_leading: bool = True, veto: RepVeto | None = None) -> None:
         self.spec = spec
+        self._veto = veto
         self._names = spec.feature_names()
         self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
@@ -122,7 +131,8 @@ class Tracker:
         self._absence = Absence()
         self._t0: float | None = None
         self._t = 0.0
-        self._frames = self._with_person = self._crowded = 0
+        self._frames = self._with_person = 0
+        self._crowd = Crowd()
 
     # ------------------------------------------------------------------ frames in
     def update(self, frame: PoseFrame) -> Feedback:
@@ -145,8 +155,7 @@ class Tracker:
             self._t0 = t
         self._t = t
         self._frames += 1
-        if frame.num_people > 1:
-            self._crowded += 1
+        self._crowd.see(t, frame.num_people)
         if frame.person_switched:
             self._abandon(t)  # another person: whatever the previous one was doing is void
         side = self._follower.side
@@ -214,6 +223,8 @@ class Tracker:
         assert self._reps is not None
         raised = [i for i in self._reps.cue_indices[counter_side] if i < len(self._rules.cues)]
         self._reps.cue_indices[counter_side] = []
+        if not at_edge and _vetoed(self._veto, self._rules, ev, raised):
+            return
         # A fault that began before the rep and lasted into it (hips sagging through the set)
         # belongs to this rep too: it lowers the rep's quality, not only the set's.
         cue_idx = sorted(set(raised) | set(self._rules.overlapping(ev.start, ev.end)))
@@ -288,14 +299,34 @@ class Tracker:
         t = self._t
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
         extra: list[RepRecord] = []
-        if self._reps is not None and unfinished == "partial":
-            for ev, s in self._reps.pending():  # stream ended mid-rep: report the attempt as partial
-                ids = [self._rules.cues[i].id for i in self._reps.cue_indices[s] if i < len(self._rules.cues)]
-                rec, more = make_rep_record(self.spec, ev, self._log.next_index + len(extra), self._rep_side(s), ids,
-                                            at_edge=True)
-                extra.append(rec)
-                cues += more
+        if self._reps is not None and unfinished == "partial":  # stream ended mid-rep: the attempt is partial
+            extra, more = _unfinished(self.spec, self._reps, self._rules, self._log.next_index, self._rep_side)
+            cues += more
         holds = self._holds.holds(t) if self._holds else []
         summary = self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
-                                    self._frames, self._with_person, self._crowded)
+                                    self._frames, self._with_person, self._crowd.seconds)
         return replace(summary, reason=self._diagnosis.reason(summary.reps, sum(h.good_s for h in holds), self._frames))
+
+
+def _vetoed(veto: RepVeto | None, rules: RuleEngine, ev: RepEvent, raised: list[int]) -> bool:
+    """Ask ``veto`` about a finished attempt; a vetoed one raises its message as a cue and is no rep."""
+    message = veto(ev.start, ev.end) if veto is not None else None
+    if not message:
+        return False
+    for i in raised:  # the cues raised during the attempt belong to no rep
+        rules.set_rep(i, None)
+    rules.emit(Cue(WRONG_EXERCISE, message, 3, round(ev.start, 3), round(ev.end, 3)))
+    return True
+
+
+def _unfinished(spec: ExerciseSpec, reps: RepTracking, rules: RuleEngine, index: int,
+                side_of: Callable[[str], SideName | None]) -> tuple[list[RepRecord], list[Cue]]:
+    """The attempts still under way as partial rep records (numbered from ``index``), and their cues."""
+    records: list[RepRecord] = []
+    cues: list[Cue] = []
+    for ev, s in reps.pending():
+        ids = [rules.cues[i].id for i in reps.cue_indices[s] if i < len(rules.cues)]
+        rec, more = make_rep_record(spec, ev, index + len(records), side_of(s), ids, at_edge=True)
+        records.append(rec)
+        cues += more
+    return records, cues
