@@ -198,7 +198,7 @@ def test_streamlit_command_is_headless_without_telemetry_or_file_watcher() -> No
 
     cmd = streamlit_command(8600, "127.0.0.1", max_upload_mb=300)
     flags = dict(zip(cmd[5::2], cmd[6::2]))
-    assert cmd[1:5] == ["-m", "streamlit", "run", str(entry_file())] and entry_file().is_file()
+    assert cmd[1:5] == ["-m", "formcheck.cli.app_server", "run", str(entry_file())] and entry_file().is_file()
     assert flags["--server.headless"] == "true" and flags["--browser.gatherUsageStats"] == "false"
     assert flags["--server.fileWatcherType"] == "none" and flags["--server.port"] == "8600"
     assert flags["--server.maxUploadSize"] == "300"
