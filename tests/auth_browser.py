@@ -153,6 +153,7 @@ def websocket_status(url: str, cookie: str | None) -> int:
 def sign_in(page: Any, url: str, name: str, password: str | None = None) -> str:
     """Fill and send the sign-in form in Chromium; the message shown, or "" once the app opened."""
     page.goto(f"{url}/signin")
+    page.locator("#name").wait_for(timeout=60_000)  # a loaded machine (2 cores shared) can take a while
     page.fill("#name", name)
     page.fill("#password", ACCOUNTS[name][1] if password is None else password)
     with page.expect_navigation():

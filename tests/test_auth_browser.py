@@ -166,7 +166,7 @@ def test_sign_out_ends_the_session(app: dict[str, Any], tmp_path: Path) -> None:
         header = f"formcheck_session={cookie['value']}"
         assert status(f"{app['url']}/", header)[0] == 200
         page.get_by_role("button", name="Sign out").click()
-        page.get_by_text("You are signed out").wait_for(timeout=30_000)
+        page.get_by_text("You are signed out").wait_for(timeout=60_000)
         assert status(f"{app['url']}/", header)[0] == 303 and websocket_status(app["url"], header) == 403
         page.goto(f"{app['url']}/?page=history")
         assert page.url == f"{app['url']}/signin"
