@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noqa: E402
 
-from formcheck.features.registry import feature_table  # noqa: E402
+from formcheck.features.resolve import feature_table  # noqa: E402
 from formcheck.records.frame import PoseFrame  # noqa: E402
 from formcheck.spec import load_spec  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402

@@ -186,7 +186,8 @@ def test_history_keeps_live_sets_routines_clips_and_samples_apart_in_local_time(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    assert [t.label for t in at.tabs] == ["Live sets (1)", "Routines", "Reviewed clips (1)", "Sample replays (1)"]
+    assert [t.label for t in at.tabs] == ["Live sets (1)", "Routines", "Reviewed clips (1)", "Sample replays (1)",
+                                          "Clients (0)"]
     tables = [df.value for df in at.dataframe]
     live = next(v for v in tables if "source" in v.columns and list(v["id"]) == [ids["live"]])
     assert list(live["date"]) == ["2026-01-03 08:30"]  # 23:30 UTC is 08:30 the next day in Tokyo
@@ -202,7 +203,7 @@ def test_history_keeps_live_sets_routines_clips_and_samples_apart_in_local_time(
 def test_a_sets_detail_speaks_plainly(db: Path) -> None:
     ids = _fill(db)
     at = _open("history")
-    at.selectbox(key="history_session").set_value(ids["live"]).run()
+    at.selectbox(key="history_session_live").set_value(ids["live"]).run()
     reps = next(df.value for df in at.dataframe if "range of motion" in df.value.columns)
     assert list(reps["cues"])[-1] == "Push your hips higher" and "rom" not in reps.columns
     cues = next(df.value for df in at.dataframe if "cue" in df.value.columns and "from (s)" in df.value.columns)

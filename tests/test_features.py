@@ -9,14 +9,9 @@ import pytest
 
 from formcheck.features import body_frame as B
 from formcheck.features import geometry as F
-from formcheck.features.registry import (
-    LandmarkArrays,
-    both_sides,
-    compute,
-    feature_names,
-    feature_table,
-    parse_name,
-)
+from formcheck.features.frames import LandmarkArrays
+from formcheck.features.registry import feature_names, parse_name
+from formcheck.features.resolve import both_sides, compute, feature_table
 from formcheck.records.errors import SpecError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
@@ -319,7 +314,7 @@ class TestWorldFeatures:
         assert np.isnan(F.body_turn_3d(np.zeros((33, 3))))
 
     def test_both_sides_mean_weights_by_visibility_and_lesser_takes_the_side_that_moved_less(self) -> None:
-        from formcheck.features.registry import both_sides
+        from formcheck.features.resolve import both_sides
 
         frames = [make_bent_knees(left=90.0, right=170.0, left_vis=0.9, right_vis=0.3)]
         arr = LandmarkArrays.from_frames(frames)

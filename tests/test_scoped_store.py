@@ -142,3 +142,14 @@ def test_a_download_is_audited_when_it_is_made_and_only_when_someone_is_signed_i
 
     assert audited(AppSettings(db_path=history["path"]), "reps CSV", make) is make  # this computer: as before
     assert len(history["audit"].recent()) == 1
+
+
+def test_the_clients_and_their_trends_hold_only_the_scope(history: dict[str, Any]) -> None:
+    from formcheck.sinks.client_history import ClientHistory
+
+    assert sorted(n.lower() for n in ClientHistory(HistoryStore(history["path"])).names()) == ["alice", "bob"]
+    alice, trainer = _store(history, ALICE).clients(), _store(history, TRAINER).clients()
+    assert [n.lower() for n in alice.names()] == ["alice"] and len(trainer.names()) == 2
+    assert {p.session_id for p in alice.trend("alice")} == {history["ids"]["alice_live"], history["ids"]["alice_review"]}
+    assert alice.trend("bob") == [] and alice.trend(" BOB ", "plank") == []  # another client reads as none
+    assert [p.session_id for p in trainer.trend("bob")] == [history["ids"]["bob_live"]]

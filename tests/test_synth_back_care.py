@@ -16,7 +16,8 @@ from collections.abc import Mapping
 import numpy as np
 import pytest
 
-from formcheck.features.registry import LandmarkArrays, compute_sides
+from formcheck.features.frames import LandmarkArrays
+from formcheck.features.resolve import compute_sides
 from formcheck.records.labels import ClipLabel
 from formcheck.spec import ExerciseSpec, all_hold, load_spec, parse_condition
 from formcheck.synth.back_care import MOVES

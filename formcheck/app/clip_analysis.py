@@ -55,6 +55,7 @@ class ClipRun:
     client: str = ""
     trainer_notes: str = ""
     files: ScratchFolder | None = None  # the run's files (the video): removed with the run
+    personal: tuple[str, ...] = ()  # the client's personal targets this run was judged against, in words
 
     def discard(self) -> None:
         """Remove the run's files now, e.g. when another run replaces it on the page."""
@@ -129,7 +130,8 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
                                    "choose the exercise yourself")
         exercise, suggestion = ranking[0].name, explain_suggestion(ranking)
     hint = wrong_exercise_hint(ranking, exercise) if suggestion is None else None
-    result = analyze_frames(frames, exercise, source=source, fps=fps, source_notes=pose.notes)
+    spec, personal = client_spec(client, exercise, settings)
+    result = analyze_frames(frames, spec, source=source, fps=fps, source_notes=pose.notes)
     files = ScratchFolder("formcheck-video-")
     try:
         video, video_note = _annotated_video(path, result, files.path, tell)
@@ -143,8 +145,25 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     report = json.dumps(report_dict(result), indent=2, allow_nan=False)
     run = ClipRun(result, source, video, video_note, report, reps_csv(result.summary), session_id, save_error,
                   clip_key=key, ranking=ranking, suggestion=suggestion, hint=hint, key_frames=key_frames,
-                  client=client, trainer_notes=trainer_notes, files=files)
+                  client=client, trainer_notes=trainer_notes, files=files, personal=personal)
     return run, pose
+
+
+def client_spec(client: str, exercise: str, settings: AppSettings) -> tuple[Any, tuple[str, ...]]:
+    """The spec to judge ``client``'s set by: their personal one if the trainer made one, else ``exercise``.
+
+    Returns:
+        The spec (an id or a loaded spec) and the personal targets in words (empty for the base spec).
+
+    Raises:
+        SpecError: The client's personal spec is there but does not load.
+    """
+    from formcheck.sinks.personal_targets import personal_spec, personal_words, targets_folder
+
+    mine = personal_spec(client, exercise, targets_folder(settings.db_path))
+    if mine is None:
+        return exercise, ()
+    return mine.spec, personal_words(mine.spec, mine.base)
 
 
 def _annotated_video(path: Path, result: Any, folder: Path,

@@ -24,11 +24,12 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
-from formcheck.app.history_access import audited
+from formcheck.app.history_access import audited, clients
 from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
+from formcheck.sinks.client_history import TrendPoint
 
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
@@ -98,11 +99,57 @@ def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, 
     return client, notes
 
 
-def client_report_html(run: ClipRun, client: str, notes: str) -> str:
-    """The client report of ``run`` with the notes as they are in the boxes now."""
+def client_trend(run: ClipRun, client: str, settings: AppSettings) -> tuple[TrendPoint, ...]:
+    """``client``'s sessions of this clip's exercise in History, this clip last (even before its name is saved)."""
+    if not client.strip():
+        return ()
+    summary = run.result.summary
+    try:
+        points = clients(widgets.store(settings)).trend(client, summary.exercise)  # the signed-in scope
+    except FormcheckError:  # History unreadable: the report goes without the trend
+        return ()
+    ranges = [r.rom for r in summary.rep_rows if r.complete]
+    this = TrendPoint(run.session_id or 0, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      summary.exercise, summary.title, summary.reps, summary.score,
+                      sum(h.good_s for h in summary.holds), sum(ranges) / len(ranges) if ranges else math.nan)
+    return (*(p for p in points if p.session_id != run.session_id), this)
+
+
+def _reference_button(run: ClipRun, client: str, settings: AppSettings, *, key: str) -> None:
+    """"Use this set as <client>'s personal targets": learn their rest, far end and range, save the spec."""
+    from formcheck.sinks.personal_targets import learn_targets, save_targets, targets_folder
+
+    spec = run.result.spec
+    if getattr(spec, "rep", None) is None or getattr(spec, "kind", "reps") == "hold":
+        return
+    who = client.strip()
+    if not st.button(f"Use this set as {who}'s personal targets" if who else "Use this set as personal targets",
+                     key=f"{key}-learn", disabled=not who,
+                     help="For a good set of this client: formcheck learns where they rest, how far they get and "
+                          "their range, and judges their live sets and reviews of this exercise by it. "
+                          "Give the client's name first."):
+        return
+    try:
+        # Against the standard spec even when this set was judged by personal targets: no drift.
+        t = learn_targets(run.result.summary, widgets.spec(str(spec.name)), client=who, clip=run.source)
+        path = save_targets(t, targets_folder(settings.db_path))
+    except FormcheckError as exc:
+        st.error(for_visitor(str(exc)))
+        return
+    unit = "°" if "angle" in t.signal else ""
+    st.success(f"Saved {who}'s personal targets for {spec.title}, from {widgets.plural(t.reps, 'rep')}: rest "
+               f"{t.rest:g}{unit}, far end {t.end:g}{unit}, range {t.range:g}{unit}; target {t.peak:g}{unit} "
+               f"(standard {widgets.spec(t.exercise).rep.peak:g}{unit}). Their live sets and reviews of "
+               f"{spec.title.lower()} use them from now on; analyse this clip again to judge it by them. "
+               + ("" if settings.remote else f"File: `{path}`"))  # no server path beyond this computer
+
+
+def client_report_html(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...] = ()) -> str:
+    """The client report of ``run`` with the notes as they are in the boxes now (and the client's trend)."""
     from formcheck.sinks.html_report import ReportMeta, render_client_report
 
-    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes)
+    meta = ReportMeta(clip=run.source, when=datetime.now(timezone.utc), client=client, notes=notes, trend=trend,
+                      personal=run.personal)
     return render_client_report(run.result, list(run.key_frames), meta)
 
 
@@ -119,6 +166,8 @@ def _headline(run: ClipRun, key: str) -> None:
         st.warning(run.hint)
     if not any(f.has_person for f in result.frames):
         st.error("No person was detected in this clip: check that the whole body is in view.")
+    if run.personal:
+        st.info(f"Judged by {run.client}'s personal targets: " + "; ".join(run.personal) + ".")
     if run.session_id is not None:
         st.caption(f"Saved to History ({KIND_TITLES.get(key, 'History')}).")
     elif run.save_error:
@@ -145,17 +194,19 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     widgets.cue_timeline(run.result, key=key)
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
-    _downloads(run, client, notes, video, key=key, settings=settings)
+    _reference_button(run, client, settings, key=key)
+    _downloads(run, client, notes, video, client_trend(run, client, settings), key=key, settings=settings)
 
 
-def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, *, key: str,
-               settings: AppSettings) -> None:
+def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, trend: tuple[TrendPoint, ...], *,
+               key: str, settings: AppSettings) -> None:
     """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
     clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
     files: list[tuple[str, Any, str, str, str, str | None]] = [
-        ("Client report (HTML)", functools.partial(client_report_html, run, client, notes), f"{stem}-report.html",
-         "text/html", "html", "One file: opens offline in any browser; print it to PDF from there."),
+        ("Client report (HTML)", functools.partial(client_report_html, run, client, notes, trend),
+         f"{stem}-report.html", "text/html", "html",
+         "One file: opens offline in any browser; print it to PDF from there."),
         ("Report (JSON)", run.report_json, f"{stem}-report.json", "application/json", "json", None),
         ("Reps (CSV)", run.reps_csv, f"{stem}-reps.csv", "text/csv", "csv", None)]
     if video is not None:

@@ -20,6 +20,7 @@ from typing import TypeVar
 from formcheck.app.settings import AppSettings
 from formcheck.sinks.accounts import AccountStore, accounts_path
 from formcheck.sinks.audit_log import AuditLog
+from formcheck.sinks.client_history import ClientHistory
 from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.scoped_store import ScopedHistoryStore
 from formcheck.sinks.store import HistoryStore, default_db_path
@@ -42,6 +43,11 @@ def history(settings: AppSettings) -> HistoryStore:
 def routines(store: HistoryStore) -> RoutineHistory:
     """The routine sessions of ``store``, in its scope when it has one."""
     return store.routines() if isinstance(store, ScopedHistoryStore) else RoutineHistory(store)
+
+
+def clients(store: HistoryStore) -> ClientHistory:
+    """The clients of ``store`` and their trends, in its scope when it has one."""
+    return store.clients() if isinstance(store, ScopedHistoryStore) else ClientHistory(store)
 
 
 def audited(settings: AppSettings, what: str, make: Callable[[], T]) -> Callable[[], T]:

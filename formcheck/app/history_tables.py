@@ -12,18 +12,18 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from formcheck.sinks.history_csv import local_iso
+from formcheck.sinks.presentation import plural
 from formcheck.sinks.routine_store import RoutineSession
 from formcheck.sinks.store import Session
 
 #: Session kinds, as the History page names its tabs.
 KIND_TITLES: dict[str, str] = {"live": "Live sets", "review": "Reviewed clips", "sample": "Sample replays"}
-SESSION_COLUMNS = ["id", "date", "exercise", "source", "reps", "partial", "hold (s)", "score", "cues"]
+SESSION_COLUMNS = ["id", "date", "exercise", "source", "client", "reps", "partial", "hold (s)", "score", "cues"]
 
 
 def local_time(iso_utc: str, zone: str | None = None) -> str:
@@ -33,12 +33,33 @@ def local_time(iso_utc: str, zone: str | None = None) -> str:
         >>> local_time("2026-01-02T23:30:00+00:00", "Asia/Tokyo")
         '2026-01-03 08:30'
     """
-    when = datetime.fromisoformat(iso_utc)
-    try:
-        tz = ZoneInfo(zone) if zone else None
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = None
-    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return local_iso(iso_utc, zone)[:16].replace("T", " ")
+
+
+def local_times(isos: Sequence[str], zone: str | None = None) -> pd.Series:
+    """Stored UTC times as wall-clock times in ``zone`` (naive), for charts.
+
+    A chart library shows a zone-aware time in UTC or in the browser's zone, whichever it
+    picks; a naive wall-clock time is shown as it is, so the chart reads like the tables.
+
+    Example:
+        >>> local_times(["2026-01-02T23:30:00+00:00"], "Asia/Tokyo").dt.strftime("%Y-%m-%d %H:%M").tolist()
+        ['2026-01-03 08:30']
+    """
+    return pd.Series([pd.Timestamp(local_time(t, zone)) for t in isos], dtype="datetime64[ns]")
+
+
+def result_words(s: Session) -> str:
+    """What a set came to: its reps, or the seconds held for a hold ("9.3 s held", never "0 reps").
+
+    Example:
+        >>> from formcheck.sinks.store import Session
+        >>> result_words(Session(1, "", "webcam", "live", "plank", "Plank", 0, 0, {}, 14.0, 31, 9.3, [], []))
+        '9.3 s held'
+    """
+    if s.reps == 0 and s.hold_s > 0:
+        return f"{s.hold_s:.1f} s held"
+    return plural(s.reps, "rep")
 
 
 def _cue_words(cues: Sequence[dict[str, Any]]) -> str:
@@ -54,15 +75,28 @@ def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: st
         ['id', 'date', 'exercise']
     """
     rows = [{"id": s.id, "date": local_time(s.created_at, zone), "exercise": titles.get(s.exercise, s.title),
-             "source": s.source, "reps": s.reps, "partial": s.partial_reps, "hold (s)": round(s.hold_s, 1),
-             "score": s.score, "cues": _cue_words(s.cues)} for s in sessions]
-    return pd.DataFrame(rows, columns=SESSION_COLUMNS)
+             "source": s.source, "client": s.client, "reps": s.reps, "partial": s.partial_reps,
+             "hold (s)": round(s.hold_s, 1), "score": s.score, "cues": _cue_words(s.cues)} for s in sessions]
+    table = pd.DataFrame(rows, columns=SESSION_COLUMNS)
+    return table if any(s.client for s in sessions) else table.drop(columns="client")
 
 
 def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) -> pd.DataFrame:
-    """One row per routine session, newest first."""
-    rows = [{"id": r.id, "date": local_time(r.created_at, zone), "routine": r.title,
-             "status": r.status, "sets": f"{len(r.sets)} of {r.sets_planned}", "reps": r.reps,
+    """One row per routine session, newest first.
+
+    A routine stopped in its lead-in is no longer saved; one an older formcheck saved reads
+    "stopped before any set was done", never "0 of 11".
+
+    Example:
+        >>> from formcheck.sinks.routine_store import RoutineSession
+        >>> old = RoutineSession(1, "2026-01-02T23:30:00+00:00", "lower_back", "Lower-back care", "stopped",
+        ...                      4.0, 11, [], [])
+        >>> routines_table([old])["sets"].tolist()
+        ['none: stopped before any set was done']
+    """
+    rows = [{"id": r.id, "date": local_time(r.created_at, zone), "routine": r.title, "status": r.status,
+             "sets": f"{len(r.sets)} of {r.sets_planned}" if r.sets else "none: stopped before any set was done",
+             "reps": r.reps,
              "hold (s)": round(r.hold_s, 1), "minutes": round(r.duration_s / 60, 1)} for r in routines]
     return pd.DataFrame(rows, columns=["id", "date", "routine", "status", "sets", "reps", "hold (s)", "minutes"])
 

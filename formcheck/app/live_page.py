@@ -47,10 +47,10 @@ CAMERA_LOST_S = 4.0
 
 def _state(settings: AppSettings) -> LiveState:
     """This tab's live state (one per Streamlit session, so one landmarker per tab)."""
-    state = st.session_state.get("live_state")
-    if state is None:
-        def save(summary: Any) -> int:
-            return widgets.store(settings).save_set(summary, source="webcam", kind="live")
+    found: LiveState | None = st.session_state.get("live_state")
+    if found is None:
+        def save(summary: Any) -> int:  # whose set: the state's client when the set ends
+            return widgets.store(settings).save_set(summary, source="webcam", kind="live", client=state.who.name)
 
         def save_routine(summary: Any) -> int:
             return routines(widgets.store(settings)).save(summary)  # in the signed-in scope (issue 27)
@@ -59,7 +59,8 @@ def _state(settings: AppSettings) -> LiveState:
         first = wanted_exercise() or next(iter(widgets.exercise_titles()))
         state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine)
         st.session_state["live_state"] = state
-    return state
+        return state
+    return found
 
 
 def _callback(state: LiveState) -> Any:

@@ -101,6 +101,9 @@ def routine_table_html(done: FinishedRoutine) -> str:
         f"<tr><td>{esc(x.title)}</td><td>{esc(x.label)}</td><td>{esc(x.target)}</td>"
         f"<td>{x.reps if x.reps else f'{x.hold_s:.0f} s'}</td><td>{x.score}</td></tr>" for x in s.sets)
     head = "<tr><th>exercise</th><th>set</th><th>target</th><th>done</th><th>score</th></tr>"
+    if not s.sets:  # stopped in the lead-in: no "0 of 11" anywhere, and nothing in History
+        return (f"<div id='fc-routine-summary' data-status='{s.status}' data-sets='0' style='font-size:1.1rem'>"
+                f"<b>{esc(s.title)}</b>: stopped before any set was done; nothing saved.</div>")
     saved = "saved to History" if done.routine_session_id is not None else (done.save_error or "not saved")
     return (f"<div id='fc-routine-summary' data-status='{s.status}' data-sets='{len(s.sets)}' style='font-size:1.1rem'>"
             f"<b>{esc(s.title)}</b>: {s.status}, {len(s.sets)} of {s.sets_planned} sets in "

@@ -7,7 +7,9 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.routine_summary import RoutineSummary
@@ -60,3 +62,20 @@ class FinishedRoutine:
     summary: RoutineSummary
     routine_session_id: int | None
     save_error: str | None = None
+
+
+def _same(exercise: str) -> Any:
+    return exercise
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Whose live sets these are, and what each exercise runs for them.
+
+    Attributes:
+        name: The client's name, saved with each set ("": nobody's in particular).
+        spec_for: Exercise id → the spec to run (a personal spec's file, or the id itself).
+    """
+
+    name: str = ""
+    spec_for: Callable[[str], Any] = field(default=_same)

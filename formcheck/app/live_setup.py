@@ -3,22 +3,27 @@
 Choosing in the picker only chooses: nothing is saved (a set with no rep and
 no hold is never saved). The picker groups exercises by ``spec.category``, so
 it stays usable with dozens of exercises. ``?exercise=plank`` or
-``?routine=lower_back`` in the address opens the page with that choice.
+``?routine=lower_back`` in the address opens the page with that choice, and
+``?client=Ada`` with a trainer's client named: their sets are saved under
+that name and judged by their personal targets where the trainer made some.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.live_panel import routine_table_html
-from formcheck.app.live_records import FinishedRoutine, FinishedSet
+from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
 from formcheck.app.routine_plan import plan_html
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import SpecError
+from formcheck.sinks.personal_targets import client_key as client_folder
+from formcheck.sinks.personal_targets import list_targets, personal_spec, targets_folder
 from formcheck.spec.routine import (
     RoutinePlan,
     list_routines,
@@ -147,6 +152,33 @@ def _show_results() -> None:
         widgets.summary_metrics(done.summary, columns=3)
 
 
+def _client_box(settings: AppSettings, state: LiveState) -> None:
+    """The client's name (optional): sets saved under it, their personal targets used where there are some."""
+    if settings.scope is not None and not settings.scope.sees_all:
+        client = settings.scope.name  # a signed-in client: always their own sets and targets (issue 27)
+        st.caption(f"Your sets are saved under **{client}**.")
+    else:
+        if "live_client" not in st.session_state and st.query_params.get("client"):
+            st.session_state["live_client"] = str(st.query_params["client"])
+        client = st.text_input("Client", key="live_client", placeholder="optional: a trainer's client",
+                               help="Saved with each set (History → Clients); their personal targets are used.").strip()
+    folder = targets_folder(settings.db_path)
+
+    def spec_for(exercise: str) -> Any:
+        mine = personal_spec(client, exercise, folder)
+        return str(mine.path) if mine is not None else exercise  # a spec file runs like an id
+
+    state.who = Client(client, spec_for)  # the next set on (the session is made at START)
+    if client:
+        try:
+            key = client_folder(client)
+        except SpecError:
+            return
+        mine = sorted(widgets.exercise_titles(required=False).get(e, e) for c, e, _ in list_targets(folder) if c == key)
+        if mine:
+            st.caption(f"{client}'s personal targets: " + ", ".join(mine) + ".")
+
+
 def render_setup(settings: AppSettings, state: LiveState) -> None:
     """The left column before START."""
     _show_results()
@@ -160,6 +192,7 @@ def render_setup(settings: AppSettings, state: LiveState) -> None:
     else:
         state.set_routine(None)
         state.set_exercise(*_exercise_picker())  # before START nothing has been done: nothing is saved
+    _client_box(settings, state)
     left, right = st.columns(2)
     with left:
         option("Speak counts and cues", SPEAK, True)

@@ -16,6 +16,10 @@ each set is saved as it ends and the routine's summary when it ends or is stoppe
 Honest sets: a movement under way at STOP or at a switch is left out (no
 partial, no penalty), and a set with no rep and no hold is not saved.
 
+A client (a trainer's client exercising at home, ``LiveState.who``): their sets
+are saved under their name, and each set runs the spec their ``spec_for`` gives
+(their personal targets where the trainer made some).
+
 Each browser tab has its own ``LiveState`` (kept in its Streamlit session),
 hence its own :class:`formcheck.pipeline.live.LiveSession` and pose landmarker,
 created at the first frame and closed when the stream ends.
@@ -39,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.app.live_records import FinishedRoutine, FinishedSet, LiveSnapshot
+from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet, LiveSnapshot
 from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
@@ -98,6 +102,7 @@ class LiveState:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
+        self.who = Client()  # whose sets these are; swapped whole by the page, read unlocked
         self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
         self._factory, self._clock = session_factory, clock
         self._session: Any = None
@@ -164,7 +169,7 @@ class LiveState:
                 out, self._texts = draw_view(image, self._view)
                 return out, self._view, say
         if self._session is None:
-            self._session = self._factory(self._exercise, self._model_path)
+            self._session = self._factory(self.who.spec_for(self._exercise), self._model_path)
         frame, fb = self._session.track(image, t - self._set_t0)
         target = run.block.target() if run is not None and run.block is not None else None
         view = self._presenter.update(fb, self._session.spec, target)
@@ -291,7 +296,7 @@ class LiveState:
     def _begin_set(self, exercise: str, t: float) -> None:
         self._exercise = exercise
         if self._session is not None:
-            self._session.reset(exercise)
+            self._session.reset(self.who.spec_for(exercise))
         self._presenter.reset()
         self._coach.reset()
         self._feedback, self._view, self._texts = None, None, ()

@@ -79,9 +79,9 @@ def _take(uploaded: Any, settings: AppSettings) -> UploadedClip:
     return clip
 
 
-def _start(clip: UploadedClip, exercise: str, settings: AppSettings, names: list[str]) -> None:
+def _start(clip: UploadedClip, exercise: str, settings: AppSettings, names: list[str], client: str) -> None:
     st.session_state["review_job"] = ReviewJob.start(
-        clip, None if exercise == SUGGEST else exercise, settings=settings, names=names,
+        clip, None if exercise == SUGGEST else exercise, settings=settings, names=names, client=client.strip(),
         landmarks=st.session_state.get("review_landmarks"))
 
 
@@ -124,6 +124,9 @@ def render(settings: AppSettings) -> None:
                             format_func=lambda n: "Suggest from the clip" if n == SUGGEST else titles[n])
     if exercise != SUGGEST:
         widgets.spec_card(exercise)
+    client = st.text_input("Client", key="review_client", placeholder="optional: their name",
+                           help="Stored with the session (History → Clients). A client with personal targets "
+                                "is judged by them.")
     job: ReviewJob | None = st.session_state.get("review_job")
     if job is not None and _collect(job):
         job = None
@@ -132,7 +135,7 @@ def render(settings: AppSettings) -> None:
         try:
             clip = _take(uploaded, settings) if uploaded is not None else kept
             if clip is not None:  # the button is disabled without one
-                _start(clip, str(exercise), settings, list(titles))
+                _start(clip, str(exercise), settings, list(titles), client)
             st.session_state.pop("review_error", None)
         except FormcheckError as exc:
             if (shown := st.session_state.pop("review_run", None)) is not None:

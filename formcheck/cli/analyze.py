@@ -24,7 +24,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     p.add_argument("--html", action="store_true",
                    help="also write report.html: a self-contained report for the client (prints to PDF)")
-    p.add_argument("--client", default="", help="client's name, printed on report.html")
+    p.add_argument("--client", default="",
+                   help="client's name, printed on report.html; their personal targets are used if there are "
+                        "some (`formcheck targets learn`)")
+    p.add_argument("--db", help="history database whose targets/ folder holds personal targets "
+                                "(default: FORMCHECK_DB or the user data dir)")
     p.add_argument("--notes", default="", help="trainer's notes, printed on report.html")
     p.add_argument("--model", help="pose model .task file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -50,6 +54,14 @@ def run(args: argparse.Namespace) -> int:
     )
 
     spec = resolve_spec(args.exercise)  # unknown exercise: fail before anything else
+    personal: tuple[str, ...] = ()
+    if args.client:
+        from formcheck.sinks.personal_targets import personal_spec, personal_words, targets_folder
+
+        mine = personal_spec(args.client, str(args.exercise), targets_folder(args.db))
+        if mine is not None:
+            spec, personal = mine.spec, personal_words(mine.spec, mine.base)
+            print(f"{args.client}'s personal targets ({mine.path}): " + "; ".join(personal), file=sys.stderr)
     # Missing, a folder or unreadable: one line before an output folder is made.
     video = check_readable_file(args.video, "video", VideoSourceError)
     is_landmarks = video.suffix.lower() == LANDMARKS_SUFFIX
@@ -75,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html:
         from formcheck.sinks.html_report import ReportMeta, write_client_report
 
-        meta = ReportMeta(clip=video.name, client=args.client, notes=args.notes)
+        meta = ReportMeta(clip=video.name, client=args.client, notes=args.notes, personal=personal)
         paths["html"] = write_client_report(result, out, video=None if is_landmarks else video, meta=meta)
     # Files first, stdout second: a closed or full stdout cannot cost a file.
     if args.json:

@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "live",
     "eval",
     "specs",
+    "targets",
     "routines",
     "synth",
 )

@@ -1,4 +1,4 @@
-"""Named features that exercise specs refer to, computed for a chosen side.
+"""The catalogue of named features that exercise specs refer to: what each name measures.
 
 A spec says ``hip_angle``; this module knows that it is the angle
 shoulder-hip-knee in the image, on the side the tracker follows. Every name
@@ -10,8 +10,10 @@ exists in four forms:
 * ``hip_angle_asym``   ``|left - right|`` (left/right symmetry)
 
 Side-free features (``pelvis_tilt``, ``shoulder_width``) have one form only.
-Values are NaN where any landmark they use is less visible than
-``min_visibility``: a hidden limb never produces a number.
+Here are the definitions and the lookup of a name (``parse_name``); computing the
+values for a clip or a frame, with visibility masking and the four forms, is
+:mod:`formcheck.features.resolve`'s job, and the landmarks they read are
+:mod:`formcheck.features.frames`'.
 
 Example:
     >>> "hip_angle" in feature_names() and "left_knee_angle" in feature_names()
@@ -22,140 +24,15 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, TypeVar, overload
-
-import numpy as np
 
 from formcheck.features import body_frame as B
 from formcheck.features import geometry as F
+from formcheck.features.frames import LANDMARK_AT, SIDES, Frames, SideName, lm, other
 from formcheck.features.geometry import Point, Values
 from formcheck.records.errors import SpecError
-from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
-
-SideName = Literal["left", "right"]
-SIDES: tuple[SideName, SideName] = ("left", "right")
-
-
-class LandmarkArrays(NamedTuple):
-    """Landmarks of ``n`` frames, stacked: what feature functions read.
-
-    Attributes:
-        px: ``(n, 33, 2)`` image landmarks in pixels.
-        world: ``(n, 33, 3)`` world landmarks in metres (y down).
-        vis: ``(n, 33)`` min(visibility, presence): 0 when nobody is in view.
-        presence: ``(n, 33)`` the model's presence (the landmark is in the image), for
-            placement guidance.
-    """
-
-    px: np.ndarray
-    world: np.ndarray
-    vis: np.ndarray
-    presence: np.ndarray
-
-    @classmethod
-    def from_frames(cls, frames: Sequence[PoseFrame]) -> LandmarkArrays:
-        """Stack frames (an empty frame gives NaN points and zero visibility)."""
-        if not frames:
-            return cls(np.zeros((0, 33, 2)), np.zeros((0, 33, 3)), np.zeros((0, 33)), np.zeros((0, 33)))
-        norm = np.stack([f.image[:, :2] for f in frames]).astype(np.float64)
-        wh = np.array([f.image_wh for f in frames], dtype=np.float64)[:, None, :]
-        world = np.stack([f.world for f in frames]).astype(np.float64)
-        presence = np.stack([f.presence for f in frames]).astype(np.float64)
-        vis = np.minimum(np.stack([f.visibility for f in frames]).astype(np.float64), presence)
-        return cls(norm * wh, world, in_picture(norm, vis), presence)
-
-
-#: A landmark placed further than this (share of the image) outside the picture is a guess.
-OUTSIDE_MARGIN = 0.03
-
-
-@overload
-def in_picture(norm: np.ndarray, vis: np.ndarray) -> np.ndarray: ...
-@overload
-def in_picture(norm: Sequence[Sequence[float]], vis: Iterable[float]) -> list[float]: ...
-def in_picture(norm: Any, vis: Any) -> Any:
-    """Visibility with landmarks placed outside the image set to 0: the model extrapolates a
-    hand or foot past the border with a confident visibility, and features from it are guesses.
-
-    ``norm``: normalised ``(x, y, ...)`` landmarks, an ``(..., 33, k)`` array or one frame's rows
-    (lists: a frame's 33 rows in one comprehension, cheaper live than numpy's calls).
-    """
-    lo, hi = -OUTSIDE_MARGIN, 1.0 + OUTSIDE_MARGIN
-    if isinstance(norm, np.ndarray):
-        ok = (norm[..., :2] >= lo) & (norm[..., :2] <= hi)
-        return np.where(ok[..., 0] & ok[..., 1], vis, 0.0)
-    return [v if lo <= p[0] <= hi and lo <= p[1] <= hi else 0.0 for p, v in zip(norm, vis)]
-
-
-#: ``(side, part)`` -> index of every sided landmark, built once: the live path looks up the same
-#: few landmarks for every feature of every frame.
-_LM: dict[tuple[str, str], int] = {
-    (side, lmk.name[len(side) + 1:].lower()): int(lmk)
-    for lmk in Landmark for side in ("left", "right") if lmk.name.startswith(f"{side.upper()}_")}
-
-
-def lm(side: SideName, part: str) -> int:
-    """Index of a sided landmark: ``lm("left", "knee") == Landmark.LEFT_KNEE``."""
-    idx = _LM.get((side, part))
-    return int(Landmark[f"{side.upper()}_{part.upper()}"]) if idx is None else idx  # the error for a bad name
-
-
-def other(side: SideName) -> SideName:
-    """The other side."""
-    return "right" if side == "left" else "left"
-
-
-class Frames:
-    """What a feature function reads: the landmarks as points, plus the call's settings.
-
-    ``px[i]``, ``world[i]``: landmark ``i`` as a point (see ``geometry``), ``vis[i]`` its
-    visibility. ``Frames(arr, ...)`` gives a clip's columns (``(n,)`` arrays: one formula runs
-    on every frame at once); ``Frames.one(...)`` one frame's floats (the live path). The
-    feature functions cannot tell the two apart.
-
-    Passed explicitly (never module state) so trackers with different visibility floors can
-    run in different threads; ``memo`` shares work between features of one call (the bird-dog
-    limbs feed two features) and ``raw`` keeps each feature's values (see ``raw_values``).
-    ``share`` gives another threshold's ``Frames`` of the same landmarks: the caches are shared
-    (a both-sides signal reads the values the followed side already computed), which is why
-    keys that depend on ``min_vis`` include it.
-    """
-
-    __slots__ = ("arrays", "memo", "min_vis", "px", "raw", "vis", "world")
-
-    def __init__(self, arr: LandmarkArrays, min_vis: float, share: Frames | None = None) -> None:
-        if share is None:
-            self._set(_points(arr.px), _points(arr.world), list(arr.vis.T), None)
-        else:
-            self._set(share.px, share.world, share.vis, share)
-        self.arrays: LandmarkArrays | None = arr
-        self.min_vis = min_vis
-
-    @classmethod
-    def one(cls, px: list[list[float]], world: list[list[float]], vis: list[float], min_vis: float,
-            share: Frames | None = None) -> Frames:
-        """One frame from its landmarks as floats: ``px`` ``[[x, y]] * 33`` in pixels, ``world``
-        ``[[x, y, z]] * 33``, ``vis`` 33 visibilities."""
-        fr = cls.__new__(cls)
-        fr._set(px, world, vis, share)
-        fr.arrays, fr.min_vis = None, min_vis
-        return fr
-
-    def _set(self, px: list[Any], world: list[Any], vis: list[Any], share: Frames | None) -> None:
-        self.px, self.world, self.vis = px, world, vis
-        self.memo: dict[tuple[str, str, float], tuple[Values, Values]] = {} if share is None else share.memo
-        self.raw: dict[tuple[str, str, float | None], tuple[Values, Values]] = {} if share is None else share.raw
-
-
-def _points(a: np.ndarray) -> list[list[np.ndarray]]:
-    """``(n, 33, k)`` stacked landmarks as 33 points of ``k`` columns."""
-    return [list(cols) for cols in a.transpose(1, 2, 0)]
-
 
 Fn = Callable[[Frames, SideName], Values]
 _IDX: dict[tuple[str, str], list[int]] = {}
@@ -201,11 +78,11 @@ class FeatureDef:
 
 
 def _p(a: Frames, side: SideName, part: str) -> Point:
-    return a.px[_LM[side, part]]
+    return a.px[LANDMARK_AT[side, part]]
 
 
 def _w(a: Frames, side: SideName, part: str) -> Point:
-    return a.world[_LM[side, part]]
+    return a.world[LANDMARK_AT[side, part]]
 
 
 def _torso(a: Frames, side: SideName) -> Values:
@@ -230,7 +107,7 @@ def _reg(name: str, parts: str, unit: str, description: str, sided: bool = True,
 
 def _at(*parts: str) -> dict[str, tuple[int, ...]]:
     """The indices of ``parts`` on each side, looked up once (every frame reads them again)."""
-    return {s: tuple(_LM[s, p] for p in parts) for s in SIDES}
+    return {s: tuple(LANDMARK_AT[s, p] for p in parts) for s in SIDES}
 
 
 def _angle(name: str, a: str, b: str, c: str, what: str) -> None:
@@ -575,8 +452,8 @@ def _sh_width_3d(a: Frames, s: SideName) -> Values:
       sided=False, own_mask=True)
 def _lean(a: Frames, s: SideName) -> Values:
     feet = tuple([F.masked(c, a.vis[i], a.min_vis) for c in F.coords(a.world[i])]
-                 for i in (_LM["left", "heel"], _LM["left", "foot_index"], _LM["right", "heel"],
-                           _LM["right", "foot_index"]))
+                 for i in (LANDMARK_AT["left", "heel"], LANDMARK_AT["left", "foot_index"], LANDMARK_AT["right", "heel"],
+                           LANDMARK_AT["right", "foot_index"]))
     return B.lean_back_3d(_w(a, "left", "shoulder"), _w(a, "right", "shoulder"), _w(a, "left", "hip"),
                           _w(a, "right", "hip"), feet)  # type: ignore[arg-type]
 
@@ -636,201 +513,3 @@ def parse_name(name: str) -> tuple[FeatureDef, str]:
     near = difflib.get_close_matches(name, feature_names(), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
     raise SpecError(f"unknown feature {name!r}{hint} (see `formcheck specs features`)")
-
-
-def raw_values(fr: Frames, d: FeatureDef, side: SideName) -> tuple[np.ndarray, np.ndarray]:
-    """``d``'s values on ``side`` before masking, and the lowest visibility of the landmarks it
-    reads; computed once per ``Frames`` (and the ``Frames`` sharing its caches)."""
-    key = (d.name, side, fr.min_vis if d.own_mask else None)
-    hit = fr.raw.get(key)
-    if hit is None:
-        assert fr.arrays is not None, "a clip's Frames (one frame: single_frame.SingleFrame)"
-        hit = fr.raw[key] = (d.fn(fr, side), fr.arrays.vis[:, d.indices(side)].min(axis=1))
-    return hit
-
-
-def _sided_values(fr: Frames, d: FeatureDef, side: SideName) -> np.ndarray:
-    vals, vis = raw_values(fr, d, side)
-    return np.asarray(F.masked(vals, vis, fr.min_vis))
-
-
-V = TypeVar("V")  # arrays (a clip), floats (a frame), or where the values will be (single_frame)
-
-
-def resolve(name: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
-            symmetry: Callable[[V, V], V]) -> V:
-    """The value of ``name`` (any of the four forms) when ``side`` is followed, from
-    ``get(definition, side)``: one place that knows the forms, for arrays and for floats."""
-    d, mode = parse_name(name)
-    return resolve_form(d, mode, side, get, symmetry)
-
-
-def resolve_form(d: FeatureDef, mode: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
-                 symmetry: Callable[[V, V], V]) -> V:
-    """``resolve`` for a name already parsed (``parse_name``): the live path parses once per set."""
-    if mode == "follow":
-        return get(d, side)
-    if mode == "none":
-        return get(d, "left")
-    if mode == "asym":
-        return symmetry(get(d, "left"), get(d, "right"))
-    return get(d, "left" if mode == "left" else "right")
-
-
-def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarray,
-            min_visibility: float = 0.5) -> dict[str, np.ndarray]:
-    """Values of ``names`` for every frame in ``arr``.
-
-    Args:
-        arr: Stacked landmarks of ``n`` frames.
-        names: Feature names (any of the four forms).
-        side: Side that un-prefixed sided names follow: one side for all frames,
-            or an ``(n,)`` array of ``"left"``/``"right"`` (one per frame).
-        min_visibility: Landmarks below this make the value NaN.
-
-    Returns:
-        ``name -> (n,)`` float arrays, NaN where unknown.
-    """
-    if isinstance(side, str):
-        return compute_sides(arr, names, (side,), min_visibility)[side]
-    both = compute_sides(arr, names, SIDES, min_visibility)
-    pick = np.asarray(side) == "left"
-    return {n: np.where(pick, both["left"][n], both["right"][n]) for n in names}
-
-
-def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[SideName],
-                  min_visibility: float = 0.5, frames: Frames | None = None) -> dict[str, dict[str, np.ndarray]]:
-    """``compute`` for several followed sides at once: ``{side: {name: (n,)}}``.
-
-    Side-free, ``left_``/``right_`` and ``_asym`` names do not depend on the followed side,
-    so they are computed once and shared (the tracker asks for both sides every frame for
-    exercises counted per side). ``frames``: a ``Frames`` of ``arr`` whose caches to share.
-    """
-    fr = Frames(arr, min_visibility, share=frames)
-    cache: dict[tuple[str, str], np.ndarray] = {}
-
-    def get(d: FeatureDef, s: SideName) -> np.ndarray:
-        key = (d.name, s)
-        if key not in cache:
-            cache[key] = _sided_values(fr, d, s)
-        return cache[key]
-
-    return {s: {name: resolve(name, s, get, F.symmetry) for name in names} for s in sides}
-
-
-def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5, combine: str = "mean",
-               direction: int = 1, frames: Frames | None = None) -> np.ndarray:
-    """One value per frame from both sides of a sided feature (see ``combine_sides``).
-
-    ``frames``: a ``Frames`` of ``arr`` whose caches to share (values already computed).
-
-    Example:
-        >>> from formcheck.records.frame import PoseFrame
-        >>> both_sides(LandmarkArrays.from_frames([PoseFrame.empty(0.0, (64, 48))]), "knee_angle_3d")
-        array([nan])
-    """
-    d = sided_definition(name)
-    fr = Frames(arr, 0.0, share=frames)
-    (left, lvis), (right, rvis) = (raw_values(fr, d, s) for s in SIDES)
-    # One formula for a clip and for a single live frame: element by element (~1 us a frame).
-    combined = np.vectorize(combine_sides, otypes=[np.float64])
-    return np.asarray(combined(F.masked(left, lvis, 0.0), F.masked(right, rvis, 0.0), lvis, rvis,
-                               min_visibility, combine, direction))
-
-
-def sided_definition(name: str) -> FeatureDef:
-    """The definition of ``name``, which must follow a side (to be combined over both).
-
-    Raises:
-        SpecError: a side-free, ``left_``/``right_`` or ``_asym`` name.
-    """
-    d, mode = parse_name(name)
-    if mode != "follow":
-        raise SpecError(f"{name!r} does not follow a side: it cannot be combined over both sides")
-    return d
-
-
-def combine_sides(left: float, right: float, left_vis: float, right_vis: float, min_visibility: float,
-                  combine: str = "mean", direction: int = 1) -> float:
-    """One value from both sides' values of a sided feature and their visibilities.
-
-    A frame counts only when at least one side is seen clearly (``min_visibility``). Then:
-
-    * ``"mean"``: the sides' mean weighted by how visible each is (the side facing the camera
-      dominates; a side below ``min_visibility`` is left out);
-    * ``"lesser"``: the side nearer the start end (``direction`` +1: the lower value), the
-      hidden side's guess included: both sides must move (a squat bends both knees, walking
-      one at a time), and the model's guess of a hidden leg still tells which.
-
-    Plain floats: the live path calls it once a frame, where numpy's per-call cost would dominate.
-    NaN is found with ``math.isnan``, never by comparing: Python 3.11's specialised float
-    comparison sets the CPU's "invalid" flag on a NaN operand (even ``x != x``), and numpy,
-    running this inside ``np.vectorize`` for a clip, reported that flag as a ``RuntimeWarning``.
-    A visibility that is NaN counts as not seen.
-
-    Example:
-        >>> combine_sides(100.0, 140.0, 0.9, 0.3, 0.5), combine_sides(100.0, 140.0, 0.9, 0.3, 0.5, "lesser")
-        (100.0, 100.0)
-    """
-    vis = (_seen(left_vis), _seen(right_vis))
-    if vis[0] < min_visibility and vis[1] < min_visibility:
-        return math.nan
-    if combine == "lesser":
-        x = [direction * v for v, vi in zip((left, right), vis) if vi > 0.0 and not math.isnan(v)]
-        return direction * min(x) if x else math.nan
-    w = [0.0 if math.isnan(v) or vi < min_visibility else vi for v, vi in zip((left, right), vis)]
-    total = w[0] + w[1]
-    # The same sum as the vectorised form had: 0 + each side's share (np.nan_to_num clips an infinity).
-    acc = sum(max(-_BIG, min(_BIG, v)) * wi if wi > 0 else 0.0 for v, wi in zip((left, right), w))
-    return acc / total if total > 0 else math.nan
-
-
-def _seen(visibility: float) -> float:
-    """A visibility to compare: NaN (unknown) becomes -inf, below any threshold."""
-    return -math.inf if math.isnan(visibility) else visibility
-
-
-_BIG = sys.float_info.max
-
-
-#: Landmarks whose visibility decides which side faces the camera.
-_SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
-_SIDE_IDX = {s: [lm(s, p) for p in _SIDE_PARTS] for s in SIDES}
-#: The landmarks of each side used to decide which side faces the camera.
-SIDE_LANDMARKS: dict[str, list[int]] = {str(k): v for k, v in _SIDE_IDX.items()}
-
-
-def side_visibility(arr: LandmarkArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Mean visibility of the left and right limbs per frame: the near side scores higher."""
-    return arr.vis[:, _SIDE_IDX["left"]].mean(axis=1), arr.vis[:, _SIDE_IDX["right"]].mean(axis=1)
-
-
-def near_side(arr: LandmarkArrays) -> SideName:
-    """The side facing the camera over a whole track (by total visibility)."""
-    lv, rv = side_visibility(arr)
-    return "left" if float(np.nansum(lv)) >= float(np.nansum(rv)) else "right"
-
-
-def feature_table(frames: Sequence[PoseFrame], names: Sequence[str], side: SideName | None = None,
-                  min_visibility: float = 0.5) -> dict[str, np.ndarray]:
-    """Feature values for a list of frames (for angles.csv and charts).
-
-    Args:
-        frames: The clip's frames.
-        names: Feature names, e.g. ``spec.key_features``.
-        side: Side to follow; None picks the side facing the camera over the clip.
-        min_visibility: Landmarks below this give NaN.
-
-    Returns:
-        ``{"t": (n,), name: (n,), ...}``.
-
-    Example:
-        >>> from formcheck.records.frame import PoseFrame
-        >>> feature_table([PoseFrame.empty(0.0, (64, 48))], ["hip_angle"])["hip_angle"].shape
-        (1,)
-    """
-    arr = LandmarkArrays.from_frames(frames)
-    s = side or near_side(arr)
-    out = {"t": np.array([f.t for f in frames], dtype=np.float64)}
-    out.update(compute(arr, names, s, min_visibility))
-    return out

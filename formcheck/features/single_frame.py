@@ -5,7 +5,7 @@ numpy's cost per call (a few microseconds, whatever the size) would be most of t
 so here everything runs on floats: the landmarks are Python lists (``Frames.one``), each
 feature's own formula is the registry's ``fn`` (``geometry`` runs the same formula on
 floats or on a clip's columns), and so are the visibility minimum, the masking and the
-combination of both sides (``registry.combine_sides``, which the whole-clip path vectorises).
+combination of both sides (``resolve.combine_sides``, which the whole-clip path vectorises).
 
 Every value is computed once per frame, whoever asks: the followed side, the other
 side's counter and the both-sides signal share it.
@@ -26,17 +26,10 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import NamedTuple
 
+from formcheck.features.frames import Frames, LandmarkArrays, SideName, in_picture
 from formcheck.features.geometry import symmetry
-from formcheck.features.registry import (
-    FeatureDef,
-    Frames,
-    LandmarkArrays,
-    SideName,
-    combine_sides,
-    in_picture,
-    resolve_form,
-    sided_definition,
-)
+from formcheck.features.registry import FeatureDef
+from formcheck.features.resolve import combine_sides, resolve_form, sided_definition
 from formcheck.records.frame import PoseFrame
 
 
@@ -47,7 +40,7 @@ class LandmarkRows(NamedTuple):
         px: 33 ``[x, y]`` image landmarks in pixels.
         world: 33 ``[x, y, z]`` world landmarks in metres (y down).
         vis: 33 visibilities: min(visibility, presence), 0 for a landmark placed outside the
-            picture (see ``registry.OUTSIDE_MARGIN``).
+            picture (see ``frames.OUTSIDE_MARGIN``).
         presence: 33 presences (the model's: the landmark is in the image).
     """
 
@@ -86,7 +79,7 @@ class SingleFrame:
     Args:
         wanted: ``(key, definition, form, followed side)`` per value (see ``registry.parse_name``).
         combined: ``(key, sided name, combine, direction)`` per both-sides value (see
-            ``registry.both_sides``).
+            ``resolve.both_sides``).
         min_vis: Landmarks below this visibility give NaN.
     """
 

@@ -34,14 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.features.registry import (
-    SIDES,
-    Frames,
-    LandmarkArrays,
-    compute_sides,
-    near_side,
-    parse_name,
-)
+from formcheck.features.frames import SIDES, Frames, LandmarkArrays, near_side
+from formcheck.features.registry import parse_name
+from formcheck.features.resolve import compute_sides
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 

@@ -7,7 +7,9 @@ target; bars that reach it are blue, bars short of it orange, movements that
 were not a whole rep hatched. A hold exercise gets a bar per hold: seconds held
 with good form against the target time. The words name the feature as a person
 would ("hip angle", never "hip angle (3-D)") and the unit in full; the
-technical per-feature charts stay in the app, for the trainer.
+technical per-feature charts stay in the app, for the trainer. When the clip
+has a client with earlier sessions of the exercise in History,
+:func:`trend_panels` adds their progress: count, form score, how far they moved.
 
 Example:
     >>> chart = client_chart(result.summary, result.spec)  # doctest: +SKIP
@@ -18,12 +20,15 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from formcheck.features.labels import feature_unit, plain_label, unit_title
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.svg_chart import Bar, BarChart
+from formcheck.sinks.client_history import TrendPoint
+from formcheck.sinks.svg_chart import Bar, BarChart, TrendChart
 
 #: Legend entries: (key, words). The key names the CSS swatch.
 LEGEND_WORDS: dict[str, str] = {"on-target": "reached the target", "short": "short of the target",
@@ -141,3 +146,47 @@ def client_chart(summary: SetSummary, spec: Any) -> ClientChart | None:
     if getattr(spec, "kind", "reps") == "hold":
         return hold_chart(summary)
     return rep_chart(summary, spec)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanel:
+    """One small chart of a client's progress, with its heading ("Form score")."""
+
+    heading: str
+    chart: TrendChart
+
+
+def _day(iso_utc: str) -> str:
+    """A stored UTC time as the local date a client reads ("12 Mar")."""
+    day = datetime.fromisoformat(iso_utc).astimezone()
+    return f"{day.day} {day:%b}"
+
+
+def trend_panels(points: Sequence[TrendPoint], spec: Any) -> list[TrendPanel]:
+    """The client's progress on one exercise: count (or seconds held), form score, and how far they moved.
+
+    Empty with fewer than two sessions (one point is no trend). The range panel is left out for a
+    hold exercise and when no session had a complete rep.
+
+    Example:
+        >>> from formcheck.sinks.client_history import TrendPoint
+        >>> from formcheck.spec import load_spec
+        >>> pts = [TrendPoint(i, f"2026-03-0{i}T10:00:00+00:00", "glute_bridge", "Glute bridge", 8 + i, 80 + i, 0.0,
+        ...                   28.0 + i) for i in (1, 2)]
+        >>> [p.heading for p in trend_panels(pts, load_spec("glute_bridge"))]
+        ['Reps', 'Form score', 'How far you moved (degrees)']
+    """
+    if len(points) < 2:
+        return []
+    labels = tuple(_day(p.created_at) for p in points)
+    hold = getattr(spec, "kind", "reps") == "hold"
+    panels = [TrendPanel("Seconds held with good form", TrendChart(labels, tuple(p.hold_s for p in points), " s"))
+              if hold else TrendPanel("Reps", TrendChart(labels, tuple(float(p.reps) for p in points), "")),
+              TrendPanel("Form score", TrendChart(labels, tuple(float(p.score) for p in points), ""))]
+    ranges = tuple(p.mean_range for p in points)
+    rep = getattr(spec, "rep", None)
+    if not hold and rep is not None and any(math.isfinite(v) for v in ranges):
+        unit = feature_unit(str(rep.signal))
+        words = "degrees" if unit == "deg" else unit_title(unit)
+        panels.append(TrendPanel(f"How far you moved ({words})", TrendChart(labels, ranges, _tick_unit(unit))))
+    return [TrendPanel(p.heading, replace(p.chart, title=p.heading)) for p in panels]

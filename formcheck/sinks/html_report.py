@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -28,10 +28,11 @@ from formcheck.features.labels import feature_unit, plain_label
 from formcheck.records.atomic import atomic_write_text
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
-from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, value_text
+from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, trend_panels, value_text
+from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.client_summary import client_sentences, fault_words
 from formcheck.sinks.key_frames import KeyFrame, render_key_frames
-from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg
+from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg, trend_chart_svg
 
 HTML_REPORT_NAME = "report.html"
 
@@ -64,6 +65,8 @@ th { background: #f4f7fa; } td.bad { color: var(--bad); } td:nth-child(-n+3) { w
 .key.partial { background: repeating-linear-gradient(45deg, __SHORT__ 0 3px, #fff 3px 6px); }
 .key.band { background: __BAND__; border: 1px dashed #1e7d4f; }
 .chart-box svg { max-width: 100%; height: auto; display: block; }
+.trends { display: flex; flex-wrap: wrap; gap: 10px 18px; }
+.trend-box { flex: 0 1 300px; font-size: 13px; } .trend-box svg { max-width: 100%; height: auto; display: block; }
 .notes { border: 1px solid var(--line); border-radius: 6px; min-height: 120px; padding: 8px 12px;
          background: repeating-linear-gradient(#fff, #fff 27px, #e8edf2 28px); white-space: pre-wrap; }
 .hint { color: var(--muted); font-size: 12px; }
@@ -79,7 +82,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 30px; border-top: 1px
   body { margin: 0; max-width: none; font-size: 12px; }
   .hint { display: none; }
   .summary, th, .notes, .key, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  figure, .chart-box, tr, .summary, .notes { break-inside: avoid; }
+  figure, .chart-box, .trends, tr, .summary, .notes { break-inside: avoid; }
   h2 { break-after: avoid; }
   .frames { grid-template-columns: repeat(3, 1fr); }
 }
@@ -95,12 +98,17 @@ class ReportMeta:
         when: Date of the analysis (default: now).
         client: The client's name, if the trainer gave it.
         notes: The trainer's notes, printed in the notes box.
+        trend: The client's sessions of this exercise in History, oldest first (this one included):
+            drawn as their progress when there are two or more.
+        personal: The client's personal targets the set was judged by, in words (empty: the standard ones).
     """
 
     clip: str
     when: datetime | None = None
     client: str = ""
     notes: str = ""
+    trend: tuple[TrendPoint, ...] = ()
+    personal: tuple[str, ...] = ()
 
 
 def _figures(result: AnalysisResult) -> str:
@@ -127,15 +135,45 @@ def _key_frames(frames: list[KeyFrame]) -> str:
     return '<div class="frames">' + "".join(out) + "</div>"
 
 
-def _chart_section(result: AnalysisResult) -> str:
-    """The set's one chart with its heading, caption and legend (or why there is none)."""
+def _chart_section(result: AnalysisResult, personal: bool = False) -> str:
+    """The set's one chart with its heading, caption and legend (or why there is none).
+
+    ``personal``: the target is the client's own (learnt from their reference set), and the caption says so.
+    """
     chart = client_chart(result.summary, result.spec)
     if chart is None:
         return ""  # nothing counted: the summary above says why
+    if personal:
+        chart = replace(chart, caption=chart.caption.replace("The green band is the target",
+                                                             "The green band is your personal target"))
     legend = "".join(f'<span><i class="key {k}"></i>{escape(LEGEND_WORDS[k])}</span>' for k in chart.legend)
     return (f"<h2>{escape(chart.heading)}</h2>"
             f'<section id="rep-chart"><p class="caption">{escape(chart.caption)}</p>'
             f'<div class="legend">{legend}</div><div class="chart-box">{bar_chart_svg(chart.chart)}</div></section>')
+
+
+def _personal(meta: ReportMeta) -> str:
+    """Which targets were the client's own (learnt from their reference set), beside the standard ones."""
+    if not meta.personal:
+        return ""
+    items = "".join(f"<li>{escape(p)}</li>" for p in meta.personal)
+    return ('<section id="personal-targets"><p><b>Your personal targets.</b> Your trainer set these from a '
+            f"reference set of yours; every other target is the exercise's standard one.</p><ul>{items}</ul>"
+            "</section>")
+
+
+def _progress(result: AnalysisResult, meta: ReportMeta) -> str:
+    """The client's progress on this exercise over their sessions in History (nothing with fewer than two)."""
+    panels = trend_panels(meta.trend, result.spec)
+    if not panels:
+        return ""
+    first = meta.trend[0].created_at
+    since = datetime.fromisoformat(first).astimezone()
+    charts = "".join(f'<div class="trend-box"><b>{escape(p.heading)}</b>{trend_chart_svg(p.chart)}</div>'
+                     for p in panels)
+    return (f'<h2>Your progress</h2><section id="progress"><p class="caption">Your {len(meta.trend)} sessions of '
+            f"this exercise since {since:%d %B %Y}, one point each, the latest on the right.</p>"
+            f'<div class="trends">{charts}</div></section>')
 
 
 def _rep_table(result: AnalysisResult) -> str:
@@ -184,6 +222,8 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
     facts = [f"Clip: {meta.clip}", f"Date: {when:%d %B %Y, %H:%M}", f"Exercise: {title}"]
     if meta.client:
         facts.insert(0, f"Client: {meta.client}")
+    if meta.personal:
+        facts.append("Targets: personal")
     notes = escape(meta.notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -197,8 +237,10 @@ def render_client_report(result: AnalysisResult, key_frames: list[KeyFrame], met
 <div class="figures">{_figures(result)}</div>
 <h2>Key moments</h2>
 {_key_frames(key_frames)}
-{_chart_section(result)}
+{_chart_section(result, bool(meta.personal))}
+{_personal(meta)}
 {_rep_table(result)}
+{_progress(result, meta)}
 <h2>Trainer's notes</h2>
 <p class="hint">Click in the box to type notes before printing.</p>
 <div class="notes" id="trainer-notes" contenteditable="true">{notes}</div>

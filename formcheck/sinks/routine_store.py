@@ -61,8 +61,11 @@ class RoutineHistory:
         """Store a finished routine and link its saved sets to it, in one transaction; return its id.
 
         Raises:
-            StoreError: The write failed (nothing is written then).
+            StoreError: The routine has no set done (stopped in its lead-in: "0 of 11" is no
+                session), or the write failed (nothing is written then).
         """
+        if not summary.sets:
+            raise StoreError("not saved: the routine ended before any set was done")
         created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
         sets = [asdict(s) for s in summary.sets]
         with self.store.writing() as con:

@@ -33,6 +33,7 @@ from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSummary
 from formcheck.sinks.audit_log import AuditLog
+from formcheck.sinks.client_history import ClientHistory, TrendPoint
 from formcheck.sinks.routine_store import RoutineHistory, RoutineSession
 from formcheck.sinks.store import HistoryStore, Kind, Session
 
@@ -164,6 +165,10 @@ class ScopedHistoryStore(HistoryStore):
         """The scope's routine sessions."""
         return ScopedRoutineHistory(self)
 
+    def clients(self) -> ScopedClientHistory:
+        """The scope's clients and their trends (a client: only their own)."""
+        return ScopedClientHistory(self)
+
     def _record(self, action: str, what: str) -> None:
         if self.audit is not None:
             self.audit.record(self.scope.name, action, what)
@@ -219,3 +224,24 @@ class ScopedRoutineHistory(RoutineHistory):
         routine = self.get(routine_session_id)
         super().delete(routine_session_id)
         self.scoped._record("delete", f"routine session {routine.id} ({routine.title}, {routine.created_at[:10]})")
+
+
+class ScopedClientHistory(ClientHistory):
+    """The clients of a :class:`ScopedHistoryStore` (``ClientHistory`` reads with its own SQL, so it is filtered
+    here): a client finds only their own name and trend, another name reads as a client with no sessions.
+
+    Args:
+        store: The scoped history.
+    """
+
+    def __init__(self, store: ScopedHistoryStore) -> None:
+        super().__init__(store)
+        self.scope = store.scope
+
+    def names(self) -> list[str]:
+        """The scope's clients, the most recently seen first."""
+        return [n for n in super().names() if self.scope.allows(n)]
+
+    def trend(self, client: str, exercise: str | None = None) -> list[TrendPoint]:
+        """The client's sessions with their figures (see ``ClientHistory.trend``); none outside the scope."""
+        return super().trend(client, exercise) if self.scope.allows(client) else []

@@ -243,3 +243,67 @@ def bar_chart_svg(chart: BarChart, *, height: int = 300) -> str:
     out.append(_text(plot.left + plot.width / 2, height - 6, chart.axis_title, fill="#555", cls="axis-title"))
     out.append("</svg>")
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    """One measure over a client's sessions, oldest first.
+
+    Attributes:
+        labels: Under each point (the session's date, "12 Mar").
+        values: The measure per session (NaN: not measured that time, no point).
+        unit: Appended to tick labels ("°", "", " s").
+        title: The SVG's accessible title.
+    """
+
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    unit: str
+    title: str = ""
+
+
+def trend_chart_svg(chart: TrendChart, *, width: int = 300, height: int = 170) -> str:
+    """A small line chart: one point per session, evenly spaced, the line broken where a value is unknown.
+
+    Returns:
+        ``<svg class="trend" ...>`` with one ``<circle class="point">`` per known value.
+
+    Example:
+        >>> svg = trend_chart_svg(TrendChart(("1 Mar", "8 Mar", "15 Mar"), (8.0, math.nan, 12.0), ""))
+        >>> svg.count('class="point"'), svg.count("<path")
+        (2, 0)
+    """
+    lo, hi = _value_range(chart.values, math.nan, pad_share=0.25)
+    ticks = nice_ticks(lo, hi, 3)
+    left = 10 + max((text_width(tick_text(v, chart.unit), SMALL) for v in ticks), default=20.0)
+    plot = _Plot(left=left, top=10.0, width=width - left - 12.0, height=height - 10.0 - (SMALL + 12), lo=lo, hi=hi)
+    out = [_svg_open(width, height, chart.title, "trend")]
+    for v in ticks:
+        y = plot.y(v)
+        out.append(f'<line x1="{plot.left:.1f}" x2="{plot.right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e6e6e6"/>')
+        out.append(_text(plot.left - 5, y + SMALL * 0.35, tick_text(v, chart.unit), size=SMALL, anchor="end",
+                         fill="#555"))
+    n = len(chart.values)
+    step = plot.width / max(n, 1)
+    xs = [plot.left + step * (i + 0.5) for i in range(n)]
+    run: list[str] = []
+    for x, v in [*zip(xs, chart.values), (0.0, math.nan)]:  # the sentinel ends the last run
+        if math.isfinite(v):
+            run.append(f"{x:.1f},{plot.y(v):.1f}")
+            continue
+        if len(run) > 1:
+            out.append(f'<path d="M{"L".join(run)}" fill="none" stroke="{ON_TARGET}" stroke-width="2"/>')
+        run = []
+    for x, v, label in zip(xs, chart.values, chart.labels):
+        if math.isfinite(v):
+            out.append(f'<circle class="point" cx="{x:.1f}" cy="{plot.y(v):.1f}" r="4" fill="{ON_TARGET}">'
+                       f"<title>{escape(f'{label}: {tick_text(v, chart.unit)}')}</title></circle>")
+    every = _every(chart.labels, step, SMALL)
+    last = n - 1
+    for i, (x, label) in enumerate(zip(xs, chart.labels)):
+        # Every k-th label from the newest backwards: the latest session is always named.
+        if (last - i) % every == 0 and x - text_width(label, SMALL) / 2 >= 0 \
+                and x + text_width(label, SMALL) / 2 <= width:
+            out.append(_text(x, height - 6, label, size=SMALL, fill="#555", cls="trend-label"))
+    out.append("</svg>")
+    return "".join(out)

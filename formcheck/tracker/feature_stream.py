@@ -2,7 +2,7 @@
 
 Values are keyed ``"<side>:<feature>"`` (``"left:hip_angle"``) because the
 tracker may need both sides at once (per-side counters); features averaged over
-both sides (see ``registry.both_sides``) are keyed ``"both:<feature>"``.
+both sides (see ``resolve.both_sides``) are keyed ``"both:<feature>"``.
 The live path computes only the sides asked for; ``load_batch`` computes the
 whole clip at once (vectorised, same numbers) for offline analysis.
 
@@ -18,15 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from formcheck.features.registry import (
-    SIDES,
-    Frames,
-    LandmarkArrays,
-    SideName,
-    both_sides,
-    compute_sides,
-    parse_name,
-)
+from formcheck.features.frames import SIDES, Frames, LandmarkArrays, SideName
+from formcheck.features.registry import parse_name
+from formcheck.features.resolve import both_sides, compute_sides
 from formcheck.features.single_frame import LandmarkRows, SingleFrame
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.tracker.cuts import CutDetector
@@ -46,7 +40,7 @@ class FeatureStream:
         min_visibility: Landmarks below this give NaN.
         smoothing: A One-Euro filter applied to the values, or None.
         combined: Features also wanted as one value from both sides: ``{name: (combine,
-            direction)}`` (see ``registry.both_sides``), keyed ``"both:<name>"``.
+            direction)}`` (see ``resolve.both_sides``), keyed ``"both:<name>"``.
     """
 
     def __init__(self, names: Sequence[str], min_visibility: float, smoothing: OneEuroFilter | None,

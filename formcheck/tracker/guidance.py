@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from operator import itemgetter
 
+from formcheck.features.frames import SIDES, SideName
 from formcheck.features.geometry import turn_from_side_3d
-from formcheck.features.registry import SIDES, SideName
 from formcheck.features.single_frame import LandmarkRows
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark

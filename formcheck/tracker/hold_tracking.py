@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from formcheck.features.registry import SIDES, SideName
+from formcheck.features.frames import SIDES, SideName
 from formcheck.records.feedback import Hold
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition, verdict
 from formcheck.tracker.form_rules import RuleEngine

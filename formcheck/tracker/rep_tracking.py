@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from formcheck.features.registry import SideName
+from formcheck.features.frames import SideName
 from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
 from formcheck.tracker.feature_stream import side_keys

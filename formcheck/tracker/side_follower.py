@@ -20,7 +20,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from formcheck.features.registry import SIDE_LANDMARKS, SideName
+from formcheck.features.frames import SIDE_LANDMARKS, SideName
 
 _LEFT = itemgetter(*SIDE_LANDMARKS["left"])
 _RIGHT = itemgetter(*SIDE_LANDMARKS["right"])

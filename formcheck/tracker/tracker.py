@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
-from formcheck.features.registry import SIDES, LandmarkArrays, SideName
+from formcheck.features.frames import SIDES, LandmarkArrays, SideName
 from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Cue, Feedback, Phase, RepRecord, SetSummary
