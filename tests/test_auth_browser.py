@@ -83,12 +83,15 @@ def test_client_a_sees_only_her_sessions_on_every_page_and_in_the_export(app: di
         assert pages == ["Live", "History", "Compare"]
         history = _open(page, app, "history", "Export CSV")
         assert "Live sets (1)" in history and "Reviewed clips (1)" in history and "Sample replays (0)" in history
-        assert len(_options(page, "Show session")) == 2
+        assert "Clients (1)" in history  # History's Clients tab (main): her own name only
         with page.expect_download() as download:
             page.get_by_role("button", name="Export CSV").click()
         exported = Path(download.value.path()).read_text()
         page.get_by_role("tab", name="Routines").click()
         page.get_by_text("No routine sessions yet").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Clients (1)").click()
+        page.get_by_text("the client report of their next clip").wait_for(timeout=30_000)
+        clients = str(page.inner_text("body"))
         compare = _open(page, app, "compare", "Compare two sets")
         picks = _options(page, "A (e.g. your reference)") + _options(page, "B (e.g. the client")
         review = _open(page, app, "review", "Live coaching")  # a client asking for Review gets Live
@@ -96,7 +99,8 @@ def test_client_a_sees_only_her_sessions_on_every_page_and_in_the_export(app: di
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert sorted((r["source"], r["client"]) for r in rows) == [("alice-clip.mp4", "Alice"), ("webcam", "alice")]
     assert all(p.split(" · ")[1].lower() == "alice" for p in picks) and len(picks) == 3, picks
-    for text in (history, compare, review, html, exported):
+    assert "bob" not in clients.lower()
+    for text in (history, clients, compare, review, html, exported):
         assert not any(s in text for s in NOT_FOR_ALICE), [s for s in NOT_FOR_ALICE if s in text]
         assert str(app["db"].parent) not in text
     entries = AuditLog(AccountStore(app["accounts"])).recent()
@@ -177,7 +181,7 @@ def test_sign_out_ends_the_session(app: dict[str, Any], tmp_path: Path) -> None:
 def test_no_auth_serves_everyone_with_a_warning_and_no_paths(tmp_path: Path) -> None:
     with remote_app(tmp_path, ("--no-auth",)) as app, \
             chromium_page(tmp_path, f"{app['url']}/?page=history") as page:
-        page.get_by_text("Export CSV").wait_for(timeout=60_000)
+        page.get_by_text("Export CSV").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         text = page.content()
         log = app["log"].read_text()
