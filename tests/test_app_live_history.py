@@ -48,6 +48,7 @@ def test_the_picker_groups_exercises_by_category_and_choosing_saves_nothing(db: 
     for name in list_specs():
         spec = load_spec(name)
         by_category.setdefault(spec.category, set()).add(spec.title)
+    by_category.setdefault("extras", set()).add("Any exercise")  # no spec: counts whatever is repeated
     assert [o.split(" (")[0] for o in groups.options] == [
         t for c, t in (("lower_back", "Lower back"), ("upper_back", "Upper back"), ("stretches", "Stretches"),
                        ("extras", "Extras")) if c in by_category]
@@ -56,7 +57,7 @@ def test_the_picker_groups_exercises_by_category_and_choosing_saves_nothing(db: 
         box = at.selectbox(key=f"live_exercise_{category}")
         assert set(box.options) == by_category[category]
         for title in box.options:
-            name = next(n for n in list_specs() if load_spec(n).title == title)
+            name = next((n for n in list_specs() if load_spec(n).title == title), "any")
             at.selectbox(key=f"live_exercise_{category}").set_value(name).run()
             assert not at.exception
     assert not db.exists() or HistoryStore(db).list_sessions() == []
@@ -210,6 +211,21 @@ def test_a_sets_detail_speaks_plainly(db: Path) -> None:
     assert list(cues["cue"]) == ["Push your hips higher"]
 
 
+def test_history_shows_the_check_in_beside_its_live_set_and_routine_set(db: Path) -> None:
+    from formcheck.sinks.checkin_store import CheckIns
+
+    ids = _fill(db)
+    CheckIns(HistoryStore(db)).save(ids["live"], pain=4, difficulty="right")
+    at = _open("history")
+    tables = [df.value for df in at.dataframe]
+    live = next(v for v in tables if "source" in v.columns and list(v["id"]) == [ids["live"]])
+    assert (list(live["pain (0-10)"]), list(live["difficulty"])) == (["4"], ["Just right"])
+    sets = next(v for v in tables if "target met" in v.columns)
+    assert (list(sets["pain (0-10)"]), list(sets["difficulty"])) == (["4"], ["Just right"])
+    reviewed = next(v for v in tables if list(v.get("source", [])) == ["clip.mp4"])
+    assert "pain (0-10)" not in reviewed.columns  # a trainer's clip has no check-in
+
+
 def test_a_page_run_of_a_new_session_loads_no_spec(db: Path) -> None:
     """Each Live page run used to load every spec about four times (some 120 loads, most of its CPU time):
     with 100 sessions opening the page at once, their runs queued behind each other's spec loads."""
@@ -226,3 +242,19 @@ def test_a_page_run_of_a_new_session_loads_no_spec(db: Path) -> None:
         at.radio(key="live_category").set_value(at.radio(key="live_category").options[-1]).run()
         assert not at.exception
     assert loads.call_count + loader_loads.call_count == 0
+
+
+@pytest.mark.slow
+def test_the_setup_draws_an_exercises_demo_when_asked_and_shows_it_from_then_on(db: Path) -> None:
+    from formcheck.synth.demo import cached_demo
+
+    at = _open("live", exercise="glute_bridge")
+    assert cached_demo("glute_bridge") is None and not at.get("image")  # browsing draws nothing
+    at.button(key="live_demo_glute_bridge").click().run()
+    assert not at.exception and cached_demo("glute_bridge") is not None
+    [image] = at.get("image")
+    assert image.proto.imgs[0].caption == "How it goes: Glute bridge"
+    assert image.proto.imgs[0].url.endswith(".gif")  # the GIF as it is: it moves
+    again = _open("live", exercise="glute_bridge")  # drawn once: shown at once, no button
+    assert again.get("image") and not [b for b in again.button if b.key == "live_demo_glute_bridge"]
+    assert not [b for b in _open("live", exercise="cat_cow").button if b.key and "live_demo" in b.key]  # no motion

@@ -16,6 +16,7 @@ import pytest
 from formcheck.spec import load_spec
 from tests.live_browser import (
     app_server,
+    db_rows,
     in_viewport,
     live_page,
     read_panel,
@@ -118,3 +119,93 @@ def test_start_is_in_view_on_a_phone_before_scrolling(sample_videos: Path, tmp_p
             assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844, (mode, box)
         start(page)  # START from there works: the workout view comes
         in_viewport(page, "#fc-count")
+
+
+#: A short bridge set (the sample clip meets it), then long rests: the rest screen stays for the checks.
+HOME_ROUTINE = """\
+name: home
+title: Home routine
+lead_in_s: 60
+rest_s: 120
+exercises:
+  - exercise: glute_bridge
+    reps: 2
+  - exercise: superman
+    reps: 12
+"""
+
+#: The demo shown on the page: its exercise, and whether its image has loaded (a GIF with a size).
+READ_DEMO = """() => {
+  const d = [...document.querySelectorAll('.fc-demo')].find(e => e.offsetParent !== null);  // the one shown
+  if (!d) return null;
+  const img = d.querySelector('img');
+  return {exercise: d.dataset.exercise, loaded: !!img && img.complete && img.naturalWidth > 0,
+          alt: img ? img.alt : null, src: img ? img.src.slice(0, 21) : null};
+}"""
+
+
+def _mode(page: Any) -> str | None:
+    return page.evaluate("() => { const r = document.querySelector('#fc-live'); return r ? r.dataset.mode : null; }")
+
+
+def _wait_demo(page: Any, exercise: str, timeout_s: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    demo = None
+    while time.monotonic() < deadline:
+        demo = page.evaluate(READ_DEMO)
+        if demo is not None and demo["exercise"] == exercise and demo["loaded"]:
+            return dict(demo)
+        page.wait_for_timeout(500)
+    raise AssertionError(f"no demo of {exercise} on the page; last: {demo}")
+
+
+def test_the_lead_in_shows_the_exercise_demo_and_pause_holds_its_countdown(
+        sample_videos: Path, tmp_path: Path) -> None:
+    with app_server(tmp_path, _routines(tmp_path, HOME_ROUTINE.replace("name: home", "name: slow"))) as app, \
+            live_page(app, _camera(sample_videos, tmp_path), tmp_path, "routine=slow") as page:
+        start(page)
+        demo = _wait_demo(page, "glute_bridge")
+        assert demo["alt"] == "Demo: Glute bridge" and demo["src"] == "data:image/gif;base64"
+        before = int(wait_panel(page, lambda p: p["stage"] == "lead_in", 10, "the lead-in")["count"])
+        page.get_by_role("button", name="Pause", exact=True).click()
+        paused = wait_panel(page, lambda p: p["phase"] == "Paused", 20, "the paused view")
+        assert _mode(page) == "paused" and "Resume" in (paused["cue"] or ""), paused
+        page.wait_for_timeout(7000)  # the lead-in's clock stands still: still paused, still the lead-in
+        still = read_panel(page)
+        assert still is not None and still["phase"] == "Paused" and still["stage"] == "lead_in", still
+        page.get_by_role("button", name="Resume ▶").click()
+        going = wait_panel(page, lambda p: p["phase"] == "Get ready", 20, "the lead-in again")
+        # Paused for over 7 s: the countdown goes on from where it stood (give or take the clicks' seconds)
+        assert before - 3 <= int(going["count"]) <= before, (before, going)
+        assert "Paused" in spoken(page) and "Go on" in spoken(page)
+        page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=10_000)
+
+
+def test_after_an_exercise_the_check_in_is_saved_with_its_set_and_repeat_brings_the_set_back(
+        sample_videos: Path, tmp_path: Path) -> None:
+    with app_server(tmp_path, _routines(tmp_path, HOME_ROUTINE.replace("name: home", "name: slow"))) as app, \
+            live_page(app, _camera(sample_videos, tmp_path), tmp_path, "routine=slow") as page:
+        start(page)
+        _skip(page).click()  # past the lead-in
+        wait_panel(page, lambda p: p["stage"] == "work", 30, "the bridge set")
+        rest = wait_panel(page, lambda p: p["stage"] == "rest" and p["phase"] == "Rest", 150, "the rest after 2 bridges")
+        assert rest["title"] == f"Next: {load_spec('superman').title}", rest
+        _wait_demo(page, "superman")  # the next exercise's demo on the rest screen
+        page.get_by_text("How was Glute bridge?").wait_for(timeout=20_000)
+        page.locator("[class*='st-key-fc_pain_'] button").filter(has_text="3").first.click()
+        page.wait_for_timeout(800)
+        page.locator("[class*='st-key-fc_difficulty_'] button").filter(has_text="Hard").first.click()
+        page.wait_for_timeout(800)
+        page.get_by_role("button", name="Save check-in").click()
+        deadline, rows = time.monotonic() + 20, []
+        while time.monotonic() < deadline and not rows:
+            rows = db_rows(app["db"], "SELECT s.exercise, c.pain, c.difficulty FROM checkins c"
+                                      " JOIN sessions s ON s.id = c.session_id")
+            page.wait_for_timeout(500)
+        assert rows == [("glute_bridge", 3, "hard")]
+        page.get_by_text("How was Glute bridge?").wait_for(state="detached", timeout=20_000)
+        page.get_by_role("button", name="Repeat set ↺").click()
+        again = wait_panel(page, lambda p: p["title"] == "Next: Glute bridge", 20, "the bridge set again")
+        assert (again["detail"] or "").startswith("Set 1 of 1") and int(again["count"]) <= 5, again
+        _wait_demo(page, "glute_bridge")
+        wait_panel(page, lambda p: p["stage"] == "work" and p["title"] == "Glute bridge", 30, "the repeated set")

@@ -153,3 +153,16 @@ def test_the_clients_and_their_trends_hold_only_the_scope(history: dict[str, Any
     assert {p.session_id for p in alice.trend("alice")} == {history["ids"]["alice_live"], history["ids"]["alice_review"]}
     assert alice.trend("bob") == [] and alice.trend(" BOB ", "plank") == []  # another client reads as none
     assert [p.session_id for p in trainer.trend("bob")] == [history["ids"]["bob_live"]]
+
+
+def test_check_ins_are_read_and_given_only_for_the_scopes_sets(history: dict[str, Any]) -> None:
+    ids = history["ids"]
+    _store(history, ALICE).checkins().save(ids["alice_live"], 2, "right")
+    _store(history, BOB).checkins().save(ids["bob_live"], 7, "hard")
+    with pytest.raises(StoreError) as caught:  # answering for another client's set reads as no such set
+        _store(history, ALICE).checkins().save(ids["bob_live"], 0, "easy")
+    assert str(caught.value) == f"no session with id {ids['bob_live']}"
+    alice = _store(history, ALICE).checkins()
+    assert [(c.session_id, c.pain) for c in alice.per_set()] == [(ids["alice_live"], 2)]
+    assert alice.per_set(session_ids=[ids["bob_live"]]) == []  # a crafted id list does not widen the scope
+    assert {c.pain for c in _store(history, TRAINER).checkins().per_set()} == {2, 7}

@@ -20,6 +20,7 @@ from typing import TypeVar
 from formcheck.app.settings import AppSettings
 from formcheck.sinks.accounts import AccountStore, accounts_path
 from formcheck.sinks.audit_log import AuditLog
+from formcheck.sinks.checkin_store import CheckIns
 from formcheck.sinks.client_history import ClientHistory
 from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.scoped_store import ScopedHistoryStore
@@ -43,6 +44,11 @@ def history(settings: AppSettings) -> HistoryStore:
 def routines(store: HistoryStore) -> RoutineHistory:
     """The routine sessions of ``store``, in its scope when it has one."""
     return store.routines() if isinstance(store, ScopedHistoryStore) else RoutineHistory(store)
+
+
+def checkins(store: HistoryStore) -> CheckIns:
+    """The check-ins of ``store``'s sets, in its scope when it has one."""
+    return store.checkins() if isinstance(store, ScopedHistoryStore) else CheckIns(store)
 
 
 def clients(store: HistoryStore) -> ClientHistory:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.history_access import audited, clients
+from formcheck.app.history_access import checkins as scoped_checkins
 from formcheck.app.history_access import routines as scoped_routines
 from formcheck.app.history_clients import clients_tab
 from formcheck.app.history_tables import (
@@ -70,7 +71,10 @@ def _kind_tab(store: HistoryStore, kind: str, sessions: list[Session], titles: d
     if not rows:
         st.info(f"No {KIND_TITLES[kind].lower()} yet.")
         return
-    st.dataframe(sessions_table(rows, titles, zone), hide_index=True, key=f"history-table-{kind}")
+    # Live sets carry the exerciser's check-in (pain, difficulty) when one was given.
+    checkins = {c.session_id: c for c in scoped_checkins(store).per_set(session_ids=[s.id for s in rows])} \
+        if kind == "live" else None
+    st.dataframe(sessions_table(rows, titles, zone, checkins), hide_index=True, key=f"history-table-{kind}")
     by_id = {s.id: s for s in rows}
     shown = st.selectbox("Show", list(by_id), key=f"history_session_{kind}",
                          format_func=lambda i: f"{local_time(by_id[i].created_at, zone)} · "
@@ -116,7 +120,9 @@ def _routines_tab(store: HistoryStore, zone: str | None) -> None:
     chosen = by_id[int(shown)]
     if chosen.skipped:
         st.caption("Not yet specified, skipped: " + ", ".join(chosen.skipped))
-    st.dataframe(routine_sets_table(chosen), hide_index=True, key="history-routine-sets")
+    ids = [int(s["session_id"]) for s in chosen.sets if s.get("session_id") is not None]
+    checkins = {c.session_id: c for c in scoped_checkins(store).per_set(session_ids=ids)}
+    st.dataframe(routine_sets_table(chosen, checkins), hide_index=True, key="history-routine-sets")
 
 
 def render(settings: AppSettings) -> None:

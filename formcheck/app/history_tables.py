@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from formcheck.sinks.checkin_store import DIFFICULTIES, CheckIn
 from formcheck.sinks.history_csv import local_iso
 from formcheck.sinks.presentation import plural
 from formcheck.sinks.routine_store import RoutineSession
@@ -24,6 +25,8 @@ from formcheck.sinks.store import Session
 #: Session kinds, as the History page names its tabs.
 KIND_TITLES: dict[str, str] = {"live": "Live sets", "review": "Reviewed clips", "sample": "Sample replays"}
 SESSION_COLUMNS = ["id", "date", "exercise", "source", "client", "reps", "partial", "hold (s)", "score", "cues"]
+#: The exerciser's check-in, beside live sets and a routine's sets.
+CHECKIN_COLUMNS = ["pain (0-10)", "difficulty"]
 
 
 def local_time(iso_utc: str, zone: str | None = None) -> str:
@@ -67,8 +70,10 @@ def _cue_words(cues: Sequence[dict[str, Any]]) -> str:
     return "; ".join(dict.fromkeys(str(c.get("message") or c.get("id")) for c in cues))
 
 
-def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: str | None = None) -> pd.DataFrame:
-    """One row per set or clip, newest first, in plain words and local time.
+def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: str | None = None,
+                   checkins: dict[int, CheckIn] | None = None) -> pd.DataFrame:
+    """One row per set or clip, newest first, in plain words and local time (with ``checkins``, by set
+    id: the exerciser's pain and difficulty too).
 
     Example:
         >>> sessions_table([], {}).columns[:3].tolist()
@@ -76,9 +81,26 @@ def sessions_table(sessions: Sequence[Session], titles: dict[str, str], zone: st
     """
     rows = [{"id": s.id, "date": local_time(s.created_at, zone), "exercise": titles.get(s.exercise, s.title),
              "source": s.source, "client": s.client, "reps": s.reps, "partial": s.partial_reps,
-             "hold (s)": round(s.hold_s, 1), "score": s.score, "cues": _cue_words(s.cues)} for s in sessions]
-    table = pd.DataFrame(rows, columns=SESSION_COLUMNS)
+             "hold (s)": round(s.hold_s, 1), "score": s.score, "cues": _cue_words(s.cues),
+             **checkin_cells(checkins, s.id)} for s in sessions]
+    table = pd.DataFrame(rows, columns=SESSION_COLUMNS + (CHECKIN_COLUMNS if checkins is not None else []))
     return table if any(s.client for s in sessions) else table.drop(columns="client")
+
+
+def checkin_cells(checkins: dict[int, CheckIn] | None, session_id: int | None) -> dict[str, str]:
+    """The check-in columns of one set: pain and difficulty in words, empty when none was given.
+
+    Example:
+        >>> checkin_cells({4: CheckIn(4, "", "plank", "Plank", 2, "hard", "")}, 4)
+        {'pain (0-10)': '2', 'difficulty': 'Hard'}
+    """
+    if checkins is None:
+        return {}
+    c = checkins.get(session_id) if session_id is not None else None
+    if c is None:
+        return dict.fromkeys(CHECKIN_COLUMNS, "")
+    return {"pain (0-10)": "" if c.pain is None else str(c.pain),
+            "difficulty": DIFFICULTIES.get(c.difficulty, c.difficulty) if c.difficulty else ""}
 
 
 def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) -> pd.DataFrame:
@@ -101,12 +123,14 @@ def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) 
     return pd.DataFrame(rows, columns=["id", "date", "routine", "status", "sets", "reps", "hold (s)", "minutes"])
 
 
-def routine_sets_table(routine: RoutineSession) -> pd.DataFrame:
-    """The sets of one routine session."""
+def routine_sets_table(routine: RoutineSession, checkins: dict[int, CheckIn] | None = None) -> pd.DataFrame:
+    """The sets of one routine session (with ``checkins``: the exerciser's pain and difficulty)."""
     rows = [{"exercise": s["title"], "set": s["label"], "target": s["target"], "reps": s["reps"],
              "hold (s)": round(float(s["hold_s"]), 1), "score": s["score"],
-             "target met": "yes" if s["target_met"] else "no"} for s in routine.sets]
-    return pd.DataFrame(rows, columns=["exercise", "set", "target", "reps", "hold (s)", "score", "target met"])
+             "target met": "yes" if s["target_met"] else "no", **checkin_cells(checkins, s.get("session_id"))}
+            for s in routine.sets]
+    return pd.DataFrame(rows, columns=["exercise", "set", "target", "reps", "hold (s)", "score", "target met"]
+                        + (CHECKIN_COLUMNS if checkins is not None else []))
 
 
 def rep_rows_table(rep_rows: Sequence[dict[str, Any]], messages: dict[str, str]) -> pd.DataFrame:

@@ -6,7 +6,9 @@ page, or the browser would drop the stream):
 * before START (``live_setup``): one exercise or a routine, voice options, the last results;
 * once started, the workout view: the video and, beside it (above it on a phone),
   the count, hold timer, phase and message, sized for 3 m; nothing else on
-  screen but a full-screen button, the voice switch, and Skip in a routine.
+  screen but a full-screen button, the voice switch, and in a routine Pause / Resume,
+  Repeat set and Skip, the next exercise's demo in a lead-in or rest, and the check-in
+  after an exercise (``live_checkin``).
 
 The frame callback runs in streamlit-webrtc's worker thread: it converts the
 ``av.VideoFrame`` to a BGR array and back (the only place that touches av) and
@@ -24,7 +26,8 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
-from formcheck.app.history_access import routines
+from formcheck.app.history_access import checkins, routines
+from formcheck.app.live_checkin import CHECKIN_ERROR, demo_html, draw_checkin
 from formcheck.app.live_panel import panel_html, routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup, wanted_exercise
@@ -34,9 +37,11 @@ from formcheck.app.settings import AppSettings
 POLL_S = 0.25
 #: Before START on a phone the camera column (START, below the choices once the columns stack) sticks
 #: to the bottom of the screen, so START is in view without scrolling (STOP is in view in the workout).
+#: Only before START: in the workout (``#fc-live`` on the page) it would cover the panel, the CSS
+#: staying in the page after its element is gone.
 START_IN_VIEW_CSS = """<style>
 @media (max-width: 640px) {
-  [data-testid="stColumn"]:has(.st-key-live_camera) {
+  body:not(:has(#fc-live)) [data-testid="stColumn"]:has(.st-key-live_camera) {
     position: sticky; bottom: 0; z-index: 5; background: var(--background-color, #fff);
     box-shadow: 0 -6px 12px rgba(0, 0, 0, 0.08); padding-bottom: 0.3rem; }
 }
@@ -55,9 +60,13 @@ def _state(settings: AppSettings) -> LiveState:
         def save_routine(summary: Any) -> int:
             return routines(widgets.store(settings)).save(summary)  # in the signed-in scope (issue 27)
 
+        def save_checkin(session_id: int, pain: int | None, difficulty: str | None) -> None:
+            checkins(widgets.store(settings)).save(session_id, pain, difficulty)  # the signed-in scope
+
         # The address's exercise from the start: a START before the picker's first run then counts it.
         first = wanted_exercise() or next(iter(widgets.exercise_titles()))
-        state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine)
+        state = LiveState(first, model_path=settings.model_path, on_set_end=save, on_routine_end=save_routine,
+                          on_checkin=save_checkin)
         st.session_state["live_state"] = state
         return state
     return found
@@ -117,6 +126,8 @@ def render(settings: AppSettings) -> None:
         _keep_results(state)
         with setup_slot.container():
             st.html(START_IN_VIEW_CSS)
+            if (pending := state.pending_checkin()) is not None:  # a routine stopped, or ended as STOP came
+                draw_checkin(state, pending, st.empty())
             render_setup(settings, state)
 
 
@@ -130,23 +141,65 @@ def _workout(state: LiveState, ctx: Any, body: Any, controls: Any) -> None:
     st.session_state["live_streaming"] = True
     with body:
         panel, summary, voice, notice = st.empty(), st.empty(), st.empty(), st.empty()
-    with controls:
-        buttons = st.columns(3)
+        narrow_demo, checkin = st.empty(), st.empty()
+        if error := st.session_state.pop(CHECKIN_ERROR, None):
+            st.warning(error)
+    with controls, st.container(key="live_controls"):
+        routine = state.routine_planned
+        buttons = st.columns(5 if routine else 2)
         with buttons[0]:
             st.iframe(fullscreen_html(), height=44)
         with buttons[1]:
             speak = option("Voice", SPEAK, True)
-        with buttons[2]:
-            # From the plan, not from a frame having arrived: this run draws the controls once, before
-            # the camera's first frame as often as not, and polls after that without redrawing them.
-            if state.routine_planned:
+        # From the plan, not from a frame having arrived: this run draws the controls once, before
+        # the camera's first frame as often as not, and polls after that without redrawing them.
+        if routine:
+            with buttons[2]:  # the other one of the last run is hidden by the panel's CSS (it would linger)
+                if state.paused:
+                    st.button("Resume ▶", key="live_resume", on_click=state.resume, type="primary")
+                else:
+                    st.button("Pause", key="live_pause", on_click=state.pause,
+                              help="Stop the clock: the set keeps its count, a rest waits")
+            with buttons[3]:
+                st.button("Repeat set ↺", key="live_repeat", on_click=state.repeat,
+                          help="Do this set again from nothing (in a rest: the set just done)")
+            with buttons[4]:
                 st.button("Skip ›", key="live_skip", on_click=state.skip, help="End this set, or this rest, now")
+        # The demo under the video's controls, in view beside the rest; on a phone under the panel instead.
+        extras = Extras({"wide": st.empty(), "narrow": narrow_demo}, checkin)
     beep = bool(st.session_state.get(BEEP, False))
-    _poll(state, ctx, panel, summary, voice, notice, speak, beep)
+    _poll(state, ctx, panel, summary, voice, notice, speak, beep, extras)
+
+
+class Extras:
+    """The demo and check-in placeholders, redrawn only when what they show changes."""
+
+    def __init__(self, demos: dict[str, Any], checkin: Any) -> None:
+        self.demos, self.checkin = demos, checkin
+        self.demo_of: tuple[str, str] | None = None
+        self.demo_shown = False
+        self.checkin_id: int | None = None
+
+    def update(self, state: LiveState, upcoming: tuple[str, str] | None) -> None:
+        if upcoming != self.demo_of or (upcoming is not None and not self.demo_shown):
+            if upcoming != self.demo_of and self.demo_shown:
+                for slot in self.demos.values():
+                    slot.empty()
+            self.demo_of, self.demo_shown = upcoming, False
+            for where, slot in self.demos.items():
+                shown = demo_html(*upcoming, where=where) if upcoming is not None else ""  # "": being drawn
+                if shown:
+                    slot.markdown(shown, unsafe_allow_html=True)
+                    self.demo_shown = True
+        pending = state.pending_checkin()
+        wanted = pending.id if pending is not None else None
+        if wanted != self.checkin_id and pending is not None and self.checkin_id is None:
+            draw_checkin(state, pending, self.checkin)  # once per run: a widget is never drawn twice
+            self.checkin_id = wanted
 
 
 def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, notice: Any, speak: bool,
-          beep: bool) -> None:
+          beep: bool, extras: Extras) -> None:
     started, lost, shown = time.monotonic(), False, ""
     while ctx.state.playing:
         snap = state.snapshot()
@@ -154,6 +207,7 @@ def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, noti
         if html != shown:
             panel.markdown(html, unsafe_allow_html=True)
             shown = html
+        extras.update(state, snap.upcoming)
         items = to_play(state.pop_utterances(), speak, beep)
         if items:
             voice.iframe(voice_html(items), height=1)

@@ -43,8 +43,18 @@ WORKOUT_CSS = """
 #fc-live .fc-msg { font-size: clamp(1.3rem, 5.2vh, 3.6rem); font-weight: 700; min-height: 2.3em;
                    line-height: 1.12; }
 #fc-live .fc-form { color: #c0392b; } #fc-live .fc-guide { color: #b9770e; } #fc-live .fc-next { color: #1f4e79; }
+/* Pause and Resume share a place: the one of the last run would linger there, faded (the workout's run
+   never ends, so Streamlit never clears its stale elements). */
+[data-stale="true"].st-key-live_pause, [data-stale="true"].st-key-live_resume { display: none !important; }
+#fc-live[data-mode='rest'] .fc-msg, #fc-live[data-mode='paused'] .fc-msg {
+  font-size: clamp(1rem, 3.2vh, 2.2rem); min-height: 0; }
 @media (max-width: 640px) {
+  /* The workout's buttons stay in a row or two on a phone (columns would stack them one per line). */
+  .st-key-live_controls [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.4rem !important; }
+  .st-key-live_controls [data-testid="stColumn"] {
+    min-width: 0 !important; width: auto !important; flex: 0 1 auto !important; }
   #fc-live .fc-big { font-size: clamp(4rem, 20vh, 10rem); }
+  #fc-live[data-mode='rest'] .fc-big, #fc-live[data-mode='paused'] .fc-big { font-size: clamp(3rem, 12vh, 7rem); }
   #fc-live .fc-phase { font-size: clamp(1.8rem, 6vh, 3.5rem); }
   #fc-live .fc-msg { font-size: clamp(1.2rem, 4.2vh, 2.4rem); }
 }

@@ -31,6 +31,8 @@ class LiveSnapshot:
         view: The words and numbers of the newest frame (the overlay drew the same).
         overlay_texts: Every string the overlay drew on the newest frame.
         stage: The routine's stage (``lead_in``, ``work``, ``rest``, ``done``); None for one exercise.
+        upcoming: ``(spec id, title)`` of the set to come during a lead-in or rest (its demo is shown).
+        paused: The routine is paused.
     """
 
     exercise: str
@@ -43,6 +45,8 @@ class LiveSnapshot:
     view: Presentation | None = None
     overlay_texts: tuple[str, ...] = ()
     stage: str | None = None
+    upcoming: tuple[str, str] | None = None
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +83,20 @@ class Client:
 
     name: str = ""
     spec_for: Callable[[str], Any] = field(default=_same)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCheckIn:
+    """A check-in to ask for: the exercise just finished and the set its answer is saved with.
+
+    Attributes:
+        id: Increasing number (the page keys its widgets with it).
+        exercise: Spec id.
+        title: The exercise's title ("How was Glute bridge?").
+        session_id: History id of the exercise's last saved set.
+    """
+
+    id: int
+    exercise: str
+    title: str
+    session_id: int

@@ -97,7 +97,21 @@ def _exercise_picker() -> tuple[str, str]:
     exercise = str(st.selectbox("Exercise", list(names), format_func=lambda n: names[n], key=key))
     st.session_state[CHOICE] = exercise
     widgets.spec_card(exercise)
+    _demo(exercise, names[exercise])
     return exercise, names[exercise]
+
+
+def _demo(exercise: str, title: str) -> None:
+    """The exercise's demo once drawn (a small image, served by URL); else a button that draws it (a second
+    or two, once per machine: not for every exercise browsed in the picker)."""
+    from formcheck.synth.demo import cached_demo, demo_gif, has_demo
+
+    demo = cached_demo(exercise)
+    if demo is None and has_demo(exercise) and st.button("Show how it goes", key=f"live_demo_{exercise}"):
+        with st.spinner("Drawing the demo…"):
+            demo = demo_gif(exercise)
+    if demo is not None:
+        st.image(str(demo), width=240, caption=f"How it goes: {title}")
 
 
 def _title(path: Path) -> str:

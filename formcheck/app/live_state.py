@@ -43,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet, LiveSnapshot
+from formcheck.app.live_controls import RoutineControls
+from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet, LiveSnapshot, PendingCheckIn
 from formcheck.app.live_timing import FpsMeter, FrameClock
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
@@ -81,7 +82,7 @@ def _has_work(summary: SetSummary) -> bool:
     return summary.reps > 0 or any(h.good_s > 0 for h in summary.holds)
 
 
-class LiveState:
+class LiveState(RoutineControls):
     """Lock-guarded live set (or routine): session, newest view, fps meter, finished sets, speech.
 
     Args:
@@ -90,6 +91,8 @@ class LiveState:
         on_set_end: Called (under the lock) with each finished set's summary; returns the
             history id. Raising ``FormcheckError`` marks it unsaved.
         on_routine_end: The same for a routine's summary.
+        on_checkin: Saves a check-in ``(session_id, pain, difficulty)``; raising ``FormcheckError``
+            leaves it unsaved (the page says why).
         session_factory: Builds the session (``(exercise, model_path) -> LiveSession``).
         clock: Monotonic seconds, for the fps meter and frame-time fallback.
     """
@@ -97,13 +100,14 @@ class LiveState:
     def __init__(self, exercise: str, *, model_path: Any = None,
                  on_set_end: Callable[[SetSummary], int] | None = None,
                  on_routine_end: Callable[[RoutineSummary], int] | None = None,
+                 on_checkin: Callable[[int, int | None, str | None], None] | None = None,
                  session_factory: Callable[[str, Any], Any] = _default_factory,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._exercise = exercise
         self._model_path = model_path
         self.who = Client()  # whose sets these are; swapped whole by the page, read unlocked
-        self._on_set_end, self._on_routine_end = on_set_end, on_routine_end
+        self._on_set_end, self._on_routine_end, self._on_checkin = on_set_end, on_routine_end, on_checkin
         self._factory, self._clock = session_factory, clock
         self._session: Any = None
         self._time, self._meter = FrameClock(), FpsMeter()
@@ -121,6 +125,9 @@ class LiveState:
         self._finished: list[FinishedSet] = []
         self._routines: list[FinishedRoutine] = []
         self._said: deque[Utterance] = deque(maxlen=64)
+        self._checkins: list[PendingCheckIn] = []  # asked after an exercise's last set, oldest first
+        self._checkin_no = 0
+        self._paused_from: Presentation | None = None  # the set's view when paused
 
     # -- callback thread ------------------------------------------------------------------
     def process(self, image_bgr: np.ndarray, frame_time: float | None) -> np.ndarray:
@@ -159,6 +166,10 @@ class LiveState:
             if self._skip_lead_in:
                 self._skip_lead_in = False
                 say += run.skip_pause(t)
+        if run is not None and run.paused:
+            self._feedback, self._view = None, run.paused_view(self._paused_from)
+            out, self._texts = draw_view(image, self._view)
+            return out, self._view, say
         if run is not None and run.stage != "work":
             say += run.tick(t)
             if run.working and run.block is not None:
@@ -198,10 +209,13 @@ class LiveState:
     def snapshot(self) -> LiveSnapshot:
         """The numbers to show now."""
         with self._lock:
-            now = self._clock()
+            now, run = self._clock(), self._run
+            block = run.block if run is not None and run.stage in ("lead_in", "rest") else None
             return LiveSnapshot(self._exercise, self._feedback, self._frames, self._meter.fps(now),
                                 self._meter.ms_per_frame(), self._meter.idle_s(now), self._error, self._view,
-                                self._texts, self._run.stage if self._run is not None else None)
+                                self._texts, run.stage if run is not None else None,
+                                (block.exercise, block.title) if block is not None else None,
+                                run is not None and run.paused)
 
     def pop_utterances(self) -> list[Utterance]:
         """What to say since the last call (the page speaks it, or drops it when muted)."""
@@ -237,6 +251,7 @@ class LiveState:
                 finished = self._end_set_locked(reason)
                 run.results += [run.set_result(finished.summary, False, finished.session_id)] if finished else []
             if run.stage != "done":
+                self._ask_checkin(run, stopped=True)  # the exercise left at STOP: how was it, too
                 self._save_routine(run.summary(self._t, "stopped"))
             return finished
 
@@ -254,27 +269,6 @@ class LiveState:
         with self._lock:
             if self._run is None:
                 self._plan = plan
-
-    def skip(self) -> None:
-        """Move on in the routine: end the set under way (saved if it has work), or cut a rest short.
-
-        Before the routine's first frame (the camera still starting), the lead-in is skipped then.
-        """
-        with self._lock:
-            run = self._run
-            if run is None:
-                self._skip_lead_in = self._plan is not None
-                return
-            if run.stage == "done":
-                return
-            if run.stage == "work":
-                say = self._finish_routine_set("skipped", met=False)
-                self._view = run.view(self._t)  # the rest (or the end) at once, not at the next frame
-            else:
-                say = run.skip_pause(self._t)
-                if run.block is not None:
-                    self._begin_set(run.block.exercise, self._t)
-            self._said.extend(self._coach.update(self._t, None, say))
 
     def pop_finished(self) -> list[FinishedSet]:
         """Sets finished since the last call (for the page to show once)."""
@@ -320,6 +314,7 @@ class LiveState:
         assert run is not None
         finished = self._end_set_locked(reason)
         say = run.finish_set(self._t, run.set_result(finished.summary, met, finished.session_id) if finished else None)
+        self._ask_checkin(run)
         if run.stage == "done":
             self._save_routine(run.summary(self._t))
         return say

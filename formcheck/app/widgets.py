@@ -33,6 +33,10 @@ def spec(name: str) -> Any:
     if found is not None:
         return found
     from formcheck.spec import load_spec
+    from formcheck.tracker.any_tracker import ANY, any_spec
+
+    if name == ANY:
+        return any_spec()
 
     return load_spec(name)
 
@@ -63,6 +67,9 @@ def exercise_groups() -> dict[str, dict[str, str]]:
     groups: dict[str, dict[str, str]] = {c: {} for c in CATEGORY_TITLES}
     for name, title in titles.items():
         groups.setdefault(str(getattr(specs[name], "category", "extras")), {})[name] = title
+    from formcheck.tracker.any_tracker import ANY, any_spec
+
+    groups["extras"][ANY] = any_spec().title  # no spec: counts whatever is repeated
     return {c: g for c, g in groups.items() if g}
 
 

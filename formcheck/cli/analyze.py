@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("analyze", help="count reps, time holds and find form faults in a video",
                        description="Analyse a video (or a landmarks .npz from `formcheck pose`) for one exercise.")
     p.add_argument("video", help="video file, or a landmarks file (.npz)")
-    p.add_argument("-e", "--exercise", required=True, help="exercise spec id (see `formcheck specs`) or spec file")
+    p.add_argument("-e", "--exercise", required=True,
+                   help="exercise spec id (see `formcheck specs`), spec file, or 'any' (count whatever is repeated)")
     p.add_argument("-o", "--out", help="folder for the report files (default: ./<clip name>_formcheck)")
     p.add_argument("--json", action="store_true", help="print only the report JSON to stdout")
     p.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")

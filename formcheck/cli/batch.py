@@ -38,7 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                                    "reports are current are skipped.")
     p.add_argument("targets", nargs="+", metavar="FOLDER_OR_GLOB", help="folders, clips or glob patterns")
     p.add_argument("-e", "--exercise", required=True,
-                   help="spec id for every clip, or 'auto' to pick the best-fitting spec per clip")
+                   help="spec id for every clip, 'auto' to pick the best-fitting spec per clip, or 'any' to "
+                        "count whatever is repeated (no spec)")
     p.add_argument("-j", "--jobs", type=_workers, default=1, metavar="N",
                    help="worker processes on this machine, each loading the pose model once (default 1; "
                         "at most one per CPU)")

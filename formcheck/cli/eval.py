@@ -1,5 +1,7 @@
 """``formcheck eval PATH... [--json] [--cache DIR] [--faults FILE] [--frame-step N]``: accuracy on labelled clips.
 ``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
+``formcheck eval --repcount DIR [--per-clip]``: the spec-free counter on RepCount-pose landmarks (MAE, OBO).
+``formcheck eval PATH... --exercise any``: the spec-free count beside the label and the spec's count.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
 real-clip ``labels.json``, or label files. Pose landmarks are cached per clip
@@ -25,6 +27,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="instead of clips: count synthetic tracks over views, bodies, tempos and start phases")
     p.add_argument("--render", metavar="DIR",
                    help="with --sweep: render each track into DIR and run the pose model on it (slow)")
+    p.add_argument("--repcount", metavar="DIR",
+                   help="instead of clips: count the RepCount-pose landmarks in DIR (npy + labels.csv) with "
+                        "the spec-free counter; print MAE and OBO per exercise type and overall")
+    p.add_argument("--per-clip", action="store_true", help="with --repcount: print every clip too")
+    p.add_argument("--exercise", choices=("any",),
+                   help="any: count every labelled clip with the spec-free counter too, beside the label "
+                        "and the spec's count")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--cache", help="folder for cached landmarks (default: the user cache)")
     p.add_argument("--model", help="pose model .task file")
@@ -55,12 +64,29 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _repcount(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from formcheck.pipeline.repcount import format_repcount, run_repcount, scores
+
+    rows = run_repcount(args.repcount)
+    if args.json:
+        print(json.dumps({"clips": [asdict(r) for r in rows],
+                          "scores": {k: {"clips": n, "mae": mae, "obo": obo}
+                                     for k, (n, mae, obo) in scores(rows).items()}}, indent=2))
+    else:
+        print(format_repcount(rows, per_clip=args.per_clip))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from formcheck.pipeline.evaluate import FAULT_ANNOTATIONS, evaluate, format_table
     from formcheck.records.errors import LabelError
 
     if args.sweep:
         return _sweep(args)
+    if args.repcount:
+        return _repcount(args)
     if not args.paths:
         raise LabelError("give folders of labelled clips (e.g. sample_videos) or --sweep done-when|full")
     if args.faults:
@@ -68,13 +94,18 @@ def run(args: argparse.Namespace) -> int:
 
         if not Path(args.faults).is_file():
             raise LabelError(f"--faults: no such file: {args.faults}")
+    from formcheck.pipeline.any_eval import add_spec_free, format_any_table
+
     run_ = evaluate(args.paths, cache_dir=args.cache, model_path=args.model, frame_step=args.frame_step,
                     log=lambda line: print(line, file=sys.stderr, flush=True),
-                    faults_file=args.faults or FAULT_ANNOTATIONS)
+                    faults_file=args.faults or FAULT_ANNOTATIONS,
+                    also=add_spec_free if args.exercise == "any" else None)
     if not run_.clips:
         raise LabelError("no labelled clips found in " + ", ".join(args.paths))
     if args.json:
         print(json.dumps(run_.to_dict(), indent=2))
+    elif args.exercise == "any":
+        print(format_any_table(run_))
     else:
         print(format_table(run_))
     if run_.totals.clips == 0:

@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("live", help="live coaching from a webcam in a desktop window",
                        description="Show skeleton, rep counter, hold timer and form cues on a webcam feed. "
                                    "Keys: q/Esc quit, r new set.")
-    p.add_argument("-e", "--exercise", required=True, help="exercise spec id or spec file")
+    p.add_argument("-e", "--exercise", required=True,
+                   help="exercise spec id or spec file, or 'any' (count whatever you repeat)")
     p.add_argument("--camera", type=int, default=0, help="webcam index (default 0)")
     p.add_argument("--video", help="play this video file instead of a camera")
     p.add_argument("--model", help="pose model .task file")

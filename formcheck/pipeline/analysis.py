@@ -44,15 +44,19 @@ def resolve_spec(exercise: Any) -> Any:
 
     from formcheck.records.errors import SpecError
     from formcheck.spec import list_specs, load_spec
+    from formcheck.tracker.any_tracker import ANY, any_spec
 
     name = str(exercise)
+    if name == ANY:
+        return any_spec()
     if Path(name).suffix.lower() in (".yaml", ".yml") or Path(name).is_file():
         return load_spec(name)
     known = list_specs()
     if name not in known:
         near = difflib.get_close_matches(name.replace("-", "_").lower(), known, n=1, cutoff=0.4)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)}")
+        raise SpecError(f"unknown exercise {name!r}.{hint} Known exercises: {', '.join(known)} (or {ANY!r}: "
+                        "count whatever is repeated)")
     return load_spec(name)
 
 
@@ -91,11 +95,11 @@ def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = 
     Raises:
         SpecError: The exercise is unknown or its spec invalid.
     """
-    from formcheck.tracker.tracker import Tracker
+    from formcheck.tracker.any_tracker import make_tracker
 
     spec = resolve_spec(exercise)
     frames = tuple(frames)
-    tracker = Tracker(spec)
+    tracker = make_tracker(spec)
     # The tracker's batch path computes features for the whole clip at once (same result, faster).
     batch = getattr(tracker, "process", None)
     feedback = tuple(batch(frames)) if batch is not None else tuple(tracker.update(f) for f in frames)
@@ -136,8 +140,21 @@ def analyze_video(video: str | Path, exercise: Any, *, model_path: str | Path | 
                               source_notes=meta_notes(meta))
     if path.is_file() and _is_npz(path):
         raise LandmarksFileError(f"{path} looks like a landmarks file: name it with a .npz suffix")
+    if spec.name == ANY_EXERCISE:
+        # The spec-free counter learns the movement from the whole clip: the pose first, then the
+        # count, then the annotated video (the clip decoded a second time).
+        result = _analyze_decoded(path, spec, model_path=model_path, progress=progress, annotated_path=None)
+        cut = [n for n in result.summary.notes if n.startswith("the video ended early")]
+        result = analyze_frames(result.frames, spec, source=str(path), fps=result.fps, source_notes=cut)
+        if annotated_path is not None:
+            render_annotated(path, result, annotated_path)
+        return result
     return _analyze_decoded(path, spec, model_path=model_path, progress=progress,
                             annotated_path=annotated_path)
+
+
+#: The exercise id of the spec-free counter (``formcheck.tracker.any_tracker.ANY``).
+ANY_EXERCISE = "any"
 
 
 def _is_npz(path: Path) -> bool:
@@ -157,11 +174,11 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
 
     from formcheck.pose.estimator import PoseEstimator
     from formcheck.pose.sources import VideoFileSource
-    from formcheck.tracker.tracker import Tracker
+    from formcheck.tracker.any_tracker import make_tracker
 
     frames: list[PoseFrame] = []
     feedback: list[Feedback] = []
-    tracker = Tracker(spec)
+    tracker = make_tracker(spec)
     with ExitStack() as stack:
         src = stack.enter_context(VideoFileSource(path))
         pose = stack.enter_context(PoseEstimator(model_path))

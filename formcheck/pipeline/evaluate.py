@@ -218,11 +218,13 @@ class EvalRun:
 
 def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None,
              model_path: str | Path | None = None, log: Log | None = None,
-             faults_file: str | Path | None = FAULT_ANNOTATIONS, frame_step: int = 1) -> EvalRun:
+             faults_file: str | Path | None = FAULT_ANNOTATIONS, frame_step: int = 1,
+             also: Callable[[Sequence[Any], ClipScore], ClipScore] | None = None) -> EvalRun:
     """Score every labelled clip under ``paths`` (see the module docstring).
 
     ``frame_step`` > 1 runs the pose model on every n-th frame only (the
-    reduced frame rate ``formcheck batch`` may use).
+    reduced frame rate ``formcheck batch`` may use). ``also`` adds to each scored clip's row
+    what another counter makes of the same frames (``eval --exercise any``).
 
     A labelled video that is missing or unreadable becomes a row with status
     ``"error"`` (left out of the totals) rather than stopping the run.
@@ -255,7 +257,8 @@ def evaluate(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None
             scores.append(ClipScore(name=clip.label.clip, exercise=clip.label.exercise,
                                     true_reps=clip.label.reps_complete, status="error", note=str(exc)))
             continue
-        scores.append(score_clip(clip, frames, known, spec_ids))
+        row = score_clip(clip, frames, known, spec_ids)
+        scores.append(also(frames, row) if also is not None else row)
     return EvalRun(clips=tuple(scores), totals=totals(scores))
 
 

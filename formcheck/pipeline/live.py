@@ -29,6 +29,12 @@ from formcheck.pipeline.live_tracker import LiveTracker
 from formcheck.records.feedback import Feedback, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.sinks.presenter import Presenter
+from formcheck.tracker.any_tracker import ANY, AnyTracker
+
+
+def _live_tracker(spec: Any) -> LiveTracker | AnyTracker:
+    """The live tracker of an exercise: the spec-free one for "Any exercise"."""
+    return AnyTracker(spec) if spec.name == ANY else LiveTracker(spec)
 
 
 class LiveSession:
@@ -50,8 +56,8 @@ class LiveSession:
 
         self.spec = resolve_spec(exercise)
         # Live, a movement under way at START is not part of the set (a clip's first rep would be),
-        # nor is one that looks like another exercise.
-        self._tracker = LiveTracker(self.spec)
+        # nor is one that looks like another exercise ("Any exercise": whatever is repeated).
+        self._tracker = _live_tracker(self.spec)
         self._pose = PoseEstimator(model_path)
         self._lock = threading.Lock()  # the app calls process() from a worker thread
         self._done: deque[float] = deque(maxlen=30)  # wall-clock end time of recent frames
@@ -107,7 +113,7 @@ class LiveSession:
         with self._lock:
             previous = self._tracker.summary("ignore")
             self.spec = spec
-            self._tracker = LiveTracker(spec)
+            self._tracker = _live_tracker(spec)
             self._presenter.reset()
             self.last_feedback = None
             self.frames = 0

@@ -74,6 +74,8 @@ class ClipScore:
     per_spec: dict[str, int] = field(default_factory=dict)
     view: str = ""  # the label's camera view (side, oblique, front, moving, 45 ...)
     kind: str = ""  # "sample" (generated) or "real" (filmed)
+    any_reps: int | None = None  # the spec-free counter's count (``eval --exercise any``)
+    any_period_s: float | None = None  # ... and the rep period it found
 
     @property
     def error(self) -> int:

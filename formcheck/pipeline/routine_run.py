@@ -12,6 +12,12 @@ Stages::
 
     lead_in ──(time)──▶ work ──(target met / skip)──▶ rest ──(time)──▶ work … ──▶ done
 
+Any stage but ``done`` can be paused (:meth:`RoutineRun.pause`): the clock of a lead-in or rest
+stops until :meth:`RoutineRun.resume`. :meth:`RoutineRun.repeat` does a set again: the one under
+way from nothing, or, in the rest after it, the set just finished (its record is replaced by the
+new attempt's). :meth:`RoutineRun.exercise_ends` says when a finished set was its exercise's last
+(the app asks for a check-in then).
+
 Example:
     >>> from formcheck.spec import load_routine, plan_routine
     >>> run = RoutineRun(plan_routine(load_routine("lower_back")))
@@ -29,10 +35,12 @@ from typing import Literal
 
 from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSet, RoutineStatus, RoutineSummary
-from formcheck.sinks.presentation import Presentation, Target, finished_view, rest_view
+from formcheck.sinks.presentation import Presentation, Target, finished_view, paused_view, rest_view
 from formcheck.spec.routine import PlannedEntry, RoutinePlan
 
 Stage = Literal["lead_in", "work", "rest", "done"]
+#: Seconds to get ready for a set done again from its rest.
+REPEAT_READY_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +126,18 @@ class RoutineRun:
         self._until = 0.0  # end of the lead-in or rest
         self._pause = 0.0  # length of that lead-in or rest
         self._t = 0.0
+        self.paused_at: float | None = None  # when the user paused (None: running)
+        self.checked_in: set[str] = set()  # exercises whose check-in was asked in this run
 
     @property
     def working(self) -> bool:
         """A set is under way (the camera's frames go to the tracker)."""
         return self.stage == "work"
+
+    @property
+    def paused(self) -> bool:
+        """The user paused the routine (a lead-in or rest's clock stands still; a set takes no frames)."""
+        return self.paused_at is not None
 
     @property
     def block(self) -> Block | None:
@@ -144,7 +159,7 @@ class RoutineRun:
         """Advance the clock during a lead-in or rest; when it is over, work begins (``["Go"]``, with
         the routine's note on the exercise at its first set: ``["Go. Slowly, breathe out as you round."]``)."""
         self._t = t
-        if self.stage in ("lead_in", "rest") and t >= self._until:
+        if self.stage in ("lead_in", "rest") and t >= self._until and not self.paused:
             self.stage = "work"
             block = self.block
             note = block.note if block is not None and block.first else ""
@@ -156,6 +171,50 @@ class RoutineRun:
         if self.stage in ("lead_in", "rest"):
             self._until = t
         return self.tick(t)
+
+    def pause(self, t: float) -> list[str]:
+        """Pause at ``t`` (not once done, nor twice); returns the announcement."""
+        if self.stage == "done" or self.paused:
+            return []
+        self.paused_at = t
+        return ["Paused"]
+
+    def resume(self, t: float) -> float:
+        """Go on after a pause; returns the seconds paused (a lead-in or rest ends that much later)."""
+        if self.paused_at is None:
+            return 0.0
+        gap, self.paused_at = max(t - self.paused_at, 0.0), None
+        if self.stage in ("lead_in", "rest"):
+            self._until += gap
+        return gap
+
+    def repeat(self, t: float) -> list[str]:
+        """Do a set again; returns the announcement ([] when there is nothing to repeat).
+
+        In a set, the set under way starts again from nothing (the live state drops its count). In the
+        rest after a set, that set comes back after :data:`REPEAT_READY_S` seconds to get ready, and
+        its record in the routine is replaced by the new attempt's.
+        """
+        self._t = t
+        if self.stage == "work" and self.block is not None:
+            return [f"Again from the start: {self.block.label.lower().replace(' · ', ', ')}"]
+        if self.stage != "rest" or self.index == 0:
+            return []
+        self.index -= 1
+        block = self.blocks[self.index]
+        last = self.results[-1] if self.results else None
+        if last is not None and (last.exercise, last.label) == (block.exercise, block.label):
+            self.results.pop()
+        self.stage, self._until, self._pause = "rest", t + REPEAT_READY_S, REPEAT_READY_S
+        return [f"Once more: {block.title}, {block.label.lower().replace(' · ', ', ')}. Get ready."]
+
+    def exercise_ends(self) -> Block | None:
+        """Right after :meth:`finish_set`: the set just finished, when it was its exercise's last in a row
+        (the next set is another exercise, or the routine is done); else None."""
+        if self.index == 0 or self.stage not in ("rest", "done"):
+            return None
+        prev, nxt = self.blocks[self.index - 1], self.block
+        return prev if nxt is None or nxt.exercise != prev.exercise else None
 
     def target_met(self, view: Presentation) -> bool:
         """The set's presentation (made with :meth:`Block.target`) says its target is reached."""
@@ -191,10 +250,21 @@ class RoutineRun:
         block = self.block
         if self.stage == "done" or block is None:
             return finished_view(self.plan.routine.title, len(self.results))
+        if self.paused_at is not None:
+            t = self.paused_at  # the countdown stands still
         left = max(self._until - t, 0.0)
         return rest_view(left, block.title, f"{block.label} · {block.target_text}", block.placement,
                          lead_in=self.stage == "lead_in", total_s=self._pause or None,
                          note=block.note if block.first else "")
+
+    def paused_view(self, working: Presentation | None) -> Presentation:
+        """What to show while paused: the set's figures as they were (``working``), or what comes next."""
+        block = self.block
+        if block is None:
+            return finished_view(self.plan.routine.title, len(self.results))
+        if self.stage == "work":
+            return paused_view(working, block.title, f"{block.label} · {block.target_text}")
+        return paused_view(None, f"Next: {block.title}", f"{block.label} · {block.target_text}")
 
     def summary(self, t: float, status: RoutineStatus | None = None) -> RoutineSummary:
         """The run so far (``completed`` once every set is done, else ``stopped``)."""

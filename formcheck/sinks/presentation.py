@@ -18,12 +18,12 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from formcheck.records.feedback import Feedback
 
-Mode = Literal["reps", "hold", "rest", "done"]
+Mode = Literal["reps", "hold", "rest", "done", "paused"]
 Tone = Literal["form", "guide", "next", ""]
 
 #: Phase words (``peak`` is "Hold" when the spec asks to pause at the top, else "Top").
@@ -57,7 +57,8 @@ class Presentation:
     """What one frame shows, in words, wherever it is shown.
 
     Attributes:
-        mode: ``reps``, ``hold``, ``rest`` (a routine's rest or lead-in) or ``done``.
+        mode: ``reps``, ``hold``, ``rest`` (a routine's rest or lead-in), ``done``, or ``paused``
+            (a routine paused by the user).
         title: The exercise ("Glute bridge"), or "Next: Bird-dog" while resting.
         detail: Where in a routine ("Set 1 of 2 · left side"); empty outside routines.
         big: The big number: reps, whole seconds held, or seconds of rest left.
@@ -72,6 +73,8 @@ class Presentation:
         done: The target is reached.
         progress: Range of motion of the current rep (0 start, 1 peak), the share of a hold's
             target held, or of a rest gone; None when there is nothing to measure.
+        goal: The set's rep target as a count (both sides together), for the voice's "halfway" and
+            "last one"; None without a rep target.
     """
 
     mode: Mode
@@ -88,6 +91,7 @@ class Presentation:
     tone: Tone = ""
     done: bool = False
     progress: float | None = None
+    goal: int | None = None
 
     @property
     def count_text(self) -> str:
@@ -197,10 +201,11 @@ def present(fb: Feedback, spec: Any, target: Target | None = None, phase: str | 
         done = min(fb.reps_by_side.get(s, 0) for s in ("left", "right")) >= target.reps
     else:
         done = target.reps is not None and fb.reps >= target.reps
-    goal_text = f"of {2 * target.reps if target.each_side else target.reps}" if target.reps else ""
+    goal = (2 * target.reps if target.each_side else target.reps) if target.reps else None
+    goal_text = f"of {goal}" if goal else ""
     extra = f"+{fb.partial_reps} partial" if fb.partial_reps else ""
     return Presentation("reps", title, str(fb.reps), "rep" if fb.reps == 1 else "reps", word, fb.reps,
-                        target.label, goal_text, sides, extra, message, tone, done, fb.rom_fraction)
+                        target.label, goal_text, sides, extra, message, tone, done, fb.rom_fraction, goal)
 
 
 def rest_view(seconds_left: float, next_title: str, detail: str, placement: str, lead_in: bool = False,
@@ -217,6 +222,19 @@ def rest_view(seconds_left: float, next_title: str, detail: str, placement: str,
     return Presentation("rest", f"Next: {next_title}", str(left), "s", "Get ready" if lead_in else "Rest", left,
                         detail, extra=_sentence(note), message=placement, tone="next" if placement else "",
                         progress=gone)
+
+
+def paused_view(view: Presentation | None, title: str, detail: str) -> Presentation:
+    """A paused routine: the set's figures as they were (or the exercise to come), and how to go on.
+
+    Example:
+        >>> paused_view(None, "Next: Bird-dog", "Set 1 of 2").phase
+        'Paused'
+    """
+    message = "Paused: press Resume to go on"
+    if view is None or view.mode in ("rest", "done", "paused"):
+        return Presentation("paused", title, "II", "", "Paused", 0, detail, message=message, tone="next")
+    return replace(view, mode="paused", phase="Paused", message=message, tone="next", progress=None)
 
 
 def finished_view(title: str, sets_done: int) -> Presentation:

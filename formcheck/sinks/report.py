@@ -191,6 +191,10 @@ def format_summary(summary: SetSummary, source: str = "", spec: Any = None) -> s
     if summary.reps_by_side:
         reps += "   by side: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items()))
     lines = [head, "  " + reps]
+    if "moved" in summary.extra:  # the spec-free counter: what moved, how fast it repeated
+        period = summary.extra.get("period_s")
+        lines.append(f"  moved: {', '.join(summary.extra['moved']) or 'nothing repeated'}"
+                     + (f"   rep period: {period:.1f} s" if period else ""))
     for h in summary.holds:
         target = f"; target {h.target_s:.0f} s" if h.target_s else ""
         side = f" ({h.side} side)" if h.side else ""  # a stretch held to each side in turn

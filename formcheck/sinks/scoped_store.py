@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +33,7 @@ from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSummary
 from formcheck.sinks.audit_log import AuditLog
+from formcheck.sinks.checkin_store import CheckIn, CheckIns
 from formcheck.sinks.client_history import ClientHistory, TrendPoint
 from formcheck.sinks.routine_store import RoutineHistory, RoutineSession
 from formcheck.sinks.store import HistoryStore, Kind, Session
@@ -165,6 +166,10 @@ class ScopedHistoryStore(HistoryStore):
         """The scope's routine sessions."""
         return ScopedRoutineHistory(self)
 
+    def checkins(self) -> ScopedCheckIns:
+        """The check-ins (pain, difficulty) of the scope's sets."""
+        return ScopedCheckIns(self)
+
     def clients(self) -> ScopedClientHistory:
         """The scope's clients and their trends (a client: only their own)."""
         return ScopedClientHistory(self)
@@ -245,3 +250,34 @@ class ScopedClientHistory(ClientHistory):
     def trend(self, client: str, exercise: str | None = None) -> list[TrendPoint]:
         """The client's sessions with their figures (see ``ClientHistory.trend``); none outside the scope."""
         return super().trend(client, exercise) if self.scope.allows(client) else []
+
+
+class ScopedCheckIns(CheckIns):
+    """Check-ins of a :class:`ScopedHistoryStore`'s sets (``CheckIns`` reads and writes with its own SQL, so
+    it is filtered here): a client reads and answers only for their own sets; another's reads as missing.
+
+    Args:
+        store: The scoped history.
+    """
+
+    def __init__(self, store: ScopedHistoryStore) -> None:
+        super().__init__(store)
+        self.scope = store.scope
+        self.scoped = store
+
+    def save(self, session_id: int, pain: int | None, difficulty: str | None, when: datetime | None = None) -> None:
+        """Store the check-in of one of the scope's sets (see ``CheckIns.save``).
+
+        Raises:
+            StoreError: A bad answer, or no set of the scope has that id.
+        """
+        self.scoped.get(session_id)
+        super().save(session_id, pain, difficulty, when)
+
+    def per_set(self, *, exercise: str | None = None, since: str | None = None, until: str | None = None,
+                session_ids: Iterable[int] | None = None) -> list[CheckIn]:
+        """The scope's check-ins (see ``CheckIns.per_set``): ``session_ids`` outside the scope are left out."""
+        if not self.scope.sees_all:
+            mine = {s.id for s in self.scoped.list_sessions()}
+            session_ids = sorted(mine if session_ids is None else mine & {int(i) for i in session_ids})
+        return super().per_set(exercise=exercise, since=since, until=until, session_ids=session_ids)

@@ -15,6 +15,8 @@ voice says the number on screen:
   range cue comes with the count of its rep and may leave the screen before the count's quiet
   second is over, yet the user should still hear it;
 * announcements (a routine's "next exercise", "rest 30 seconds") are said as given;
+* a set with a rep target of 8 or more says "Halfway there" with the count at half of it, and one of
+  4 or more "Last one" with the count before the last: two short encouragements a set, no more;
 * each new rep also gives a ``beep`` utterance (the page plays it if the user wants beeps).
 
 Example:
@@ -35,7 +37,7 @@ from typing import Literal
 
 from formcheck.sinks.presentation import Presentation
 
-UtteranceKind = Literal["count", "countdown", "cue", "info", "beep"]
+UtteranceKind = Literal["count", "countdown", "cue", "info", "cheer", "beep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,8 @@ class Utterance:
         id: Increasing number, so the page says each utterance once however often it redraws.
         text: The words ("" for a beep).
         kind: ``count`` (a rep or hold seconds), ``countdown`` (a rest's last seconds),
-            ``cue`` (a form cue or guidance), ``info`` (an announcement) or ``beep``.
+            ``cue`` (a form cue or guidance), ``info`` (an announcement), ``cheer`` (encouragement:
+            "Halfway there", "Last one") or ``beep``.
         interrupt: Cut off whatever is being said first (counts do: a count is never late).
     """
 
@@ -54,6 +57,26 @@ class Utterance:
     text: str
     kind: UtteranceKind
     interrupt: bool = False
+
+
+#: Encouragement needs a target this big: "Last one" from 4 reps, "Halfway there" from 8.
+LAST_ONE_FROM, HALFWAY_FROM = 4, 8
+
+
+def cheer(count: int, goal: int | None) -> str:
+    """The encouragement said with a count, if any: at half of a long set, and before its last rep.
+
+    Example:
+        >>> [cheer(n, 10) for n in (4, 5, 8, 9, 10)]
+        ['', 'Halfway there', '', 'Last one', '']
+    """
+    if goal is None:
+        return ""
+    if goal >= LAST_ONE_FROM and count == goal - 1:
+        return "Last one"
+    if goal >= HALFWAY_FROM and count == goal // 2:
+        return "Halfway there"
+    return ""
 
 
 class Coach:
@@ -128,6 +151,7 @@ class Coach:
             return []
         elif view.mode == "reps" and view.count > before:
             out = [self._make(view.big, "count", interrupt=True), self._make("", "beep")]
+            out += [self._make(words, "cheer") for words in [cheer(view.count, view.goal)] if words]
         elif (view.mode == "hold" and view.count > before
               and view.count // self.hold_every_s > before // self.hold_every_s):
             out = [self._make(view.big, "count", interrupt=True)]

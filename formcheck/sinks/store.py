@@ -41,7 +41,7 @@ Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
 
 #: Bump when the schema changes; older files are migrated in ``_migrate`` (see ``_MIGRATIONS``).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -120,9 +120,26 @@ def _add_client_columns(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX IF NOT EXISTS sessions_clip ON sessions (clip_key, kind)")
 
 
+#: The exerciser's check-in after an exercise (live routines): pain 0-10 and how hard it was, one row
+#: per set it was given for (``checkin_store.CheckIns``); deleted with its set.
+_CHECKINS = """
+CREATE TABLE IF NOT EXISTS checkins (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,            -- ISO 8601, UTC, when it was given
+    pain INTEGER CHECK (pain BETWEEN 0 AND 10),                     -- NULL: not answered
+    difficulty TEXT CHECK (difficulty IN ('easy', 'right', 'hard'))  -- NULL: not answered
+)"""
+
+
+def _add_checkins(con: sqlite3.Connection) -> None:
+    """Version 4: the exerciser's check-ins (pain, difficulty) beside their sets."""
+    con.execute(_CHECKINS)
+
+
 #: Schema changes after version 1, by the version they lead to. Each is additive and safe to
 #: run twice (it checks what is there), so files migrated by another build stay readable.
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_routines, 3: _add_client_columns}
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _add_routines, 3: _add_client_columns, 4: _add_checkins}
 
 SESSION_COLUMNS: tuple[str, ...] = (
     "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",

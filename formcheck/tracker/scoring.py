@@ -23,6 +23,17 @@ RUSHED = 0.6
 BALLISTIC = 0.6
 
 
+def tempo_message(up_s: float, down_s: float) -> str:
+    """The words of a rushed rep: the way back named when it was no slower than the way out (lowering
+    is where control is lost, and what physiotherapists ask to slow), else the whole movement.
+
+    Example:
+        >>> tempo_message(0.5, 0.3), tempo_message(0.4, 0.8)
+        ('Slower on the way down', 'Slow down: control the movement')
+    """
+    return "Slower on the way down" if down_s <= up_s else "Slow down: control the movement"
+
+
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
                     ids: list[str], at_edge: bool = False, usual_s: float | None = None,
                     judge_range: bool = True) -> tuple[RepRecord, list[Cue]]:
@@ -46,8 +57,8 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     voided = any(r.voids_rep for r in spec.rules if r.id in ids)
     took = ev.end - ev.start
     if ev.complete and (took < BALLISTIC * rep.min_duration or (usual_s is not None and took < RUSHED * usual_s)):
-        extra.append(Cue("too_fast", "Slow down: control the movement", 0, round(ev.start, 3),
-                         round(ev.end, 3), index))
+        extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,
+                         round(ev.start, 3), round(ev.end, 3), index))
     if not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))

@@ -1,0 +1,220 @@
+"""Finding the repetition in a pose track with no spec: the axis and the period it moves along.
+
+Pure numpy, no state: the spec-free counter (:mod:`formcheck.tracker.any_counter`) calls
+:func:`learn_axis` on a whole clip (offline) or on the frames seen so far (live).
+
+* **Pose vector.** Each frame's body landmarks (the nose and landmarks 11-32: the face's
+  ten points would weigh ten times a hand), image x and y, min-max normalised within the
+  frame: position and size in the picture are gone, the shape of the body stays. This is
+  also the form of the RepCount-pose benchmark's landmarks, so one counter reads both.
+* **Period.** The autocorrelation of all coordinates at once (each weighed by its
+  variance): its first high peak between ``MIN_PERIOD_S`` and ``MAX_PERIOD_S``. Then slow
+  changes of posture (lead-in, walking, a rest) are taken out by subtracting a moving
+  average over ``HIGH_PASS`` periods, and the period is measured again on what is left.
+* **Axis.** The leading principal components of that high-passed pose; of the first
+  ``COMPONENTS`` the one whose own autocorrelation at the period is largest carries the
+  repetition.
+
+Example:
+    >>> t = np.arange(300) / 30
+    >>> pose = np.zeros((300, len(BODY) * 2)); pose[:, 10] = np.sin(2 * np.pi * t / 1.5)
+    >>> axis = learn_axis(pose, fps=30)
+    >>> round(axis.period_s, 1), int(np.argmax(np.abs(axis.vec)))
+    (1.5, 10)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Arr = NDArray[np.float64]
+
+#: Landmarks in the pose vector: the nose, then shoulders to feet (MediaPipe indices).
+BODY: tuple[int, ...] = (0, *range(11, 33))
+BODY_INDEX = np.array(BODY)
+#: Body parts named in reports, by MediaPipe landmark index.
+PARTS: dict[str, tuple[int, ...]] = {
+    "head": (0,), "shoulders": (11, 12), "elbows": (13, 14), "hands": (15, 16, 17, 18, 19, 20, 21, 22),
+    "hips": (23, 24), "knees": (25, 26), "feet": (27, 28, 29, 30, 31, 32)}
+#: Shortest and longest period of a repetition (s): a jumping jack, a slow controlled lift.
+MIN_PERIOD_S, MAX_PERIOD_S = 0.25, 12.0
+#: The period is the first autocorrelation peak at least this share of the highest one (not
+#: its multiple: two reps also look like one rep).
+NEAR_BEST = 0.85
+#: Moving average taken out of the pose, in periods (slow posture changes are not reps).
+HIGH_PASS = 1.5
+#: Principal components considered for the axis.
+COMPONENTS = 3
+#: A body part moved when it carries this share of the axis (its squared loading).
+PART_SHARE = 0.12
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The direction in pose space the repetition moves along, and how fast it repeats.
+
+    ``vec`` is a unit vector over the pose vector's coordinates; ``period_s`` the rep period;
+    ``strength`` the autocorrelation at the period (0-1: how periodic the movement is);
+    ``window`` the high-pass window in frames; ``parts`` the body parts that move along it.
+    """
+
+    vec: Arr
+    period_s: float
+    strength: float
+    window: int
+    parts: tuple[str, ...]
+
+
+def pose_vectors(xy: NDArray[np.floating], present: NDArray[np.bool_] | None = None) -> Arr:
+    """Pose vectors of frames: ``(n, 33, 2)`` image coordinates → ``(n, 2 * len(BODY))``.
+
+    Each frame min-max normalised per axis. Frames without a person (``present`` False, or
+    NaN landmarks) take the last known pose (the first known before it), so that a lost
+    frame is no movement.
+    """
+    pts = np.asarray(xy, dtype=np.float64)[:, BODY, :2]
+    known = np.isfinite(pts)
+    lo = np.where(known, pts, np.inf).min(axis=1, keepdims=True)
+    hi = np.where(known, pts, -np.inf).max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):  # a frame with no landmark known: NaN rows, filled below
+        out = ((pts - lo) / np.maximum(hi - lo, 1e-9)).reshape(len(pts), -1)
+    ok = np.isfinite(out).all(axis=1)
+    if present is not None:
+        ok &= np.asarray(present, dtype=bool)
+    return fill_missing(out, ok)
+
+
+def fill_missing(vecs: Arr, ok: NDArray[np.bool_]) -> Arr:
+    """Rows not ``ok`` take the last good row (the first good one before any); all bad: zeros."""
+    good = np.flatnonzero(ok)
+    if len(good) == 0:
+        return np.zeros_like(vecs)
+    idx = np.maximum.accumulate(np.where(ok, np.arange(len(vecs)), -1))
+    idx[idx < 0] = good[0]
+    return np.asarray(vecs[idx], dtype=np.float64)
+
+
+def smooth(x: Arr, sigma: float) -> Arr:
+    """Gaussian smoothing along time (axis 0), edges extended; ``sigma`` in frames."""
+    if sigma <= 0.3 or len(x) < 2:
+        return np.asarray(x, dtype=np.float64)
+    r = int(3 * sigma + 0.5)
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    k /= k.sum()
+    pad = np.concatenate([np.repeat(x[:1], r, axis=0), x, np.repeat(x[-1:], r, axis=0)])
+    if x.ndim == 1:
+        return np.convolve(pad, k, mode="valid")
+    return np.stack([np.convolve(pad[:, j], k, mode="valid") for j in range(x.shape[1])], axis=1)
+
+
+def moving_average(x: Arr, window: int) -> Arr:
+    """Centred moving average over ``window`` frames along axis 0, edges extended."""
+    w = max(1, int(window)) | 1
+    h = w // 2
+    pad = np.concatenate([np.repeat(x[:1], h, axis=0), x, np.repeat(x[-1:], h, axis=0)])
+    c = np.cumsum(np.concatenate([np.zeros_like(pad[:1]), pad]), axis=0)
+    return np.asarray((c[w:] - c[:-w]) / w, dtype=np.float64)
+
+
+def autocorrelation(x: Arr) -> Arr:
+    """Autocorrelation of each column (``(n, d)`` → ``(n, d)``), unnormalised, mean removed."""
+    n = len(x)
+    f = np.fft.rfft(x - x.mean(axis=0), 2 * n, axis=0)
+    return np.asarray(np.fft.irfft(np.abs(f) ** 2, axis=0)[:n], dtype=np.float64)
+
+
+def local_maxima(s: Arr) -> NDArray[np.intp]:
+    """Indices of strict-left, non-strict-right local maxima (not the ends)."""
+    if len(s) < 3:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero((s[1:-1] > s[:-2]) & (s[1:-1] >= s[2:])) + 1
+
+
+def period(ac: Arr, fps: float) -> tuple[int, float] | None:
+    """The period (frames) read off a normalised autocorrelation, and its value there."""
+    n = len(ac)
+    lo, hi = max(2, int(MIN_PERIOD_S * fps)), min(int(0.6 * n), int(MAX_PERIOD_S * fps))
+    if hi <= lo + 2:
+        return None
+    seg = ac[lo:hi]
+    pk = local_maxima(seg)
+    if len(pk) == 0:
+        return None
+    best = float(seg[pk].max())
+    first = int(pk[np.argmax(seg[pk] >= NEAR_BEST * best)])
+    return first + lo, float(seg[first])
+
+
+def _period_of(x: Arr, fps: float) -> tuple[int, float] | None:
+    ac = autocorrelation(x).sum(axis=1)
+    return period(ac / ac[0], fps) if ac[0] > 0 else None
+
+
+def parts_moving(vec: Arr) -> tuple[str, ...]:
+    """The body parts carrying at least ``PART_SHARE`` of the axis, most first."""
+    load = (vec.reshape(len(BODY), 2) ** 2).sum(axis=1)
+    total = float(load.sum()) or 1.0
+    share = {name: sum(float(load[BODY.index(i)]) for i in idx) / total for name, idx in PARTS.items()}
+    return tuple(n for n, s in sorted(share.items(), key=lambda kv: -kv[1]) if s >= PART_SHARE)
+
+
+def principal_axes(cov: Arr, k: int, iters: int = 60) -> Arr:
+    """The ``k`` leading eigenvectors of a covariance matrix (columns), by orthogonal iteration.
+
+    Plain matrix products: a LAPACK call on a small matrix costs tens of milliseconds when
+    its threads wait for a busy processor, and the live counter calls this every second.
+    """
+    d = cov.shape[0]
+    k = min(k, d)
+    q = np.eye(d, k) + 1e-3 * np.cos(np.arange(d * k).reshape(d, k))  # fixed start: same answer every run
+    scale = float(np.trace(cov)) or 1.0
+    for _ in range(iters):
+        q = (cov / scale) @ q
+        for j in range(k):  # Gram-Schmidt
+            q[:, j] -= q[:, :j] @ (q[:, :j].T @ q[:, j])
+            q[:, j] /= max(float(np.linalg.norm(q[:, j])), 1e-300)
+    return q
+
+
+def pose_vector(xy: NDArray[np.floating]) -> Arr:
+    """One frame's pose vector from its ``(33, 2+)`` image landmarks (all known): the live path."""
+    pts = np.asarray(xy, dtype=np.float64)[BODY_INDEX, :2]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return np.asarray(((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel(), dtype=np.float64)
+
+
+def learn_axis(vecs: Arr, fps: float) -> Axis | None:
+    """The axis and period of the repetition in ``(n, d)`` pose vectors; None: nothing periodic.
+
+    Args:
+        vecs: Pose vectors (:func:`pose_vectors`), one row per frame, evenly spaced in time.
+        fps: Frames per second.
+    """
+    x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
+    # Large slow posture changes can hide the repetition from the first look: then look again
+    # with what moves slower than the longest period taken out.
+    first = _period_of(x, fps) or _period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
+    if first is None:
+        return None
+    window = int(HIGH_PASS * first[0]) + 1
+    xh = x - moving_average(x, window)
+    found = _period_of(xh, fps) or first
+    per = found[0]
+    xc = xh - xh.mean(axis=0)
+    top = principal_axes(xc.T @ xc, COMPONENTS)
+    ac = autocorrelation(xc @ top)
+    i = int(np.argmax(ac[per]))
+    strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
+    vec = np.asarray(top[:, i], dtype=np.float64)
+    return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
+
+
+def project(vecs: Arr, axis: Axis, fps: float) -> Arr:
+    """The repetition signal of a whole clip: the high-passed pose along the axis, smoothed
+    over an eighth of a period."""
+    x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
+    s = (x - moving_average(x, axis.window)) @ axis.vec
+    return smooth(s, max(1.0, axis.period_s * fps / 8))

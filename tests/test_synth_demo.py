@@ -1,0 +1,33 @@
+"""Layer 1-2: an exercise's demo (the synthetic exerciser as a looping GIF), rendered once into the cache
+folder given (tmp_path here; the user cache in the app), and absent for an exercise with no motion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from formcheck.synth.demo import DEMO_SIZE, DEMO_VERSION, demo_gif, has_demo, warm_demos
+
+
+@pytest.mark.slow
+def test_a_demo_is_a_looping_gif_rendered_once_into_the_cache(tmp_path: Path) -> None:
+    path = demo_gif("glute_bridge", tmp_path)
+    assert path == tmp_path / "demos" / f"glute_bridge-v{DEMO_VERSION}.gif"
+    with Image.open(path) as im:
+        assert im.format == "GIF" and im.size == DEMO_SIZE and im.n_frames > 20 and im.info.get("loop") == 0
+    stamp = path.stat().st_mtime_ns
+    assert demo_gif("glute_bridge", tmp_path) == path and path.stat().st_mtime_ns == stamp  # cached
+    assert [p.name for p in (tmp_path / "demos").iterdir()] == [path.name]  # no temp file left
+
+
+def test_an_exercise_without_a_synthetic_motion_has_no_demo(tmp_path: Path) -> None:
+    assert not has_demo("cat_cow") and demo_gif("cat_cow", tmp_path) is None
+    assert not (tmp_path / "demos").exists()
+
+
+@pytest.mark.slow
+def test_a_routines_demos_are_warmed_in_the_background(tmp_path: Path) -> None:
+    warm_demos(["plank", "cat_cow", "plank"], tmp_path).join(timeout=120)
+    assert sorted(p.name for p in (tmp_path / "demos").iterdir()) == [f"plank-v{DEMO_VERSION}.gif"]
