@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import secrets
 import socket
@@ -156,7 +157,7 @@ class Gatekeeper:
         keys = throttle_keys(name, address)
         wait = self.throttle.wait_s(keys, now)
         if wait > 0:
-            return SignInOutcome(None, message=f"Too many failed tries: wait {wait:.0f} s and try again.",
+            return SignInOutcome(None, message=f"Too many failed tries: wait {math.ceil(wait)} s and try again.",
                                  wait_s=wait)
         account = self.accounts.verify(name, password)
         if account is None:
