@@ -110,10 +110,11 @@ def test_history_page_deletes_a_session(reviewed: dict[str, Any], monkeypatch: p
         src.backup(dst)
     monkeypatch.setenv("FORMCHECK_DB", str(copy))
     at = open_page("history")
-    sid = HistoryStore(copy).list_sessions()[0].id
-    assert at.button(key="history-delete").disabled, "delete must wait for the confirmation box"
-    at.checkbox(key=f"history-confirm-{sid}").check().run()
-    at.button(key="history-delete").click().run()
+    first = HistoryStore(copy).list_sessions()[0]
+    delete = f"history-delete-{first.kind}"  # each tab has its own session picker and Delete
+    assert at.button(key=delete).disabled, "delete must wait for the confirmation box"
+    at.checkbox(key=f"history-confirm-{first.id}").check().run()
+    at.button(key=delete).click().run()
     assert not at.exception
     assert HistoryStore(copy).list_sessions() == []
     assert any("No sessions yet" in i.value for i in at.info)

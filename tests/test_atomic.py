@@ -18,6 +18,8 @@ from formcheck.records.atomic import (
     atomic_path,
     atomic_write,
     atomic_write_text,
+    check_output_path,
+    check_writable_output,
     new_temp_file,
     output_folder,
     remove_stale_temps,
@@ -97,6 +99,33 @@ def test_output_folder_keeps_folders_that_existed_or_hold_files(tmp_path: Path) 
     with pytest.raises(KeyboardInterrupt), output_folder(tmp_path / "mine" / "other"):
         raise KeyboardInterrupt
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["new"]
+
+
+def test_a_device_or_pipe_as_output_is_refused_and_never_replaced(tmp_path: Path) -> None:
+    """``-o /dev/full`` once renamed a landmarks file over the device (found by the reliability probe)."""
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match=r"^output path is not a regular file: .*pipe\.npz \(a device, pipe"):
+        atomic_write_text(fifo, "data")
+    with pytest.raises(OutputError, match="not a regular file"):
+        check_writable_output(fifo)
+    assert fifo.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["pipe.npz"]
+    link = tmp_path / "stdout.npz"
+    link.symlink_to("/dev/null")
+    with pytest.raises(OutputError, match="not a regular file"):
+        check_output_path(link)
+    assert link.is_symlink()
+
+
+def test_synth_to_a_pipe_is_one_error_line(tmp_path: Path) -> None:
+    fifo = tmp_path / "c.npz"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "formcheck", "synth", "band_pull_apart", "--landmarks-only",
+                           "-o", str(fifo)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == f"formcheck: error: output path is not a regular file: {fifo} (a device, pipe or socket); " \
+                          "give a file name\n"
+    assert fifo.is_fifo()
 
 
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:

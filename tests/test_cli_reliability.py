@@ -131,6 +131,17 @@ def test_analyze_json_into_a_full_stdout_is_one_line_and_keeps_the_files(tmp_pat
     assert json.loads((out / "report.json").read_text())["exercise"] == "glute_bridge"
 
 
+@pytest.mark.parametrize("args", [["--help"], ["analyze", "--help"], ["--version"], []],
+                         ids=["help", "analyze-help", "version", "no-command"])
+def test_help_into_a_full_stdout_is_one_error_line(args: list[str]) -> None:
+    """argparse ignores a failed write of its help: it exited 0 with nothing shown (found by the probe)."""
+    for unbuffered in ("", "1"):
+        with open("/dev/full", "w") as full:
+            proc = run_cli(args, stdout=full, timeout=60, PYTHONUNBUFFERED=unbuffered)
+        assert proc.returncode == 1
+        assert "cannot write to standard output: No space left on device" in _one_error_line(proc.stderr)
+
+
 # -- item 7: console noise ---------------------------------------------------------------------
 
 @pytest.mark.model
@@ -189,9 +200,13 @@ def test_a_clip_cut_off_part_way_is_analysed_with_a_note_in_its_report(tmp_path:
       "-o", "{tmp}/s.npz"], "fault reps must be 0-based rep numbers 0-3"),
     (["synth", "superman", "--fault-reps", "1", "--landmarks-only", "-o", "{tmp}/s.npz"], "add --fault ID"),
     (["eval", "{samples}", "--cache", "{tmp}/a_file"], "is a file, not a folder"),
+    (["synth", "superman", "--seed", "-1", "--landmarks-only", "-o", "{tmp}/s.npz"], "--seed must be a whole number"),
+    (["live", "-e", "plank", "--camera", "-1"], "no webcam at index -1: camera indices are 0 to 99"),
+    (["live", "-e", "plank", "--camera", "9" * 30], "no webcam at index 999999999999...: camera indices"),
+    (["pose", "9" * 30, "-o", "{tmp}/p.npz"], "no webcam at index 999999999999...: camera indices"),
 ], ids=["max-seconds-negative", "max-seconds-nan", "hold-inf", "hold-nan", "hold-1e7", "unknown", "distance-0",
         "distance-negative", "yaw-nan", "jitter-huge", "fault-reps-outside", "fault-reps-no-fault",
-        "eval-cache-file"])
+        "eval-cache-file", "seed-negative", "camera-negative", "camera-30-digits", "pose-camera-30-digits"])
 def test_bad_option_values_are_one_line(tmp_path: Path, sample_videos: Path, args: list[str], needle: str) -> None:
     """In a child with 2 GB of address space: before, ``--hold 1e7`` grew without bound."""
     (tmp_path / "a_file").write_text("not a folder")
@@ -394,3 +409,28 @@ def test_signals_inside_main_are_restored_afterwards(capsys: pytest.CaptureFixtu
     assert main(["specs", "list"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
     assert "glute_bridge" in capsys.readouterr().out
+
+
+def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C before the CLI's signal handling is up (building the parser imports every command)."""
+    import formcheck.cli as cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["specs", "list"]) == 130
+    assert capsys.readouterr().err == "formcheck: interrupted\n"
+
+
+def test_sigint_at_any_moment_of_start_up_prints_no_traceback(tmp_path: Path) -> None:
+    """Found by the reliability probe: SIGINT 1 s into ``analyze`` (still importing) printed a traceback."""
+    for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.3):
+        proc = subprocess.Popen([sys.executable, "-m", "formcheck", "specs", "list"], env=cli_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, (delay, err[-1500:])
+        assert proc.returncode in (0, 130, -signal.SIGINT), (delay, proc.returncode, err[-500:])

@@ -24,6 +24,7 @@ from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSummary
+from formcheck.sinks.checkin_store import CheckIns
 from formcheck.sinks.client_chart import trend_panels
 from formcheck.sinks.client_history import ClientHistory, TrendPoint
 from formcheck.sinks.history_csv import COLUMNS, history_csv
@@ -64,6 +65,17 @@ class TestClientHistory:
         assert [(p.reps, p.score) for p in points] == [(6, 70), (8, 71), (10, 72)]
         assert points[0].mean_range == pytest.approx(sum(40.0 + i for i in range(6)) / 6)
         assert ClientHistory(store).trend("Ada", "plank") == []
+
+    def test_the_trend_carries_the_pain_of_each_sets_check_in(self, tmp_path: Path) -> None:
+        store = HistoryStore(tmp_path / "h.sqlite3")
+        _fill_clients(store)
+        first, _, third = (p.session_id for p in ClientHistory(store).trend("Ada", "glute_bridge"))
+        CheckIns(store).save(first, pain=6, difficulty="hard")
+        CheckIns(store).save(third, pain=2, difficulty="right")
+        pains = [p.pain for p in ClientHistory(store).trend("Ada", "glute_bridge")]
+        assert pains[0] == 6 and math.isnan(pains[1]) and pains[2] == 2
+        reps = [p.reps for p in ClientHistory(store).trend("Ada", "glute_bridge")]
+        assert reps == [6, 8, 10], "one check-in must not multiply a session's rows"
 
 
 class TestHistoryCsv:
@@ -107,6 +119,13 @@ class TestTrendInTheReport:
         spec = load_spec("glute_bridge")
         assert [p.heading for p in trend_panels(pts, spec)] == ["Reps", "Form score", "How far you moved (degrees)"]
         assert trend_panels(pts[:1], spec) == []
+
+    def test_a_pain_panel_once_the_client_gave_pain_in_a_check_in(self) -> None:
+        pts = [TrendPoint(i, _week(i).isoformat(), "glute_bridge", "Glute bridge", 8 + i, 80 + i, 0.0, 30.0 + i,
+                          "review", math.nan if i == 1 else 5.0 - i) for i in range(3)]
+        panels = trend_panels(pts, load_spec("glute_bridge"))
+        assert panels[-1].heading == "Pain you felt (0-10)"
+        assert panels[-1].chart.values[0] == 5.0 and math.isnan(panels[-1].chart.values[1])
 
     def test_a_missing_value_breaks_the_line(self) -> None:
         svg = trend_chart_svg(TrendChart(("1 Mar", "8 Mar", "15 Mar", "22 Mar"), (8.0, math.nan, 12.0, 13.0), ""))
@@ -178,3 +197,17 @@ def test_the_clients_tab_shows_a_clients_trend(db: Path, tokyo: None) -> None:
     trends = [rows for rows in _charts(at) if rows and "kind" not in rows[0]]
     assert [len(rows) for rows in trends] == [3, 3, 3]
     assert sorted(str(r["when"])[:16] for r in trends[0]) == ["2026-01-03 08:30", "2026-01-10 08:30", "2026-01-17 08:30"]
+
+
+def test_the_clients_tab_charts_pain_once_a_check_in_gave_it(db: Path, tokyo: None) -> None:
+    store = HistoryStore(db)
+    _fill_clients(store)
+    sessions = ClientHistory(store).trend("Ada", "glute_bridge")
+    for point, pain in zip(sessions, (7, 4, 2)):
+        CheckIns(store).save(point.session_id, pain=pain, difficulty="right")
+    at = _open("history")
+    table = next(df.value for df in at.dataframe if "pain (0-10)" in df.value.columns
+                 and "range of motion" in df.value.columns)
+    assert list(table["pain (0-10)"]) == [7, 4, 2]
+    trends = [rows for rows in _charts(at) if rows and "kind" not in rows[0]]
+    assert len(trends) == 4 and sorted(r["pain (0-10)"] for r in trends[-1]) == [2, 4, 7]

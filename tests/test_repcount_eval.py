@@ -67,3 +67,32 @@ def test_format_zero_rows_are_no_person_and_types_are_kept(tmp_path: Path) -> No
 def test_missing_labels_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--repcount", str(tmp_path)]) == 1
     assert "labels.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make, needle", [
+    (lambda p: np.save(p, np.ones((101, 99), np.uint8)), "101 rows, over the 100"),
+    (lambda p: p.write_text("not an array"), "not a RepCount-pose landmarks file"),
+    (lambda p: np.save(p, np.array([{"x": 1}], dtype=object), allow_pickle=True), "not a RepCount-pose"),
+    (lambda p: np.save(p, np.zeros(500, np.float32)), "expected rows of at least 99 columns"),
+    (lambda p: p.write_bytes(_npy_bytes(np.ones((300, 99)))[:5000]), "not a RepCount-pose landmarks file"),
+], ids=["too-many-rows", "text", "pickle", "1-D", "header-lies"])
+def test_a_bad_landmarks_file_is_one_line_checked_from_its_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  make, needle: str) -> None:  # type: ignore[no-untyped-def]
+    """Found by the reliability probe: a 99 MB .npy of 1,000,000 byte rows ran out of memory (traceback)."""
+    import formcheck.pipeline.repcount as repcount
+
+    monkeypatch.setattr(repcount, "MAX_FRAMES", 100)
+    make(tmp_path / "clip.npy")
+    (tmp_path / LABELS).write_text("name,type,count,boundaries\nclip.npy,squat,3,\n")
+    assert main(["eval", "--repcount", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err, err
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, array)
+    return buf.getvalue()

@@ -150,6 +150,13 @@ def test_unknown_webcam_index_is_a_clear_error() -> None:
         WebcamSource(97)
 
 
+@pytest.mark.parametrize("index", [-1, 100, 10**30], ids=["negative", "100", "30-digits"])
+def test_a_webcam_index_outside_0_to_99_is_refused_before_opencv(index: int) -> None:
+    """OpenCV crashes on -1 (segmentation fault) and raises on an index past a C int."""
+    with pytest.raises(VideoSourceError, match=r"^no webcam at index .*: camera indices are 0 to 99"):
+        WebcamSource(index)
+
+
 def test_open_source_picks_webcam_for_digits(tmp_path: Path) -> None:
     with pytest.raises(VideoSourceError, match="webcam"):
         open_source("97")

@@ -250,7 +250,8 @@ def test_a_spec_file_of_a_megabyte_is_refused(tmp_path: Path) -> None:
 
 #: GOOD with every section, so that every numeric field of the schema has a place in it.
 EVERY_SECTION = {**yaml.safe_load(GOOD), "hold": {"target_s": 10}, "targets": {}, "smoothing": {}, "cues": {}}
-UNUSABLE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "300 digits": int("1" * 300)}
+UNUSABLE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "300 digits": int("1" * 300),
+            "true": True}
 
 
 @pytest.mark.parametrize("value", UNUSABLE.values(), ids=UNUSABLE.keys())
@@ -274,8 +275,9 @@ def test_every_numeric_field_refuses_a_number_no_spec_can_mean(value: float) -> 
     ("kind: reps", "kind: reps\ntargets: {reps: 5000}", r"^demo.yaml:4: targets.reps: .*less than or equal to 200"),
     ('    when: "hip_angle < 165"', '    when: "hip_angle < ' + "9" * 400 + '"',
      r"^demo.yaml:11: rules\[0\].when: condition .*: inf is not a usable number"),
+    ("  start: 130", "  start: yes", r"^demo.yaml:7: rep.start: true is not a usable number"),
 ], ids=["nan", "1e309", "300-digits", "peak-inf", "min-duration-nan", "reps-1e25", "reps-5000",
-        "condition-400-digits"])
+        "condition-400-digits", "yes"])
 def test_an_unusable_number_names_line_and_field(old: str, new: str, expected: str) -> None:
     assert old in GOOD
     with pytest.raises(SpecError, match=expected):

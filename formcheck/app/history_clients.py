@@ -3,7 +3,8 @@
 Clients are the names given in the "Client" field of the Review and Live pages (clips marked
 "reference" are the trainer's own). Pick a client, then one of their
 exercises: their sessions as a table and three small charts over time (reps or
-seconds held, form score, mean range of motion), dates in the viewer's zone.
+seconds held, form score, mean range of motion; pain once the client has answered a
+check-in), dates in the viewer's zone.
 The same trend goes into the client report of their clips
 (:func:`formcheck.sinks.client_chart.trend_panels`).
 """
@@ -22,6 +23,8 @@ from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.presentation import plural
 from formcheck.sinks.store import HistoryStore
 
+#: The column of the pain the client gave after a set (shown once any set has one).
+PAIN = "pain (0-10)"
 #: A session's kind as the Clients table names it.
 SET_WORDS = {"live": "live", "review": "reviewed clip", "sample": "sample replay"}
 
@@ -40,9 +43,11 @@ def trend_table(points: list[TrendPoint], zone: str | None) -> pd.DataFrame:
     """
     columns = ["date", "set", "hold (s)" if is_hold(points) else "reps", "score"]
     columns += [] if is_hold(points) else ["range of motion"]
+    columns += [PAIN] if any(math.isfinite(p.pain) for p in points) else []
     rows = [{"date": local_time(p.created_at, zone), "set": SET_WORDS.get(p.kind, p.kind), "reps": p.reps,
              "hold (s)": round(p.hold_s, 1), "score": p.score,
-             "range of motion": round(p.mean_range, 1) if math.isfinite(p.mean_range) else None} for p in points]
+             "range of motion": round(p.mean_range, 1) if math.isfinite(p.mean_range) else None,
+             PAIN: p.pain if math.isfinite(p.pain) else None} for p in points]
     return pd.DataFrame(rows, columns=columns)
 
 

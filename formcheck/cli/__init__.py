@@ -18,9 +18,9 @@ import sys
 from collections.abc import Sequence
 
 from formcheck.cli.commands import COMMAND_MODULES
-from formcheck.cli.console import discard_stdout, guarded_stdout, native_logs_hidden
+from formcheck.cli.console import StdoutGuard, discard_stdout, guarded_stdout, native_logs_hidden
 from formcheck.cli.signals import Terminated, signals_raise
-from formcheck.records.errors import FormcheckError
+from formcheck.records.errors import FormcheckError, OutputError
 from formcheck.records.version import __version__
 
 VERBOSE_HELP = "show the pose model's and OpenCV's own log lines (hidden by default)"
@@ -42,6 +42,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """The parsed arguments, or the exit code when parsing ended the run (``--help``, a usage error).
+
+    ``--help`` and ``--version`` print to standard output, where argparse ignores a
+    write error: through :class:`StdoutGuard` a full stdout is one error line, exit 1.
+    """
+    inner = sys.stdout
+    sys.stdout = StdoutGuard(inner)
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help or --version (0), a usage error (2, printed to stderr)
+            sys.stdout.flush()
+            return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+        if not getattr(args, "func", None):
+            parser.print_help()
+            sys.stdout.flush()
+            return 2
+        return args
+    except OutputError as exc:
+        discard_stdout(inner)
+        print(f"formcheck: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        discard_stdout(inner)
+        return 0
+    finally:
+        sys.stdout = inner
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``formcheck`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
 
@@ -49,11 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["specs", "list"])  # doctest: +SKIP
         0
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    try:
+        parser = build_parser()  # imports every command module: Ctrl+C may land here
+        parsed = _parse(parser, argv)
+    except KeyboardInterrupt:
+        print("formcheck: interrupted", file=sys.stderr)
+        return 130
+    if isinstance(parsed, int):
+        return parsed
+    args = parsed
     quiet = not args.verbose and not getattr(args, "native_logs", False)
     try:
         with native_logs_hidden(quiet), signals_raise(), guarded_stdout():

@@ -22,11 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.features.pose_axis import BODY, fill_missing
+from formcheck.pose.landmarks_file import MAX_FRAMES
 from formcheck.records.errors import LabelError
 from formcheck.tracker.any_counter import count_clip
 
 #: The benchmark's frame rate is not stored; its clips are 25-30 fps.
 FPS = 30.0
+#: Rows compared at a time to find the frames without a person.
+_CHUNK = 50_000
 LABELS = "labels.csv"
 
 
@@ -50,15 +53,29 @@ class RepcountRow:
 
 
 def load_repcount_landmarks(path: Path) -> np.ndarray:
-    """A clip's pose vectors: body landmarks' x, y of each row, lost frames filled."""
+    """A clip's pose vectors: body landmarks' x, y of each row, lost frames filled.
+
+    The file is mapped, not read: its shape is checked from the header (at most
+    :data:`MAX_FRAMES` rows, 2 hours at 60 fps), and only the 99 landmark columns
+    become floats. Before, a 99 MB file of bytes became 800 MB of floats and more.
+    """
     try:
-        a = np.load(path).astype(np.float64)
-    except (OSError, ValueError) as exc:
+        raw = np.load(path, mmap_mode="r")
+    except (OSError, ValueError, EOFError) as exc:
         raise LabelError(f"{path}: not a RepCount-pose landmarks file ({exc})") from exc
-    if a.ndim != 2 or a.shape[1] < 99:
-        raise LabelError(f"{path}: expected rows of at least 99 columns (33 landmarks x, y, z), got {a.shape}")
-    present = ~(a == 0).all(axis=1)
-    xy = a[:, :99].reshape(len(a), 33, 3)[:, BODY, :2].reshape(len(a), -1)
+    if not isinstance(raw, np.ndarray) or raw.ndim != 2 or raw.shape[1] < 99:
+        shape = raw.shape if isinstance(raw, np.ndarray) else "not one array"
+        raise LabelError(f"{path}: expected rows of at least 99 columns (33 landmarks x, y, z), got {shape}")
+    if len(raw) > MAX_FRAMES:
+        raise LabelError(f"{path}: {len(raw):,} rows, over the {MAX_FRAMES:,} of 2 hours at 60 fps")
+    try:
+        a = np.array(raw[:, :99], dtype=np.float64)
+        present = np.zeros(len(raw), bool)
+        for start in range(0, len(raw), _CHUNK):  # a row of zeros is a frame without a person
+            present[start:start + _CHUNK] = (raw[start:start + _CHUNK] != 0).any(axis=1)
+    except (TypeError, ValueError) as exc:  # not numbers
+        raise LabelError(f"{path}: not a RepCount-pose landmarks file ({exc})") from exc
+    xy = a.reshape(len(a), 33, 3)[:, BODY, :2].reshape(len(a), -1)
     return fill_missing(xy, present)
 
 

@@ -188,6 +188,15 @@ class VideoFileSource:
         self.close()
 
 
+#: Largest webcam index tried (OpenCV's indices from 200 on pick a capture backend, not a camera).
+MAX_CAMERA_INDEX = 99
+
+
+def _index_shown(index: int) -> str:
+    text = str(index)
+    return text if len(text) <= 12 else text[:12] + "..."
+
+
 class WebcamSource:
     """Frames from a local camera by index; time from the monotonic clock.
 
@@ -197,6 +206,10 @@ class WebcamSource:
 
     def __init__(self, index: int = 0, fps: float | None = None) -> None:
         self.name = f"camera {index}"
+        if not 0 <= index <= MAX_CAMERA_INDEX:
+            # OpenCV crashes on -1 (a segmentation fault) and overflows on indices past a C int.
+            raise VideoSourceError(f"no webcam at index {_index_shown(index)}: camera indices are 0 to "
+                                   f"{MAX_CAMERA_INDEX} (try --camera 0, 1, ...)")
         self._cap = cv2.VideoCapture(index)
         if not self._cap.isOpened():
             self._cap.release()

@@ -63,13 +63,27 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def check_output_path(path: str | Path) -> Path:
-    """Raise ``OutputError`` when ``path``'s folder does not exist or ``path`` is a folder."""
+    """Raise ``OutputError`` when ``path``'s folder does not exist or ``path`` is a folder or no regular file.
+
+    A device, pipe or socket (``-o /dev/full``, ``-o /dev/stdout``) is refused: the
+    finished file is renamed over its target, which would replace the device itself
+    (as root, ``/dev/null`` with a landmarks file) instead of writing into it.
+
+    Example:
+        >>> try:
+        ...     check_output_path("/dev/null")
+        ... except OutputError as exc:
+        ...     print(exc)
+        output path is not a regular file: /dev/null (a device, pipe or socket); give a file name
+    """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"output folder does not exist: {parent} (create it first)")
     if path.is_dir():
         raise OutputError(f"output path is a folder: {path}")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"output path is not a regular file: {path} (a device, pipe or socket); give a file name")
     return path
 
 

@@ -166,7 +166,8 @@ def trend_panels(points: Sequence[TrendPoint], spec: Any) -> list[TrendPanel]:
     """The client's progress on one exercise: count (or seconds held), form score, and how far they moved.
 
     Empty with fewer than two sessions (one point is no trend). The range panel is left out for a
-    hold exercise and when no session had a complete rep.
+    hold exercise and when no session had a complete rep; the pain panel when the client gave no
+    pain in a check-in.
 
     Example:
         >>> from formcheck.sinks.client_history import TrendPoint
@@ -189,4 +190,7 @@ def trend_panels(points: Sequence[TrendPoint], spec: Any) -> list[TrendPanel]:
         unit = feature_unit(str(rep.signal))
         words = "degrees" if unit == "deg" else unit_title(unit)
         panels.append(TrendPanel(f"How far you moved ({words})", TrendChart(labels, ranges, _tick_unit(unit))))
+    pains = tuple(p.pain for p in points)
+    if any(math.isfinite(v) for v in pains):
+        panels.append(TrendPanel("Pain you felt (0-10)", TrendChart(labels, pains, "")))
     return [TrendPanel(p.heading, replace(p.chart, title=p.heading)) for p in panels]

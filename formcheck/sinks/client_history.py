@@ -2,9 +2,10 @@
 
 Reviewed clips carry the client's name (the Review page's "Client" field). For
 one client this gives their sessions and, per session, the figures a trend is
-drawn from: reps, form score, good hold seconds and the mean range of motion of
-the complete reps. Names match without regard to case or surrounding spaces
-("Ada " is "ada"); clips marked "reference" are the trainer's own, not a client.
+drawn from: reps, form score, good hold seconds, the mean range of motion of
+the complete reps and the pain the client gave in the check-in after the set.
+Names match without regard to case or surrounding spaces ("Ada " is "ada"); clips
+marked "reference" are the trainer's own, not a client.
 
 Example:
     >>> clients = ClientHistory(HistoryStore(tmp_path / "h.sqlite3"))  # doctest: +SKIP
@@ -39,6 +40,7 @@ class TrendPoint:
         hold_s: Good hold seconds.
         mean_range: Mean range of motion of the complete reps (the rep signal's unit), NaN without one.
         kind: "live", "review" or "sample" (empty: not saved yet).
+        pain: The pain 0-10 the client gave in the check-in after the set, NaN without one.
     """
 
     session_id: int
@@ -50,6 +52,7 @@ class TrendPoint:
     hold_s: float
     mean_range: float
     kind: str = ""
+    pain: float = math.nan
 
 
 class ClientHistory:
@@ -74,8 +77,9 @@ class ClientHistory:
     def trend(self, client: str, exercise: str | None = None) -> list[TrendPoint]:
         """The client's sessions (of ``exercise`` only, if given), oldest first, with their figures."""
         sql = ("SELECT s.id, s.created_at, s.exercise, s.title, s.reps, s.score, s.hold_s, s.kind,"
-               " AVG(CASE WHEN r.complete THEN r.rom END) AS mean_range"
+               " AVG(CASE WHEN r.complete THEN r.rom END) AS mean_range, MAX(c.pain) AS pain"
                " FROM sessions s LEFT JOIN reps r ON r.session_id = s.id"
+               " LEFT JOIN checkins c ON c.session_id = s.id"
                " WHERE lower(trim(s.client)) = lower(trim(?))")
         args: tuple[str, ...] = (client,)
         if exercise is not None:
@@ -84,5 +88,6 @@ class ClientHistory:
             rows = con.execute(sql + " GROUP BY s.id ORDER BY s.created_at, s.id", args).fetchall()
         return [TrendPoint(int(r["id"]), str(r["created_at"]), str(r["exercise"]), str(r["title"]), int(r["reps"]),
                            int(r["score"]), float(r["hold_s"]),
-                           math.nan if r["mean_range"] is None else float(r["mean_range"]), str(r["kind"]))
+                           math.nan if r["mean_range"] is None else float(r["mean_range"]), str(r["kind"]),
+                           math.nan if r["pain"] is None else float(r["pain"]))
                 for r in rows]

@@ -65,6 +65,7 @@ def finite_number(value: float) -> float:
 def _finite_input(value: Any) -> Any:
     """:func:`finite_number` on a number as the YAML gave it (a number, or text such as ``1e309``).
 
+    A YAML boolean (``true``, ``yes``, ``on``) is refused: pydantic would take it as 1.
     Runs before pydantic's own range checks, which would report NaN as "should be greater
     than 0", and before an integer too large for a float is converted. Anything that is
     not a number passes through for pydantic to refuse in its own words.
@@ -72,7 +73,13 @@ def _finite_input(value: Any) -> Any:
     Example:
         >>> _finite_input("12.5"), _finite_input("twelve"), _finite_input(None)
         ('12.5', 'twelve', None)
+        >>> _finite_input(True)
+        Traceback (most recent call last):
+        ...
+        ValueError: true is not a usable number: write a number, not yes/no or true/false
     """
+    if isinstance(value, bool):  # YAML's true/yes/on: pydantic would read it as 1
+        raise ValueError(f"{str(value).lower()} is not a usable number: write a number, not yes/no or true/false")
     number = value
     if isinstance(value, str):
         try:

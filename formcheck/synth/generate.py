@@ -135,6 +135,8 @@ def simulate(options: SynthOptions) -> Simulation:
     if not (160 <= w <= 3840 and 120 <= h <= 2160):
         raise SynthError(f"frame size must be between 160x120 and 3840x2160, got {w}x{h}")
     check_camera(options)
+    if options.seed < 0:  # numpy's generators take no negative seed (a traceback before)
+        raise SynthError(f"--seed must be a whole number of 0 or more, got {options.seed}")
     try:
         body = Body.scaled(options.height)
     except ValueError as exc:
