@@ -67,7 +67,7 @@ def _analyse_in_a_tab(browser: Any, url: str, clip: Path, peak: RssPeak, pid: in
     _line(f"review {n}: peak while uploading", peak.take(), url)
     _line(f"review {n}: uploaded", rss_mb(pid), url)
     page.get_by_role("button", name="Analyse").click()
-    page.get_by_text("Saved to history as session").first.wait_for(timeout=ANALYSIS_TIMEOUT_S * 1000)
+    page.get_by_text("Saved to History (").first.wait_for(timeout=ANALYSIS_TIMEOUT_S * 1000)
     _line(f"review {n}: seconds to the result", time.monotonic() - started, url, "s")
     time.sleep(2)
     _line(f"review {n}: peak during the analysis", peak.take(), url)
