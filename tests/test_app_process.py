@@ -108,7 +108,7 @@ def test_sigterm_during_a_review_analysis_stops_it_quietly(tmp_path: Path, sampl
 
 
 #: Shown on the Review page once an analysis is saved.
-SAVED = "Saved to history as session"
+SAVED = "Saved to History ("  # clip_view: "Saved to History (Reviewed clips)."
 
 
 def _analyse(page: Any, clip: Path) -> None:
