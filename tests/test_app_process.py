@@ -108,7 +108,7 @@ def test_sigterm_during_a_review_analysis_stops_it_quietly(tmp_path: Path, sampl
 
 
 #: Shown on the Review page once an analysis is saved.
-SAVED = "Saved to History ("  # clip_view: "Saved to History (Reviewed clips)."
+SAVED = "Saved to History ("  # the Review page once the set is stored
 
 
 def _analyse(page: Any, clip: Path) -> None:
