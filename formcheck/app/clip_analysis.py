@@ -192,10 +192,10 @@ def _save(summary: Any, settings: AppSettings, *, source: str, kind: str, clip_k
 
     Analysing a clip again replaces its row and keeps the notes stored earlier.
     """
-    from formcheck.sinks.store import HistoryStore
+    from formcheck.app.history_access import history  # the signed-in scope (issue 27)
 
     try:
-        store = HistoryStore(settings.db_path)
+        store = history(settings)
         session_id = store.save_set(summary, source=source, kind=kind, clip_key=clip_key,  # type: ignore[arg-type]
                                     client=client or None, trainer_notes=trainer_notes or None)
     except FormcheckError as exc:

@@ -24,11 +24,12 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.clip_analysis import ClipRun, analyze_clip_file
+from formcheck.app.history_access import audited, clients
 from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.client_history import ClientHistory, TrendPoint
+from formcheck.sinks.client_history import TrendPoint
 
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
@@ -94,7 +95,7 @@ def _notes_form(run: ClipRun, settings: AppSettings, *, key: str) -> tuple[str, 
             st.session_state[f"{key}-saved-notes-{sid}"] = (client, notes)
             st.success("Saved with the session.")
         except FormcheckError as exc:
-            st.error(str(exc))
+            st.error(for_visitor(str(exc)))
     return client, notes
 
 
@@ -104,7 +105,7 @@ def client_trend(run: ClipRun, client: str, settings: AppSettings) -> tuple[Tren
         return ()
     summary = run.result.summary
     try:
-        points = ClientHistory(widgets.store(settings)).trend(client, summary.exercise)
+        points = clients(widgets.store(settings)).trend(client, summary.exercise)  # the signed-in scope
     except FormcheckError:  # History unreadable: the report goes without the trend
         return ()
     ranges = [r.rom for r in summary.rep_rows if r.complete]
@@ -133,14 +134,14 @@ def _reference_button(run: ClipRun, client: str, settings: AppSettings, *, key: 
         t = learn_targets(run.result.summary, widgets.spec(str(spec.name)), client=who, clip=run.source)
         path = save_targets(t, targets_folder(settings.db_path))
     except FormcheckError as exc:
-        st.error(str(exc))
+        st.error(for_visitor(str(exc)))
         return
     unit = "°" if "angle" in t.signal else ""
     st.success(f"Saved {who}'s personal targets for {spec.title}, from {widgets.plural(t.reps, 'rep')}: rest "
                f"{t.rest:g}{unit}, far end {t.end:g}{unit}, range {t.range:g}{unit}; target {t.peak:g}{unit} "
                f"(standard {widgets.spec(t.exercise).rep.peak:g}{unit}). Their live sets and reviews of "
                f"{spec.title.lower()} use them from now on; analyse this clip again to judge it by them. "
-               f"File: `{path}`")
+               + ("" if settings.remote else f"File: `{path}`"))  # no server path beyond this computer
 
 
 def client_report_html(run: ClipRun, client: str, notes: str, trend: tuple[TrendPoint, ...] = ()) -> str:
@@ -170,7 +171,7 @@ def _headline(run: ClipRun, key: str) -> None:
     if run.session_id is not None:
         st.caption(f"Saved to History ({KIND_TITLES.get(key, 'History')}).")
     elif run.save_error:
-        st.warning(f"Not saved to history: {run.save_error}")
+        st.warning(for_visitor(f"Not saved to history: {run.save_error}"))
 
 
 def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
@@ -185,7 +186,7 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
             st.video(str(video), format="video/mp4", start_time=int(math.floor(seek)), autoplay=seek > 0,
                      muted=True)
         elif run.video_note:
-            st.info(f"Annotated video unavailable: {run.video_note}")
+            st.info(for_visitor(f"Annotated video unavailable: {run.video_note}"))
         seek_buttons(run, key=key)
     with right:
         widgets.summary_metrics(summary)
@@ -194,11 +195,11 @@ def show_clip_run(run: ClipRun, *, key: str, settings: AppSettings) -> None:
     widgets.angle_charts(run.result, key=key)
     client, notes = _notes_form(run, settings, key=key)
     _reference_button(run, client, settings, key=key)
-    _downloads(run, client, notes, video, client_trend(run, client, settings), key=key)
+    _downloads(run, client, notes, video, client_trend(run, client, settings), key=key, settings=settings)
 
 
 def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, trend: tuple[TrendPoint, ...], *,
-               key: str) -> None:
+               key: str, settings: AppSettings) -> None:
     """The clip's files. ``on_click="ignore"``: a download starts no rerun, so a second button
     clicked while the first one's rerun was running is not lost (the MP4 never came)."""
     stem = Path(run.source).stem or "clip"
@@ -210,7 +211,13 @@ def _downloads(run: ClipRun, client: str, notes: str, video: Path | None, trend:
         ("Reps (CSV)", run.reps_csv, f"{stem}-reps.csv", "text/csv", "csv", None)]
     if video is not None:
         files.append(("Annotated video (MP4)", video.read_bytes, f"{stem}-annotated.mp4", "video/mp4", "mp4", None))
+    # Each download is an export: written to the audit log when someone is signed in (issue 27); on this
+    # computer the files are given as before.
+    of = f"{run.source} (client {client or '-'}{f', session {run.session_id}' if run.session_id else ''})"
     row = st.container(horizontal=True, gap="small")
     for label, data, name, mime, slug, tip in files:
+        if settings.scope is not None:
+            data = audited(settings, f"{label.split(' (')[0].lower()} ({slug}) of {of}",
+                           data if callable(data) else functools.partial(str, data))
         row.download_button(label, data, file_name=name, mime=mime, key=f"{key}-dl-{slug}", help=tip,
                             on_click="ignore")

@@ -22,7 +22,7 @@ from formcheck.app.compare_tools import (
     session_label,
     set_comparison,
 )
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
 
 
@@ -34,7 +34,7 @@ def render(settings: AppSettings) -> None:
         store = widgets.store(settings)
         sessions = store.list_sessions()
     except FormcheckError as exc:
-        st.error(str(exc))
+        st.error(for_visitor(str(exc)))
         return
     if len(sessions) < 2:
         st.info("Compare needs two sessions in History: review two clips (or finish two sets) first.")

@@ -17,8 +17,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from formcheck.app.history_access import clients
 from formcheck.app.history_tables import local_time, local_times
-from formcheck.sinks.client_history import ClientHistory, TrendPoint
+from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.presentation import plural
 from formcheck.sinks.store import HistoryStore
 
@@ -72,7 +73,7 @@ def _trend_charts(points: list[TrendPoint], zone: str | None) -> None:
 
 def clients_tab(store: HistoryStore, titles: dict[str, str], zone: str | None) -> None:
     """The Clients tab (see the module docstring)."""
-    history = ClientHistory(store)
+    history = clients(store)  # in the signed-in scope (issue 27)
     names = history.names()
     if not names:
         st.info("No clients yet: give a client's name in the Client field on the Review page or before a live set.")

@@ -15,6 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from formcheck.app import widgets
+from formcheck.app.history_access import audited, clients
+from formcheck.app.history_access import checkins as scoped_checkins
+from formcheck.app.history_access import routines as scoped_routines
 from formcheck.app.history_clients import clients_tab
 from formcheck.app.history_tables import (
     KIND_TITLES,
@@ -27,12 +30,9 @@ from formcheck.app.history_tables import (
     routines_table,
     sessions_table,
 )
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.checkin_store import CheckIns
-from formcheck.sinks.client_history import ClientHistory
 from formcheck.sinks.history_csv import history_csv
-from formcheck.sinks.routine_store import RoutineHistory
 from formcheck.sinks.store import HistoryStore, Session
 
 ALL = "__all__"
@@ -51,7 +51,7 @@ def _show_session(store: HistoryStore, s: Session, titles: dict[str, str], zone:
     if s.trainer_notes:
         st.caption(f"Notes: {s.trainer_notes}")
     for note in s.notes:
-        st.warning(note)
+        st.warning(for_visitor(note))
     messages = {str(c["id"]): str(c["message"]) for c in s.cues}
     if s.rep_rows:
         st.dataframe(rep_rows_table(s.rep_rows, messages), hide_index=True, key=f"history-reps-{s.kind}")
@@ -72,7 +72,7 @@ def _kind_tab(store: HistoryStore, kind: str, sessions: list[Session], titles: d
         st.info(f"No {KIND_TITLES[kind].lower()} yet.")
         return
     # Live sets carry the exerciser's check-in (pain, difficulty) when one was given.
-    checkins = {c.session_id: c for c in CheckIns(store).per_set(session_ids=[s.id for s in rows])} \
+    checkins = {c.session_id: c for c in scoped_checkins(store).per_set(session_ids=[s.id for s in rows])} \
         if kind == "live" else None
     st.dataframe(sessions_table(rows, titles, zone, checkins), hide_index=True, key=f"history-table-{kind}")
     by_id = {s.id: s for s in rows}
@@ -107,7 +107,7 @@ def _progress_chart(sessions: list[Session], titles: dict[str, str], zone: str |
 
 
 def _routines_tab(store: HistoryStore, zone: str | None) -> None:
-    history = RoutineHistory(store)
+    history = scoped_routines(store)  # the signed-in scope's routines (issue 27)
     routines = history.list()
     if not routines:
         st.info("No routine sessions yet: choose a routine on the Live page.")
@@ -121,7 +121,7 @@ def _routines_tab(store: HistoryStore, zone: str | None) -> None:
     if chosen.skipped:
         st.caption("Not yet specified, skipped: " + ", ".join(chosen.skipped))
     ids = [int(s["session_id"]) for s in chosen.sets if s.get("session_id") is not None]
-    checkins = {c.session_id: c for c in CheckIns(store).per_set(session_ids=ids)}
+    checkins = {c.session_id: c for c in scoped_checkins(store).per_set(session_ids=ids)}
     st.dataframe(routine_sets_table(chosen, checkins), hide_index=True, key="history-routine-sets")
 
 
@@ -130,7 +130,8 @@ def render(settings: AppSettings) -> None:
     try:
         store = widgets.store(settings)
         zone = widgets.viewer_zone()
-        st.caption(f"Database: `{store.path}` · dates and times in {zone or 'this computer’s time zone'}")
+        where = f"Database: `{store.path}` · " if not settings.remote else ""  # no server path beyond this computer
+        st.caption(f"{where}dates and times in {zone or 'this computer’s time zone'}")
         if flash := st.session_state.pop("history_flash", None):
             st.success(flash)
         titles = widgets.exercise_titles(required=False)
@@ -143,11 +144,15 @@ def render(settings: AppSettings) -> None:
             st.info("No sessions yet: finish a live set, review a clip or replay a sample.")
         else:
             _progress_chart(sessions, titles, zone, one=choice != ALL)
-            st.download_button("Export CSV", history_csv(sessions, zone, titles), file_name="formcheck-history.csv",
-                               mime="text/csv", key="history-export", on_click="ignore",
+            what = f"{len(sessions)} sessions as CSV" + (f" ({choice})" if choice != ALL else "")
+            rows = list(sessions)  # signed in: made on the click and written to the audit log (issue 27)
+            data = (audited(settings, what, lambda: history_csv(rows, zone, titles)) if settings.scope is not None
+                    else history_csv(sessions, zone, titles))
+            st.download_button("Export CSV", data, file_name="formcheck-history.csv", mime="text/csv",
+                               key="history-export", on_click="ignore",
                                help="One row per session: local dates with their offset, one value per cell.")
         counts = {k: sum(s.kind == k for s in sessions) for k in KIND_TITLES}
-        counts["clients"] = len(ClientHistory(store).names())
+        counts["clients"] = len(clients(store).names())
         names = {**KIND_TITLES, "routines": "Routines", "clients": "Clients"}
         labels = [f"{names[k]} ({counts[k]})" if k in counts else names[k] for k in TAB_ORDER]
         tabs = dict(zip(TAB_ORDER, st.tabs(labels)))
@@ -159,4 +164,4 @@ def render(settings: AppSettings) -> None:
         with tabs["clients"]:
             clients_tab(store, titles, zone)
     except FormcheckError as exc:
-        st.error(str(exc))
+        st.error(for_visitor(str(exc)))

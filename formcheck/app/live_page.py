@@ -26,14 +26,13 @@ import streamlit as st
 
 from formcheck.app import widgets
 from formcheck.app.browser_voice import fullscreen_html, to_play, voice_html
+from formcheck.app.history_access import checkins, routines
 from formcheck.app.live_checkin import CHECKIN_ERROR, demo_html, draw_checkin
 from formcheck.app.live_panel import panel_html, routine_table_html
 from formcheck.app.live_records import FinishedRoutine, FinishedSet
 from formcheck.app.live_setup import BEEP, RESULTS, SPEAK, option, render_setup, wanted_exercise
 from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
-from formcheck.sinks.checkin_store import CheckIns
-from formcheck.sinks.routine_store import RoutineHistory
 
 POLL_S = 0.25
 #: Before START on a phone the camera column (START, below the choices once the columns stack) sticks
@@ -59,10 +58,10 @@ def _state(settings: AppSettings) -> LiveState:
             return widgets.store(settings).save_set(summary, source="webcam", kind="live", client=state.who.name)
 
         def save_routine(summary: Any) -> int:
-            return RoutineHistory(widgets.store(settings)).save(summary)
+            return routines(widgets.store(settings)).save(summary)  # in the signed-in scope (issue 27)
 
         def save_checkin(session_id: int, pain: int | None, difficulty: str | None) -> None:
-            CheckIns(widgets.store(settings)).save(session_id, pain, difficulty)
+            checkins(widgets.store(settings)).save(session_id, pain, difficulty)  # the signed-in scope
 
         # The address's exercise from the start: a START before the picker's first run then counts it.
         first = wanted_exercise() or next(iter(widgets.exercise_titles()))

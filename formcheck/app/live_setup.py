@@ -20,7 +20,7 @@ from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
 from formcheck.app.routine_plan import plan_html
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import SpecError
 from formcheck.sinks.personal_targets import client_key as client_folder
 from formcheck.sinks.personal_targets import list_targets, personal_spec, targets_folder
@@ -133,7 +133,7 @@ def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
     try:
         plan = plan_routine(load_routine(files[name]))
     except SpecError as exc:
-        st.error(f"This routine cannot run: {exc}")
+        st.error(for_visitor(f"This routine cannot run: {exc}"))
         return None
     r = plan.routine
     st.markdown(f"**{r.title}** — {r.description.strip()} About {plan.minutes():.0f} min; "
@@ -162,16 +162,20 @@ def _show_results() -> None:
             st.success(f"Set saved to history (session {done.session_id}): "
                        f"{widgets.plural(done.summary.reps, 'rep')} — {done.reason}.")
         elif done.save_error:
-            st.warning(f"Set ended ({done.reason}), not saved: {done.save_error}")
+            st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)
 
 
 def _client_box(settings: AppSettings, state: LiveState) -> None:
     """The client's name (optional): sets saved under it, their personal targets used where there are some."""
-    if "live_client" not in st.session_state and st.query_params.get("client"):
-        st.session_state["live_client"] = str(st.query_params["client"])
-    client = st.text_input("Client", key="live_client", placeholder="optional: a trainer's client",
-                           help="Saved with each set (History → Clients); their personal targets are used.").strip()
+    if settings.scope is not None and not settings.scope.sees_all:
+        client = settings.scope.name  # a signed-in client: always their own sets and targets (issue 27)
+        st.caption(f"Your sets are saved under **{client}**.")
+    else:
+        if "live_client" not in st.session_state and st.query_params.get("client"):
+            st.session_state["live_client"] = str(st.query_params["client"])
+        client = st.text_input("Client", key="live_client", placeholder="optional: a trainer's client",
+                               help="Saved with each set (History → Clients); their personal targets are used.").strip()
     folder = targets_folder(settings.db_path)
 
     def spec_for(exercise: str) -> Any:

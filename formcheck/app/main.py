@@ -10,7 +10,8 @@ import importlib
 
 import streamlit as st
 
-from formcheck.app.settings import SettingsError, load_settings
+from formcheck.app import access_page
+from formcheck.app.settings import SettingsError, for_visitor, load_settings
 
 #: slug → (label, module)
 PAGES: dict[str, tuple[str, str]] = {
@@ -19,6 +20,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "samples": ("Samples", "formcheck.app.samples_page"),
     "history": ("History", "formcheck.app.history_page"),
     "compare": ("Compare", "formcheck.app.compare_page"),
+    "accounts": ("Accounts", "formcheck.app.accounts_page"),  # trainers, when signed in (issue 27)
 }
 
 
@@ -27,12 +29,13 @@ def main() -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        st.error(f"Settings: {exc}")
+        st.error(for_visitor(f"Settings: {exc}"))
         st.stop()
-    slugs = list(PAGES)
+    settings = access_page.admit(settings)  # issue 27: who is signed in, and whose history they may see
+    slugs = access_page.allowed_pages(settings, list(PAGES))
     wanted = st.query_params.get("page", "live")
     if "page" not in st.session_state:
-        st.session_state["page"] = wanted if wanted in PAGES else "live"
+        st.session_state["page"] = wanted if wanted in slugs else "live"
     st.sidebar.title("formcheck")
     slug = st.sidebar.radio("Page", slugs, format_func=lambda s: PAGES[s][0], key="page")
     st.query_params["page"] = slug

@@ -27,7 +27,7 @@ from formcheck.app.clip_tools import megabytes
 from formcheck.app.clip_upload import UploadedClip, save_upload
 from formcheck.app.clip_view import show_clip_run
 from formcheck.app.review_job import ReviewJob
-from formcheck.app.settings import VIDEO_TYPES, AppSettings
+from formcheck.app.settings import VIDEO_TYPES, AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
 
 SUGGEST = "__suggest__"
@@ -151,7 +151,7 @@ def render(settings: AppSettings) -> None:
         time.sleep(QUEUED_POLL_S if status.queued else POLL_S)
         st.rerun()
     if err := st.session_state.get("review_error"):
-        st.error(err)
+        st.error(for_visitor(err))
     run = st.session_state.get("review_run")
     if run is not None:
         show_clip_run(run, key="review", settings=settings)

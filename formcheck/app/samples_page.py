@@ -9,7 +9,7 @@ import streamlit as st
 from formcheck.app import widgets
 from formcheck.app.clip_tools import compare_with_label
 from formcheck.app.clip_view import analyze_with_progress, show_clip_run
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
 
 
@@ -36,7 +36,7 @@ def render(settings: AppSettings) -> None:
     try:
         label = load_label(path.with_suffix(".json"))
     except FormcheckError as exc:
-        st.error(str(exc))
+        st.error(for_visitor(str(exc)))
         return
     titles = widgets.exercise_titles()
     if label.exercise is not None:
@@ -61,7 +61,7 @@ def render(settings: AppSettings) -> None:
             st.session_state.pop("sample_run", None)
             st.session_state["sample_error"] = str(exc)
     if err := st.session_state.get("sample_error"):
-        st.error(err)
+        st.error(for_visitor(err))
     kept = st.session_state.get("sample_run")
     if kept is None or kept[0] != name:
         return

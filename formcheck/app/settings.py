@@ -15,6 +15,10 @@ FORMCHECK_MODEL            pose model ``.task`` file                    resolved
 FORMCHECK_SAMPLES          folder of sample clips + labels              ``sample_videos/``
 FORMCHECK_ROUTINES         folder of your own routine ``.yaml`` files,  none
                            offered beside the built-in ones
+FORMCHECK_ACCESS           ``local``, ``accounts`` or ``open`` (set by  ``local``
+                           ``formcheck app`` from ``--address`` and
+                           ``--no-auth``; see ``formcheck.app.access``)
+FORMCHECK_IDLE_MINUTES     a sign-in unused this long ends              30
 =========================  ===========================================  =========
 
 No ICE servers is right on localhost and deterministic offline; the default
@@ -32,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.records.errors import FormcheckError
+from formcheck.sinks.scoped_store import UserScope, without_paths
 
 REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
@@ -53,6 +58,15 @@ class AppSettings:
     model_path: Path | None = None
     samples_dir: Path = REPO_SAMPLES
     routines_dir: Path | None = None
+    # -- who may see what (issue 27): FORMCHECK_ACCESS, and the signed-in person's scope (main.py sets it)
+    access: str = "local"
+    idle_minutes: float = 30.0
+    scope: UserScope | None = None
+
+    @property
+    def remote(self) -> bool:
+        """Served beyond this computer: nothing internal (paths, tracebacks) is shown."""
+        return self.access != "local"
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -110,6 +124,20 @@ def default_review_slots() -> int:
     return max(1, cpus // 2)
 
 
+def for_visitor(message: str, env: Mapping[str, str] | None = None) -> str:
+    """``message`` as the person at the browser may read it: served beyond this computer
+    (``FORMCHECK_ACCESS`` other than ``local``), the server's paths become plain words (issue 27).
+
+    Example:
+        >>> for_visitor("not valid YAML: /srv/specs/plank.yaml:3", {"FORMCHECK_ACCESS": "accounts"})
+        'not valid YAML: (a path on the server):3'
+        >>> for_visitor("not valid YAML: /srv/specs/plank.yaml:3", {})
+        'not valid YAML: /srv/specs/plank.yaml:3'
+    """
+    env = os.environ if env is None else env
+    return message if (env.get("FORMCHECK_ACCESS", "").strip() or "local") == "local" else without_paths(message)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
     """Settings from ``env`` (default ``os.environ``).
 
@@ -123,6 +151,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
     routines = env.get("FORMCHECK_ROUTINES")
     if routines and not Path(routines).expanduser().is_dir():
         raise SettingsError(f"FORMCHECK_ROUTINES must be a folder of routine .yaml files, got {routines!r}")
+    access = env.get("FORMCHECK_ACCESS", "").strip() or "local"
+    if access not in ("local", "accounts", "open"):
+        raise SettingsError(f"FORMCHECK_ACCESS must be local, accounts or open, got {access!r}")
     return AppSettings(
         ice_servers=compile_ice_servers(env.get("FORMCHECK_ICE_SERVERS", "")),
         upload_limit_mb=_number(env, "FORMCHECK_UPLOAD_MB", 200.0, 0.001, 10_000.0),
@@ -132,4 +163,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
         model_path=Path(model).expanduser() if model else None,
         samples_dir=Path(samples).expanduser() if samples else REPO_SAMPLES,
         routines_dir=Path(routines).expanduser() if routines else None,
+        access=access,
+        idle_minutes=_number(env, "FORMCHECK_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
     )

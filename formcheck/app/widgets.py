@@ -17,7 +17,7 @@ import streamlit as st
 from formcheck.app.catalogue import catalogue
 from formcheck.app.clip_tools import cue_table, rep_table
 from formcheck.app.scratch import ScratchFolder, SessionFolders
-from formcheck.app.settings import AppSettings
+from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.feedback import SetSummary
 from formcheck.sinks.presentation import plural as plural  # re-exported: pages call widgets.plural
 from formcheck.sinks.store import HistoryStore
@@ -48,7 +48,7 @@ def exercise_titles(required: bool = True) -> dict[str, str]:
     """
     known = catalogue()
     for name, problem in known.broken:
-        st.warning(f"Skipping exercise {name}: {problem}")
+        st.warning(for_visitor(f"Skipping exercise {name}: {problem}"))
     if not known.titles and required:
         st.error("No exercise specs found in exercise_specs/.")
         st.stop()
@@ -82,8 +82,10 @@ def viewer_zone() -> str | None:
 
 
 def store(settings: AppSettings) -> HistoryStore:
-    """The history store (opening it is cheap: one connection per call inside)."""
-    return HistoryStore(settings.db_path)
+    """The history store (opening it is cheap: one connection per call inside), in the signed-in scope."""
+    from formcheck.app.history_access import history
+
+    return history(settings)
 
 
 #: Seconds between two looks for sessions gone for good, and the margin added to Streamlit's reconnect window.
@@ -157,7 +159,7 @@ def summary_metrics(summary: SetSummary, columns: int | None = None) -> None:
 def summary_tables(summary: SetSummary, *, key: str) -> None:
     """Notes, the per-rep table and the cues of a set."""
     for note in summary.notes:
-        st.warning(note)
+        st.warning(for_visitor(note))
     if summary.rep_rows:
         st.dataframe(rep_table(summary), hide_index=True, key=f"{key}-reps")
     cues = cue_table(summary)

@@ -9,6 +9,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "model",
     "pose",
     "app",
+    "users",
     "analyze",
     "batch",
     "live",

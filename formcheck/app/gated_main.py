@@ -1,0 +1,23 @@
+"""Entry of ``formcheck app`` served beyond this computer: ``main.py`` behind the sign-in gate.
+
+``streamlit run`` finds the ``st.App`` below and serves ``main.py`` through it,
+with :mod:`formcheck.app.sign_in_gate` in front of every route (pages, the
+WebSocket, media, uploads). The accounts and the cookie secret sit beside the
+history named by ``FORMCHECK_DB`` (``formcheck app --db``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from formcheck.app.access import Gatekeeper
+from formcheck.app.settings import load_settings
+from formcheck.app.sign_in_gate import gate_parts
+from formcheck.sinks.store import default_db_path
+
+_settings = load_settings()
+_routes, _middleware = gate_parts(Gatekeeper(_settings.db_path or default_db_path(),
+                                             idle_s=_settings.idle_minutes * 60))
+app = st.App(str(Path(__file__).with_name("main.py")), routes=_routes, middleware=_middleware)
