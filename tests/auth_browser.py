@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
-from formcheck.sinks.accounts import AccountStore, accounts_path
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.accounts import AccountStore, accounts_path
+from formcheck.store.history import HistoryStore
+from formcheck.store.routine_store import RoutineHistory
 from tests.helpers import cli_env
 from tests.live_browser import free_port
 from tests.test_store import make_summary

@@ -14,7 +14,7 @@ import pytest
 
 from formcheck.app.access import WRONG, Gatekeeper, is_loopback, load_secret, secret_path
 from formcheck.app.settings import SettingsError
-from formcheck.sinks.accounts import AccountStore, accounts_path
+from formcheck.store.accounts import AccountStore, accounts_path
 
 
 class Clock:
@@ -126,8 +126,8 @@ def test_only_loopback_addresses_serve_without_sign_in(address: str, loopback: b
     assert is_loopback(address) is loopback
 
 
-@pytest.mark.parametrize("name", ["app.access", "app.settings", "sinks.accounts", "sinks.login_throttle",
-                                  "sinks.scoped_store"])
+@pytest.mark.parametrize("name", ["app.access", "app.settings", "store.accounts", "store.login_throttle",
+                                  "store.scoped_store"])
 def test_the_examples_in_the_access_modules_run_as_shown(name: str) -> None:
     import doctest
     import importlib

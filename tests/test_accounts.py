@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.sinks.accounts import AccountError, AccountStore, accounts_path, normalise_name
-from formcheck.sinks.audit_log import AuditLog
-from formcheck.sinks.login_throttle import LoginThrottle, throttle_keys
-from formcheck.sinks.sign_ins import SignIns
+from formcheck.store.accounts import AccountError, AccountStore, accounts_path, normalise_name
+from formcheck.store.audit_log import AuditLog
+from formcheck.store.login_throttle import LoginThrottle, throttle_keys
+from formcheck.store.sign_ins import SignIns
 
 PASSWORD = "correct horse battery"
 

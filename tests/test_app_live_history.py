@@ -18,9 +18,9 @@ import pytest
 
 from formcheck.records.feedback import Cue
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.store import HistoryStore
 from formcheck.spec import list_specs, load_spec
+from formcheck.store.history import HistoryStore
+from formcheck.store.routine_store import RoutineHistory
 from tests.test_store import make_summary
 
 pytestmark = pytest.mark.usefixtures("no_webrtc_runtime")  # AppTest has no webrtc runtime
@@ -212,7 +212,7 @@ def test_a_sets_detail_speaks_plainly(db: Path) -> None:
 
 
 def test_history_shows_the_check_in_beside_its_live_set_and_routine_set(db: Path) -> None:
-    from formcheck.sinks.checkin_store import CheckIns
+    from formcheck.store.checkin_store import CheckIns
 
     ids = _fill(db)
     CheckIns(HistoryStore(db)).save(ids["live"], pain=4, difficulty="right")

@@ -101,7 +101,7 @@ def test_a_stopped_review_job_ends_at_its_next_step_and_leaves_nothing(tmp_path:
     from formcheck.app.review_job import ReviewJob
     from formcheck.pose.cache import file_sha256
     from formcheck.pose.landmarks_file import load_landmarks
-    from formcheck.sinks.store import HistoryStore
+    from formcheck.store.history import HistoryStore
 
     clip = sample_videos / "glute_bridge_side.mp4"
     frames, meta = load_landmarks(clip.with_suffix(".npz"))  # an earlier pass: no pose model needed

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 from tests.app_samples import complete_reps, pick_sample
 
 pytestmark = pytest.mark.usefixtures("no_webrtc_runtime")  # AppTest has no webrtc runtime

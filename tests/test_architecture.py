@@ -3,7 +3,7 @@
 Layers, lowest first (a module may import its own layer and lower ones, never a
 higher one, not even inside a function)::
 
-    records ← pose ← features ← spec ← tracker ← sinks ← synth ← pipeline ← app ← cli
+    records ← pose ← features ← spec ← tracker ← store ← sinks ← synth ← pipeline ← app ← cli
 
 The root ``formcheck/__init__.py`` (the public surface) and ``__main__`` sit on top.
 Every import statement is read from the source with ``ast``, so lazy imports
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "formcheck"
-LAYERS = ["records", "pose", "features", "spec", "tracker", "sinks", "synth", "pipeline", "app", "cli"]
+LAYERS = ["records", "pose", "features", "spec", "tracker", "store", "sinks", "synth", "pipeline", "app", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 MAX_CLASS_LINES = 250
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from formcheck.sinks.accounts import AccountStore
-from formcheck.sinks.audit_log import AuditLog
+from formcheck.store.accounts import AccountStore
+from formcheck.store.audit_log import AuditLog
 from tests.auth_browser import ACCOUNTS, remote_app, sign_in, sign_in_cookie, status, websocket_status
 from tests.live_browser import chromium_page
 

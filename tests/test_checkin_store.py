@@ -13,9 +13,9 @@ import pytest
 from formcheck.app.history_tables import routine_sets_table, sessions_table
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
-from formcheck.sinks.checkin_store import CheckIns
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.store import SCHEMA_VERSION, HistoryStore
+from formcheck.store.checkin_store import CheckIns
+from formcheck.store.history import SCHEMA_VERSION, HistoryStore
+from formcheck.store.routine_store import RoutineHistory
 from tests.test_routine_store import V1_SESSIONS
 from tests.test_store import make_summary
 

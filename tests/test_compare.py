@@ -18,7 +18,7 @@ import pytest
 
 from formcheck.app.compare_tools import comparison_notes, default_pair, for_display, rep_comparison, set_comparison
 from formcheck.records.feedback import Cue, RepRecord, SetSummary
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"
 

@@ -24,14 +24,14 @@ from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import FinishedRoutine
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSummary
-from formcheck.sinks.checkin_store import CheckIns
 from formcheck.sinks.client_chart import trend_panels
-from formcheck.sinks.client_history import ClientHistory, TrendPoint
-from formcheck.sinks.history_csv import COLUMNS, history_csv
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.store import HistoryStore
 from formcheck.sinks.svg_chart import TrendChart, trend_chart_svg
 from formcheck.spec import load_spec
+from formcheck.store.checkin_store import CheckIns
+from formcheck.store.client_history import ClientHistory, TrendPoint
+from formcheck.store.history import HistoryStore
+from formcheck.store.history_csv import COLUMNS, history_csv
+from formcheck.store.routine_store import RoutineHistory
 from tests.test_store import make_summary
 
 MAIN = Path(__file__).resolve().parent.parent / "formcheck" / "app" / "main.py"

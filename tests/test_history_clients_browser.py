@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from formcheck.sinks.client_history import ClientHistory
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.client_history import ClientHistory
+from formcheck.store.history import HistoryStore
 from tests.live_browser import app_server, chromium_page
 from tests.test_client_report_browser import TEXTS_OUTSIDE_THEIR_SVG
 from tests.test_store import make_summary
@@ -97,8 +97,8 @@ def test_the_clients_tab_draws_three_trends_and_fits_a_phone(shown: dict[str, An
 def test_the_client_report_shows_the_trend_and_personal_targets(tmp_path: Path) -> None:
     from formcheck.pipeline.analysis import analyze_video
     from formcheck.sinks.html_report import ReportMeta, render_client_report
-    from formcheck.sinks.personal_targets import learn_targets, personal_words, save_targets, targets_folder
     from formcheck.spec import load_spec
+    from formcheck.store.personal_targets import learn_targets, personal_words, save_targets, targets_folder
 
     db = tmp_path / "history.sqlite3"
     _fill(db)

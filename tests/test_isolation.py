@@ -20,7 +20,7 @@ def test_every_default_folder_of_the_code_is_a_session_temp_folder(temp_home: Pa
 
     from formcheck.pose.cache import default_cache_dir
     from formcheck.pose.model import cache_dir
-    from formcheck.sinks.store import default_db_path
+    from formcheck.store.history import default_db_path
 
     defaults = {"model cache": cache_dir(), "landmarks cache": default_cache_dir(),
                 "history": default_db_path(), "pip cache": Path(os.environ["PIP_CACHE_DIR"]),

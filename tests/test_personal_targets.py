@@ -18,7 +18,10 @@ from formcheck.cli import main
 from formcheck.records.errors import SpecError
 from formcheck.records.feedback import RepRecord, SetSummary
 from formcheck.sinks.html_report import ReportMeta, render_client_report
-from formcheck.sinks.personal_targets import (
+from formcheck.spec import load_spec
+from formcheck.spec.loader import resolved_mapping
+from formcheck.store.history import HistoryStore
+from formcheck.store.personal_targets import (
     TARGET_SHARE,
     learn_targets,
     list_targets,
@@ -28,9 +31,6 @@ from formcheck.sinks.personal_targets import (
     save_targets,
     targets_folder,
 )
-from formcheck.sinks.store import HistoryStore
-from formcheck.spec import load_spec
-from formcheck.spec.loader import resolved_mapping
 from tests.test_live_state import IMAGE, StandInSession
 from tests.test_store import make_summary
 

@@ -19,7 +19,7 @@ from unittest import mock
 
 import pytest
 
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 from tests.test_app_pages import open_page
 
 CLIP = "superman_side_neck_cranked"

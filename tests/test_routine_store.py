@@ -10,8 +10,8 @@ import pytest
 
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.store import SCHEMA_VERSION, HistoryStore
+from formcheck.store.history import SCHEMA_VERSION, HistoryStore
+from formcheck.store.routine_store import RoutineHistory
 from tests.test_store import make_summary
 
 #: The version-1 schema as released (before routines), to check that old files are migrated.

@@ -16,11 +16,11 @@ import pytest
 
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
-from formcheck.sinks.accounts import AccountStore, accounts_path
-from formcheck.sinks.audit_log import AuditLog
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.scoped_store import ScopedHistoryStore, UserScope
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.accounts import AccountStore, accounts_path
+from formcheck.store.audit_log import AuditLog
+from formcheck.store.history import HistoryStore
+from formcheck.store.routine_store import RoutineHistory
+from formcheck.store.scoped_store import ScopedHistoryStore, UserScope
 from tests.test_store import make_summary
 
 ALICE, BOB, TRAINER = UserScope("alice", False), UserScope("bob", False), UserScope("tina", True)
@@ -145,7 +145,7 @@ def test_a_download_is_audited_when_it_is_made_and_only_when_someone_is_signed_i
 
 
 def test_the_clients_and_their_trends_hold_only_the_scope(history: dict[str, Any]) -> None:
-    from formcheck.sinks.client_history import ClientHistory
+    from formcheck.store.client_history import ClientHistory
 
     assert sorted(n.lower() for n in ClientHistory(HistoryStore(history["path"])).names()) == ["alice", "bob"]
     alice, trainer = _store(history, ALICE).clients(), _store(history, TRAINER).clients()

@@ -12,7 +12,7 @@ import pytest
 
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary
-from formcheck.sinks.store import HistoryStore, default_db_path
+from formcheck.store.history import HistoryStore, default_db_path
 
 
 def make_summary(exercise: str = "glute_bridge", reps: int = 3, cue_ids: tuple[str, ...] = ("hips_low",),
@@ -209,7 +209,7 @@ def test_a_read_only_history_file_can_be_read_but_not_changed(tmp_path: Path, re
     sid = store.save_set(make_summary(reps=4), source="a.mp4", kind="live")
     code = (
         "import sys\n"
-        "from formcheck.sinks.store import HistoryStore\n"
+        "from formcheck.store.history import HistoryStore\n"
         "from formcheck.records.errors import StoreError\n"
         "from tests.test_store import make_summary\n"
         f"store = HistoryStore({str(folder / 'h.sqlite3')!r})\n"

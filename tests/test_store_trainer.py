@@ -9,7 +9,7 @@ import pytest
 
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import Cue, RepRecord, SetSummary
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 #: The schema-1 table as formcheck 0.1 wrote it (before the trainer columns).
 V1_SESSIONS = """CREATE TABLE sessions (

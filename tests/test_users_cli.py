@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from formcheck.cli.app import streamlit_command
-from formcheck.sinks.accounts import AccountStore, accounts_path
-from formcheck.sinks.audit_log import AuditLog
+from formcheck.store.accounts import AccountStore, accounts_path
+from formcheck.store.audit_log import AuditLog
 from tests.helpers import cli_env
 
 PASSWORD = "the trainer's passphrase"

@@ -9,7 +9,7 @@
 
 The :class:`Gatekeeper` does the work of ``accounts`` for the sign-in routes
 (``formcheck.app.sign_in_gate``) and for the pages alike: it checks a password
-(argon2id, :mod:`formcheck.sinks.accounts`) after the failed-try throttle lets the
+(argon2id, :mod:`formcheck.store.accounts`) after the failed-try throttle lets the
 try through, starts a server-side sign-in and wraps its random token in a cookie
 value signed with itsdangerous (HMAC-SHA1 over the token and a timestamp, key
 derived from the secret file beside the history, mode 600), and turns a cookie
@@ -37,11 +37,11 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from formcheck.app.settings import SettingsError
-from formcheck.sinks.accounts import Account, AccountStore, accounts_path
-from formcheck.sinks.audit_log import AuditLog
-from formcheck.sinks.login_throttle import LoginThrottle, throttle_keys
-from formcheck.sinks.scoped_store import UserScope
-from formcheck.sinks.sign_ins import SignIns
+from formcheck.store.accounts import Account, AccountStore, accounts_path
+from formcheck.store.audit_log import AuditLog
+from formcheck.store.login_throttle import LoginThrottle, throttle_keys
+from formcheck.store.scoped_store import UserScope
+from formcheck.store.sign_ins import SignIns
 
 ACCESS_MODES: tuple[str, ...] = ("local", "accounts", "open")
 #: The cookie that carries a sign-in (HttpOnly, SameSite=Lax, Secure under HTTPS).

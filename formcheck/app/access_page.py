@@ -22,7 +22,7 @@ import streamlit as st
 from formcheck.app.access import COOKIE_NAME, Gatekeeper, scope_of
 from formcheck.app.settings import AppSettings
 from formcheck.app.sign_in_gate import SIGN_IN_PATH
-from formcheck.sinks.store import default_db_path
+from formcheck.store.history import default_db_path
 
 #: The pages a client may open (their own sets, history and comparisons).
 CLIENT_PAGES = ("live", "history", "compare")

@@ -16,7 +16,7 @@ from formcheck.app.access_page import gatekeeper
 from formcheck.app.history_tables import local_time
 from formcheck.app.settings import AppSettings
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.accounts import ROLES
+from formcheck.store.accounts import ROLES
 
 #: Audit entries the page lists (the file keeps them all).
 AUDIT_SHOWN = 100

@@ -158,7 +158,7 @@ def client_spec(client: str, exercise: str, settings: AppSettings) -> tuple[Any,
     Raises:
         SpecError: The client's personal spec is there but does not load.
     """
-    from formcheck.sinks.personal_targets import personal_spec, personal_words, targets_folder
+    from formcheck.store.personal_targets import personal_spec, personal_words, targets_folder
 
     mine = personal_spec(client, exercise, targets_folder(settings.db_path))
     if mine is None:

@@ -29,7 +29,7 @@ from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.client_history import TrendPoint
+from formcheck.store.client_history import TrendPoint
 
 
 def analyze_with_progress(path: Path, exercise: str | None, *, source: str, kind: str,
@@ -117,7 +117,7 @@ def client_trend(run: ClipRun, client: str, settings: AppSettings) -> tuple[Tren
 
 def _reference_button(run: ClipRun, client: str, settings: AppSettings, *, key: str) -> None:
     """"Use this set as <client>'s personal targets": learn their rest, far end and range, save the spec."""
-    from formcheck.sinks.personal_targets import learn_targets, save_targets, targets_folder
+    from formcheck.store.personal_targets import learn_targets, save_targets, targets_folder
 
     spec = run.result.spec
     if getattr(spec, "rep", None) is None or getattr(spec, "kind", "reps") == "hold":

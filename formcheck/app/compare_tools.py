@@ -23,8 +23,8 @@ from formcheck.app.history_tables import local_time
 from formcheck.records.errors import SpecError
 from formcheck.sinks.client_summary import fault_words
 from formcheck.sinks.presentation import plural
-from formcheck.sinks.store import Session
 from formcheck.spec import load_spec
+from formcheck.store.history import Session
 
 
 def is_reference(s: Session) -> bool:

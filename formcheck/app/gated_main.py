@@ -15,7 +15,7 @@ import streamlit as st
 from formcheck.app.access import Gatekeeper
 from formcheck.app.settings import load_settings
 from formcheck.app.sign_in_gate import gate_parts
-from formcheck.sinks.store import default_db_path
+from formcheck.store.history import default_db_path
 
 _settings = load_settings()
 _routes, _middleware = gate_parts(Gatekeeper(_settings.db_path or default_db_path(),

@@ -2,7 +2,7 @@
 
 Pages, the Review thread and the Live callbacks open the history through
 :func:`history`; with a signed-in person in ``settings.scope`` that is a
-:class:`~formcheck.sinks.scoped_store.ScopedHistoryStore`, so the filtering
+:class:`~formcheck.store.scoped_store.ScopedHistoryStore`, so the filtering
 happens in the store layer whatever the page asks. No streamlit here (the Live
 callbacks and the Review thread run outside the script).
 
@@ -18,13 +18,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from formcheck.app.settings import AppSettings
-from formcheck.sinks.accounts import AccountStore, accounts_path
-from formcheck.sinks.audit_log import AuditLog
-from formcheck.sinks.checkin_store import CheckIns
-from formcheck.sinks.client_history import ClientHistory
-from formcheck.sinks.routine_store import RoutineHistory
-from formcheck.sinks.scoped_store import ScopedHistoryStore
-from formcheck.sinks.store import HistoryStore, default_db_path
+from formcheck.store.accounts import AccountStore, accounts_path
+from formcheck.store.audit_log import AuditLog
+from formcheck.store.checkin_store import CheckIns
+from formcheck.store.client_history import ClientHistory
+from formcheck.store.history import HistoryStore, default_db_path
+from formcheck.store.routine_store import RoutineHistory
+from formcheck.store.scoped_store import ScopedHistoryStore
 
 T = TypeVar("T")
 

@@ -19,9 +19,9 @@ import streamlit as st
 
 from formcheck.app.history_access import clients
 from formcheck.app.history_tables import local_time, local_times
-from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.presentation import plural
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.client_history import TrendPoint
+from formcheck.store.history import HistoryStore
 
 #: The column of the pain the client gave after a set (shown once any set has one).
 PAIN = "pain (0-10)"

@@ -32,8 +32,8 @@ from formcheck.app.history_tables import (
 )
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.history_csv import history_csv
-from formcheck.sinks.store import HistoryStore, Session
+from formcheck.store.history import HistoryStore, Session
+from formcheck.store.history_csv import history_csv
 
 ALL = "__all__"
 #: Tab order: live sets beside the routines they belong to, then clips, samples, clients.

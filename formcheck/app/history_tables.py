@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from formcheck.sinks.checkin_store import DIFFICULTIES, CheckIn
-from formcheck.sinks.history_csv import local_iso
 from formcheck.sinks.presentation import plural
-from formcheck.sinks.routine_store import RoutineSession
-from formcheck.sinks.store import Session
+from formcheck.store.checkin_store import DIFFICULTIES, CheckIn
+from formcheck.store.history import Session
+from formcheck.store.history_csv import local_iso
+from formcheck.store.routine_store import RoutineSession
 
 #: Session kinds, as the History page names its tabs.
 KIND_TITLES: dict[str, str] = {"live": "Live sets", "review": "Reviewed clips", "sample": "Sample replays"}
@@ -56,7 +56,7 @@ def result_words(s: Session) -> str:
     """What a set came to: its reps, or the seconds held for a hold ("9.3 s held", never "0 reps").
 
     Example:
-        >>> from formcheck.sinks.store import Session
+        >>> from formcheck.store.history import Session
         >>> result_words(Session(1, "", "webcam", "live", "plank", "Plank", 0, 0, {}, 14.0, 31, 9.3, [], []))
         '9.3 s held'
     """
@@ -110,7 +110,7 @@ def routines_table(routines: Sequence[RoutineSession], zone: str | None = None) 
     "stopped before any set was done", never "0 of 11".
 
     Example:
-        >>> from formcheck.sinks.routine_store import RoutineSession
+        >>> from formcheck.store.routine_store import RoutineSession
         >>> old = RoutineSession(1, "2026-01-02T23:30:00+00:00", "lower_back", "Lower-back care", "stopped",
         ...                      4.0, 11, [], [])
         >>> routines_table([old])["sets"].tolist()

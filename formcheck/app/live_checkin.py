@@ -3,7 +3,7 @@
 * Demo: on a routine's lead-in and rest screens, the synthetic exerciser doing the exercise to
   come (:func:`formcheck.synth.demo.demo_gif`, cached in the user cache), as a looping image.
 * Check-in: after an exercise's last set, "How was Glute bridge?": pain 0-10 and Easy / Just right
-  / Hard, saved with the set (:class:`formcheck.sinks.checkin_store.CheckIns`); "Not now" drops it.
+  / Hard, saved with the set (:class:`formcheck.store.checkin_store.CheckIns`); "Not now" drops it.
   It stays on screen until answered: the user may answer after the next set has begun.
 
 Both are drawn into placeholders of the workout view, once per change (the page's poll loop
@@ -21,7 +21,7 @@ import streamlit as st
 
 from formcheck.app.live_records import PendingCheckIn
 from formcheck.app.live_state import LiveState
-from formcheck.sinks.checkin_store import DIFFICULTIES
+from formcheck.store.checkin_store import DIFFICULTIES
 
 #: Session key of the last check-in's save error (shown once in the next run).
 CHECKIN_ERROR = "live_checkin_error"

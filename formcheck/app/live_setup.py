@@ -22,8 +22,6 @@ from formcheck.app.live_state import LiveState
 from formcheck.app.routine_plan import plan_html
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import SpecError
-from formcheck.sinks.personal_targets import client_key as client_folder
-from formcheck.sinks.personal_targets import list_targets, personal_spec, targets_folder
 from formcheck.spec.routine import (
     RoutinePlan,
     list_routines,
@@ -31,6 +29,8 @@ from formcheck.spec.routine import (
     plan_routine,
     routine_path,
 )
+from formcheck.store.personal_targets import client_key as client_folder
+from formcheck.store.personal_targets import list_targets, personal_spec, targets_folder
 
 MODES = {"exercise": "One exercise", "routine": "A routine"}
 #: Session keys: results of the last stream, the voice options (kept across the two views).

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.records.errors import FormcheckError
-from formcheck.sinks.scoped_store import UserScope, without_paths
+from formcheck.store.scoped_store import UserScope, without_paths
 
 REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 VIDEO_TYPES: tuple[str, ...] = ("mp4", "mov", "avi", "mkv", "webm", "m4v")

@@ -20,7 +20,7 @@ from formcheck.app.scratch import ScratchFolder, SessionFolders
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.feedback import SetSummary
 from formcheck.sinks.presentation import plural as plural  # re-exported: pages call widgets.plural
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 __all__ = ["CATEGORY_TITLES", "angle_charts", "cue_timeline", "exercise_groups", "exercise_titles",
            "keep_for_session", "plural", "show_summary", "spec", "spec_card", "store", "summary_metrics",

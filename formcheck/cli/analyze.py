@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     spec = resolve_spec(args.exercise)  # unknown exercise: fail before anything else
     personal: tuple[str, ...] = ()
     if args.client:
-        from formcheck.sinks.personal_targets import personal_spec, personal_words, targets_folder
+        from formcheck.store.personal_targets import personal_spec, personal_words, targets_folder
 
         mine = personal_spec(args.client, str(args.exercise), targets_folder(args.db))
         if mine is not None:

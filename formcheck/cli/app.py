@@ -102,8 +102,8 @@ def _access(args: argparse.Namespace, url: str) -> str:
     """
     from formcheck.app.access import is_loopback, load_secret, secret_path
     from formcheck.records.errors import FormcheckError
-    from formcheck.sinks.accounts import AccountStore, accounts_path
-    from formcheck.sinks.store import default_db_path
+    from formcheck.store.accounts import AccountStore, accounts_path
+    from formcheck.store.history import default_db_path
 
     if is_loopback(args.address):
         return "local"
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
                 raise SettingsError(f"TLS file not found: {path}")
     env = dict(os.environ)
     if args.db:
-        from formcheck.sinks.store import HistoryStore
+        from formcheck.store.history import HistoryStore
 
         HistoryStore(args.db)  # fail here, with one line, if the file is unusable
         env["FORMCHECK_DB"] = str(Path(args.db).expanduser().resolve())

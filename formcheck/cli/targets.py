@@ -3,7 +3,7 @@
 ``learn`` analyses a clip of one good set (a video, or a landmarks ``.npz`` from
 ``formcheck pose``), learns the client's rest, far end and range from its
 complete reps and writes their personal spec beside the history database
-(:mod:`formcheck.sinks.personal_targets`); ``formcheck analyze --client NAME``,
+(:mod:`formcheck.store.personal_targets`); ``formcheck analyze --client NAME``,
 the Review page and the Live page then judge that client by it. ``list``
 prints every personal spec.
 """
@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from formcheck.sinks.personal_targets import list_targets, targets_folder
+    from formcheck.store.personal_targets import list_targets, targets_folder
 
     folder = targets_folder(args.db)
     if args.targets_cmd == "list":
@@ -47,8 +47,8 @@ def _learn(args: argparse.Namespace, folder: Path) -> int:
     from formcheck.pipeline.analysis import analyze_video
     from formcheck.records.errors import VideoSourceError
     from formcheck.records.input_files import check_readable_file
-    from formcheck.sinks.personal_targets import learn_targets, personal_words, save_targets
     from formcheck.spec import load_spec
+    from formcheck.store.personal_targets import learn_targets, personal_words, save_targets
 
     base = load_spec(args.exercise)  # unknown exercise: one line before the clip is read
     clip = check_readable_file(args.clip, "video", VideoSourceError)

@@ -1,7 +1,7 @@
 """``formcheck users list|add|remove|passwd``: the accounts of the app served beyond this computer.
 
 The accounts sit beside the history (``--db``, ``FORMCHECK_DB`` or the user
-data dir; see ``formcheck.sinks.accounts``). A password is read from the
+data dir; see ``formcheck.store.accounts``). A password is read from the
 terminal without echo, twice, or as one line of standard input with
 ``--password-stdin`` (for scripts); it is never an argument (other users could
 read it in the process list) and never printed. Every change is written to the
@@ -67,9 +67,9 @@ def read_password(from_stdin: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from formcheck.sinks.accounts import AccountStore, accounts_path
-    from formcheck.sinks.audit_log import AuditLog
-    from formcheck.sinks.store import default_db_path
+    from formcheck.store.accounts import AccountStore, accounts_path
+    from formcheck.store.audit_log import AuditLog
+    from formcheck.store.history import default_db_path
 
     history = Path(args.db).expanduser().resolve() if args.db else default_db_path()
     store = AccountStore(accounts_path(history))

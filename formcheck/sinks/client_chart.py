@@ -27,8 +27,8 @@ from typing import Any
 
 from formcheck.features.labels import feature_unit, plain_label, unit_title
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.svg_chart import Bar, BarChart, TrendChart
+from formcheck.store.client_history import TrendPoint
 
 #: Legend entries: (key, words). The key names the CSS swatch.
 LEGEND_WORDS: dict[str, str] = {"on-target": "reached the target", "short": "short of the target",
@@ -170,7 +170,7 @@ def trend_panels(points: Sequence[TrendPoint], spec: Any) -> list[TrendPanel]:
     pain in a check-in.
 
     Example:
-        >>> from formcheck.sinks.client_history import TrendPoint
+        >>> from formcheck.store.client_history import TrendPoint
         >>> from formcheck.spec import load_spec
         >>> pts = [TrendPoint(i, f"2026-03-0{i}T10:00:00+00:00", "glute_bridge", "Glute bridge", 8 + i, 80 + i, 0.0,
         ...                   28.0 + i) for i in (1, 2)]

@@ -29,10 +29,10 @@ from formcheck.records.atomic import atomic_write_text
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
 from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, trend_panels, value_text
-from formcheck.sinks.client_history import TrendPoint
 from formcheck.sinks.client_summary import client_sentences, fault_words
 from formcheck.sinks.key_frames import KeyFrame, render_key_frames
 from formcheck.sinks.svg_chart import BAND, ON_TARGET, SHORT, bar_chart_svg, trend_chart_svg
+from formcheck.store.client_history import TrendPoint
 
 HTML_REPORT_NAME = "report.html"
 

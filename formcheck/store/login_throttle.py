@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from formcheck.sinks.accounts import AccountStore
+from formcheck.store.accounts import AccountStore
 
 #: Failures allowed before any wait: per name (a person mistyping), per address (a family or a gym).
 FREE_PER_NAME, FREE_PER_ADDRESS = 3, 10

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from formcheck.sinks.accounts import AccountStore
+from formcheck.store.accounts import AccountStore
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,8 +39,8 @@ from formcheck.features.labels import feature_unit, plain_label
 from formcheck.records.atomic import atomic_write_text
 from formcheck.records.errors import SpecError, StoreError
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.store import default_db_path
 from formcheck.spec import load_spec, parse_spec_text
+from formcheck.store.history import default_db_path
 
 #: The range target as a share of the client's reference range (from their rest towards their far end).
 TARGET_SHARE = 0.9

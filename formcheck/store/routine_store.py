@@ -21,7 +21,7 @@ from typing import Any
 
 from formcheck.records.errors import StoreError
 from formcheck.records.routine_summary import RoutineSummary
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 #: The Client value of the trainer's own model clips (Compare lists them first).
 REFERENCE = "reference"

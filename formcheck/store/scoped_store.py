@@ -32,11 +32,11 @@ from typing import IO, Any
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
 from formcheck.records.routine_summary import RoutineSummary
-from formcheck.sinks.audit_log import AuditLog
-from formcheck.sinks.checkin_store import CheckIn, CheckIns
-from formcheck.sinks.client_history import ClientHistory, TrendPoint
-from formcheck.sinks.routine_store import RoutineHistory, RoutineSession
-from formcheck.sinks.store import HistoryStore, Kind, Session
+from formcheck.store.audit_log import AuditLog
+from formcheck.store.checkin_store import CheckIn, CheckIns
+from formcheck.store.client_history import ClientHistory, TrendPoint
+from formcheck.store.history import HistoryStore, Kind, Session
+from formcheck.store.routine_store import RoutineHistory, RoutineSession
 
 
 @dataclass(frozen=True, slots=True)

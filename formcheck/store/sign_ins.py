@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from formcheck.sinks.accounts import Account, AccountStore
+from formcheck.store.accounts import Account, AccountStore
 
 #: A sign-in's ``last_seen`` is written at most this often (every page request would otherwise write).
 TOUCH_EVERY_S = 30.0

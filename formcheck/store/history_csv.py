@@ -21,7 +21,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from formcheck.records.csv_cells import spreadsheet_safe
-from formcheck.sinks.store import Session
+from formcheck.store.history import Session
 
 COLUMNS: tuple[str, ...] = ("date", "kind", "exercise", "exercise_id", "source", "client", "reps", "reps_left",
                             "reps_right", "partial_reps", "hold_s", "duration_s", "score", "cues", "notes",

@@ -2,9 +2,9 @@
 
 The accounts live in their own SQLite file beside the history
 (``history.sqlite3`` → ``history.accounts.sqlite3``, created with mode 600), with
-the sign-ins (:mod:`~formcheck.sinks.sign_ins`), the failed attempts
-(:mod:`~formcheck.sinks.login_throttle`) and the audit trail
-(:mod:`~formcheck.sinks.audit_log`). A password is never stored: only its
+the sign-ins (:mod:`~formcheck.store.sign_ins`), the failed attempts
+(:mod:`~formcheck.store.login_throttle`) and the audit trail
+(:mod:`~formcheck.store.audit_log`). A password is never stored: only its
 argon2id hash (argon2-cffi, RFC 9106's low-memory profile: 64 MiB, 3 passes,
 4 lanes, a 16-byte random salt, a 32-byte tag), and checking one runs the same
 hash for an unknown name as for a known one, so neither the answer nor its time
@@ -32,7 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from formcheck.records.errors import StoreError
-from formcheck.sinks.sqlite_file import SqliteFile
+from formcheck.store.sqlite_file import SqliteFile
 
 Role = Literal["trainer", "client"]
 ROLES: tuple[str, ...] = ("trainer", "client")

@@ -3,7 +3,7 @@
 After the last set of each exercise of a live routine, the app asks how it went, as
 physiotherapy apps do: pain from 0 (none) to 10 (worst), and whether it was ``easy``, ``right``
 or ``hard``. The answer is stored with that exercise's last saved set (table ``checkins``, one row
-per set, deleted with it; schema 4 of :mod:`formcheck.sinks.store`). Either answer may be left
+per set, deleted with it; schema 4 of :mod:`formcheck.store.history`). Either answer may be left
 out (NULL).
 
 :meth:`CheckIns.per_set` is the one query for charts (a trainer's pain trend): it returns one
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from formcheck.records.errors import StoreError
-from formcheck.sinks.store import HistoryStore
+from formcheck.store.history import HistoryStore
 
 Difficulty = Literal["easy", "right", "hard"]
 #: Difficulty answers, in order, with the words the app shows for them.

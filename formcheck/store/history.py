@@ -35,7 +35,7 @@ from typing import IO, Any, Literal
 from formcheck.records.csv_cells import spreadsheet_safe
 from formcheck.records.errors import StoreError
 from formcheck.records.feedback import SetSummary
-from formcheck.sinks.sqlite_file import SqliteFile
+from formcheck.store.sqlite_file import SqliteFile
 
 Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
