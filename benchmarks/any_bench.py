@@ -16,8 +16,9 @@ Target: <= 0.3 ms/frame live. Run: ``python benchmarks/any_bench.py``.
 
 from __future__ import annotations
 
-import time
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -25,16 +26,8 @@ from formcheck.records.frame import PoseFrame
 from formcheck.synth.generate import synth_track
 from formcheck.tracker.any_tracker import AnyTracker, any_spec
 
-
-def _per_frame(run: Callable[[], object], n: int, repeats: int) -> tuple[float, float, object]:
-    """Best and median ms/frame over ``repeats`` runs, and the last result."""
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = run()
-        times.append((time.perf_counter() - t0) / n * 1e3)
-    times.sort()
-    return times[0], times[len(times) // 2], out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine_bench import per_frame  # noqa: E402  (one timing loop for every engine benchmark)
 
 
 def _live(frames: list[PoseFrame]) -> Callable[[], AnyTracker]:
@@ -70,8 +63,8 @@ def _long_track(minutes: float) -> tuple[list[PoseFrame], float, int]:
 def main(minutes: float = 10.0, repeats: int = 3) -> None:
     frames, fps, reps = _long_track(minutes)
     n = len(frames)
-    live, live_median, tr = _per_frame(_live(frames), n, repeats)
-    batch, batch_median, tr2 = _per_frame(_batch(frames), n, repeats)
+    live, live_median, tr = per_frame(_live(frames), n, repeats)
+    batch, batch_median, tr2 = per_frame(_batch(frames), n, repeats)
     assert isinstance(tr, AnyTracker) and isinstance(tr2, AnyTracker)
     print(f"track: {n} frames ({n / fps / 60:.1f} min at {fps:g} fps), {reps} reps; best and median of {repeats} runs")
     print(f"AnyTracker.update (live, per frame): {live:.3f} ms/frame (median {live_median:.3f})   "
@@ -83,7 +76,7 @@ def main(minutes: float = 10.0, repeats: int = 3) -> None:
                        image=(frames[0].image + np.random.default_rng(i).normal(0, 0.002, (33, 3))).astype(np.float32),
                        world=frames[0].world, visibility=frames[0].visibility, presence=frames[0].presence, index=i)
              for i in range(int(60 * fps))]
-    idle, idle_median, tr3 = _per_frame(_live(still), len(still), repeats)
+    idle, idle_median, tr3 = per_frame(_live(still), len(still), repeats)
     assert isinstance(tr3, AnyTracker)
     print(f"standing still 1 min (never locks) : {idle:.3f} ms/frame (median {idle_median:.3f})   reps {tr3.reps}")
     rng = np.random.default_rng(0)
@@ -91,7 +84,7 @@ def main(minutes: float = 10.0, repeats: int = 3) -> None:
     wander = [PoseFrame(t=f.t, image_wh=f.image_wh, image=(frames[0].image + walk[i]).astype(np.float32),
                         world=f.world, visibility=f.visibility, presence=f.presence, index=i)
               for i, f in enumerate(still)]
-    busy, busy_median, tr4 = _per_frame(_live(wander), len(wander), repeats)
+    busy, busy_median, tr4 = per_frame(_live(wander), len(wander), repeats)
     assert isinstance(tr4, AnyTracker)
     print(f"moving at random 1 min             : {busy:.3f} ms/frame (median {busy_median:.3f})   reps {tr4.reps}")
     print(f"target 0.3 ms/frame live: {'met' if max(live, idle, busy) <= 0.3 else 'NOT met'}")

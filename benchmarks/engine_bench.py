@@ -27,7 +27,7 @@ from formcheck.spec import load_spec  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
-def _per_frame(run: Callable[[], object], n: int, repeats: int) -> tuple[float, float, object]:
+def per_frame(run: Callable[[], object], n: int, repeats: int) -> tuple[float, float, object]:
     """Best and median ms/frame over ``repeats`` runs (other processes only ever add time: the
     best run is the engine's cost, the median shows the machine's noise), and the last result."""
     times, out = [], None
@@ -65,9 +65,9 @@ def main(minutes: float = 10.0, fps: float = 30.0, repeats: int = 3) -> None:
     frames = bridge_track(one * blocks, fps=fps)
     n = len(frames)
 
-    live, live_median, tr = _per_frame(_live("glute_bridge", frames), n, repeats)
-    batch, batch_median, tr2 = _per_frame(_batch("glute_bridge", frames), n, repeats)
-    feats, _, _ = _per_frame(lambda: feature_table(frames, load_spec("glute_bridge").feature_names()), n, repeats)
+    live, live_median, tr = per_frame(_live("glute_bridge", frames), n, repeats)
+    batch, batch_median, tr2 = per_frame(_batch("glute_bridge", frames), n, repeats)
+    feats, _, _ = per_frame(lambda: feature_table(frames, load_spec("glute_bridge").feature_names()), n, repeats)
     assert isinstance(tr, Tracker) and isinstance(tr2, Tracker)
 
     print(f"track: {n} frames ({n / fps / 60:.1f} min at {fps:g} fps), {blocks * reps_per_block} reps; "
@@ -84,8 +84,8 @@ def main(minutes: float = 10.0, fps: float = 30.0, repeats: int = 3) -> None:
     seq = [(-90.0, -90.0)] * int(fps) + [(r, -90.0) for r in reach] + [(-90.0, r) for r in reach]
     seq = seq * max(1, n // len(seq))
     dog = [make_frame(i / fps, bird_dog_points(a, b), index=i) for i, (a, b) in enumerate(seq)]
-    live_dog, live_dog_median, tr = _per_frame(_live("bird_dog", dog), len(dog), repeats)
-    batch_dog, _, tr2 = _per_frame(_batch("bird_dog", dog), len(dog), repeats)
+    live_dog, live_dog_median, tr = per_frame(_live("bird_dog", dog), len(dog), repeats)
+    batch_dog, _, tr2 = per_frame(_batch("bird_dog", dog), len(dog), repeats)
     assert isinstance(tr, Tracker) and isinstance(tr2, Tracker)
     print(f"bird_dog (both sides): update {live_dog:.3f} ms/frame (median {live_dog_median:.3f}), "
           f"process {batch_dog:.3f} ms/frame, reps {tr.reps} / {tr2.reps} ({tr.reps_by_side})")

@@ -9,8 +9,6 @@ tests skip (``ip addr add 10.200.0.1/32 dev lo`` gives a machine one).
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -30,7 +28,7 @@ from formcheck.store.accounts import AccountStore, accounts_path
 from formcheck.store.history import HistoryStore
 from formcheck.store.routine_store import RoutineHistory
 from tests.helpers import cli_env
-from tests.live_browser import free_port
+from tests.live_browser import free_port, stop_server
 from tests.test_store import make_summary
 
 #: name → (role, password) of the seeded accounts.
@@ -101,13 +99,7 @@ def remote_app(tmp_path: Path, extra_args: tuple[str, ...] = (), streamlit_run: 
             time.sleep(0.3)
         yield {"url": url, "db": db, "ids": ids, "log": log_path, "accounts": accounts_path(db)}
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop_server(proc)
         log.close()
 
 

@@ -82,27 +82,37 @@ def app_server(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[di
                             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"app did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
+        wait_until_healthy(url, proc, log_path, 60)
         yield {"url": url, "db": db, "pid": proc.pid, "log": log_path, "process": proc}
     finally:
-        if proc.poll() is None:  # a test may have stopped it already
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop_server(proc)
         log.close()
+
+
+def wait_until_healthy(url: str, proc: subprocess.Popen[Any], log_path: Path, seconds: float) -> None:
+    """Wait for the server's health endpoint to answer 200; its log's tail in the error if it dies or is late."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"app did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen[Any]) -> None:
+    """SIGTERM the server's process group (a test may have stopped it already), SIGKILL after 10 s."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
 
 
 def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 360), fps: float | None = None,

@@ -14,8 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli_env, run_cli
-from tests.live_browser import chromium_page, free_port
+from tests.live_browser import chromium_page, free_port, wait_until_healthy
 
 #: A filmed cat-cow: side-on, the far knee's visibility 0 in many frames. Analysed as a squat
 #: (both knees combined, "lesser"), it met the warning on numpy 2 and Python 3.11.
@@ -62,16 +60,7 @@ def formcheck_app(tmp_path: Path, model_path: Path, *extra: str) -> Iterator[dic
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
-                time.sleep(0.3)
+            wait_until_healthy(url, proc, log_path, 90)
             yield {"url": url, "log": log_path}
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
