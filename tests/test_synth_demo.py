@@ -38,3 +38,18 @@ def test_an_exercise_without_a_synthetic_motion_has_no_demo(tmp_path: Path) -> N
 def test_a_routines_demos_are_warmed_in_the_background(tmp_path: Path) -> None:
     warm_demos(["plank", "my_own_exercise", "plank"], tmp_path).join(timeout=120)
     assert sorted(p.name for p in (tmp_path / "demos").iterdir()) == [f"plank-v{DEMO_VERSION}.gif"]
+
+
+@pytest.mark.parametrize(("prop", "extra"), [(None, 0), ("bar", 1), ("dumbbells", 2), ("bench+bar", 8)])
+def test_props_are_drawn_beside_the_figure(prop: str | None, extra: int) -> None:
+    """A hip thrust's bench (top and legs) and bar, a curl's dumbbell in each hand: extra volumes."""
+    from formcheck.synth.motions import Phase, hip_thrust
+    from formcheck.synth.render import body_capsules
+    from formcheck.synth.skeleton import Body, forward_kinematics
+
+    body = Body.scaled(1.75)
+    joints = forward_kinematics(body, hip_thrust(body, Phase(s=1.0)))
+    assert len(body_capsules(body, joints, prop)) == len(body_capsules(body, joints)) + extra
+    if prop == "bench+bar":  # the bench top lies under the shoulder blades, its legs reach the floor
+        bench = body_capsules(body, joints, prop)[-8:-1]
+        assert all(c.a[1] < joints["neck"][1] - body.r_chest for c in bench) and min(c.b[1] for c in bench) == 0.0

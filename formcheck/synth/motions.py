@@ -137,8 +137,9 @@ def hip_thrust(body: Body, ph: Phase) -> Pose:
     low = float(np.degrees(np.arcsin((neck_y - body.r_pelvis - 0.06) / body.trunk)))
     pose = _bridge_pose(body, lerp(low, 7.0 + 12.0 * ph.w("hips_low"), ph.s), BENCH_BRIDGE)
     j = forward_kinematics(body, pose)
-    grips = [j[f"hip_{s}"] + (body.r_pelvis + 0.04) * U + 0.14 * sign * j["left"] for s, sign in (("l", 1), ("r", -1))]
-    return pose.with_(arms=_pair([Limb(end=90.0, target=_v(g), pole=(0.6, 0.3, 0.8 * sign))
+    # Fists on the bar in the hip crease, knuckles towards the feet.
+    grips = [j[f"hip_{s}"] + (body.r_pelvis + 0.03) * U + 0.14 * sign * j["left"] for s, sign in (("l", 1), ("r", -1))]
+    return pose.with_(arms=_pair([Limb(end=180.0, target=_v(g), pole=(0.6, 0.3, 0.8 * sign))
                                   for g, sign in zip(grips, (1.0, -1.0))]))
 
 
