@@ -119,3 +119,20 @@ def test_beyond_this_computer_visitors_get_no_error_details_or_banner() -> None:
     assert remote[remote.index("--client.showErrorDetails") + 1] == "none"
     assert remote[remote.index("--logger.hideWelcomeMessage") + 1] == "true"
     assert remote[4].endswith("gated_main.py") and Path(remote[4]).is_file()
+
+
+def test_users_add_with_an_email_and_list_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from formcheck.cli import main
+
+    db = str(tmp_path / "history.sqlite3")
+    monkeypatch.setattr("sys.stdin", io.StringIO("alice's passphrase\n"))
+    assert main(["users", "add", "alice", "--email", "Alice@Example.org", "--db", db, "--password-stdin"]) == 0
+    assert main(["users", "list", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split("\t")[:3] == ["alice", "client", "alice@example.org"]
+    assert main(["users", "email", "alice", "", "--db", db]) == 0
+    assert AccountStore(accounts_path(tmp_path / "history.sqlite3")).get("alice").email == ""  # type: ignore[union-attr]
+    assert [(e.action, e.what) for e in AuditLog(AccountStore(accounts_path(tmp_path / "history.sqlite3"))).recent()
+            ] == [("set e-mail", "alice: none"), ("add account", "alice (client), e-mail alice@example.org")]
