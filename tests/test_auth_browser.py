@@ -22,6 +22,7 @@ from formcheck.store.accounts import AccountStore
 from formcheck.store.audit_log import AuditLog
 from tests.auth_browser import ACCOUNTS, remote_app, sign_in, sign_in_cookie, status, websocket_status
 from tests.live_browser import chromium_page
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,9 +32,16 @@ NOT_FOR_ALICE = ("bob-clip.mp4", "bob: mind the knee", "Bob's lower back", "refe
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One server for the module (each test has its own browser profile, so its own cookies)."""
-    with remote_app(tmp_path_factory.mktemp("remote")) as server:
-        yield server
+    """One server for the module (each test has its own browser profile, so its own cookies), started in a
+    folder whose ``.streamlit/secrets.toml`` names the test OpenID provider (``tests/oidc_provider.py``)."""
+    folder = tmp_path_factory.mktemp("remote")
+    with running_provider() as provider:
+        (folder / ".streamlit").mkdir()
+        (folder / ".streamlit" / "secrets.toml").write_text(
+            f'[auth]\ncookie_secret = "unused"\n\n[auth.testid]\nclient_id = "{CLIENT_ID}"\n'
+            f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata_url}"\n')
+        with remote_app(folder, cwd=folder) as server:
+            yield {**server, "provider": provider}
 
 
 def _open(page: Any, app: dict[str, Any], slug: str, ready: str) -> str:
@@ -256,3 +264,16 @@ def test_the_trainer_adds_a_client_and_gives_her_a_new_password_in_the_app(app: 
     assert status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's first passphrase"})[0] == 401
     assert "add account" in audit and "dave (client)" in audit and "new password" in audit
     assert "dave's first passphrase" not in audit and "dave's second passphrase" not in audit
+
+
+def test_a_client_signs_in_with_the_provider_and_gets_her_own_pages(app: dict[str, Any], tmp_path: Path) -> None:
+    AccountStore(app["accounts"]).set_email("carol", "carol@example.org")
+    app["provider"].user = {"sub": "3", "email": "Carol@example.org", "email_verified": True}
+    with chromium_page(tmp_path, f"{app['url']}/signin") as page:
+        page.get_by_role("link", name="Sign in with Testid").click()  # the provider approves at once
+        page.get_by_text("Signed in as carol").wait_for(timeout=60_000)
+        pages = _pages(page)
+    assert pages == ["Live", "History", "Compare"]
+    assert "formcheck app: sign-in with Testid too" in app["log"].read_text()
+    entry = next(e for e in AuditLog(AccountStore(app["accounts"])).recent() if e.actor == "carol")
+    assert entry.action == "sign in" and entry.what.endswith("with Testid (carol@example.org)")

@@ -16,13 +16,13 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.app.access import Gatekeeper
-from formcheck.app.oidc import ProviderFlow, load_providers
+from formcheck.app.oidc import ProviderFlow, configured_providers
 from formcheck.app.settings import load_settings
 from formcheck.app.sign_in_gate import gate_parts
 from formcheck.store.history import default_db_path
 
 _settings = load_settings()
-_providers = load_providers(st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None)
+_providers = configured_providers()
 _routes, _middleware = gate_parts(Gatekeeper(_settings.db_path or default_db_path(),
                                              idle_s=_settings.idle_minutes * 60),
                                   ProviderFlow(_providers) if _providers is not None else None)

@@ -24,7 +24,7 @@ checked against the provider's published keys (JWKS), with its ``iss``, ``aud``,
 (``formcheck_oidc``, 10 minutes) bound to the browser that started it. The
 result is the e-mail, only when the provider marks it ``email_verified``; the
 gate then finds the account with that e-mail (``Gatekeeper.sign_in_email``).
-Nothing here imports streamlit.
+Only :func:`configured_providers` touches streamlit (its secrets files).
 
 Example:
     >>> providers = load_providers({"client_id": "id", "client_secret": "s",
@@ -146,6 +146,18 @@ def load_providers(auth: Mapping[str, Any] | None) -> Providers | None:
         raise SettingsError(f"[auth] redirect_uri must end with {CALLBACK_PATH} (as for st.login), "
                             f"got {redirect_uri!r}")
     return Providers(tuple(providers), str(redirect_uri) if redirect_uri else None)
+
+
+def configured_providers() -> Providers | None:
+    """The providers of the ``[auth]`` section in Streamlit's secrets files, where ``st.login`` reads it
+    (``.streamlit/secrets.toml`` in the folder the app starts in, then ``~/.streamlit/secrets.toml``).
+
+    Raises:
+        SettingsError: As :func:`load_providers`.
+    """
+    import streamlit as st  # its own search path and TOML reading: the files a st.login guide has you write
+
+    return load_providers(st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None)
 
 
 @contextmanager
