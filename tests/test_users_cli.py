@@ -136,3 +136,15 @@ def test_users_add_with_an_email_and_list_shows_it(tmp_path: Path, monkeypatch: 
     assert AccountStore(accounts_path(tmp_path / "history.sqlite3")).get("alice").email == ""  # type: ignore[union-attr]
     assert [(e.action, e.what) for e in AuditLog(AccountStore(accounts_path(tmp_path / "history.sqlite3"))).recent()
             ] == [("set e-mail", "alice: none"), ("add account", "alice (client), e-mail alice@example.org")]
+
+
+def test_an_account_for_the_provider_only_needs_no_password(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    db = str(tmp_path / "history.sqlite3")
+    assert main(["users", "add", "bob", "--no-password", "--db", db]) == 1
+    assert "--no-password needs --email" in capsys.readouterr().err
+    assert main(["users", "add", "bob", "--email", "bob@example.org", "--no-password", "--db", db]) == 0
+    bob = AccountStore(accounts_path(tmp_path / "history.sqlite3")).by_email("bob@example.org")
+    assert bob is not None and bob.name == "bob"

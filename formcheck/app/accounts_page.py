@@ -10,6 +10,8 @@ shell. Password boxes are emptied once a form is sent.
 
 from __future__ import annotations
 
+import secrets
+
 import pandas as pd
 import streamlit as st
 
@@ -30,13 +32,16 @@ def _add_form(settings: AppSettings, actor: str) -> None:
         left, mid, email_col, right = st.columns([2, 2, 2, 1])
         name = left.text_input("Name", key="accounts-add-name", help="a-z, 0-9, '.', '_' or '-'; up to 32")
         password = mid.text_input("Password", type="password", key="accounts-add-password",
-                                  help="At least 10 characters: give it to the client in person.")
+                                  help="At least 10 characters: give it to the client in person. Leave it "
+                                       "empty with an e-mail: sign-in through the provider only.")
         email = email_col.text_input("E-mail (optional)", key="accounts-add-email",
                                      help="The e-mail this person signs in with through the provider "
                                           "(Google, Microsoft…), when one is set up.")
         role = right.selectbox("Role", ROLES[::-1], key="accounts-add-role")
         if st.form_submit_button("Add account"):
             try:
+                if not password and email.strip():  # a password nobody knows: the provider only
+                    password = secrets.token_urlsafe(32)
                 account = keeper.accounts.add(name, str(role), password, email)
                 keeper.audit.record(actor, "add account", f"{account.name} ({account.role})"
                                     + (f", e-mail {account.email}" if account.email else ""))

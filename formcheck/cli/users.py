@@ -11,12 +11,14 @@ the app (see ``formcheck.app.oidc``).
 
 Example:
     $ formcheck users add tina --role trainer --email tina@example.org
+    $ formcheck users add alice --email alice@example.org --no-password
     $ printf '%s\\n' "$PW" | formcheck users add alice --password-stdin
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -38,6 +40,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.add_argument("--role", choices=("client", "trainer"), default="client", help="default: client")
     add.add_argument("--email", default="", help="the e-mail this account signs in with through the provider "
                                                  "(Google, Microsoft...), when one is configured")
+    add.add_argument("--no-password", action="store_true",
+                     help="with --email: no password anyone knows, sign-in through the provider only "
+                          "(`passwd` gives one later)")
     remove = actions.add_parser("remove", parents=[db],
                                 help="delete an account (its history stays) and end its sign-ins")
     remove.add_argument("name")
@@ -87,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{account.name}\t{account.role}\t{account.email or '-'}\tcreated {account.created_at}")
         return 0
     if args.action == "add":
-        account = store.add(args.name, args.role, read_password(args.password_stdin), args.email)
+        if args.no_password and not args.email.strip():
+            raise FormcheckError("--no-password needs --email: without either the account could never sign in")
+        password = secrets.token_urlsafe(32) if args.no_password else read_password(args.password_stdin)
+        account = store.add(args.name, args.role, password, args.email)
         audit.record(SHELL_ACTOR, "add account", f"{account.name} ({account.role})"
                      + (f", e-mail {account.email}" if account.email else ""))
         print(f"added {account.name} ({account.role}) in {store.path}", file=sys.stderr)
