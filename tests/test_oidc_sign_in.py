@@ -107,6 +107,7 @@ def test_the_request_to_the_provider_carries_pkce_state_and_nonce(client: TestCl
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) >= 43
     assert len(query["state"]) >= 20 and len(query["nonce"]) >= 20
     assert query["scope"] == "openid email profile" and query["redirect_uri"] == "http://testserver/oauth2callback"
+    assert query["prompt"] == "select_account"  # st.login's default: the provider's account chooser
 
 
 def test_a_known_verified_email_signs_in_its_account_with_the_same_cookie(client: TestClient,

@@ -185,7 +185,9 @@ class ProviderFlow:
         self.providers = providers
         self._oauth = OAuth()
         for p in providers.providers:
-            kwargs = {"scope": "openid email profile", **p.client_kwargs, "code_challenge_method": "S256"}
+            # st.login's defaults (scope, the account chooser), the section's client_kwargs, and PKCE always
+            kwargs = {"scope": "openid email profile", "prompt": "select_account", **p.client_kwargs,
+                      "code_challenge_method": "S256"}
             self._oauth.register(p.key, client_id=p.client_id, client_secret=p.client_secret,
                                  server_metadata_url=p.server_metadata_url, client_kwargs=kwargs)
 
