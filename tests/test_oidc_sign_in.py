@@ -201,6 +201,8 @@ def test_the_page_offers_the_provider_only_when_one_is_configured(keeper: Gateke
         page = offered.get("/signin").text
         assert 'href="/signin/oidc/testid">Sign in with Testid</a>' in page and 'name="password"' in page
         assert offered.get("/signin/oidc/nobody").status_code == 404
+        for path in ("/signin/oidc/testid/x", "/signin/oidc/", "/signin/oidc/../"):  # nothing else is opened
+            assert offered.get(path).status_code == 303, path
 
 
 def test_a_configured_redirect_uri_is_the_one_sent(keeper: Gatekeeper, provider: TestProvider) -> None:

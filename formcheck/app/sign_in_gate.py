@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import html
+import re
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -54,6 +55,8 @@ from formcheck.app.oidc import (
 SIGN_IN_PATH = "/signin"
 #: Paths that answer without a sign-in: the form, the provider's way back, Streamlit's health check ("ok").
 OPEN_PATHS = frozenset({SIGN_IN_PATH, CALLBACK_PATH, "/_stcore/health"})
+#: ``/signin/oidc/<provider>``, one path segment: nothing under it reaches Streamlit.
+_START = re.compile(re.escape(START_PATH) + r"/[A-Za-z0-9-]{1,64}")
 #: The largest sign-in form accepted (a name and a password fit many times over).
 MAX_FORM_BYTES = 8192
 #: Headers of the sign-in page: no framing, no scripts, no caching, no referrer to other sites.
@@ -125,7 +128,7 @@ class SignInGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS \
-                or scope["path"].startswith(f"{START_PATH}/"):
+                or _START.fullmatch(scope["path"]):
             await self.app(scope, receive, send)
             return
         account = await run_in_threadpool(self.keeper.viewer, cookie_of(list(scope.get("headers", []))))
