@@ -148,3 +148,17 @@ def test_an_account_for_the_provider_only_needs_no_password(tmp_path: Path,
     assert main(["users", "add", "bob", "--email", "bob@example.org", "--no-password", "--db", db]) == 0
     bob = AccountStore(accounts_path(tmp_path / "history.sqlite3")).by_email("bob@example.org")
     assert bob is not None and bob.name == "bob"
+
+
+def test_app_with_a_malformed_auth_section_refuses_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite3"
+    AccountStore(accounts_path(db)).add("tina", "trainer", PASSWORD)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nclient_id = "x"\nclient_secret = "y"\n')
+    proc = subprocess.run([sys.executable, "-m", "formcheck", "app", "--address", "0.0.0.0", "--port", "1",
+                           "--db", str(db)], env=cli_env(), capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "formcheck: error: [auth] in .streamlit/secrets.toml lacks server_metadata_url (the keys st.login's "
+        "guide for your provider gives)"]
