@@ -5,7 +5,8 @@
 of everything Streamlit serves. Without a live sign-in, no request reaches
 Streamlit: a page load is sent to ``/signin``, the WebSocket the page talks
 through is refused (HTTP 403), and so are media (annotated videos), uploads and
-component files. Only ``/signin`` and the health check answer.
+component files. Only ``/signin`` (with a provider, ``/signin/oidc/<provider>``
+and ``/oauth2callback`` too) and the health check answer.
 
 ``/signin`` is a plain HTML form (no script). A POST is checked by the
 :class:`~formcheck.app.access.Gatekeeper` in a worker thread (argon2id is
