@@ -54,8 +54,9 @@ from formcheck.app.oidc import (
 )
 
 SIGN_IN_PATH = "/signin"
-#: Paths that answer without a sign-in: the form, the provider's way back, Streamlit's health check ("ok").
-OPEN_PATHS = frozenset({SIGN_IN_PATH, CALLBACK_PATH, "/_stcore/health"})
+#: Paths that answer without a sign-in: the form and Streamlit's health check ("ok"); with a provider, also
+#: CALLBACK_PATH and ``/signin/oidc/<provider>`` (else Streamlit's own ``/oauth2callback`` would answer).
+OPEN_PATHS = frozenset({SIGN_IN_PATH, "/_stcore/health"})
 #: ``/signin/oidc/<provider>``, one path segment: nothing under it reaches Streamlit.
 _START = re.compile(re.escape(START_PATH) + r"/[A-Za-z0-9-]{1,64}")
 #: The largest sign-in form accepted (a name and a password fit many times over).
@@ -121,15 +122,21 @@ class SignInGate:
     Args:
         app: The app behind the gate (Streamlit's).
         keeper: Who is signed in.
+        providers: Whether sign-in through a provider is on (its two paths are open then).
     """
 
-    def __init__(self, app: ASGIApp, keeper: Gatekeeper) -> None:
+    def __init__(self, app: ASGIApp, keeper: Gatekeeper, providers: bool = False) -> None:
         self.app = app
         self.keeper = keeper
+        self.providers = providers
+
+    def _open(self, path: str) -> bool:
+        if path in OPEN_PATHS:
+            return True
+        return self.providers and (path == CALLBACK_PATH or _START.fullmatch(path) is not None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS \
-                or _START.fullmatch(scope["path"]):
+        if scope["type"] not in ("http", "websocket") or self._open(scope["path"]):
             await self.app(scope, receive, send)
             return
         account = await run_in_threadpool(self.keeper.viewer, cookie_of(list(scope.get("headers", []))))
@@ -255,4 +262,4 @@ def gate_parts(keeper: Gatekeeper, flow: ProviderFlow | None = None) -> tuple[li
     ``flow``: sign-in through the configured OpenID Connect providers too (``formcheck.app.oidc``).
     """
     routes = [_route(keeper, flow), *(_provider_routes(keeper, flow) if flow is not None else [])]
-    return routes, [Middleware(SignInGate, keeper=keeper)]
+    return routes, [Middleware(SignInGate, keeper=keeper, providers=flow is not None)]
