@@ -48,6 +48,26 @@ NEAR_BEST = 0.85
 HIGH_PASS = 1.5
 #: Principal components considered for the axis.
 COMPONENTS = 3
+#: Octave check: the period is halved when a component carrying at least ``HALF_SHARE`` of the
+#: movement repeats itself at half the period with an autocorrelation of at least ``HALF_AC``.
+#: A true period puts every large component in opposite phase half a period later (a negative
+#: autocorrelation: down is not up); a positive one means each half is a whole rep, the longer
+#: period coming from alternate reps differing (deeper-shallower, left-right). 0.5 is a clearly
+#: periodic movement; components under ``HALF_SHARE`` are harmonics of the rep (a jumping
+#: jack's hands pass the head twice a cycle) and are not asked. A harmonic can be large too (a
+#: curl's forearm is level twice a rep): then the whole pose, half a period on, is still at the
+#: other end of the movement (its autocorrelation there clearly negative, about -0.3 to -0.7), and
+#: the period is kept unless that is above ``HALF_WHOLE``.
+HALF_AC, HALF_SHARE, HALF_WHOLE = 0.5, 0.15, -0.2
+#: The axis is learned again over windows of this many periods (half overlapping): a person who
+#: turns between sets, or a camera moved, changes the direction the same rep takes in the picture.
+LOCAL_AXIS = 6.0
+#: ... and used only where it repeats clearly (autocorrelation at the period), the clip's own axis
+#: carries less than half of its movement there, and that movement is at least half the clip's
+#: along its axis (a set, not a rest, fidgeting or a walk: those keep the clip's axis).
+LOCAL_STRENGTH, KEEP_GLOBAL, LOCAL_SIZE = 0.3, 0.5, 0.5
+#: A window's period may be up to this factor off the clip's (a second set done faster).
+LOCAL_TEMPO = 1.6
 #: A body part moved when it carries this share of the axis (its squared loading).
 PART_SHARE = 0.12
 
@@ -201,15 +221,38 @@ def learn_axis(vecs: Arr, fps: float) -> Axis | None:
         return None
     window = int(HIGH_PASS * first[0]) + 1
     xh = x - moving_average(x, window)
-    found = _period_of(xh, fps) or first
+    whole = autocorrelation(xh).sum(axis=1)
+    found = period(whole / whole[0], fps) if whole[0] > 0 else None
+    found = found or first
     per = found[0]
     xc = xh - xh.mean(axis=0)
-    top = principal_axes(xc.T @ xc, COMPONENTS)
+    cov = xc.T @ xc
+    top = principal_axes(cov, COMPONENTS)
     ac = autocorrelation(xc @ top)
+    if whole[0] > 0:
+        per = _octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
     vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
+
+
+def _octave(ac: Arr, share: Arr, whole: Arr, per: int, fps: float) -> int:
+    """``per``, or half of it when a large component repeats at the half (see ``HALF_AC``).
+
+    ``ac``: the components' autocorrelations (columns), ``share``: each one's share of the variance,
+    ``whole``: the whole pose's normalised autocorrelation.
+    """
+    lo, hi = max(2, int(0.4 * per), int(MIN_PERIOD_S * fps)), int(0.6 * per) + 1
+    if hi <= lo + 1 or float(whole[lo:hi].max()) < HALF_WHOLE:
+        return per
+    best = None
+    for j in np.flatnonzero((share >= HALF_SHARE) & (ac[0] > 0)):
+        seg = ac[lo:hi, j] / ac[0, j]
+        k = int(np.argmax(seg))
+        if seg[k] >= HALF_AC and 0 < k < len(seg) - 1 and (best is None or seg[k] > best[1]):
+            best = (lo + k, float(seg[k]))
+    return best[0] if best is not None else per
 
 
 def project(vecs: Arr, axis: Axis, fps: float) -> Arr:
@@ -218,3 +261,50 @@ def project(vecs: Arr, axis: Axis, fps: float) -> Arr:
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
     s = (x - moving_average(x, axis.window)) @ axis.vec
     return smooth(s, max(1.0, axis.period_s * fps / 8))
+
+
+def _best_component(xc: Arr, per: int) -> tuple[Arr, float]:
+    """Of the leading components of ``xc`` (centred), the one most periodic near ``per`` frames
+    (``LOCAL_TEMPO``: a set done faster or slower), and its autocorrelation peak there (0-1)."""
+    top = principal_axes(xc.T @ xc, COMPONENTS)
+    ac = autocorrelation(xc @ top)
+    lo, hi = max(2, int(per / LOCAL_TEMPO)), min(len(ac) - 1, int(per * LOCAL_TEMPO) + 1)
+    if hi <= lo + 1 or not (ac[0] > 0).all():
+        return np.asarray(top[:, 0], dtype=np.float64), 0.0
+    peak = (ac[lo:hi] / ac[0]).max(axis=0)
+    i = int(np.argmax(peak))
+    return np.asarray(top[:, i], dtype=np.float64), float(peak[i])
+
+
+def project_local(vecs: Arr, axis: Axis, fps: float) -> Arr:
+    """As :func:`project`, with the axis learned again over each ``LOCAL_AXIS`` periods.
+
+    Each window's signal is the high-passed pose along its own axis (its sign the one closest to
+    the window before); the windows are blended with triangular weights, so the signal changes
+    axis smoothly where the rep changes direction. A clip shorter than two windows: :func:`project`.
+    """
+    per = max(2, round(axis.period_s * fps))
+    size = int(LOCAL_AXIS * per)
+    n = len(vecs)
+    if n < 2 * size:
+        return project(vecs, axis, fps)
+    x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
+    xh = x - moving_average(x, axis.window)
+    hop = size // 2
+    starts = list(range(0, n - size, hop)) + [n - size]
+    out, weight = np.zeros(n), np.zeros(n)
+    ramp = 1.0 - np.abs(np.linspace(-1.0, 1.0, size)) + 1e-3
+    prev = axis.vec
+    size_min = LOCAL_SIZE * float(np.var(xh @ axis.vec))
+    for a in starts:
+        w = xh[a:a + size]
+        wc = w - w.mean(axis=0)
+        v, strength = _best_component(wc, per)
+        moved = float(np.var(wc @ v))
+        if strength < LOCAL_STRENGTH or moved < size_min or np.var(wc @ axis.vec) >= KEEP_GLOBAL * moved:
+            v = axis.vec  # nothing periodic here, or the clip's axis still carries the movement
+        v = v if float(v @ prev) >= 0 else -v
+        prev = v
+        out[a:a + size] += ramp * (w @ v)
+        weight[a:a + size] += ramp
+    return smooth(out / weight, max(1.0, axis.period_s * fps / 8))

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.features.pose_axis import Arr, Axis, learn_axis, local_maxima, project
+from formcheck.features.pose_axis import Arr, Axis, learn_axis, local_maxima, project, project_local
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
 #: Peaks closer than this share of a period: the higher one is the rep.
@@ -155,7 +155,7 @@ def count_clip(vecs: Arr, fps: float, t: Arr | None = None) -> ClipCount:
     axis = learn_axis(vecs, fps) if len(vecs) >= 8 else None
     if axis is None:
         return ClipCount((), None, 0.0)
-    s = project(vecs, axis, fps)
+    s = project_local(vecs, axis, fps)
     per = axis.period_s * fps
     found = {sign: rep_peaks(sign * s, per) for sign in (1, -1)}
     # A half-cycle at either edge of the set is a peak on one side only: the count is the mean
