@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors
+from formcheck.features.pose_axis import BODY, CLEAR, learn_axis, pose_vectors, smooth
 from formcheck.pipeline.analysis import analyze_frames, resolve_spec
 from formcheck.records.frame import PoseFrame
 from formcheck.synth import generate
@@ -119,6 +119,19 @@ def test_a_set_after_turning_counts_along_its_own_direction() -> None:
     second = _reps(1.2, 10, np.array([1.0]), coord=40, seed=5)
     second += first[-1] - second[0]
     assert count_clip(np.concatenate([first, second]), FPS).reps in (19, 20, 21)
+
+
+def test_a_rep_among_larger_wandering_is_found_offline() -> None:
+    # Two other coordinates wander (a tracking drift, a restless head) more than the rep moves:
+    # the whole pose's period is not clear, the rep's own component's is.
+    vecs = _reps(1.5, 14, np.array([1.0]), seed=1)
+    wander = smooth(np.random.default_rng(11).normal(0, 1, (len(vecs), 2)), 8.0)
+    vecs[:, [30, 40]] += 0.21 * wander / wander.std(axis=0)
+    whole = learn_axis(vecs, FPS, own_periods=False)
+    assert whole is not None and whole.strength < CLEAR
+    found = count_clip(vecs, FPS)
+    assert found.axis is not None and found.axis.period_s == pytest.approx(1.5, rel=0.1)
+    assert found.reps in (13, 14, 15)
 
 
 def test_live_counter_counts_nothing_while_learning_then_catches_up() -> None:

@@ -48,6 +48,10 @@ NEAR_BEST = 0.85
 HIGH_PASS = 1.5
 #: Principal components considered for the axis.
 COMPONENTS = 3
+#: A movement is clearly periodic when its autocorrelation at the period reaches this. Below it the
+#: whole pose's period is in doubt (the rep in one body part, tracking noise in the others dilutes
+#: it): each leading component's own period is tried, and the most periodic taken if it is clear.
+CLEAR = 0.3
 #: Octave check: the period is halved when a component carrying at least ``HALF_SHARE`` of the
 #: movement repeats itself at half the period with an autocorrelation of at least ``HALF_AC``.
 #: A true period puts every large component in opposite phase half a period later (a negative
@@ -206,12 +210,15 @@ def pose_vector(xy: NDArray[np.floating]) -> Arr:
     return np.asarray(((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel(), dtype=np.float64)
 
 
-def learn_axis(vecs: Arr, fps: float) -> Axis | None:
+def learn_axis(vecs: Arr, fps: float, *, own_periods: bool = True) -> Axis | None:
     """The axis and period of the repetition in ``(n, d)`` pose vectors; None: nothing periodic.
 
     Args:
         vecs: Pose vectors (:func:`pose_vectors`), one row per frame, evenly spaced in time.
         fps: Frames per second.
+        own_periods: When the whole pose's period is not clear (``CLEAR``), try each component's
+            own. For a whole clip, where no more frames will come; live, the first reps are better
+            waited for: a component's own period on a few reps can be a harmonic.
     """
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
     # Large slow posture changes can hide the repetition from the first look: then look again
@@ -233,8 +240,20 @@ def learn_axis(vecs: Arr, fps: float) -> Axis | None:
         per = _octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
+    if strength < CLEAR and own_periods:
+        per, strength, i = _own_period(ac, fps) or (per, strength, i)
     vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
+
+
+def _own_period(ac: Arr, fps: float) -> tuple[int, float, int] | None:
+    """The component most periodic at its own period, if clearly so: (period, strength, index)."""
+    best = None
+    for j in np.flatnonzero(ac[0] > 0):
+        found = period(ac[:, j] / ac[0, j], fps)
+        if found is not None and found[1] >= CLEAR and (best is None or found[1] > best[1]):
+            best = (found[0], found[1], int(j))
+    return best
 
 
 def _octave(ac: Arr, share: Arr, whole: Arr, per: int, fps: float) -> int:
