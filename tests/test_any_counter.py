@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.features.pose_axis import BODY, CLEAR, learn_axis, pose_vectors, smooth
+from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors, smooth
+from formcheck.features.pose_period import CLEAR
 from formcheck.pipeline.analysis import analyze_frames, resolve_spec
 from formcheck.records.frame import PoseFrame
 from formcheck.synth import generate

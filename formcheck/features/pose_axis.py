@@ -7,13 +7,16 @@ Pure numpy, no state: the spec-free counter (:mod:`formcheck.tracker.any_counter
   ten points would weigh ten times a hand), image x and y, min-max normalised within the
   frame: position and size in the picture are gone, the shape of the body stays. This is
   also the form of the RepCount-pose benchmark's landmarks, so one counter reads both.
-* **Period.** The autocorrelation of all coordinates at once (each weighed by its
-  variance): its first high peak between ``MIN_PERIOD_S`` and ``MAX_PERIOD_S``. Then slow
-  changes of posture (lead-in, walking, a rest) are taken out by subtracting a moving
-  average over ``HIGH_PASS`` periods, and the period is measured again on what is left.
+* **Period** (:mod:`formcheck.features.pose_period`). The autocorrelation of all coordinates
+  at once (each weighed by its variance): its first high peak. Then slow changes of posture
+  (lead-in, walking, a rest) are taken out by subtracting a moving average over
+  ``HIGH_PASS`` periods, and the period is measured again on what is left; halved when
+  alternate reps differ (the octave check), and, offline, when the whole pose's period is
+  not clear, the most periodic component's own.
 * **Axis.** The leading principal components of that high-passed pose; of the first
   ``COMPONENTS`` the one whose own autocorrelation at the period is largest carries the
-  repetition.
+  repetition. :func:`project_local` learns it again every ``LOCAL_AXIS`` periods, where a
+  set changes direction in the picture (the person turned).
 
 Example:
     >>> t = np.arange(300) / 30
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.features.pose_period import CLEAR, MAX_PERIOD_S, autocorrelation, octave, own_period, period, period_of
+
 Arr = NDArray[np.float64]
 
 #: Landmarks in the pose vector: the nose, then shoulders to feet (MediaPipe indices).
@@ -39,30 +44,10 @@ BODY_INDEX = np.array(BODY)
 PARTS: dict[str, tuple[int, ...]] = {
     "head": (0,), "shoulders": (11, 12), "elbows": (13, 14), "hands": (15, 16, 17, 18, 19, 20, 21, 22),
     "hips": (23, 24), "knees": (25, 26), "feet": (27, 28, 29, 30, 31, 32)}
-#: Shortest and longest period of a repetition (s): a jumping jack, a slow controlled lift.
-MIN_PERIOD_S, MAX_PERIOD_S = 0.25, 12.0
-#: The period is the first autocorrelation peak at least this share of the highest one (not
-#: its multiple: two reps also look like one rep).
-NEAR_BEST = 0.85
 #: Moving average taken out of the pose, in periods (slow posture changes are not reps).
 HIGH_PASS = 1.5
 #: Principal components considered for the axis.
 COMPONENTS = 3
-#: A movement is clearly periodic when its autocorrelation at the period reaches this. Below it the
-#: whole pose's period is in doubt (the rep in one body part, tracking noise in the others dilutes
-#: it): each leading component's own period is tried, and the most periodic taken if it is clear.
-CLEAR = 0.3
-#: Octave check: the period is halved when a component carrying at least ``HALF_SHARE`` of the
-#: movement repeats itself at half the period with an autocorrelation of at least ``HALF_AC``.
-#: A true period puts every large component in opposite phase half a period later (a negative
-#: autocorrelation: down is not up); a positive one means each half is a whole rep, the longer
-#: period coming from alternate reps differing (deeper-shallower, left-right). 0.5 is a clearly
-#: periodic movement; components under ``HALF_SHARE`` are harmonics of the rep (a jumping
-#: jack's hands pass the head twice a cycle) and are not asked. A harmonic can be large too (a
-#: curl's forearm is level twice a rep): then the whole pose, half a period on, is still at the
-#: other end of the movement (its autocorrelation there clearly negative, about -0.3 to -0.7), and
-#: the period is kept unless that is above ``HALF_WHOLE``.
-HALF_AC, HALF_SHARE, HALF_WHOLE = 0.5, 0.15, -0.2
 #: The axis is learned again over windows of this many periods (half overlapping): a person who
 #: turns between sets, or a camera moved, changes the direction the same rep takes in the picture.
 LOCAL_AXIS = 6.0
@@ -143,40 +128,6 @@ def moving_average(x: Arr, window: int) -> Arr:
     return np.asarray((c[w:] - c[:-w]) / w, dtype=np.float64)
 
 
-def autocorrelation(x: Arr) -> Arr:
-    """Autocorrelation of each column (``(n, d)`` → ``(n, d)``), unnormalised, mean removed."""
-    n = len(x)
-    f = np.fft.rfft(x - x.mean(axis=0), 2 * n, axis=0)
-    return np.asarray(np.fft.irfft(np.abs(f) ** 2, axis=0)[:n], dtype=np.float64)
-
-
-def local_maxima(s: Arr) -> NDArray[np.intp]:
-    """Indices of strict-left, non-strict-right local maxima (not the ends)."""
-    if len(s) < 3:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero((s[1:-1] > s[:-2]) & (s[1:-1] >= s[2:])) + 1
-
-
-def period(ac: Arr, fps: float) -> tuple[int, float] | None:
-    """The period (frames) read off a normalised autocorrelation, and its value there."""
-    n = len(ac)
-    lo, hi = max(2, int(MIN_PERIOD_S * fps)), min(int(0.6 * n), int(MAX_PERIOD_S * fps))
-    if hi <= lo + 2:
-        return None
-    seg = ac[lo:hi]
-    pk = local_maxima(seg)
-    if len(pk) == 0:
-        return None
-    best = float(seg[pk].max())
-    first = int(pk[np.argmax(seg[pk] >= NEAR_BEST * best)])
-    return first + lo, float(seg[first])
-
-
-def _period_of(x: Arr, fps: float) -> tuple[int, float] | None:
-    ac = autocorrelation(x).sum(axis=1)
-    return period(ac / ac[0], fps) if ac[0] > 0 else None
-
-
 def parts_moving(vec: Arr) -> tuple[str, ...]:
     """The body parts carrying at least ``PART_SHARE`` of the axis, most first."""
     load = (vec.reshape(len(BODY), 2) ** 2).sum(axis=1)
@@ -223,7 +174,7 @@ def learn_axis(vecs: Arr, fps: float, *, own_periods: bool = True) -> Axis | Non
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
     # Large slow posture changes can hide the repetition from the first look: then look again
     # with what moves slower than the longest period taken out.
-    first = _period_of(x, fps) or _period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
+    first = period_of(x, fps) or period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
     if first is None:
         return None
     window = int(HIGH_PASS * first[0]) + 1
@@ -237,41 +188,13 @@ def learn_axis(vecs: Arr, fps: float, *, own_periods: bool = True) -> Axis | Non
     top = principal_axes(cov, COMPONENTS)
     ac = autocorrelation(xc @ top)
     if whole[0] > 0:
-        per = _octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
+        per = octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
     if strength < CLEAR and own_periods:
-        per, strength, i = _own_period(ac, fps) or (per, strength, i)
+        per, strength, i = own_period(ac, fps) or (per, strength, i)
     vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
-
-
-def _own_period(ac: Arr, fps: float) -> tuple[int, float, int] | None:
-    """The component most periodic at its own period, if clearly so: (period, strength, index)."""
-    best = None
-    for j in np.flatnonzero(ac[0] > 0):
-        found = period(ac[:, j] / ac[0, j], fps)
-        if found is not None and found[1] >= CLEAR and (best is None or found[1] > best[1]):
-            best = (found[0], found[1], int(j))
-    return best
-
-
-def _octave(ac: Arr, share: Arr, whole: Arr, per: int, fps: float) -> int:
-    """``per``, or half of it when a large component repeats at the half (see ``HALF_AC``).
-
-    ``ac``: the components' autocorrelations (columns), ``share``: each one's share of the variance,
-    ``whole``: the whole pose's normalised autocorrelation.
-    """
-    lo, hi = max(2, int(0.4 * per), int(MIN_PERIOD_S * fps)), int(0.6 * per) + 1
-    if hi <= lo + 1 or float(whole[lo:hi].max()) < HALF_WHOLE:
-        return per
-    best = None
-    for j in np.flatnonzero((share >= HALF_SHARE) & (ac[0] > 0)):
-        seg = ac[lo:hi, j] / ac[0, j]
-        k = int(np.argmax(seg))
-        if seg[k] >= HALF_AC and 0 < k < len(seg) - 1 and (best is None or seg[k] > best[1]):
-            best = (lo + k, float(seg[k]))
-    return best[0] if best is not None else per
 
 
 def project(vecs: Arr, axis: Axis, fps: float) -> Arr:

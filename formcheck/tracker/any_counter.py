@@ -39,7 +39,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.features.pose_axis import CLEAR, Arr, Axis, learn_axis, local_maxima, project, project_local
+from formcheck.features.pose_axis import Arr, Axis, learn_axis, project, project_local
+from formcheck.features.pose_period import CLEAR, local_maxima
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
 #: Peaks closer than this share of a period: the higher one is the rep.
