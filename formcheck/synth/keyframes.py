@@ -3,8 +3,8 @@
 The back-care catalogue has many small variations of a few postures (prone raises in a Y,
 a T or a W; pull-aparts and face pulls; stretches to either side). Instead of a pose
 function each, a :class:`Move` is data: a posture (``prone``, ``standing``, ``seated``,
-``child``, ``fours``, ``hinge``), the value of each channel at rest and at the top of the movement (blended by
-the rep's progress ``s``), how the arms are placed, and for each fault the channel offsets
+``child``, ``fours``, ``hinge``), the value of each channel at rest and at the top of the
+movement (blended by the rep's progress ``s``), how the arms are placed, and for each fault the channel offsets
 it adds at the top (scaled by the fault's weight and ``s``, so a fault shows while the rep
 is under way and fades with it).
 
@@ -17,7 +17,8 @@ Channels (missing ones are 0):
 * ``shrug``, ``retract``: metres the shoulders lift and draw back;
 * ``fold``: 0-1, how far a kneeling body sits back onto the heels (``child`` posture);
 * ``knee``: degrees the knees bend on planted feet (``hinge`` posture, where ``trunk``
-  below 0 hinges forward at the hips and the hips go back to keep the weight over the feet);
+  below 0 hinges forward at the hips), ``hips_back``: the share of the trunk's forward
+  reach the hips go back by to keep the weight over the feet (default 0.45);
 * aimed arms (``arms="aim"``): ``upper_az``/``upper_el`` and ``lower_az``/``lower_el``,
   the upper arm's and forearm's azimuth (0 = forward, 90 = out to the side, in the plane
   the body lies or stands in) and elevation above it (degrees; the forearm defaults to the
