@@ -4,9 +4,9 @@ The back-care catalogue has many small variations of a few postures (prone raise
 a T or a W; pull-aparts and face pulls; stretches to either side). Instead of a pose
 function each, a :class:`Move` is data: a posture (``prone``, ``standing``, ``seated``,
 ``child``, ``fours``, ``hinge``), the value of each channel at rest and at the top of the
-movement (blended by the rep's progress ``s``), how the arms are placed, and for each fault the channel offsets
-it adds at the top (scaled by the fault's weight and ``s``, so a fault shows while the rep
-is under way and fades with it).
+movement (blended by the rep's progress ``s``), how the arms are placed, and for each fault
+the channel offsets it adds at the top (scaled by the fault's weight and ``s``, so a fault
+shows while the rep is under way and fades with it).
 
 Channels (missing ones are 0):
 
