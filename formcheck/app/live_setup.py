@@ -63,9 +63,10 @@ def option(label: str, store_key: str, default: bool) -> bool:
 
 
 def wanted_exercise() -> str | None:
-    """The spec id the address asks for (``?exercise=plank``), if it is one of the catalogue's."""
+    """The exercise the address asks for (``?exercise=plank``, ``?exercise=any``), if the picker offers it."""
     wanted = st.query_params.get("exercise")
-    return wanted if wanted in widgets.exercise_titles() else None
+    offered = {name for names in widgets.exercise_groups().values() for name in names}
+    return wanted if wanted in offered else None
 
 
 #: The exercise chosen in the picker, kept in plain session state: Streamlit drops a widget's own state
