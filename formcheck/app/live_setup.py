@@ -162,8 +162,11 @@ def _show_results() -> None:
     elif sets:
         done = sets[-1]
         if done.session_id is not None:
-            st.success(f"Set saved to history (session {done.session_id}): "
-                       f"{widgets.plural(done.summary.reps, 'rep')} — {done.reason}.")
+            # In the user's words: no row number, and no "stream stopped" for the STOP they just pressed.
+            why = "" if done.reason == "stream stopped" else f" ({done.reason})"
+            held = sum(h.good_s for h in done.summary.holds)
+            did = widgets.plural(done.summary.reps, "rep") if done.summary.reps or not held else f"{held:.0f} s held"
+            st.success(f"{done.summary.title}: {did}, saved to History (Live sets){why}.")
         elif done.save_error:
             st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)
