@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from formcheck.app.clip_tools import (
-    browser_mp4,
     check_upload,
     compare_with_label,
     sniff_video,
@@ -131,17 +130,6 @@ def test_a_fractional_upload_limit_is_named_as_set() -> None:
         check_upload("clip.mp4", len(data), data[:16], limit)
     assert str(info.value) == ("clip.mp4: 0.572 MB is over the 0.5 MB limit "
                                "(trim the clip, or raise FORMCHECK_UPLOAD_MB)")
-
-
-def test_browser_mp4_reencodes_mp4v_to_h264_with_the_same_frames(tmp_path: Path) -> None:
-    import av
-
-    out = browser_mp4(_mp4(tmp_path / "a.mp4", frames=25, size=(65, 49)), tmp_path / "b.mp4")
-    with av.open(str(out)) as c:
-        stream = c.streams.video[0]
-        assert stream.codec_context.name == "h264"
-        assert (stream.codec_context.width, stream.codec_context.height) == (64, 48)
-        assert sum(1 for _ in c.decode(stream)) == 25
 
 
 # ---------------------------------------------------------------- label comparison

@@ -174,6 +174,22 @@ def test_video_sink_drops_an_odd_last_row_and_column(tmp_path: Path) -> None:
     assert ok and image.shape == (48, 64, 3)
 
 
+def test_video_sink_adds_a_black_strip_under_the_picture_in_the_same_encode(tmp_path: Path) -> None:
+    """The app's video: a strip of a fifth of the height under the picture for the player's controls."""
+    import av
+
+    target = tmp_path / "padded.mp4"
+    with VideoSink(target, fps=10.0, size=(65, 49), pad_bottom=0.2) as sink:
+        for _ in range(3):
+            sink.write(np.full((49, 65, 3), 200, np.uint8))
+    with av.open(str(target)) as written:
+        stream = written.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        pictures = [f.to_ndarray(format="rgb24") for f in written.decode(stream)]
+    assert len(pictures) == 3 and pictures[0].shape == (58, 64, 3)  # 48 rows + 10 (a fifth, even)
+    assert abs(int(pictures[-1][:46].mean()) - 200) <= 3 and pictures[-1][50:].max() <= 20
+
+
 def test_video_sink_leaves_nothing_when_the_block_fails(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), VideoSink(tmp_path / "b.mp4", fps=15.0, size=(64, 48)) as sink:
         sink.write(np.zeros((48, 64, 3), np.uint8))

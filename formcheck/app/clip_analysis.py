@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from formcheck.app.clip_tools import browser_mp4
 from formcheck.app.scratch import ScratchFolder
 from formcheck.app.settings import AppSettings
 from formcheck.pipeline.suggest import SpecFit, explain_suggestion, rank_specs, wrong_exercise_hint
-from formcheck.records.errors import FormcheckError, VideoSourceError
+from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
 from formcheck.records.frame import PoseFrame
 from formcheck.sinks.key_frames import KeyFrame
 
@@ -114,7 +113,7 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     """
     from formcheck.pipeline.analysis import analyze_frames
     from formcheck.pose.cache import file_sha256
-    from formcheck.sinks.key_frames import render_key_frames
+    from formcheck.sinks.key_frames import NearestImages, draw_key_frames, key_moments, render_key_frames
     from formcheck.sinks.report import report_dict, reps_csv
 
     tell = progress or (lambda _what, _done: None)
@@ -134,9 +133,12 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     result = analyze_frames(frames, spec, source=source, fps=fps, source_notes=pose.notes)
     files = ScratchFolder("formcheck-video-")
     try:
-        video, video_note = _annotated_video(path, result, files.path, tell)
+        moments = key_moments(result)
+        near = NearestImages([m.t for m in moments])  # picked up by the drawing pass: no decoding of their own
+        video, video_note = _annotated_video(path, result, files.path, tell, near.offer)
         tell("Picking key frames…", 0.96)
-        key_frames = tuple(render_key_frames(path, result))
+        key_frames = tuple(draw_key_frames(result, moments, near.images()) if video is not None
+                           else render_key_frames(path, result, moments))  # the drawing stopped part way
     except BaseException:  # an error or a stop: nothing of the run is kept
         files.cleanup()
         raise
@@ -166,24 +168,26 @@ def client_spec(client: str, exercise: str, settings: AppSettings) -> tuple[Any,
     return mine.spec, personal_words(mine.spec, mine.base)
 
 
-def _annotated_video(path: Path, result: Any, folder: Path,
-                     tell: StageProgress) -> tuple[Path | None, str | None]:
-    """The annotated video as H.264 in ``folder`` (or None and why not); the drawing pass decodes frame by frame."""
+def _annotated_video(path: Path, result: Any, folder: Path, tell: StageProgress,
+                     each_image: Callable[[Any, float], None]) -> tuple[Path | None, str | None]:
+    """The annotated video in ``folder`` (or None and why not), drawn frame by frame as the CLI's.
+
+    Written once, as H.264 with the strip for the player's controls under the picture: the
+    browser plays it as it is (no second encode, the CLI's cost). ``each_image`` is offered every
+    decoded image (the key frames are taken from this pass).
+    """
     from formcheck.pipeline.analysis import render_annotated
 
     tell("Drawing the annotated video…", 0.82)
 
     def drawn(done: int, total: int | None) -> None:  # also where a stopping job ends (see ReviewJob)
-        tell("Drawing the annotated video…", 0.82 + 0.08 * min(done / total, 1.0) if total else 0.82)
+        tell("Drawing the annotated video…", 0.82 + 0.13 * min(done / total, 1.0) if total else 0.82)
 
-    drawing = render_annotated(path, result, folder / "drawn.mp4", progress=drawn)
-    tell("Encoding the video for the browser…", 0.9)
     try:
-        return browser_mp4(drawing, folder / "annotated.mp4", CONTROLS_PAD), None
-    except FormcheckError as exc:
+        return render_annotated(path, result, folder / "annotated.mp4", progress=drawn, pad_bottom=CONTROLS_PAD,
+                                each_image=each_image), None
+    except OutputError as exc:  # a full disk: the analysis stands without its video
         return None, str(exc)
-    finally:
-        drawing.unlink(missing_ok=True)
 
 
 def _save(summary: Any, settings: AppSettings, *, source: str, kind: str, clip_key: str, client: str,

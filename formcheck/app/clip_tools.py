@@ -2,8 +2,6 @@
 
 * :func:`check_upload`: empty, oversized or non-video uploads are refused before decoding
   (sizes in the words of :func:`megabytes`).
-* :func:`browser_mp4`: a video re-encoded to H.264 with a strip under it for the
-  player's controls (Chromium plays no ``mp4v``, MPEG-4 part 2, inside ``<video>``).
 * :func:`track_table`, :func:`rep_table`, :func:`cue_table`: tidy frames for charts and tables.
 * :func:`compare_with_label`: per-rep and per-fault match/mismatch against a ground-truth label.
 """
@@ -11,7 +9,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ import pandas as pd
 
 from formcheck.app.settings import VIDEO_TYPES
 from formcheck.pipeline.metrics import Span, overlaps
-from formcheck.records.errors import OutputError, VideoSourceError
+from formcheck.records.errors import VideoSourceError
 from formcheck.records.feedback import SetSummary
 from formcheck.records.labels import ClipLabel
 from formcheck.sinks.chart_data import ChartGroup
@@ -72,54 +69,6 @@ def check_upload(name: str, size: int, head: bytes, limit_bytes: int) -> None:
                                "limit (trim the clip, or raise FORMCHECK_UPLOAD_MB)")
     if not sniff_video(head):
         raise VideoSourceError(f"{name}: this is not a video file (its content is not MP4/MOV, MKV/WebM or AVI)")
-
-
-def browser_mp4(src: Path, dst: Path, pad_bottom: float = 0.0) -> Path:
-    """Re-encode ``src`` to H.264/yuv420p MP4 at ``dst`` (PyAV's bundled libx264).
-
-    Streams already in H.264 are copied unchanged unless padding is asked for.
-
-    Args:
-        src: The video to convert.
-        dst: The H.264 file to write.
-        pad_bottom: Black strip added under the picture, as a share of its height:
-            a paused player draws its controls there instead of over the cue banner.
-
-    Raises:
-        OutputError: The video cannot be decoded or encoded.
-    """
-    import av
-
-    try:
-        with av.open(str(src)) as inp:
-            stream = inp.streams.video[0]
-            if stream.codec_context.name == "h264" and pad_bottom <= 0:
-                dst.write_bytes(src.read_bytes())
-                return dst
-            rate = stream.average_rate or 30
-            width, height = stream.codec_context.width // 2 * 2, stream.codec_context.height // 2 * 2
-            pad = int(round(height * pad_bottom / 2.0)) * 2
-            with av.open(str(dst), mode="w") as out:
-                enc = out.add_stream("libx264", rate=rate)
-                enc.width, enc.height = width, height + pad  # yuv420p needs even sizes
-                enc.pix_fmt = "yuv420p"
-                enc.options = {"crf": "26", "preset": "veryfast", "movflags": "+faststart"}
-                enc.codec_context.time_base = Fraction(1, 1) / Fraction(rate)
-                for index, frame in enumerate(inp.decode(stream)):
-                    if pad:
-                        rgb = frame.to_ndarray(format="rgb24")[:height, :width]
-                        padded = np.pad(rgb, ((0, pad), (0, 0), (0, 0))).astype(np.uint8, copy=False)
-                        frame = av.VideoFrame.from_ndarray(padded, format="rgb24")
-                    frame = frame.reformat(width=enc.width, height=enc.height, format="yuv420p")
-                    # Constant frame rate: our sinks write CFR, and source pts may not start at 0.
-                    frame.pts, frame.time_base = index, enc.codec_context.time_base
-                    for packet in enc.encode(frame):
-                        out.mux(packet)
-                for packet in enc.encode():
-                    out.mux(packet)
-    except (av.FFmpegError, IndexError) as exc:
-        raise OutputError(f"cannot re-encode {src.name} for the browser: {exc}") from exc
-    return dst
 
 
 def track_table(group: ChartGroup) -> pd.DataFrame:

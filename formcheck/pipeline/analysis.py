@@ -207,7 +207,8 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
 
 
 def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | Path,
-                     progress: Progress | None = None) -> Path:
+                     progress: Progress | None = None, *, pad_bottom: float = 0.0,
+                     each_image: Callable[[Any, float], None] | None = None) -> Path:
     """Write the annotated ``.mp4`` of an analysis already made, without running the pose model again.
 
     The video is decoded once more and each image gets the overlay of the
@@ -219,6 +220,10 @@ def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | 
         result: Its analysis (for example from :func:`analyze_frames` on the clip's landmarks).
         out_path: The ``.mp4`` to write (atomically).
         progress: Called with (frames done, frames expected) per written frame.
+        pad_bottom: A black strip under the picture, as a share of its height (the app's player
+            draws its controls there; see :class:`~formcheck.sinks.video.VideoSink`).
+        each_image: Called with every decoded image (before drawing, not to be changed) and its
+            time, so another use of the images shares this decoding (the app's key frames).
 
     Raises:
         VideoSourceError: The video cannot be decoded.
@@ -235,8 +240,10 @@ def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | 
 
     times = [f.t for f in result.frames]
     done = 0
-    with VideoFileSource(video) as src, VideoSink(out_path, fps=src.fps, size=src.size) as sink:
+    with VideoFileSource(video) as src, VideoSink(out_path, fps=src.fps, size=src.size, pad_bottom=pad_bottom) as sink:
         for image, t in src:
+            if each_image is not None:
+                each_image(image, t)
             if times:
                 k = bisect.bisect_left(times, t)
                 i = min((j for j in (k - 1, k) if 0 <= j < len(times)), key=lambda j: abs(times[j] - t))

@@ -228,22 +228,62 @@ def jpeg_data_uri(image: np.ndarray, width: int = KEY_FRAME_WIDTH, quality: int 
     return "data:image/jpeg;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
 
 
+class NearestImages:
+    """The decoded image nearest each of ``times``, offered frame by frame by any pass over the video.
+
+    The app's drawing pass offers every image it decodes, so the key frames cost no decoding of
+    their own (:func:`grab_images` is the pass of this alone).
+
+    Example:
+        >>> near = NearestImages([0.5])
+        >>> near.offer(np.zeros((2, 2, 3), np.uint8), 0.4); near.offer(np.ones((2, 2, 3), np.uint8), 0.8)
+        >>> int(near.images()[0].max())
+        0
+    """
+
+    def __init__(self, times: Sequence[float]) -> None:
+        self.times = list(times)
+        #: No image after this time can be nearer to any of ``times``.
+        self.stop = max(self.times) + 1.0 if self.times else -math.inf
+        self._best: list[tuple[float, np.ndarray | None]] = [(math.inf, None) for _ in self.times]
+
+    def offer(self, image: np.ndarray, t: float) -> None:
+        """Keep ``image`` (decoded at ``t`` s) for each time it is the nearest to so far (the first of equals)."""
+        for k, want in enumerate(self.times):
+            if abs(t - want) < self._best[k][0]:
+                self._best[k] = (abs(t - want), image)
+
+    def images(self) -> list[np.ndarray | None]:
+        """The image kept for each time, in order (None if none was offered)."""
+        return [img for _, img in self._best]
+
+
 def grab_images(video: str | Path, times: Sequence[float]) -> list[np.ndarray | None]:
     """The decoded frame nearest each time in ``times`` (one pass over the video; None if never reached)."""
     from formcheck.pose.sources import VideoFileSource
 
-    best: list[tuple[float, np.ndarray | None]] = [(math.inf, None) for _ in times]
     if not times:
         return []
-    stop = max(times) + 1.0
+    near = NearestImages(times)
     with VideoFileSource(video) as src:
         for image, t in src:
-            for k, want in enumerate(times):
-                if abs(t - want) < best[k][0]:
-                    best[k] = (abs(t - want), image)
-            if t > stop:
+            near.offer(image, t)
+            if t > near.stop:
                 break
-    return [img for _, img in best]
+    return near.images()
+
+
+def draw_key_frames(result: AnalysisResult, moments: Sequence[KeyMoment],
+                    images: Sequence[np.ndarray | None]) -> list[KeyFrame]:
+    """Each moment drawn on its image (from :func:`grab_images` or :class:`NearestImages`); None is left out."""
+    out = []
+    for moment, image in zip(moments, images):
+        if image is None:
+            continue
+        i = int(np.argmin([abs(f.t - moment.t) for f in result.frames]))
+        side = result.feedback[i].side if i < len(result.feedback) else None
+        out.append(KeyFrame(moment, jpeg_data_uri(draw_key_frame(image, result.frames[i], moment, side))))
+    return out
 
 
 def render_key_frames(video: str | Path, result: AnalysisResult,
@@ -254,12 +294,4 @@ def render_key_frames(video: str | Path, result: AnalysisResult,
         VideoSourceError: The video cannot be decoded.
     """
     chosen = list(key_moments(result) if moments is None else moments)
-    images = grab_images(video, [m.t for m in chosen])
-    out = []
-    for moment, image in zip(chosen, images):
-        if image is None:
-            continue
-        i = int(np.argmin([abs(f.t - moment.t) for f in result.frames]))
-        side = result.feedback[i].side if i < len(result.feedback) else None
-        out.append(KeyFrame(moment, jpeg_data_uri(draw_key_frame(image, result.frames[i], moment, side))))
-    return out
+    return draw_key_frames(result, chosen, grab_images(video, [m.t for m in chosen]))
