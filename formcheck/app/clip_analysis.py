@@ -32,6 +32,9 @@ StageProgress = Callable[[str, float], None]
 
 #: Share of the picture's height added under the annotated video for the player's controls.
 CONTROLS_PAD = 0.2
+#: libx264's quality setting of the video the page plays: the file the app always served (a third
+#: smaller than ``analyze``'s CRF 23, which Streamlit holds in memory per session shown).
+PLAYER_CRF = 26
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def _annotated_video(path: Path, result: Any, folder: Path, tell: StageProgress,
 
     try:
         return render_annotated(path, result, folder / "annotated.mp4", progress=drawn, pad_bottom=CONTROLS_PAD,
-                                each_image=each_image), None
+                                crf=PLAYER_CRF, each_image=each_image), None
     except OutputError as exc:  # a full disk: the analysis stands without its video
         return None, str(exc)
 

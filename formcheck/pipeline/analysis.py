@@ -207,7 +207,7 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
 
 
 def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | Path,
-                     progress: Progress | None = None, *, pad_bottom: float = 0.0,
+                     progress: Progress | None = None, *, pad_bottom: float = 0.0, crf: int | None = None,
                      each_image: Callable[[Any, float], None] | None = None) -> Path:
     """Write the annotated ``.mp4`` of an analysis already made, without running the pose model again.
 
@@ -222,6 +222,7 @@ def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | 
         progress: Called with (frames done, frames expected) per written frame.
         pad_bottom: A black strip under the picture, as a share of its height (the app's player
             draws its controls there; see :class:`~formcheck.sinks.video.VideoSink`).
+        crf: libx264's quality setting (default: the sink's, as ``analyze`` writes).
         each_image: Called with every decoded image (before drawing, not to be changed) and its
             time, so another use of the images shares this decoding (the app's key frames).
 
@@ -236,11 +237,12 @@ def render_annotated(video: str | Path, result: AnalysisResult, out_path: str | 
 
     from formcheck.pose.sources import VideoFileSource
     from formcheck.sinks.overlay import draw_overlay
-    from formcheck.sinks.video import VideoSink
+    from formcheck.sinks.video import CRF, VideoSink
 
     times = [f.t for f in result.frames]
     done = 0
-    with VideoFileSource(video) as src, VideoSink(out_path, fps=src.fps, size=src.size, pad_bottom=pad_bottom) as sink:
+    with VideoFileSource(video) as src, VideoSink(out_path, fps=src.fps, size=src.size, pad_bottom=pad_bottom,
+                                                 crf=CRF if crf is None else crf) as sink:
         for image, t in src:
             if each_image is not None:
                 each_image(image, t)

@@ -100,13 +100,15 @@ class VideoSink:
         pad_bottom: A black strip added under every picture, as a share of its height (0: none):
             the app's player draws its controls there instead of over the cue banner. Drawn in
             the same pass, so the video is encoded once.
+        crf: libx264's constant-quality setting (default :data:`CRF`; the app's player takes 26).
 
     Raises:
         OutputError: The folder is missing, the size is under 2x2, the encoder cannot be
             opened, a write fails (disk full), or the finished file does not hold the frames.
     """
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], *, pad_bottom: float = 0.0) -> None:
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], *, pad_bottom: float = 0.0,
+                 crf: int = CRF) -> None:
         self.path = check_output_path(path)
         self.fps = float(min(max(fps, 1.0), 120.0))
         self.size = (int(size[0]), int(size[1]))
@@ -115,6 +117,7 @@ class VideoSink:
         #: Rows of the black strip (even: 4:2:0 chroma rows come in pairs).
         self.pad_rows = int(round(self.size[1] // 2 * 2 * max(pad_bottom, 0.0) / 2.0)) * 2
         self._canvas: np.ndarray | None = None  # picture + strip, reused frame after frame
+        self.crf = int(crf)
         self.frames_written = 0
         self._container: Any = None  # av.container.OutputContainer while open
         self._stream: Any = None  # its video stream
@@ -139,7 +142,7 @@ class VideoSink:
         stream = self._container.add_stream("libx264", rate=rate)
         stream.width, stream.height = self.size[0] // 2 * 2, self.size[1] // 2 * 2 + self.pad_rows
         stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(CRF), "preset": PRESET}
+        stream.options = {"crf": str(self.crf), "preset": PRESET}
         stream.codec_context.time_base = 1 / rate
         self._stream = stream
 
