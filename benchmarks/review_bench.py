@@ -17,7 +17,9 @@ wrong-exercise hint), picks the report's key frames and saves to History. The co
 is printed beside its time, so a run that went wrong cannot pass as a fast one.
 
 Prints each run, then per checkout the median of each and the ratio app / CLI (issue 22's target:
-<= 1.2), with the load average before each run.
+<= 1.2), with the load average before each run. CPU seconds are printed too (the CLI's process; the
+app's server process, and apart the browser: Playwright's driver and Chromium): on a shared machine
+they tell what each path paid better than the wall time does.
 
 ``--root DIR`` (repeatable) measures other checkouts in the same run, e.g. the code before a change:
 ``git archive main | tar -x -C /tmp/old``; ``--root /tmp/old --root .``.
@@ -95,7 +97,8 @@ def _children() -> dict[int, list[int]]:
 
 
 def cpu_s(pids: list[int], skip: tuple[int, ...] = ()) -> float:
-    """CPU seconds (user + system, all threads) of the live processes ``pids`` and their descendants."""
+    """CPU seconds (user + system, all threads) of the live processes ``pids`` and their descendants,
+    leaving out the processes in ``skip`` and theirs."""
     kids, total, todo = _children(), 0, [p for p in pids if p not in skip]
     while todo:
         pid = todo.pop()
@@ -108,7 +111,12 @@ def cpu_s(pids: list[int], skip: tuple[int, ...] = ()) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_cli(root: Path, clip: Path, exercise: str, work: Path) -> tuple[float, str, str]:
+def browser_cpu_s(servers: tuple[int, ...]) -> float:
+    """CPU seconds of every process this one started but the app servers: Playwright's driver and Chromium."""
+    return cpu_s(_children().get(os.getpid(), []), skip=servers)
+
+
+def run_cli(root: Path, clip: Path, exercise: str, work: Path) -> tuple[float, str, float, float]:
     """``formcheck analyze`` of ``root`` as a subprocess: wall seconds, the reps in its report, its CPU time."""
     out = Path(tempfile.mkdtemp(dir=work, prefix="cli-"))
     env = {**os.environ, "PYTHONPATH": str(root), "FORMCHECK_CACHE_DIR": str(out / "cache"),
@@ -124,11 +132,11 @@ def run_cli(root: Path, clip: Path, exercise: str, work: Path) -> tuple[float, s
     report = json.loads((out / "out" / "report.json").read_text())
     if not (out / "out" / "annotated.mp4").is_file():
         raise RuntimeError("formcheck analyze wrote no annotated.mp4")
-    return wall, f"{report['reps']} reps", f"CPU {cpu:.0f} s"
+    return wall, f"{report['reps']} reps", cpu, 0.0
 
 
 def run_app(browser: Any, server: int, servers: tuple[int, ...], url: str, clip: Path,
-            title: str) -> tuple[float, str, str]:
+            title: str) -> tuple[float, str, float, float]:
     """One Review in a new tab: wall seconds from "Analyse" to "Saved to History", the heading shown, and
     the CPU time meanwhile of the app's server and of the browser (every other process this one started)."""
     page = browser.new_page()
@@ -142,18 +150,17 @@ def run_app(browser: Any, server: int, servers: tuple[int, ...], url: str, clip:
         page.get_by_text(f"{title} —").wait_for()  # the exercise's card: the choice is made
         page.wait_for_function("() => [...document.querySelectorAll('button')].some("
                                "b => b.innerText.trim() === 'Analyse' && !b.disabled)")
-        me = os.getpid()
-        server0, browser0 = cpu_s([server]), cpu_s([me], skip=(me, *servers))
+        server0, browser0 = cpu_s([server]), browser_cpu_s(servers)
         t0 = time.perf_counter()
         page.get_by_role("button", name="Analyse").click()
         # The caption under the result (not the "... is saved to History." said while it runs).
         page.get_by_text(re.compile(r"^Saved to History")).wait_for(timeout=REVIEW_TIMEOUT_S * 1000)
         wall = time.perf_counter() - t0
-        server_cpu, browser_cpu = cpu_s([server]) - server0, cpu_s([me], skip=(me, *servers)) - browser0
+        server_cpu, browser_cpu = cpu_s([server]) - server0, browser_cpu_s(servers) - browser0
         heading = page.get_by_role("heading", name=re.compile(f"^{re.escape(title)}: ")).inner_text()
         if page.get_by_text("Annotated video unavailable").count():
             raise RuntimeError("the app made no annotated video")
-        return wall, heading.split(": ", 1)[1], f"CPU server {server_cpu:.0f} s, browser {browser_cpu:.0f} s"
+        return wall, heading.split(": ", 1)[1], server_cpu, browser_cpu
     finally:
         page.close()
 
@@ -185,24 +192,33 @@ def main() -> None:
         pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
-        times: dict[tuple[Path, str], list[float]] = {}
+        runs: dict[tuple[Path, str], list[tuple[float, float, float]]] = {}
         for rep in range(args.reps):
             for root in roots:
                 for path in ("cli", "app"):
                     before = load()
                     if path == "cli":
-                        wall, found, cpu = run_cli(root, clip, args.exercise, work)
+                        wall, found, cpu, browser_cpu = run_cli(root, clip, args.exercise, work)
                     else:
                         servers = tuple(app.pid for app in apps.values())
-                        wall, found, cpu = run_app(browser, apps[root].pid, servers, apps[root].url, clip, title)
-                    times.setdefault((root, path), []).append(wall)
-                    print(f"  run {rep + 1} {root.name:>14} {path}: {wall:6.1f} s  ({found}; {cpu}; "
-                          f"load before: {before})", flush=True)
+                        wall, found, cpu, browser_cpu = run_app(browser, apps[root].pid, servers, apps[root].url,
+                                                                clip, title)
+                    runs.setdefault((root, path), []).append((wall, cpu, browser_cpu))
+                    print(f"  run {rep + 1} {root.name:>14} {path}: {wall:6.1f} s  ({found}; CPU {cpu:.1f} s"
+                          + (f", browser {browser_cpu:.1f} s" if path == "app" else "")
+                          + f"; load before: {before})", flush=True)
         print(f"load average at the end: {load()}")
         for root in roots:
-            cli, app = statistics.median(times[(root, "cli")]), statistics.median(times[(root, "app")])
-            print(f"{root}: median formcheck analyze {cli:.1f} s, app Review {app:.1f} s, ratio {app / cli:.2f} "
-                  f"(per run: {', '.join(f'{a / c:.2f}' for a, c in zip(times[(root, 'app')], times[(root, 'cli')]))})")
+            cli, app = runs[(root, "cli")], runs[(root, "app")]
+
+            def med(rows: list[tuple[float, float, float]], k: int) -> float:
+                return statistics.median(r[k] for r in rows)
+
+            print(f"{root}: median wall formcheck analyze {med(cli, 0):.1f} s, app Review {med(app, 0):.1f} s, "
+                  f"ratio {med(app, 0) / med(cli, 0):.2f} (per run: "
+                  f"{', '.join(f'{a[0] / c[0]:.2f}' for a, c in zip(app, cli))}); median CPU analyze "
+                  f"{med(cli, 1):.1f} s, app server {med(app, 1):.1f} s (ratio {med(app, 1) / med(cli, 1):.2f}), "
+                  f"browser {med(app, 2):.1f} s")
 
 
 if __name__ == "__main__":
