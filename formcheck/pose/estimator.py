@@ -3,9 +3,11 @@
 This is the only module that knows MediaPipe's types: it turns an image and
 its timestamp into a :class:`~formcheck.records.frame.PoseFrame`.
 
-Person selection: the landmarker may return several people. We follow one:
-the person we started with (matched by position from frame to frame), else
-the largest one in view, and flag ``person_switched`` when we change.
+Person selection: a one-person landmarker follows the exerciser frame to
+frame; a census that may find several people runs about once a second (see
+:class:`PoseEstimator`). We follow one person: the one we started with
+(matched by position from frame to frame), else the largest one in view, and
+flag ``person_switched`` when we change.
 
 Example:
     >>> with PoseEstimator() as pose:  # doctest: +SKIP
@@ -16,7 +18,9 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -30,7 +34,10 @@ _MATCH_RADIUS = 0.6
 #: Lost for longer than this (seconds), any person may be picked afresh.
 _FORGET_AFTER_S = 1.0
 #: Changes whenever the estimator reads a clip differently (landmark caches are keyed by it).
-ESTIMATOR_VERSION = 1
+ESTIMATOR_VERSION = 2
+#: Seconds between two censuses of the people in view: someone walking in is noticed within a
+#: second, for about 5 % of the one-person cost at 30 fps (a census costs about one and a half frames).
+CENSUS_EVERY_S = 1.0
 #: Clock gap between two clips of one landmarker (ms): far beyond any tracking window.
 _NEW_STREAM_GAP_MS = 3_600_000
 
@@ -53,6 +60,13 @@ class PersonSelector:
         lo, hi = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
         return (lo + hi) / 2.0, float(np.prod(np.maximum(hi - lo, 1e-6)))
 
+    def would_switch(self, person: np.ndarray, t: float) -> bool:
+        """True when ``person`` is not the one followed until now (who was seen within the last second)."""
+        if self._centre is None or t - self._last_seen > _FORGET_AFTER_S:
+            return False
+        centre, _ = self._box(person)
+        return bool(np.linalg.norm(centre - self._centre) > _MATCH_RADIUS * max(np.sqrt(self._size), 0.05))
+
     def select(self, people: list[np.ndarray], t: float) -> tuple[int | None, bool]:
         """Return (index of the person to follow or None, switched?)."""
         if not people:
@@ -74,13 +88,48 @@ class PersonSelector:
         return choice, switched
 
 
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """One person of a landmarker's result, as the arrays of a :class:`PoseFrame`."""
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+
+
+def _people(result: Any) -> list[_Person]:
+    return [_Person(image=np.array([[p.x, p.y, p.z] for p in pose], dtype=np.float32),
+                    world=np.array([[p.x, p.y, p.z] for p in world], dtype=np.float32),
+                    visibility=np.array([p.visibility or 0.0 for p in pose], dtype=np.float32),
+                    presence=np.array([p.presence or 0.0 for p in pose], dtype=np.float32))
+            for pose, world in zip(result.pose_landmarks, result.pose_world_landmarks)]
+
+
+def _same_person(a: _Person, b: _Person) -> bool:
+    """Two readings of one body: their centres closer than a quarter of the smaller one's size."""
+    (ca, sa), (cb, sb) = PersonSelector._box(a.image), PersonSelector._box(b.image)
+    return bool(np.linalg.norm(ca - cb) < 0.25 * np.sqrt(min(sa, sb)))
+
+
 class PoseEstimator:
-    """One MediaPipe pose landmarker for one stream of frames.
+    """One MediaPipe pose landmarker for one stream of frames, at the model's one-person cost.
+
+    A one-person landmarker in VIDEO mode follows the exerciser: it runs the
+    person detector only when it loses them, so a frame costs the landmark
+    model alone. Other people are looked for by a *census*, a second
+    landmarker in IMAGE mode that may find several, run once every
+    ``census_every_s`` and whenever the tracked body jumps away from the person
+    followed so far (the tracker lost them and found someone else). The census
+    counts the people in view (``num_people``, held until the next census) and
+    lets :class:`PersonSelector` keep the first person: if they are still in
+    view after such a jump, their census landmarks are used and the jump is
+    not a switch.
 
     Args:
         model_path: A ``.task`` file; resolved with :func:`resolve_model` when None.
-        num_poses: People the model may return per frame. 2 lets formcheck
-            notice a second person and keep following the first.
+        num_poses: People the census may find (1: no census, nobody else noticed).
+        census_every_s: Seconds between two censuses of a steady stream.
         min_detection_confidence: Person detector threshold.
         min_tracking_confidence: Below this the landmarker re-detects.
 
@@ -89,36 +138,44 @@ class PoseEstimator:
     """
 
     def __init__(self, model_path: str | Path | None = None, *, num_poses: int = 2,
+                 census_every_s: float = CENSUS_EVERY_S,
                  min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5) -> None:
         prepare_mediapipe_import()  # quiet, and nothing written to the home folder
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python.vision import (
-            PoseLandmarker,
-            PoseLandmarkerOptions,
-            RunningMode,
-        )
+        from mediapipe.tasks.python.vision import RunningMode
 
         path = Path(model_path) if model_path else resolve_model().path
-        options = PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
-            running_mode=RunningMode.VIDEO,
-            num_poses=num_poses,
-            min_pose_detection_confidence=min_detection_confidence,
-            min_pose_presence_confidence=min_presence_confidence,
-            min_tracking_confidence=min_tracking_confidence,
-            output_segmentation_masks=False,
-        )
-        try:
-            self._landmarker = PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"cannot load pose model {path}: {exc}") from exc
         self.model_path = path
+        self._confidences = (min_detection_confidence, min_presence_confidence, min_tracking_confidence)
+        self._tracker = self._landmarker(RunningMode.VIDEO, 1)
+        self._census = self._landmarker(RunningMode.IMAGE, num_poses) if num_poses > 1 else None
+        self._census_every_s = census_every_s
         self._selector = PersonSelector()
+        self._last_census_t = -np.inf
+        self._others = 0
         self._last_ms = -1
         self._offset_ms = 0
         self._index = 0
         self._closed = False
+
+    def _landmarker(self, mode: Any, num_poses: int) -> Any:
+        from mediapipe.tasks.python import BaseOptions
+        from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions
+
+        detection, presence, tracking = self._confidences
+        options = PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model_path)),
+            running_mode=mode,
+            num_poses=num_poses,
+            min_pose_detection_confidence=detection,
+            min_pose_presence_confidence=presence,
+            min_tracking_confidence=tracking,
+            output_segmentation_masks=False,
+        )
+        try:
+            return PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load pose model {self.model_path}: {exc}") from exc
 
     def new_stream(self) -> None:
         """Start another clip with the same loaded model (a batch worker loads it once).
@@ -132,6 +189,8 @@ class PoseEstimator:
         """
         self._offset_ms = self._last_ms + 1 + _NEW_STREAM_GAP_MS
         self._selector = PersonSelector()
+        self._last_census_t = -np.inf
+        self._others = 0
         self._index = 0
 
     def process(self, image_bgr: np.ndarray, t: float) -> PoseFrame:
@@ -141,30 +200,32 @@ class PoseEstimator:
         if self._closed:
             raise RuntimeError("PoseEstimator.process called after close()")
         h, w = image_bgr.shape[:2]
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+        rgb = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
         # VIDEO mode needs strictly increasing integer milliseconds.
         t_ms = max(int(round(t * 1000.0)) + self._offset_ms, self._last_ms + 1)
         self._last_ms = t_ms
-        result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), t_ms)
+        people = _people(self._tracker.detect_for_video(rgb, t_ms))
         index = self._index
         self._index += 1
-        people = [np.array([[p.x, p.y, p.z] for p in pose], dtype=np.float32) for pose in result.pose_landmarks]
-        choice, switched = self._selector.select(people, t)
+        if self._census is not None and people and (t - self._last_census_t >= self._census_every_s
+                                                    or self._selector.would_switch(people[0].image, t)):
+            people = self._take_census(rgb, people, t)
+        choice, switched = self._selector.select([p.image for p in people], t)
         if choice is None:
             return PoseFrame.empty(t=t, image_wh=(w, h), index=index)
-        chosen = result.pose_landmarks[choice]
-        world = result.pose_world_landmarks[choice]
-        return PoseFrame(
-            t=t,
-            image_wh=(w, h),
-            image=people[choice],
-            world=np.array([[p.x, p.y, p.z] for p in world], dtype=np.float32),
-            visibility=np.array([p.visibility or 0.0 for p in chosen], dtype=np.float32),
-            presence=np.array([p.presence or 0.0 for p in chosen], dtype=np.float32),
-            num_people=len(people),
-            person_switched=switched,
-            index=index,
-        )
+        chosen = people[choice]
+        return PoseFrame(t=t, image_wh=(w, h), image=chosen.image, world=chosen.world,
+                         visibility=chosen.visibility, presence=chosen.presence,
+                         num_people=1 + self._others, person_switched=switched, index=index)
+
+    def _take_census(self, rgb: Any, tracked: list[_Person], t: float) -> list[_Person]:
+        """The tracked person first, then the census's people who are someone else."""
+        assert self._census is not None
+        found = _people(self._census.detect(rgb))
+        others = [p for p in found if not any(_same_person(p, q) for q in tracked)]
+        self._last_census_t = t
+        self._others = len(others)
+        return tracked + others
 
     def run(self, frames: Iterable[tuple[np.ndarray, float]]) -> Iterator[PoseFrame]:
         """Process every ``(image, t)`` pair of a source, in order."""
@@ -172,10 +233,12 @@ class PoseEstimator:
             yield self.process(image, t)
 
     def close(self) -> None:
-        """Release the landmarker (idempotent)."""
+        """Release the landmarkers (idempotent)."""
         if not self._closed:
             self._closed = True
-            self._landmarker.close()
+            self._tracker.close()
+            if self._census is not None:
+                self._census.close()
 
     def __enter__(self) -> PoseEstimator:
         return self
