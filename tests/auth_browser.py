@@ -71,11 +71,11 @@ def seed(db: Path) -> dict[str, int]:
 
 @contextmanager
 def remote_app(tmp_path: Path, extra_args: tuple[str, ...] = (), streamlit_run: bool = False,
-               ) -> Iterator[dict[str, Any]]:
+               cwd: Path | None = None) -> Iterator[dict[str, Any]]:
     """``formcheck app --address 0.0.0.0`` on a free port with a seeded history; yields its URLs and files.
 
     ``streamlit_run``: start ``streamlit run formcheck/app/main.py`` on all interfaces instead (the way
-    around ``formcheck app``).
+    around ``formcheck app``). ``cwd``: the folder it starts in (its ``.streamlit/secrets.toml`` is read).
     """
     from formcheck.cli.app import streamlit_command
 
@@ -89,7 +89,7 @@ def remote_app(tmp_path: Path, extra_args: tuple[str, ...] = (), streamlit_run: 
         sys.executable, "-m", "formcheck", "app", "--address", "0.0.0.0", "--port", str(port), "--db", str(db),
         *extra_args]
     proc = subprocess.Popen(command, env={**cli_env(), "FORMCHECK_DB": str(db)}, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
     url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 90

@@ -161,3 +161,45 @@ def test_the_audit_log_keeps_who_did_what_newest_first(accounts: AccountStore) -
     assert [(e.actor, e.action, e.what) for e in entries] == [("shell", "add account", "alice (client)"),
                                                               ("tina", "delete", "session 3")]
     assert entries[0].at.endswith("+00:00")
+
+
+def test_an_email_is_optional_kept_lower_case_and_belongs_to_one_account(accounts: AccountStore) -> None:
+    assert accounts.get("alice").email == ""  # type: ignore[union-attr]
+    alice = accounts.set_email("alice", " Alice@Example.ORG ")
+    assert alice.email == "alice@example.org" and accounts.by_email("ALICE@example.org") == alice
+    with pytest.raises(AccountError, match="another account already has the e-mail alice@example.org"):
+        accounts.set_email("tina", "alice@example.org")
+    with pytest.raises(AccountError, match="looks like someone@example.org"):
+        accounts.set_email("tina", "not an address")
+    with pytest.raises(AccountError, match="no account named 'nobody'"):
+        accounts.set_email("nobody", "n@example.org")
+    assert accounts.set_email("alice", "").email == "" and accounts.by_email("alice@example.org") is None
+
+
+def test_an_accounts_file_of_schema_1_gains_the_email_column_and_keeps_its_accounts(tmp_path: Path) -> None:
+    path = accounts_path(tmp_path / "history.sqlite3")
+    with sqlite3.connect(path) as con:  # the file as formcheck wrote it before e-mails
+        con.execute("CREATE TABLE accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN "
+                    "('trainer', 'client')), password_hash TEXT NOT NULL, created_at TEXT NOT NULL, "
+                    "password_set_at TEXT NOT NULL)")
+        for table in ("sign_ins (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts (name) "
+                      "ON DELETE CASCADE, created_at REAL NOT NULL, last_seen REAL NOT NULL)",
+                      "failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at REAL NOT NULL)",
+                      "audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, "
+                      "action TEXT NOT NULL, what TEXT NOT NULL)"):
+            con.execute(f"CREATE TABLE {table}")
+        con.execute("INSERT INTO accounts VALUES ('tina', 'trainer', 'x', '2026-01-01', '2026-01-01')")
+        con.execute("PRAGMA user_version=1")
+    store = AccountStore(path)
+    tina = store.get("tina")
+    assert tina is not None and (tina.role, tina.email) == ("trainer", "")
+    assert store.set_email("tina", "tina@example.org").email == "tina@example.org"
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_new_account_may_carry_its_email(accounts: AccountStore) -> None:
+    bob = accounts.add("bob", "client", "bob's own passphrase", email="Bob@example.org")
+    assert bob.email == "bob@example.org" and accounts.by_email("bob@example.org") == accounts.get("bob")
+    with pytest.raises(AccountError, match="another account already has the e-mail bob@example.org"):
+        accounts.add("bob2", "client", "bob's own passphrase", email="bob@example.org")

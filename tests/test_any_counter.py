@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from formcheck.cli import main
-from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors
+from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors, smooth
+from formcheck.features.pose_period import CLEAR
 from formcheck.pipeline.analysis import analyze_frames, resolve_spec
 from formcheck.records.frame import PoseFrame
 from formcheck.synth import generate
@@ -75,6 +76,63 @@ def test_a_second_set_done_smaller_still_counts() -> None:
     # Each set's reps count on the far end, and its 5 turns between reps on the near end: the
     # count, the mean of both ends rounded up, is within one when a clip holds two sets.
     assert count_clip(np.concatenate([big, small]), FPS).reps in (11, 12)
+
+
+def _reps(period: float, n: int, depth: np.ndarray, side: np.ndarray | None = None, coord: int = 10,
+          seed: int = 0) -> np.ndarray:
+    """``n`` reps from rest along ``coord``, rep ``k`` as deep as ``depth[k % len(depth)]``; ``side``
+    moves coordinate ``coord + 20`` by ``side[k % len(side)]`` during rep ``k`` (a left-right set)."""
+    frames = int(round(period * n * FPS))
+    ph = np.arange(frames) / (period * FPS)
+    k = np.minimum(ph.astype(int), n - 1)
+    out = np.tile(np.random.default_rng(seed).uniform(0.2, 0.8, DIM), (frames, 1))
+    out[:, coord] += depth[k % len(depth)] * 0.3 * (1 - np.cos(2 * np.pi * ph)) / 2
+    if side is not None:
+        out[:, coord + 20] += side[k % len(side)] * (1 - np.cos(2 * np.pi * ph)) / 2
+    return out + np.random.default_rng(seed + 1).normal(0, 0.01, out.shape)
+
+
+@pytest.mark.parametrize(("depth", "side"), [
+    (np.array([1.0, 0.7]), np.array([0.05, -0.05])),  # deeper, shallower, the body shifting with it
+    (np.array([1.0]), np.array([0.1, -0.1])),  # left, right, left, ...: each side a rep
+])
+def test_alternate_reps_that_differ_count_each(depth: np.ndarray, side: np.ndarray | None) -> None:
+    # The whole pose repeats only every second rep: the octave check halves that period.
+    found = count_clip(_reps(1.5, 12, depth, side), FPS)
+    assert found.axis is not None and found.axis.period_s == pytest.approx(1.5, rel=0.1)
+    assert found.reps == 12
+
+
+def test_a_harmonic_does_not_halve_the_period() -> None:
+    # A large coordinate at twice the rep's frequency (a curl's forearm is level twice a rep): the
+    # whole pose half a period on is at the other end of the movement, so the period stays.
+    vecs = _reps(2.0, 10, np.array([1.0]))
+    ph = np.arange(len(vecs)) / (2.0 * FPS)
+    vecs[:, 30] += 0.1 * np.cos(4 * np.pi * ph)
+    found = count_clip(vecs, FPS)
+    assert found.axis is not None and found.axis.period_s == pytest.approx(2.0, rel=0.1)
+    assert found.reps == 10
+
+
+def test_a_set_after_turning_counts_along_its_own_direction() -> None:
+    # The person turns between sets: the same rep moves other coordinates, at another tempo.
+    first = _reps(1.8, 10, np.array([1.0]), coord=10)
+    second = _reps(1.2, 10, np.array([1.0]), coord=40, seed=5)
+    second += first[-1] - second[0]
+    assert count_clip(np.concatenate([first, second]), FPS).reps in (19, 20, 21)
+
+
+def test_a_rep_among_larger_wandering_is_found_offline() -> None:
+    # Two other coordinates wander (a tracking drift, a restless head) more than the rep moves:
+    # the whole pose's period is not clear, the rep's own component's is.
+    vecs = _reps(1.5, 14, np.array([1.0]), seed=1)
+    wander = smooth(np.random.default_rng(11).normal(0, 1, (len(vecs), 2)), 8.0)
+    vecs[:, [30, 40]] += 0.21 * wander / wander.std(axis=0)
+    whole = learn_axis(vecs, FPS, own_periods=False)
+    assert whole is not None and whole.strength < CLEAR
+    found = count_clip(vecs, FPS)
+    assert found.axis is not None and found.axis.period_s == pytest.approx(1.5, rel=0.1)
+    assert found.reps in (13, 14, 15)
 
 
 def test_live_counter_counts_nothing_while_learning_then_catches_up() -> None:

@@ -22,6 +22,7 @@ from formcheck.store.accounts import AccountStore
 from formcheck.store.audit_log import AuditLog
 from tests.auth_browser import ACCOUNTS, remote_app, sign_in, sign_in_cookie, status, websocket_status
 from tests.live_browser import chromium_page
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,9 +32,16 @@ NOT_FOR_ALICE = ("bob-clip.mp4", "bob: mind the knee", "Bob's lower back", "refe
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One server for the module (each test has its own browser profile, so its own cookies)."""
-    with remote_app(tmp_path_factory.mktemp("remote")) as server:
-        yield server
+    """One server for the module (each test has its own browser profile, so its own cookies), started in a
+    folder whose ``.streamlit/secrets.toml`` names the test OpenID provider (``tests/oidc_provider.py``)."""
+    folder = tmp_path_factory.mktemp("remote")
+    with running_provider() as provider:
+        (folder / ".streamlit").mkdir()
+        (folder / ".streamlit" / "secrets.toml").write_text(
+            f'[auth]\ncookie_secret = "unused"\n\n[auth.testid]\nclient_id = "{CLIENT_ID}"\n'
+            f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata_url}"\n')
+        with remote_app(folder, cwd=folder) as server:
+            yield {**server, "provider": provider}
 
 
 def _open(page: Any, app: dict[str, Any], slug: str, ready: str) -> str:
@@ -59,6 +67,22 @@ def _options(page: Any, label: str) -> list[str]:
     texts = [t.strip() for t in page.locator('[role="option"]').all_inner_texts()]
     page.keyboard.press("Escape")
     return texts
+
+
+def _pick(page: Any, form: Any, option: str) -> None:
+    """Choose ``option`` in the selectbox of ``form`` (opened again if a page rerun closed its list)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(4):
+        form.locator('input[role="combobox"]').click()
+        choice = page.locator('[role="option"]').filter(has_text=option)
+        try:
+            choice.first.wait_for(timeout=5_000)
+            choice.first.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"no option {option!r} in the form")
 
 
 def test_a_visitor_gets_only_the_sign_in_page(app: dict[str, Any], tmp_path: Path) -> None:
@@ -243,9 +267,7 @@ def test_the_trainer_adds_a_client_and_gives_her_a_new_password_in_the_app(app: 
         old = status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's first passphrase"})
         assert old[0] == 303
         form = page.locator('[data-testid="stForm"]').filter(has_text="New password")
-        form.locator('input[role="combobox"]').focus()
-        page.keyboard.press("ArrowDown")
-        page.locator('[role="option"]').filter(has_text="dave").click()
+        _pick(page, form, "dave")
         form.get_by_role("textbox", name="New password").fill("dave's second passphrase")
         form.get_by_role("button", name="Set password").click()
         page.get_by_text("dave has a new password.").wait_for(timeout=30_000)
@@ -256,3 +278,23 @@ def test_the_trainer_adds_a_client_and_gives_her_a_new_password_in_the_app(app: 
     assert status(f"{app['url']}/signin", data={"name": "dave", "password": "dave's first passphrase"})[0] == 401
     assert "add account" in audit and "dave (client)" in audit and "new password" in audit
     assert "dave's first passphrase" not in audit and "dave's second passphrase" not in audit
+
+
+def test_a_client_signs_in_with_the_provider_and_gets_her_own_pages(app: dict[str, Any], tmp_path: Path) -> None:
+    with chromium_page(tmp_path / "trainer", f"{app['url']}/signin") as page:  # the trainer gives carol an e-mail
+        assert sign_in(page, app["url"], "tina") == ""
+        _open(page, app, "accounts", "Who did what")
+        form = page.locator('[data-testid="stForm"]').filter(has_text="E-mail for sign-in with a provider")
+        _pick(page, form, "carol")
+        form.get_by_role("textbox", name="E-mail").fill("Carol@Example.org")
+        form.get_by_role("button", name="Set e-mail").click()
+        page.get_by_text("carol: e-mail carol@example.org.").wait_for(timeout=30_000)
+    app["provider"].user = {"sub": "3", "email": "carol@example.org", "email_verified": True}
+    with chromium_page(tmp_path / "carol", f"{app['url']}/signin") as page:
+        page.get_by_role("link", name="Sign in with Testid").click()  # the provider approves at once
+        page.get_by_text("Signed in as carol").wait_for(timeout=60_000)
+        pages = _pages(page)
+    assert pages == ["Live", "History", "Compare"]
+    assert "formcheck app: sign-in with Testid too" in app["log"].read_text()
+    entry = next(e for e in AuditLog(AccountStore(app["accounts"])).recent() if e.actor == "carol")
+    assert entry.action == "sign in" and entry.what.endswith("with Testid (carol@example.org)")

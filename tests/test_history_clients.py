@@ -191,8 +191,7 @@ def test_the_clients_tab_shows_a_clients_trend(db: Path, tokyo: None) -> None:
     at = _open("history")
     assert "Clients (2)" in [t.label for t in at.tabs]
     assert at.selectbox(key="history_client").options == ["Ada", "Bo"]
-    table = next(df.value for df in at.dataframe if "range of motion" in df.value.columns
-                 and "date" in df.value.columns and "source" not in df.value.columns)
+    table = next(df.value for df in at.dataframe if "range of motion (°)" in df.value.columns)  # hip angle: degrees
     assert list(table["reps"]) == [6, 8, 10] and list(table["date"])[0] == "2026-01-03 08:30"
     trends = [rows for rows in _charts(at) if rows and "kind" not in rows[0]]
     assert [len(rows) for rows in trends] == [3, 3, 3]
@@ -207,7 +206,7 @@ def test_the_clients_tab_charts_pain_once_a_check_in_gave_it(db: Path, tokyo: No
         CheckIns(store).save(point.session_id, pain=pain, difficulty="right")
     at = _open("history")
     table = next(df.value for df in at.dataframe if "pain (0-10)" in df.value.columns
-                 and "range of motion" in df.value.columns)
+                 and "range of motion (°)" in df.value.columns)
     assert list(table["pain (0-10)"]) == [7, 4, 2]
     trends = [rows for rows in _charts(at) if rows and "kind" not in rows[0]]
     assert len(trends) == 4 and sorted(r["pain (0-10)"] for r in trends[-1]) == [2, 4, 7]

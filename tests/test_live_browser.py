@@ -209,7 +209,20 @@ def test_workout_view_fits_both_screens_speaks_and_a_stop_mid_movement_adds_no_p
         assert rows[0][4] == partial_before, (rows, moving)
         page.get_by_text("Set saved to history").wait_for(timeout=15_000)
         in_viewport(page, '[data-testid="stAlertContainer"]')  # the saved set is the first thing after STOP
+        # The one-exercise set asks how it went, right under the saved set, and keeps the answer with it.
+        page.get_by_text("How was Glute bridge?").wait_for(timeout=15_000)
+        in_viewport(page, "[class*='st-key-fc_pain_']")
         page.screenshot(path=str(shots / "live_stopped.png"))
+        page.locator("[class*='st-key-fc_pain_'] button").filter(has_text="2").first.click()
+        page.wait_for_timeout(800)
+        page.get_by_role("button", name="Save check-in").click()
+        deadline, answers = time.monotonic() + 20, []
+        while time.monotonic() < deadline and not answers:
+            answers = db_rows(app["db"], "SELECT s.exercise, c.pain, c.difficulty FROM checkins c"
+                                         " JOIN sessions s ON s.id = c.session_id")
+            page.wait_for_timeout(500)
+        assert answers == [("glute_bridge", 2, None)], answers
+        page.get_by_text("How was Glute bridge?").wait_for(state="detached", timeout=20_000)
         print(f"[browser] STOP during '{moving['data_phase']}' at {moving['count']} reps: saved {rows}; "
               f"START presses {presses}; processing {fps:.1f} fps; server RSS {rss_idle / 1024:.0f} MB idle, "
               f"{rss_live / 1024:.0f} MB streaming; spoken {said}")

@@ -224,3 +224,19 @@ def test_skip_while_paused_moves_on_and_ends_the_pause() -> None:
     h.feed(1)
     snap = h.state.snapshot()
     assert snap.stage == "work" and not snap.paused and snap.view is not None and snap.view.mode == "reps"
+
+
+def test_one_exercise_asks_how_the_set_went_once_it_is_saved() -> None:
+    h = Harness()
+    h.state.set_routine(None)  # one exercise, no routine
+    h.feed(25)  # two bridge reps
+    assert h.state.pending_checkin() is None  # not while the set goes on
+    h.state.end_set("stream stopped")
+    pending = h.state.pending_checkin()
+    assert pending is not None and (pending.exercise, pending.title, pending.session_id) == (
+        "glute_bridge", "Glute bridge", 1)
+    assert h.state.check_in(pending.id, 4, "right") is None and h.checkins == [(1, 4, "right")]
+    assert h.state.pending_checkin() is None
+    h.feed(3)  # a few frames, no rep: nothing saved, nothing to ask about
+    h.state.end_set("stream stopped")
+    assert h.state.pending_checkin() is None and len(h.saved) == 1

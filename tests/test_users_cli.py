@@ -119,3 +119,46 @@ def test_beyond_this_computer_visitors_get_no_error_details_or_banner() -> None:
     assert remote[remote.index("--client.showErrorDetails") + 1] == "none"
     assert remote[remote.index("--logger.hideWelcomeMessage") + 1] == "true"
     assert remote[4].endswith("gated_main.py") and Path(remote[4]).is_file()
+
+
+def test_users_add_with_an_email_and_list_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from formcheck.cli import main
+
+    db = str(tmp_path / "history.sqlite3")
+    monkeypatch.setattr("sys.stdin", io.StringIO("alice's passphrase\n"))
+    assert main(["users", "add", "alice", "--email", "Alice@Example.org", "--db", db, "--password-stdin"]) == 0
+    assert main(["users", "list", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split("\t")[:3] == ["alice", "client", "alice@example.org"]
+    assert main(["users", "email", "alice", "", "--db", db]) == 0
+    assert AccountStore(accounts_path(tmp_path / "history.sqlite3")).get("alice").email == ""  # type: ignore[union-attr]
+    assert [(e.action, e.what) for e in AuditLog(AccountStore(accounts_path(tmp_path / "history.sqlite3"))).recent()
+            ] == [("set e-mail", "alice: none"), ("add account", "alice (client), e-mail alice@example.org")]
+
+
+def test_an_account_for_the_provider_only_needs_no_password(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli import main
+
+    db = str(tmp_path / "history.sqlite3")
+    assert main(["users", "add", "bob", "--no-password", "--db", db]) == 1
+    assert "--no-password needs --email" in capsys.readouterr().err
+    assert main(["users", "add", "bob", "--email", "bob@example.org", "--no-password", "--db", db]) == 0
+    bob = AccountStore(accounts_path(tmp_path / "history.sqlite3")).by_email("bob@example.org")
+    assert bob is not None and bob.name == "bob"
+
+
+def test_app_with_a_malformed_auth_section_refuses_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite3"
+    AccountStore(accounts_path(db)).add("tina", "trainer", PASSWORD)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nclient_id = "x"\nclient_secret = "y"\n')
+    proc = subprocess.run([sys.executable, "-m", "formcheck", "app", "--address", "0.0.0.0", "--port", "1",
+                           "--db", str(db)], env=cli_env(), capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "formcheck: error: [auth] in .streamlit/secrets.toml lacks server_metadata_url (the keys st.login's "
+        "guide for your provider gives)"]

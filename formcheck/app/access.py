@@ -13,7 +13,11 @@ The :class:`Gatekeeper` does the work of ``accounts`` for the sign-in routes
 try through, starts a server-side sign-in and wraps its random token in a cookie
 value signed with itsdangerous (HMAC-SHA1 over the token and a timestamp, key
 derived from the secret file beside the history, mode 600), and turns a cookie
-back into the account while the sign-in lasts. Nothing here imports streamlit.
+back into the account while the sign-in lasts. :meth:`Gatekeeper.sign_in_email`
+does the same for an e-mail an OpenID Connect provider vouched for
+(``formcheck.app.oidc`` checks the provider's ID token first): the e-mail must
+belong to an account, else :data:`NO_ACCOUNT`, and nothing is created.
+Nothing here imports streamlit.
 
 Example:
     >>> keeper = Gatekeeper(db_path, idle_s=1800)  # doctest: +SKIP
@@ -50,7 +54,10 @@ COOKIE_NAME = "formcheck_session"
 MAX_AGE_S = 12 * 3600.0
 #: The one answer to a wrong name or a wrong password.
 WRONG = "Wrong name or password."
+#: The one answer to a provider's sign-in with an e-mail no account has.
+NO_ACCOUNT = "No formcheck account for this e-mail; ask your trainer."
 _SALT = "formcheck.sign-in"
+_PENDING_SALT = "formcheck.oidc-pending"
 
 
 def is_loopback(address: str) -> bool:
@@ -146,28 +153,74 @@ class Gatekeeper:
         self.throttle = LoginThrottle(self.accounts)
         self.audit = AuditLog(self.accounts)
         self.idle_s, self.max_age_s, self.clock = idle_s, max_age_s, clock
-        self._cookies = URLSafeTimedSerializer(load_secret(secret_path(history)), salt=_SALT)
+        secret = load_secret(secret_path(history))
+        self._cookies = URLSafeTimedSerializer(secret, salt=_SALT)
+        self._pending = URLSafeTimedSerializer(secret, salt=_PENDING_SALT)
+
+    def wait_message(self, keys: tuple[str, ...]) -> SignInOutcome | None:
+        """The refusal while ``keys`` must wait after failed tries, or None when a try may go ahead."""
+        wait = self.throttle.wait_s(keys, self.clock())
+        if wait <= 0:
+            return None
+        return SignInOutcome(None, message=f"Too many failed tries: wait {math.ceil(wait)} s and try again.",
+                             wait_s=wait)
+
+    def _start(self, account: Account, how: str) -> SignInOutcome:
+        now = self.clock()
+        self.sign_ins.prune(now, self.idle_s, self.max_age_s)
+        token = self.sign_ins.start(account.name, now)
+        self.audit.record(account.name, "sign in", how)
+        return SignInOutcome(account, cookie=self._cookies.dumps(token))
 
     def sign_in(self, name: str, password: str, address: str | None) -> SignInOutcome:
         """Check one try: refused unseen while the name or the address must wait, else the password.
 
         A failure counts against the name typed and the address; a success starts a sign-in.
         """
-        now = self.clock()
         keys = throttle_keys(name, address)
-        wait = self.throttle.wait_s(keys, now)
-        if wait > 0:
-            return SignInOutcome(None, message=f"Too many failed tries: wait {math.ceil(wait)} s and try again.",
-                                 wait_s=wait)
+        refused = self.wait_message(keys)
+        if refused is not None:
+            return refused
         account = self.accounts.verify(name, password)
         if account is None:
-            self.throttle.failed(keys, now)
+            self.throttle.failed(keys, self.clock())
             return SignInOutcome(None, message=WRONG)
         self.throttle.succeeded(keys)
-        self.sign_ins.prune(now, self.idle_s, self.max_age_s)
-        token = self.sign_ins.start(account.name, now)
-        self.audit.record(account.name, "sign in", f"from {address or 'an unknown address'}")
-        return SignInOutcome(account, cookie=self._cookies.dumps(token))
+        return self._start(account, f"from {address or 'an unknown address'}")
+
+    def sign_in_email(self, email: str, provider: str, address: str | None) -> SignInOutcome:
+        """Start a sign-in for the account with ``email``, which ``provider`` has verified.
+
+        The caller has checked the provider's ID token (``formcheck.app.oidc``). An e-mail no
+        account has gets :data:`NO_ACCOUNT` and counts as a failed try of the address.
+        """
+        keys = address_keys(address)
+        refused = self.wait_message(keys)
+        if refused is not None:
+            return refused
+        account = self.accounts.by_email(email)
+        if account is None:
+            self.failed(address)
+            return SignInOutcome(None, message=NO_ACCOUNT)
+        return self._start(account, f"from {address or 'an unknown address'} with {provider} ({account.email})")
+
+    def failed(self, address: str | None) -> None:
+        """Count one failed try of ``address`` (a provider's sign-in that did not complete)."""
+        self.throttle.failed(address_keys(address), self.clock())
+
+    def seal(self, data: dict[str, object]) -> str:
+        """``data`` signed with the secret (the state of a provider's sign-in, kept in a cookie meanwhile)."""
+        return self._pending.dumps(data)
+
+    def unseal(self, value: str | None, max_age_s: float) -> dict[str, object] | None:
+        """What :meth:`seal` signed, or None when ``value`` is missing, tampered or older than ``max_age_s``."""
+        if not value:
+            return None
+        try:
+            data = self._pending.loads(value, max_age=int(max_age_s))
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) else None
 
     def _token(self, cookie: str | None) -> str | None:
         if not cookie:
@@ -193,6 +246,16 @@ class Gatekeeper:
             self.sign_ins.end(token)
         if account is not None:
             self.audit.record(account.name, "sign out", "")
+
+
+def address_keys(address: str | None) -> tuple[str, ...]:
+    """The throttle key of a provider's sign-in: its address only (there is no name typed).
+
+    Example:
+        >>> address_keys("192.0.2.7"), address_keys(None)
+        (('address:192.0.2.7',), ())
+    """
+    return throttle_keys("", address)[1:]
 
 
 def scope_of(account: Account) -> UserScope:

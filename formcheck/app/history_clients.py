@@ -17,8 +17,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from formcheck.app import widgets
 from formcheck.app.history_access import clients
 from formcheck.app.history_tables import local_time, local_times
+from formcheck.features.labels import feature_unit, unit_title
 from formcheck.sinks.presentation import plural
 from formcheck.store.client_history import TrendPoint
 from formcheck.store.history import HistoryStore
@@ -34,21 +36,47 @@ def is_hold(points: list[TrendPoint]) -> bool:
     return all(p.reps == 0 for p in points) and any(p.hold_s > 0 for p in points)
 
 
-def trend_table(points: list[TrendPoint], zone: str | None) -> pd.DataFrame:
-    """A client's sessions of one exercise, oldest first: date, reps (or hold seconds), score, range of motion.
+def range_column(signal: str | None) -> str:
+    """The range column's name with the rep signal's unit ("range of motion (°)").
 
     Example:
-        >>> trend_table([], None).columns.tolist()
-        ['date', 'set', 'reps', 'score', 'range of motion']
+        >>> range_column("hip_angle"), range_column("hip_sag"), range_column(None)
+        ('range of motion (°)', 'range of motion (torso lengths)', 'range of motion')
     """
+    unit = feature_unit(signal) if signal else ""
+    if not unit:
+        return "range of motion"
+    return f"range of motion ({'°' if unit == 'deg' else unit_title(unit)})"
+
+
+def trend_table(points: list[TrendPoint], zone: str | None, signal: str | None = None) -> pd.DataFrame:
+    """A client's sessions of one exercise, oldest first: date, reps (or hold seconds), score, range of motion
+    (in the unit of the exercise's rep ``signal``).
+
+    Example:
+        >>> trend_table([], None, "hip_angle").columns.tolist()
+        ['date', 'set', 'reps', 'score', 'range of motion (°)']
+    """
+    in_range = range_column(signal)
     columns = ["date", "set", "hold (s)" if is_hold(points) else "reps", "score"]
-    columns += [] if is_hold(points) else ["range of motion"]
+    columns += [] if is_hold(points) else [in_range]
     columns += [PAIN] if any(math.isfinite(p.pain) for p in points) else []
     rows = [{"date": local_time(p.created_at, zone), "set": SET_WORDS.get(p.kind, p.kind), "reps": p.reps,
              "hold (s)": round(p.hold_s, 1), "score": p.score,
-             "range of motion": round(p.mean_range, 1) if math.isfinite(p.mean_range) else None,
+             in_range: round(p.mean_range, 1) if math.isfinite(p.mean_range) else None,
              PAIN: p.pain if math.isfinite(p.pain) else None} for p in points]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _rep_signal(exercise: str) -> str | None:
+    """The exercise's rep signal (its unit names the range column), None for a hold or an unknown spec."""
+    from formcheck.records.errors import SpecError
+
+    try:
+        rep = getattr(widgets.spec(exercise), "rep", None)
+    except SpecError:
+        return None
+    return None if rep is None else str(rep.signal)
 
 
 def default_exercise(points: list[TrendPoint]) -> str:
@@ -57,9 +85,9 @@ def default_exercise(points: list[TrendPoint]) -> str:
     return max(order, key=lambda e: (sum(p.exercise == e for p in points), -order.index(e)))
 
 
-def _trend_charts(points: list[TrendPoint], zone: str | None) -> None:
+def _trend_charts(points: list[TrendPoint], zone: str | None, signal: str | None) -> None:
     """Reps (or hold seconds), score and range over time: a small chart each, side by side (stacked on a phone)."""
-    table = trend_table(points, zone)
+    table = trend_table(points, zone, signal)
     table["when"] = local_times([p.created_at for p in points], zone)
     measures = [c for c in table.columns if c not in ("date", "set", "when")]
     for column, measure in zip(st.columns(len(measures)), measures):
@@ -88,8 +116,9 @@ def clients_tab(store: HistoryStore, titles: dict[str, str], zone: str | None) -
     mine = [p for p in points if p.exercise == exercise]
     st.markdown(f"**{client}: {titles.get(exercise, exercise)}** — {plural(len(mine), 'session')}; the client "
                 "report of their next clip of it shows this trend.")
-    st.dataframe(trend_table(mine, zone), hide_index=True, key="history-client-sessions")
+    signal = _rep_signal(exercise)
+    st.dataframe(trend_table(mine, zone, signal), hide_index=True, key="history-client-sessions")
     if len(mine) >= 2:
-        _trend_charts(mine, zone)
+        _trend_charts(mine, zone, signal)
     else:
         st.caption("One session so far: the trend starts with the next.")

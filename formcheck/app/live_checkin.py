@@ -2,9 +2,10 @@
 
 * Demo: on a routine's lead-in and rest screens, the synthetic exerciser doing the exercise to
   come (:func:`formcheck.synth.demo.demo_gif`, cached in the user cache), as a looping image.
-* Check-in: after an exercise's last set, "How was Glute bridge?": pain 0-10 and Easy / Just right
-  / Hard, saved with the set (:class:`formcheck.store.checkin_store.CheckIns`); "Not now" drops it.
-  It stays on screen until answered: the user may answer after the next set has begun.
+* Check-in: after a routine exercise's last set, or after STOP of a one-exercise set that was saved,
+  "How was Glute bridge?": pain 0-10 and Easy / Just right / Hard, saved with the set
+  (:class:`formcheck.store.checkin_store.CheckIns`); "Not now" drops it. It stays on screen until
+  answered: the user may answer after the next set has begun.
 
 Both are drawn into placeholders of the workout view, once per change (the page's poll loop
 never ends, so a widget must not be drawn twice in one run).

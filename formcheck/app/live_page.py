@@ -126,8 +126,6 @@ def render(settings: AppSettings) -> None:
         _keep_results(state)
         with setup_slot.container():
             st.html(START_IN_VIEW_CSS)
-            if (pending := state.pending_checkin()) is not None:  # a routine stopped, or ended as STOP came
-                draw_checkin(state, pending, st.empty())
             render_setup(settings, state)
 
 

@@ -1,7 +1,8 @@
 """The Live page before START: one exercise or a routine, voice options, and what the last stream did.
 
 Choosing in the picker only chooses: nothing is saved (a set with no rep and
-no hold is never saved). The picker groups exercises by ``spec.category``, so
+no hold is never saved). After STOP, a saved set (or a routine's last exercise) asks how it went:
+the check-in comes right under what was saved. The picker groups exercises by ``spec.category``, so
 it stays usable with dozens of exercises. ``?exercise=plank`` or
 ``?routine=lower_back`` in the address opens the page with that choice, and
 ``?client=Ada`` with a trainer's client named: their sets are saved under
@@ -16,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from formcheck.app import widgets
+from formcheck.app.live_checkin import CHECKIN_ERROR, draw_checkin
 from formcheck.app.live_panel import routine_table_html
 from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet
 from formcheck.app.live_state import LiveState
@@ -196,6 +198,10 @@ def _client_box(settings: AppSettings, state: LiveState) -> None:
 def render_setup(settings: AppSettings, state: LiveState) -> None:
     """The left column before START."""
     _show_results()
+    if (pending := state.pending_checkin()) is not None:  # after STOP: how was the set (or the exercise)
+        draw_checkin(state, pending, st.empty())
+    if error := st.session_state.pop(CHECKIN_ERROR, None):
+        st.warning(error)
     st.subheader("Live coaching")
     if "live_mode" not in st.session_state and st.query_params.get("routine"):
         st.session_state["live_mode"] = "routine"

@@ -244,8 +244,13 @@ class LiveState(RoutineControls):
         with self._lock:
             run, self._run = self._run, None
             self._skip_lead_in = False
-            if run is None:
-                return self._end_set_locked(reason)
+            if run is None:  # one exercise: how was the set, asked once it is saved
+                finished = self._end_set_locked(reason)
+                if finished is not None and finished.session_id is not None:
+                    self._checkin_no += 1
+                    self._checkins.append(PendingCheckIn(self._checkin_no, finished.summary.exercise,
+                                                         finished.summary.title, finished.session_id))
+                return finished
             finished = None
             if run.stage == "work":
                 finished = self._end_set_locked(reason)

@@ -11,8 +11,10 @@ Bound to a loopback address (the default) nobody signs in. Bound to any other
 address the app serves ``gated_main.py`` (sign-in required, see
 ``formcheck.app.access``) and refuses to start, in one line, until a trainer
 account exists; ``--no-auth`` serves everyone instead and says so on every
-start. Beyond this computer, error details and Streamlit's start-up banner
-(which looks up the external address on the internet) are off.
+start. An ``[auth]`` section in Streamlit's ``.streamlit/secrets.toml`` (as for
+``st.login``) adds sign-in through that provider; a malformed one fails here.
+Beyond this computer, error details and Streamlit's start-up banner (which
+looks up the external address on the internet) are off.
 
 Streamlit's full garbage collection after every page run is off: over the
 app's heap (the pose model, pandas, Altair) it took 50-170 ms of CPU a run
@@ -115,6 +117,13 @@ def _access(args: argparse.Namespace, url: str) -> str:
     if not accounts.is_file() or not AccountStore(accounts).has_trainer():
         raise FormcheckError(NO_ACCOUNTS.format(address=args.address, db=f" --db {args.db}" if args.db else ""))
     load_secret(secret_path(history))  # made now (mode 600), or one line if it is not private
+    from formcheck.app.oidc import configured_providers
+
+    providers = configured_providers()  # a bad [auth] section fails here, in one line
+    if providers is not None:
+        labels = ", ".join(p.label for p in providers.providers)
+        print(f"formcheck app: sign-in with {labels} too ([auth] in Streamlit's secrets.toml)", file=sys.stderr,
+              flush=True)
     return "accounts"
 
 

@@ -1,20 +1,24 @@
-"""``formcheck users list|add|remove|passwd``: the accounts of the app served beyond this computer.
+"""``formcheck users list|add|remove|passwd|email``: the accounts of the app served beyond this computer.
 
 The accounts sit beside the history (``--db``, ``FORMCHECK_DB`` or the user
 data dir; see ``formcheck.store.accounts``). A password is read from the
 terminal without echo, twice, or as one line of standard input with
 ``--password-stdin`` (for scripts); it is never an argument (other users could
 read it in the process list) and never printed. Every change is written to the
-audit log as done by ``shell``.
+audit log as done by ``shell``. ``--email`` (or ``users email NAME ADDRESS``)
+lets the account sign in through the OpenID Connect provider configured for
+the app (see ``formcheck.app.oidc``).
 
 Example:
-    $ formcheck users add tina --role trainer
+    $ formcheck users add tina --role trainer --email tina@example.org
+    $ formcheck users add alice --email alice@example.org --no-password
     $ printf '%s\\n' "$PW" | formcheck users add alice --password-stdin
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -34,11 +38,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add = actions.add_parser("add", parents=[db], help="create an account (asks for its password)")
     add.add_argument("name")
     add.add_argument("--role", choices=("client", "trainer"), default="client", help="default: client")
+    add.add_argument("--email", default="", help="the e-mail this account signs in with through the provider "
+                                                 "(Google, Microsoft...), when one is configured")
+    add.add_argument("--no-password", action="store_true",
+                     help="with --email: no password anyone knows, sign-in through the provider only "
+                          "(`passwd` gives one later)")
     remove = actions.add_parser("remove", parents=[db],
                                 help="delete an account (its history stays) and end its sign-ins")
     remove.add_argument("name")
     passwd = actions.add_parser("passwd", parents=[db], help="give an account a new password (ends its sign-ins)")
     passwd.add_argument("name")
+    email = actions.add_parser("email", parents=[db],
+                               help="set the e-mail an account signs in with through the provider ('' removes it)")
+    email.add_argument("name")
+    email.add_argument("email")
     for command in (add, passwd):
         command.add_argument("--password-stdin", action="store_true",
                              help="read the password as one line of standard input (for scripts)")
@@ -76,12 +89,20 @@ def run(args: argparse.Namespace) -> int:
     audit = AuditLog(store)
     if args.action == "list":
         for account in store.list():
-            print(f"{account.name}\t{account.role}\tcreated {account.created_at}")
+            print(f"{account.name}\t{account.role}\t{account.email or '-'}\tcreated {account.created_at}")
         return 0
     if args.action == "add":
-        account = store.add(args.name, args.role, read_password(args.password_stdin))
-        audit.record(SHELL_ACTOR, "add account", f"{account.name} ({account.role})")
+        if args.no_password and not args.email.strip():
+            raise FormcheckError("--no-password needs --email: without either the account could never sign in")
+        password = secrets.token_urlsafe(32) if args.no_password else read_password(args.password_stdin)
+        account = store.add(args.name, args.role, password, args.email)
+        audit.record(SHELL_ACTOR, "add account", f"{account.name} ({account.role})"
+                     + (f", e-mail {account.email}" if account.email else ""))
         print(f"added {account.name} ({account.role}) in {store.path}", file=sys.stderr)
+    elif args.action == "email":
+        account = store.set_email(args.name, args.email)
+        audit.record(SHELL_ACTOR, "set e-mail", f"{account.name}: {account.email or 'none'}")
+        print(f"{account.name}: e-mail {account.email or 'removed'}", file=sys.stderr)
     elif args.action == "remove":
         store.remove(args.name)
         audit.record(SHELL_ACTOR, "remove account", args.name.strip().lower())

@@ -7,13 +7,16 @@ Pure numpy, no state: the spec-free counter (:mod:`formcheck.tracker.any_counter
   ten points would weigh ten times a hand), image x and y, min-max normalised within the
   frame: position and size in the picture are gone, the shape of the body stays. This is
   also the form of the RepCount-pose benchmark's landmarks, so one counter reads both.
-* **Period.** The autocorrelation of all coordinates at once (each weighed by its
-  variance): its first high peak between ``MIN_PERIOD_S`` and ``MAX_PERIOD_S``. Then slow
-  changes of posture (lead-in, walking, a rest) are taken out by subtracting a moving
-  average over ``HIGH_PASS`` periods, and the period is measured again on what is left.
+* **Period** (:mod:`formcheck.features.pose_period`). The autocorrelation of all coordinates
+  at once (each weighed by its variance): its first high peak. Then slow changes of posture
+  (lead-in, walking, a rest) are taken out by subtracting a moving average over
+  ``HIGH_PASS`` periods, and the period is measured again on what is left; halved when
+  alternate reps differ (the octave check), and, offline, when the whole pose's period is
+  not clear, the most periodic component's own.
 * **Axis.** The leading principal components of that high-passed pose; of the first
   ``COMPONENTS`` the one whose own autocorrelation at the period is largest carries the
-  repetition.
+  repetition. :func:`project_local` learns it again every ``LOCAL_AXIS`` periods, where a
+  set changes direction in the picture (the person turned).
 
 Example:
     >>> t = np.arange(300) / 30
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.features.pose_period import CLEAR, MAX_PERIOD_S, autocorrelation, octave, own_period, period, period_of
+
 Arr = NDArray[np.float64]
 
 #: Landmarks in the pose vector: the nose, then shoulders to feet (MediaPipe indices).
@@ -39,15 +44,19 @@ BODY_INDEX = np.array(BODY)
 PARTS: dict[str, tuple[int, ...]] = {
     "head": (0,), "shoulders": (11, 12), "elbows": (13, 14), "hands": (15, 16, 17, 18, 19, 20, 21, 22),
     "hips": (23, 24), "knees": (25, 26), "feet": (27, 28, 29, 30, 31, 32)}
-#: Shortest and longest period of a repetition (s): a jumping jack, a slow controlled lift.
-MIN_PERIOD_S, MAX_PERIOD_S = 0.25, 12.0
-#: The period is the first autocorrelation peak at least this share of the highest one (not
-#: its multiple: two reps also look like one rep).
-NEAR_BEST = 0.85
 #: Moving average taken out of the pose, in periods (slow posture changes are not reps).
 HIGH_PASS = 1.5
 #: Principal components considered for the axis.
 COMPONENTS = 3
+#: The axis is learned again over windows of this many periods (half overlapping): a person who
+#: turns between sets, or a camera moved, changes the direction the same rep takes in the picture.
+LOCAL_AXIS = 6.0
+#: ... and used only where it repeats clearly (autocorrelation at the period), the clip's own axis
+#: carries less than half of its movement there, and that movement is at least half the clip's
+#: along its axis (a set, not a rest, fidgeting or a walk: those keep the clip's axis).
+LOCAL_STRENGTH, KEEP_GLOBAL, LOCAL_SIZE = 0.3, 0.5, 0.5
+#: A window's period may be up to this factor off the clip's (a second set done faster).
+LOCAL_TEMPO = 1.6
 #: A body part moved when it carries this share of the axis (its squared loading).
 PART_SHARE = 0.12
 
@@ -119,40 +128,6 @@ def moving_average(x: Arr, window: int) -> Arr:
     return np.asarray((c[w:] - c[:-w]) / w, dtype=np.float64)
 
 
-def autocorrelation(x: Arr) -> Arr:
-    """Autocorrelation of each column (``(n, d)`` → ``(n, d)``), unnormalised, mean removed."""
-    n = len(x)
-    f = np.fft.rfft(x - x.mean(axis=0), 2 * n, axis=0)
-    return np.asarray(np.fft.irfft(np.abs(f) ** 2, axis=0)[:n], dtype=np.float64)
-
-
-def local_maxima(s: Arr) -> NDArray[np.intp]:
-    """Indices of strict-left, non-strict-right local maxima (not the ends)."""
-    if len(s) < 3:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero((s[1:-1] > s[:-2]) & (s[1:-1] >= s[2:])) + 1
-
-
-def period(ac: Arr, fps: float) -> tuple[int, float] | None:
-    """The period (frames) read off a normalised autocorrelation, and its value there."""
-    n = len(ac)
-    lo, hi = max(2, int(MIN_PERIOD_S * fps)), min(int(0.6 * n), int(MAX_PERIOD_S * fps))
-    if hi <= lo + 2:
-        return None
-    seg = ac[lo:hi]
-    pk = local_maxima(seg)
-    if len(pk) == 0:
-        return None
-    best = float(seg[pk].max())
-    first = int(pk[np.argmax(seg[pk] >= NEAR_BEST * best)])
-    return first + lo, float(seg[first])
-
-
-def _period_of(x: Arr, fps: float) -> tuple[int, float] | None:
-    ac = autocorrelation(x).sum(axis=1)
-    return period(ac / ac[0], fps) if ac[0] > 0 else None
-
-
 def parts_moving(vec: Arr) -> tuple[str, ...]:
     """The body parts carrying at least ``PART_SHARE`` of the axis, most first."""
     load = (vec.reshape(len(BODY), 2) ** 2).sum(axis=1)
@@ -186,28 +161,38 @@ def pose_vector(xy: NDArray[np.floating]) -> Arr:
     return np.asarray(((pts - lo) / np.maximum(hi - lo, 1e-9)).ravel(), dtype=np.float64)
 
 
-def learn_axis(vecs: Arr, fps: float) -> Axis | None:
+def learn_axis(vecs: Arr, fps: float, *, own_periods: bool = True) -> Axis | None:
     """The axis and period of the repetition in ``(n, d)`` pose vectors; None: nothing periodic.
 
     Args:
         vecs: Pose vectors (:func:`pose_vectors`), one row per frame, evenly spaced in time.
         fps: Frames per second.
+        own_periods: When the whole pose's period is not clear (``CLEAR``), try each component's
+            own. For a whole clip, where no more frames will come; live, the first reps are better
+            waited for: a component's own period on a few reps can be a harmonic.
     """
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
     # Large slow posture changes can hide the repetition from the first look: then look again
     # with what moves slower than the longest period taken out.
-    first = _period_of(x, fps) or _period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
+    first = period_of(x, fps) or period_of(x - moving_average(x, int(MAX_PERIOD_S * fps) + 1), fps)
     if first is None:
         return None
     window = int(HIGH_PASS * first[0]) + 1
     xh = x - moving_average(x, window)
-    found = _period_of(xh, fps) or first
+    whole = autocorrelation(xh).sum(axis=1)
+    found = period(whole / whole[0], fps) if whole[0] > 0 else None
+    found = found or first
     per = found[0]
     xc = xh - xh.mean(axis=0)
-    top = principal_axes(xc.T @ xc, COMPONENTS)
+    cov = xc.T @ xc
+    top = principal_axes(cov, COMPONENTS)
     ac = autocorrelation(xc @ top)
+    if whole[0] > 0:
+        per = octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
+    if strength < CLEAR and own_periods:
+        per, strength, i = own_period(ac, fps) or (per, strength, i)
     vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
 
@@ -218,3 +203,50 @@ def project(vecs: Arr, axis: Axis, fps: float) -> Arr:
     x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
     s = (x - moving_average(x, axis.window)) @ axis.vec
     return smooth(s, max(1.0, axis.period_s * fps / 8))
+
+
+def _best_component(xc: Arr, per: int) -> tuple[Arr, float]:
+    """Of the leading components of ``xc`` (centred), the one most periodic near ``per`` frames
+    (``LOCAL_TEMPO``: a set done faster or slower), and its autocorrelation peak there (0-1)."""
+    top = principal_axes(xc.T @ xc, COMPONENTS)
+    ac = autocorrelation(xc @ top)
+    lo, hi = max(2, int(per / LOCAL_TEMPO)), min(len(ac) - 1, int(per * LOCAL_TEMPO) + 1)
+    if hi <= lo + 1 or not (ac[0] > 0).all():
+        return np.asarray(top[:, 0], dtype=np.float64), 0.0
+    peak = (ac[lo:hi] / ac[0]).max(axis=0)
+    i = int(np.argmax(peak))
+    return np.asarray(top[:, i], dtype=np.float64), float(peak[i])
+
+
+def project_local(vecs: Arr, axis: Axis, fps: float) -> Arr:
+    """As :func:`project`, with the axis learned again over each ``LOCAL_AXIS`` periods.
+
+    Each window's signal is the high-passed pose along its own axis (its sign the one closest to
+    the window before); the windows are blended with triangular weights, so the signal changes
+    axis smoothly where the rep changes direction. A clip shorter than two windows: :func:`project`.
+    """
+    per = max(2, round(axis.period_s * fps))
+    size = int(LOCAL_AXIS * per)
+    n = len(vecs)
+    if n < 2 * size:
+        return project(vecs, axis, fps)
+    x = smooth(np.asarray(vecs, dtype=np.float64), 1.5)
+    xh = x - moving_average(x, axis.window)
+    hop = size // 2
+    starts = list(range(0, n - size, hop)) + [n - size]
+    out, weight = np.zeros(n), np.zeros(n)
+    ramp = 1.0 - np.abs(np.linspace(-1.0, 1.0, size)) + 1e-3
+    prev = axis.vec
+    size_min = LOCAL_SIZE * float(np.var(xh @ axis.vec))
+    for a in starts:
+        w = xh[a:a + size]
+        wc = w - w.mean(axis=0)
+        v, strength = _best_component(wc, per)
+        moved = float(np.var(wc @ v))
+        if strength < LOCAL_STRENGTH or moved < size_min or np.var(wc @ axis.vec) >= KEEP_GLOBAL * moved:
+            v = axis.vec  # nothing periodic here, or the clip's axis still carries the movement
+        v = v if float(v @ prev) >= 0 else -v
+        prev = v
+        out[a:a + size] += ramp * (w @ v)
+        weight[a:a + size] += ramp
+    return smooth(out / weight, max(1.0, axis.period_s * fps / 8))

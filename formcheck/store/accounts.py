@@ -8,7 +8,9 @@ the sign-ins (:mod:`~formcheck.store.sign_ins`), the failed attempts
 argon2id hash (argon2-cffi, RFC 9106's low-memory profile: 64 MiB, 3 passes,
 4 lanes, a 16-byte random salt, a 32-byte tag), and checking one runs the same
 hash for an unknown name as for a known one, so neither the answer nor its time
-tells whether a name exists.
+tells whether a name exists. An account may carry an e-mail address: a
+sign-in through an OpenID Connect provider (``formcheck.app.oidc``) finds the
+account by it (:meth:`AccountStore.by_email`); no two accounts share one.
 
 Example:
     >>> accounts = AccountStore(accounts_path(tmp_path / "history.sqlite3"))  # doctest: +SKIP
@@ -45,8 +47,11 @@ RESERVED_NAMES = frozenset({"reference"})
 #: The hasher of every password (argon2id; its parameters are written into each hash).
 HASHER = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
 
-_SCHEMA_VERSION = 1
-_SCHEMA = (
+_SCHEMA_VERSION = 2
+#: Longest e-mail address kept (RFC 5321's path limit).
+EMAIL_MAX = 254
+_EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_SCHEMA = (  # version 1
     """CREATE TABLE IF NOT EXISTS accounts (
         name TEXT PRIMARY KEY,
         role TEXT NOT NULL CHECK (role IN ('trainer', 'client')),
@@ -69,6 +74,10 @@ _SCHEMA = (
         action TEXT NOT NULL,
         what TEXT NOT NULL)""",
 )
+_SCHEMA_2 = (  # version 2: an optional e-mail per account, for sign-in through an OpenID Connect provider
+    "ALTER TABLE accounts ADD COLUMN email TEXT",  # lower-case; NULL: none (existing accounts keep none)
+    "CREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts (email)",
+)
 
 
 class AccountError(StoreError):
@@ -83,6 +92,7 @@ class Account:
     role: str
     created_at: str = ""
     password_set_at: str = ""
+    email: str = ""
 
     @property
     def is_trainer(self) -> bool:
@@ -127,12 +137,31 @@ def check_password(password: str, name: str) -> None:
         raise AccountError("a password must not be the account's name")
 
 
+def normalise_email(email: str) -> str | None:
+    """An e-mail address as stored: trimmed and lower-case; None for an empty one.
+
+    Raises:
+        AccountError: It does not look like ``someone@example.org`` or is longer than EMAIL_MAX.
+
+    Example:
+        >>> normalise_email(" Alice@Example.ORG "), normalise_email("")
+        ('alice@example.org', None)
+    """
+    clean = email.strip().lower()
+    if not clean:
+        return None
+    if len(clean) > EMAIL_MAX or not _EMAIL_PATTERN.fullmatch(clean):
+        raise AccountError(f"an e-mail address looks like someone@example.org, got {email!r}")
+    return clean
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _account(row: sqlite3.Row) -> Account:
-    return Account(row["name"], row["role"], row["created_at"], row["password_set_at"])
+    email = row["email"] if "email" in row.keys() else None  # a read-only file of schema 1 has no column
+    return Account(row["name"], row["role"], row["created_at"], row["password_set_at"], email or "")
 
 
 class AccountStore(SqliteFile):
@@ -166,31 +195,59 @@ class AccountStore(SqliteFile):
         if version == _SCHEMA_VERSION:
             return
         with self._transaction(con):
-            for statement in _SCHEMA:
+            for statement in (_SCHEMA if version < 1 else ()) + _SCHEMA_2:
                 con.execute(statement)
             con.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
 
     # -- accounts ---------------------------------------------------------------------
-    def add(self, name: str, role: str, password: str) -> Account:
-        """Create an account; return it.
+    def add(self, name: str, role: str, password: str, email: str = "") -> Account:
+        """Create an account (``email``: optional, for sign-in through a provider); return it.
 
         Raises:
-            AccountError: Bad name, role or password, or the name is taken.
+            AccountError: Bad name, role, password or e-mail, or the name or the e-mail is taken.
         """
         name = normalise_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         check_password(password, name)
+        address = normalise_email(email)
         digest, when = HASHER.hash(password), _now()
         try:
             with self.writing() as con:
-                con.execute("INSERT INTO accounts (name, role, password_hash, created_at, password_set_at)"
-                            " VALUES (?, ?, ?, ?, ?)", (name, role, digest, when, when))
+                con.execute("INSERT INTO accounts (name, role, password_hash, created_at, password_set_at, email)"
+                            " VALUES (?, ?, ?, ?, ?, ?)", (name, role, digest, when, when, address))
         except StoreError as exc:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                if "email" in str(exc.__cause__):
+                    raise AccountError(f"another account already has the e-mail {address}") from exc
                 raise AccountError(f"there is already an account named {name!r}") from exc
             raise
-        return Account(name, role, when, when)
+        return Account(name, role, when, when, address or "")
+
+    def set_email(self, name: str, email: str) -> Account:
+        """Give an account an e-mail address for sign-in through a provider ("" removes it); return it.
+
+        Raises:
+            AccountError: No account has that name, the address is malformed, or another account has it.
+        """
+        key, address = name.strip().lower(), normalise_email(email)
+        try:
+            with self.writing() as con:
+                if con.execute("UPDATE accounts SET email = ? WHERE name = ?", (address, key)).rowcount == 0:
+                    raise AccountError(f"no account named {name!r}")
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise AccountError(f"another account already has the e-mail {address}") from exc
+            raise
+        account = self.get(key)
+        assert account is not None
+        return account
+
+    def by_email(self, email: str) -> Account | None:
+        """The account with this e-mail address (any case), or None."""
+        with self.reading() as con:
+            row = con.execute("SELECT * FROM accounts WHERE email = ?", (email.strip().lower(),)).fetchone()
+        return None if row is None else _account(row)
 
     def remove(self, name: str) -> None:
         """Delete an account and end its sign-ins (its history stays: a trainer still sees it).

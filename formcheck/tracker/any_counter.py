@@ -39,7 +39,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.features.pose_axis import Arr, Axis, learn_axis, local_maxima, project
+from formcheck.features.pose_axis import Arr, Axis, learn_axis, project, project_local
+from formcheck.features.pose_period import CLEAR, local_maxima
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
 #: Peaks closer than this share of a period: the higher one is the rep.
@@ -58,7 +59,7 @@ TOP = 0.5
 MIN_PROMINENCE = 0.1
 #: Live: reps seen in the frames kept before the axis is frozen, and how periodic they must be.
 LEARN_REPS = 2
-MIN_STRENGTH = 0.3
+MIN_STRENGTH = CLEAR
 #: Live: the pose's mean follows the person's drift (settling, turning) over this many periods: a
 #: rest between sets is not long enough to pull the rest level up to the middle of the movement.
 DRIFT = 8.0
@@ -143,19 +144,21 @@ def _events(s: Arr, sign: int, pk: np.ndarray, prom: Arr, typical: float, period
     return tuple(out)
 
 
-def count_clip(vecs: Arr, fps: float, t: Arr | None = None) -> ClipCount:
+def count_clip(vecs: Arr, fps: float, t: Arr | None = None, *, live: bool = False) -> ClipCount:
     """Count the reps of a whole clip of pose vectors (offline: the whole clip is used).
 
     Args:
         vecs: ``(n, d)`` pose vectors (:func:`formcheck.features.pose_axis.pose_vectors`), evenly spaced.
         fps: Frames per second.
         t: Each frame's time (s); default ``arange(n) / fps``.
+        live: The frames seen so far of a live set (more will come: no guess from a single
+            component's own period, ``learn_axis(own_periods=False)``).
     """
     times = np.arange(len(vecs)) / fps if t is None else np.asarray(t, dtype=np.float64)
-    axis = learn_axis(vecs, fps) if len(vecs) >= 8 else None
+    axis = learn_axis(vecs, fps, own_periods=not live) if len(vecs) >= 8 else None
     if axis is None:
         return ClipCount((), None, 0.0)
-    s = project(vecs, axis, fps)
+    s = project_local(vecs, axis, fps)
     per = axis.period_s * fps
     found = {sign: rep_peaks(sign * s, per) for sign in (1, -1)}
     # A half-cycle at either edge of the set is a peak on one side only: the count is the mean
@@ -234,7 +237,7 @@ class AnyCounter:
         vecs = np.stack([k[1] for k in self._kept])[::step]
         if float(np.ptp(vecs, axis=0).max()) < 2 * MIN_PROMINENCE:
             return []  # standing still: nothing can be a rep yet
-        found = count_clip(vecs, fps / step, times[::step])
+        found = count_clip(vecs, fps / step, times[::step], live=True)
         if found.axis is None or found.reps < LEARN_REPS or found.axis.strength < MIN_STRENGTH:
             return []
         self.axis = found.axis
