@@ -337,3 +337,28 @@ def make_bent_knees(left: float, right: float, left_vis: float, right_vis: float
         world[ankle] = (0.4 * np.sin(rad), 0.4 + 0.4 * np.cos(rad), 0.0)
         vis[[hip, knee, ankle]] = v
     return PoseFrame(t=0.0, image_wh=(480, 480), image=image, world=world, visibility=vis, presence=np.ones(33, np.float32))
+
+
+def test_the_lesser_form_is_the_lesser_side_the_same_for_a_clip_and_a_live_frame() -> None:
+    from formcheck.features.single_frame import LandmarkRows, SingleFrame
+
+    rng = np.random.default_rng(5)
+    vis = np.full(33, 0.95, np.float32)
+    frames = [PoseFrame(t=i / 30, image_wh=(640, 480), image=rng.uniform(0.2, 0.8, (33, 3)),
+                        world=rng.uniform(-0.5, 0.5, (33, 3)), visibility=vis, presence=np.ones(33))
+              for i in range(20)]
+    hidden = vis.copy()
+    hidden[[Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE]] = 0.0  # the right shin unseen: the left one's value
+    frames.append(PoseFrame(t=1.0, image_wh=(640, 480), image=rng.uniform(0.2, 0.8, (33, 3)),
+                            world=rng.uniform(-0.5, 0.5, (33, 3)), visibility=hidden, presence=np.ones(33)))
+    arr = LandmarkArrays.from_frames(frames)
+    names = ["left_shin_incline_3d", "right_shin_incline_3d", "shin_incline_3d_lesser"]
+    clip = compute(arr, names, "right")
+    left, right, least = (clip[n] for n in names)
+    assert np.allclose(least[:-1], np.minimum(left[:-1], right[:-1]))
+    assert np.isnan(right[-1]) and least[-1] == pytest.approx(left[-1])
+    live = SingleFrame([(n, *parse_name(n), "right") for n in names], [], 0.5)
+    for i in range(len(frames)):
+        one = live.values(LandmarkRows.of(arr, i))
+        assert one["shin_incline_3d_lesser"] == pytest.approx(least[i], nan_ok=True)
+    assert "shin_incline_3d_lesser" in feature_names() and parse_name("knee_angle_lesser")[1] == "lesser"

@@ -207,7 +207,7 @@ def test_workout_view_fits_both_screens_speaks_and_a_stop_mid_movement_adds_no_p
         rows = live_rows(app["db"])
         assert len(rows) == 1 and rows[0][:2] == ("live", "glute_bridge") and rows[0][2] >= int(moving["count"])
         assert rows[0][4] == partial_before, (rows, moving)
-        page.get_by_text("Set saved to history").wait_for(timeout=15_000)
+        page.get_by_text("saved to History (Live sets).").wait_for(timeout=15_000)  # no row number, no jargon
         in_viewport(page, '[data-testid="stAlertContainer"]')  # the saved set is the first thing after STOP
         # The one-exercise set asks how it went, right under the saved set, and keeps the answer with it.
         page.get_by_text("How was Glute bridge?").wait_for(timeout=15_000)

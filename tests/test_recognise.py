@@ -17,11 +17,12 @@ from formcheck.records.frame import PoseFrame
 from formcheck.spec import list_specs, load_spec
 from formcheck.synth import synth_track
 
-#: The generator's exercises (the catalogue's back-care ones): reps and holds.
+#: The generator's exercises (the catalogue's back-care ones, then the demo-only ones): reps and holds.
 REPS = ("glute_bridge", "bird_dog", "superman", "bent_over_row", "one_arm_row", "deadlift", "back_extension",
         "prone_y_raise", "prone_t_raise", "prone_w_raise", "prone_scapular_squeeze", "shoulder_blade_squeeze",
-        "band_pull_apart", "face_pull", "seated_row", "thoracic_extension")
-HOLDS = ("plank", "childs_pose", "superman_hold", "neck_stretch", "upper_trap_stretch")
+        "band_pull_apart", "face_pull", "seated_row", "thoracic_extension",
+        "cat_cow", "squat", "lunge", "push_up", "hip_thrust", "good_morning", "single_leg_rdl", "biceps_curl")
+HOLDS = ("plank", "childs_pose", "superman_hold", "neck_stretch", "upper_trap_stretch", "glute_bridge_hold")
 
 
 @cache
@@ -43,7 +44,7 @@ def test_each_generated_exercise_is_on_the_shortlist(exercise: str) -> None:
 def test_most_generated_exercises_come_first() -> None:
     firsts = [e for e in REPS + HOLDS if _recognised(e).top(1) == [e]]
     print(f"\n[recognise] first on {len(firsts)} of {len(REPS + HOLDS)} generated exercises")
-    assert len(firsts) >= 15
+    assert len(firsts) >= 21  # 15 of the first 21; the squat and the two hinges rank behind the deadlift
 
 
 @cache

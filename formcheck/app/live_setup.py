@@ -63,9 +63,10 @@ def option(label: str, store_key: str, default: bool) -> bool:
 
 
 def wanted_exercise() -> str | None:
-    """The spec id the address asks for (``?exercise=plank``), if it is one of the catalogue's."""
+    """The exercise the address asks for (``?exercise=plank``, ``?exercise=any``), if the picker offers it."""
     wanted = st.query_params.get("exercise")
-    return wanted if wanted in widgets.exercise_titles() else None
+    offered = {name for names in widgets.exercise_groups().values() for name in names}
+    return wanted if wanted in offered else None
 
 
 #: The exercise chosen in the picker, kept in plain session state: Streamlit drops a widget's own state
@@ -161,8 +162,11 @@ def _show_results() -> None:
     elif sets:
         done = sets[-1]
         if done.session_id is not None:
-            st.success(f"Set saved to history (session {done.session_id}): "
-                       f"{widgets.plural(done.summary.reps, 'rep')} — {done.reason}.")
+            # In the user's words: no row number, and no "stream stopped" for the STOP they just pressed.
+            why = "" if done.reason == "stream stopped" else f" ({done.reason})"
+            held = sum(h.good_s for h in done.summary.holds)
+            did = widgets.plural(done.summary.reps, "rep") if done.summary.reps or not held else f"{held:.0f} s held"
+            st.success(f"{done.summary.title}: {did}, saved to History (Live sets){why}.")
         elif done.save_error:
             st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         from formcheck.features.registry import base_features
 
         for name, d in sorted(base_features().items()):
-            forms = f"{name}, left_/right_{name}, {name}_asym" if d.sided else name
+            forms = f"{name}, left_/right_{name}, {name}_asym, {name}_lesser" if d.sided else name
             print(f"{forms:60s} [{d.unit}] {d.description}")
         return 0
     return 2

@@ -50,7 +50,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--fault", help="form fault id to show (see --list)")
     p.add_argument("--fault-reps", help="0-based reps the fault affects, e.g. 1,3 (default every other rep)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--side", choices=("left", "right"), help="working side (bird-dog arm; one-arm row arm)")
+    p.add_argument("--side", choices=("left", "right"), help="working side (bird-dog arm; one-arm row arm; "
+                   "lunge front leg; single-leg RDL standing leg)")
     p.add_argument("--tempo", type=lambda t: _floats(t, 4, "--tempo"), help="UP,HOLD,DOWN,REST seconds")
     p.add_argument("--hold", type=float, help="hold time at the top (hold exercises: the hold), seconds")
     p.add_argument("--rom", type=float, default=1.0, help="range of motion 0.3-1 (below 1: partial reps)")

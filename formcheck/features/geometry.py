@@ -282,6 +282,27 @@ def symmetry(left: Values, right: Values) -> Values:
     return abs(left - right)
 
 
+def lesser(left: Values, right: Values) -> Values:
+    """The lesser of a feature's two sides (the seen one when only one is seen; NaN if neither).
+
+    "At least one shin upright" is ``shin_incline_3d_lesser < 60``: a lunge's front leg, whichever
+    side it is, while kneeling lays both shins flat.
+
+    Example:
+        >>> lesser(70.0, 20.0), lesser(float("nan"), 20.0)
+        (20.0, 20.0)
+    """
+    if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+        return np.fmin(np.asarray(left, dtype=np.float64), np.asarray(right, dtype=np.float64))
+    if math.isnan(left):
+        return right
+    return left if math.isnan(right) else min(left, right)
+
+
+#: The two-sided name forms (``hip_angle_asym``, ``shin_incline_3d_lesser``) and their functions.
+PAIRS = {"asym": symmetry, "lesser": lesser}
+
+
 def tilt_3d(a: Point, b: Point) -> Values:
     """Angle of the 3-D segment ``a-b`` out of the horizontal plane, degrees in ``[0, 90]``.
 

@@ -68,7 +68,7 @@ UNIT_TITLES: dict[str, str] = {"deg": "degrees", "torso": "torso lengths", "x sh
 
 
 def _split(name: str) -> tuple[str, str, bool]:
-    """``(base id, mode, 3-D?)`` of any feature name form; mode is ``follow|left|right|asym|none``."""
+    """``(base id, mode, 3-D?)`` of any feature name form; mode is ``follow|left|right|asym|lesser|none``."""
     from formcheck.features.registry import parse_name
 
     definition, mode = parse_name(name)
@@ -98,6 +98,8 @@ def feature_label(name: str) -> str:
         label = f"{mode} {label}"
     elif mode == "asym":
         label += ", left–right difference"
+    elif mode == "lesser":
+        label += ", the lesser side"
     return label
 
 

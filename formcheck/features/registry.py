@@ -2,16 +2,17 @@
 
 A spec says ``hip_angle``; this module knows that it is the angle
 shoulder-hip-knee in the image, on the side the tracker follows. Every name
-exists in four forms:
+exists in five forms:
 
 * ``hip_angle``        the side the tracker follows (near side, or the moving side)
 * ``left_hip_angle``   the subject's left side, whatever the tracker follows
 * ``right_hip_angle``  the subject's right side
 * ``hip_angle_asym``   ``|left - right|`` (left/right symmetry)
+* ``hip_angle_lesser`` the lesser of the two sides (e.g. the more upright shin)
 
 Side-free features (``pelvis_tilt``, ``shoulder_width``) have one form only.
 Here are the definitions and the lookup of a name (``parse_name``); computing the
-values for a clip or a frame, with visibility masking and the four forms, is
+values for a clip or a frame, with visibility masking and the five forms, is
 :mod:`formcheck.features.resolve`'s job, and the landmarks they read are
 :mod:`formcheck.features.frames`'.
 
@@ -487,13 +488,13 @@ def feature_names() -> list[str]:
     for name, d in _REGISTRY.items():
         out.append(name)
         if d.sided:
-            out += [f"left_{name}", f"right_{name}", f"{name}_asym"]
+            out += [f"left_{name}", f"right_{name}", f"{name}_asym", f"{name}_lesser"]
     return sorted(out)
 
 
 @functools.lru_cache(maxsize=1024)
 def parse_name(name: str) -> tuple[FeatureDef, str]:
-    """Split a feature name into its definition and mode (``follow|left|right|asym|none``).
+    """Split a feature name into its definition and mode (``follow|left|right|asym|lesser|none``).
 
     Raises:
         SpecError: unknown name, with the nearest valid names.
@@ -506,10 +507,11 @@ def parse_name(name: str) -> tuple[FeatureDef, str]:
             d = _REGISTRY.get(name[len(prefix):])
             if d is not None and d.sided:
                 return d, prefix[:-1]
-    if name.endswith("_asym"):
-        d = _REGISTRY.get(name[: -len("_asym")])
-        if d is not None and d.sided:
-            return d, "asym"
+    for pair in ("asym", "lesser"):
+        if name.endswith(f"_{pair}"):
+            d = _REGISTRY.get(name[: -len(pair) - 1])
+            if d is not None and d.sided:
+                return d, pair
     near = difflib.get_close_matches(name, feature_names(), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
     raise SpecError(f"unknown feature {name!r}{hint} (see `formcheck specs features`)")

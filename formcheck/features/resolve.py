@@ -50,23 +50,28 @@ V = TypeVar("V")  # arrays (a clip), floats (a frame), or where the values will 
 
 
 def resolve(name: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
-            symmetry: Callable[[V, V], V]) -> V:
-    """The value of ``name`` (any of the four forms) when ``side`` is followed, from
-    ``get(definition, side)``: one place that knows the forms, for arrays and for floats."""
+            pair: Callable[[str, V, V], V]) -> V:
+    """The value of ``name`` (any of the five forms) when ``side`` is followed, from
+    ``get(definition, side)`` and, for the two-sided forms, ``pair(form, left, right)``: one place
+    that knows the forms, for arrays and for floats."""
     d, mode = parse_name(name)
-    return resolve_form(d, mode, side, get, symmetry)
+    return resolve_form(d, mode, side, get, pair)
 
 
 def resolve_form(d: FeatureDef, mode: str, side: SideName, get: Callable[[FeatureDef, SideName], V],
-                 symmetry: Callable[[V, V], V]) -> V:
+                 pair: Callable[[str, V, V], V]) -> V:
     """``resolve`` for a name already parsed (``parse_name``): the live path parses once per set."""
     if mode == "follow":
         return get(d, side)
     if mode == "none":
         return get(d, "left")
-    if mode == "asym":
-        return symmetry(get(d, "left"), get(d, "right"))
+    if mode in F.PAIRS:
+        return pair(mode, get(d, "left"), get(d, "right"))
     return get(d, "left" if mode == "left" else "right")
+
+
+def _pair(form: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return np.asarray(F.PAIRS[form](left, right))
 
 
 def compute(arr: LandmarkArrays, names: Sequence[str], side: SideName | np.ndarray,
@@ -94,7 +99,7 @@ def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[Sid
                   min_visibility: float = 0.5, frames: Frames | None = None) -> dict[str, dict[str, np.ndarray]]:
     """``compute`` for several followed sides at once: ``{side: {name: (n,)}}``.
 
-    Side-free, ``left_``/``right_`` and ``_asym`` names do not depend on the followed side,
+    Side-free, ``left_``/``right_``, ``_asym`` and ``_lesser`` names do not depend on the followed side,
     so they are computed once and shared (the tracker asks for both sides every frame for
     exercises counted per side). ``frames``: a ``Frames`` of ``arr`` whose caches to share.
     """
@@ -107,7 +112,7 @@ def compute_sides(arr: LandmarkArrays, names: Sequence[str], sides: Sequence[Sid
             cache[key] = _sided_values(fr, d, s)
         return cache[key]
 
-    return {s: {name: resolve(name, s, get, F.symmetry) for name in names} for s in sides}
+    return {s: {name: resolve(name, s, get, _pair) for name in names} for s in sides}
 
 
 def both_sides(arr: LandmarkArrays, name: str, min_visibility: float = 0.5, combine: str = "mean",
@@ -134,7 +139,7 @@ def sided_definition(name: str) -> FeatureDef:
     """The definition of ``name``, which must follow a side (to be combined over both).
 
     Raises:
-        SpecError: a side-free, ``left_``/``right_`` or ``_asym`` name.
+        SpecError: a side-free, ``left_``/``right_``, ``_asym`` or ``_lesser`` name.
     """
     d, mode = parse_name(name)
     if mode != "follow":

@@ -27,7 +27,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from formcheck.features.frames import Frames, LandmarkArrays, SideName, in_picture
-from formcheck.features.geometry import symmetry
+from formcheck.features.geometry import PAIRS
 from formcheck.features.registry import FeatureDef
 from formcheck.features.resolve import combine_sides, resolve_form, sided_definition
 from formcheck.records.frame import PoseFrame
@@ -102,11 +102,11 @@ class SingleFrame:
                     self._calls.append((d.fn, self._frames[0 if threshold == min_vis else -1], side))
                     idx = d.indices(side)
                     self._picks.append(itemgetter(*idx, *idx))  # a tuple even for one landmark
-                return self._slot[key], -1
+                return self._slot[key], -1, ""
             return slot
 
         # The forms resolved once, by ``resolve_form`` on slots.
-        self._out = [(key, *resolve_form(d, mode, side, at(min_vis), _symmetry)) for key, d, mode, side in wanted]
+        self._out = [(key, *resolve_form(d, mode, side, at(min_vis), _pair)) for key, d, mode, side in wanted]
         slot0 = at(0.0)
         self._combined = [(key, slot0(d, "left")[0], slot0(d, "right")[0], how, direction)
                           for key, d, how, direction in ((k, sided_definition(n), h, dr) for k, n, h, dr in combined)]
@@ -120,17 +120,18 @@ class SingleFrame:
         raw = [fn(fr, side) for fn, fr, side in self._calls]
         low = [min(pick(vis)) for pick in self._picks]
         val = [v if lv >= mv else nan for v, lv in zip(raw, low)]
-        out = {key: val[i] if j < 0 else symmetry(val[i], val[j]) for key, i, j in self._out}
+        out = {key: val[i] if j < 0 else PAIRS[form](val[i], val[j]) for key, i, j, form in self._out}
         for key, i, j, how, direction in self._combined:
             out[key] = combine_sides(raw[i] if low[i] >= 0.0 else nan, raw[j] if low[j] >= 0.0 else nan,
                                      low[i], low[j], mv, how, direction)
         return out
 
 
-#: Where a value comes from: ``(i, -1)`` raw value ``i``, ``(i, j)`` the symmetry of ``i`` and ``j``.
-Slots = tuple[int, int]
+#: Where a value comes from: ``(i, -1, "")`` raw value ``i``, ``(i, j, form)`` the two-sided form
+#: (``asym``, ``lesser``: :data:`~formcheck.features.geometry.PAIRS`) of ``i`` and ``j``.
+Slots = tuple[int, int, str]
 
 
-def _symmetry(left: Slots, right: Slots) -> Slots:
-    """``symmetry`` on slots: the two to compare."""
-    return left[0], right[0]
+def _pair(form: str, left: Slots, right: Slots) -> Slots:
+    """A two-sided form on slots: the two to combine, and how."""
+    return left[0], right[0], form

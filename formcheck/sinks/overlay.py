@@ -78,7 +78,7 @@ def feature_anchor(name: str, frame: PoseFrame, side: str | None = None) -> Land
 
     Uses the engine's feature registry: an angle a-b-c sits at b, a segment at
     its second point; ``hip_angle`` follows ``side`` (else the more visible
-    side), ``left_hip_angle`` is the left hip; side-free and ``_asym`` features
+    side), ``left_hip_angle`` is the left hip; side-free, ``_asym`` and ``_lesser`` features
     have no single joint.
     """
     try:
@@ -87,7 +87,7 @@ def feature_anchor(name: str, frame: PoseFrame, side: str | None = None) -> Land
         definition, mode = parse_name(name)
     except (ImportError, FormcheckError):
         return None
-    if mode in ("asym", "none"):
+    if mode in ("asym", "lesser", "none"):
         return None
     if mode in ("left", "right"):
         chosen = mode

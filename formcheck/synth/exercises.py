@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.synth.back_care import MOVES
+from formcheck.synth.extras import biceps_curl, cat_cow, good_morning, lunge, single_leg_rdl, squat
 from formcheck.synth.idle import idle
 from formcheck.synth.motions import (
     PoseFn,
@@ -12,8 +13,11 @@ from formcheck.synth.motions import (
     bird_dog,
     deadlift,
     glute_bridge,
+    glute_bridge_hold,
+    hip_thrust,
     one_arm_row,
     plank,
+    push_up,
     superman,
 )
 
@@ -32,7 +36,8 @@ class Exercise:
         sided: Has a working side (``--side``); the label records it.
         tempo: Default (up, hold at top, down, rest between reps) seconds.
         reps: Default number of reps (hold exercises: hold seconds).
-        prop: ``"bar"``, ``"dumbbell"``, ``"handle"``, ``"band"`` or None (drawn in the hands).
+        prop: ``"bar"``, ``"dumbbell"`` (the working hand), ``"dumbbells"``, ``"handle"``, ``"band"``,
+            ``"bench+bar"`` (a bench under the shoulder blades and a bar) or None.
     """
 
     id: str
@@ -82,5 +87,19 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     Exercise("childs_pose", "hold", MOVES["childs_pose"], ("hips_lifted",), tempo=(2.0, 6.0, 1.5, 0.0), reps=1),
     *(Exercise(name, "hold", MOVES[name], ("head_turning", "trunk_leaning"), alternating=True, sided=True,
                tempo=(1.0, 3.0, 1.0, 0.6), reps=2) for name in ("neck_stretch", "upper_trap_stretch")),
+    # Demos only (no sample video): cat-cow and the strength extras (extras.py), the push-up and hip
+    # thrust beside the plank and bridge they vary, the bridge held like the superman.
+    Exercise("cat_cow", "reps", cat_cow, tempo=(2.0, 0.6, 2.0, 0.4), reps=3),
+    Exercise("squat", "reps", squat, ("torso_too_forward",), tempo=(1.4, 0.4, 1.1, 0.6), reps=3),
+    Exercise("lunge", "reps", lunge, ("torso_too_forward",), alternating=True, sided=True,
+             tempo=(1.4, 0.4, 1.3, 0.5), reps=4),
+    Exercise("push_up", "reps", push_up, ("hips_sagging", "hips_piked"), tempo=(1.3, 0.3, 1.0, 0.6), reps=3),
+    Exercise("hip_thrust", "reps", hip_thrust, ("hips_low",), tempo=(1.1, 1.0, 1.2, 0.5), reps=3, prop="bench+bar"),
+    Exercise("good_morning", "reps", good_morning, ("rounded_back",), tempo=(1.5, 0.6, 1.4, 0.6), reps=3),
+    Exercise("single_leg_rdl", "reps", single_leg_rdl, ("free_leg_low", "rounded_back"), sided=True,
+             tempo=(1.5, 0.6, 1.4, 0.6), reps=3, prop="dumbbells"),
+    Exercise("biceps_curl", "reps", biceps_curl, ("elbows_drifting", "torso_swinging"), tempo=(1.0, 0.5, 1.5, 0.5),
+             reps=3, prop="dumbbells"),
+    Exercise("glute_bridge_hold", "hold", glute_bridge_hold, ("hips_low",), tempo=(1.5, 7.0, 1.5, 0.0), reps=1),
     Exercise("idle", "idle", idle, reps=0),
 )}

@@ -49,7 +49,8 @@ class SynthOptions:
         reps: Reps (None: the exercise's default).
         fault: One fault id shown by the clip, or None.
         seed: Seeds tempo variation and landmark jitter.
-        side: ``left``/``right`` working side (bird-dog arm, row arm).
+        side: ``left``/``right`` working side (bird-dog arm, row arm, lunge front leg,
+            single-leg RDL standing leg).
         view: ``side``, ``45`` or ``front``.
         tempo: (up, hold, down, rest) seconds, or None for the exercise's default.
         hold: Hold time at the top (hold exercises: the hold), overrides tempo.

@@ -3,10 +3,10 @@
 The back-care catalogue has many small variations of a few postures (prone raises in a Y,
 a T or a W; pull-aparts and face pulls; stretches to either side). Instead of a pose
 function each, a :class:`Move` is data: a posture (``prone``, ``standing``, ``seated``,
-``child``), the value of each channel at rest and at the top of the movement (blended by
-the rep's progress ``s``), how the arms are placed, and for each fault the channel offsets
-it adds at the top (scaled by the fault's weight and ``s``, so a fault shows while the rep
-is under way and fades with it).
+``child``, ``fours``, ``hinge``), the value of each channel at rest and at the top of the
+movement (blended by the rep's progress ``s``), how the arms are placed, and for each fault
+the channel offsets it adds at the top (scaled by the fault's weight and ``s``, so a fault
+shows while the rep is under way and fades with it).
 
 Channels (missing ones are 0):
 
@@ -16,6 +16,9 @@ Channels (missing ones are 0):
   the face turns, and the trunk leans sideways, towards the working side;
 * ``shrug``, ``retract``: metres the shoulders lift and draw back;
 * ``fold``: 0-1, how far a kneeling body sits back onto the heels (``child`` posture);
+* ``knee``: degrees the knees bend on planted feet (``hinge`` posture, where ``trunk``
+  below 0 hinges forward at the hips), ``hips_back``: the share of the trunk's forward
+  reach the hips go back by to keep the weight over the feet (default 0.45);
 * aimed arms (``arms="aim"``): ``upper_az``/``upper_el`` and ``lower_az``/``lower_el``,
   the upper arm's and forearm's azimuth (0 = forward, 90 = out to the side, in the plane
   the body lies or stands in) and elevation above it (degrees; the forearm defaults to the
@@ -68,7 +71,8 @@ class Move:
     """A keyframed motion (see the module docstring); call it like a pose function.
 
     Attributes:
-        posture: ``prone``, ``standing``, ``seated`` (on the floor, legs forward) or ``child``.
+        posture: ``prone``, ``standing``, ``seated`` (on the floor, legs forward), ``child``,
+            ``fours`` (on hands and knees: ``child`` before it sits back) or ``hinge``.
         keys: Channel → (value at rest, value at the top).
         arms: ``"aim"`` (segment angles), ``"reach"`` (wrist positions, inverse kinematics)
             or ``"rest"`` (the posture's own arms).
@@ -123,7 +127,7 @@ class Move:
 #: Channels whose value defaults to another channel's (a forearm continues its upper arm)
 #: or to a constant other than 0 (an arm hangs).
 _FALLBACK = {"lower_az": "upper_az", "lower_el": "upper_el"}
-_DEFAULT = {"upper_el": -90.0, "pole_fwd": -0.3, "pole_up": -1.0}
+_DEFAULT = {"upper_el": -90.0, "pole_fwd": -0.3, "pole_up": -1.0, "hips_back": 0.45}
 
 
 def _get(ch: Channels, name: str) -> float:
@@ -186,9 +190,25 @@ def _child(body: Body, ch: Channels) -> Pose:
                 head=_get(ch, "head"), legs=feet)
 
 
+def hinge(body: Body, ch: Channels) -> Pose:
+    """Standing on planted feet, hinged forward at the hips by ``-trunk`` degrees, knees bent ``knee``
+    degrees; the hips go back by ``hips_back`` (default 45 %) of the trunk's forward reach to keep the
+    weight over the feet."""
+    k = body.height / 1.75
+    lean = -_get(ch, "trunk")
+    knee = np.radians(180.0 - _get(ch, "knee"))
+    reach = np.sqrt(body.thigh**2 + body.shin**2 - 2 * body.thigh * body.shin * np.cos(knee))
+    back = _get(ch, "hips_back") * body.trunk * np.sin(np.radians(lean))
+    pelvis_y = body.ankle_height + np.sqrt(max(reach**2 - back**2, 0.0)) - 0.005 * k
+    return Pose.standing(body).with_(pelvis=(float(back), float(pelvis_y), 0.0), trunk=90.0 - lean,
+                                     bend=_get(ch, "bend"), head=_get(ch, "head"),
+                                     legs=_pair_targets(0.0, body.ankle_height, 0.11 * k, end=0.0))
+
+
 def _pair_targets(x: float, y: float, z: float, end: float) -> tuple[Limb, Limb]:
     """Both feet planted at ``(x, y, ±z)``, the foot at the sagittal angle ``end``."""
     return Limb(end=end, target=(x, y, z)), Limb(end=end, target=(x, y, -z))
 
 
-_POSTURES = {"prone": _prone, "standing": _standing, "seated": _seated, "child": _child}
+_POSTURES = {"prone": _prone, "standing": _standing, "seated": _seated, "child": _child, "fours": _child,
+             "hinge": hinge}

@@ -76,13 +76,22 @@ def _lat(supine: bool) -> float:
     return -1.0 if supine else 1.0
 
 
-# --- glute bridge: supine, shoulders and feet planted, hips lift ---------------------------------
+# --- glute bridge and hip thrust: supine, shoulders and feet planted, hips lift ------------------
 
-def _bridge_pose(body: Body, theta: float) -> Pose:
-    neck = np.array([0.0, 0.11, 0.0])
+#: Shoulder line height, heel distance beyond the trunk and half the heels' spacing (m at 1.75 m)
+#: of a bridge on the floor and of a hip thrust with the upper back on a bench edge (its top
+#: ~0.45 m; the shins vertical at the top).
+FLOOR_BRIDGE = (0.11, 0.40, 0.15)
+BENCH_BRIDGE = (0.58, 0.44, 0.09)
+
+
+def _bridge_pose(body: Body, theta: float, setup: tuple[float, float, float] = FLOOR_BRIDGE) -> Pose:
+    neck_y, feet_x, feet_z = setup
+    neck = np.array([0.0, neck_y, 0.0])
     pelvis = neck - body.trunk * sagittal(theta)
     # Heels ~0.4 m from the resting pelvis, feet hip-width apart.
-    ankle_x, z = body.trunk + 0.40 * body.height / 1.75, _lat(True) * 0.15
+    k = body.height / 1.75
+    ankle_x, z = body.trunk + feet_x * k, _lat(True) * feet_z * k
     feet = _pair([Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1)])
     arms = (Limb(184, 181, 180, abduct=22), Limb(184, 181, 180, abduct=22))  # palms down beside the hips
     return Pose(pelvis=_v(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)
@@ -105,11 +114,33 @@ def _bridge_table(body: Body) -> tuple[np.ndarray, np.ndarray]:
     return angles[:top], grid[:top]
 
 
-def glute_bridge(body: Body, ph: Phase) -> Pose:
+def _bridge(body: Body, ph: Phase, top_angle: float) -> Pose:
     angles, thetas = _bridge_table(body)
-    top_angle = 175.0 - 25.0 * ph.w("hips_low")  # hips_low tops out at ~150°
     target = lerp(float(angles[0]), top_angle, ph.s)
     return _bridge_pose(body, float(np.interp(target, angles, thetas)))
+
+
+def glute_bridge(body: Body, ph: Phase) -> Pose:
+    return _bridge(body, ph, 175.0 - 25.0 * ph.w("hips_low"))  # hips_low tops out at ~150°
+
+
+def glute_bridge_hold(body: Body, ph: Phase) -> Pose:
+    """The bridge, held; ``hips_low`` sinks half as far as in a rep (~162°): low, yet still a bridge."""
+    return _bridge(body, ph, 175.0 - 12.5 * ph.w("hips_low"))
+
+
+def hip_thrust(body: Body, ph: Phase) -> Pose:
+    """Upper back on a bench edge, feet hip-width: the hips rise from a hand's width off the floor
+    until the torso is nearly level (shoulders still ~7° above the hips, shins vertical); the hands
+    hold a bar across the hips. ``hips_low`` stops ~12° short."""
+    neck_y = BENCH_BRIDGE[0] * body.height / 1.75
+    low = float(np.degrees(np.arcsin((neck_y - body.r_pelvis - 0.06) / body.trunk)))
+    pose = _bridge_pose(body, lerp(low, 7.0 + 12.0 * ph.w("hips_low"), ph.s), BENCH_BRIDGE)
+    j = forward_kinematics(body, pose)
+    # Fists on the bar in the hip crease, knuckles towards the feet.
+    grips = [j[f"hip_{s}"] + (body.r_pelvis + 0.03) * U + 0.14 * sign * j["left"] for s, sign in (("l", 1), ("r", -1))]
+    return pose.with_(arms=_pair([Limb(end=180.0, target=_v(g), pole=(0.6, 0.3, 0.8 * sign))
+                                  for g, sign in zip(grips, (1.0, -1.0))]))
 
 
 # --- bird-dog: quadruped, one arm forward and the opposite leg back -----------------------------
@@ -149,13 +180,24 @@ def superman(body: Body, ph: Phase) -> Pose:
 
 # --- plank: forearms and toes planted; hips may sag or pike --------------------------------------
 
-def plank(body: Body, ph: Phase) -> Pose:
-    neck_y, ankle = 0.02 + body.upper_arm + 0.045, np.array([1.36 * body.height / 1.75, 0.13, 0.0])
-    dev = 2.0 + 18.0 * ph.w("hips_sagging") + 23.0 * ph.w("hips_piked")  # 180 - body-line angle at the hip
-    pole = -U if ph.w("hips_sagging") > ph.w("hips_piked") else U
+def _body_line(body: Body, neck_y: float, ankle: np.ndarray, dev: float, pole: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Neck and pelvis of a body held in a line from the planted feet, the neck at height ``neck_y``
+    and the hip bent ``dev`` degrees off straight towards ``pole`` (down: sagging, up: piked)."""
     reach = np.sqrt(body.trunk**2 + body.leg**2 - 2 * body.trunk * body.leg * np.cos(np.radians(180.0 - dev)))
     neck = np.array([ankle[0] - np.sqrt(reach**2 - (neck_y - ankle[1]) ** 2), neck_y, 0.0])
-    top = two_link(neck, ankle, body.trunk, body.leg, pole)
+    return neck, two_link(neck, ankle, body.trunk, body.leg, pole)
+
+
+def _line_dev(ph: Phase) -> tuple[float, np.ndarray]:
+    """180 - the body-line angle at the hip, and the way the hip bends, of a plank or push-up."""
+    dev = 2.0 + 18.0 * ph.w("hips_sagging") + 23.0 * ph.w("hips_piked")
+    return dev, (-U if ph.w("hips_sagging") > ph.w("hips_piked") else U)
+
+
+def plank(body: Body, ph: Phase) -> Pose:
+    neck_y, ankle = 0.02 + body.upper_arm + 0.045, np.array([1.36 * body.height / 1.75, 0.13, 0.0])
+    neck, top = _body_line(body, neck_y, ankle, *_line_dev(ph))
     lying = np.array([neck[0] + np.sqrt(body.trunk**2 - (neck_y - body.r_pelvis) ** 2), body.r_pelvis, 0.0])
     pelvis = lying + (top - lying) * ph.s
     trunk = _angle_of(neck - pelvis)
@@ -164,6 +206,21 @@ def plank(body: Body, ph: Phase) -> Pose:
     arms = (Limb(upper, 0.0, 0.0, abduct=4), Limb(upper, 0.0, 0.0, abduct=4))
     legs = _pair([Limb(target=(float(ankle[0]), float(ankle[1]), sign * 0.1)) for sign in (1, -1)])
     return Pose(pelvis=_v(pelvis), trunk=trunk, head=5.0, arms=arms, legs=legs)
+
+
+def push_up(body: Body, ph: Phase) -> Pose:
+    """A plank on straight arms, hands under the shoulders; the body, kept in one line, pivots on the
+    toes until the chest is a hand's width off the floor (elbows ~45 deg out from the body)."""
+    k = body.height / 1.75
+    ankle, wrist_y = np.array([1.36 * k, 0.13, 0.0]), 0.04
+    dev, pole = _line_dev(ph)
+    dev += 14.0 * ph.w("hips_piked")  # near the floor a pike must bend further to lift the hips as far
+    top, _ = _body_line(body, wrist_y + body.arm, ankle, 2.0, U)
+    neck, pelvis = _body_line(body, lerp(wrist_y + body.arm, 0.29 * k, ph.s), ankle, dev, pole)
+    hands = [Limb(end=0.0, target=(float(top[0]) + 0.02 * k, wrist_y, sign * 0.22 * k), pole=(0.8, 0.5, sign * 0.7))
+             for sign in (1.0, -1.0)]
+    legs = _pair([Limb(target=(float(ankle[0]), float(ankle[1]), sign * 0.1)) for sign in (1, -1)])
+    return Pose(pelvis=_v(pelvis), trunk=_angle_of(neck - pelvis), head=5.0, arms=_pair(hands), legs=legs)
 
 
 # --- bent-over row (two-arm and one-arm): hinged torso, elbows pull back ------------------------

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -39,6 +40,7 @@ METAL = (150, 150, 155)
 WALL = (205, 215, 220)
 FLOOR = (120, 150, 175)
 MAT = (140, 80, 110)
+BENCH = (60, 55, 50)
 BAND = (60, 160, 60)
 EYES = (40, 35, 30)
 NOSE = (100, 135, 195)
@@ -84,19 +86,30 @@ def body_capsules(body: Body, j: Joints, prop: str | None = None, prop_side: str
     add("head", "head", body.r_head, body.r_head, SKIN)
     back = j["head"] - 0.035 * j["face"] + 0.02 * j["head_up"]
     caps.append(Capsule(back, back, body.r_head * 0.92, body.r_head * 0.92, HAIR))
-    if prop == "bar":
+    props = set((prop or "").split("+"))
+    if "bench" in props:  # a bench under the shoulder blades (hip thrust): top from its edge away from the hips
+        edge = j["neck"] - (body.r_chest + 0.04) * np.array([0.0, 1.0, 0.0])
+        for z in (-0.22, 0.0, 0.22):
+            add(edge + [0.05, 0.0, z], edge + [-0.45, 0.0, z], 0.04, 0.04, BENCH)
+        for x, z in itertools.product((0.0, -0.4), (-0.22, 0.22)):
+            add(edge + [x, 0.0, z], np.array([edge[0] + x, 0.0, z]), 0.025, 0.025, BENCH)
+    if "bar" in props:
         mid = 0.25 * (j["wrist_l"] + j["wrist_r"] + j["hand_l"] + j["hand_r"])
         half = 0.6 * j["left"]
         add(mid + half, mid - half, 0.016, 0.016, METAL)
-    elif prop == "dumbbell":
+    elif "dumbbells" in props:  # one in each hand
+        for side in "lr":
+            grip = 0.5 * (j[f"wrist_{side}"] + j[f"hand_{side}"])
+            add(grip + 0.14 * j["left"], grip - 0.14 * j["left"], 0.05, 0.05, METAL)
+    elif "dumbbell" in props:
         grip = 0.5 * (j[f"wrist_{prop_side}"] + j[f"hand_{prop_side}"])
         half = 0.14 * j["left"]
         add(grip + half, grip - half, 0.05, 0.05, METAL)
-    elif prop == "handle":  # a short cable-row handle held in both hands
+    elif "handle" in props:  # a short cable-row handle held in both hands
         mid = 0.25 * (j["wrist_l"] + j["wrist_r"] + j["hand_l"] + j["hand_r"])
         half = 0.12 * j["left"]
         add(mid + half, mid - half, 0.02, 0.02, METAL)
-    elif prop == "band":  # an exercise band stretched between the hands
+    elif "band" in props:  # an exercise band stretched between the hands
         add(0.5 * (j["wrist_l"] + j["hand_l"]), 0.5 * (j["wrist_r"] + j["hand_r"]), 0.012, 0.012, BAND)
     return caps
 

@@ -144,7 +144,8 @@ def plan(exercise: str, *, reps: int | None = None, fault: str | None = None, se
         fault: One fault id the clip shows, or None for clean form.
         seed: Seeds small per-rep tempo variation (±8 %).
         side: ``left``/``right``: the working side (bird-dog: the arm; rows: the
-            pulling arm). Bird-dog alternates starting on the left when None.
+            pulling arm; lunge: the front leg; single-leg RDL: the standing leg).
+            Bird-dog and lunge alternate starting on the left when None.
         tempo: (up, hold at top, down, rest) seconds; default per exercise.
         hold: Overrides the hold time at the top (hold exercises: the hold).
         rom: Range of motion scale 0.3-1 for every rep (below 0.99 the reps are partial).
