@@ -61,7 +61,7 @@ FULL_SHARE = 0.5
 BAND = 0.5
 #: The spec-free count stands in for a silenced spec only if the start pose was met (all setup
 #: conditions at once) in at least this share of the frames: reached, only not held long enough.
-MIN_SETUP_SHARE = 0.15
+MIN_SETUP_SHARE = 0.1
 #: The gates whose silence the movement may speak over, and what each leaves unconfirmed.
 UNCONFIRMED: dict[str, str] = {"setup": "start position", "no_return": "return to rest"}
 #: The fewest frames (and seconds) a signal needs before it is counted at all.
