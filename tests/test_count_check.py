@@ -151,3 +151,21 @@ def test_a_small_movement_is_no_rep() -> None:
     t = np.arange(0, 20, 1 / 30)
     m = movement_count(t, 170 - 10 * (1 - np.cos(2 * np.pi * t / 4)), KNEE)  # 20°: under the lunge's 30°
     assert m.reps == 0 and not m.clear
+
+
+def test_the_report_the_cli_and_the_client_report_say_how_the_count_was_confirmed() -> None:
+    from formcheck.pipeline.analysis import analyze_frames
+    from formcheck.sinks.client_summary import client_sentences
+    from formcheck.sinks.report import format_summary, report_dict
+
+    frames, _ = generate.synth_track("glute_bridge", reps=4, seed=1, jitter=0.02)
+    result = analyze_frames(_rolled(frames, -29), "glute_bridge")
+    assert report_dict(result)["count_confidence"] == "movement only: start position not confirmed"
+    text = format_summary(result.summary, spec=result.spec)
+    assert "  reps: 4\n  count check: movement only: start position not confirmed" in text
+    assert "note: 4 reps counted from the movement alone; start position not confirmed: " in text
+    said = client_sentences(result.summary, result.spec)
+    assert said[1].startswith("4 reps counted from the movement alone") and said[1].endswith("form was not judged.")
+    assert "Good form throughout: no form cues." not in said
+    clean, _ = generate.synth_track("glute_bridge", reps=3, seed=1, jitter=0.004)
+    assert "  count check: confirmed" in format_summary(analyze_frames(clean, "glute_bridge").summary)

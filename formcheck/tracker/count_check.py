@@ -215,7 +215,9 @@ def judge(rep: RepSignal, spec_reps: int, movement: Movement, cause: tuple[Cause
         return Verdict("spec only")
     if abs(movement.reps - spec_reps) <= 1:
         return Verdict("confirmed")
-    return Verdict(f"disagree: spec {spec_reps}, movement {movement.reps}")
+    return Verdict(f"disagree: spec {spec_reps}, movement {movement.reps}", None,
+                   f"count check: the movement alone shows {movement.reps} repetitions, the exercise's counter "
+                   f"{spec_reps}; its count stands")
 
 
 def movement_records(spec: ExerciseSpec, movement: Movement,
