@@ -76,8 +76,6 @@ class Diagnosis:
         self.missing: dict[str, int] = {}
         self.setup_ranges = [_Range() for _ in self._setup]
         self.setup_failed = [0 for _ in self._setup]
-        self.setup_seen = [0 for _ in self._setup]
-        self.setup_values: list[list[float]] = [[] for _ in self._setup]
         self.signal = _Range()
         self.turns: list[float] = []
         self.ready = False
@@ -100,12 +98,9 @@ class Diagnosis:
             self.setup_ranges[i].see(v)
             if v != v:
                 met = None if met else met
-            else:
-                self.setup_seen[i] += 1
-                self.setup_values[i].append(v)
-                if not OPERATORS[c.op](v, c.value):
-                    self.setup_failed[i] += 1
-                    met = False
+            elif not OPERATORS[c.op](v, c.value):
+                self.setup_failed[i] += 1
+                met = False
         if met is not None:
             self.setup_read += 1
             self.setup_met += met
