@@ -158,6 +158,8 @@ def summary_metrics(summary: SetSummary, columns: int | None = None) -> None:
 
 def summary_tables(summary: SetSummary, *, key: str) -> None:
     """Notes, the per-rep table and the cues of a set."""
+    if summary.count_confidence:  # the second, spec-free count of the same signal (docs/accuracy.md)
+        st.caption(f"Count check: {summary.count_confidence}")
     for note in summary.notes:
         st.warning(for_visitor(note))
     if summary.rep_rows:
@@ -166,6 +168,8 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
     if len(cues):
         st.markdown("**Cues**")
         st.dataframe(cues, hide_index=True, key=f"{key}-cues")
+    elif (summary.count_confidence or "").startswith("movement only"):
+        st.info("Counted from the movement alone: the reps' form was not judged.")
     elif summary.reps > 0 or any(h.good_s > 0 for h in summary.holds):
         from formcheck.records.errors import FormcheckError
         from formcheck.sinks.client_summary import score_sentence

@@ -129,7 +129,10 @@ def moving_average(x: Arr, window: int) -> Arr:
 
 
 def parts_moving(vec: Arr) -> tuple[str, ...]:
-    """The body parts carrying at least ``PART_SHARE`` of the axis, most first."""
+    """The body parts carrying at least ``PART_SHARE`` of the axis, most first (none for a signal that
+    is not a pose vector: a spec's rep signal counted alone)."""
+    if len(vec) != 2 * len(BODY):
+        return ()
     load = (vec.reshape(len(BODY), 2) ** 2).sum(axis=1)
     total = float(load.sum()) or 1.0
     share = {name: sum(float(load[BODY.index(i)]) for i in idx) / total for name, idx in PARTS.items()}

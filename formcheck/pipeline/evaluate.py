@@ -192,7 +192,7 @@ def score_clip(clip: LabelledClip, frames: Sequence[Any], known_specs: Sequence[
     return ClipScore(exercise=lab.exercise, pred_reps=s.reps, pred_partial=s.partial_reps,
                      cues=_spans(s.cues), note=note, true_hold_s=true_hold,
                      pred_hold_s=_hold_seconds(s) if (s.holds or true_hold) else None,
-                     **base)
+                     count_confidence=s.count_confidence, **base)
 
 
 @dataclass(frozen=True)
@@ -332,4 +332,16 @@ def format_table(run: EvalRun) -> str:
         f"false cues per minute on clean clips: {fcpm} over {t.clean_minutes:.1f} min",
     ]
     out += _breakdown(run)
+    out.append(_count_checks(run))
     return "\n".join(out)
+
+
+def _count_checks(run: EvalRun) -> str:
+    """How often the second, spec-free count agreed with the spec's (rep clips with a spec)."""
+    kinds: dict[str, int] = {}
+    for c in run.clips:
+        if c.status == "ok" and c.count_confidence:
+            kind = c.count_confidence.split(":")[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+    order = ("confirmed", "spec only", "movement only", "disagree", "nothing counted")
+    return "count check: " + ", ".join(f"{k} {kinds[k]}" for k in order if k in kinds)

@@ -76,6 +76,7 @@ class ClipScore:
     kind: str = ""  # "sample" (generated) or "real" (filmed)
     any_reps: int | None = None  # the spec-free counter's count (``eval --exercise any``)
     any_period_s: float | None = None  # ... and the rep period it found
+    count_confidence: str | None = None  # the set's second, spec-free count agreed? (``count_check``)
 
     @property
     def error(self) -> int:

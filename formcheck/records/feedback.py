@@ -164,3 +164,7 @@ class SetSummary:
     reason: str | None = None
     #: What the score lost points for; they add up to ``100 - score`` (empty at 100).
     score_losses: tuple[ScoreLoss, ...] = ()
+    #: How far the count is confirmed by a second, spec-free count of the same signal
+    #: (``formcheck.tracker.count_check``: "confirmed", "spec only", "movement only: ... not
+    #: confirmed", "disagree: spec N, movement M", "nothing counted"); None: not checked (holds).
+    count_confidence: str | None = None

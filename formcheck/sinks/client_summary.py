@@ -151,6 +151,28 @@ def score_sentence(summary: SetSummary, spec: Any) -> str | None:
     return f"Score {summary.score}/100: " + "; ".join(parts) + "."
 
 
+#: ``count_confidence`` begins so when the count is the movement's alone (the spec's gates silenced it).
+MOVEMENT_ONLY = "movement only"
+
+
+def count_sentence(summary: SetSummary) -> str | None:
+    """What the second, spec-free count of the movement adds, when it is more than a confirmation.
+
+    Example:
+        >>> count_sentence(summary)  # doctest: +SKIP
+        'A second count of the movement alone found 7; the exercise's own count (4) is kept.'
+    """
+    conf = summary.count_confidence or ""
+    if conf.startswith(MOVEMENT_ONLY):
+        note = next((n for n in summary.notes if "counted from the movement alone" in n), None)
+        said = note[0].upper() + note[1:] if note else f"Counted from the movement alone ({conf.split(': ', 1)[-1]})"
+        return said + "; their form was not judged."
+    if conf.startswith("disagree") and summary.reps > 0:
+        return (f"A second count of the movement alone found {conf.rsplit(' ', 1)[-1]}; the exercise's own count "
+                f"({summary.reps}) is kept.")
+    return None
+
+
 def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
     """The plain-language summary of a set, sentence by sentence.
 
@@ -159,11 +181,14 @@ def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
         ['5 reps.', 'On reps 2 and 4 your hips sagged: Brace your core: keep your hips in line']
     """
     lines = [headline(summary, spec)]
+    checked = count_sentence(summary)
+    lines += [checked] if checked else []
     faults = fault_sentences(summary.cues, spec)
     lines += faults
     counted = summary.reps > 0 or any(h.good_s > 0 for h in summary.holds)
     explained = score_sentence(summary, spec) if counted else None
-    if counted and not faults and explained is None:
+    judged = not (summary.count_confidence or "").startswith(MOVEMENT_ONLY)
+    if counted and not faults and explained is None and judged:
         lines.append("Good form throughout: no form cues.")
     elif explained is not None:
         lines.append(explained)  # never "no form cues" beside a score under 100

@@ -82,6 +82,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "cues": [cue_dict(c) for c in summary.cues], "duration_s": _num(summary.duration_s, 2),
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
         "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
+        "count_confidence": summary.count_confidence,
         "score_losses": [{"points": x.points, "kind": x.kind, "cue": x.cue, "reps": list(x.reps)}
                          for x in summary.score_losses],
     }
@@ -191,6 +192,8 @@ def format_summary(summary: SetSummary, source: str = "", spec: Any = None) -> s
     if summary.reps_by_side:
         reps += "   by side: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reps_by_side.items()))
     lines = [head, "  " + reps]
+    if summary.count_confidence:  # the second, spec-free count of the same signal (docs/accuracy.md)
+        lines.append(f"  count check: {summary.count_confidence}")
     if "moved" in summary.extra:  # the spec-free counter: what moved, how fast it repeated
         period = summary.extra.get("period_s")
         lines.append(f"  moved: {', '.join(summary.extra['moved']) or 'nothing repeated'}"

@@ -144,7 +144,8 @@ def _events(s: Arr, sign: int, pk: np.ndarray, prom: Arr, typical: float, period
     return tuple(out)
 
 
-def count_clip(vecs: Arr, fps: float, t: Arr | None = None, *, live: bool = False) -> ClipCount:
+def count_clip(vecs: Arr, fps: float, t: Arr | None = None, *, live: bool = False,
+               towards: Arr | None = None) -> ClipCount:
     """Count the reps of a whole clip of pose vectors (offline: the whole clip is used).
 
     Args:
@@ -153,6 +154,9 @@ def count_clip(vecs: Arr, fps: float, t: Arr | None = None, *, live: bool = Fals
         t: Each frame's time (s); default ``arange(n) / fps``.
         live: The frames seen so far of a live set (more will come: no guess from a single
             component's own period, ``learn_axis(own_periods=False)``).
+        towards: A direction in the same space that the far end of a rep lies along, when the
+            caller knows it (a spec's rep signal rises or falls to its peak): only that end is
+            tried. None: both ends are (module docstring).
     """
     times = np.arange(len(vecs)) / fps if t is None else np.asarray(t, dtype=np.float64)
     axis = learn_axis(vecs, fps, own_periods=not live) if len(vecs) >= 8 else None
@@ -160,11 +164,12 @@ def count_clip(vecs: Arr, fps: float, t: Arr | None = None, *, live: bool = Fals
         return ClipCount((), None, 0.0)
     s = project_local(vecs, axis, fps)
     per = axis.period_s * fps
-    found = {sign: rep_peaks(sign * s, per) for sign in (1, -1)}
+    signs = (1, -1) if towards is None else (1 if float(axis.vec @ towards) >= 0 else -1,)
+    found = {sign: rep_peaks(sign * s, per) for sign in signs}
     # A half-cycle at either edge of the set is a peak on one side only: the count is the mean
     # of both sides' counts, the reps those of the side with more, its weakest left out.
-    n = math.ceil((len(found[1][0]) + len(found[-1][0])) / 2)
-    sign = max((1, -1), key=lambda g: len(found[g][0]))
+    n = math.ceil(sum(len(f[0]) for f in found.values()) / len(signs))
+    sign = max(signs, key=lambda g: len(found[g][0]))
     pk, prom, typical = found[sign]
     keep = np.sort(np.argsort(-prom, kind="stable")[:n])
     return ClipCount(_events(s, sign, pk[keep], prom[keep], typical, per, times), axis, typical)

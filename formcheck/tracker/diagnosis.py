@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Literal
 
 from formcheck.features.registry import base_features, parse_name
 from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.spec.conditions import OPERATORS
 
+#: What stopped a count, in the order a user would fix it: nobody seen, the body out of the picture,
+#: the start pose never held, a hold never kept, a movement too small, one that never came back to rest.
+Cause = Literal["no_person", "framing", "setup", "hold", "small", "no_return"]
 #: A set is "mostly out of frame" when the body was measurable in less than this share of frames with a person.
 MOSTLY = 0.5
 
@@ -75,6 +79,8 @@ class Diagnosis:
         self.signal = _Range()
         self.turns: list[float] = []
         self.ready = False
+        #: Frames whose setup conditions could all be read, and those where they all held.
+        self.setup_read = self.setup_met = 0
 
     def see(self, *, person: bool, visible: bool, guidance: str | None, feats: Mapping[str, float],
             signal: float, turn: float, ready: bool) -> None:
@@ -86,31 +92,50 @@ class Diagnosis:
             return
         self.visible += 1
         self.ready = self.ready or ready
+        met: bool | None = True
         for i, c in enumerate(self._setup):
             v = feats.get(c.feature, math.nan)
             self.setup_ranges[i].see(v)
-            if v == v and not OPERATORS[c.op](v, c.value):
+            if v != v:
+                met = None if met else met
+            elif not OPERATORS[c.op](v, c.value):
                 self.setup_failed[i] += 1
+                met = False
+        if met is not None:
+            self.setup_read += 1
+            self.setup_met += met
         self.signal.see(signal)
         if turn == turn and len(self.turns) < 10_000:
             self.turns.append(turn)
 
     def reason(self, reps: int, hold_s: float, frames: int) -> str | None:
         """The sentence, or None when something was counted."""
+        found = self.cause(reps, hold_s)
+        return found[1] if found is not None else None
+
+    @property
+    def setup_share(self) -> float:
+        """Share of the frames (whose setup features could be read) in which the start pose was met."""
+        return self.setup_met / self.setup_read if self.setup_read else 0.0
+
+    def cause(self, reps: int, hold_s: float) -> tuple[Cause, str] | None:
+        """What stopped the count (see :data:`Cause`) and the sentence saying so; None when something counted."""
         if reps > 0 or hold_s > 0:
             return None
         if self.with_person == 0:
-            return "no person was seen in the clip: check that the whole body is in the picture"
+            return "no_person", "no person was seen in the clip: check that the whole body is in the picture"
         if self.visible < MOSTLY * self.with_person and self.missing:
             what = max(self.missing, key=lambda k: self.missing[k])
             share = 100.0 * (self.with_person - self.visible) / self.with_person
-            return f"the body was not fully in the picture in {share:.0f} % of the frames ({what})"
+            return "framing", f"the body was not fully in the picture in {share:.0f} % of the frames ({what})"
         view = self._view_sentence()
+        tail = f"; {view}" if view else ""
         if not self.ready:
-            return self._setup_sentence() + (f"; {view}" if view else "")
+            return "setup", self._setup_sentence() + tail
         if self.spec.kind == "hold":
-            return "the hold position was never kept long enough to time" + (f"; {view}" if view else "")
-        return self._movement_sentence() + (f"; {view}" if view else "")
+            return "hold", "the hold position was never kept long enough to time" + tail
+        kind, sentence = self._movement_sentence()
+        return kind, sentence + tail
 
     def _view_sentence(self) -> str | None:
         if not self.turns or self.spec.view == "any":
@@ -131,15 +156,15 @@ class Diagnosis:
         return (f"the start position was never held: {_label(c.feature)} stayed {_num(r.lo, unit)} to "
                 f"{_num(r.hi, unit)}, needs {c.op} {_num(c.value, unit)}")
 
-    def _movement_sentence(self) -> str:
+    def _movement_sentence(self) -> tuple[Cause, str]:
         rep = self.spec.rep
         if rep is None or not self.signal.seen:
-            return "no movement of the exercise was seen"
+            return "small", "no movement of the exercise was seen"
         unit = base_features()[parse_name(rep.signal)[0].name].unit
         moved = self.signal.hi - self.signal.lo
         name = _label(rep.signal)
         if moved < rep.excursion_floor:
-            return (f"your {name} moved only {_num(moved, unit)} (from {_num(self.signal.lo, unit)} to "
-                    f"{_num(self.signal.hi, unit)}); a rep needs at least {_num(rep.excursion_floor, unit)}")
-        return (f"your {name} moved {_num(self.signal.lo, unit)} to {_num(self.signal.hi, unit)} but never came "
-                f"back to rest in one movement")
+            return "small", (f"your {name} moved only {_num(moved, unit)} (from {_num(self.signal.lo, unit)} to "
+                             f"{_num(self.signal.hi, unit)}); a rep needs at least {_num(rep.excursion_floor, unit)}")
+        return "no_return", (f"your {name} moved {_num(self.signal.lo, unit)} to {_num(self.signal.hi, unit)} but "
+                             f"never came back to rest in one movement")

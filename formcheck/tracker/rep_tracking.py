@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from formcheck.features.frames import SideName
 from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.tracker.count_signal import SignalLog
 from formcheck.tracker.feature_stream import side_keys
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
@@ -91,6 +92,10 @@ class RepTracking:
         self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
         self._require_t: dict[str, float] = {}
+        #: Complete attempts dropped for breaking ``rep.require`` (another movement).
+        self.other_movements = 0
+        #: The rep signal of every frame in view, setup or not (``record``): the set's second opinion.
+        self.signals = SignalLog()
         #: Indices (in the rule engine's cue list) of cues raised during each side's attempt.
         self.cue_indices: dict[str, list[int]] = {s: [] for s in self.sides}
 
@@ -117,6 +122,12 @@ class RepTracking:
         sides = self.spec.sides
         side = "both" if sides == "both" else counter_side if sides == "each" else followed
         return vals.get(self._signal_key[side], math.nan)
+
+    def record(self, t: float, vals: Mapping[str, float], followed: SideName) -> None:
+        """Log one frame's rep signal for each counter, and whether it kept ``rep.require``."""
+        each = self.spec.sides == "each"
+        self.signals.add(t, {s: (self.signal(vals, s, followed), not self._require or all_hold(
+            self._require, vals, prefix=f"{s if each else followed}:")) for s in self.sides})
 
     def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool,
              new_shot: bool = False) -> FeedResult:
@@ -150,6 +161,7 @@ class RepTracking:
                 self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
             if ev is not None and ev.complete and (not self._valid(s) or self._echo(ev, s)):
                 c.discard_last()  # another movement (or the other side's, seen twice): not a rep here
+                self.other_movements += not self._valid(s)
             elif ev is not None:
                 if ev.complete:
                     self._last[s] = ev  # only a rep that stood can be seen again by the other side

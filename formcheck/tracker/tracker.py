@@ -27,15 +27,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Literal
 
 from formcheck.features.frames import SIDES, LandmarkArrays, SideName
 from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
-from formcheck.records.feedback import Cue, Feedback, Phase, RepRecord, SetSummary
+from formcheck.records.feedback import Cue, Feedback, Hold, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.tracker.absence import Absence
+from formcheck.tracker.count_check import check_count
 from formcheck.tracker.crowd import Crowd
 from formcheck.tracker.diagnosis import Diagnosis
 from formcheck.tracker.feature_stream import FeatureStream, side_keys
@@ -44,7 +46,7 @@ from formcheck.tracker.guidance import Guide
 from formcheck.tracker.hold_tracking import HoldTracking
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
-from formcheck.tracker.scoring import make_rep_record
+from formcheck.tracker.scoring import build_summary, make_rep_record
 from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.setup_gate import SetupCheck, SetupGate
 from formcheck.tracker.side_follower import SideFollower
@@ -175,6 +177,8 @@ class Tracker:
         needed = SIDES if self.spec.sides == "each" else (side,)
         vals = self._features.values(rows, i, needed, t)
         feats = {n: vals[k] for n, k in self._keys[side]}
+        if self._reps is not None:
+            self._reps.record(t, vals, side)  # every frame in view, gate or not: the second opinion's signal
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         setup_ok = self._setup.verdict(t, feats)
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok):
@@ -232,18 +236,14 @@ class Tracker:
         for i in cue_idx:
             if self._rules.cues[i].rep is None:
                 self._rules.set_rep(i, index)
-        rec, extra = make_rep_record(self.spec, ev, index, self._rep_side(counter_side),
+        side = _rep_side(self.spec.sides, self._follower.side, counter_side)
+        rec, extra = make_rep_record(self.spec, ev, index, side,
                                      [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
                                      usual_s=self._log.usual_duration,
                                      judge_range=self._guide.in_view_from(ev.start))
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
-
-    def _rep_side(self, counter_side: str) -> SideName | None:
-        sides = self.spec.sides
-        return None if sides == "both" else ("left" if counter_side == "left" else "right") if sides == "each" \
-            else self._follower.side
 
     # ------------------------------------------------------------------ holds
     def _hold_step(self, t: float, frame: PoseFrame, vals: dict[str, float], side: SideName,
@@ -296,16 +296,33 @@ class Tracker:
 
         Does not change the tracker: it can be called at any time, e.g. on every rerun of a page.
         """
-        t = self._t
+        t, side_of = self._t, partial(_rep_side, self.spec.sides, self._follower.side)
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
         extra: list[RepRecord] = []
         if self._reps is not None and unfinished == "partial":  # stream ended mid-rep: the attempt is partial
-            extra, more = _unfinished(self.spec, self._reps, self._rules, self._log.next_index, self._rep_side)
+            extra, more = _unfinished(self.spec, self._reps, self._rules, self._log.next_index, side_of)
             cues += more
         holds = self._holds.holds(t) if self._holds else []
-        summary = self._log.summary(extra, holds, cues, self._t0 if self._t0 is not None else t, t,
-                                    self._frames, self._with_person, self._crowd.seconds)
-        return replace(summary, reason=self._diagnosis.reason(summary.reps, sum(h.good_s for h in holds), self._frames))
+        made = (holds, cues, self._t0 if self._t0 is not None else t, t, self._frames, self._with_person,
+                self._crowd.seconds)
+        return _explained(self.spec, self._log.summary(extra, *made), holds, self._frames, self._diagnosis,
+                          self._reps, side_of, lambda rows: build_summary(self.spec, rows, *made))
+
+
+def _rep_side(sides: str, followed: SideName, counter_side: str) -> SideName | None:
+    """The side a rep record names: none for a bilateral set, the counter's for ``sides: each``, else the
+    side followed."""
+    return None if sides == "both" else ("left" if counter_side == "left" else "right") if sides == "each" \
+        else followed
+
+
+def _explained(spec: ExerciseSpec, summary: SetSummary, holds: Sequence[Hold], frames: int, diagnosis: Diagnosis,
+               reps: RepTracking | None, side_of: Callable[[str], SideName | None],
+               rebuild: Callable[[list[RepRecord]], SetSummary]) -> SetSummary:
+    """``summary`` with why nothing was counted, and a second, spec-free opinion on its count (a gate
+    alone must not silence a set that moved: :mod:`formcheck.tracker.count_check`)."""
+    summary = replace(summary, reason=diagnosis.reason(summary.reps, sum(h.good_s for h in holds), frames))
+    return summary if reps is None else check_count(spec, summary, reps, diagnosis, side_of, rebuild)
 
 
 def _vetoed(veto: RepVeto | None, rules: RuleEngine, ev: RepEvent, raised: list[int]) -> bool:
