@@ -2,7 +2,7 @@
 ``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
 ``formcheck eval --repcount DIR [--per-clip]``: the spec-free counter on RepCount-pose landmarks (MAE, OBO).
 ``formcheck eval PATH... --exercise any``: the spec-free count beside the label and the spec's count.
-``formcheck eval --recognise PATH...``: which exercise the recogniser names (top-1, top-3, confusions, wrong while sure).
+``formcheck eval --recognise PATH...``: the recogniser's top-1, top-3, confusions, wrong while confident.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
 real-clip ``labels.json``, or label files. Pose landmarks are cached per clip
