@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.pose.estimator import PersonSelector, PoseEstimator
+from formcheck.pose.estimator import PersonSelector, PoseEstimator, resolve_tracking
 from formcheck.pose.sources import VideoFileSource
+from formcheck.records.errors import ModelError
 
 
 def _person(cx: float, cy: float, size: float) -> np.ndarray:
@@ -17,6 +18,24 @@ def _person(cx: float, cy: float, size: float) -> np.ndarray:
     pts[:, 0] = cx + np.linspace(-size / 2, size / 2, 33)
     pts[:, 1] = cy + np.linspace(-size, size, 33)
     return pts
+
+
+class TestResolveTracking:
+    def test_default_is_two_person(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("FORMCHECK_POSE", raising=False)
+        assert resolve_tracking() == "two-person"
+
+    def test_environment_picks_one_person(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("FORMCHECK_POSE", "one-person")
+        assert resolve_tracking() == "one-person"
+        assert resolve_tracking("two-person") == "two-person"  # the caller's choice first
+
+    def test_unknown_value_names_where_it_came_from(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("FORMCHECK_POSE", "three")
+        with pytest.raises(ModelError, match="FORMCHECK_POSE='three': expected one of two-person, one-person"):
+            resolve_tracking()
+        with pytest.raises(ModelError, match="tracking='x'"):
+            resolve_tracking("x")
 
 
 class TestPersonSelector:
@@ -89,8 +108,9 @@ def test_repeated_timestamps_are_accepted(model_path: Path, sample_or_real_frame
 
 
 @pytest.mark.model
-def test_follows_the_first_person_when_a_second_appears(model_path: Path,
-                                                        sample_or_real_frame: np.ndarray) -> None:
+@pytest.mark.parametrize("tracking", ["two-person", "one-person"])
+def test_follows_the_first_person_when_a_second_appears(model_path: Path, sample_or_real_frame: np.ndarray,
+                                                        tracking: str) -> None:
     full = sample_or_real_frame
     h, w = full.shape[:2]
     with PoseEstimator(model_path) as pose:  # crop a half-width window around the person
@@ -104,7 +124,7 @@ def test_follows_the_first_person_when_a_second_appears(model_path: Path,
         return np.concatenate([person if with_left else blank, other if with_right else blank], axis=1)
 
     script = [(True, False)] * 6 + [(True, True)] * 6 + [(False, True)] * 6
-    with PoseEstimator(model_path, num_poses=2) as pose:
+    with PoseEstimator(model_path, num_poses=2, tracking=tracking) as pose:
         frames = [pose.process(canvas(*s), i / 10) for i, s in enumerate(script)]
     followed_x = [float(np.nanmean(f.image[:, 0])) if f.has_person else None for f in frames]
     assert all(x is not None and x < 0.5 for x in followed_x[:12]), followed_x  # stays on the first one
@@ -112,3 +132,21 @@ def test_follows_the_first_person_when_a_second_appears(model_path: Path,
     assert not any(f.person_switched for f in frames[:12])
     assert any(f.person_switched for f in frames[12:])  # it says when it switched
     assert followed_x[-1] is not None and followed_x[-1] > 0.5
+
+
+@pytest.mark.model
+def test_a_reused_one_person_tracker_starts_the_next_clip_afresh(model_path: Path, sample_videos: Path) -> None:
+    """new_stream() shows the tracker a blank frame: without it the first frame read 0.66 off."""
+
+    def first_frames(pose: PoseEstimator, name: str) -> list[np.ndarray]:
+        with VideoFileSource(sample_videos / name) as src:
+            return [pose.process(image, t).image for (image, t), _ in zip(src, range(20))]
+
+    with PoseEstimator(model_path, tracking="one-person") as pose:
+        fresh = first_frames(pose, "superman_side.mp4")
+    with PoseEstimator(model_path, tracking="one-person") as pose:
+        first_frames(pose, "plank_side.mp4")
+        pose.new_stream()
+        reused = first_frames(pose, "superman_side.mp4")
+    assert float(np.nanmax(np.abs(fresh[0] - reused[0]))) < 1e-4
+    assert max(float(np.nanmax(np.abs(a - b))) for a, b in zip(fresh, reused)) < 0.03

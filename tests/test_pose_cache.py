@@ -31,6 +31,19 @@ def test_second_call_is_served_from_the_cache(tmp_path: Path, model_path: Path,
 
 
 @pytest.mark.model
+def test_each_tracking_has_its_own_entries(tmp_path: Path, model_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-person tracking reads clips differently: its landmarks never serve the default's."""
+    video = write_video(tmp_path / "v.mp4", frames=3, size=(160, 120))
+    cache = tmp_path / "cache"
+    monkeypatch.delenv("FORMCHECK_POSE", raising=False)
+    pose_cache.cached_pose(video, cache, model_path=model_path)
+    monkeypatch.setenv("FORMCHECK_POSE", "one-person")
+    pose_cache.cached_pose(video, cache, model_path=model_path)
+    assert sorted(e.name.rsplit("-", 1)[1] for e in cache.iterdir()) == ["e1.npz", "e3.npz"]
+
+
+@pytest.mark.model
 def test_damaged_entry_is_recomputed(tmp_path: Path, model_path: Path) -> None:
     video = write_video(tmp_path / "v.mp4", frames=4, size=(160, 120))
     cache = tmp_path / "cache"

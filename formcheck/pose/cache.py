@@ -3,8 +3,9 @@
 The pose model is the slow stage (tens of ms per frame on a laptop CPU); the
 tracker replays cached landmarks in milliseconds. Entries are landmarks files
 (:mod:`formcheck.pose.landmarks_file`) named after the clip's sha256, the model's sha256
-and the estimator's version, so an edited clip, another model or an estimator that reads
-clips differently never hits a stale entry.
+and the estimator's version (one per tracking, see :data:`~formcheck.pose.estimator.TRACKING_VERSIONS`),
+so an edited clip, another model or an estimator that reads clips differently never hits a
+stale entry.
 
 The default folder is the user cache (``platformdirs``), never the repository:
 landmarks derived from the filmed real clips must not end up in git.
@@ -139,7 +140,7 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
         ModelError: No pose model is available.
         OutputError: The cache folder cannot be written.
     """
-    from formcheck.pose.estimator import ESTIMATOR_VERSION
+    from formcheck.pose.estimator import TRACKING_VERSIONS, resolve_tracking
     from formcheck.pose.model import resolve_model
     from formcheck.records.errors import VideoSourceError
 
@@ -147,7 +148,8 @@ def cached_pose(video: str | Path, cache_dir: str | Path | None = None, *,
     folder = ready_cache_dir(cache_dir)
     model = resolve_model(model_path)
     step = f"-s{frame_step}" if frame_step != 1 else ""
-    key = f"{file_sha256(video)[:24]}-{model.sha256[:12]}-e{ESTIMATOR_VERSION}{step}.npz"
+    version = TRACKING_VERSIONS[resolve_tracking()]  # $FORMCHECK_POSE: each tracking its own entries
+    key = f"{file_sha256(video)[:24]}-{model.sha256[:12]}-e{version}{step}.npz"
     entry = folder / key
     if entry.is_file():
         try:
