@@ -448,6 +448,7 @@ def test_batch_writes_index_summary_and_a_report_folder_per_clip(local_run: Path
         print(f"\n[batch] {name}: label {label['exercise']} {len(label['reps'])} reps -> {row['exercise']} "
               f"{row['reps']} reps, {row['seconds']} s")
         assert row["status"] == "ok" and row["exercise"] == label["exercise"]
+        assert row["guessed"] in ("yes", "unsure") and 0 < float(row["confidence"]) <= 1 and row["alternative"]
         assert int(row["reps"]) == sum(r["complete"] for r in label["reps"])
         assert {"report.json", "reps.csv", "angles.csv", "report.html"} <= {p.name for p in (local_run / name).iterdir()}
     assert rows["broken.mp4"]["status"] == "error" and "cannot open" in rows["broken.mp4"]["error"]

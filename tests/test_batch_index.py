@@ -46,3 +46,21 @@ def test_cues_are_the_faults_the_spec_names_with_their_counts() -> None:
 def test_summary_csv_keeps_the_ids_for_programs() -> None:
     read = list(csv.DictReader(io.StringIO(summary_csv(ROWS))))
     assert [(r["exercise"], r["cues"]) for r in read[:2]] == [("glute_bridge", "hips_low×2 too_fast"), ("plank", "")]
+
+
+def test_a_guessed_exercise_shows_its_confidence_and_an_unsure_one_its_alternative() -> None:
+    rows = [BatchRow(clip="sure.mp4", exercise="plank", hold_s=20.0, guessed="yes", confidence=0.934,
+                     alternative="superman_hold"),
+            BatchRow(clip="unsure.mp4", exercise="bent_over_row", reps=5, guessed="unsure", confidence=0.48,
+                     alternative="one_arm_row"),
+            BatchRow(clip="given.mp4", exercise="glute_bridge", reps=3)]
+    table = list(csv.DictReader(io.StringIO(summary_csv(rows))))
+    assert list(table[0])[:6] == ["clip", "exercise", "reps", "partial_reps", "score", "cues"]  # the contract first
+    assert [(r["guessed"], r["confidence"], r["alternative"]) for r in table] == [
+        ("yes", "0.93", "superman_hold"), ("unsure", "0.48", "one_arm_row"), ("", "", "")]
+    html = index_html(rows)
+    assert _cells(html, "sure.mp4")[0] == f"{load_spec('plank').title} (guessed, 93 % sure)"
+    unsure = _cells(html, "unsure.mp4")[0]
+    assert unsure.startswith(f"{load_spec('bent_over_row').title}? (guessed, 48 % sure")
+    assert load_spec("one_arm_row").title in unsure
+    assert _cells(html, "given.mp4")[0] == load_spec("glute_bridge").title

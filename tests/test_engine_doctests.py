@@ -14,7 +14,8 @@ MODULES = ["features.geometry", "features.frames", "features.registry", "feature
            "sinks.speech", "pipeline.routine_run", "app.live_timing", "app.clip_tools", "app.history_tables", "app.browser_voice",
            "records.csv_cells", "sinks.batch_index", "pipeline.batch_pool", "pipeline.ray_batch", "app.review_queue",
            "app.catalogue", "store.personal_targets", "store.history_csv", "sinks.client_chart", "sinks.svg_chart",
-           "app.history_clients", "features.pose_axis", "features.pose_period", "tracker.any_counter", "tracker.any_tracker"]
+           "app.history_clients", "features.pose_axis", "features.pose_period", "tracker.any_counter", "tracker.any_tracker",
+           "pipeline.recognise", "pipeline.recognise_features", "pipeline.recognise_eval"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 from formcheck.app.scratch import ScratchFolder
 from formcheck.app.settings import AppSettings
-from formcheck.pipeline.suggest import SpecFit, explain_suggestion, rank_specs, wrong_exercise_hint
+from formcheck.pipeline.recognise import Recognition, recognise
+from formcheck.pipeline.suggest import SpecFit, explain_recognition, rank_specs, wrong_exercise_hint
 from formcheck.records.errors import FormcheckError, OutputError, VideoSourceError
 from formcheck.records.frame import PoseFrame
 from formcheck.sinks.key_frames import KeyFrame
@@ -35,6 +36,20 @@ CONTROLS_PAD = 0.2
 #: libx264's quality setting of the video the page plays: the file the app always served (a third
 #: smaller than ``analyze``'s CRF 23, which Streamlit holds in memory per session shown).
 PLAYER_CRF = 26
+
+
+class UnsureExerciseError(FormcheckError):
+    """The recogniser is unsure which exercise the clip shows: the user is asked to pick one.
+
+    Raised by :func:`analyze_clip_file` with ``ask=True`` instead of deciding; its message is the
+    question ("Looks like Bent-over row — or One-arm row? Pick one."), ``choices`` the candidates'
+    ``(id, title)``, best first, and ``pose`` the pose pass, to analyse again without the model.
+    """
+
+    def __init__(self, recognition: Recognition, pose: ClipPose) -> None:
+        super().__init__(recognition.question() or "Which exercise is this? Pick one.")
+        self.choices = tuple((c.name, c.title) for c in recognition.candidates[:2])
+        self.pose = pose
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ def _landmarks(path: Path, settings: AppSettings, progress: StageProgress,
 def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: str, settings: AppSettings,
                       names: Sequence[str], client: str = "", trainer_notes: str = "",
                       progress: StageProgress | None = None,
-                      landmarks: ClipPose | None = None,
+                      landmarks: ClipPose | None = None, ask: bool = False,
                       ) -> tuple[ClipRun, ClipPose]:
     """Pose (once) → ranking → analysis → annotated video → key frames → history.
 
@@ -107,11 +122,14 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
         trainer_notes: The trainer's notes, stored with the session.
         progress: Told what is happening.
         landmarks: An earlier pose pass; reused when the clip is the same.
+        ask: With no ``exercise``: raise :class:`UnsureExerciseError` when the recogniser is unsure,
+            instead of taking its best guess.
 
     Returns:
         The run and the pose pass, to reuse for another exercise.
 
     Raises:
+        UnsureExerciseError: ``ask`` and the recogniser is unsure (the user picks; nothing is saved).
         FormcheckError: Unreadable clip, unknown spec, no model; or no exercise recognised.
     """
     from formcheck.pipeline.analysis import analyze_frames
@@ -124,16 +142,23 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     pose = _landmarks(path, settings, tell, landmarks, key)
     frames, fps = pose.frames, pose.fps
     tell("Reading which exercise the movement is…", 0.78)
-    ranking = tuple(rank_specs(frames, names, keep=[exercise] if exercise else []))
-    suggestion = None
+    recognition: Recognition | None = None
+    ranking: tuple[SpecFit, ...] = ()
     if exercise is None:
-        if not ranking or ranking[0].fit <= 0:
-            raise VideoSourceError(f"{source}: no exercise recognised (no reps or holds under any spec); "
-                                   "choose the exercise yourself")
-        exercise, suggestion = ranking[0].name, explain_suggestion(ranking)
-    hint = wrong_exercise_hint(ranking, exercise) if suggestion is None else None
+        recognition = recognise(frames, names)
+        best = recognition.best
+        if best is None or (not recognition.confident and recognition.question() is None):
+            raise VideoSourceError(f"{source}: no exercise recognised (nobody in view, or no exercise's posture "
+                                   "and movement); choose the exercise yourself")
+        if ask and not recognition.confident:
+            raise UnsureExerciseError(recognition, pose)
+        exercise = best.name
+    else:  # the trainer chose: a hint when another exercise fits far better (a shortlist of trackers)
+        ranking = tuple(rank_specs(frames, names, keep=[exercise]))
+    hint = wrong_exercise_hint(ranking, exercise) if ranking else None
     spec, personal = client_spec(client, exercise, settings)
     result = analyze_frames(frames, spec, source=source, fps=fps, source_notes=pose.notes)
+    suggestion = explain_recognition(recognition, result.summary) if recognition is not None else None
     files = ScratchFolder("formcheck-video-")
     try:
         moments = key_moments(result)

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from formcheck.app.clip_analysis import ClipPose, ClipRun, analyze_clip_file
+from formcheck.app.clip_analysis import ClipPose, ClipRun, UnsureExerciseError, analyze_clip_file
 from formcheck.app.clip_upload import UploadedClip
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings
@@ -107,6 +107,8 @@ class JobStatus:
     run: ClipRun | None = None
     error: str | None = None
     queued: bool = False  # waiting for a turn (see formcheck.app.review_queue)
+    question: str | None = None  # the recogniser was unsure: "Looks like X — or Y? Pick one."
+    choices: tuple[tuple[str, str], ...] = ()  # with a question: the candidates' (id, title), best first
 
 
 class ReviewJob:
@@ -166,10 +168,14 @@ class ReviewJob:
                 run, landmarks = analyze_clip_file(self._clip.path, exercise, source=source, kind="review",
                                                    settings=settings, names=names, client=client,
                                                    trainer_notes=notes, progress=self._progress,
-                                                   landmarks=self.landmarks)
+                                                   landmarks=self.landmarks, ask=True)
             with self._lock:
                 self.landmarks = landmarks
                 self._status = JobStatus(source, "Done", 1.0, True, run=run)
+        except UnsureExerciseError as asked:  # nothing analysed nor saved: the user picks, the pose pass is kept
+            with self._lock:
+                self.landmarks = asked.pose
+                self._status = JobStatus(source, "Asking", 1.0, True, question=str(asked), choices=asked.choices)
         except (FormcheckError, JobStoppedError) as exc:
             with self._lock:
                 self._status = JobStatus(source, "Failed", 1.0, True, error=self._in_user_terms(str(exc)))

@@ -91,7 +91,14 @@ def _collect(job: ReviewJob) -> bool:
     if not status.done:
         return False
     del st.session_state["review_job"]
-    if status.run is not None:
+    st.session_state.pop("review_question", None)
+    if status.question is not None:  # unsure which exercise: the page asks (the pose pass is kept)
+        st.session_state["review_landmarks"] = job.landmarks
+        st.session_state["review_question"] = (status.question, status.choices)
+        st.session_state.pop("review_error", None)
+        if (old := st.session_state.pop("review_run", None)) is not None:
+            old.discard()
+    elif status.run is not None:
         shown: ClipRun | None = st.session_state.get("review_run")
         if shown is not None:
             shown.discard()  # its video file: the new run replaces it on the page
@@ -106,6 +113,21 @@ def _collect(job: ReviewJob) -> bool:
             shown.discard()
         st.session_state["review_error"] = status.error
     return True
+
+
+def _ask(settings: AppSettings, names: list[str], client: str) -> None:
+    """The recogniser's question, with a button per candidate: the pick is analysed at once."""
+    asked: tuple[str, tuple[tuple[str, str], ...]] | None = st.session_state.get("review_question")
+    kept: UploadedClip | None = st.session_state.get(CLIP)
+    if asked is None or kept is None or st.session_state.get("review_job") is not None:
+        return
+    question, choices = asked
+    st.warning(question)
+    for (name, title), col in zip(choices, st.columns(max(len(choices), 1))):
+        if col.button(title, key=f"review-pick-{name}"):
+            del st.session_state["review_question"]
+            _start(kept, name, settings, names, client)
+            st.rerun()
 
 
 def render(settings: AppSettings) -> None:
@@ -137,6 +159,7 @@ def render(settings: AppSettings) -> None:
             if clip is not None:  # the button is disabled without one
                 _start(clip, str(exercise), settings, list(titles), client)
             st.session_state.pop("review_error", None)
+            st.session_state.pop("review_question", None)
         except FormcheckError as exc:
             if (shown := st.session_state.pop("review_run", None)) is not None:
                 shown.discard()
@@ -152,6 +175,7 @@ def render(settings: AppSettings) -> None:
         st.rerun()
     if err := st.session_state.get("review_error"):
         st.error(for_visitor(err))
+    _ask(settings, list(titles), client)
     run = st.session_state.get("review_run")
     if run is not None:
         show_clip_run(run, key="review", settings=settings)

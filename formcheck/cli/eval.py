@@ -2,6 +2,7 @@
 ``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
 ``formcheck eval --repcount DIR [--per-clip]``: the spec-free counter on RepCount-pose landmarks (MAE, OBO).
 ``formcheck eval PATH... --exercise any``: the spec-free count beside the label and the spec's count.
+``formcheck eval --recognise PATH...``: the recogniser's top-1, top-3, confusions, wrong while confident.
 
 PATHs are folders of sample clips with ``*.json`` labels, folders holding a
 real-clip ``labels.json``, or label files. Pose landmarks are cached per clip
@@ -30,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--repcount", metavar="DIR",
                    help="instead of clips: count the RepCount-pose landmarks in DIR (npy + labels.csv) with "
                         "the spec-free counter; print MAE and OBO per exercise type and overall")
+    p.add_argument("--recognise", action="store_true",
+                   help="instead of counting: recognise each labelled clip's exercise; print top-1, top-3, "
+                        "the confusions and how often it was wrong while confident, per source")
     p.add_argument("--per-clip", action="store_true", help="with --repcount: print every clip too")
     p.add_argument("--exercise", choices=("any",),
                    help="any: count every labelled clip with the spec-free counter too, beside the label "
@@ -79,6 +83,18 @@ def _repcount(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recognise(args: argparse.Namespace) -> int:
+    from formcheck.pipeline.recognise_eval import evaluate_recognition, format_recognition, recognition_dict
+    from formcheck.records.errors import LabelError
+
+    rows = evaluate_recognition(args.paths, cache_dir=args.cache, model_path=args.model,
+                                log=lambda line: print(line, file=sys.stderr, flush=True))
+    if not rows:
+        raise LabelError("no labelled clips with a spec found in " + ", ".join(args.paths))
+    print(json.dumps(recognition_dict(rows), indent=2) if args.json else format_recognition(rows))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from formcheck.pipeline.evaluate import FAULT_ANNOTATIONS, evaluate, format_table
     from formcheck.records.errors import LabelError
@@ -87,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         return _sweep(args)
     if args.repcount:
         return _repcount(args)
+    if args.recognise and args.paths:
+        return _recognise(args)
     if not args.paths:
         raise LabelError("give folders of labelled clips (e.g. sample_videos) or --sweep done-when|full")
     if args.faults:

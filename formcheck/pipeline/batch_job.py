@@ -114,7 +114,7 @@ def cue_counts(cues: Any) -> str:
 
 def _analyse(job: ClipJob, path: Path) -> ClipOutcome:
     from formcheck.pipeline.analysis import analyze_frames
-    from formcheck.pipeline.suggest import rank_specs
+    from formcheck.pipeline.recognise import recognise
     from formcheck.pose.cache import run_pose
     from formcheck.pose.landmarks_file import meta_notes
     from formcheck.pose.sources import VideoFileSource
@@ -126,11 +126,16 @@ def _analyse(job: ClipJob, path: Path) -> ClipOutcome:
     step = frame_step_for(fps, job.frame_step)
     frames, meta = run_pose(path, frame_step=step, estimator=worker_estimator(job.model_path))
     exercise = job.exercise
+    guess: dict[str, Any] = {}
     if exercise == AUTO:
-        ranking = rank_specs(frames, list_specs())
-        if not ranking or ranking[0].fit <= 0:
-            raise VideoSourceError("no exercise recognised (no reps or holds under any spec)")
-        exercise = ranking[0].name
+        recognised = recognise(frames, list_specs())
+        best = recognised.best
+        if best is None or recognised.question() is None and not recognised.confident:
+            raise VideoSourceError("no exercise recognised (nobody in view, or no spec's posture and movement)")
+        exercise = best.name
+        runner = recognised.candidates[1].name if len(recognised.candidates) > 1 else ""
+        guess = {"guessed": "yes" if recognised.confident else "unsure",
+                 "confidence": round(best.confidence, 3), "alternative": runner}
     result = analyze_frames(frames, exercise, source=job.clip, fps=fps, source_notes=meta_notes(meta))
     files = report_texts(result)
     if job.html:
@@ -142,7 +147,7 @@ def _analyse(job: ClipJob, path: Path) -> ClipOutcome:
     s = result.summary
     row = BatchRow(clip=job.clip, exercise=result.exercise, reps=s.reps, partial_reps=s.partial_reps,
                    score=s.score, cues=cue_counts(s.cues), hold_s=round(float(sum(h.good_s for h in s.holds)), 2),
-                   duration_s=round(s.duration_s, 2), frame_step=step, report=job.out_name)
+                   duration_s=round(s.duration_s, 2), frame_step=step, report=job.out_name, **guess)
     return ClipOutcome(row, files)
 
 

@@ -3,7 +3,7 @@
 A rep counter follows one signal; a bird-dog's leg moves the hip angle a glute bridge counts,
 so bird-dogs during a bridge set were counted as bridges ("Push your hips higher") and the set
 was marked done. :class:`ExerciseCheck` keeps the live set's recent frames and judges each
-finished attempt with the recogniser (:mod:`formcheck.pipeline.recognise`), causally and once
+finished attempt with the specs' own reading (:func:`formcheck.pipeline.recognise.read_specs`), causally and once
 per attempt (a few tens of milliseconds):
 
 * **not the set's exercise**: over the attempt itself (from just before it began), the set's
@@ -33,7 +33,7 @@ import re
 from collections import deque
 from collections.abc import Sequence
 
-from formcheck.pipeline.recognise import Candidate, recognise
+from formcheck.pipeline.recognise import Candidate, read_specs
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, list_specs
 
@@ -118,7 +118,7 @@ class ExerciseCheck:
         best: Candidate | None = None
         for span in RECENT_S:
             end = frames[-1].t if frames else 0.0
-            ranked = recognise([f for f in frames if f.t >= min(since, end - span)], self.names).candidates
+            ranked = read_specs([f for f in frames if f.t >= min(since, end - span)], self.names).candidates
             found = next((c for c in ranked if c.name != self.spec.name), None)
             if found is not None and (best is None or found.score > best.score):
                 best = found
@@ -128,4 +128,4 @@ class ExerciseCheck:
         """The set's exercise read on ``frames`` (None when too few show a person to judge)."""
         if sum(f.has_person for f in frames) < 5:
             return None
-        return next(iter(recognise(frames, [self.spec.name]).candidates), None)
+        return next(iter(read_specs(frames, [self.spec.name]).candidates), None)

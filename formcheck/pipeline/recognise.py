@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,17 @@ from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 
 #: The best candidate's share of the two best scores from which the answer is given, not asked.
-CONFIDENT = 0.62
+CONFIDENT = 0.6
+#: A clip this far from its exercise's synthetic clips (in units of the farthest 1 % of held-out ones)
+#: looks like nothing the classifier was fitted on (a bench, a view it never saw): the app asks.
+ATYPICAL = 1.7
+#: The best candidate's spec must read at least this well (:func:`read_specs`) to be named at all.
+MIN_READING = 0.05
+#: The power of a spec's reading against the classifier's probability (1: equal say; 0: none).
+SPEC_WEIGHT = 0.5
+#: A spec's reading is floored at this before it weighs the classifier's probability: one poorly
+#: measured part of a clip does not rule an exercise out.
+SPEC_FLOOR = 0.02
 #: A condition's margin is judged in these steps of its feature's unit (a soft threshold).
 _UNIT_STEP = {"deg": 8.0, "torso": 0.08}
 #: Share of the clip over which the posture is judged (the best-held part).
@@ -70,6 +80,9 @@ class Candidate:
     tempo: float
     sides: float
     stillness: float
+    spec_score: float = 0.0  # the spec's own reading (:func:`read_specs`), 0-1
+    classifier: float = float("nan")  # the classifier's probability (NaN: it does not know the exercise)
+    atypical: float = float("nan")  # how unlike the exercise's synthetic clips (1: the farthest 1 %; NaN: unknown)
 
     def reasons(self) -> str:
         """The weakest of the scores in words ("posture 0.31: the start position is not held")."""
@@ -92,8 +105,10 @@ class Recognition:
 
     @property
     def confident(self) -> bool:
-        return bool(self.candidates) and self.candidates[0].score > 0.05 and \
-            self.candidates[0].confidence >= CONFIDENT
+        if not self.candidates:
+            return False
+        best = self.candidates[0]
+        return best.spec_score > MIN_READING and best.confidence >= CONFIDENT and not best.atypical > ATYPICAL
 
     def top(self, n: int = 3) -> list[str]:
         """Spec ids of the ``n`` best candidates."""
@@ -101,7 +116,7 @@ class Recognition:
 
     def question(self) -> str | None:
         """What to ask when unsure ("Looks like Bent-over row — or One-arm row? Pick one"), else None."""
-        if self.confident or not self.candidates or self.candidates[0].score <= 0.05:
+        if self.confident or not self.candidates or self.candidates[0].spec_score <= MIN_READING:
             return None
         a, b = self.candidates[0], self.candidates[1] if len(self.candidates) > 1 else None
         return f"Looks like {a.title}" + (f" — or {b.title}?" if b is not None else "?") + " Pick one."
@@ -317,8 +332,9 @@ def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candida
     return Candidate(spec.name, str(spec.title), score, 0.0, posture, movement, tempo, sides, stillness)
 
 
-def recognise(frames: Sequence[PoseFrame], names: Sequence[str] | None = None) -> Recognition:
-    """Every spec in ``names`` (default: all) scored against the clip, best first, with confidences.
+def read_specs(frames: Sequence[PoseFrame], names: Sequence[str] | None = None) -> Recognition:
+    """Every spec in ``names`` (default: all) read against the clip by its own words alone, best first;
+    the confidence is the best score's share of the two best.
 
     Specs that fail to load are skipped.
     """
@@ -345,5 +361,32 @@ def recognise(frames: Sequence[PoseFrame], names: Sequence[str] | None = None) -
         other = second if c is scored[0] else scored[0].score
         share = c.score / (c.score + other) if c.score + other > 0 else 0.0
         out.append(Candidate(c.name, c.title, c.score, share, c.posture, c.movement, c.tempo, c.sides,
-                             c.stillness))
+                             c.stillness, spec_score=c.score))
     return Recognition(tuple(out))
+
+
+def recognise(frames: Sequence[PoseFrame], names: Sequence[str] | None = None) -> Recognition:
+    """Every spec in ``names`` (default: all), best first, each with its probability.
+
+    The classifier's probability (fitted on synthetic clips, :mod:`formcheck.pipeline.recognise_model`)
+    times the spec's own reading (:func:`read_specs`, floored at :data:`SPEC_FLOOR`), normalised
+    over ``names``. A spec the classifier does not know gets the classifier's mean probability, so it
+    is read by its spec alone. Specs that fail to load are skipped.
+
+    Example:
+        >>> from formcheck.synth import synth_track
+        >>> recognise(synth_track("plank", hold=8.0, jitter=0.005, seed=1)[0]).top(1)
+        ['plank']
+    """
+    from formcheck.pipeline.recognise_model import classify
+
+    read = read_specs(frames, names)
+    if not read.candidates:
+        return read
+    probs = classify(frames)
+    unknown = (1.0 / len(probs) if probs else 1.0, float("nan"))
+    joint = [probs.get(c.name, unknown)[0] * (c.spec_score + SPEC_FLOOR) ** SPEC_WEIGHT for c in read.candidates]
+    total = sum(joint) or 1.0
+    out = [replace(c, score=j / total, confidence=j / total, classifier=probs.get(c.name, (math.nan, 0))[0],
+                   atypical=probs.get(c.name, unknown)[1]) for c, j in zip(read.candidates, joint)]
+    return Recognition(tuple(sorted(out, key=lambda c: -c.score)))

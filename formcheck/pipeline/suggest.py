@@ -130,6 +130,27 @@ def explain_suggestion(ranking: Sequence[SpecFit]) -> str:
     return text
 
 
+def explain_recognition(recognition: Any, summary: SetSummary) -> str:
+    """The recogniser's choice in words, with how sure it was and what the chosen exercise found.
+
+    ``recognition``: a :class:`formcheck.pipeline.recognise.Recognition`; ``summary``: the set as the
+    best candidate reads it.
+
+    Example:
+        >>> explain_recognition(recognise(frames), result.summary)  # doctest: +SKIP
+        'Suggested: Superman (96 % sure): read as this exercise, the clip has 4 reps with a form score of 100/100.'
+    """
+    best = recognition.best
+    found = SpecFit(best.name, best.title, fit_score(summary), summary).findings()
+    sure = "" if recognition.confident else ", not sure"
+    text = f"Suggested: {best.title} ({100 * best.confidence:.0f} % sure{sure}): read as this exercise, " \
+           f"the clip has {found}."
+    runner = recognition.candidates[1] if len(recognition.candidates) > 1 else None
+    if runner is not None and runner.confidence >= 0.1:
+        text += f" Next: {runner.title} ({100 * runner.confidence:.0f} %): pick it above if that is what was filmed."
+    return text
+
+
 def wrong_exercise_hint(ranking: Sequence[SpecFit], chosen: str) -> str | None:
     """A warning when another spec fits the clip far better than the ``chosen`` one, else None.
 

@@ -11,7 +11,12 @@ cues as the faults they name.
 Example:
     >>> row = BatchRow(clip="a.mp4", exercise="plank", reps=0, partial_reps=0, score=80, cues="hips_sagging×2")
     >>> summary_csv([row]).splitlines()[0]
-    'clip,exercise,reps,partial_reps,score,cues,status,hold_s,duration_s,frame_step,seconds,report,error'
+    'clip,exercise,reps,partial_reps,score,cues,status,hold_s,duration_s,frame_step,seconds,report,error,guessed,confidence,alternative'
+
+With ``--exercise auto`` the recogniser chose the exercise: ``guessed`` is ``yes`` (``unsure`` when
+its confidence was under the app's threshold, where the app would have asked), ``confidence`` its
+probability (0-1) and ``alternative`` the runner-up's id; the three are empty when the exercise
+was given. They come after the contract's columns: programs reading by name or position still work.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ SUMMARY_CSV = "summary.csv"
 INDEX_HTML = "index.html"
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("clip", "exercise", "reps", "partial_reps", "score", "cues", "status",
-                                    "hold_s", "duration_s", "frame_step", "seconds", "report", "error")
+                                    "hold_s", "duration_s", "frame_step", "seconds", "report", "error",
+                                    "guessed", "confidence", "alternative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,10 @@ class BatchRow:
         seconds: Wall time spent on the clip (0 when it was skipped as current).
         report: Folder of the clip's reports, relative to the batch output folder.
         error: Why the clip failed ("" when it did not).
+        guessed: ``"yes"`` when the recogniser chose the exercise (``--exercise auto``), ``"unsure"``
+            when it did so below its confidence threshold, "" when the exercise was given.
+        confidence: The recogniser's probability of its choice (0-1), None when not guessed.
+        alternative: The runner-up exercise's id when guessed, else "".
     """
 
     clip: str
@@ -70,6 +80,9 @@ class BatchRow:
     seconds: float = 0.0
     report: str = ""
     error: str = ""
+    guessed: str = ""
+    confidence: float | None = None
+    alternative: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +106,14 @@ def summary_csv(rows: Sequence[BatchRow]) -> str:
 
     Example:
         >>> summary_csv([BatchRow(clip="=1+1.mp4", status="error", error="cannot open")]).splitlines()[1]
-        "'=1+1.mp4,,0,0,0,,error,0.0,0.0,1,0.0,,cannot open"
+        "'=1+1.mp4,,0,0,0,,error,0.0,0.0,1,0.0,,cannot open,,,"
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(SUMMARY_COLUMNS)
     for row in rows:
         values = asdict(row)
-        writer.writerow([round(v, 2) if isinstance(v, float) else spreadsheet_safe(v)
+        writer.writerow([round(v, 2) if isinstance(v, float) else "" if v is None else spreadsheet_safe(v)
                          for v in (values[c] for c in SUMMARY_COLUMNS)])
     return buf.getvalue()
 
@@ -149,6 +162,24 @@ def cue_words(cues: str, spec: Any) -> str:
     return "; ".join(out)
 
 
+def exercise_words(row: BatchRow, title: str) -> str:
+    """The exercise cell: its title, and when it was guessed, how sure the guess was.
+
+    Example:
+        >>> exercise_words(BatchRow(clip="a.mp4", guessed="yes", confidence=0.93), "Plank")
+        'Plank (guessed, 93 % sure)'
+        >>> exercise_words(BatchRow(clip="a.mp4", guessed="unsure", confidence=0.41, alternative="cat_cow"), "Bird-dog")
+        'Bird-dog? (guessed, 41 % sure; or Cat-cow: check)'
+    """
+    if not row.guessed:
+        return title
+    sure = f"{100 * row.confidence:.0f} % sure" if row.confidence is not None else "guessed"
+    if row.guessed != "unsure":
+        return f"{title} (guessed, {sure})"
+    other = str(getattr(_spec(row.alternative), "title", "") or row.alternative)
+    return f"{title}? (guessed, {sure}" + (f"; or {other}: check)" if other else ": check)")
+
+
 def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html_reports: bool = False,
                unreadable: Sequence[UnreadablePath] = ()) -> str:
     """``index.html``: the batch's table with a link to each clip's report (self-contained).
@@ -177,7 +208,8 @@ def index_html(rows: Sequence[BatchRow], *, title: str = "formcheck batch", html
             links.append(f'<a href="{escape(r.report)}/reps.csv">reps</a>')
         spec = _spec(r.exercise)
         title = str(getattr(spec, "title", "") or r.exercise)
-        cells = [f"<td>{escape(r.clip)}</td>", f"<td>{escape(title)}</td>", f"<td>{escape(result_words(r, spec))}</td>",
+        cells = [f"<td>{escape(r.clip)}</td>", f"<td>{escape(exercise_words(r, title))}</td>",
+                 f"<td>{escape(result_words(r, spec))}</td>",
                  f'<td class="num">{r.score}</td>', f"<td>{escape(cue_words(r.cues, spec)) or '—'}</td>",
                  f"<td>{' · '.join(links)}</td>"]
         body.append("<tr>" + "".join(cells) + "</tr>")

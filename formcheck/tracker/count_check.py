@@ -114,8 +114,10 @@ def log_count(log: SignalLog, rep: RepSignal) -> Movement:
         return next(iter(found.values()), NO_MOVEMENT)
     both = sorted(((e, s) for s, m in found.items() for e in m.events), key=lambda es: es[0].start)
     moved = [m for m in found.values() if m.reps]
+    periods = [m.period_s for m in found.values() if math.isfinite(m.period_s)]
     return Movement(tuple(e for e, _ in both), min((m.strength for m in moved), default=0.0),
-                    float(np.nanmedian([m.period_s for m in found.values()])), tuple(s for _, s in both))
+                    float(np.median(periods)) if periods else math.nan,  # no period on either side: NaN, quietly
+                    tuple(s for _, s in both))
 
 
 def movement_count(t: np.ndarray, x: np.ndarray, rep: RepSignal, kept: np.ndarray | None = None) -> Movement:
