@@ -259,3 +259,21 @@ def test_the_setup_draws_an_exercises_demo_when_asked_and_shows_it_from_then_on(
     assert again.get("image") and not [b for b in again.button if b.key == "live_demo_glute_bridge"]
     anything = _open("live", exercise="any")  # "Any exercise" has no motion to show: no demo, no button
     assert not anything.exception and not [b for b in anything.button if b.key and "live_demo" in b.key]
+
+
+def test_after_stop_a_score_under_100_says_what_it_lost_points_for(db: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from formcheck.app.live_records import FinishedSet
+    from formcheck.records.feedback import ScoreLoss, SetSummary
+
+    rushed = SetSummary(exercise="glute_bridge", title="Glute bridge", reps=3, reps_by_side={}, partial_reps=0,
+                        rep_rows=(), holds=(), cues=(), duration_s=12.0, frames=360, frames_with_person=360,
+                        score=85, score_losses=(ScoreLoss(15, "too_fast", reps=(2,)),))
+    at = AppTest.from_file(str(MAIN), default_timeout=60)
+    at.query_params["page"] = "live"
+    at.session_state["live_results"] = [FinishedSet(rushed, "stream stopped", session_id=1)]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success][:1] == ["Glute bridge: 3 reps, saved to History (Live sets)."]
+    assert "Score 85/100: 15 points because rep 2 was rushed." in [c.value for c in at.caption]

@@ -170,6 +170,19 @@ def _show_results() -> None:
         elif done.save_error:
             st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)
+        if (why := _score_words(done.summary)) is not None:  # every point lost named (issue 21)
+            st.caption(why)
+
+
+def _score_words(summary: Any) -> str | None:
+    """Why the set's score is under 100 (None at 100, or when its spec is gone)."""
+    from formcheck.records.errors import FormcheckError
+    from formcheck.sinks.client_summary import score_sentence
+
+    try:
+        return score_sentence(summary, widgets.spec(summary.exercise))
+    except FormcheckError:
+        return None
 
 
 def _client_box(settings: AppSettings, state: LiveState) -> None:
