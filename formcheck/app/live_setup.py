@@ -170,8 +170,8 @@ def _show_results() -> None:
         elif done.save_error:
             st.warning(for_visitor(f"Set ended ({done.reason}), not saved: {done.save_error}"))
         widgets.summary_metrics(done.summary, columns=3)
-        if (why := _score_words(done.summary)) is not None:  # every point lost named (issue 21)
-            st.caption(why)
+        if (lost := _score_words(done.summary)) is not None:  # every point lost named (issue 21)
+            st.caption(lost)
 
 
 def _score_words(summary: Any) -> str | None:
