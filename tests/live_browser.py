@@ -179,6 +179,22 @@ def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
             return []
 
 
+def answer_checkin(page: Any, db: Path, pain: int, difficulty: str | None = None) -> list[tuple[Any, ...]]:
+    """Answer the check-in on screen (pain, and the difficulty's button text if given), save it, and
+    return the saved check-ins as ``(exercise, pain, difficulty)`` rows once one is in the database."""
+    page.locator("[class*='st-key-fc_pain_'] button").filter(has_text=str(pain)).first.click()
+    page.wait_for_timeout(800)
+    if difficulty is not None:
+        page.locator("[class*='st-key-fc_difficulty_'] button").filter(has_text=difficulty).first.click()
+        page.wait_for_timeout(800)
+    page.get_by_role("button", name="Save check-in").click()
+    deadline, rows = time.monotonic() + 20, []
+    while time.monotonic() < deadline and not rows:
+        rows = db_rows(db, "SELECT s.exercise, c.pain, c.difficulty FROM checkins c JOIN sessions s ON s.id = c.session_id")
+        page.wait_for_timeout(500)
+    return rows
+
+
 def live_rows(db: Path) -> list[tuple[Any, ...]]:
     return db_rows(db, "SELECT kind, exercise, reps, source, partial_reps FROM sessions WHERE kind = 'live' ORDER BY id")
 

@@ -35,14 +35,20 @@ def accounts_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store.path
 
 
-@pytest.fixture()
-def keeper(accounts_template: Path, tmp_path: Path) -> Gatekeeper:
+def history_with_accounts(accounts_template: Path, tmp_path: Path) -> Path:
+    """A fresh history path in ``tmp_path`` whose accounts file is a copy of ``accounts_template`` (argon2
+    hashes are slow to make: a module makes its accounts once, each test gets its own copy)."""
     import sqlite3
 
     history = tmp_path / "history.sqlite3"
     with sqlite3.connect(accounts_template) as src, sqlite3.connect(accounts_path(history)) as dst:
         src.backup(dst)
-    return Gatekeeper(history, idle_s=600, max_age_s=3600, clock=Clock())
+    return history
+
+
+@pytest.fixture()
+def keeper(accounts_template: Path, tmp_path: Path) -> Gatekeeper:
+    return Gatekeeper(history_with_accounts(accounts_template, tmp_path), idle_s=600, max_age_s=3600, clock=Clock())
 
 
 def test_the_secret_is_made_private_and_kept(tmp_path: Path) -> None:

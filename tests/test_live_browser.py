@@ -20,6 +20,7 @@ import pytest
 
 from formcheck.spec import load_spec
 from tests.live_browser import (
+    answer_checkin,
     app_server,
     db_rows,
     in_viewport,
@@ -213,14 +214,7 @@ def test_workout_view_fits_both_screens_speaks_and_a_stop_mid_movement_adds_no_p
         page.get_by_text("How was Glute bridge?").wait_for(timeout=15_000)
         in_viewport(page, "[class*='st-key-fc_pain_']")
         page.screenshot(path=str(shots / "live_stopped.png"))
-        page.locator("[class*='st-key-fc_pain_'] button").filter(has_text="2").first.click()
-        page.wait_for_timeout(800)
-        page.get_by_role("button", name="Save check-in").click()
-        deadline, answers = time.monotonic() + 20, []
-        while time.monotonic() < deadline and not answers:
-            answers = db_rows(app["db"], "SELECT s.exercise, c.pain, c.difficulty FROM checkins c"
-                                         " JOIN sessions s ON s.id = c.session_id")
-            page.wait_for_timeout(500)
+        answers = answer_checkin(page, app["db"], 2)
         assert answers == [("glute_bridge", 2, None)], answers
         page.get_by_text("How was Glute bridge?").wait_for(state="detached", timeout=20_000)
         print(f"[browser] STOP during '{moving['data_phase']}' at {moving['count']} reps: saved {rows}; "

@@ -15,8 +15,8 @@ import pytest
 
 from formcheck.spec import load_spec
 from tests.live_browser import (
+    answer_checkin,
     app_server,
-    db_rows,
     in_viewport,
     live_page,
     read_panel,
@@ -192,16 +192,7 @@ def test_after_an_exercise_the_check_in_is_saved_with_its_set_and_repeat_brings_
         assert rest["title"] == f"Next: {load_spec('superman').title}", rest
         _wait_demo(page, "superman")  # the next exercise's demo on the rest screen
         page.get_by_text("How was Glute bridge?").wait_for(timeout=20_000)
-        page.locator("[class*='st-key-fc_pain_'] button").filter(has_text="3").first.click()
-        page.wait_for_timeout(800)
-        page.locator("[class*='st-key-fc_difficulty_'] button").filter(has_text="Hard").first.click()
-        page.wait_for_timeout(800)
-        page.get_by_role("button", name="Save check-in").click()
-        deadline, rows = time.monotonic() + 20, []
-        while time.monotonic() < deadline and not rows:
-            rows = db_rows(app["db"], "SELECT s.exercise, c.pain, c.difficulty FROM checkins c"
-                                      " JOIN sessions s ON s.id = c.session_id")
-            page.wait_for_timeout(500)
+        rows = answer_checkin(page, app["db"], 3, "Hard")
         assert rows == [("glute_bridge", 3, "hard")]
         page.get_by_text("How was Glute bridge?").wait_for(state="detached", timeout=20_000)
         page.get_by_role("button", name="Repeat set ↺").click()

@@ -10,7 +10,6 @@ HTTP request to the provider.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from formcheck.app.sign_in_gate import gate_parts
 from formcheck.store.accounts import AccountStore, accounts_path
 from formcheck.store.login_throttle import FREE_PER_ADDRESS
 from tests.oidc_provider import TAMPERS, TestProvider, auth_section, running_provider
+from tests.test_access import history_with_accounts
 
 APP_PAGE = "the app behind the gate"
 
@@ -57,10 +57,7 @@ def accounts_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def keeper(accounts_template: Path, tmp_path: Path) -> Gatekeeper:
-    history = tmp_path / "history.sqlite3"
-    with sqlite3.connect(accounts_template) as src, sqlite3.connect(accounts_path(history)) as dst:
-        src.backup(dst)
-    return Gatekeeper(history, idle_s=600)
+    return Gatekeeper(history_with_accounts(accounts_template, tmp_path), idle_s=600)
 
 
 def gated(keeper: Gatekeeper, auth: dict[str, Any] | None) -> TestClient:

@@ -37,6 +37,7 @@ import numpy as np
 from formcheck.features.frames import SIDES, Frames, LandmarkArrays, near_side
 from formcheck.features.registry import parse_name
 from formcheck.features.resolve import compute_sides
+from formcheck.pipeline.recognise_features import out_and_back
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 
@@ -216,16 +217,7 @@ def _excursions(v: np.ndarray, rest: float, far: float) -> tuple[int, float]:
     if not span or math.isnan(span):
         return 0, 0.0
     x = (v - rest) / span
-    out, trips, dwell = False, 0, 0
-    for xi in x:
-        if xi != xi:
-            continue
-        if not out and xi > 0.7:
-            out = True
-        elif out and xi < 0.3:
-            out, trips = False, trips + 1
-        dwell += xi > 0.7
-    return trips, float(dwell)
+    return out_and_back(x), float(np.sum(x > 0.7))
 
 
 def _signal_fit(clip: _Clip, spec: ExerciseSpec, values: np.ndarray, posture_frames: np.ndarray) -> tuple[float, float]:

@@ -152,6 +152,32 @@ def _range(v: np.ndarray, angle: bool) -> float:
     return float((hi - lo) / (_RANGE_SCALE if angle else 1.0))
 
 
+def out_and_back(x: np.ndarray) -> int:
+    """Trips of a signal scaled 0 (rest) to 1 (far end) out past 0.7 and back under 0.3 (hysteresis: noise
+    around either level is not a trip); unseen (NaN) samples are skipped.
+
+    Example:
+        >>> out_and_back(np.array([0.0, 0.8, 0.5, 0.9, 0.1, 0.75, np.nan, 0.2]))
+        2
+    """
+    out, trips = False, 0
+    for xi in x[~np.isnan(x)]:
+        if not out and xi > 0.7:
+            out = True
+        elif out and xi < 0.3:
+            out, trips = False, trips + 1
+    return trips
+
+
+def _longest_run(above: np.ndarray) -> int:
+    """The longest run of consecutive True values."""
+    run = longest = 0
+    for a in above:
+        run = run + 1 if a else 0
+        longest = max(longest, run)
+    return longest
+
+
 def _trips(v: np.ndarray, t: np.ndarray) -> list[float]:
     """The dominant movement's out-and-back trips from its resting end, their rate, and the time far out."""
     lo, hi = _q(v, (0.05, 0.95))
@@ -160,16 +186,7 @@ def _trips(v: np.ndarray, t: np.ndarray) -> list[float]:
     x = (v - lo) / (hi - lo)
     if np.nanmedian(x) > 0.5:  # it rests at the high end
         x = 1.0 - x
-    out, trips, run, longest = False, 0, 0, 0
-    for xi in x:
-        if xi != xi:
-            continue
-        if not out and xi > 0.7:
-            out = True
-        elif out and xi < 0.3:
-            out, trips = False, trips + 1
-        run = run + 1 if xi > 0.6 else 0
-        longest = max(longest, run)
+    trips, longest = out_and_back(x), _longest_run(x[~np.isnan(x)] > 0.6)
     minutes = max(float(t[-1] - t[0]), 1.0) / 60.0
     seen = max(int((~np.isnan(x)).sum()), 1)
     return [float(min(trips, 8)), trips / minutes / 10.0, float(np.nanmean(x > 0.6)), longest / seen]
