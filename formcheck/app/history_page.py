@@ -94,7 +94,8 @@ def _kind_tab(store: HistoryStore, kind: str, sessions: list[Session], titles: d
     st.dataframe(sessions_table(rows, titles, zone, checkins), hide_index=True, key=f"history-table-{kind}")
     by_id = {s.id: s for s in rows}
     shown = st.selectbox("Show", list(by_id), key=f"history_session_{kind}",
-                         format_func=lambda i: f"{local_time(by_id[i].created_at, zone)} · "
+                         # The table's id first: two sets of the same minute and count stay apart.
+                         format_func=lambda i: f"#{i} · {local_time(by_id[i].created_at, zone)} · "
                                                f"{titles.get(by_id[i].exercise, by_id[i].title)} · "
                                                f"{result_words(by_id[i])}")
     _show_session(store, by_id[int(shown)], titles, zone)
