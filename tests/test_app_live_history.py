@@ -294,3 +294,27 @@ def test_a_stored_sets_detail_says_what_its_score_lost_points_for(db: Path) -> N
     at.selectbox(key="history_session_live").set_value(perfect).run()  # the same minute, the same count
     assert at.selectbox(key="history_session_live").value == perfect
     assert not [c.value for c in at.caption if c.value.startswith("Score ")]
+
+
+@pytest.mark.parametrize("score", [85, 100])
+def test_a_set_without_cues_says_no_form_cues_only_at_100(score: int) -> None:
+    """Review and History draw a set with ``summary_tables``: a score under 100 without cues says what it lost
+    points for, never "no form cues" beside it (issue 21)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script(score: int) -> None:
+        from formcheck.app.widgets import summary_tables
+        from formcheck.records.feedback import ScoreLoss, SetSummary
+
+        losses = (ScoreLoss(100 - score, "too_fast", reps=(2,)),) if score < 100 else ()
+        summary_tables(SetSummary(exercise="glute_bridge", title="Glute bridge", reps=3, reps_by_side={},
+                                  partial_reps=0, rep_rows=(), holds=(), cues=(), duration_s=12.0, frames=360,
+                                  frames_with_person=360, score=score, score_losses=losses), key="t")
+
+    at = AppTest.from_function(script, args=(score,)).run()
+    said = [e.value for e in (*at.success, *at.info)]
+    if score == 100:
+        assert said == ["No form cues in this set."]
+    else:
+        assert said == ["Score 85/100: 15 points because rep 2 was rushed."]
+        assert not any("no form cues" in s.lower() for s in said)
