@@ -63,6 +63,9 @@ class RepRecord:
     cues: tuple[str, ...] = ()
     quality: int = 100  # 0-100
     counted: bool = True  # False when a rule that voids the rep fired
+    # Cut by the end of the clip or set, or by the person leaving: a fragment, not the person's doing.
+    # It is reported as a partial rep and not scored (it says nothing about their form).
+    at_edge: bool = False
 
 
 #: What a set's score lost points for (see ``tracker.scoring.score_losses``).

@@ -147,6 +147,20 @@ def score_sentence(summary: SetSummary, spec: Any) -> str | None:
     return losses_sentence(summary.score, getattr(summary, "score_losses", ()), spec)
 
 
+def edge_sentence(summary: SetSummary) -> str | None:
+    """The partial reps the clip's end (or the person leaving) cut off: said, and why they are not scored.
+
+    Example:
+        >>> edge_sentence(summary)  # doctest: +SKIP
+        'Rep 3 was cut off by the end of the clip: partial, and not scored.'
+    """
+    cut = [r.index for r in summary.rep_rows if r.at_edge]
+    if not cut:
+        return None
+    return f"{_reps_words(cut).capitalize()} {'were' if len(cut) > 1 else 'was'} cut off by the end of the clip: " \
+           "partial, and not scored."
+
+
 def losses_sentence(score: int, losses: Sequence[ScoreLoss], spec: Any) -> str | None:
     """:func:`score_sentence` from a score and its losses (a stored set: History).
 
@@ -201,6 +215,8 @@ def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
         lines.append("Good form throughout: no form cues.")
     elif explained is not None:
         lines.append(explained)  # never "no form cues" beside a score under 100
+    if counted and (cut := edge_sentence(summary)) is not None:
+        lines.append(cut)
     reps = [r for r in summary.rep_rows if r.complete]
     if len(reps) >= 2:
         up = sum(r.tempo_up for r in reps) / len(reps)

@@ -181,7 +181,9 @@ def _rep_form(rep: RepRecord, spec: object) -> str:
     """The "Form" cell: the rep's faults, and what else cost it points; "good" only at full quality
     (never "good" beside a partial rep's 40/100, issue 21)."""
     said = [fault_words(c, spec) for c in rep.cues]
-    if not rep.complete and "partial_rep" not in rep.cues:
+    if rep.at_edge:
+        said.append("cut off by the end of the clip (not scored)")
+    elif not rep.complete and "partial_rep" not in rep.cues:
         said.append("not through the full range")
     top = getattr(getattr(spec, "rep", None), "hold_at_peak", 0.0) or 0.0
     if rep.complete and top > 0 and rep.tempo_hold < top:
