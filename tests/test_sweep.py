@@ -1,4 +1,4 @@
-"""Layer 2: the synthetic robustness sweep (generator landmarks, no model).
+"""Layer 2: the synthetic robustness sweep (generator landmarks; the last test: rendered, the pose model).
 
 The counting issue's gate: bird-dog, glute bridge, superman, bent-over row, one-arm row and
 deadlift x side and 45-degree views x camera yaw 0 and 25 degrees x body height 1.55 and
@@ -6,6 +6,8 @@ deadlift x side and 45-degree views x camera yaw 0 and 25 degrees x body height 
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +81,14 @@ def test_the_table_gives_the_new_views_their_own_columns_and_lines() -> None:
     assert table.splitlines()[0].split() == ["exercise", "0", "deg", "90", "deg", "135", "deg", "all"]
     assert "camera pitch: 30 deg down 1/1, level 4/4" in table
     assert "camera cut: none 4/4, side to 45 1/1" in table and "travel: +2 m 1/1, none 4/4" in table
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", [SweepCase("deadlift", "rear_oblique", height=1.55),
+                                  SweepCase("glute_bridge", "side", cut_to="45")], ids=["rear_oblique", "cut"])
+def test_a_rendered_filmed_view_counts_exactly_through_the_pose_model(case: SweepCase, tmp_path: Path,
+                                                                     model_path: Path) -> None:
+    """The whole path on two of the new views: drawn figure, real pose model, tracker."""
+    row = run_case(case, render_dir=tmp_path, model_path=model_path)
+    assert row.true_reps >= 3
+    assert row.exact, (row.reps, row.partial_reps, row.true_reps, row.true_partial)

@@ -174,10 +174,12 @@ def _cut(frames: list[PoseFrame], label: ClipLabel, start: str) -> tuple[list[Po
     return kept, complete, partial
 
 
-def _filmed_suffix(case: SweepCase) -> str:
-    """The file name's part for the filmed-view options (none for the tripod grid: its old names)."""
-    return ((f"_pitch{case.pitch:g}" if case.pitch is not None else "") + (f"_cut{case.cut_to}" if case.cut_to else "")
-            + (f"_travel{case.travel:g}" if case.travel else ""))
+def clip_name(case: SweepCase) -> str:
+    """The rendered clip's file name (the start phase cuts the same clip; the tripod grid keeps its old names)."""
+    filmed = ((f"_pitch{case.pitch:g}" if case.pitch is not None else "")
+              + (f"_cut{case.cut_to}" if case.cut_to else "") + (f"_travel{case.travel:g}" if case.travel else ""))
+    return (f"{case.exercise}_{case.view}_{case.camera_yaw:g}_{case.height:g}_{case.camera_height}"
+            f"_{case.tempo_scale:g}_{case.seed}{filmed}.mp4")
 
 
 def run_case(case: SweepCase, *, render_dir: Path | None = None, model_path: str | Path | None = None) -> SweepRow:
@@ -189,8 +191,7 @@ def run_case(case: SweepCase, *, render_dir: Path | None = None, model_path: str
     if render_dir is None:
         frames, label = synth_track(case.exercise, jitter=0.01, **options)
     else:
-        name = (f"{case.exercise}_{case.view}_{case.camera_yaw:g}_{case.height:g}_{case.camera_height}"
-                f"_{case.tempo_scale:g}_{case.seed}{_filmed_suffix(case)}.mp4")
+        name = clip_name(case)
         label = render_clip(SynthOptions(exercise=case.exercise, **options), render_dir / name)  # type: ignore[arg-type]
         frames = list(analyze_video(render_dir / name, case.exercise, model_path=model_path).frames)
     frames, complete, partial = _cut(frames, label, case.start)
