@@ -181,8 +181,8 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
         explained = score_sentence(summary, known)
         if explained is None:
             st.success("No form cues in this set.")
-        else:  # never a green "no form cues" beside a score under 100
-            st.info("No form cues in this set. " + explained)
+        else:  # never "no form cues" beside a score under 100: what it lost points for instead
+            st.info(explained)
     elif summary.frames_with_person:
         reason = getattr(summary, "reason", None)
         st.warning("Nothing was counted, so there is no form to judge" + (f": {reason}" if reason else

@@ -144,11 +144,20 @@ def score_sentence(summary: SetSummary, spec: Any) -> str | None:
         >>> score_sentence(summary, spec)  # doctest: +SKIP
         'Score 53/100: 47 points because rep 3 was partial (not through the full range).'
     """
-    losses = getattr(summary, "score_losses", ())
-    if summary.score >= 100 or not losses:
+    return losses_sentence(summary.score, getattr(summary, "score_losses", ()), spec)
+
+
+def losses_sentence(score: int, losses: Sequence[ScoreLoss], spec: Any) -> str | None:
+    """:func:`score_sentence` from a score and its losses (a stored set: History).
+
+    Example:
+        >>> losses_sentence(85, [ScoreLoss(15, "too_fast", reps=(2,))], None)
+        'Score 85/100: 15 points because rep 2 was rushed.'
+    """
+    if score >= 100 or not losses:
         return None
     parts = [f"{x.points} {'point' if x.points == 1 else 'points'} because {loss_words(x, spec)}" for x in losses]
-    return f"Score {summary.score}/100: " + "; ".join(parts) + "."
+    return f"Score {score}/100: " + "; ".join(parts) + "."
 
 
 #: ``count_confidence`` begins so when the count is the movement's alone (the spec's gates silenced it).

@@ -83,8 +83,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
         "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
         "count_confidence": summary.count_confidence,
-        "score_losses": [{"points": x.points, "kind": x.kind, "cue": x.cue, "reps": list(x.reps)}
-                         for x in summary.score_losses],
+        "score_losses": [x.as_dict() for x in summary.score_losses],
     }
 
 
