@@ -77,7 +77,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3), extreme=round(ev.extreme, 2),
         tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
         tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
-        quality=0, counted=ev.complete and not voided)
+        quality=0, counted=ev.complete and not voided, at_edge=at_edge and not ev.complete)
     return replace(rec, quality=rep_quality(rec, spec)), extra
 
 
@@ -113,6 +113,16 @@ def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     return int(max(0.0, min(100.0, round(q))))
 
 
+def scored_reps(rows: Sequence[RepRecord]) -> list[RepRecord]:
+    """The reps the score judges: all but the fragments the clip's end (or the person leaving) cut off.
+
+    Example:
+        >>> [r.index for r in scored_reps([RepRecord(1, 0, 1, 2, True), RepRecord(2, 3, 4, 5, False, at_edge=True)])]
+        [1]
+    """
+    return [r for r in rows if not r.at_edge]
+
+
 #: Points a fault seen between reps (a set-level cue) takes off the set's score.
 SET_CUE_PENALTY = 10
 
@@ -129,6 +139,7 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
             return 0
         target = spec.hold.target_s if spec.hold else good
         return int(round(100.0 * good / (good + lost) * min(1.0, good / target)))
+    rows = scored_reps(rows)
     if not rows:
         return 0
     mean_q = sum(r.quality for r in rows) / len(rows)
@@ -168,7 +179,7 @@ def score_losses(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[
             reached = min(1.0, good / spec.hold.target_s) if spec.hold else 1.0
             add("hold_form", 100.0 * (1.0 - form))
             add("hold_short", 100.0 * form * (1.0 - reached))
-    elif rows:
+    elif rows := scored_reps(rows):
         n = len(rows)
         share = sum(1 for r in rows if r.complete and r.counted) / n
         for r in rows:
