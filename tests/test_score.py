@@ -74,6 +74,6 @@ def test_a_rep_the_clips_end_cut_off_is_partial_said_and_not_scored() -> None:
     assert (s.reps, s.partial_reps) == (label.reps_complete - 1, 1)
     assert s.score == 100 and s.score_losses == ()
     assert [r.at_edge for r in s.rep_rows] == [False] * (len(s.rep_rows) - 1) + [True]
-    said = f"Rep {len(s.rep_rows)} was cut off by the end of the clip: partial, and not scored."
+    said = f"Rep {len(s.rep_rows)} was only partly filmed: partial, and not scored."
     assert said in client_sentences(s, result.spec)
     assert said in format_summary(s, "clip.mp4", result.spec)

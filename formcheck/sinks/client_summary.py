@@ -148,16 +148,16 @@ def score_sentence(summary: SetSummary, spec: Any) -> str | None:
 
 
 def edge_sentence(summary: SetSummary) -> str | None:
-    """The partial reps the clip's end (or the person leaving) cut off: said, and why they are not scored.
+    """The partial reps the clip (its start or end, or the body leaving the picture) cut off: said, and why not scored.
 
     Example:
         >>> edge_sentence(summary)  # doctest: +SKIP
-        'Rep 3 was cut off by the end of the clip: partial, and not scored.'
+        'Rep 3 was only partly filmed: partial, and not scored.'
     """
     cut = [r.index for r in summary.rep_rows if r.at_edge]
     if not cut:
         return None
-    return f"{_reps_words(cut).capitalize()} {'were' if len(cut) > 1 else 'was'} cut off by the end of the clip: " \
+    return f"{_reps_words(cut).capitalize()} {'were' if len(cut) > 1 else 'was'} only partly filmed: " \
            "partial, and not scored."
 
 

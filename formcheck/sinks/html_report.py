@@ -182,7 +182,7 @@ def _rep_form(rep: RepRecord, spec: object) -> str:
     (never "good" beside a partial rep's 40/100, issue 21)."""
     said = [fault_words(c, spec) for c in rep.cues]
     if rep.at_edge:
-        said.append("cut off by the end of the clip (not scored)")
+        said.append("only partly filmed (not scored)")
     elif not rep.complete and "partial_rep" not in rep.cues:
         said.append("not through the full range")
     top = getattr(getattr(spec, "rep", None), "hold_at_peak", 0.0) or 0.0
