@@ -277,3 +277,44 @@ def test_after_stop_a_score_under_100_says_what_it_lost_points_for(db: Path) -> 
     assert not at.exception, [e.value for e in at.exception]
     assert [s.value for s in at.success][:1] == ["Glute bridge: 3 reps, saved to History (Live sets)."]
     assert "Score 85/100: 15 points because rep 2 was rushed." in [c.value for c in at.caption]
+
+
+def test_a_stored_sets_detail_says_what_its_score_lost_points_for(db: Path) -> None:
+    from dataclasses import replace
+
+    from formcheck.records.feedback import ScoreLoss
+
+    store = HistoryStore(db)
+    rushed = store.save_set(replace(make_summary(reps=3, cue_ids=()), score=85,
+                                    score_losses=(ScoreLoss(15, "too_fast", reps=(2,)),)), source="webcam", kind="live")
+    perfect = store.save_set(replace(make_summary(reps=3, cue_ids=()), score=100), source="webcam", kind="live")
+    at = _open("history")
+    at.selectbox(key="history_session_live").set_value(rushed).run()
+    assert "Score 85/100: 15 points because rep 2 was rushed." in [c.value for c in at.caption]
+    at.selectbox(key="history_session_live").set_value(perfect).run()  # the same minute, the same count
+    assert at.selectbox(key="history_session_live").value == perfect
+    assert not [c.value for c in at.caption if c.value.startswith("Score ")]
+
+
+@pytest.mark.parametrize("score", [85, 100])
+def test_a_set_without_cues_says_no_form_cues_only_at_100(score: int) -> None:
+    """Review and History draw a set with ``summary_tables``: a score under 100 without cues says what it lost
+    points for, never "no form cues" beside it (issue 21)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script(score: int) -> None:
+        from formcheck.app.widgets import summary_tables
+        from formcheck.records.feedback import ScoreLoss, SetSummary
+
+        losses = (ScoreLoss(100 - score, "too_fast", reps=(2,)),) if score < 100 else ()
+        summary_tables(SetSummary(exercise="glute_bridge", title="Glute bridge", reps=3, reps_by_side={},
+                                  partial_reps=0, rep_rows=(), holds=(), cues=(), duration_s=12.0, frames=360,
+                                  frames_with_person=360, score=score, score_losses=losses), key="t")
+
+    at = AppTest.from_function(script, args=(score,)).run()
+    said = [e.value for e in (*at.success, *at.info)]
+    if score == 100:
+        assert said == ["No form cues in this set."]
+    else:
+        assert said == ["Score 85/100: 15 points because rep 2 was rushed."]
+        assert not any("no form cues" in s.lower() for s in said)

@@ -87,7 +87,7 @@ def test_a_schema_3_file_gains_the_check_in_table_and_keeps_its_sets(tmp_path: P
     CheckIns(store).save(sid, pain=0, difficulty="easy")
     assert [(c.session_id, c.pain) for c in CheckIns(store).per_set()] == [(sid, 0)]
     with sqlite3.connect(path) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         con.execute("PRAGMA user_version=3")
     assert len(CheckIns(HistoryStore(path)).per_set()) == 1  # the step runs again: nothing lost, nothing added
 

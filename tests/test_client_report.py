@@ -186,3 +186,17 @@ def test_write_client_report_replaces_the_file_atomically(bridge_low: object, tm
     path = write_client_report(bridge_low, tmp_path, meta=ReportMeta(clip="a.mp4"))  # type: ignore[arg-type]
     assert path.read_text().startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_a_reps_form_cell_says_good_only_when_nothing_cost_it_points() -> None:
+    """A partial rep without a cue scored 40/100 and its "Form" said "good" (issue 21: every point lost named)."""
+    from formcheck.records.feedback import RepRecord
+    from formcheck.sinks.html_report import _rep_form
+
+    spec = load_spec("superman")
+    whole = RepRecord(1, 0.0, 1.0, 2.0, True, quality=100)
+    partial = RepRecord(3, 6.8, 7.4, 7.7, False, counted=False, rom_fraction=0.4, quality=40)
+    faulty = RepRecord(2, 3.0, 4.0, 5.0, True, cues=("neck_cranked",), quality=80)
+    assert _rep_form(whole, spec) == "good"
+    assert _rep_form(partial, spec) == "not through the full range"
+    assert _rep_form(faulty, spec) == "you cranked your neck up"  # the rule's own `fault` text in the spec

@@ -61,3 +61,19 @@ def test_a_hold_short_of_its_target_says_so() -> None:
     s = result.summary
     assert s.score < 100 and [x.kind for x in s.score_losses] == ["hold_short"]
     assert "target" in loss_words(s.score_losses[0], result.spec)
+
+
+def test_a_rep_the_clips_end_cut_off_is_partial_said_and_not_scored() -> None:
+    """A physiotherapist does not mark a person down for where the recording stopped (issue 21, item 6): a clean
+    set cut mid-rep keeps its 100, reports the fragment as partial, and says why it was not scored."""
+    frames, label = synth_track("glute_bridge", seed=2)
+    last = label.reps[-1]
+    cut = [f for f in frames if f.t <= last.start + 0.6 * (last.top - last.start)]  # stopped on the way up
+    result = analyze_frames(cut, "glute_bridge")
+    s = result.summary
+    assert (s.reps, s.partial_reps) == (label.reps_complete - 1, 1)
+    assert s.score == 100 and s.score_losses == ()
+    assert [r.at_edge for r in s.rep_rows] == [False] * (len(s.rep_rows) - 1) + [True]
+    said = f"Rep {len(s.rep_rows)} was only partly filmed: partial, and not scored."
+    assert said in client_sentences(s, result.spec)
+    assert said in format_summary(s, "clip.mp4", result.spec)

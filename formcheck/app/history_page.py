@@ -48,6 +48,8 @@ def _show_session(store: HistoryStore, s: Session, titles: dict[str, str], zone:
     who = f" · client {s.client}" if s.client else ""
     st.caption(f"{local_time(s.created_at, zone)} · {KIND_TITLES.get(s.kind, s.kind)} · {s.source}{who} · "
                f"{s.duration_s:.1f} s · score {s.score}/100")
+    if (why := _score_words(s)) is not None:  # every point lost named (issue 21), for sets saved since schema 5
+        st.caption(why)
     if s.trainer_notes:
         st.caption(f"Notes: {s.trainer_notes}")
     for note in s.notes:
@@ -64,6 +66,21 @@ def _show_session(store: HistoryStore, s: Session, titles: dict[str, str], zone:
         st.rerun()
 
 
+def _score_words(s: Session) -> str | None:
+    """Why a stored set's score is under 100, in the client report's words (None at 100 or not kept)."""
+    from formcheck.records.feedback import ScoreLoss
+    from formcheck.sinks.client_summary import losses_sentence
+
+    try:
+        spec = widgets.spec(s.exercise)
+    except FormcheckError:
+        spec = None  # its spec is gone: the tracker's own words and the cue ids still say it
+    try:
+        return losses_sentence(s.score, [ScoreLoss.from_dict(x) for x in s.score_losses], spec)
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged row: the score alone, as before
+
+
 def _kind_tab(store: HistoryStore, kind: str, sessions: list[Session], titles: dict[str, str],
               zone: str | None) -> None:
     """A tab's table, its session picker and the picked session's detail."""
@@ -77,7 +94,8 @@ def _kind_tab(store: HistoryStore, kind: str, sessions: list[Session], titles: d
     st.dataframe(sessions_table(rows, titles, zone, checkins), hide_index=True, key=f"history-table-{kind}")
     by_id = {s.id: s for s in rows}
     shown = st.selectbox("Show", list(by_id), key=f"history_session_{kind}",
-                         format_func=lambda i: f"{local_time(by_id[i].created_at, zone)} · "
+                         # The table's id first: two sets of the same minute and count stay apart.
+                         format_func=lambda i: f"#{i} · {local_time(by_id[i].created_at, zone)} · "
                                                f"{titles.get(by_id[i].exercise, by_id[i].title)} · "
                                                f"{result_words(by_id[i])}")
     _show_session(store, by_id[int(shown)], titles, zone)

@@ -172,17 +172,18 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
         st.info("Counted from the movement alone: the reps' form was not judged.")
     elif summary.reps > 0 or any(h.good_s > 0 for h in summary.holds):
         from formcheck.records.errors import FormcheckError
-        from formcheck.sinks.client_summary import score_sentence
+        from formcheck.sinks.client_summary import edge_sentence, score_sentence
 
         try:
             known = spec(summary.exercise)
         except FormcheckError:  # a history row of an exercise whose spec is gone: plain words still
             known = None
         explained = score_sentence(summary, known)
+        cut = edge_sentence(summary)
         if explained is None:
-            st.success("No form cues in this set.")
-        else:  # never a green "no form cues" beside a score under 100
-            st.info("No form cues in this set. " + explained)
+            st.success("No form cues in this set." + (f" {cut}" if cut else ""))
+        else:  # never "no form cues" beside a score under 100: what it lost points for instead
+            st.info(explained + (f" {cut}" if cut else ""))
     elif summary.frames_with_person:
         reason = getattr(summary, "reason", None)
         st.warning("Nothing was counted, so there is no form to judge" + (f": {reason}" if reason else

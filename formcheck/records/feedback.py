@@ -63,6 +63,9 @@ class RepRecord:
     cues: tuple[str, ...] = ()
     quality: int = 100  # 0-100
     counted: bool = True  # False when a rule that voids the rep fired
+    # Cut by the end of the clip or set, or by the person leaving: a fragment, not the person's doing.
+    # It is reported as a partial rep and not scored (it says nothing about their form).
+    at_edge: bool = False
 
 
 #: What a set's score lost points for (see ``tracker.scoring.score_losses``).
@@ -89,6 +92,20 @@ class ScoreLoss:
     kind: LossKind
     cue: str | None = None
     reps: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe fields (``report.json``'s ``score_losses`` rows, the history's column)."""
+        return {"points": self.points, "kind": self.kind, "cue": self.cue, "reps": list(self.reps)}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> ScoreLoss:
+        """Back from :meth:`as_dict`.
+
+        Example:
+            >>> ScoreLoss.from_dict(ScoreLoss(15, "too_fast", reps=(2,)).as_dict())
+            ScoreLoss(points=15, kind='too_fast', cue=None, reps=(2,))
+        """
+        return cls(int(row["points"]), row["kind"], row.get("cue"), tuple(int(r) for r in row.get("reps", ())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,11 +144,34 @@ def score_sentence(summary: SetSummary, spec: Any) -> str | None:
         >>> score_sentence(summary, spec)  # doctest: +SKIP
         'Score 53/100: 47 points because rep 3 was partial (not through the full range).'
     """
-    losses = getattr(summary, "score_losses", ())
-    if summary.score >= 100 or not losses:
+    return losses_sentence(summary.score, getattr(summary, "score_losses", ()), spec)
+
+
+def edge_sentence(summary: SetSummary) -> str | None:
+    """The partial reps the clip (its start or end, or the body leaving the picture) cut off: said, and why not scored.
+
+    Example:
+        >>> edge_sentence(summary)  # doctest: +SKIP
+        'Rep 3 was only partly filmed: partial, and not scored.'
+    """
+    cut = [r.index for r in summary.rep_rows if r.at_edge]
+    if not cut:
+        return None
+    return f"{_reps_words(cut).capitalize()} {'were' if len(cut) > 1 else 'was'} only partly filmed: " \
+           "partial, and not scored."
+
+
+def losses_sentence(score: int, losses: Sequence[ScoreLoss], spec: Any) -> str | None:
+    """:func:`score_sentence` from a score and its losses (a stored set: History).
+
+    Example:
+        >>> losses_sentence(85, [ScoreLoss(15, "too_fast", reps=(2,))], None)
+        'Score 85/100: 15 points because rep 2 was rushed.'
+    """
+    if score >= 100 or not losses:
         return None
     parts = [f"{x.points} {'point' if x.points == 1 else 'points'} because {loss_words(x, spec)}" for x in losses]
-    return f"Score {summary.score}/100: " + "; ".join(parts) + "."
+    return f"Score {score}/100: " + "; ".join(parts) + "."
 
 
 #: ``count_confidence`` begins so when the count is the movement's alone (the spec's gates silenced it).
@@ -192,6 +215,8 @@ def client_sentences(summary: SetSummary, spec: Any) -> list[str]:
         lines.append("Good form throughout: no form cues.")
     elif explained is not None:
         lines.append(explained)  # never "no form cues" beside a score under 100
+    if counted and (cut := edge_sentence(summary)) is not None:
+        lines.append(cut)
     reps = [r for r in summary.rep_rows if r.complete]
     if len(reps) >= 2:
         up = sum(r.tempo_up for r in reps) / len(reps)

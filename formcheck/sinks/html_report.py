@@ -26,6 +26,7 @@ from pathlib import Path
 
 from formcheck.features.labels import feature_unit, plain_label
 from formcheck.records.atomic import atomic_write_text
+from formcheck.records.feedback import RepRecord
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
 from formcheck.sinks.client_chart import LEGEND_WORDS, client_chart, trend_panels, value_text
@@ -176,6 +177,22 @@ def _progress(result: AnalysisResult, meta: ReportMeta) -> str:
             f'<div class="trends">{charts}</div></section>')
 
 
+def _rep_form(rep: RepRecord, spec: object) -> str:
+    """The "Form" cell: the rep's faults, and what else cost it points; "good" only at full quality
+    (never "good" beside a partial rep's 40/100, issue 21)."""
+    said = [fault_words(c, spec) for c in rep.cues]
+    if rep.at_edge:
+        said.append("only partly filmed (not scored)")
+    elif not rep.complete and "partial_rep" not in rep.cues:
+        said.append("not through the full range")
+    top = getattr(getattr(spec, "rep", None), "hold_at_peak", 0.0) or 0.0
+    if rep.complete and top > 0 and rep.tempo_hold < top:
+        said.append(f"top held under {top:g} s")
+    if not said and rep.quality < 100:
+        said.append("did not count")
+    return "; ".join(said) or "good"
+
+
 def _rep_table(result: AnalysisResult) -> str:
     """One row per rep; on a phone each row stacks into a card, every value beside its heading."""
     rows = result.summary.rep_rows
@@ -189,7 +206,7 @@ def _rep_table(result: AnalysisResult) -> str:
     body = []
     for r in rows:
         reach = value_text(feature_unit(signal), r.extreme) + ("" if r.complete else " (not a whole rep)")
-        faults = "; ".join(fault_words(c, spec) for c in r.cues) or "good"
+        faults = _rep_form(r, spec)
         cells = [str(r.index), *([r.side or ""] if sided else []), f"{r.start:.1f}–{r.end:.1f} s", reach,
                  f"{r.tempo_up:.1f} / {r.tempo_hold:.1f} / {r.tempo_down:.1f}", f"{r.quality}/100", faults]
         classes = [""] * (len(cells) - 1) + [' class="bad"' if r.cues else ""]

@@ -28,7 +28,7 @@ from formcheck.records.csv_cells import spreadsheet_safe
 from formcheck.records.feedback import Cue, Feedback, Hold, RepRecord, SetSummary
 from formcheck.records.result import AnalysisResult
 from formcheck.records.version import __version__
-from formcheck.sinks.client_summary import loss_words
+from formcheck.sinks.client_summary import edge_sentence, loss_words
 
 REPORT_NAME = "report.json"
 REPS_CSV = "reps.csv"
@@ -61,7 +61,7 @@ def rep_dict(rep: RepRecord) -> dict[str, Any]:
         "end": _num(rep.end), "duration": _num(rep.end - rep.start), "complete": rep.complete,
         "counted": rep.counted, "rom": _num(rep.rom, 1), "rom_fraction": _num(rep.rom_fraction, 2),
         "tempo": {"up": _num(rep.tempo_up, 2), "hold": _num(rep.tempo_hold, 2), "down": _num(rep.tempo_down, 2)},
-        "cues": list(rep.cues), "quality": rep.quality,
+        "cues": list(rep.cues), "quality": rep.quality, "at_edge": rep.at_edge,
     }
 
 
@@ -83,8 +83,7 @@ def summary_dict(summary: SetSummary) -> dict[str, Any]:
         "frames": summary.frames, "frames_with_person": summary.frames_with_person,
         "score": summary.score, "notes": list(summary.notes), "reason": summary.reason,
         "count_confidence": summary.count_confidence,
-        "score_losses": [{"points": x.points, "kind": x.kind, "cue": x.cue, "reps": list(x.reps)}
-                         for x in summary.score_losses],
+        "score_losses": [x.as_dict() for x in summary.score_losses],
     }
 
 
@@ -217,6 +216,8 @@ def format_summary(summary: SetSummary, source: str = "", spec: Any = None) -> s
                  f"with a person, {summary.duration_s:.1f} s")
     for loss in summary.score_losses:
         lines.append(f"    -{loss.points}: {loss_words(loss, spec)}")
+    if (cut := edge_sentence(summary)) is not None:
+        lines.append(f"    {cut}")
     if summary.reason:
         lines.append(f"  why nothing was counted: {summary.reason}")
     for note in summary.notes:

@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -41,7 +41,7 @@ Kind = Literal["live", "review", "sample"]
 KINDS: tuple[str, ...] = ("live", "review", "sample")
 
 #: Bump when the schema changes; older files are migrated in ``_migrate`` (see ``_MIGRATIONS``).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -136,10 +136,17 @@ def _add_checkins(con: sqlite3.Connection) -> None:
     con.execute(_CHECKINS)
 
 
+def _add_score_losses(con: sqlite3.Connection) -> None:
+    """Version 5: what each set's score lost points for, so History can say it (issue 21)."""
+    if "score_losses" not in _columns(con, "sessions"):
+        # JSON list of {points, kind, cue, reps}; '[]' for sets saved before (their reasons were not kept).
+        con.execute("ALTER TABLE sessions ADD COLUMN score_losses TEXT NOT NULL DEFAULT '[]'")
+
+
 #: Schema changes after version 1, by the version they lead to. Each is additive and safe to
 #: run twice (it checks what is there), so files migrated by another build stay readable.
 _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _add_routines, 3: _add_client_columns, 4: _add_checkins}
+    2: _add_routines, 3: _add_client_columns, 4: _add_checkins, 5: _add_score_losses}
 
 SESSION_COLUMNS: tuple[str, ...] = (
     "id", "created_at", "source", "kind", "exercise", "title", "reps", "partial_reps",
@@ -188,6 +195,7 @@ class Session:
     client: str = ""
     trainer_notes: str = ""
     clip_key: str | None = None
+    score_losses: list[dict[str, Any]] = field(default_factory=list)  # ``ScoreLoss`` fields; [] before schema 5
 
 
 class HistoryStore(SqliteFile):
@@ -258,7 +266,8 @@ class HistoryStore(SqliteFile):
         values = (created, source, kind, summary.exercise, summary.title, int(summary.reps),
                   int(summary.partial_reps), _dumps(dict(summary.reps_by_side)),
                   float(summary.duration_s), int(summary.score), float(hold_s),
-                  _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes)))
+                  _dumps([_cue_dict(c) for c in summary.cues]), _dumps(list(summary.notes)),
+                  _dumps([x.as_dict() for x in summary.score_losses]))
         with self._connect() as con, self._transaction(con):
             old = None
             if clip_key is not None:
@@ -271,13 +280,14 @@ class HistoryStore(SqliteFile):
                 con.execute(
                     "UPDATE sessions SET created_at = ?, source = ?, kind = ?, exercise = ?, title = ?, reps = ?,"
                     " partial_reps = ?, reps_by_side = ?, duration_s = ?, score = ?, hold_s = ?, cues = ?,"
-                    " notes = ?, client = ?, trainer_notes = ? WHERE id = ?", (*values, *people, sid))
+                    " notes = ?, score_losses = ?, client = ?, trainer_notes = ? WHERE id = ?", (*values, *people, sid))
                 con.execute("DELETE FROM reps WHERE session_id = ?", (sid,))
             else:
                 cur = con.execute(
                     "INSERT INTO sessions (created_at, source, kind, exercise, title, reps, partial_reps,"
-                    " reps_by_side, duration_s, score, hold_s, cues, notes, client, trainer_notes, clip_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, *people, clip_key))
+                    " reps_by_side, duration_s, score, hold_s, cues, notes, score_losses, client, trainer_notes,"
+                    " clip_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, *people, clip_key))
                 sid = int(cur.lastrowid or 0)
             for rep in summary.rep_rows:
                 con.execute(
@@ -409,6 +419,7 @@ def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> 
     by_side = _json_column(row, "reps_by_side", {}, damaged)
     cues = _json_column(row, "cues", [], damaged)
     notes = _json_column(row, "notes", [], damaged)
+    losses = _json_column(row, "score_losses", [], damaged) if "score_losses" in row.keys() else []
     if damaged:
         notes = [*(notes if isinstance(notes, list) else []),
                  f"damaged in the database: {', '.join(damaged)} (not JSON)"]
@@ -420,4 +431,5 @@ def _session(row: sqlite3.Row, rep_rows: list[dict[str, Any]] | None = None) -> 
         cues=cues, notes=notes, rep_rows=rep_rows,
         routine_session_id=row["routine_session_id"] if "routine_session_id" in row.keys() else None,
         client=row["client"] or "", trainer_notes=row["trainer_notes"] or "", clip_key=row["clip_key"],
+        score_losses=losses if isinstance(losses, list) else [],
     )

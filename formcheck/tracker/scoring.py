@@ -70,7 +70,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         rom_fraction=round(ev.rom / abs(rep.peak - rep.start), 3), extreme=round(ev.extreme, 2),
         tempo_up=round(ev.peak - ev.start, 3), tempo_hold=round(ev.peak_end - ev.peak, 3),
         tempo_down=round(ev.end - ev.peak_end, 3), cues=tuple(dict.fromkeys(ids + [c.id for c in extra])),
-        quality=0, counted=ev.complete and not voided)
+        quality=0, counted=ev.complete and not voided, at_edge=at_edge and not ev.complete)
     return replace(rec, quality=rep_quality(rec, spec)), extra
 
 
@@ -99,6 +99,16 @@ def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:
     return int(max(0.0, min(100.0, round(q))))
 
 
+def scored_reps(rows: Sequence[RepRecord]) -> list[RepRecord]:
+    """The reps the score judges: all but the fragments the clip's end (or the person leaving) cut off.
+
+    Example:
+        >>> [r.index for r in scored_reps([RepRecord(1, 0, 1, 2, True), RepRecord(2, 3, 4, 5, False, at_edge=True)])]
+        [1]
+    """
+    return [r for r in rows if not r.at_edge]
+
+
 #: Points a fault seen between reps (a set-level cue) takes off the set's score.
 SET_CUE_PENALTY = 10
 
@@ -115,6 +125,7 @@ def set_score(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hol
             return 0
         target = spec.hold.target_s if spec.hold else good
         return int(round(100.0 * good / (good + lost) * min(1.0, good / target)))
+    rows = scored_reps(rows)
     if not rows:
         return 0
     mean_q = sum(r.quality for r in rows) / len(rows)
@@ -154,7 +165,7 @@ def score_losses(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[
             reached = min(1.0, good / spec.hold.target_s) if spec.hold else 1.0
             add("hold_form", 100.0 * (1.0 - form))
             add("hold_short", 100.0 * form * (1.0 - reached))
-    elif rows:
+    elif rows := scored_reps(rows):
         n = len(rows)
         share = sum(1 for r in rows if r.complete and r.counted) / n
         for r in rows:
@@ -223,6 +234,41 @@ def count_reps(spec: ExerciseSpec, rows: Sequence[RepRecord]) -> tuple[int, int,
     return reps, partial, by_side
 
 
+#: A first rep whose way up the clip did not show (it began within this of the first frame, at its top).
+_UNSEEN_S = 0.1
+
+
+def start_fragment(spec: ExerciseSpec, rows: Sequence[RepRecord], cues: Sequence[Cue],
+                   t0: float) -> tuple[list[RepRecord], list[Cue]]:
+    """The rows and cues with a first "rep" that is only the end of a movement the clip began in.
+
+    A clip that starts mid-movement shows the first rep's way down only; it counts when it came
+    down from where the set's reps go (the sweep's start at the top). When its range is under
+    half the set's own (the median of at least two other counted reps), the person was not at
+    the top but settling: it is a fragment cut by the clip's start, as the labellers count it,
+    partial and not scored (``at_edge``), and the range or tempo cues it raised are dropped.
+
+    Example:
+        >>> from formcheck.spec import load_spec
+        >>> rows = [RepRecord(1, 0.0, 0.0, 1.4, True, rom=15.0), RepRecord(2, 2, 3, 4, True, rom=88.0),
+        ...         RepRecord(3, 5, 6, 7, True, rom=90.0)]
+        >>> [r.complete for r in start_fragment(load_spec("prone_t_raise"), rows, [], 0.0)[0]]
+        [False, True, True]
+    """
+    if not rows or spec.rep is None:
+        return list(rows), list(cues)
+    first, others = rows[0], [r.rom for r in rows[1:] if r.complete and r.counted]
+    unseen_way_up = first.start - t0 <= _UNSEEN_S and first.tempo_up <= _UNSEEN_S
+    if not (first.complete and unseen_way_up and len(others) >= 2
+            and first.rom < 0.5 * sorted(others)[(len(others) - 1) // 2]):
+        return list(rows), list(cues)
+    judged = {spec.rep.short_id, "too_fast"}
+    fragment = replace(first, complete=False, counted=False, at_edge=True,
+                       cues=tuple(c for c in first.cues if c not in judged))
+    kept = [c for c in cues if not (c.rep == first.index and c.id in judged)]
+    return [replace(fragment, quality=rep_quality(fragment, spec)), *rows[1:]], kept
+
+
 def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence[Hold], cues: Sequence[Cue],
                   t0: float, t: float, frames: int, with_person: int, crowded_s: float) -> SetSummary:
     """The ``SetSummary`` of a set: counts from the rep rows, notes about who was in view, the score.
@@ -234,6 +280,7 @@ def build_summary(spec: ExerciseSpec, rows: Sequence[RepRecord], holds: Sequence
         notes.append("no person detected")
     if crowded_s > 0:
         notes.append(f"several people in view for {max(crowded_s, 1.0):.0f} s")
+    rows, cues = start_fragment(spec, rows, cues, t0)
     reps, partial, by_side = count_reps(spec, rows)
     set_cues = [c.id for c in cues if c.rep is None and c.id in {r.id for r in spec.rules}]
     score = set_score(spec, rows, holds, set_cues)
