@@ -106,8 +106,11 @@ def main() -> None:
                     out = Path(tmp) / f"out-{root.name}-j{jobs}-{run}"
                     wall, cpu, found = timed_batch(root, folder, out, jobs, args.frame_step, args.html)
                     times.setdefault((root, jobs), []).append(wall)
-                    if counts.setdefault(root, found) != found:
-                        print(f"  !! {root}: counts differ between its own runs")
+                    first = counts.setdefault(root, found)
+                    if first != found:
+                        differ = {c: (first.get(c), found.get(c)) for c in sorted(set(first) | set(found))
+                                  if first.get(c) != found.get(c)}
+                        print(f"  !! {root.name}: (exercise, reps) differ from its first run: {differ}")
                     print(f"  run {run + 1} {root.name:>14} -j {jobs}: {wall:6.1f} s wall, {seconds / wall:4.2f}x "
                           f"real time, CPU {cpu:6.1f} s ({seconds / cpu * 2:4.2f}x real time on 2 free cores); "
                           f"load {before} -> {load()}")
