@@ -15,7 +15,7 @@ import pytest
 
 from formcheck.cli import main
 from formcheck.features.pose_axis import BODY, learn_axis, pose_vectors, smooth
-from formcheck.features.pose_period import CLEAR
+from formcheck.features.pose_period import CLEAR, repeating_direction
 from formcheck.pipeline.analysis import analyze_frames, resolve_spec
 from formcheck.records.frame import PoseFrame
 from formcheck.synth import generate
@@ -133,6 +133,36 @@ def test_a_rep_among_larger_wandering_is_found_offline() -> None:
     found = count_clip(vecs, FPS)
     assert found.axis is not None and found.axis.period_s == pytest.approx(1.5, rel=0.1)
     assert found.reps in (13, 14, 15)
+
+
+def test_a_rep_in_a_small_component_among_noise_everywhere_is_found_offline() -> None:
+    # A bench press: the rep lives in one small component (the hands) while tracking noise moves
+    # twenty other coordinates, together more than the rep. The whole pose reads a period of two
+    # reps, unclear, and none of the three leading components is the rep (they are noise): the
+    # direction that repeats best among the leading eight is, at its own, shorter period.
+    vecs = _reps(1.5, 14, np.array([1.0]), seed=1)
+    noise = smooth(np.random.default_rng(9).normal(0, 1, (len(vecs), 20)), 15.0)
+    vecs[:, 20:40] += 0.09 * noise / noise.std(axis=0)
+    whole = learn_axis(vecs, FPS, own_periods=False)
+    assert whole is not None and whole.strength < CLEAR and whole.period_s > 2.5
+    found = count_clip(vecs, FPS)
+    assert found.axis is not None and found.axis.period_s == pytest.approx(1.5, rel=0.1)
+    assert int(np.argmax(np.abs(found.axis.vec))) == 10
+    assert found.reps in (13, 14, 15)
+
+
+def test_repeating_direction_finds_the_periodic_column_and_its_period() -> None:
+    # Columns as principal components: four of wandering noise, each moving more than the fifth,
+    # which repeats (every 45 frames).
+    rng = np.random.default_rng(4)
+    z = smooth(rng.normal(0, 1, (600, 5)), 12.0)
+    z[:, :4] *= 0.12 / z[:, :4].std(axis=0)
+    z[:, 4] = 0.15 * np.sin(2 * np.pi * np.arange(600) / 45) + rng.normal(0, 0.01, 600)
+    found = repeating_direction(z - z.mean(axis=0), FPS)
+    assert found is not None
+    per, strength, w = found
+    assert per == pytest.approx(45, abs=2) and strength >= CLEAR
+    assert int(np.argmax(np.abs(w))) == 4
 
 
 def test_live_counter_counts_nothing_while_learning_then_catches_up() -> None:

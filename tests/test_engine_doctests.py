@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["features.geometry", "features.frames", "features.registry", "features.resolve", "features.smoothing", "pose.landmarks_file", "spec.conditions", "spec.numbers", "spec.schema", "spec.loader", "tracker.rep_counter", "tracker.hold_timer", "tracker.form_rules",
            "tracker.tracker", "records.atomic", "records.input_files", "tracker.absence", "tracker.diagnosis", "tracker.excursion",
-           "tracker.scoring", "tracker.setup_gate", "tracker.side_follower", "tracker.feature_stream", "tracker.set_log", "tracker.rep_tracking",
+           "tracker.scoring", "tracker.noise", "pipeline.metrics", "tracker.setup_gate", "tracker.side_follower", "tracker.feature_stream", "tracker.set_log", "tracker.rep_tracking",
            "spec.routine", "sinks.presentation", "sinks.presenter", "sinks.overlay_draw", "sinks.overlay_panels",
            "sinks.speech", "pipeline.routine_run", "app.live_timing", "app.clip_tools", "app.history_tables", "app.browser_voice",
            "records.csv_cells", "sinks.batch_index", "pipeline.batch_pool", "pipeline.ray_batch", "app.review_queue",

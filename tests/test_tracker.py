@@ -101,9 +101,9 @@ class TestRepCounting:
         assert s.reps == 1 and [c.id for c in s.cues] == ["too_fast"]
 
     def test_a_slow_first_rep_sets_no_pace_once_there_are_two(self) -> None:
-        """A slow first rep (6 s, settling in) then 3 s reps: judged against the lone first rep the
+        """A slow first rep (7 s, settling in) then 3 s reps: judged against the lone first rep the
         second looks rushed; from then on the quicker of the middle reps is the pace, not the first."""
-        angles = ramp(130, 130, 1.0) + ramp(130, 172, 2.5) + [172.0] * 30 + ramp(172, 130, 2.5) + [130.0] * 30
+        angles = ramp(130, 130, 1.0) + ramp(130, 172, 3.0) + [172.0] * 30 + ramp(172, 130, 3.0) + [130.0] * 30
         for _ in range(3):
             angles += ramp(130, 172, 1.0) + [172.0] * 30 + ramp(172, 130, 1.0) + [130.0] * 30
         tr, _ = run("glute_bridge", bridge_track(angles))

@@ -1,5 +1,5 @@
 """``formcheck eval PATH... [--json] [--cache DIR] [--faults FILE] [--frame-step N]``: accuracy on labelled clips.
-``formcheck eval --sweep done-when|full [--render DIR]``: the synthetic robustness sweep.
+``formcheck eval --sweep done-when|full|filmed [--render DIR]``: the synthetic robustness sweep.
 ``formcheck eval --repcount DIR [--per-clip]``: the spec-free counter on RepCount-pose landmarks (MAE, OBO).
 ``formcheck eval PATH... --exercise any``: the spec-free count beside the label and the spec's count.
 ``formcheck eval --recognise PATH...``: the recogniser's top-1, top-3, confusions, wrong while confident.
@@ -24,8 +24,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("paths", nargs="*", metavar="PATH", help="folder of labelled clips, or a label file")
     p.add_argument("--faults", metavar="FILE",
                    help="fault annotations of real clips (default: labels/real_clip_faults.json of the repository)")
-    p.add_argument("--sweep", choices=("done-when", "full"),
-                   help="instead of clips: count synthetic tracks over views, bodies, tempos and start phases")
+    p.add_argument("--sweep", choices=("done-when", "full", "filmed"),
+                   help="instead of clips: count synthetic tracks over views, bodies, tempos and start phases "
+                        "(filmed: only the full grid's head-on, rear-oblique, pitched, cut and walked cases)")
     p.add_argument("--render", metavar="DIR",
                    help="with --sweep: render each track into DIR and run the pose model on it (slow)")
     p.add_argument("--repcount", metavar="DIR",

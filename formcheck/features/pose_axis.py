@@ -33,7 +33,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.features.pose_period import CLEAR, MAX_PERIOD_S, autocorrelation, octave, own_period, period, period_of
+from formcheck.features.pose_period import (
+    CLEAR,
+    MAX_PERIOD_S,
+    REPEAT_COMPONENTS,
+    SHORTER,
+    autocorrelation,
+    octave,
+    own_period,
+    period,
+    period_of,
+    repeating_direction,
+)
 
 Arr = NDArray[np.float64]
 
@@ -194,9 +205,20 @@ def learn_axis(vecs: Arr, fps: float, *, own_periods: bool = True) -> Axis | Non
         per = octave(ac, ac[0] / (float(np.trace(cov)) or 1.0), whole / whole[0], per, fps)
     i = int(np.argmax(ac[per]))
     strength = float(ac[per, i] / ac[0, i]) if ac[0, i] > 0 else 0.0
-    if strength < CLEAR and own_periods:
-        per, strength, i = own_period(ac, fps) or (per, strength, i)
     vec = np.asarray(top[:, i], dtype=np.float64)
+    if strength < CLEAR and own_periods:
+        # Searched on the pose high-passed at the period read (not the first look's), the axis's own.
+        xp = x - moving_average(x, int(HIGH_PASS * per) + 1)
+        xp -= xp.mean(axis=0)
+        lead = principal_axes(xp.T @ xp, REPEAT_COMPONENTS)
+        rep = repeating_direction(xp @ lead, fps)
+        if rep is not None and rep[1] >= CLEAR and rep[0] <= SHORTER * per:
+            per, strength, vec = rep[0], rep[1], lead @ rep[2]
+            vec = vec / (float(np.linalg.norm(vec)) or 1.0)
+            window = int(HIGH_PASS * per) + 1  # the high-pass follows the period it now counts at
+        else:
+            per, strength, i = own_period(ac, fps) or (per, strength, i)
+            vec = np.asarray(top[:, i], dtype=np.float64)
     return Axis(vec=vec, period_s=per / fps, strength=strength, window=window, parts=parts_moving(vec))
 
 

@@ -7,8 +7,10 @@ long a rep lasts:
   between ``MIN_PERIOD_S`` and ``MAX_PERIOD_S`` (two reps also look like one rep: the
   shortest period that repeats about as well wins).
 * :func:`octave`: that period, or half of it when alternate reps differ (``HALF_AC``).
-* :func:`own_period`: when the whole pose's period is not ``CLEAR``, the most periodic
-  leading component's own.
+* :func:`repeating_direction`: when the whole pose's period is not ``CLEAR``, the direction
+  among the leading components that repeats best, and its period (taken when it is clearly
+  shorter than the whole pose's: ``SHORTER``).
+* :func:`own_period`: failing that, the most periodic leading component's own.
 
 Example:
     >>> t = np.arange(300) / 30
@@ -44,6 +46,15 @@ CLEAR = 0.3
 #: other end of the movement (its autocorrelation there clearly negative, about -0.3 to -0.7), and
 #: the period is kept unless that is above ``HALF_WHOLE``.
 HALF_AC, HALF_SHARE, HALF_WHOLE = 0.5, 0.15, -0.2
+#: When the whole pose's period is not clear, the direction that repeats best is searched among this
+#: many leading components: the rep can live in a few coordinates (a bench press's hands) whose share
+#: of the pose's variance is small next to the tracking noise of the rest (legs on a bench, a
+#: lying body's box); the whole pose's autocorrelation then reads drift and noise (a period two to
+#: five reps long).
+REPEAT_COMPONENTS = 8
+#: ... and its period is taken when it is at most this share of the whole pose's: that read two or
+#: more reps as one (3:2 or more), not the same period a few frames off.
+SHORTER = 2 / 3
 
 
 def autocorrelation(x: Arr) -> Arr:
@@ -79,6 +90,31 @@ def period_of(x: Arr, fps: float) -> tuple[int, float] | None:
     """The period of all columns of ``x`` at once (their autocorrelations summed), and its value."""
     ac = autocorrelation(x).sum(axis=1)
     return period(ac / ac[0], fps) if ac[0] > 0 else None
+
+
+def repeating_direction(z: Arr, fps: float) -> tuple[int, float, Arr] | None:
+    """The direction in ``z``'s columns (uncorrelated components, centred) that repeats best, and its
+    period: (period in frames, its autocorrelation there, the direction's weights over the columns).
+
+    At each lag, the direction whose movement is most still there a lag later is the leading
+    eigenvector of the lagged covariance (symmetrised); its own normalised autocorrelation at that
+    lag makes a curve over lags, read as :func:`period` reads one. Not whitened: a direction is
+    weighed by how much it moves, so that noise in a small component cannot repeat by chance.
+    """
+    n, k = z.shape
+    hi = min(int(0.6 * n), int(MAX_PERIOD_S * fps)) + 1
+    var = (z ** 2).sum(axis=0)
+    if k == 0 or n < 8 or not (var > 0).all():
+        return None
+    f = np.fft.rfft(z, 2 * n, axis=0)
+    lagged = np.fft.irfft(np.conj(f)[:, :, None] * f[:, None, :], axis=0)[:hi]  # [lag, i, j]
+    _, vecs = np.linalg.eigh(0.5 * (lagged + np.transpose(lagged, (0, 2, 1))))
+    w = vecs[:, :, -1]
+    curve = np.einsum("li,lij,lj->l", w, lagged, w) / (w ** 2 @ var)
+    found = period(np.concatenate([curve, np.zeros(n - hi)]), fps)
+    if found is None:
+        return None
+    return found[0], found[1], np.asarray(w[found[0]], dtype=np.float64)
 
 
 def own_period(ac: Arr, fps: float) -> tuple[int, float, int] | None:

@@ -27,6 +27,7 @@ from formcheck.pipeline.metrics import (
     ClipScore,
     Span,
     Totals,
+    false_cues_by_rule,
     false_cues_per_minute,
     match_cues,
     totals,
@@ -330,10 +331,18 @@ def format_table(run: EvalRun) -> str:
         f"cue precision: {_pct(t.cue_precision)} of {t.cues} cues   cue recall: {_pct(t.cue_recall)} "
         f"of {t.faults} labelled faults   (clips with timed fault labels)",
         f"false cues per minute on clean clips: {fcpm} over {t.clean_minutes:.1f} min",
+        _false_cue_rules(run),
     ]
     out += _breakdown(run)
     out.append(_count_checks(run))
     return "\n".join(out)
+
+
+def _false_cue_rules(run: EvalRun) -> str:
+    """Which rules the false cues on clean clips come from (its own line: scripts parse the one above)."""
+    by_rule = false_cues_by_rule(run.clips)
+    return "false cues by rule on clean clips: " + (
+        ", ".join(f"{k} {v}" for k, v in by_rule.items()) if by_rule else "none")
 
 
 def _count_checks(run: EvalRun) -> str:

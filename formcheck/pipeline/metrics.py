@@ -167,6 +167,23 @@ def total_false_cues_per_minute(scores: Sequence[ClipScore]) -> tuple[float | No
     return sum(len(s.cues) for s in rows) / minutes, minutes
 
 
+def false_cues_by_rule(scores: Sequence[ClipScore]) -> dict[str, int]:
+    """How many cues each rule raised on clean clips, most first (which rules the false cues come from).
+
+    Example:
+        >>> clean = ClipScore("a", "deadlift", cues=(Span("too_fast", 1), Span("rounded_back", 2),
+        ...                                          Span("too_fast", 5)))
+        >>> false_cues_by_rule([clean])
+        {'too_fast': 2, 'rounded_back': 1}
+    """
+    counts: dict[str, int] = {}
+    for s in scores:
+        if is_clean(s):
+            for c in s.cues:
+                counts[c.id] = counts.get(c.id, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 @dataclass(frozen=True)
 class Totals:
     """Totals over the scored clips (None where a metric has no data)."""

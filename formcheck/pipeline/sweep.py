@@ -6,7 +6,11 @@ each rep exercise over a grid of views (side-on, 45 degrees, each turned 0 or
 25 degrees more: 0-70 degrees off the side), camera heights, body heights,
 tempos and start phases (the clip begins at rest, halfway up the first rep or
 at its top), and checks every count against the label's convention
-(``complete <= counted <= complete + partial``).
+(``complete <= counted <= complete + partial``). The ``full`` grid adds the
+views people film from that a tripod sweep misses: head-on (90 degrees), from
+behind a shoulder (rear-oblique, 135 degrees), a camera on a shelf looking
+down 20-30 degrees, a clip cut to another camera half-way, and a lunge or
+squat set walked towards or away from a camera in front.
 
 Two depths: generator landmarks only (fast, exact 3-D: tests the engine), or
 rendered clips through the real pose model (``render=True``: tests the whole
@@ -39,13 +43,16 @@ class SweepCase:
 
     Attributes:
         exercise: Spec and generator id.
-        view: Generator view: ``"side"`` or ``"45"``.
-        camera_yaw: Degrees the camera turns further (0-70 degrees off the side in all).
+        view: Generator view (``formcheck.synth.camera.VIEWS``): ``side``, ``45``, ``front``, ``rear_oblique``.
+        camera_yaw: Degrees the camera turns further (towards the figure's front).
         height: Body height in metres.
         camera_height: Camera height in metres (None: the generator frames the motion).
         tempo_scale: Every phase of the default tempo times this (0.6: fast reps).
         start: Where the clip begins (``START_PHASES``).
         seed: Tempo variation and landmark noise.
+        pitch: Degrees the camera looks down (None: the generator's height).
+        cut_to: The view the clip cuts to half-way (None: one camera).
+        travel: Metres the body walks towards its front over the set.
     """
 
     exercise: str
@@ -56,11 +63,22 @@ class SweepCase:
     tempo_scale: float = 1.0
     start: str = "rest"
     seed: int = 7
+    pitch: float | None = None
+    cut_to: str | None = None
+    travel: float = 0.0
 
     @property
     def angle(self) -> float:
-        """Degrees off the side-on view."""
-        return (45.0 if self.view == "45" else 0.0) + self.camera_yaw
+        """Degrees off the side-on view (either way round: 135 is behind the far shoulder)."""
+        from formcheck.synth.camera import VIEWS
+
+        return abs((VIEWS[self.view] + self.camera_yaw + 180.0) % 360.0 - 180.0)
+
+    def synth_options(self) -> dict[str, object]:
+        """The generator's options for this case."""
+        return dict(view=self.view, camera_yaw=self.camera_yaw, height=self.height, camera_height=self.camera_height,
+                    tempo=_tempo(self.exercise, self.tempo_scale), seed=self.seed, camera_pitch=self.pitch,
+                    cut_to=self.cut_to, travel=self.travel)
 
 
 @dataclass(frozen=True)
@@ -83,21 +101,51 @@ def sweep_cases(grid: str = "done-when") -> list[SweepCase]:
     """The cases of a named grid.
 
     * ``"done-when"``: exercises x side/45 x camera yaw 0/25 x body height 1.55/1.9 m (48).
-    * ``"full"``: that, plus camera heights, fast and slow tempos and the three start phases.
+    * ``"filmed"``: only the cases of :data:`FILMED_VIEWS` (to render them alone).
+    * ``"full"``: that, plus camera heights, fast and slow tempos, the three start phases, and
+      the views of :data:`FILMED_VIEWS` (:func:`filmed_view_cases`).
     """
     base = [SweepCase(ex, view, yaw, h) for ex, view, yaw, h in
             itertools.product(SWEEP_EXERCISES, ("side", "45"), (0.0, 25.0), (1.55, 1.9))]
     if grid == "done-when":
         return base
+    if grid == "filmed":
+        return filmed_view_cases()
     if grid != "full":
-        raise ValueError(f"unknown sweep grid {grid!r}: 'done-when' or 'full'")
+        raise ValueError(f"unknown sweep grid {grid!r}: 'done-when', 'full' or 'filmed'")
     extra = [SweepCase(ex, view, yaw, 1.75, camera_height=ch) for ex, view, yaw, ch in
              itertools.product(SWEEP_EXERCISES, ("side", "45"), (0.0, 25.0), (0.3, 1.6))]
     extra += [SweepCase(ex, view, 0.0, 1.75, tempo_scale=k) for ex, view, k in
               itertools.product(SWEEP_EXERCISES, ("side", "45"), (0.6, 1.6))]
     extra += [SweepCase(ex, view, 0.0, 1.75, start=st) for ex, view, st in
               itertools.product(SWEEP_EXERCISES, ("side", "45"), START_PHASES[1:])]
-    return base + extra
+    return base + extra + filmed_view_cases()
+
+
+#: The ways people film themselves that the tripod grid misses (issue 21): ``views`` head-on and
+#: rear-oblique, a camera ``pitched`` down from a shelf, a ``cut`` to another camera, a set walked
+#: towards or away from the camera (``travel``).
+FILMED_VIEWS = ("views", "pitched", "cut", "travel")
+#: Standing exercises a person walks through (a walking lunge; a squat set drifting towards the phone).
+TRAVEL_EXERCISES = ("lunge", "squat")
+
+
+def filmed_view_cases(kinds: Sequence[str] = FILMED_VIEWS) -> list[SweepCase]:
+    """The cases of :data:`FILMED_VIEWS` (one body height where the grid would not add a new view)."""
+    cases: list[SweepCase] = []
+    if "views" in kinds:
+        cases += [SweepCase(ex, view, 0.0, h) for ex, view, h in
+                  itertools.product(SWEEP_EXERCISES, ("front", "rear_oblique"), (1.55, 1.9))]
+    if "pitched" in kinds:
+        cases += [SweepCase(ex, view, pitch=p) for ex, view, p in
+                  itertools.product(SWEEP_EXERCISES, ("side", "45"), (20.0, 30.0))]
+    if "cut" in kinds:
+        cases += [SweepCase(ex, view, cut_to=to) for ex, (view, to) in
+                  itertools.product(SWEEP_EXERCISES, (("side", "45"), ("45", "front")))]
+    if "travel" in kinds:
+        cases += [SweepCase(ex, view, travel=d) for ex, view, d in
+                  itertools.product(TRAVEL_EXERCISES, ("front", "45"), (2.0, -2.0))]
+    return cases
 
 
 def _tempo(exercise: str, scale: float) -> tuple[float, float, float, float] | None:
@@ -126,18 +174,24 @@ def _cut(frames: list[PoseFrame], label: ClipLabel, start: str) -> tuple[list[Po
     return kept, complete, partial
 
 
+def clip_name(case: SweepCase) -> str:
+    """The rendered clip's file name (the start phase cuts the same clip; the tripod grid keeps its old names)."""
+    filmed = ((f"_pitch{case.pitch:g}" if case.pitch is not None else "")
+              + (f"_cut{case.cut_to}" if case.cut_to else "") + (f"_travel{case.travel:g}" if case.travel else ""))
+    return (f"{case.exercise}_{case.view}_{case.camera_yaw:g}_{case.height:g}_{case.camera_height}"
+            f"_{case.tempo_scale:g}_{case.seed}{filmed}.mp4")
+
+
 def run_case(case: SweepCase, *, render_dir: Path | None = None, model_path: str | Path | None = None) -> SweepRow:
     """Generate one case (landmarks, or a rendered clip through the pose model) and count it."""
     from formcheck.pipeline.analysis import analyze_frames, analyze_video
     from formcheck.synth.generate import SynthOptions, render_clip, synth_track
 
-    options = dict(view=case.view, camera_yaw=case.camera_yaw, height=case.height, camera_height=case.camera_height,
-                   tempo=_tempo(case.exercise, case.tempo_scale), seed=case.seed)
+    options = case.synth_options()
     if render_dir is None:
         frames, label = synth_track(case.exercise, jitter=0.01, **options)
     else:
-        name = (f"{case.exercise}_{case.view}_{case.camera_yaw:g}_{case.height:g}_{case.camera_height}"
-                f"_{case.tempo_scale:g}_{case.seed}.mp4")
+        name = clip_name(case)
         label = render_clip(SynthOptions(exercise=case.exercise, **options), render_dir / name)  # type: ignore[arg-type]
         frames = list(analyze_video(render_dir / name, case.exercise, model_path=model_path).frames)
     frames, complete, partial = _cut(frames, label, case.start)
@@ -156,6 +210,11 @@ def run_sweep(cases: Sequence[SweepCase], *, render_dir: Path | None = None,
     return rows
 
 
+def _filmed_words(c: SweepCase) -> str:
+    return ((f", pitched {c.pitch:g} deg down" if c.pitch is not None else "")
+            + (f", cut to {c.cut_to}" if c.cut_to else "") + (f", travel {c.travel:+g} m" if c.travel else ""))
+
+
 def format_sweep(rows: Sequence[SweepRow]) -> str:
     """Exact counts per exercise and view angle, then per other factor, then the misses."""
     def cell(sel: Sequence[SweepRow]) -> str:
@@ -171,7 +230,10 @@ def format_sweep(rows: Sequence[SweepRow]) -> str:
     lines.append(f"{'all':16s}" + "".join(f"  {cell([r for r in rows if r.case.angle == a]):>14s}" for a in angles)
                  + f"  {cell(rows):>14s}")
     for label, key in (("body height", lambda c: f"{c.height:g} m"), ("camera height", lambda c: str(c.camera_height)),
-                       ("tempo", lambda c: f"x{c.tempo_scale:g}"), ("start", lambda c: c.start)):
+                       ("tempo", lambda c: f"x{c.tempo_scale:g}"), ("start", lambda c: c.start),
+                       ("camera pitch", lambda c: "level" if c.pitch is None else f"{c.pitch:g} deg down"),
+                       ("camera cut", lambda c: f"{c.view} to {c.cut_to}" if c.cut_to else "none"),
+                       ("travel", lambda c: f"{c.travel:+g} m" if c.travel else "none")):
         groups = sorted({key(r.case) for r in rows})
         if len(groups) > 1:
             lines.append(f"{label}: " + ", ".join(f"{g} {cell([r for r in rows if key(r.case) == g])}" for g in groups))
@@ -179,7 +241,8 @@ def format_sweep(rows: Sequence[SweepRow]) -> str:
     for r in misses:
         c = r.case
         lines.append(f"miss: {c.exercise} {c.angle:g} deg, body {c.height:g} m, camera height {c.camera_height}, "
-                     f"tempo x{c.tempo_scale:g}, start {c.start}: true {r.true_reps}+{r.true_partial}, "
+                     f"tempo x{c.tempo_scale:g}, start {c.start}{_filmed_words(c)}: "
+                     f"true {r.true_reps}+{r.true_partial}, "
                      f"counted {r.reps}+{r.partial_reps}")
     total = sum(r.exact for r in rows)
     lines.append(f"exact: {total}/{len(rows)} ({100.0 * total / len(rows):.0f} %)" if rows else "exact: no cases")

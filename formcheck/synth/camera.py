@@ -2,7 +2,9 @@
 
 Views are azimuths around the figure: ``side`` looks from ``+Z`` (the
 figure's left side when standing or prone), ``45`` is turned 45° towards the
-figure's front (its head end when lying), ``front`` looks at the front.
+figure's front (its head end when lying), ``front`` looks at the front and
+``rear_oblique`` from behind the figure's right side (135° from ``side``,
+turned through its back; from the feet end when lying).
 The camera frames the whole motion of a clip once (it does not follow the
 body), like a phone on a stand.
 
@@ -24,7 +26,7 @@ import numpy as np
 from formcheck.records.errors import SynthError
 
 #: Azimuth (degrees, from +Z towards the figure's front -X) of each named view.
-VIEWS = {"side": 0.0, "45": 45.0, "front": 90.0}
+VIEWS = {"side": 0.0, "45": 45.0, "front": 90.0, "rear_oblique": -135.0}
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Camera:
     @classmethod
     def framing(cls, view: str, points: np.ndarray, size: tuple[int, int] = (640, 360), *,
                 height: float | None = None, distance: float | None = None, fill: float = 0.86,
-                fov: float = 42.0, yaw: float = 0.0) -> Camera:
+                fov: float = 42.0, yaw: float = 0.0, pitch: float | None = None) -> Camera:
         """A camera at ``view`` that keeps every point of ``points`` (n, 3) in frame.
 
         Args:
@@ -77,6 +79,9 @@ class Camera:
                 default: the closest at which the motion fills ``fill`` of the frame.
             yaw: Degrees added to the view's azimuth (towards the figure's
                 front), e.g. a slightly oblique "side" view.
+            pitch: Degrees the camera looks down at the middle of the motion
+                (a phone on a shelf); sets its height at every distance tried,
+                so it overrides ``height``.
         """
         if view not in VIEWS:
             raise SynthError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
@@ -92,7 +97,7 @@ class Camera:
 
         def at(d: float) -> Camera:
             pos = target + d * direction
-            pos[1] = cam_y
+            pos[1] = cam_y if pitch is None else target[1] + d * np.tan(np.radians(pitch))
             return cls((float(pos[0]), float(pos[1]), float(pos[2])),
                        (float(target[0]), float(target[1]), float(target[2])), size, fov)
 

@@ -33,7 +33,7 @@ from formcheck.records.frame import PoseFrame
 from formcheck.records.labels import ClipLabel, save_label
 from formcheck.synth.camera import VIEWS, Camera
 from formcheck.synth.groundtruth import landmark_points, to_pose_frame
-from formcheck.synth.skeleton import Body, Joints, forward_kinematics
+from formcheck.synth.skeleton import Body, F, Joints, forward_kinematics, moved
 from formcheck.synth.timeline import Timeline, plan
 
 GENERATOR = "formcheck synth"
@@ -62,6 +62,12 @@ class SynthOptions:
         camera_distance: Camera distance (m), None: frame the motion.
         camera_yaw: Degrees the camera is turned from the view towards the
             figure's front (a slightly oblique side view shows the far arm).
+        camera_pitch: Degrees the camera looks down (a phone on a shelf), None:
+            level-ish at ``camera_height``; overrides ``camera_height``.
+        cut_to: A second view the video cuts to half-way through (an edited
+            clip from two cameras), None: one camera.
+        travel: Metres the whole body moves towards its front over the clip
+            (negative: backwards), e.g. a set walked towards a front camera.
         fault_reps: 0-based reps the fault affects (None: every other rep).
         figure: ``volume``, ``stick`` (control) or ``none`` (empty scene).
         jitter: Std of Gaussian noise added to every landmark, metres (0: exact).
@@ -83,6 +89,9 @@ class SynthOptions:
     camera_height: float | None = None
     camera_distance: float | None = None
     camera_yaw: float = 0.0
+    camera_pitch: float | None = None
+    cut_to: str | None = None
+    travel: float = 0.0
     fault_reps: tuple[int, ...] | None = None
     figure: str = "volume"
     jitter: float = 0.0
@@ -106,6 +115,12 @@ class Simulation:
     joints: list[Joints]
     points: np.ndarray  # (n, 33, 3) landmark world positions
     camera: Camera
+    cut_camera: Camera | None = None  # the camera from frame ``cut_frame`` on (``cut_to``)
+    cut_frame: int = 0
+
+    def camera_at(self, frame: int) -> Camera:
+        """The camera that films frame ``frame``."""
+        return self.cut_camera if self.cut_camera is not None and frame >= self.cut_frame else self.camera
 
 
 #: Allowed ranges of the camera and noise options: (low, high, unit).
@@ -113,6 +128,8 @@ OPTION_RANGES: dict[str, tuple[float, float, str]] = {
     "camera_distance": (0.5, 50.0, "m"),
     "camera_height": (0.0, 20.0, "m"),
     "camera_yaw": (-90.0, 90.0, "degrees"),
+    "camera_pitch": (0.0, 60.0, "degrees"),
+    "travel": (-10.0, 10.0, "m"),
     "jitter": (0.0, 0.2, "m"),
 }
 
@@ -128,8 +145,9 @@ def check_camera(options: SynthOptions) -> None:
 
 def simulate(options: SynthOptions) -> Simulation:
     """Run the motion script and place the camera (no drawing)."""
-    if options.view not in VIEWS:
-        raise SynthError(f"unknown view {options.view!r}; choose one of: {', '.join(VIEWS)}")
+    for view in (options.view, options.cut_to or options.view):
+        if view not in VIEWS:
+            raise SynthError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
     if not 4.0 <= options.fps <= 120.0:
         raise SynthError(f"fps must be 4-120, got {options.fps}")
     w, h = options.size
@@ -147,22 +165,28 @@ def simulate(options: SynthOptions) -> Simulation:
     times = np.arange(n) / options.fps
     pose_fn = tl.exercise.pose
     joints = [forward_kinematics(body, pose_fn(body, tl.phase_at(float(t)))) for t in times]
+    if options.travel:  # an even walk towards the figure's front (F) over the whole clip
+        joints = [moved(j, F * options.travel * i / max(1, n - 1)) for i, j in enumerate(joints)]
     points = np.stack([landmark_points(j) for j in joints])
     if options.jitter > 0:
         rng = np.random.default_rng(options.seed + 7919)
         points = points + rng.normal(0.0, options.jitter, points.shape)
     # Frame the figure's outline, not just the joint centres.
     outline = np.concatenate([points.reshape(-1, 3), np.stack([j["head"] for j in joints]) + [0, 0.12, 0]])
-    camera = Camera.framing(options.view, outline, options.size, height=options.camera_height,
-                            distance=options.camera_distance, yaw=options.camera_yaw)
-    return Simulation(options, body, tl, times, joints, points, camera)
+
+    def frame(view: str) -> Camera:
+        return Camera.framing(view, outline, options.size, height=options.camera_height,
+                              distance=options.camera_distance, yaw=options.camera_yaw, pitch=options.camera_pitch)
+
+    cut = frame(options.cut_to) if options.cut_to is not None else None
+    return Simulation(options, body, tl, times, joints, points, frame(options.view), cut, n // 2)
 
 
 def pose_frames(sim: Simulation) -> list[PoseFrame]:
     """The ground-truth track: one PoseFrame per video frame (empty frames for an empty scene)."""
     if sim.options.figure == "none":
         return [PoseFrame.empty(float(t), sim.camera.size, i) for i, t in enumerate(sim.times)]
-    return [to_pose_frame(p, sim.camera, float(t), i) for i, (p, t) in enumerate(zip(sim.points, sim.times))]
+    return [to_pose_frame(p, sim.camera_at(i), float(t), i) for i, (p, t) in enumerate(zip(sim.points, sim.times))]
 
 
 def make_label(sim: Simulation, clip_name: str, landmarks_name: str | None) -> ClipLabel:
@@ -245,7 +269,8 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
     sim = simulate(options)
     centre = sim.points.reshape(-1, 3).mean(axis=0)
     prop_side = "r" if (options.side == "right") else "l"
-    renderer = Renderer(sim.camera, sim.body, centre, options.figure, sim.timeline.exercise.prop, prop_side)
+    renderers = [Renderer(camera, sim.body, centre, options.figure, sim.timeline.exercise.prop, prop_side)
+                 for camera in (sim.camera, sim.cut_camera) if camera is not None]
 
     def write(tmp: Path) -> None:
         writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), options.fps, options.size)
@@ -253,7 +278,7 @@ def render_clip(options: SynthOptions, out_mp4: str | Path,
             raise OutputError(f"cannot open a video writer for {out}")
         try:
             for i, j in enumerate(sim.joints):
-                writer.write(renderer.draw(j))
+                writer.write(renderers[-1 if sim.camera_at(i) is sim.cut_camera else 0].draw(j))
                 if progress:
                     progress(i + 1, len(sim.joints))
         finally:

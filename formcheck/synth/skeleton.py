@@ -33,6 +33,13 @@ U = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 Joints = dict[str, np.ndarray]
+#: Entries of :data:`Joints` that are unit directions (the head's and body's axes), not points.
+DIRECTIONS = ("face", "head_up", "left", "head_left")
+
+
+def moved(j: Joints, offset: np.ndarray) -> Joints:
+    """The same pose ``offset`` metres away: every point moves, the directions stay."""
+    return {k: v if k in DIRECTIONS else v + offset for k, v in j.items()}
 
 
 def sagittal(angle_deg: float) -> np.ndarray:

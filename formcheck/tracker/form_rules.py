@@ -1,9 +1,11 @@
 """Form rules: evaluate spec conditions per frame, raise cues, debounce what the user sees.
 
 A rule fires once its condition has held for ``min_duration`` seconds in one
-of its phases; the cue it raises starts at the moment the condition began and
-ends when it stops. Every fired cue is recorded (reports and the accuracy
-harness read them). What is *shown* is throttled, because constant cues
+of its phases, each threshold crossed by more than ``NOISE_K`` times that
+feature's own noise (:mod:`formcheck.tracker.noise`, measured on the person's
+frames so far: a crossing noise can explain is no fault); the cue it raises
+starts at the moment the plain condition began and ends when it stops. Every
+fired cue is recorded (reports and the accuracy harness read them). What is *shown* is throttled, because constant cues
 demoralise: at most one new cue per ``gap_s``, highest priority first, and a
 shown cue stays visible for ``display_s`` (longer while its fault persists).
 
@@ -26,10 +28,11 @@ from collections.abc import Mapping, Sequence
 from formcheck.features.registry import view_invariant
 from formcheck.records.feedback import Cue
 from formcheck.spec import CueTiming, FormRule, holds, parse_condition
+from formcheck.tracker.noise import NOISE_K, NoiseMeter, clear_of
 
 
 class _Compiled:
-    __slots__ = ("rule", "conds", "since", "cue_index", "image_plane")
+    __slots__ = ("rule", "conds", "since", "sure_since", "cue_index", "image_plane")
 
     def __init__(self, rule: FormRule) -> None:
         self.rule = rule
@@ -37,18 +40,25 @@ class _Compiled:
         # Judged from the picture: only meaningful from the camera view the spec asks for.
         self.image_plane = not all(view_invariant(c.feature) for c in self.conds)
         self.since: float | None = None  # time the condition became true
+        self.sure_since: float | None = None  # ... and true by more than the noise
         self.cue_index: int | None = None  # index in RuleEngine.cues while fired
 
-    def holds(self, values: Mapping[str, float], baseline: Mapping[str, float] | None) -> bool:
+    def verdict(self, values: Mapping[str, float], baseline: Mapping[str, float] | None,
+                noise: Mapping[str, NoiseMeter]) -> tuple[bool, bool]:
+        """(the condition holds, it holds by more than ``NOISE_K`` times each feature's noise)."""
+        sure = True
         for cond in self.conds:
             v = values.get(cond.feature, math.nan)
+            sd = noise[cond.feature].sigma
             if self.rule.baseline == "rep_start":
                 if baseline is None:
-                    return False
+                    return False, False
                 v = v - baseline.get(cond.feature, math.nan)
+                sd *= math.sqrt(2.0)  # the difference of two noisy readings
             if not holds(cond, v):  # an unseen feature (NaN) never fires a rule
-                return False
-        return True
+                return False, False
+            sure = sure and clear_of(cond.op, v, cond.value, NOISE_K * sd)
+        return True, sure
 
 
 class RuleEngine:
@@ -61,6 +71,8 @@ class RuleEngine:
 
     def __init__(self, rules: Sequence[FormRule], timing: CueTiming) -> None:
         self._rules = [_Compiled(r) for r in rules]
+        #: Each judged feature's noise, measured on every frame it is seen (any phase).
+        self.noise = {c.feature: NoiseMeter() for r in self._rules for c in r.conds}
         self.timing = timing
         #: False while the camera view is not the spec's: rules on image-plane features pause.
         self.view_ok = True
@@ -73,7 +85,9 @@ class RuleEngine:
         self._shown: dict[int, float] = {}  # cue index -> time shown
         self._last_shown = -1e9
         for r in self._rules:
-            r.since, r.cue_index = None, None
+            r.since, r.sure_since, r.cue_index = None, None, None
+        for meter in self.noise.values():
+            meter.reset()
 
     @property
     def active_ids(self) -> set[str]:
@@ -104,14 +118,23 @@ class RuleEngine:
         """Evaluate every rule at time ``t`` in ``phase``; returns cues that fired now."""
         fired: list[Cue] = []
         phase = "start" if phase == "ready" else phase
+        for name, meter in self.noise.items():
+            meter.add(t, values.get(name, math.nan))
         for r in self._rules:
             applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
                                                  ("not_visible", "setup"))
             applies = applies and (self.view_ok or not r.image_plane)
-            if applies and r.holds(values, baseline):
+            held, sure = r.verdict(values, baseline, self.noise) if applies else (False, False)
+            if held:
                 if r.since is None:
                     r.since = t
-                if r.cue_index is None and t - r.since >= r.rule.min_duration:
+                # Firing needs the margin over the noise for the whole min_duration; once fired,
+                # the cue lasts while the plain condition holds (no flicker at the margin).
+                if not sure:
+                    r.sure_since = None
+                elif r.sure_since is None:
+                    r.sure_since = t
+                if r.cue_index is None and r.sure_since is not None and t - r.sure_since >= r.rule.min_duration:
                     cue = Cue(id=r.rule.id, message=r.rule.message, priority=r.rule.priority,
                               start=r.since, rep=rep)
                     self.cues.append(cue)
@@ -121,7 +144,7 @@ class RuleEngine:
             else:
                 if r.cue_index is not None:
                     self.cues[r.cue_index] = dataclasses.replace(self.cues[r.cue_index], end=t)
-                r.since, r.cue_index = None, None
+                r.since, r.sure_since, r.cue_index = None, None, None
         return fired
 
     def close_all(self, t: float) -> None:
@@ -129,7 +152,7 @@ class RuleEngine:
         for r in self._rules:
             if r.cue_index is not None:
                 self.cues[r.cue_index] = dataclasses.replace(self.cues[r.cue_index], end=t)
-            r.since, r.cue_index = None, None
+            r.since, r.sure_since, r.cue_index = None, None, None
 
     def visible(self, t: float) -> tuple[Cue, ...]:
         """Cues to show at ``t``: at most one new per ``gap_s``, highest priority first."""

@@ -26,6 +26,7 @@ from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
 from formcheck.tracker.count_signal import SignalLog
 from formcheck.tracker.feature_stream import side_keys
+from formcheck.tracker.noise import SignalNoise, Uncertainty
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
 
 #: An attempt outside ``rep.require`` this long, and for at least ``REQUIRE_SHARE`` of its
@@ -98,6 +99,8 @@ class RepTracking:
         self.signals = SignalLog()
         #: Indices (in the rule engine's cue list) of cues raised during each side's attempt.
         self.cue_indices: dict[str, list[int]] = {s: [] for s in self.sides}
+        #: Each counter's signal noise and the frame interval: how precisely range and tempo are known.
+        self._noise: dict[str, SignalNoise] = {s: SignalNoise() for s in self.sides}
 
     def reset_counters(self) -> None:
         """Back to the start zone (the setup pose was lost): attempts so far are forgotten."""
@@ -106,6 +109,10 @@ class RepTracking:
             self._despike[s].reset()
             self._rest_x[s] = math.inf
             self._baseline[s] = {}
+
+    def uncertainty(self, side: str) -> Uncertainty:
+        """How precisely ``side``'s counter measures a rep's range and tempo (see ``make_rep_record``)."""
+        return self._noise[side].uncertainty()
 
     def baseline(self, side: str) -> dict[str, float]:
         """Features at the deepest point of the rest before the current attempt."""
@@ -126,7 +133,10 @@ class RepTracking:
     def record(self, t: float, vals: Mapping[str, float], followed: SideName) -> None:
         """Log one frame's rep signal for each counter, and whether it kept ``rep.require``."""
         each = self.spec.sides == "each"
-        self.signals.add(t, {s: (self.signal(vals, s, followed), not self._require or all_hold(
+        signal = {s: self.signal(vals, s, followed) for s in self.sides}
+        for s, v in signal.items():
+            self._noise[s].add(t, v)
+        self.signals.add(t, {s: (signal[s], not self._require or all_hold(
             self._require, vals, prefix=f"{s if each else followed}:")) for s in self.sides})
 
     def feed(self, t: float, vals: Mapping[str, float], followed: SideName, counting: bool,

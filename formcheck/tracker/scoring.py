@@ -15,6 +15,7 @@ from typing import Any
 
 from formcheck.records.feedback import Cue, Hold, LossKind, RepRecord, ScoreLoss, SetSummary, Side
 from formcheck.spec import ExerciseSpec, RepSignal
+from formcheck.tracker.noise import NOISE_K, Uncertainty, timing_sd
 from formcheck.tracker.rep_counter import RepEvent
 
 #: A rep is rushed when it takes less than this share of the set's usual rep duration ...
@@ -36,7 +37,7 @@ def tempo_message(up_s: float, down_s: float) -> str:
 
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
                     ids: list[str], at_edge: bool = False, usual_s: float | None = None,
-                    judge_range: bool = True) -> tuple[RepRecord, list[Cue]]:
+                    judge_range: bool = True, uncertainty: Uncertainty | None = None) -> tuple[RepRecord, list[Cue]]:
     """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
 
     Args:
@@ -50,19 +51,25 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         usual_s: The set's usual rep duration so far (None before the second rep): a rep much
             faster than the person's own tempo is rushed (``too_fast``); a steady fast set is not.
         judge_range: False when the camera view makes the absolute range target unreliable.
+        uncertainty: The rep signal's noise and the frame interval: a rep is rushed, or short of the
+            range target, only by more than ``NOISE_K`` times what they can explain (None: no margin).
     """
     rep = spec.rep
     assert rep is not None
     extra: list[Cue] = []
     voided = any(r.voids_rep for r in spec.rules if r.id in ids)
     took = ev.end - ev.start
-    if ev.complete and (took < BALLISTIC * rep.min_duration or (usual_s is not None and took < RUSHED * usual_s)):
+    unc = uncertainty or Uncertainty()
+    # The duration as it could be measured a noise margin longer: a 15 fps clip times a rep to 1/15 s.
+    took_at_most = took + NOISE_K * timing_sd(unc.frame_s, unc.signal_sd, _speeds(ev))
+    if ev.complete and (took_at_most < BALLISTIC * rep.min_duration
+                        or (usual_s is not None and took_at_most < RUSHED * usual_s)):
         extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,
                          round(ev.start, 3), round(ev.end, 3), index))
     if not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if ev.complete and judge_range and _short_of_target(rep, ev):
+    if ev.complete and judge_range and _short_of_target(rep, ev, NOISE_K * unc.signal_sd):
         extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
@@ -74,12 +81,19 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     return replace(rec, quality=rep_quality(rec, spec)), extra
 
 
-def _short_of_target(rep: RepSignal, ev: RepEvent) -> bool:
-    """The movement turned back before the spec's ``peak`` (only judged when the far end is the peak end)."""
+def _speeds(ev: RepEvent) -> tuple[float, float]:
+    """The signal's mean speed on the way out and on the way back (units a second; 0 when unknown)."""
+    out, back = ev.peak - ev.start, ev.end - ev.peak_end
+    return (ev.rom / out if out > 0 else 0.0, ev.rom / back if back > 0 else 0.0)
+
+
+def _short_of_target(rep: RepSignal, ev: RepEvent, margin: float = 0.0) -> bool:
+    """The movement turned back more than ``margin`` before the spec's ``peak`` (only judged when the far
+    end is the peak end)."""
     d = rep.direction
     if math.isnan(ev.rest) or d * ev.extreme < d * ev.rest:
         return False  # the far end is the spec's start end (rest at the peak end): no target there
-    return d * ev.extreme < d * rep.peak
+    return d * ev.extreme < d * rep.peak - margin
 
 
 def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:

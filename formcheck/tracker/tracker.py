@@ -240,7 +240,8 @@ class Tracker:
         rec, extra = make_rep_record(self.spec, ev, index, side,
                                      [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
                                      usual_s=self._log.usual_duration,
-                                     judge_range=self._guide.in_view_from(ev.start))
+                                     judge_range=self._guide.in_view_from(ev.start),
+                                     uncertainty=self._reps.uncertainty(counter_side))
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
