@@ -19,12 +19,17 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+#: ``write_y4m(stamp=True)``: each frame's number in its top-left corner, bit by bit (lowest first) in
+#: ``STAMP_BITS`` squares of ``STAMP_PX``, white for 1, black for 0 (``HOOK_TIMING`` reads it in the page).
+STAMP_BITS, STAMP_PX = 14, 8
 
 #: Records speech and beeps in the page (the real calls still go through).
 HOOK_VOICE = """
@@ -39,6 +44,56 @@ if (window.OscillatorNode) {
   OscillatorNode.prototype.start = function (...args) { window.__fcBeeps += 1; return start.apply(this, args); };
 }
 """
+
+#: Count latency (issue 22). In the frame that opens the camera: its settings, and for each frame of it
+#: the page shows (a hidden 2-px video of the camera's own stream) the frame's number read from its corner
+#: (``write_y4m(stamp=True)``) and when it was captured (else shown). In the top page: each change of the
+#: panel's count. All on the epoch clock the frames share (``Date.now()``).
+HOOK_TIMING = """
+(() => {
+  const BITS = @BITS@, PX = @PX@;
+  const md = navigator.mediaDevices;
+  if (md && md.getUserMedia) {
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = async (constraints) => {
+      const stream = await gum(constraints);
+      const track = stream.getVideoTracks()[0];
+      const cam = {asked: Date.now(), marks: [], settings: track ? track.getSettings() : {}};
+      try { (window.top.__fcCams = window.top.__fcCams || []).push(cam); } catch (e) {}
+      const v = document.createElement('video');
+      v.muted = true; v.playsInline = true; v.srcObject = stream;
+      v.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01;pointer-events:none';
+      document.body.appendChild(v);
+      const canvas = document.createElement('canvas');
+      canvas.width = BITS * PX; canvas.height = PX;
+      const ctx = canvas.getContext('2d', {willReadFrequently: true});
+      const seen = (now, meta) => {
+        const at = performance.timeOrigin + (meta.captureTime !== undefined ? meta.captureTime : now);
+        ctx.drawImage(v, 0, 0, BITS * PX, PX, 0, 0, BITS * PX, PX);
+        const px = ctx.getImageData(0, 0, BITS * PX, PX).data;
+        let number = 0;
+        for (let b = 0; b < BITS; b++) {
+          if (px[((PX >> 1) * BITS * PX + b * PX + (PX >> 1)) * 4] > 128) number |= 1 << b;
+        }
+        cam.marks.push([at, number]);
+        v.requestVideoFrameCallback(seen);
+      };
+      v.requestVideoFrameCallback(seen);
+      v.play().catch(() => {});
+      return stream;
+    };
+  }
+  if (window.top === window) {
+    window.__fcCounts = [];
+    let last = null;
+    new MutationObserver(() => {
+      const root = document.querySelector('#fc-live');
+      const count = root ? root.dataset.count : undefined;
+      if (count !== undefined && count !== last) { last = count; window.__fcCounts.push([Date.now(), count]); }
+    }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-count']});
+  }
+})();
+""".replace("@BITS@", str(STAMP_BITS)).replace("@PX@", str(STAMP_PX))
 
 #: The panel as the page shows it: visible texts and the figures in its data attributes.
 READ_PANEL = """() => {
@@ -115,11 +170,30 @@ def stop_server(proc: subprocess.Popen[Any]) -> None:
         proc.wait(5)
 
 
+def _stamped(frame: Any, number: int) -> Any:
+    """``frame`` (I420) with ``number`` in its corner, the squares' colour neutral."""
+    import av
+
+    planes = frame.to_ndarray()  # (H * 3/2, W): Y rows, then U and V at half size, each row half of a line
+    height = frame.height
+    for bit in range(STAMP_BITS):
+        x = bit * STAMP_PX
+        planes[:STAMP_PX, x:x + STAMP_PX] = 235 if number >> bit & 1 else 16
+    # The chroma of those squares: U then V, each (H/2, W/2) laid out as H/4 rows of W.
+    half = frame.width // 2
+    for plane_row in (height, height + height // 4):
+        for r in range(STAMP_PX // 2):
+            row, col = divmod(r * half, frame.width)
+            planes[plane_row + row, col:col + STAMP_BITS * STAMP_PX // 2] = 128
+    return av.VideoFrame.from_ndarray(planes, format="yuv420p")
+
+
 def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 360), fps: float | None = None,
-              span: tuple[float, float] | None = None) -> Path:
+              span: tuple[float, float] | None = None, stamp: bool = False) -> Path:
     """Clips one after the other as raw I420 ``.y4m`` (PyAV's bundled ffmpeg), at ``fps`` (default: the
     first clip's own rate; frames are dropped or repeated by their time to keep the clips' pace).
-    ``span``: only the seconds ``[start, end)`` of each clip (Chromium plays the file in a loop)."""
+    ``span``: only the seconds ``[start, end)`` of each clip (Chromium plays the file in a loop).
+    ``stamp``: each frame's number drawn in its corner (see ``STAMP_BITS``), for the page to read."""
     import av
 
     with av.open(str(dst), "w", format="yuv4mpegpipe") as out:
@@ -144,8 +218,10 @@ def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 36
                     kept += 1
                     frame = frame.reformat(width=size[0], height=size[1], format="yuv420p")
                     while written / out_rate <= t + 1e-6:
-                        frame.pts = None
-                        for packet in enc.encode(frame):
+                        shown = _stamped(frame, written) if stamp else frame
+                        # Its own time on the output's clock: a frame repeated for a faster rate must not go back.
+                        shown.pts, shown.time_base = written, Fraction(1, int(out_rate))
+                        for packet in enc.encode(shown):
                             out.mux(packet)
                         written += 1
                 offset += kept / rate
@@ -153,6 +229,82 @@ def write_y4m(clips: Sequence[Path], dst: Path, size: tuple[int, int] = (640, 36
         for packet in enc.encode():
             out.mux(packet)
     return dst
+
+
+@dataclass(frozen=True)
+class CameraTimes:
+    """The fake camera as the page saw it (``HOOK_TIMING``): the frame rate it was asked for, and
+    ``(epoch seconds, frame number)`` of each of its frames the page showed (numbers from ``stamp``)."""
+
+    frame_rate_asked: float
+    marks: tuple[tuple[float, int], ...]
+
+    @classmethod
+    def of(cls, page: Any) -> CameraTimes | None:
+        """The camera opened last in ``page`` (START may be pressed twice), None before any."""
+        cams = page.evaluate("() => window.__fcCams || []")
+        if not cams:
+            return None
+        cam = cams[-1]
+        marks = tuple((float(t) / 1000, int(n)) for t, n in cam["marks"])
+        return cls(float(cam.get("settings", {}).get("frameRate") or 0), marks)
+
+    def pace(self, loop_frames: int) -> tuple[float, float]:
+        """Frames shown per second in the page, and clip frames the camera went through per second
+        (its own pace: under load Chromium's fake camera may fall behind its nominal rate)."""
+        if len(self.marks) < 2 or self.marks[-1][0] <= self.marks[0][0]:
+            return 0.0, 0.0
+        span = self.marks[-1][0] - self.marks[0][0]
+        advanced = sum((b[1] - a[1]) % loop_frames for a, b in zip(self.marks, self.marks[1:], strict=False))
+        return (len(self.marks) - 1) / span, advanced / span
+
+
+def count_changes(page: Any) -> list[tuple[float, int]]:
+    """Each change of the panel's count: (epoch seconds, count), in order (``HOOK_TIMING``)."""
+    return [(float(t) / 1000, int(c)) for t, c in page.evaluate("() => window.__fcCounts || []")]
+
+
+def count_latencies(counts: list[tuple[float, int]], marks: Sequence[tuple[float, int]], fps: float,
+                    loop_s: float, rep_ends: list[float]) -> tuple[list[float], int]:
+    """Seconds from each rep's end on the camera to its count on the page, and the counts matched to none.
+
+    The clip time the camera was at when a count appeared is that of the last frame shown before it
+    (its number / ``fps``) plus the time since; each count increase is matched to the nearest rep end
+    (``rep_ends``, clip seconds; the clip loops every ``loop_s``) between 3 s before and 0.5 s after it (a
+    count may come a little before the end of a rep drawn by hand, which waits for the body to rest).
+
+    Example:
+        >>> count_latencies([(100.0, 0), (104.6, 1), (113.9, 2)], [(100.0, 0), (113.8, 15)], 30.0, 13.2, [4.3, 0.5])
+        ([0.3, 0.1], 0)
+    """
+    import bisect
+
+    times = [t for t, _ in marks]
+    found: list[float] = []
+    unmatched, shown = 0, None
+    for wall, count in counts:
+        k = bisect.bisect_right(times, wall) - 1
+        if shown is not None and count > shown and k >= 0:
+            clip_t = marks[k][1] / fps + wall - marks[k][0]
+            lags = [clip_t - (end + n * loop_s) for end in rep_ends for n in (-1, 0, 1)]
+            near = [lag for lag in lags if -0.5 <= lag <= 3.0]
+            if near:
+                found.append(round(min(near, key=abs), 3))
+            else:
+                unmatched += 1
+        shown = count
+    return found, unmatched
+
+
+def y4m_seconds(path: Path) -> float:
+    """How long Chromium takes to play a ``.y4m`` once (frames / rate, from its header): the camera's loop."""
+    with path.open("rb") as f:
+        header = f.readline().split()
+    fields = {h[:1]: h[1:] for h in header[1:]}
+    width, height = int(fields[b"W"]), int(fields[b"H"])
+    num, den = (int(x) for x in fields[b"F"].split(b":"))
+    frames = (path.stat().st_size - len(b" ".join(header)) - 1) // (width * height * 3 // 2 + len(b"FRAME\n"))
+    return frames * den / num
 
 
 def webrtc_button(page: Any) -> Any:
@@ -206,8 +358,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 @contextmanager
 def chromium_page(tmp_path: Path, url: str, extra_args: Sequence[str] = (),
-                  viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
-    """Headless Chromium (a temp profile) on ``url``, recording speech and beeps (skips without Chromium)."""
+                  viewport: tuple[int, int] = (1366, 768), init_scripts: Sequence[str] = ()) -> Iterator[Any]:
+    """Headless Chromium (a temp profile) on ``url``, recording speech and beeps (skips without Chromium);
+    ``init_scripts`` run in every frame before the page's own (e.g. ``HOOK_TIMING``)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -218,6 +371,8 @@ def chromium_page(tmp_path: Path, url: str, extra_args: Sequence[str] = (),
             viewport={"width": viewport[0], "height": viewport[1]})
         try:
             browser.add_init_script(HOOK_VOICE)
+            for script in init_scripts:
+                browser.add_init_script(script)
             page = browser.new_page()
             page.goto(url)
             yield page
@@ -227,7 +382,7 @@ def chromium_page(tmp_path: Path, url: str, extra_args: Sequence[str] = (),
 
 @contextmanager
 def live_page(app: dict[str, Any], y4m: Path, tmp_path: Path, query: str,
-              viewport: tuple[int, int] = (1366, 768)) -> Iterator[Any]:
+              viewport: tuple[int, int] = (1366, 768), init_scripts: Sequence[str] = ()) -> Iterator[Any]:
     """Chromium with ``y4m`` as its camera, on the Live page of ``app`` (``query``: ``exercise=...``)."""
     from aioice.ice import get_host_addresses
 
@@ -238,7 +393,7 @@ def live_page(app: dict[str, Any], y4m: Path, tmp_path: Path, query: str,
               "--autoplay-policy=no-user-gesture-required",
               "--allow-loopback-in-peer-connection",  # for hosts whose only extra address sits on lo
               f"--use-file-for-fake-video-capture={y4m}"]
-    with chromium_page(tmp_path, f"{app['url']}/?page=live&{query}", camera, viewport) as page:
+    with chromium_page(tmp_path, f"{app['url']}/?page=live&{query}", camera, viewport, init_scripts) as page:
         webrtc_button(page).wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         yield page

@@ -25,10 +25,10 @@ from formcheck.records.labels import ClipLabel
 # ---------------------------------------------------------------- settings
 
 
-def test_settings_defaults_have_no_ice_servers_and_a_camera_cap() -> None:
+def test_settings_defaults_have_no_ice_servers_and_ask_the_camera_for_30_fps() -> None:
     s = load_settings({})
     assert s.rtc_configuration() == {"iceServers": []}
-    assert s.media_constraints()["video"]["frameRate"]["max"] == 12
+    assert s.media_constraints()["video"]["frameRate"] == {"ideal": 30, "max": 30}
     assert s.media_constraints()["audio"] is False
     assert s.db_path is None and s.upload_limit_bytes == 200 * 1024 * 1024
 

@@ -9,6 +9,7 @@ Screenshots go to ``FORMCHECK_SCREENSHOT_DIR`` (default: the test's tmp folder).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -20,8 +21,12 @@ import pytest
 
 from formcheck.spec import load_spec
 from tests.live_browser import (
+    HOOK_TIMING,
+    CameraTimes,
     answer_checkin,
     app_server,
+    count_changes,
+    count_latencies,
     db_rows,
     in_viewport,
     live_page,
@@ -33,6 +38,7 @@ from tests.live_browser import (
     stop,
     wait_panel,
     write_y4m,
+    y4m_seconds,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
@@ -233,3 +239,31 @@ def test_workout_view_fits_both_screens_speaks_and_a_stop_mid_movement_adds_no_p
         assert live_rows(app["db"]) == rows
         assert page.get_by_text("switched to").count() == 0
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_camera_runs_at_30_fps_and_each_rep_is_counted_on_the_page_soon_after_the_camera_shows_its_end(
+        sample_videos: Path, tmp_path: Path) -> None:
+    """Count latency, as the person sees it (issue 22): the rep's end on the camera to its count on the page.
+
+    The rep ends are the clip's labels (drawn by hand, not by the counter); the page reads each camera
+    frame's number from its corner. Bounded generously (3 s): on a loaded machine this is no timing
+    test; ``benchmarks/live_bench.py`` gives the figures.
+    """
+    clip = sample_videos / "glute_bridge_side.mp4"
+    ends = [r["end"] for r in json.loads(clip.with_suffix(".json").read_text())["reps"] if r["complete"]]
+    y4m = write_y4m([clip], tmp_path / "cam.y4m", fps=30, stamp=True)
+    loop_s = y4m_seconds(y4m)
+    with app_server(tmp_path) as app, live_page(app, y4m, tmp_path, "exercise=glute_bridge",
+                                                init_scripts=[HOOK_TIMING]) as page:
+        start(page)
+        wait_panel(page, lambda p: int(p["data_count"] or 0) >= 3, 120, "three reps counted")
+        camera, counts = CameraTimes.of(page), count_changes(page)
+        panel = read_panel(page)
+    assert camera is not None and camera.marks, "the page never showed the camera's frames"
+    lags, unmatched = count_latencies(counts, camera.marks, 30.0, loop_s, ends)
+    shown, pace = camera.pace(round(loop_s * 30))
+    print(f"\n[latency] camera asked {camera.frame_rate_asked:.0f} fps, shown {shown:.1f} fps (clip at {pace:.1f}); "
+          f"processed {panel['fps'] if panel else 0:.1f} fps; counts {counts}; latencies {lags} s; unmatched {unmatched}")
+    assert camera.frame_rate_asked >= 25, f"the camera was asked for {camera.frame_rate_asked} fps, not 30"
+    assert len(lags) >= 2 and unmatched == 0, (counts, lags)
+    assert all(-0.5 <= lag < 3.0 for lag in lags), lags

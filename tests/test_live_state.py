@@ -107,6 +107,23 @@ def test_frames_give_a_snapshot_whose_words_are_what_the_overlay_drew() -> None:
     assert made[0].times[0] == 0.0 and made[0].times[-1] == pytest.approx(2.4)  # set-relative frame time
 
 
+def test_the_page_is_woken_by_a_new_count_not_by_every_frame() -> None:
+    state, _ = _state([])
+    _feed(state, 3)
+    assert state.wait_news(0)  # the first view: words to show
+    _feed(state, 5, t0=0.3)  # frames 4-8: the same count, phase and message
+    assert not state.wait_news(0)
+    woken: list[float] = []
+    waiter = threading.Thread(target=lambda: woken.append(state.wait_news(5.0) and time.monotonic()))
+    waiter.start()
+    time.sleep(0.05)
+    counted = time.monotonic()
+    _feed(state, 2, t0=0.8)  # frame 10: the first rep
+    waiter.join()
+    assert woken and woken[0] and woken[0] - counted < 1.0  # not the 5 s timeout
+    assert state.snapshot().feedback.reps == 1  # type: ignore[union-attr]
+
+
 def test_stop_mid_movement_saves_the_reps_without_a_partial_and_frees_the_model() -> None:
     saved: list[SetSummary] = []
     state, made = _state(saved)

@@ -128,6 +128,10 @@ class LiveState(RoutineControls):
         self._checkins: list[PendingCheckIn] = []  # asked after an exercise's last set, oldest first
         self._checkin_no = 0
         self._paused_from: Presentation | None = None  # the set's view when paused
+        # Set when what the panel shows in words changes (count, phase, message) or there is something
+        # to say: the page redraws at once instead of at its next poll (the count's latency, issue 22).
+        self._news = threading.Event()
+        self._shown: tuple[str, ...] = ()
 
     # -- callback thread ------------------------------------------------------------------
     def process(self, image_bgr: np.ndarray, frame_time: float | None) -> np.ndarray:
@@ -149,8 +153,13 @@ class LiveState(RoutineControls):
                 self._error = f"internal error: {type(exc).__name__}: {exc}"
                 return image_bgr
             self._meter.add(start, self._clock())
-            self._said.extend(self._coach.update(t, view, say))
+            said = self._coach.update(t, view, say)
+            self._said.extend(said)
             self._error = None
+            shown = (self._view.big, self._view.phase, self._view.message) if self._view is not None else ()
+            if said or shown != self._shown:
+                self._shown = shown
+                self._news.set()
             return out
 
     def _step(self, image: np.ndarray, t: float) -> tuple[np.ndarray, Presentation | None, list[str]]:
@@ -206,6 +215,13 @@ class LiveState(RoutineControls):
         return finished
 
     # -- script thread ----------------------------------------------------------------------
+    def wait_news(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for the count, phase or message to change or something to be said;
+        True if it did (since the last call)."""
+        news = self._news.wait(timeout)
+        self._news.clear()
+        return news
+
     def snapshot(self) -> LiveSnapshot:
         """The numbers to show now."""
         with self._lock:

@@ -7,7 +7,7 @@ FORMCHECK_ICE_SERVERS      JSON list of RTCIceServer dicts for remote   ``[]``
                            use, e.g. ``[{"urls": "turn:host:3478",
                            "username": "u", "credential": "p"}]``
 FORMCHECK_UPLOAD_MB        largest clip the Review page accepts (MB)    200
-FORMCHECK_CAMERA_FPS       frame-rate cap asked of the browser camera   12
+FORMCHECK_CAMERA_FPS       frame rate asked of the browser camera       30
 FORMCHECK_REVIEWS          clip analyses (Review, Samples) one server   half the
                            runs at once; the others wait their turn     CPUs, >= 1
 FORMCHECK_DB               history database file                        user data dir
@@ -52,7 +52,7 @@ class AppSettings:
 
     ice_servers: tuple[dict[str, Any], ...] = ()
     upload_limit_mb: float = 200.0
-    camera_fps: int = 12
+    camera_fps: int = 30
     review_slots: int = 1
     db_path: Path | None = None
     model_path: Path | None = None
@@ -77,7 +77,12 @@ class AppSettings:
         return {"iceServers": [dict(s) for s in self.ice_servers]}
 
     def media_constraints(self) -> dict[str, Any]:
-        """Video only, frame rate capped so pose keeps up on a 2-core laptop."""
+        """Video only, at up to ``camera_fps``.
+
+        30 by default: the live callback takes the newest frame and drops those that came while it was busy
+        (streamlit-webrtc's async processing), so a slower computer processes fewer frames but never falls
+        behind, and a faster one sees every frame (docs/benchmarks.md, "Live at the camera's frame rate").
+        """
         return {"video": {"frameRate": {"ideal": self.camera_fps, "max": self.camera_fps}}, "audio": False}
 
 
@@ -157,7 +162,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> AppSettings:
     return AppSettings(
         ice_servers=compile_ice_servers(env.get("FORMCHECK_ICE_SERVERS", "")),
         upload_limit_mb=_number(env, "FORMCHECK_UPLOAD_MB", 200.0, 0.001, 10_000.0),
-        camera_fps=int(_number(env, "FORMCHECK_CAMERA_FPS", 12, 1, 60)),
+        camera_fps=int(_number(env, "FORMCHECK_CAMERA_FPS", 30, 1, 60)),
         review_slots=int(_number(env, "FORMCHECK_REVIEWS", default_review_slots(), 1, 64)),
         db_path=Path(db).expanduser() if db else None,
         model_path=Path(model).expanduser() if model else None,
