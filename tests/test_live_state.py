@@ -110,11 +110,11 @@ def test_frames_give_a_snapshot_whose_words_are_what_the_overlay_drew() -> None:
 def test_the_page_is_woken_by_a_new_count_not_by_every_frame() -> None:
     state, _ = _state([])
     _feed(state, 3)
-    assert state.wait_news(0)  # the first view: words to show
+    assert state.news.wait(0)  # the first view: words to show
     _feed(state, 5, t0=0.3)  # frames 4-8: the same count, phase and message
-    assert not state.wait_news(0)
+    assert not state.news.wait(0)
     woken: list[float] = []
-    waiter = threading.Thread(target=lambda: woken.append(state.wait_news(5.0) and time.monotonic()))
+    waiter = threading.Thread(target=lambda: woken.append(state.news.wait(5.0) and time.monotonic()))
     waiter.start()
     time.sleep(0.05)
     counted = time.monotonic()

@@ -35,7 +35,7 @@ from formcheck.app.live_state import LiveState
 from formcheck.app.settings import AppSettings
 
 #: The panel's redraw when nothing it says changed (the fps figure); a new count, phase, message or
-#: utterance is drawn as soon as its frame is processed (``LiveState.wait_news``).
+#: utterance is drawn as soon as its frame is processed (``LiveState.news.wait``).
 POLL_S = 0.25
 #: Before START on a phone the camera column (START, below the choices once the columns stack) sticks
 #: to the bottom of the screen, so START is in view without scrolling (STOP is in view in the workout).
@@ -230,4 +230,4 @@ def _poll(state: LiveState, ctx: Any, panel: Any, summary: Any, voice: Any, noti
             notice.warning("No video from the camera yet: is it allowed and connected?")
         else:
             notice.empty()
-        state.wait_news(POLL_S)
+        state.news.wait(POLL_S)

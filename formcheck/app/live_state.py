@@ -45,7 +45,7 @@ import numpy as np
 
 from formcheck.app.live_controls import RoutineControls
 from formcheck.app.live_records import Client, FinishedRoutine, FinishedSet, LiveSnapshot, PendingCheckIn
-from formcheck.app.live_timing import FpsMeter, FrameClock
+from formcheck.app.live_timing import FpsMeter, FrameClock, PanelNews
 from formcheck.pipeline.routine_run import RoutineRun
 from formcheck.records.errors import FormcheckError
 from formcheck.records.feedback import Feedback, SetSummary
@@ -128,10 +128,7 @@ class LiveState(RoutineControls):
         self._checkins: list[PendingCheckIn] = []  # asked after an exercise's last set, oldest first
         self._checkin_no = 0
         self._paused_from: Presentation | None = None  # the set's view when paused
-        # Set when what the panel shows in words changes (count, phase, message) or there is something
-        # to say: the page redraws at once instead of at its next poll (the count's latency, issue 22).
-        self._news = threading.Event()
-        self._shown: tuple[str, ...] = ()
+        self.news = PanelNews()  # the page waits on it: a new count, phase or message (issue 22)
 
     # -- callback thread ------------------------------------------------------------------
     def process(self, image_bgr: np.ndarray, frame_time: float | None) -> np.ndarray:
@@ -156,10 +153,8 @@ class LiveState(RoutineControls):
             said = self._coach.update(t, view, say)
             self._said.extend(said)
             self._error = None
-            shown = (self._view.big, self._view.phase, self._view.message) if self._view is not None else ()
-            if said or shown != self._shown:
-                self._shown = shown
-                self._news.set()
+            self.news.note((self._view.big, self._view.phase, self._view.message) if self._view is not None
+                            else (), bool(said))
             return out
 
     def _step(self, image: np.ndarray, t: float) -> tuple[np.ndarray, Presentation | None, list[str]]:
@@ -215,13 +210,6 @@ class LiveState(RoutineControls):
         return finished
 
     # -- script thread ----------------------------------------------------------------------
-    def wait_news(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` s for the count, phase or message to change or something to be said;
-        True if it did (since the last call)."""
-        news = self._news.wait(timeout)
-        self._news.clear()
-        return news
-
     def snapshot(self) -> LiveSnapshot:
         """The numbers to show now."""
         with self._lock:
