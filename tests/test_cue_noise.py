@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+from formcheck.pipeline.recognise_features import longest_run
 from formcheck.spec import CueTiming, FormRule, load_spec
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.tracker import Tracker
@@ -35,11 +36,8 @@ def _wander(seconds: float, sd: float, seed: int, fps: float = FPS) -> np.ndarra
 
 
 def _longest_run(mask: np.ndarray) -> float:
-    best = run = 0
-    for m in mask:
-        run = run + 1 if m else 0
-        best = max(best, run)
-    return best / FPS
+    """Seconds of the longest run of True values."""
+    return longest_run(mask) / FPS
 
 
 def _cues(track: np.ndarray) -> list[tuple[float, float | None]]:

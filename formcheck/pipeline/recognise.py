@@ -37,7 +37,7 @@ import numpy as np
 from formcheck.features.frames import SIDES, Frames, LandmarkArrays, near_side
 from formcheck.features.registry import parse_name
 from formcheck.features.resolve import compute_sides
-from formcheck.pipeline.recognise_features import out_and_back
+from formcheck.pipeline.recognise_features import longest_run, out_and_back
 from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec, parse_condition
 
@@ -278,14 +278,6 @@ def _part_motion(clip: _Clip, frames: np.ndarray | None = None) -> dict[str, flo
     return out
 
 
-def _longest_run(flags: np.ndarray) -> int:
-    longest = run = 0
-    for f in flags:
-        run = run + 1 if f else 0
-        longest = max(longest, run)
-    return longest
-
-
 def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candidate:
     frame_scores = _pose_scores(clip, spec, list(spec.setup))
     posture = _posture(clip, frame_scores)
@@ -294,7 +286,7 @@ def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candida
         # The hold starts in the setup pose and lasts while the looser `keep` pose holds.
         keep = spec.hold.keep if spec.hold is not None and spec.hold.keep else spec.setup
         kept = (_pose_scores(clip, spec, list(keep)) > 0.5) & (np.maximum.accumulate(frame_scores > 0.5))
-        movement = float(_smoothstep(1.0, 4.0, _longest_run(kept) / clip.fps))
+        movement = float(_smoothstep(1.0, 4.0, longest_run(kept) / clip.fps))
         # A hold keeps the body still while held: limbs that swing through a rep's range are a rep
         # exercise (getting into the pose, before it is held, may move anything).
         held_motion = _part_motion(clip, kept) if kept.sum() >= 10 else motion

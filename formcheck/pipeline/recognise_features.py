@@ -169,8 +169,13 @@ def out_and_back(x: np.ndarray) -> int:
     return trips
 
 
-def _longest_run(above: np.ndarray) -> int:
-    """The longest run of consecutive True values."""
+def longest_run(above: np.ndarray) -> int:
+    """The longest run of consecutive True values.
+
+    Example:
+        >>> longest_run(np.array([True, False, True, True, False]))
+        2
+    """
     run = longest = 0
     for a in above:
         run = run + 1 if a else 0
@@ -186,7 +191,7 @@ def _trips(v: np.ndarray, t: np.ndarray) -> list[float]:
     x = (v - lo) / (hi - lo)
     if np.nanmedian(x) > 0.5:  # it rests at the high end
         x = 1.0 - x
-    trips, longest = out_and_back(x), _longest_run(x[~np.isnan(x)] > 0.6)
+    trips, longest = out_and_back(x), longest_run(x[~np.isnan(x)] > 0.6)
     minutes = max(float(t[-1] - t[0]), 1.0) / 60.0
     seen = max(int((~np.isnan(x)).sum()), 1)
     return [float(min(trips, 8)), trips / minutes / 10.0, float(np.nanmean(x > 0.6)), longest / seen]
