@@ -55,3 +55,23 @@ def test_a_set_walked_towards_a_front_camera_grows_in_the_picture(travel: float,
 def test_bad_filmed_options_say_so(option: str, bad: object) -> None:
     with pytest.raises(SynthError):
         simulate(SynthOptions("squat", reps=1, **{option: bad}))  # type: ignore[arg-type]
+
+
+def test_the_synth_command_takes_the_filmed_views_and_refuses_bad_ones_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "bridge.npz"
+    base = [sys.executable, "-m", "formcheck", "synth", "glute_bridge", "--reps", "2", "--landmarks-only", "-o"]
+    done = subprocess.run([*base, str(out), "--view", "rear_oblique", "--camera-pitch", "25", "--cut-to", "45",
+                           "--travel", "1.5"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    options = json.loads(out.with_suffix(".json").read_text())["source"]["options"]
+    assert (options["view"], options["camera_pitch"], options["cut_to"], options["travel"]) == \
+        ("rear_oblique", 25.0, "45", 1.5)
+    for bad, said in ((["--cut-to", "nowhere"], "unknown view 'nowhere'"),
+                      (["--camera-pitch", "95"], "--camera-pitch must be between")):
+        refused = subprocess.run([*base, str(tmp_path / "x.npz"), *bad], capture_output=True, text=True, timeout=120)
+        assert refused.returncode != 0 and said in refused.stderr and "Traceback" not in refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.npz").exists()

@@ -46,7 +46,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--only", action="append", help="with --samples: render only this clip name (repeatable)")
     p.add_argument("--list", action="store_true", help="list exercises and their fault ids")
     p.add_argument("--reps", type=int, help="number of reps (default per exercise)")
-    p.add_argument("--view", default="side", choices=("side", "45", "front"))
+    p.add_argument("--view", default="side",
+                   help="side, 45, front or rear_oblique (the generator checks it: the parser stays light)")
     p.add_argument("--fault", help="form fault id to show (see --list)")
     p.add_argument("--fault-reps", help="0-based reps the fault affects, e.g. 1,3 (default every other rep)")
     p.add_argument("--seed", type=int, default=0)
@@ -62,6 +63,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--camera-distance", type=float, help="camera distance from the body, metres")
     p.add_argument("--camera-yaw", type=float, default=0.0,
                    help="degrees the camera turns from the view towards the figure's front (oblique side view)")
+    p.add_argument("--camera-pitch", type=float, help="degrees the camera looks down (a phone on a shelf)")
+    p.add_argument("--cut-to", help="a second view (as --view) the clip cuts to half-way (an edited clip)")
+    p.add_argument("--travel", type=float, default=0.0,
+                   help="metres the body moves towards its front over the clip (negative: backwards)")
     p.add_argument("--figure", default="volume", choices=("volume", "stick", "none"),
                    help="stick/none: controls the pose model should not detect")
     p.add_argument("--landmarks-only", action="store_true", help="write landmark track .npz + .json, no video")
@@ -112,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
                         view=args.view, tempo=args.tempo, hold=args.hold, rom=args.rom, height=args.height,
                         fps=args.fps, size=args.size, camera_height=args.camera_height,
                         camera_distance=args.camera_distance, camera_yaw=args.camera_yaw,
+                        camera_pitch=args.camera_pitch, cut_to=args.cut_to, travel=args.travel,
                         fault_reps=fault_reps, figure=args.figure,
                         jitter=args.jitter, duration=args.duration)
     if args.landmarks_only:

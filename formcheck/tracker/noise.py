@@ -173,11 +173,6 @@ class SignalNoise:
         self._gaps: deque[float] = deque(maxlen=GAPS)
         self._t: float | None = None
 
-    def reset(self) -> None:
-        self.meter.reset()
-        self._gaps.clear()
-        self._t = None
-
     def add(self, t: float, value: float) -> None:
         if self._t is not None and t > self._t:
             self._gaps.append(t - self._t)
