@@ -130,7 +130,10 @@ def app_server(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[di
 
     port = free_port()
     db = tmp_path / "history.sqlite3"
-    full_env = {**os.environ, "FORMCHECK_DB": str(db), **(env or {})}
+    # The behaviour tests take the camera at 12 fps: two workers' servers and browsers share 2 cores,
+    # and what they check (counts, cues, speech, saving) does not depend on the rate. The frame-rate
+    # and latency test asks for the app's own default (``FORMCHECK_CAMERA_FPS=""``).
+    full_env = {**os.environ, "FORMCHECK_DB": str(db), "FORMCHECK_CAMERA_FPS": "12", **(env or {})}
     log_path = tmp_path / "server.log"
     log = log_path.open("w")
     proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), env=full_env, stdout=log,

@@ -253,8 +253,8 @@ def test_the_camera_runs_at_30_fps_and_each_rep_is_counted_on_the_page_soon_afte
     ends = [r["end"] for r in json.loads(clip.with_suffix(".json").read_text())["reps"] if r["complete"]]
     y4m = write_y4m([clip], tmp_path / "cam.y4m", fps=30, stamp=True)
     loop_s = y4m_seconds(y4m)
-    with app_server(tmp_path) as app, live_page(app, y4m, tmp_path, "exercise=glute_bridge",
-                                                init_scripts=[HOOK_TIMING]) as page:
+    with app_server(tmp_path, env={"FORMCHECK_CAMERA_FPS": ""}) as app, \
+            live_page(app, y4m, tmp_path, "exercise=glute_bridge", init_scripts=[HOOK_TIMING]) as page:
         start(page)
         wait_panel(page, lambda p: int(p["data_count"] or 0) >= 3, 120, "three reps counted")
         camera, counts = CameraTimes.of(page), count_changes(page)
