@@ -121,6 +121,9 @@ def writable_cache_folder(folder: Path) -> Path:
 def prepare_mediapipe_import() -> None:
     """Set the environment MediaPipe and matplotlib read at import (only variables still unset).
 
+    Matplotlib and sounddevice, which MediaPipe imports for helpers formcheck never calls, are
+    imported only if something reads them (``unused_imports``).
+
     MediaPipe's Python package imports matplotlib (for drawing helpers formcheck never
     uses), and matplotlib writes its config and font cache under ``~/.config`` and
     ``~/.cache``: pointed at formcheck's own cache (``MPLCONFIGDIR``), a run writes only
@@ -132,6 +135,9 @@ def prepare_mediapipe_import() -> None:
         >>> "MPLCONFIGDIR" in os.environ
         True
     """
+    from formcheck.pose.unused_imports import defer_unused_imports
+
+    defer_unused_imports()  # matplotlib and sounddevice: 0.4 s of start-up for helpers never called
     if not os.environ.get("MPLCONFIGDIR"):  # empty counts as unset, as for matplotlib itself
         os.environ["MPLCONFIGDIR"] = _matplotlib_folder()
     os.environ.setdefault("GLOG_minloglevel", "2")

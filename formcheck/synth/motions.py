@@ -167,7 +167,7 @@ def bird_dog(body: Body, ph: Phase) -> Pose:
     legs = [support_leg, support_leg]
     arms[arm_side], legs[leg_side] = moving_arm, moving_leg
     # The lifted leg's hip opens upwards: roll towards that side (positive lifts the left hip).
-    roll = 22.0 * rot * (1.0 if leg_side == 0 else -1.0)
+    roll = 30.0 * rot * (1.0 if leg_side == 0 else -1.0)
     return Pose(pelvis=(0.0, pelvis_y, 0.0), trunk=trunk, roll=roll, arms=_pair(arms), legs=_pair(legs))
 
 

@@ -28,6 +28,7 @@ from formcheck.tracker.count_signal import SignalLog
 from formcheck.tracker.feature_stream import side_keys
 from formcheck.tracker.noise import SignalNoise, Uncertainty
 from formcheck.tracker.rep_counter import RepCounter, RepEvent
+from formcheck.tracker.rest_baseline import RestBaseline
 
 #: An attempt outside ``rep.require`` this long, and for at least ``REQUIRE_SHARE`` of its
 #: duration, is another movement and is dropped (a noisy frame or two of a 3-D angle is not).
@@ -89,8 +90,7 @@ class RepTracking:
             for s in self.sides}
         self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._last: dict[str, RepEvent | None] = {s: None for s in self.sides}
-        self._rest_x: dict[str, float] = {s: math.inf for s in self.sides}
-        self._baseline: dict[str, dict[str, float]] = {s: {} for s in self.sides}
+        self._rest: dict[str, RestBaseline] = {s: RestBaseline() for s in self.sides}
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
         self._require_t: dict[str, float] = {}
         #: Complete attempts dropped for breaking ``rep.require`` (another movement).
@@ -107,16 +107,15 @@ class RepTracking:
         for s, c in self.counters.items():
             c.reset()
             self._despike[s].reset()
-            self._rest_x[s] = math.inf
-            self._baseline[s] = {}
+            self._rest[s].clear()
 
     def uncertainty(self, side: str) -> Uncertainty:
         """How precisely ``side``'s counter measures a rep's range and tempo (see ``make_rep_record``)."""
         return self._noise[side].uncertainty()
 
     def baseline(self, side: str) -> dict[str, float]:
-        """Features at the deepest point of the rest before the current attempt."""
-        return self._baseline[side]
+        """Features the person rested in before the current attempt (``RestBaseline``)."""
+        return self._rest[side].values
 
     def _valid(self, side: str) -> bool:
         off = self._off_s[side]
@@ -156,17 +155,13 @@ class RepTracking:
         finished: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             v = self._despike[s].update(self.signal(vals, s, followed), t)
-            if c.in_rep:
-                self._rest_x[s] = math.inf  # the next rest starts a new baseline
-            elif not math.isnan(v) and v * c.direction <= self._rest_x[s]:
-                # Baseline for "since the rep began" rules: the features at the deepest point of
-                # the rest before the rep (arms hanging, limbs down), not where the signal crossed
-                # the start threshold, by which time the fault may already be under way.
-                self._rest_x[s] = v * c.direction
+            if not c.in_rep and not math.isnan(v):
                 side = s if self.spec.sides == "each" else followed
-                self._baseline[s] = {n: vals.get(k, math.nan) for n, k in self._keys[side]}
+                self._rest[s].add(t, {n: vals.get(k, math.nan) for n, k in self._keys[side]})
             was_in_rep = c.in_rep
             ev = c.update(t, v)
+            if c.in_rep:
+                self._rest[s].leave()  # the rules of this attempt compare with the rest before it
             if self._require:
                 self._check_require(s, c.in_rep or ev is not None, was_in_rep, t, vals, followed)
             if ev is not None and ev.complete and (not self._valid(s) or self._echo(ev, s)):
