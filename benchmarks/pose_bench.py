@@ -4,6 +4,9 @@ Measures on one clip, in one run, side by side (interleaved, so machine load hit
   * bare loop, one person – a plain MediaPipe Tasks loop with this project's pinned model and
     ``num_poses=1``: decode (OpenCV), BGR→RGB, ``detect_for_video``; nothing else. The floor;
   * bare loop, two people – the same with ``num_poses=2`` (the person detector on every frame);
+  * bare loop as a script – the one-person loop in a child process, so that it pays what a
+    command pays before its first frame (the interpreter, importing MediaPipe and OpenCV): the
+    like-for-like floor of a command's wall time;
   * ``formcheck pose`` – the whole command in a child process (start-up, decoding, the
     estimator with its person selection, the landmarks file written), wall time per frame,
     once with each tracking (``FORMCHECK_POSE=two-person``, the default, and ``one-person``);
@@ -58,6 +61,18 @@ def bare_loop_ms(model: Path, clip: Path, num_poses: int) -> tuple[float, int]:
     return 1000 * (time.perf_counter() - start) / max(n, 1), n
 
 
+def bare_script_ms(model: Path, clip: Path, frames: int) -> float:
+    """The one-person bare loop run as ``python -c`` (start-up and imports included): wall ms per frame."""
+    import subprocess
+    import sys
+
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import pose_bench; "
+            f"pose_bench.bare_loop_ms(pose_bench.Path({str(model)!r}), pose_bench.Path({str(clip)!r}), 1)")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
+    return 1000 * (time.perf_counter() - start) / frames
+
+
 def formcheck_pose_ms(clip: Path, frames: int, tracking: str) -> float:
     """``formcheck pose CLIP -o tmp.npz`` as a user runs it: wall ms per frame, start-up included."""
     import os
@@ -82,20 +97,24 @@ def main() -> None:
     args = parser.parse_args()
     clip = args.clip or default_clip()
     model = resolve_model().path
-    one, two, whole, tracked = [], [], [], []
+    one, two, script, whole, tracked = [], [], [], [], []
     n = 0
     for _ in range(args.repeat):
         ms, n = bare_loop_ms(model, clip, 1)
         one.append(ms)
         two.append(bare_loop_ms(model, clip, 2)[0])
+        script.append(bare_script_ms(model, clip, n))
         whole.append(formcheck_pose_ms(clip, n, "two-person"))
         tracked.append(formcheck_pose_ms(clip, n, "one-person"))
-    a, b, w, o = (statistics.median(x) for x in (one, two, whole, tracked))
+    a, b, c, w, o = (statistics.median(x) for x in (one, two, script, whole, tracked))
     print(f"clip: {clip.name} ({n} frames), {args.repeat} interleaved runs, medians")
     print(f"bare loop, num_poses=1            : {a:7.2f} ms/frame  (the floor)")
     print(f"bare loop, num_poses=2            : {b:7.2f} ms/frame  ({b / a:.2f}x the floor)")
-    print(f"formcheck pose (two-person)       : {w:7.2f} ms/frame  ({w / a:.2f}x the floor; target <= 1.15)")
-    print(f"formcheck pose (one-person, exp.) : {o:7.2f} ms/frame  ({o / a:.2f}x the floor; target <= 1.15)")
+    print(f"bare loop, num_poses=1, as script : {c:7.2f} ms/frame  ({c / a:.2f}x the floor: start-up and imports)")
+    print(f"formcheck pose (two-person)       : {w:7.2f} ms/frame  ({w / a:.2f}x the floor, {w / c:.2f}x the script; "
+          "target <= 1.15)")
+    print(f"formcheck pose (one-person, exp.) : {o:7.2f} ms/frame  ({o / a:.2f}x the floor, {o / c:.2f}x the script; "
+          "target <= 1.15)")
 
 
 if __name__ == "__main__":
