@@ -44,6 +44,7 @@ from formcheck.tracker.feature_stream import FeatureStream, side_keys
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
 from formcheck.tracker.hold_tracking import HoldTracking
+from formcheck.tracker.label_continuity import LabelContinuity
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import build_summary, make_rep_record
@@ -123,6 +124,7 @@ class Tracker:
             self._holds.reset()
         self._features.reset()
         self._follower.reset()
+        self._names_kept = LabelContinuity(enabled=self.spec.sides == "each")  # each side has its counter
         self._rules.reset()
         self._guide.reset()
         self._log.reset()
@@ -139,10 +141,12 @@ class Tracker:
     # ------------------------------------------------------------------ frames in
     def update(self, frame: PoseFrame) -> Feedback:
         """Advance by one frame and return what the user should see now."""
+        frame = self._names_kept.correct(frame)
         return self._step(frame, LandmarkRows.from_frame(frame), None)
 
     def process(self, frames: Sequence[PoseFrame]) -> list[Feedback]:
         """``update`` on every frame, with features computed for the whole clip at once."""
+        frames = self._names_kept.correct_all(frames)
         arr = LandmarkArrays.from_frames(frames)
         self._features.load_batch(arr)
         try:
@@ -288,14 +292,10 @@ class Tracker:
             side=side, last_rep=log.last_rep, num_people=frame.num_people)
 
     def summary(self, unfinished: Literal["partial", "ignore"] = "partial") -> SetSummary:
-        """The set so far: reps, holds, cues, score.
+        """The set so far: reps, holds, cues, score. It changes nothing (a page may call it on every rerun).
 
-        Args:
-            unfinished: What to do with an attempt still under way: ``"partial"`` reports it as
-                a partial rep (a clip that ends mid-rep); ``"ignore"`` leaves it out (the user
-                pressed STOP or switched exercise mid-movement: no partial, no penalty).
-
-        Does not change the tracker: it can be called at any time, e.g. on every rerun of a page.
+        ``unfinished``: an attempt still under way is a partial rep (``"partial"``: the clip ended mid-rep), or
+        left out (``"ignore"``: the user pressed STOP or switched exercise mid-movement: no partial, no penalty).
         """
         t, side_of = self._t, partial(_rep_side, self.spec.sides, self._follower.side)
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
