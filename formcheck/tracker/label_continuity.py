@@ -88,14 +88,18 @@ class LabelContinuity:
         self.reset()
 
     def reset(self) -> None:
-        """Forget the last frame (a new set, another person)."""
+        """Forget everything (a new set)."""
+        self._forget()
+        #: Swaps of the model's names corrected so far.
+        self.swaps = 0
+
+    def _forget(self) -> None:
+        """Nothing to pair the next frame with: the model's names are taken as they come."""
         self._left: np.ndarray | None = None
         self._right: np.ndarray | None = None
         self._t = -math.inf
         self._box: tuple[np.ndarray, float] | None = None
         self._flipped = False  # the frames out are the model's with left and right exchanged
-        #: Swaps of the model's names corrected so far.
-        self.swaps = 0
 
     def correct(self, frame: PoseFrame) -> PoseFrame:
         """The frame with its limbs named as in the previous frame (unchanged when they already are)."""
@@ -103,7 +107,7 @@ class LabelContinuity:
             return frame
         box = _torso_box(frame)
         if frame.person_switched or frame.t - self._t > MAX_GAP_S or _cut(self._box, box):
-            self.reset()  # nothing to pair with: the model's names, from here on
+            self._forget()  # another person, a gap or a cut: the model's names, from here on
         out = swap_sides(frame) if self._flipped else frame
         left, right = out.world[_LEFT], out.world[_RIGHT]
         if self._left is not None and self._right is not None:
