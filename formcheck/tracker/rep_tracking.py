@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from formcheck.features.frames import SideName
 from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
+from formcheck.tracker.clip_lead_in import ClipLeadIn
 from formcheck.tracker.count_signal import SignalLog
 from formcheck.tracker.feature_stream import side_keys
 from formcheck.tracker.noise import SignalNoise, Uncertainty
@@ -52,11 +53,13 @@ class FeedResult:
         side: The counter furthest into a rep (the one the user sees).
         progress: Its progress from the start zone (0) to the peak (1), clipped to 0-1.2.
         finished: Attempts that ended at this frame, with their counter's side.
+        uncounted: Attempts that ended at this frame while not counting (before the setup held).
     """
 
     side: str
     progress: float
     finished: list[tuple[RepEvent, str]] = field(default_factory=list)
+    uncounted: list[tuple[RepEvent, str]] = field(default_factory=list)
 
 
 class RepTracking:
@@ -91,6 +94,7 @@ class RepTracking:
         self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._last: dict[str, RepEvent | None] = {s: None for s in self.sides}
         self._rest: dict[str, RestBaseline] = {s: RestBaseline() for s in self.sides}
+        self._lead = ClipLeadIn(self.count_leading)
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
         self._require_t: dict[str, float] = {}
         #: Complete attempts dropped for breaking ``rep.require`` (another movement).
@@ -108,6 +112,19 @@ class RepTracking:
             c.reset()
             self._despike[s].reset()
             self._rest[s].clear()
+
+    def before_setup(self, t: float, vals: Mapping[str, float], followed: SideName, setup_ok: bool | None,
+                     new_shot: bool = False) -> None:
+        """A frame before the setup pose has held (``setup_ok``: this frame's verdict).
+
+        In the pose (or unknown), follow the signal: a rep started as soon as the pose was reached
+        still counts once it has held. Outside it, forget (getting into position is not a rep),
+        except while a clip may have begun mid-rep (``ClipLeadIn``).
+        """
+        if not self._lead.follows(t, setup_ok, any(c.in_rep for c in self.counters.values())):
+            self.reset_counters()
+            return
+        self._lead.hold(self.feed(t, vals, followed, counting=False, new_shot=new_shot).uncounted)
 
     def uncertainty(self, side: str) -> Uncertainty:
         """How precisely ``side``'s counter measures a rep's range and tempo (see ``make_rep_record``)."""
@@ -152,7 +169,8 @@ class RepTracking:
                 c.new_shot()
         best_side: str = self.sides[0]
         best_rank, progress = -1, 0.0
-        finished: list[tuple[RepEvent, str]] = []
+        finished: list[tuple[RepEvent, str]] = self._lead.release() if counting else []
+        uncounted: list[tuple[RepEvent, str]] = []
         for s, c in self.counters.items():
             v = self._despike[s].update(self.signal(vals, s, followed), t)
             if not c.in_rep and not math.isnan(v):
@@ -170,14 +188,13 @@ class RepTracking:
             elif ev is not None:
                 if ev.complete:
                     self._last[s] = ev  # only a rep that stood can be seen again by the other side
-                if counting:
-                    finished.append((ev, s))
+                (finished if counting else uncounted).append((ev, s))
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
                 best_side, best_rank = s, rank
                 p = c.progress(v)
                 progress = 0.0 if math.isnan(p) else min(1.2, max(0.0, p))
-        return FeedResult(best_side, progress, finished)
+        return FeedResult(best_side, progress, finished, uncounted)
 
     def _echo(self, ev: RepEvent, side: str) -> bool:
         """One movement counted by both sides' counters (``sides: each`` works one side at a time):

@@ -194,13 +194,7 @@ class Tracker:
             return self._hold_step(t, frame, vals, side, guidance)
         if not self._gate.open:
             if self._reps is not None:
-                # Follow the signal from the moment the setup pose holds, so that a rep started
-                # as soon as the pose was reached still counts once the pose has held setup_s;
-                # outside the pose, forget it (getting into position is not a rep).
-                if setup_ok is not False:
-                    self._reps.feed(t, vals, side, counting=False, new_shot=self._features.new_shot)
-                else:
-                    self._reps.reset_counters()
+                self._reps.before_setup(t, vals, side, setup_ok, new_shot=self._features.new_shot)
             self._phase = "setup"
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
