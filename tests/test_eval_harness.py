@@ -18,7 +18,9 @@ from formcheck.spec import list_specs, load_spec
 from tests.landmark_library import LandmarkLibrary
 
 #: Share of the real rep clips (those with a spec, holds left out) counted exactly: the counting gate.
-REAL_EXACT_FLOOR = 0.85
+#: 0.92: two misses of the 24-25 rep clips allowed (the count was 92-93 % before the clip lead-in,
+#: 100 % after it; the pose model's threads may read a frame a little differently on another machine).
+REAL_EXACT_FLOOR = 0.92
 
 
 def _hold_problem(clip: ClipScore) -> str | None:
