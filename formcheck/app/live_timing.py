@@ -108,4 +108,3 @@ class PanelNews:
         news = self._event.wait(timeout)
         self._event.clear()
         return news
-

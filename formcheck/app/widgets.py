@@ -180,10 +180,11 @@ def summary_tables(summary: SetSummary, *, key: str) -> None:
             known = None
         explained = score_sentence(summary, known)
         cut = edge_sentence(summary)
+        tail = f" {cut}" if cut else ""
         if explained is None:
-            st.success("No form cues in this set." + (f" {cut}" if cut else ""))
+            st.success("No form cues in this set." + tail)
         else:  # never "no form cues" beside a score under 100: what it lost points for instead
-            st.info(explained + (f" {cut}" if cut else ""))
+            st.info(explained + tail)
     elif summary.frames_with_person:
         reason = getattr(summary, "reason", None)
         st.warning("Nothing was counted, so there is no form to judge" + (f": {reason}" if reason else

@@ -78,7 +78,9 @@ class ClipLeadIn:
 
     def release(self) -> list[tuple[RepEvent, str]]:
         """The gate opened: the rep the clip began in (if any), once; the lead-in is over."""
-        held = self._held if self.active else []
+        if not self.active:
+            return []  # every counted frame asks: nothing to build once the lead-in is over
+        held = self._held
         self.end()
         return held
 

@@ -47,23 +47,19 @@ class CutDetector:
         self.reset()
 
     def reset(self) -> None:
-        self._shot: tuple[float, float, float] | None = None  # centre x, y and torso length of the shot
-        self._candidate: tuple[float, float, float] | None = None  # a new place, waiting to be confirmed
+        self._shot: Place | None = None  # centre x, y and torso length of the shot
+        self._candidate: Place | None = None  # a new place, waiting to be confirmed
         self._seen = 0
 
     def update(self, pixels: Sequence[Sequence[float]] | np.ndarray) -> bool:
         """Feed one frame's 33 ``[x, y]`` pixel landmarks; True on the frame a new shot is confirmed."""
-        # Four points: Python floats (numpy's per-call cost would be most of the work, every frame).
-        rows = pixels.tolist() if isinstance(pixels, np.ndarray) else pixels
-        (lsx, lsy), (rsx, rsy), (lhx, lhy), (rhx, rhy) = _TORSO(rows)
-        sh, hp = ((lsx + rsx) / 2, (lsy + rsy) / 2), ((lhx + rhx) / 2, (lhy + rhy) / 2)
-        here = ((sh[0] + hp[0]) / 2, (sh[1] + hp[1]) / 2, math.hypot(sh[0] - hp[0], sh[1] - hp[1]))
-        if not (here[2] > 1e-6 and math.isfinite(here[0]) and math.isfinite(here[1])):
+        here = torso_place(pixels)
+        if here is None:
             return False
-        if self._shot is None or not _jumped(self._shot, here):
+        if self._shot is None or not jumped(self._shot, here):
             self._shot, self._candidate, self._seen = here, None, 0
             return False
-        if self._candidate is None or _jumped(self._candidate, here):
+        if self._candidate is None or jumped(self._candidate, here):
             self._candidate, self._seen = here, 1
             return False
         self._candidate, self._seen = here, self._seen + 1
@@ -73,7 +69,27 @@ class CutDetector:
         return True
 
 
-def _jumped(a: tuple[float, float, float], b: tuple[float, float, float]) -> bool:
+#: A torso's place in the picture: its centre's x and y and its length (shoulders' mid to hips' mid).
+Place = tuple[float, float, float]
+
+
+def torso_place(pixels: Sequence[Sequence[float]] | np.ndarray) -> Place | None:
+    """The torso's place from a frame's 33 ``[x, y]`` pixel landmarks (None when it cannot be read).
+
+    Example:
+        >>> pts = np.zeros((33, 2)); pts[[11, 12], 1] = 100; pts[[23, 24], 1] = 300
+        >>> torso_place(pts)
+        (0.0, 200.0, 200.0)
+    """
+    # Four points: Python floats (numpy's per-call cost would be most of the work, every frame).
+    rows = pixels.tolist() if isinstance(pixels, np.ndarray) else pixels
+    (lsx, lsy), (rsx, rsy), (lhx, lhy), (rhx, rhy) = _TORSO(rows)
+    sh, hp = ((lsx + rsx) / 2, (lsy + rsy) / 2), ((lhx + rhx) / 2, (lhy + rhy) / 2)
+    here = ((sh[0] + hp[0]) / 2, (sh[1] + hp[1]) / 2, math.hypot(sh[0] - hp[0], sh[1] - hp[1]))
+    return here if here[2] > 1e-6 and math.isfinite(here[0]) and math.isfinite(here[1]) else None
+
+
+def jumped(a: Place, b: Place) -> bool:
     """Further apart, or more different in size, than a body moves in one frame."""
     scale = max(a[2], b[2])
     return math.hypot(a[0] - b[0], a[1] - b[1]) / scale > JUMP_TORSOS or scale / min(a[2], b[2]) > ZOOM

@@ -16,7 +16,7 @@ The names kept are the first frame's, for as long as the frames follow each othe
 counter needs is one limb's path without jumps, and when the model keeps swapped names for a
 while (its reading of the trunk can turn through side-on and snap back), taking its names again
 would put one jump back into each counter's signal. Across a gap or a cut (another camera: the
-body's place or size in the picture jumps, ``tracker.cuts``) nothing can be paired, and the
+body's place or size in the picture jumps: ``tracker.cuts.jumped``) nothing can be paired, and the
 model's names are taken again.
 
 Causal and per frame: live and a clip's replay correct alike (``Tracker.update`` and
@@ -46,7 +46,7 @@ import numpy as np
 
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
-from formcheck.tracker.cuts import JUMP_TORSOS, ZOOM
+from formcheck.tracker.cuts import Place, jumped, torso_place
 
 #: Every landmark's index with left and right exchanged (the nose and other middle points stay).
 _MIRROR = np.arange(len(Landmark))
@@ -58,7 +58,6 @@ for _mark in Landmark:
 _PARTS = ("SHOULDER", "HIP")
 _LEFT = np.array([Landmark["LEFT_" + p] for p in _PARTS])
 _RIGHT = np.array([Landmark["RIGHT_" + p] for p in _PARTS])
-_TRUNK = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
 #: The crossed pairing must move the joints less than this share of the named pairing's movement
 #: (noise moves both pairings alike) ...
 SWAP_SHARE = 0.5
@@ -98,15 +97,16 @@ class LabelContinuity:
         self._left: np.ndarray | None = None
         self._right: np.ndarray | None = None
         self._t = -math.inf
-        self._box: tuple[np.ndarray, float] | None = None
+        self._place: Place | None = None
         self._flipped = False  # the frames out are the model's with left and right exchanged
 
     def correct(self, frame: PoseFrame) -> PoseFrame:
         """The frame with its limbs named as in the previous frame (unchanged when they already are)."""
         if not (self.enabled and frame.has_person):
             return frame
-        box = _torso_box(frame)
-        if frame.person_switched or frame.t - self._t > MAX_GAP_S or _cut(self._box, box):
+        place = torso_place(frame.image[:, :2] * np.asarray(frame.image_wh, dtype=np.float32))
+        cut = place is None or (self._place is not None and jumped(self._place, place))
+        if frame.person_switched or frame.t - self._t > MAX_GAP_S or cut:
             self._forget()  # another person, a gap or a cut: the model's names, from here on
         out = swap_sides(frame) if self._flipped else frame
         left, right = out.world[_LEFT], out.world[_RIGHT]
@@ -119,29 +119,12 @@ class LabelContinuity:
                 out = swap_sides(frame) if self._flipped else frame
                 left, right = right, left
                 self.swaps += 1
-        self._left, self._right, self._t, self._box = left, right, frame.t, box
+        self._left, self._right, self._t, self._place = left, right, frame.t, place
         return out
 
     def correct_all(self, frames: Sequence[PoseFrame]) -> Sequence[PoseFrame]:
         """:meth:`correct` on each frame of a clip, in order (the frames themselves when disabled)."""
         return [self.correct(f) for f in frames] if self.enabled else frames
-
-
-def _torso_box(frame: PoseFrame) -> tuple[np.ndarray, float]:
-    """The torso's centre (pixels) and length (shoulders' mid to hips' mid) in the picture."""
-    px = frame.image[:, :2].astype(np.float64) * np.asarray(frame.image_wh, dtype=np.float64)
-    shoulders, hips = px[_TRUNK[:2]].mean(0), px[_TRUNK[2:]].mean(0)
-    return (shoulders + hips) / 2.0, float(np.linalg.norm(shoulders - hips))
-
-
-def _cut(before: tuple[np.ndarray, float] | None, now: tuple[np.ndarray, float]) -> bool:
-    """The body jumped in the picture as only a cut (or a glitch) makes it (``tracker.cuts``' rule)."""
-    if before is None:
-        return False
-    (c0, n0), (c1, n1) = before, now
-    if not (n0 > 0.0 and n1 > 0.0):
-        return True
-    return bool(np.linalg.norm(c1 - c0) > JUMP_TORSOS * n0 or max(n1 / n0, n0 / n1) > ZOOM)
 
 
 def _path(now: np.ndarray, before: np.ndarray) -> float:

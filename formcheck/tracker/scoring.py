@@ -9,6 +9,7 @@ All pure functions of their arguments.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -274,7 +275,7 @@ def start_fragment(spec: ExerciseSpec, rows: Sequence[RepRecord], cues: Sequence
     first, others = rows[0], [r.rom for r in rows[1:] if r.complete and r.counted]
     unseen_way_up = first.start - t0 <= _UNSEEN_S and first.tempo_up <= _UNSEEN_S
     if not (first.complete and unseen_way_up and len(others) >= 2
-            and first.rom < 0.5 * sorted(others)[(len(others) - 1) // 2]):
+            and first.rom < 0.5 * statistics.median_low(others)):
         return list(rows), list(cues)
     judged = {spec.rep.short_id, "too_fast"}
     fragment = replace(first, complete=False, counted=False, at_edge=True,
