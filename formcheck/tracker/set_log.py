@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from formcheck.records.feedback import Cue, Hold, RepRecord, SetSummary
 from formcheck.spec import ExerciseSpec
-from formcheck.tracker.scoring import build_summary, count_reps
+from formcheck.tracker.scoring import RUSHED, build_summary, count_reps
 
 
 class SetLog:
@@ -41,11 +41,17 @@ class SetLog:
     def usual_duration(self) -> float | None:
         """Lower median duration of the complete reps so far (None before the first).
 
-        Of an even number the quicker middle one: a slow first rep (getting into position) does
-        not make the reps after the second look rushed.
+        Of an even number the quicker middle one: a slow first rep (getting into position, the
+        set-up at the bar) does not make the reps after the second look rushed. One rep is no
+        tempo yet: beside it, a rep is rushed only if it is also quicker than the spec's own
+        controlled rep (``min_duration``), so the usual is capped where those two agree.
         """
         took = sorted(r.end - r.start for r in self.rows if r.complete)
-        return took[(len(took) - 1) // 2] if took else None
+        if not took:
+            return None
+        if len(took) == 1 and self.spec.rep is not None:
+            return min(took[0], self.spec.rep.min_duration / RUSHED)
+        return took[(len(took) - 1) // 2]
 
     @property
     def next_index(self) -> int:
