@@ -59,6 +59,25 @@ class TestRepCounter:
         _feed(c, signal)
         assert c.reps == 5
 
+    def test_a_way_back_that_turns_into_the_next_rep_ends_the_rep(self) -> None:
+        """The set began lower than it returns to (lying flatter before the first bridge), then quick
+        reps with a short lowering: each way back turns more than half way down into the next rep
+        before reaching the first rest. With the signal's noise measured, each is a rep."""
+        values = [100] * 5 + [120, 140, 160, 170, 170, 150, 130] + [150, 170, 170, 150, 130] * 3 + [115, 105, 100] * 2
+        c = RepCounter(direction=1, min_excursion=20)
+        c.noise_sd = 1.0
+        events = _feed(c, values)
+        assert [e.complete for e in events] == [True] * 4 and c.reps == 4
+        assert [round(e.end, 1) for e in events[:2]] == [1.1, 1.6]  # each ends at its turn (130)
+        unknown = RepCounter(direction=1, min_excursion=20)  # noise not measured yet: no such judgement
+        assert [e.complete for e in _feed(unknown, values)] == [True] and unknown.reps == 1
+
+    def test_a_turn_the_signals_noise_can_explain_is_not_the_next_rep(self) -> None:
+        values = [100] * 5 + [120, 140, 160, 170, 170, 150, 130] + [150, 170, 170, 150, 130] * 3 + [115, 105, 100] * 2
+        c = RepCounter(direction=1, min_excursion=20)
+        c.noise_sd = 15.0  # 3 SD = 45: a 40-deg turn is within what the noise makes
+        assert [e.complete for e in _feed(c, values)] == [True] and c.reps == 1
+
     def test_a_rep_well_under_the_sets_range_is_partial(self) -> None:
         c = RepCounter(direction=1, min_excursion=10)
         events = _feed(c, _cycle(100, 160) * 3 + _cycle(100, 120) + _cycle(100, 160))

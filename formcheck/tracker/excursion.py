@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import statistics
 
+from formcheck.tracker.noise import NOISE_K
+
 #: "Rising" means by more than this share of the excursion (less is jitter or smoothing at the top).
 RISE = 0.05
 #: The far end is within this share of the excursion from the movement's maximum.
@@ -40,7 +42,7 @@ class Excursion:
     """
 
     __slots__ = ("rest", "high", "t_high", "arrived", "_mark", "peak_end", "held", "_in_zone", "reached",
-                 "counted", "_settle")
+                 "counted", "_settle", "low", "t_low")
 
     def __init__(self, rest: float, x: float, t: float) -> None:
         self.rest = rest
@@ -53,6 +55,7 @@ class Excursion:
         self.reached = False  # has been at the far end (for phase naming)
         self.counted = False  # count_at="turn": this movement already gave its rep
         self._settle = (x, t)  # the last clear step out, for settled_short
+        self.low, self.t_low = x, t  # lowest point since the highest: the way back so far
 
     @property
     def size(self) -> float:
@@ -63,6 +66,9 @@ class Excursion:
         """Feed the next sample of the movement."""
         if x > self.high:
             self.high, self.t_high = x, t
+            self.low, self.t_low = x, t
+        elif x < self.low:
+            self.low, self.t_low = x, t
         size = self.size
         if x > self._mark + RISE * size:
             self._mark, self.arrived = x, t
@@ -89,6 +95,20 @@ class Excursion:
         if x >= self._settle[0] + SETTLE_STEP * min_size:
             self._settle = (x, t)
         return self.size < min_size and t - self._settle[1] >= SETTLE_S
+
+    def rebounded(self, x: float, back: float, min_size: float, rise: float) -> bool:
+        """The way back turned into another movement out before reaching rest: it came back by
+        ``back`` of the excursion and at least ``min_size``, then rose ``rise`` from its lowest point.
+
+        Example:
+            >>> e = Excursion(rest=100.0, x=110.0, t=0.0)
+            >>> for i, x in enumerate([160.0, 125.0, 140.0], 1):
+            ...     e.advance(x, i / 10, 0.1)
+            >>> e.rebounded(140.0, back=0.5, min_size=20.0, rise=10.0), (e.low, e.t_low)
+            (True, (125.0, 0.2))
+        """
+        return (self.back_by(self.low) >= back and self.high - self.low >= min_size
+                and x - self.low >= rise)
 
     def back_by(self, x: float) -> float:
         """How far ``x`` has come back from the far end, as a share of the excursion (0-1+)."""
@@ -160,3 +180,34 @@ class LeadIn:
         """The size of the leading movement when it is a rep (big enough, ended after its top)."""
         size = self.top - rest
         return size if self.open and size >= min_excursion and t_rest > self.t_top else None
+
+
+class FirstMove:
+    """``rest: either``: the first clear movement away from where the person started decides the rest end.
+
+    Example:
+        >>> m = FirstMove(min_size=10.0)
+        >>> [m.sign(v) for v in (100.0, 104.0, 88.0)], m.first
+        ([0, 0, -1], 100.0)
+    """
+
+    __slots__ = ("first", "min_size")
+
+    def __init__(self, min_size: float) -> None:
+        self.first, self.min_size = math.nan, min_size
+
+    def sign(self, v: float) -> int:
+        """0 while undecided; +1 when the first clear move went towards the peak end (rest is the start
+        end), -1 when it went away from it (rest is the peak end)."""
+        if math.isnan(self.first):
+            self.first = v
+        if abs(v - self.first) < self.min_size:
+            return 0
+        return 1 if v > self.first else -1
+
+
+def rebound_clear(ex: Excursion, x: float, noise_sd: float, back: float, min_size: float, rise: float) -> bool:
+    """``ex``'s way back turned into the next movement out (``Excursion.rebounded``), the way back and the
+    rise each clear of ``NOISE_K`` times the signal's noise; never while the noise is unknown (NaN)."""
+    margin = NOISE_K * noise_sd
+    return not math.isnan(margin) and ex.rebounded(x, back, max(min_size, margin), max(rise, margin))

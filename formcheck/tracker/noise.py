@@ -91,6 +91,11 @@ class NoiseMeter:
             del self._sorted[bisect.bisect_left(self._sorted, old)]
 
     @property
+    def measured(self) -> bool:
+        """Enough residuals for an estimate (``MIN_RESIDUALS``)."""
+        return len(self._sorted) >= MIN_RESIDUALS
+
+    @property
     def sigma(self) -> float:
         """The noise's standard deviation so far (0.0 until ``MIN_RESIDUALS`` residuals)."""
         n = len(self._sorted)

@@ -41,7 +41,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.tracker.excursion import PEAK_ZONE, Excursion, LeadIn, RecentSizes
+from formcheck.tracker.excursion import PEAK_ZONE, Excursion, FirstMove, LeadIn, RecentSizes, rebound_clear
 
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
 RestEnd = Literal["start", "either"]
@@ -51,6 +51,11 @@ CountAt = Literal["return", "turn"]
 ENTER = 0.25
 #: Back at rest: the signal has come back by this share of the rep's own excursion.
 RETURN = 0.7
+#: A way back that turned into the next movement out (touch-and-go with a short lowering, after a
+#: first rep that began from lower than the set then returns to) ended the rep once it had come
+#: back by this share of the excursion, at least ``min_excursion``: more than half way is a rep's
+#: way back, not a wobble at the far end.
+REBOUND_BACK = 0.5
 #: ``count_at="turn"``: the rep counts once the movement has come back by this share ...
 TURN = 0.3
 #: ... and the next can start once it has come back by this share (the rep is already
@@ -97,6 +102,19 @@ class RepEvent:
     fraction: float = 1.0
 
 
+def _event(start: float, t: float, ex: Excursion, complete: bool, typical: float | None, s: int) -> RepEvent:
+    """The attempt ``ex`` that left rest at ``start`` and ends at ``t``, in the signal's own sign ``s``."""
+    return RepEvent(start=start, peak=min(ex.arrived, ex.peak_end), peak_end=ex.peak_end, end=t,
+                    complete=complete, rom=float(ex.size), extreme=float(ex.high * s), held=ex.held,
+                    rest=float(ex.rest * s), fraction=float(ex.size / typical) if typical else 1.0)
+
+
+def _lead_event(lead: LeadIn, end: float, size: float, s: int, rest: float) -> RepEvent:
+    """The rep a set began in (``LeadIn``), ending at ``end`` back at ``rest``."""
+    return RepEvent(start=lead.t_first, peak=lead.t_top, peak_end=lead.t_top, end=end, complete=True,
+                    rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(rest * s))
+
+
 class RepCounter:
     """Counts reps of one signal, calibrated to the person's own range within the set.
 
@@ -138,7 +156,7 @@ class RepCounter:
         self.partials = 0
         self._amps = RecentSizes(WINDOW)
         self._sign = 1 if self.rest_end == "start" else 0  # +1: rest at the start end; -1: at the peak end
-        self._first = math.nan  # first value seen, while the rest end is undecided
+        self._first = FirstMove(self.min_excursion)  # while the rest end is undecided
         self._last_t: float | None = None
         self._last_x = math.nan
         # With count_at="turn" a rep is reaching the far end from rest: a set that begins there
@@ -148,6 +166,7 @@ class RepCounter:
         self._t_start = 0.0
         self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
         self.stalled = False
+        self.noise_sd = math.nan  #: the signal's noise (SD), set by the caller once measured (``REBOUND_BACK``)
 
     def _at_rest(self, x: float, t: float) -> None:
         self._ex: Excursion | None = None
@@ -216,8 +235,7 @@ class RepCounter:
         self._lead.see(x, t)
         if math.isnan(self._r) or x <= self._r:
             self._r = x
-        a = self.typical
-        enter = ENTER * a if a is not None else 0.5 * self.min_excursion
+        enter = self._enter()
         if x - self._r <= STILL * enter:
             self._t_r = t  # still at rest: the rep starts when the signal leaves this band
         if x - self._r < enter:
@@ -237,7 +255,17 @@ class RepCounter:
         if ex.back_by(x) >= (REARM if ex.counted else RETURN):
             ev = ev if ex.counted else self._finish(t, ex)
             self._at_rest(x, t)
+        elif self.count_at == "return" and rebound_clear(ex, x, self.noise_sd, REBOUND_BACK, self.min_excursion,
+                                                         self._enter()):
+            ev = self._finish(ex.t_low, ex)  # the rep ended at the turn; the next one left from there
+            self._at_rest(ex.low, ex.t_low)
+            self._ex, self._t_start = Excursion(ex.low, x, t), ex.t_low
         return ev
+
+    def _enter(self) -> float:
+        """How far above rest the signal must be to have left it."""
+        a = self.typical
+        return ENTER * a if a is not None else 0.5 * self.min_excursion
 
     def _leading_rep(self) -> RepEvent | None:
         """The rep the set began in, once it has come back to rest (``count_leading``), else None."""
@@ -247,24 +275,14 @@ class RepCounter:
             return None
         self.reps += 1
         self._amps.add(size)
-        return self._lead_event(self._t_r, size)
-
-    def _lead_event(self, end: float, size: float) -> RepEvent:
-        s = self._sign * self.direction
-        lead = self._lead
-        return RepEvent(start=lead.t_first, peak=lead.t_top, peak_end=lead.t_top, end=end, complete=True,
-                        rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(self._r * s))
+        return _lead_event(self._lead, self._t_r, size, self._sign * self.direction, self._r)
 
     def _decide_rest(self, v: float) -> bool:
         """``rest: either``: the first clear movement away from where the person started decides."""
-        if math.isnan(self._first):
-            self._first = v
-        if abs(v - self._first) < self.min_excursion:
-            return False
-        # Moved towards the peak end first: rest is the start end; moved away from it: rest is the peak end.
-        self._sign = 1 if v > self._first else -1
-        self._at_rest(self._first * self._sign, self._last_t or 0.0)
-        return True
+        self._sign = self._first.sign(v)
+        if self._sign:
+            self._at_rest(self._first.first * self._sign, self._last_t or 0.0)
+        return bool(self._sign)
 
     def _finish(self, t: float, ex: Excursion) -> RepEvent | None:
         size, typical = ex.size, self.typical
@@ -276,7 +294,7 @@ class RepCounter:
             complete = False  # a real movement, well under the set's typical range
         else:
             return None  # a wobble, not an attempt
-        ev = self._event(t, ex, complete, typical)
+        ev = _event(self._t_start, t, ex, complete, typical, self._sign * self.direction)
         if complete:
             self.reps += 1
             self._amps.add(size)
@@ -294,12 +312,6 @@ class RepCounter:
         if self._amps:
             self._amps.withdraw_last()
             self.reps -= 1
-
-    def _event(self, t: float, ex: Excursion, complete: bool, typical: float | None) -> RepEvent:
-        s = self._sign * self.direction
-        return RepEvent(start=self._t_start, peak=min(ex.arrived, ex.peak_end), peak_end=ex.peak_end, end=t,
-                        complete=complete, rom=float(ex.size), extreme=float(ex.high * s), held=ex.held,
-                        rest=float(ex.rest * s), fraction=float(ex.size / typical) if typical else 1.0)
 
     def _set_phase(self, x: float, t: float) -> None:
         """Name the position along the spec's direction (module docstring): out of rest, moving
@@ -322,14 +334,15 @@ class RepCounter:
         ex = self._ex
         if ex is None:
             size = None if self.stalled else self._lead.came_down(self._r, self._t_r, self.min_excursion)
-            return self._lead_event(t, size) if size is not None else None
+            return _lead_event(self._lead, t, size, self._sign * self.direction, self._r) if size is not None else None
         if self.stalled or ex.counted or ex.size < self.min_excursion:
             return None
         full = ex.size >= self._needed()
         turned = self.count_at == "turn" and ex.back_by(self._last_x) > PEAK_ZONE
         rests_there = (self.rest_end == "either" and ex.back_by(self._last_x) <= PEAK_ZONE
                        and t - ex.arrived >= END_DWELL_S)
-        return self._event(t, ex, full and (turned or rests_there), self.typical)
+        return _event(self._t_start, t, ex, full and (turned or rests_there), self.typical,
+                      self._sign * self.direction)
 
     def abandon(self) -> RepEvent | None:
         """End the attempt under way without counting it (person left, stream ended).
