@@ -43,8 +43,13 @@ class SetupGate:
         self.open = False
         self._window: deque[tuple[float, bool]] = deque()
 
-    def update(self, t: float, ok: bool | None) -> bool:
-        """Feed one frame's verdict (None: unknown, skipped); returns whether the gate is open."""
+    def update(self, t: float, ok: bool | None, late: Sequence[tuple[float, bool | None]] = ()) -> bool:
+        """Feed one frame's verdict (None: unknown, skipped); returns whether the gate is open.
+
+        ``late``: earlier frames' verdicts reached only now (``SetupCheck.judged_late``), fed first.
+        """
+        for t_late, ok_late in late:
+            self.update(t_late, ok_late)
         if self.open or ok is None:
             return self.open
         w = self._window
@@ -70,7 +75,11 @@ class SetupCheck:
     as :func:`formcheck.spec.verdict` does. One that has not been read for ``UNSEEN_S`` seconds
     is a part the camera does not show (feet cut off by a portrait frame, a far knee behind the
     body): the start pose is then judged on the conditions it can see, the way a coach watching
-    the same video would, instead of never.
+    the same video would, instead of never. The frames left unknown while waiting to find that
+    out are judged again then, on the same conditions (``judged_late``): a knee hidden from the
+    first frame was hidden all along, and the seconds spent lying still in the start pose
+    meanwhile were the start pose as far as anything can tell (seen end-on, a glute bridge's
+    whole first rest passed in that wait, and its first rep went uncounted).
 
     Example:
         >>> from formcheck.spec import parse_condition
@@ -87,8 +96,11 @@ class SetupCheck:
         self.reset()
 
     def reset(self) -> None:
-        """Forget when each feature was last read (a new set)."""
+        """Forget when each feature was last read, and the frames not judged yet (a new set)."""
         self._last_read: dict[str, float] = {}
+        self._seen: list[Condition] = list(self.conditions)
+        self._unknown: list[tuple[float, dict[str, float]]] = []  # since the last frame judged
+        self._late: list[tuple[float, bool | None]] = []
 
     def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
         """:func:`formcheck.spec.verdict` of the conditions on features read in the last ``UNSEEN_S``
@@ -100,4 +112,21 @@ class SetupCheck:
             else:
                 last[f] = t
         seen = [c for c in self.conditions if t - last[c.feature] < UNSEEN_S]
-        return verdict(seen, values) if seen else None
+        if len(seen) < len(self._seen):  # a part just turned out to be out of the picture
+            self._late = [(t0, verdict(seen, v0) if seen else None) for t0, v0 in self._unknown]
+            self._unknown = []
+        self._seen = seen
+        ok = verdict(seen, values) if seen else None
+        if ok is None:
+            # Only the last UNSEEN_S can be judged again: a part turns unseen that long after its last read.
+            self._unknown = [u for u in self._unknown if t - u[0] < UNSEEN_S]
+            self._unknown.append((t, {f: values.get(f, math.nan) for f in self._features}))
+        else:
+            self._unknown = []  # a part hidden for a moment: those frames stay unknown
+        return ok
+
+    def judged_late(self) -> list[tuple[float, bool | None]]:
+        """The frames judged again at the last ``verdict`` (oldest first; see the class): the gate's
+        ``late`` frames. Only the latest frame's are kept: the gate asks at every frame while closed."""
+        late, self._late = self._late, []
+        return late

@@ -185,7 +185,7 @@ class Tracker:
             self._reps.record(t, vals, side)  # every frame in view, gate or not: the second opinion's signal
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         setup_ok = self._setup.verdict(t, feats)
-        if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok):
+        if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok, self._setup.judged_late()):
             self._phase = "ready"
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
                             signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
