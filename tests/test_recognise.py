@@ -133,6 +133,34 @@ def test_a_spec_the_classifier_does_not_know_is_read_by_its_spec_alone() -> None
     assert result.top(1) == ["plank"] and all(math.isnan(c.classifier) for c in result.candidates)
 
 
+def _rocked(frames: list[PoseFrame], degrees: float) -> list[PoseFrame]:
+    """The frames with the whole body rocking ``degrees`` about the axis across the hips (a chest
+    lifting off the floor tilts both still legs alike), once a second."""
+    import dataclasses
+
+    import numpy as np
+
+    out = []
+    for f in frames:
+        axis = f.world[23] - f.world[24]
+        k = axis / np.linalg.norm(axis)
+        a = np.radians(degrees) * math.sin(2 * math.pi * f.t)
+        cross = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+        rot = np.eye(3) + math.sin(a) * cross + (1 - math.cos(a)) * cross @ cross
+        out.append(dataclasses.replace(f, world=(f.world @ rot.T).astype(np.float32)))
+    return out
+
+
+def test_still_sides_do_not_move_together_however_the_body_rocks() -> None:
+    # A prone Y raise's legs lie still: rocked 3 degrees with the body they stay 'not moving
+    # together' (their correlation would be ~1), where a superman's lifting legs move together.
+    frames, _ = synth_track("prone_y_raise", seed=1, jitter=0.002, reps=3)
+    rocked = clip_features(_rocked(frames, 3.0))
+    for name in ("thigh_elev:together", "shin_elev:together"):
+        assert abs(rocked[FEATURE_NAMES.index(name)]) < 0.05, name
+    assert _feature("superman", "thigh_elev:together") > 0.8
+
+
 def test_the_classifier_is_fitted_to_its_one_minimum() -> None:
     # The penalised loss is convex: fitted to its minimum, the weights do not depend on the
     # machine's rounding. At a constant Adam step the fit ends circling it (gradient ~1e-3).

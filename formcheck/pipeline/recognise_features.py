@@ -116,6 +116,9 @@ _SIDED = {"arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_e
 _LENGTHS = frozenset({"hands_apart", "knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "nose_side", "nose_up"})
 #: Ranges of angles are in degrees; these scales bring them near the point ranges' (torso lengths).
 _RANGE_SCALE = 60.0
+#: A paired figure whose larger side travels under this (6 degrees, 0.1 torso length) is still; past
+#: :data:`_MOVING_RANGE` (18 degrees, 0.3 torso length) it moves.
+_STILL_RANGE, _MOVING_RANGE = 0.1, 0.3
 
 
 def _names() -> tuple[str, ...]:
@@ -145,6 +148,22 @@ def _smooth(v: np.ndarray) -> np.ndarray:
 def _q(v: np.ndarray, qs: Sequence[float]) -> np.ndarray:
     seen = v[~np.isnan(v)]
     return np.quantile(seen, qs) if seen.size >= 3 else np.full(len(qs), np.nan)
+
+
+def _moves(span: float) -> float:
+    """How surely a pair whose larger side travels ``span`` (range units) moves at all: 0 up to
+    :data:`_STILL_RANGE`, 1 from :data:`_MOVING_RANGE`.
+
+    Whether two sides move together or in turn tells a superman from an alternating reach only
+    when they move: a still pair's correlation is that of noise, or of the whole body rocking
+    (a chest lifting off the floor tilts both still legs alike).
+
+    Example:
+        >>> _moves(0.05), _moves(0.5)
+        (0.0, 1.0)
+    """
+    t = min(max((span - _STILL_RANGE) / (_MOVING_RANGE - _STILL_RANGE), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
 
 
 def _range(v: np.ndarray, angle: bool) -> float:
@@ -240,7 +259,8 @@ def array_features(world: np.ndarray, image: np.ndarray, image_wh: tuple[int, in
                 big, small = max(ra, rb), min(ra, rb)
                 ok = ~(np.isnan(a) | np.isnan(b))
                 together = float(np.corrcoef(a[ok], b[ok])[0, 1]) if ok.sum() > 5 else 0.0
-                out += [big, small / big if big > 1e-6 else 1.0, together if together == together else 0.0]
+                together = together * _moves(big) if together == together else 0.0
+                out += [big, small / big if big > 1e-6 else 1.0, together]
                 ranges.append(big)
                 if big > widest:
                     dominant, widest = (a if ra >= rb else b), big
