@@ -242,6 +242,40 @@ def test_library_rejects_bad_options() -> None:
         synth_track("glute_bridge", view="top")
     with pytest.raises(SynthError, match="plank is a hold: --reps does not apply"):
         synth_track("plank", reps=3)
+    with pytest.raises(SynthError, match="squat has no setting 'bench'"):
+        synth_track("squat", setting="bench")
+
+
+def _torso_elevation(frames: list) -> np.ndarray:
+    w = _world(frames)
+    torso = _mid(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - _mid(w, L.LEFT_HIP, L.RIGHT_HIP)
+    return np.asarray(np.degrees(np.arcsin(-torso[:, 1] / np.linalg.norm(torso, axis=1))))
+
+
+def test_back_extension_over_a_bench_hangs_below_level_and_lifts_to_a_straight_body() -> None:
+    # back_extension.yaml: over a 45-degree bench the torso rests 40-65 deg below level and the lift
+    # ends with the body straight, ~45 deg above; the legs stay anchored at ~45 deg.
+    frames, label = synth_track("back_extension", setting="bench", reps=2, seed=0)
+    torso = _torso_elevation(frames)
+    assert -65 <= torso[0] <= -40
+    assert all(30 <= top <= 55 for top in _rep_extremes(frames, label, torso))
+    w = _world(frames)
+    leg = w[:, L.LEFT_ANKLE] - w[:, L.LEFT_HIP]
+    assert np.all(np.abs(np.degrees(np.arcsin(leg[:, 1] / np.linalg.norm(leg, axis=1))) - 45) < 8)
+
+
+def test_chest_supported_row_keeps_the_torso_on_the_bench_while_the_arms_pull() -> None:
+    # bent_over_row.yaml admits a chest-supported row on an incline bench: torso still ~35 deg above
+    # level, shins ~50-65 deg from vertical, the elbows bending as in the standing row.
+    frames, label = synth_track("bent_over_row", setting="bench", reps=3, seed=0)
+    torso = _torso_elevation(frames)
+    assert np.all(np.abs(torso - 35) < 5)
+    w = _world(frames)
+    shin = w[:, L.LEFT_ANKLE] - w[:, L.LEFT_KNEE]
+    from_vertical = np.degrees(np.arccos(np.abs(shin[:, 1]) / np.linalg.norm(shin, axis=1)))
+    assert np.all((45 <= from_vertical) & (from_vertical <= 70))
+    elbow = _angle(w[:, L.LEFT_SHOULDER], w[:, L.LEFT_ELBOW], w[:, L.LEFT_WRIST])
+    assert elbow[0] >= 160 and min(_rep_extremes(frames, label, elbow, top_is_max=False)) <= 80
 
 
 def test_empty_scene_has_no_person_in_its_ground_truth() -> None:

@@ -1,12 +1,13 @@
 """Fit the recogniser's classifier on the synthetic generator's clips only (never on filmed ones).
 
 Every exercise the generator knows is made over many seeds, camera views and turns, camera
-heights, body heights, working sides, rep counts, ranges and faults; each track's world
-landmarks are then distorted the way the pose model distorts filmed people (its depth is the
-least reliable axis: scaled, and the camera pitched and rolled a little), so that the classifier
-learns what survives the model. A multinomial logistic regression on :func:`clip_features`
-(standardised; an unseen figure is the training mean) is fitted with numpy to its one minimum,
-its temperature set on held-out synthetic clips, and written to :data:`WEIGHTS` as JSON.
+heights, body heights, working sides, rep counts, ranges, faults and the settings its spec admits
+(:data:`SETTING_SHARE`); each track's world landmarks are then distorted the way the pose model
+distorts filmed people (its depth is the least reliable axis: scaled, and the camera pitched and
+rolled a little), so that the classifier learns what survives the model. A multinomial logistic
+regression on :func:`clip_features` (standardised; an unseen figure is the training mean) is
+fitted with numpy to its one minimum, its temperature set on held-out synthetic clips, and written
+to :data:`WEIGHTS` as JSON.
 
 ``python -m formcheck.pipeline.recognise_train [--per-exercise N] [--seed S]`` writes the file again
 (40 clips of each exercise and 12 held out: a few minutes); the tests check that the stored file
@@ -33,6 +34,10 @@ from formcheck.records.frame import PoseFrame
 WEIGHTS = Path(__file__).with_name("recognise_weights.json")
 #: L2 penalty of the logistic regression (on standardised features).
 L2 = 1e-2
+#: Share of an exercise's clips made in another setting its spec admits (a back extension over a
+#: 45-degree bench, a row with the chest on an incline bench): the setting changes where the body
+#: is against the floor, not the movement, and the classifier should know both.
+SETTING_SHARE = 0.5
 
 
 def _rotation(pitch: float, roll: float) -> np.ndarray:
@@ -78,6 +83,8 @@ def synthetic_case(exercise: str, rng: np.random.Generator) -> dict[str, Any]:
         opts["rom"] = float(rng.uniform(0.75, 1.0))
         if ex.all_faults and rng.random() < 0.35:
             opts["fault"] = str(rng.choice(list(ex.all_faults)))
+    if ex.settings and rng.random() < SETTING_SHARE:
+        opts["setting"] = str(rng.choice(sorted(ex.settings)))
     return opts
 
 

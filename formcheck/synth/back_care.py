@@ -98,3 +98,14 @@ MOVES: dict[str, Move] = {
                      "hand_out": (0.06, 0.06), "pole_fwd": (0.4, 0.4), "pole_up": (0.3, 0.3), "pole_out": (1.0, 1.0)},
         arms="reach", anchor="head", faults={"lower_back_arching": {"trunk": 18.0}}),
 }
+
+#: Spec id → other settings the spec admits, each a motion: the back extension over a 45-degree
+#: bench (back_extension.yaml) hangs ~50 deg below level at rest and lifts until the body is straight
+#: (~40 deg above level), hands at the temples as on the floor.
+SETTINGS: dict[str, dict[str, Move]] = {
+    "back_extension": {"bench": Move(
+        "bench", {"trunk": (-50.0, 40.0), "bend": (0.0, -12.0), "hand_up": (-0.03, -0.03), "hand_out": (0.1, 0.1),
+                  "pole_fwd": (-0.3, -0.3), "pole_up": (0.0, 0.0), "pole_out": (1.0, 1.0)},
+        arms="reach", anchor="head",
+        faults={"overextending": {"trunk": 16.0, "bend": -22.0}, "neck_cranked": {"head": 38.0}})},
+}

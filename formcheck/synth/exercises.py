@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from formcheck.synth.back_care import MOVES
+from formcheck.synth.back_care import MOVES, SETTINGS
 from formcheck.synth.extras import biceps_curl, cat_cow, good_morning, lunge, single_leg_rdl, squat
 from formcheck.synth.idle import idle
 from formcheck.synth.motions import (
     PoseFn,
     bent_over_row,
     bird_dog,
+    chest_supported_row,
     deadlift,
     glute_bridge,
     glute_bridge_hold,
@@ -38,6 +40,8 @@ class Exercise:
         reps: Default number of reps (hold exercises: hold seconds).
         prop: ``"bar"``, ``"dumbbell"`` (the working hand), ``"dumbbells"``, ``"handle"``, ``"band"``,
             ``"bench+bar"`` (a bench under the shoulder blades and a bar) or None.
+        settings: Other settings the exercise's spec admits, by name (``bench``: a back extension
+            over a 45-degree bench, a row with the chest on an incline bench), each a pose function.
     """
 
     id: str
@@ -49,6 +53,7 @@ class Exercise:
     tempo: tuple[float, float, float, float] = (1.2, 0.8, 1.2, 0.6)
     reps: int = 5
     prop: str | None = None
+    settings: Mapping[str, PoseFn] = field(default_factory=dict)
 
     @property
     def all_faults(self) -> tuple[str, ...]:
@@ -62,7 +67,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     Exercise("superman", "reps", superman, ("neck_cranked",), tempo=(1.0, 0.7, 1.0, 0.5), reps=4),
     Exercise("superman_hold", "hold", superman, ("neck_cranked",), tempo=(1.5, 7.0, 1.5, 0.0), reps=1),
     Exercise("bent_over_row", "reps", bent_over_row, ("torso_rising", "rounded_back"),
-             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="bar"),
+             tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="bar", settings={"bench": chest_supported_row}),
     Exercise("one_arm_row", "reps", one_arm_row, ("torso_rising", "rounded_back"), sided=True,
              tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="dumbbell"),
     Exercise("plank", "hold", plank, ("hips_sagging", "hips_piked"), tempo=(1.8, 8.0, 1.5, 0.0), reps=1),
@@ -70,7 +75,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     # The back-care catalogue (keyframed motions in back_care.py); three reps or a short hold
     # each keep the sample clips short.
     Exercise("back_extension", "reps", MOVES["back_extension"], ("overextending", "neck_cranked"),
-             tempo=(1.0, 0.8, 1.0, 0.6), reps=3),
+             tempo=(1.0, 0.8, 1.0, 0.6), reps=3, settings=SETTINGS["back_extension"]),
     *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3)
       for name in ("prone_y_raise", "prone_t_raise", "prone_w_raise")),
     Exercise("prone_scapular_squeeze", "reps", MOVES["prone_scapular_squeeze"], ("neck_cranked", "chest_lifting"),

@@ -32,7 +32,9 @@ from formcheck.records.errors import OutputError, SynthError
 from formcheck.records.frame import PoseFrame
 from formcheck.records.labels import ClipLabel, save_label
 from formcheck.synth.camera import VIEWS, Camera
+from formcheck.synth.exercises import Exercise
 from formcheck.synth.groundtruth import landmark_points, to_pose_frame
+from formcheck.synth.motions import PoseFn
 from formcheck.synth.skeleton import Body, F, Joints, forward_kinematics, moved
 from formcheck.synth.timeline import Timeline, plan
 
@@ -72,6 +74,8 @@ class SynthOptions:
         figure: ``volume``, ``stick`` (control) or ``none`` (empty scene).
         jitter: Std of Gaussian noise added to every landmark, metres (0: exact).
         duration: Length of an ``idle`` clip in seconds.
+        setting: Another setting the exercise's spec admits (``bench``: see
+            :attr:`~formcheck.synth.exercises.Exercise.settings`), None: its usual one.
     """
 
     exercise: str
@@ -96,6 +100,7 @@ class SynthOptions:
     figure: str = "volume"
     jitter: float = 0.0
     duration: float | None = None
+    setting: str | None = None
 
     def timeline(self) -> Timeline:
         return plan(self.exercise, reps=self.reps, fault=self.fault, seed=self.seed, side=self.side,
@@ -163,7 +168,7 @@ def simulate(options: SynthOptions) -> Simulation:
     tl = options.timeline()
     n = int(round(tl.duration * options.fps))
     times = np.arange(n) / options.fps
-    pose_fn = tl.exercise.pose
+    pose_fn = _pose_function(tl.exercise, options.setting)
     joints = [forward_kinematics(body, pose_fn(body, tl.phase_at(float(t)))) for t in times]
     if options.travel:  # an even walk towards the figure's front (F) over the whole clip
         joints = [moved(j, F * options.travel * i / max(1, n - 1)) for i, j in enumerate(joints)]
@@ -180,6 +185,16 @@ def simulate(options: SynthOptions) -> Simulation:
 
     cut = frame(options.cut_to) if options.cut_to is not None else None
     return Simulation(options, body, tl, times, joints, points, frame(options.view), cut, n // 2)
+
+
+def _pose_function(exercise: Exercise, setting: str | None) -> PoseFn:
+    """The exercise's motion in ``setting`` (None: its usual one)."""
+    if setting is None:
+        return exercise.pose
+    if setting not in exercise.settings:
+        known = ", ".join(exercise.settings) or "none"
+        raise SynthError(f"{exercise.id} has no setting {setting!r}; its settings: {known}")
+    return exercise.settings[setting]
 
 
 def pose_frames(sim: Simulation) -> list[PoseFrame]:

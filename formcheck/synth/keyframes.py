@@ -2,7 +2,7 @@
 
 The back-care catalogue has many small variations of a few postures (prone raises in a Y,
 a T or a W; pull-aparts and face pulls; stretches to either side). Instead of a pose
-function each, a :class:`Move` is data: a posture (``prone``, ``standing``, ``seated``,
+function each, a :class:`Move` is data: a posture (``prone``, ``bench``, ``standing``, ``seated``,
 ``child``, ``fours``, ``hinge``), the value of each channel at rest and at the top of the
 movement (blended by the rep's progress ``s``), how the arms are placed, and for each fault
 the channel offsets it adds at the top (scaled by the fault's weight and ``s``, so a fault
@@ -71,7 +71,8 @@ class Move:
     """A keyframed motion (see the module docstring); call it like a pose function.
 
     Attributes:
-        posture: ``prone``, ``standing``, ``seated`` (on the floor, legs forward), ``child``,
+        posture: ``prone``, ``bench`` (over a 45-degree back-extension bench), ``standing``,
+            ``seated`` (on the floor, legs forward), ``child``,
             ``fours`` (on hands and knees: ``child`` before it sits back) or ``hinge``.
         keys: Channel → (value at rest, value at the top).
         arms: ``"aim"`` (segment angles), ``"reach"`` (wrist positions, inverse kinematics)
@@ -164,6 +165,18 @@ def _prone(body: Body, ch: Channels) -> Pose:
                 head=_get(ch, "head"), legs=(legs, legs))
 
 
+def _bench(body: Body, ch: Channels) -> Pose:
+    """Face down over a 45-degree back-extension bench: the hips on the pad, the legs straight down
+    and back to the anchored feet at 45°, the trunk channel the torso's angle above level (hanging
+    over the pad at rest, in line with the legs at the top)."""
+    k = body.height / 1.75
+    plate = 0.15 * k  # the foot plate above the floor
+    legs = Limb(-135.0, -135.0, -45.0, abduct=3.0)
+    pelvis_y = plate + body.ankle_height + body.leg * np.sin(np.radians(45.0))
+    return Pose(pelvis=(0.0, pelvis_y, 0.0), trunk=_get(ch, "trunk"), bend=_get(ch, "bend"),
+                head=_get(ch, "head"), legs=(legs, legs))
+
+
 def _standing(body: Body, ch: Channels) -> Pose:
     """Standing tall, feet under the hips (the trunk channel leans it: + back, - forward)."""
     return Pose.standing(body).with_(trunk=90.0 + _get(ch, "trunk"), bend=_get(ch, "bend"),
@@ -210,5 +223,5 @@ def _pair_targets(x: float, y: float, z: float, end: float) -> tuple[Limb, Limb]
     return Limb(end=end, target=(x, y, z)), Limb(end=end, target=(x, y, -z))
 
 
-_POSTURES = {"prone": _prone, "standing": _standing, "seated": _seated, "child": _child, "fours": _child,
-             "hinge": hinge}
+_POSTURES = {"prone": _prone, "bench": _bench, "standing": _standing, "seated": _seated, "child": _child,
+             "fours": _child, "hinge": hinge}

@@ -262,6 +262,24 @@ def bent_over_row(body: Body, ph: Phase) -> Pose:
     return _row(body, ph, one_arm=False)
 
 
+def chest_supported_row(body: Body, ph: Phase) -> Pose:
+    """The bent-over row with the chest on an incline bench (bent_over_row.yaml admits it): the torso
+    rests ~35° above level, the legs reach back to the floor (shins ~50° from vertical), and only
+    the arms pull; ``torso_rising`` lifts the chest off the pad, ``rounded_back`` rounds it over."""
+    k = body.height / 1.75
+    knee_deg, leg_from_vertical = 160.0, 50.0
+    reach = np.sqrt(body.thigh**2 + body.shin**2 - 2 * body.thigh * body.shin * np.cos(np.radians(knee_deg)))
+    drop = reach * np.cos(np.radians(leg_from_vertical))
+    back = reach * np.sin(np.radians(leg_from_vertical))
+    pelvis = (0.0, body.ankle_height + drop, 0.0)
+    trunk = 35.0 + 15.0 * ph.w("torso_rising") * ph.s
+    bend = 28.0 * ph.w("rounded_back")
+    pull = Limb(lerp(-80.0, -155.0, ph.s), lerp(-95.0, -45.0, ph.s), abduct=8)
+    legs = _pair([Limb(end=-60.0, target=(back, body.ankle_height, sign * 0.14 * k))
+                  for sign in (1, -1)])
+    return Pose(pelvis=pelvis, trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)
+
+
 def one_arm_row(body: Body, ph: Phase) -> Pose:
     return _row(body, ph, one_arm=True)
 
