@@ -362,3 +362,28 @@ def test_the_lesser_form_is_the_lesser_side_the_same_for_a_clip_and_a_live_frame
         one = live.values(LandmarkRows.of(arr, i))
         assert one["shin_incline_3d_lesser"] == pytest.approx(least[i], nan_ok=True)
     assert "shin_incline_3d_lesser" in feature_names() and parse_name("knee_angle_lesser")[1] == "lesser"
+
+
+def test_the_trunk_line_runs_through_the_ears_so_a_shoulder_drawn_back_and_up_leaves_it_alone() -> None:
+    """A row's pull draws the shoulder blade, and the shoulder landmark on it, back and up: the
+    hip→shoulder line reads a "risen" torso while the hip→ear line (the trunk) stays put."""
+    hinged = np.zeros((33, 3))
+    for hip, shoulder, ear in ((Landmark.LEFT_HIP, Landmark.LEFT_SHOULDER, Landmark.LEFT_EAR),
+                               (Landmark.RIGHT_HIP, Landmark.RIGHT_SHOULDER, Landmark.RIGHT_EAR)):
+        hinged[hip] = (0.0, 0.0, 0.0)
+        hinged[shoulder] = (0.35, -0.35, 0.0)  # 45 deg forward of vertical (y down)
+        hinged[ear] = (0.49, -0.49, 0.0)       # the head carried on the same line
+    pulled = hinged.copy()
+    for shoulder in (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER):
+        pulled[shoulder] += (-0.05, -0.05, 0.0)  # drawn back and up with the blade
+
+    def read(world: np.ndarray) -> dict[str, float]:
+        image = np.c_[(world[:, :2] * 500.0 + [300.0, 500.0]) / [1000.0, 1000.0], np.zeros(33)]
+        frame = PoseFrame(t=0.0, image_wh=(1000, 1000), image=image, world=world, visibility=np.ones(33),
+                          presence=np.ones(33))
+        return _one(frame, ["torso_incline_3d", "trunk_incline_3d", "trunk_incline"])
+
+    before, after = read(hinged), read(pulled)
+    assert before["trunk_incline_3d"] == pytest.approx(45.0) and before["trunk_incline"] == pytest.approx(45.0)
+    assert after["trunk_incline_3d"] == pytest.approx(45.0)
+    assert before["torso_incline_3d"] - after["torso_incline_3d"] > 8.0  # the shoulder line reads the blade

@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     "ankle_angle": "ankle angle",
     "body_line": "body line (shoulder–hip–ankle)",
     "torso_incline": "torso lean",
+    "trunk_incline": "trunk lean",
     "thigh_incline": "thigh lean",
     "shin_incline": "shin lean",
     "upper_arm_incline": "upper-arm lean",

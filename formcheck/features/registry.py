@@ -165,6 +165,10 @@ _incl("thigh_incline", "hip", "knee", "thigh")
 _incl("shin_incline", "knee", "ankle", "shin")
 _incl("upper_arm_incline", "shoulder", "elbow", "upper arm")
 _incl("forearm_incline", "elbow", "wrist", "forearm")
+# The trunk with the head it carries: the shoulder landmark rides on the shoulder blade, which a
+# row's pull draws back and up (the hip→shoulder line reads 5-15 deg "risen" with the trunk still);
+# the ears move with the trunk.
+_incl("trunk_incline", "hip", "ear", "hip→ear line (the trunk and the head it carries)")
 
 
 @_reg("arm_elevation", "shoulder wrist", "deg", "shoulder→wrist above the horizontal (0 = level, -90 = hanging)")
