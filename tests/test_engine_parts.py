@@ -18,11 +18,13 @@ from formcheck.tracker.rep_counter import RepCounter, RepEvent  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
-def _feed(c: RepCounter, values: list[float], dt: float = 0.1, t0: float = 0.0) -> list[RepEvent]:
-    """Feed values ``dt`` apart; returns the events that finished."""
+def _feed(c: RepCounter, values: list[float], dt: float = 0.1, t0: float = 0.0,
+          noise_sd: float = math.nan) -> list[RepEvent]:
+    """Feed values ``dt`` apart (the signal's noise ``noise_sd``: NaN, not measured); returns the events
+    that finished."""
     out = []
     for i, v in enumerate(values):
-        ev = c.update(t0 + i * dt, float(v))
+        ev = c.update(t0 + i * dt, float(v), noise_sd)
         if ev is not None:
             out.append(ev)
     return out
@@ -65,8 +67,7 @@ class TestRepCounter:
         before reaching the first rest. With the signal's noise measured, each is a rep."""
         values = [100] * 5 + [120, 140, 160, 170, 170, 150, 130] + [150, 170, 170, 150, 130] * 3 + [115, 105, 100] * 2
         c = RepCounter(direction=1, min_excursion=20)
-        c.noise_sd = 1.0
-        events = _feed(c, values)
+        events = _feed(c, values, noise_sd=1.0)
         assert [e.complete for e in events] == [True] * 4 and c.reps == 4
         assert [round(e.end, 1) for e in events[:2]] == [1.1, 1.6]  # each ends at its turn (130)
         unknown = RepCounter(direction=1, min_excursion=20)  # noise not measured yet: no such judgement
@@ -74,9 +75,8 @@ class TestRepCounter:
 
     def test_a_turn_the_signals_noise_can_explain_is_not_the_next_rep(self) -> None:
         values = [100] * 5 + [120, 140, 160, 170, 170, 150, 130] + [150, 170, 170, 150, 130] * 3 + [115, 105, 100] * 2
-        c = RepCounter(direction=1, min_excursion=20)
-        c.noise_sd = 15.0  # 3 SD = 45: a 40-deg turn is within what the noise makes
-        assert [e.complete for e in _feed(c, values)] == [True] and c.reps == 1
+        c = RepCounter(direction=1, min_excursion=20)  # noise 15: 3 SD = 45, a 40-deg turn is within it
+        assert [e.complete for e in _feed(c, values, noise_sd=15.0)] == [True] and c.reps == 1
 
     def test_a_rep_well_under_the_sets_range_is_partial(self) -> None:
         c = RepCounter(direction=1, min_excursion=10)

@@ -233,14 +233,23 @@ def push_up(body: Body, ph: Phase) -> Pose:
 
 # --- bent-over row (two-arm and one-arm): hinged torso, elbows pull back ------------------------
 
+def _leg_reach(body: Body, knee_deg: float) -> float:
+    """Hip-to-ankle distance with the knee bent to ``knee_deg`` (law of cosines)."""
+    return float(np.sqrt(body.thigh**2 + body.shin**2 - 2 * body.thigh * body.shin * np.cos(np.radians(knee_deg))))
+
+
+def _row_pull(s: float, upper_top: float = -150.0) -> Limb:
+    """A row's pulling arm at progress ``s``: hanging, to the elbow drawn back (165° → 75° at the elbow)."""
+    return Limb(lerp(-80.0, upper_top, s), lerp(-95.0, -45.0, s), abduct=8)
+
+
 def _row(body: Body, ph: Phase, one_arm: bool) -> Pose:
     s = ph.s
-    knee_deg = 155.0
-    d = np.sqrt(body.thigh**2 + body.shin**2 - 2 * body.thigh * body.shin * np.cos(np.radians(knee_deg)))
+    d = _leg_reach(body, 155.0)
     pelvis = (0.15, body.ankle_height + np.sqrt(d * d - 0.15**2), 0.0)
     trunk = 45.0 + 22.0 * ph.w("torso_rising") * s   # the torso lifts during the pull
     bend = 28.0 * ph.w("rounded_back")
-    pull = Limb(lerp(-80.0, -150.0, s), lerp(-95.0, -45.0, s), abduct=8)  # elbow 165° → 75°
+    pull = _row_pull(s)
     hang = Limb(-82, -95, abduct=8)
     legs = _pair([Limb(end=0.0, target=(-0.02, body.ankle_height, sign * 0.2)) for sign in (1, -1)])
     pose = Pose(pelvis=_v(pelvis), trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)
@@ -267,14 +276,14 @@ def chest_supported_row(body: Body, ph: Phase) -> Pose:
     rests ~35° above level, the legs reach back to the floor (shins ~50° from vertical), and only
     the arms pull; ``torso_rising`` lifts the chest off the pad, ``rounded_back`` rounds it over."""
     k = body.height / 1.75
-    knee_deg, leg_from_vertical = 160.0, 50.0
-    reach = np.sqrt(body.thigh**2 + body.shin**2 - 2 * body.thigh * body.shin * np.cos(np.radians(knee_deg)))
+    leg_from_vertical = 50.0
+    reach = _leg_reach(body, 160.0)
     drop = reach * np.cos(np.radians(leg_from_vertical))
     back = reach * np.sin(np.radians(leg_from_vertical))
     pelvis = (0.0, body.ankle_height + drop, 0.0)
     trunk = 35.0 + 15.0 * ph.w("torso_rising") * ph.s
     bend = 28.0 * ph.w("rounded_back")
-    pull = Limb(lerp(-80.0, -155.0, ph.s), lerp(-95.0, -45.0, ph.s), abduct=8)
+    pull = _row_pull(ph.s, upper_top=-155.0)
     legs = _pair([Limb(end=-60.0, target=(back, body.ankle_height, sign * 0.14 * k))
                   for sign in (1, -1)])
     return Pose(pelvis=pelvis, trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)

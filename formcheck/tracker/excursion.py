@@ -16,8 +16,6 @@ from __future__ import annotations
 import math
 import statistics
 
-from formcheck.tracker.noise import NOISE_K
-
 #: "Rising" means by more than this share of the excursion (less is jitter or smoothing at the top).
 RISE = 0.05
 #: The far end is within this share of the excursion from the movement's maximum.
@@ -205,9 +203,3 @@ class FirstMove:
             return 0
         return 1 if v > self.first else -1
 
-
-def rebound_clear(ex: Excursion, x: float, noise_sd: float, back: float, min_size: float, rise: float) -> bool:
-    """``ex``'s way back turned into the next movement out (``Excursion.rebounded``), the way back and the
-    rise each clear of ``NOISE_K`` times the signal's noise; never while the noise is unknown (NaN)."""
-    margin = NOISE_K * noise_sd
-    return not math.isnan(margin) and ex.rebounded(x, back, max(min_size, margin), max(rise, margin))

@@ -41,7 +41,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.tracker.excursion import PEAK_ZONE, Excursion, FirstMove, LeadIn, RecentSizes, rebound_clear
+from formcheck.tracker.excursion import PEAK_ZONE, Excursion, FirstMove, LeadIn, RecentSizes
+from formcheck.tracker.noise import NOISE_K
 
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
 RestEnd = Literal["start", "either"]
@@ -115,6 +116,14 @@ def _lead_event(lead: LeadIn, end: float, size: float, s: int, rest: float) -> R
                     rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(rest * s))
 
 
+def _rebound_clear(ex: Excursion, x: float, noise_sd: float, min_size: float, rise: float) -> bool:
+    """``ex``'s way back turned into the next movement out (``Excursion.rebounded``, ``REBOUND_BACK``),
+    the way back and the rise each clear of ``NOISE_K`` times the signal's noise; never while the
+    noise is unknown (NaN)."""
+    margin = NOISE_K * noise_sd
+    return not math.isnan(margin) and ex.rebounded(x, REBOUND_BACK, max(min_size, margin), max(rise, margin))
+
+
 class RepCounter:
     """Counts reps of one signal, calibrated to the person's own range within the set.
 
@@ -166,7 +175,6 @@ class RepCounter:
         self._t_start = 0.0
         self.phase: CounterPhase = "start" if self._sign >= 0 else "peak"
         self.stalled = False
-        self.noise_sd = math.nan  #: the signal's noise (SD), set by the caller once measured (``REBOUND_BACK``)
 
     def _at_rest(self, x: float, t: float) -> None:
         self._ex: Excursion | None = None
@@ -200,10 +208,11 @@ class RepCounter:
         return (value * self.direction * self._sign - self._r) / span
 
     # ------------------------------------------------------------------ updates
-    def update(self, t: float, value: float) -> RepEvent | None:
+    def update(self, t: float, value: float, noise_sd: float = math.nan) -> RepEvent | None:
         """Feed one sample; returns the attempt that finished at this sample, if any.
 
-        A NaN value (signal unknown) changes nothing.
+        A NaN value (signal unknown) changes nothing. ``noise_sd``: the signal's measurement noise
+        once measured (NaN: unknown), which a way back turning into the next rep must clear.
         """
         if math.isnan(value):
             return None
@@ -221,7 +230,7 @@ class RepCounter:
             self.stalled, self._ex, ev = True, None, None
         else:
             ex.advance(x, t, dt)
-            ev = self._out_step(ex, x, t)
+            ev = self._out_step(ex, x, t, noise_sd)
         self._set_phase(x, t)
         return ev
 
@@ -244,7 +253,7 @@ class RepCounter:
         self._ex, self._t_start = Excursion(self._r, x, t), self._t_r
         return ev
 
-    def _out_step(self, ex: Excursion, x: float, t: float) -> RepEvent | None:
+    def _out_step(self, ex: Excursion, x: float, t: float, noise_sd: float) -> RepEvent | None:
         if self.count_at == "return" and ex.settled_short(x, t, self.min_excursion):
             self._at_rest(x, t)  # it settled a little way out: the rest moved, no rep is under way
             return None
@@ -255,8 +264,7 @@ class RepCounter:
         if ex.back_by(x) >= (REARM if ex.counted else RETURN):
             ev = ev if ex.counted else self._finish(t, ex)
             self._at_rest(x, t)
-        elif self.count_at == "return" and rebound_clear(ex, x, self.noise_sd, REBOUND_BACK, self.min_excursion,
-                                                         self._enter()):
+        elif self.count_at == "return" and _rebound_clear(ex, x, noise_sd, self.min_excursion, self._enter()):
             ev = self._finish(ex.t_low, ex)  # the rep ended at the turn; the next one left from there
             self._at_rest(ex.low, ex.t_low)
             self._ex, self._t_start = Excursion(ex.low, x, t), ex.t_low

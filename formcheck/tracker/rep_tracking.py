@@ -178,8 +178,7 @@ class RepTracking:
                 self._rest[s].add(t, {n: vals.get(k, math.nan) for n, k in self._keys[side]})
             was_in_rep = c.in_rep
             meter = self._noise[s].meter
-            c.noise_sd = meter.sigma if meter.measured else math.nan
-            ev = c.update(t, v)
+            ev = c.update(t, v, meter.sigma if meter.measured else math.nan)
             if c.in_rep:
                 self._rest[s].leave()  # the rules of this attempt compare with the rest before it
             if self._require:

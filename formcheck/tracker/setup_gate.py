@@ -98,8 +98,8 @@ class SetupCheck:
     def reset(self) -> None:
         """Forget when each feature was last read, and the frames not judged yet (a new set)."""
         self._last_read: dict[str, float] = {}
-        self._seen: list[Condition] = list(self.conditions)
-        self._unknown: list[tuple[float, dict[str, float]]] = []  # since the last frame judged
+        self._n_seen = len(self.conditions)  # conditions judged at the last frame
+        self._unknown: deque[tuple[float, dict[str, float]]] = deque()  # since the last frame judged
         self._late: list[tuple[float, bool | None]] = []
 
     def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
@@ -112,17 +112,19 @@ class SetupCheck:
             else:
                 last[f] = t
         seen = [c for c in self.conditions if t - last[c.feature] < UNSEEN_S]
-        if len(seen) < len(self._seen):  # a part just turned out to be out of the picture
-            self._late = [(t0, verdict(seen, v0) if seen else None) for t0, v0 in self._unknown]
-            self._unknown = []
-        self._seen = seen
+        unknown = self._unknown
+        if len(seen) < self._n_seen:  # a part just turned out to be out of the picture
+            self._late = [(t0, verdict(seen, v0) if seen else None) for t0, v0 in unknown]
+            unknown.clear()
+        self._n_seen = len(seen)
         ok = verdict(seen, values) if seen else None
         if ok is None:
             # Only the last UNSEEN_S can be judged again: a part turns unseen that long after its last read.
-            self._unknown = [u for u in self._unknown if t - u[0] < UNSEEN_S]
-            self._unknown.append((t, {f: values.get(f, math.nan) for f in self._features}))
+            while unknown and t - unknown[0][0] >= UNSEEN_S:
+                unknown.popleft()
+            unknown.append((t, {f: values.get(f, math.nan) for f in self._features}))
         else:
-            self._unknown = []  # a part hidden for a moment: those frames stay unknown
+            unknown.clear()  # a part hidden for a moment: those frames stay unknown
         return ok
 
     def judged_late(self) -> list[tuple[float, bool | None]]:
