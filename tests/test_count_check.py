@@ -1,9 +1,11 @@
 """Layer 2: the second, spec-free opinion on a set's count (``formcheck.tracker.count_check``).
 
 Synthetic exerciser tracks (no pose model) and made-up signals: a set whose start pose is
-reached but never held counts its reps with a note saying what was not confirmed; a set walked
-towards the camera counts; standing still, fidgeting, walking into frame and another exercise
-count 0; a set the spec counts is "confirmed" by the movement.
+reached but never held counts its reps with a note saying what was not confirmed; so does a clip
+whose start pose is never met at all when the clip as a whole is recognised as the exercise (live,
+with no whole clip to read, it keeps 0); a set walked towards the camera counts; standing still,
+fidgeting, walking into frame and another exercise count 0; a set the spec counts is "confirmed"
+by the movement.
 """
 
 from __future__ import annotations
@@ -70,15 +72,45 @@ def test_a_start_pose_reached_but_never_held_counts_the_movement_with_a_note() -
     assert "stayed" in note and "needs > 0°" in note  # the setup gate's own words, with its numbers
 
 
-def test_a_start_pose_never_reached_keeps_0_and_says_what_moved() -> None:
+def test_a_start_pose_never_reached_live_keeps_0_and_says_what_moved() -> None:
     # Rolled 60° the other way, the start pose is never met at all (the torso reads 30° from vertical,
-    # sitting up): another exercise's position, by rule not counted.
+    # sitting up): live, with no whole clip to recognise, another exercise's position, by rule not counted.
     frames, _ = generate.synth_track("glute_bridge", reps=4, seed=1, jitter=0.005)
     s = _summary("glute_bridge", _rolled(frames, -60))
     assert s.reps == 0
     assert s.reason is not None and s.reason.startswith("the start position was never held")
     assert s.count_confidence == "disagree: spec 0, movement 4"
     assert s.notes[-1] == "4 repetitions of a movement were seen but not counted: its start position was never reached"
+
+
+@pytest.mark.parametrize(("exercise", "degrees"), [("glute_bridge", -60), ("glute_bridge", 60)])
+def test_a_clip_whose_start_pose_is_never_met_counts_when_it_looks_like_the_exercise(exercise: str,
+                                                                                      degrees: float) -> None:
+    # The same rolled bridges as a clip: the start pose is met in no frame, and the recogniser, which reads
+    # posture, moving limbs, sides and tempo together, still names the glute bridge: the movement is counted.
+    from formcheck.pipeline.analysis import analyze_frames
+    from formcheck.pipeline.recognise import recognise
+
+    frames, label = generate.synth_track(exercise, reps=4, seed=1, jitter=0.005)
+    rolled = _rolled(frames, degrees)
+    assert recognise(rolled).top(1) == [exercise]
+    assert _summary(exercise, rolled).reps == 0  # what the spec alone says
+    s = analyze_frames(rolled, exercise).summary
+    assert s.reps == label.reps_complete == 4
+    assert s.count_confidence == "movement only: start position not confirmed"
+    assert s.notes[-1].startswith("4 reps counted from the movement alone; start position not confirmed: ")
+    assert s.notes[-1].endswith("; the clip as a whole looks like this exercise")
+    assert all(r.cues == () for r in s.rep_rows)  # counted, not judged
+
+
+def test_a_movement_never_in_its_start_pose_counts_only_when_recognised() -> None:
+    t = np.arange(0, 16, 1 / 30)
+    m = movement_count(t, 170 - 30 * (1 - np.cos(2 * np.pi * t / 4)), KNEE)
+    cause = ("setup", "the start position was never held: knee angle stayed 110° to 170°, needs < 100°")
+    assert judge(KNEE, 0, m, cause, setup_share=0.0).movement is None
+    v = judge(KNEE, 0, m, cause, setup_share=0.0, recognised=True)
+    assert v.confidence == "movement only: start position not confirmed" and v.movement is not None
+    assert v.movement.reps == 4
 
 
 @pytest.mark.parametrize("exercise", ["lunge", "squat"])
@@ -112,10 +144,12 @@ def test_nobody_exercising_counts_0(exercise: str, moving: str) -> None:
 @pytest.mark.parametrize(("done", "asked"), [("squat", "glute_bridge"), ("biceps_curl", "bent_over_row"),
                                              ("deadlift", "lunge"), ("push_up", "seated_row")])
 def test_another_exercise_counts_0(done: str, asked: str) -> None:
+    from formcheck.pipeline.analysis import analyze_frames
+
     frames, _ = generate.synth_track(done, reps=5, seed=1, jitter=0.004)
-    s = _summary(asked, frames)
-    assert s.reps == 0
-    assert not (s.count_confidence or "").startswith("movement only")
+    for s in (_summary(asked, frames), analyze_frames(frames, asked).summary):  # live, and as a clip
+        assert s.reps == 0
+        assert not (s.count_confidence or "").startswith("movement only")
 
 
 def test_a_drifting_rest_is_no_reason_to_answer_0() -> None:

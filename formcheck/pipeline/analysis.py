@@ -73,6 +73,25 @@ def _with_notes(summary: SetSummary, frames: Sequence[PoseFrame], source_notes: 
     return replace(summary, notes=tuple(notes)) if tuple(notes) != summary.notes else summary
 
 
+def _recognised_as(spec: Any, frames: Sequence[PoseFrame]) -> bool:
+    """The whole clip is recognised as ``spec``'s exercise (its best candidate, sure or not)."""
+    from formcheck.pipeline.recognise import recognise
+
+    best = recognise(frames).best
+    return best is not None and best.name == getattr(spec, "name", None)
+
+
+def _set_summary(tracker: Any, spec: Any, frames: Sequence[PoseFrame]) -> SetSummary:
+    """The tracker's summary of a whole clip: a rep tracker may ask whether the clip looks like its
+    exercise (a set whose start pose the camera never showed: :mod:`formcheck.tracker.count_check`)."""
+    from formcheck.tracker.tracker import Tracker
+
+    if isinstance(tracker, Tracker):
+        return tracker.summary(recognised=lambda: _recognised_as(spec, frames))
+    summary: SetSummary = tracker.summary()
+    return summary
+
+
 def _fps_of(frames: Sequence[PoseFrame]) -> float:
     if len(frames) < 2:
         return 30.0
@@ -103,7 +122,7 @@ def analyze_frames(frames: Iterable[PoseFrame], exercise: Any, *, source: str = 
     # The tracker's batch path computes features for the whole clip at once (same result, faster).
     batch = getattr(tracker, "process", None)
     feedback = tuple(batch(frames)) if batch is not None else tuple(tracker.update(f) for f in frames)
-    summary = _with_notes(tracker.summary(), frames, source_notes)
+    summary = _with_notes(_set_summary(tracker, spec, frames), frames, source_notes)
     return AnalysisResult(spec=spec, frames=frames, feedback=feedback, summary=summary,
                           source=source, fps=float(fps or _fps_of(frames)))
 
@@ -201,7 +220,7 @@ def _analyze_decoded(path: Path, spec: Any, *, model_path: str | Path | None,
                 progress(len(frames), src.frame_count)
         fps = src.fps
         ended_early = src.ended_early_note()
-    summary = _with_notes(tracker.summary(), frames, [ended_early] if ended_early else [])
+    summary = _with_notes(_set_summary(tracker, spec, frames), frames, [ended_early] if ended_early else [])
     return AnalysisResult(spec=spec, frames=tuple(frames), feedback=tuple(feedback), summary=summary,
                           source=str(path), fps=float(fps))
 

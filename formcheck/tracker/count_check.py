@@ -24,7 +24,10 @@ the outcome in ``SetSummary.count_confidence``:
 * ``nothing counted``: neither saw a rep.
 
 A set whose start pose was never met at all (``MIN_SETUP_SHARE`` of the frames: another exercise,
-nobody in position) keeps 0: the movement of another exercise is not this one's.
+nobody in position) keeps 0: the movement of another exercise is not this one's; unless the clip as a
+whole was recognised as this exercise (``recognised``: the recogniser reads posture, moving limbs,
+sides and tempo together, :mod:`formcheck.pipeline.recognise`), as when a camera rolled or pitched
+hides the start pose from its own 3-D test. Live, with no whole clip to read, it keeps 0.
 
 Example:
     >>> t = np.arange(300) / 30
@@ -178,7 +181,7 @@ class Verdict:
 
 
 def judge(rep: RepSignal, spec_reps: int, movement: Movement, cause: tuple[Cause, str] | None,
-          setup_share: float, other_movements: int = 0) -> Verdict:
+          setup_share: float, other_movements: int = 0, recognised: bool = False) -> Verdict:
     """The rule (module docstring) applied to a set's two counts.
 
     Args:
@@ -189,6 +192,8 @@ def judge(rep: RepSignal, spec_reps: int, movement: Movement, cause: tuple[Cause
         setup_share: Share of the frames in which the start pose was met (``Diagnosis.setup_share``).
         other_movements: Attempts the spec's counter dropped for breaking ``rep.require``: it saw
             another movement, and the movement's cycles are that one's.
+        recognised: The whole clip was recognised as this exercise: its start pose, never met, tells
+            it from no other.
 
     Example:
         >>> judge(RepSignal(signal="hip_angle", start=120, peak=170), 3, NO_MOVEMENT, None, 1.0).confidence
@@ -197,17 +202,19 @@ def judge(rep: RepSignal, spec_reps: int, movement: Movement, cause: tuple[Cause
     if spec_reps == 0:
         kind = cause[0] if cause is not None else None
         own = movement.in_band(rep)
-        if (kind in UNCONFIRMED and own.clear and not other_movements
-                and (kind != "setup" or setup_share >= MIN_SETUP_SHARE)):
+        never_met = kind == "setup" and setup_share < MIN_SETUP_SHARE
+        if kind in UNCONFIRMED and own.clear and not other_movements and (recognised or not never_met):
             what = UNCONFIRMED[str(kind)]
             movement = own
             assert cause is not None
             details = cause[1].split(": ", 1)[-1] if kind == "setup" else cause[1]
             note = f"{movement.reps} reps counted from the movement alone; {what} not confirmed: {details}"
+            if never_met:
+                note += "; the clip as a whole looks like this exercise"
             return Verdict(f"movement only: {what} not confirmed", movement, note)
         if not movement.clear:
             return Verdict("nothing counted")
-        why = ("its start position was never reached" if kind == "setup" and setup_share < MIN_SETUP_SHARE
+        why = ("its start position was never reached" if never_met
                else "it broke the exercise's own rule for another movement" if other_movements
                else "they did not move between the exercise's start and peak levels" if not own.clear
                else (cause[1] if cause is not None else "the exercise's counter saw no rep"))
@@ -237,14 +244,21 @@ def movement_records(spec: ExerciseSpec, movement: Movement,
 
 def check_count(spec: ExerciseSpec, summary: SetSummary, reps: RepTracking, diagnosis: Diagnosis,
                 side_of: Callable[[str], Side | None],
-                rebuild: Callable[[list[RepRecord]], SetSummary]) -> SetSummary:
+                rebuild: Callable[[list[RepRecord]], SetSummary],
+                recognised: Callable[[], bool] | None = None) -> SetSummary:
     """``summary`` with its ``count_confidence`` and, when the movement's reps are the count, those
-    reps (``rebuild`` makes the set's summary of given rep records) and the note saying why."""
+    reps (``rebuild`` makes the set's summary of given rep records) and the note saying why.
+
+    ``recognised`` answers whether the whole clip looks like this exercise (a clip's replay; None live);
+    it is asked only when the spec counted nothing and its start pose was never met.
+    """
     rep = spec.rep
     if rep is None:
         return summary
+    looks_like = (recognised is not None and summary.reps == 0 and diagnosis.setup_share < MIN_SETUP_SHARE
+                  and recognised())
     verdict = judge(rep, summary.reps, log_count(reps.signals, rep), diagnosis.cause(summary.reps, 0.0),
-                    diagnosis.setup_share, reps.other_movements)
+                    diagnosis.setup_share, reps.other_movements, looks_like)
     if verdict.movement is not None:  # the movement's reps are the count: nothing is left unexplained
         summary = rebuild(movement_records(spec, verdict.movement, side_of))
     note = (verdict.note,) if verdict.note else ()

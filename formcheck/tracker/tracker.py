@@ -285,11 +285,14 @@ class Tracker:
             features={n: feats.get(n, math.nan) for n in self._shown},
             side=side, last_rep=log.last_rep, num_people=frame.num_people)
 
-    def summary(self, unfinished: Literal["partial", "ignore"] = "partial") -> SetSummary:
+    def summary(self, unfinished: Literal["partial", "ignore"] = "partial",
+                recognised: Callable[[], bool] | None = None) -> SetSummary:
         """The set so far: reps, holds, cues, score. It changes nothing (a page may call it on every rerun).
 
         ``unfinished``: an attempt still under way is a partial rep (``"partial"``: the clip ended mid-rep), or
         left out (``"ignore"``: the user pressed STOP or switched exercise mid-movement: no partial, no penalty).
+        ``recognised``: whether the whole clip looks like this exercise (a clip's replay only:
+        :func:`formcheck.tracker.count_check.check_count`).
         """
         t, side_of = self._t, partial(_rep_side, self.spec.sides, self._follower.side)
         cues = [c if c.end is not None else replace(c, end=t) for c in self._rules.cues]
@@ -301,7 +304,7 @@ class Tracker:
         made = (holds, cues, self._t0 if self._t0 is not None else t, t, self._frames, self._with_person,
                 self._crowd.seconds)
         return _explained(self.spec, self._log.summary(extra, *made), holds, self._frames, self._diagnosis,
-                          self._reps, side_of, lambda rows: build_summary(self.spec, rows, *made))
+                          self._reps, side_of, lambda rows: build_summary(self.spec, rows, *made), recognised)
 
 
 def _rep_side(sides: str, followed: SideName, counter_side: str) -> SideName | None:
@@ -313,11 +316,12 @@ def _rep_side(sides: str, followed: SideName, counter_side: str) -> SideName | N
 
 def _explained(spec: ExerciseSpec, summary: SetSummary, holds: Sequence[Hold], frames: int, diagnosis: Diagnosis,
                reps: RepTracking | None, side_of: Callable[[str], SideName | None],
-               rebuild: Callable[[list[RepRecord]], SetSummary]) -> SetSummary:
+               rebuild: Callable[[list[RepRecord]], SetSummary],
+               recognised: Callable[[], bool] | None = None) -> SetSummary:
     """``summary`` with why nothing was counted, and a second, spec-free opinion on its count (a gate
     alone must not silence a set that moved: :mod:`formcheck.tracker.count_check`)."""
     summary = replace(summary, reason=diagnosis.reason(summary.reps, sum(h.good_s for h in holds), frames))
-    return summary if reps is None else check_count(spec, summary, reps, diagnosis, side_of, rebuild)
+    return summary if reps is None else check_count(spec, summary, reps, diagnosis, side_of, rebuild, recognised)
 
 
 def _vetoed(veto: RepVeto | None, rules: RuleEngine, ev: RepEvent, raised: list[int]) -> bool:
