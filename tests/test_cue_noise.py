@@ -108,3 +108,22 @@ def test_a_rep_far_short_of_the_target_in_the_same_noise_is_still_short(seed: in
     reps, short = _short_reps(tops, 2.0, seed)
     assert reps == 4
     assert short == 1
+
+
+def test_a_reading_that_switches_between_two_guesses_raises_no_cue() -> None:
+    # A face hidden from the camera: the model puts the head 40 deg above or 50 deg below the back line,
+    # switching between the two guesses every 0.6 s (90 deg in one frame: 2700 deg/s, no neck moves so).
+    t = np.arange(0, 20, 1 / FPS)
+    guessed = np.where((t // 0.6) % 2 == 0, 40.0, -50.0) + _wander(20.0, 2.0, 3)
+    assert _longest_run(guessed < RULE.conditions()[0].value) >= 0.5  # each low guess passes the line
+    assert _cues(guessed) == []
+
+
+def test_a_steady_reading_past_the_line_after_a_switch_still_fires() -> None:
+    # The same switch once, then a head held 20 deg below the line for 3 s: cued once the reading has
+    # been steady for a second, from when it crossed the line.
+    t = np.arange(0, 6, 1 / FPS)
+    track = np.where(t < 1.0, 40.0, -14.0) + _wander(6.0, 1.0, 5)
+    cues = _cues(track)
+    assert len(cues) == 1
+    assert cues[0][0] == pytest.approx(2.0, abs=0.05)  # the first steady frame of the held reading

@@ -3,7 +3,9 @@
 A rule fires once its condition has held for ``min_duration`` seconds in one
 of its phases, each threshold crossed by more than ``NOISE_K`` times that
 feature's own noise (:mod:`formcheck.tracker.noise`, measured on the person's
-frames so far: a crossing noise can explain is no fault); the cue it raises
+frames so far: a crossing noise can explain is no fault), and each angle read
+steadily (no jump faster than a joint moves in the last ``STEADY_S``: the pose
+model was not switching between guesses of a hidden part); the cue it raises
 starts at the moment the plain condition began and ends when it stops. Every
 fired cue is recorded (reports and the accuracy harness read them). What is *shown* is throttled, because constant cues
 demoralise: at most one new cue per ``gap_s``, highest priority first, and a
@@ -24,11 +26,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
-from formcheck.features.registry import view_invariant
+from formcheck.features.registry import parse_name, view_invariant
 from formcheck.records.feedback import Cue
 from formcheck.spec import CueTiming, FormRule, holds, parse_condition
-from formcheck.tracker.noise import NOISE_K, NoiseMeter, clear_of
+from formcheck.tracker.noise import NOISE_K, NoiseMeter, SwitchWatch, clear_of
 
 
 class _Compiled:
@@ -44,11 +47,12 @@ class _Compiled:
         self.cue_index: int | None = None  # index in RuleEngine.cues while fired
 
     def verdict(self, values: Mapping[str, float], baseline: Mapping[str, float] | None,
-                noise: Mapping[str, NoiseMeter]) -> tuple[bool, bool]:
-        """(the condition holds, it holds by more than ``NOISE_K`` times each feature's noise)."""
+                noise: Mapping[str, NoiseMeter], unsteady: AbstractSet[str] = frozenset()) -> tuple[bool, bool]:
+        """(the condition holds, it holds by more than ``NOISE_K`` times each feature's noise);
+        a feature in ``unsteady`` is not read (as if unseen)."""
         sure = True
         for cond in self.conds:
-            v = values.get(cond.feature, math.nan)
+            v = values.get(cond.feature, math.nan) if cond.feature not in unsteady else math.nan
             sd = noise[cond.feature].sigma
             if self.rule.baseline == "rep_start":
                 if baseline is None:
@@ -73,6 +77,8 @@ class RuleEngine:
         self._rules = [_Compiled(r) for r in rules]
         #: Each judged feature's noise, measured on every frame it is seen (any phase).
         self.noise = {c.feature: NoiseMeter() for r in self._rules for c in r.conds}
+        #: Each judged angle's watch for readings that switch between guesses.
+        self.switches = {name: SwitchWatch() for name in self.noise if parse_name(name)[0].unit == "deg"}
         self.timing = timing
         #: False while the camera view is not the spec's: rules on image-plane features pause.
         self.view_ok = True
@@ -88,6 +94,8 @@ class RuleEngine:
             r.since, r.sure_since, r.cue_index = None, None, None
         for meter in self.noise.values():
             meter.reset()
+        for watch in self.switches.values():
+            watch.reset()
 
     @property
     def active_ids(self) -> set[str]:
@@ -120,11 +128,14 @@ class RuleEngine:
         phase = "start" if phase == "ready" else phase
         for name, meter in self.noise.items():
             meter.add(t, values.get(name, math.nan))
+        for name, watch in self.switches.items():
+            watch.add(t, values.get(name, math.nan))
+        unsteady = {name for name, watch in self.switches.items() if not watch.steady(t)}
         for r in self._rules:
             applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
                                                  ("not_visible", "setup"))
             applies = applies and (self.view_ok or not r.image_plane)
-            held, sure = r.verdict(values, baseline, self.noise) if applies else (False, False)
+            held, sure = r.verdict(values, baseline, self.noise, unsteady) if applies else (False, False)
             if held:
                 if r.since is None:
                     r.since = t

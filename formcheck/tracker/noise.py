@@ -149,6 +149,49 @@ def timing_sd(frame_s: float, signal_sd: float, speeds: tuple[float, ...]) -> fl
     return math.sqrt(var)
 
 
+#: Degrees a second no joint angle of these exercises reaches (a fast head or limb turns at a few hundred):
+#: a reading that changes faster between two frames shows the pose model switching between two guesses
+#: of where a part is (a face hidden from the camera, a limb behind the body), not a movement.
+MAX_ANGLE_SPEED = 1000.0
+#: After such a switch a reading is trusted again once it has been free of them this long.
+STEADY_S = 1.0
+#: Frames further apart than this are not compared (a gap in the track, a cut).
+_MAX_STEP_S = 0.25
+
+
+class SwitchWatch:
+    """Whether an angle's reading has been free of impossible jumps (``MAX_ANGLE_SPEED``) for ``STEADY_S``.
+
+    Example:
+        >>> watch = SwitchWatch()
+        >>> for i, v in enumerate([10.0, 11.0, 12.0, 70.0, 12.0, 13.0]):  # 58 deg in 1/30 s, and back
+        ...     watch.add(i / 30, v)
+        >>> watch.steady(5 / 30), watch.steady(4 / 30 + 1.1 * STEADY_S)
+        (False, True)
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._last: tuple[float, float] | None = None
+        self._switched_at = -math.inf
+
+    def add(self, t: float, value: float) -> None:
+        """Take one frame's value (NaN, an unseen feature, is skipped)."""
+        if math.isnan(value):
+            return
+        if self._last is not None:
+            dt = t - self._last[0]
+            if 0 < dt <= _MAX_STEP_S and abs(value - self._last[1]) > MAX_ANGLE_SPEED * dt:
+                self._switched_at = t
+        self._last = (t, value)
+
+    def steady(self, t: float) -> bool:
+        """No switch in the ``STEADY_S`` up to ``t``."""
+        return t - self._switched_at >= STEADY_S
+
+
 #: Frame gaps the frame interval is the median of (a second at 30 fps: a dropped frame does not count).
 GAPS = 31
 
