@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Mapping, Sequence, Set
 
 from formcheck.features.registry import parse_name, view_invariant
 from formcheck.records.feedback import Cue
@@ -47,7 +46,7 @@ class _Compiled:
         self.cue_index: int | None = None  # index in RuleEngine.cues while fired
 
     def verdict(self, values: Mapping[str, float], baseline: Mapping[str, float] | None,
-                noise: Mapping[str, NoiseMeter], unsteady: AbstractSet[str] = frozenset()) -> tuple[bool, bool]:
+                noise: Mapping[str, NoiseMeter], unsteady: Set[str] = frozenset()) -> tuple[bool, bool]:
         """(the condition holds, it holds by more than ``NOISE_K`` times each feature's noise);
         a feature in ``unsteady`` is not read (as if unseen)."""
         sure = True
