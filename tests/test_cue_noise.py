@@ -127,3 +127,26 @@ def test_a_steady_reading_past_the_line_after_a_switch_still_fires() -> None:
     cues = _cues(track)
     assert len(cues) == 1
     assert cues[0][0] == pytest.approx(2.0, abs=0.05)  # the first steady frame of the held reading
+
+
+def test_a_rep_whose_signal_switched_between_guesses_counts_but_its_range_is_not_judged() -> None:
+    # The bridge set above with its short third rep, at 30 fps; at that rep's top the model reads the
+    # hips 70 deg lower for one frame (over 1,000 deg/s once smoothed: a switch, not a movement).
+    spec = load_spec("glute_bridge")
+    assert spec.rep is not None
+    tops = [spec.rep.peak + 2.0, spec.rep.peak + 2.0, spec.rep.peak - 14.0, spec.rep.peak + 2.0]
+    fps = 30
+
+    def run(angles: list[float]) -> tuple[int, list[str]]:
+        tracker = Tracker(spec)
+        tracker.process(bridge_track(angles, fps=fps))
+        summary = tracker.summary()
+        return summary.reps, [c.id for c in summary.cues]
+
+    steady = _bridge_set(tops, 1.0, 5, fps=fps)
+    assert run(steady) == (4, [spec.rep.short_id])  # read steadily, the third rep is short
+    switched = list(steady)
+    third_top = 2 * fps + 2 * 4 * fps + fps + fps // 2
+    assert abs(switched[third_top] - tops[2]) < 5.0  # the frame is at the short rep's top
+    switched[third_top] -= 70.0
+    assert run(switched) == (4, [])  # counted as before, its range not judged

@@ -191,6 +191,11 @@ class SwitchWatch:
         """No switch in the ``STEADY_S`` up to ``t``."""
         return t - self._switched_at >= STEADY_S
 
+    @property
+    def switched_at(self) -> float:
+        """When the reading last switched (-inf: never)."""
+        return self._switched_at
+
 
 #: Frame gaps the frame interval is the median of (a second at 30 fps: a dropped frame does not count).
 GAPS = 31
@@ -198,26 +203,33 @@ GAPS = 31
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """How precisely a rep's range and tempo are measured: the rep signal's noise (its units) and the
-    frame interval (seconds)."""
+    """How precisely a rep's range and tempo are measured: the rep signal's noise (its units), the
+    frame interval (seconds) and when an angle signal last switched between guesses (:class:`SwitchWatch`)."""
 
     signal_sd: float = 0.0
     frame_s: float = 0.0
+    switched_at: float = -math.inf
+
+    def steady_since(self, t: float) -> bool:
+        """The signal was read steadily from ``t`` on (no switch since ``STEADY_S`` before it)."""
+        return self.switched_at < t - STEADY_S
 
 
 class SignalNoise:
-    """A rep signal's :class:`NoiseMeter` and the stream's frame interval, fed frame by frame.
+    """A rep signal's :class:`NoiseMeter`, the stream's frame interval and, for an angle, its
+    :class:`SwitchWatch`, fed frame by frame.
 
     Example:
         >>> meter = SignalNoise()
         >>> for i in range(10):
         ...     meter.add(i * 0.0625, 100.0)
         >>> meter.uncertainty()
-        Uncertainty(signal_sd=0.0, frame_s=0.0625)
+        Uncertainty(signal_sd=0.0, frame_s=0.0625, switched_at=-inf)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, angle: bool = True) -> None:
         self.meter = NoiseMeter()
+        self._switches = SwitchWatch() if angle else None
         self._gaps: deque[float] = deque(maxlen=GAPS)
         self._t: float | None = None
 
@@ -226,7 +238,10 @@ class SignalNoise:
             self._gaps.append(t - self._t)
         self._t = t
         self.meter.add(t, value)
+        if self._switches is not None:
+            self._switches.add(t, value)
 
     def uncertainty(self) -> Uncertainty:
-        """The signal's noise and the median frame interval so far."""
-        return Uncertainty(self.meter.sigma, statistics.median(self._gaps) if self._gaps else 0.0)
+        """The signal's noise, the median frame interval and its last switch so far."""
+        return Uncertainty(self.meter.sigma, statistics.median(self._gaps) if self._gaps else 0.0,
+                           self._switches.switched_at if self._switches is not None else -math.inf)

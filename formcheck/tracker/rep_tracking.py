@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from formcheck.features.frames import SideName
+from formcheck.features.registry import parse_name
 from formcheck.features.smoothing import RollingMedian
 from formcheck.spec import ExerciseSpec, all_hold, parse_condition
 from formcheck.tracker.clip_lead_in import ClipLeadIn
@@ -103,8 +104,10 @@ class RepTracking:
         self.signals = SignalLog()
         #: Indices (in the rule engine's cue list) of cues raised during each side's attempt.
         self.cue_indices: dict[str, list[int]] = {s: [] for s in self.sides}
-        #: Each counter's signal noise and the frame interval: how precisely range and tempo are known.
-        self._noise: dict[str, SignalNoise] = {s: SignalNoise() for s in self.sides}
+        #: Each counter's signal noise, the frame interval and (an angle's) switches between guesses: how
+        #: precisely range and tempo are known.
+        angle = parse_name(r.signal)[0].unit == "deg"
+        self._noise: dict[str, SignalNoise] = {s: SignalNoise(angle) for s in self.sides}
 
     def reset_counters(self) -> None:
         """Back to the start zone (the setup pose was lost): attempts so far are forgotten."""

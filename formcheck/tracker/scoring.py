@@ -53,7 +53,9 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
             faster than the person's own tempo is rushed (``too_fast``); a steady fast set is not.
         judge_range: False when the camera view makes the absolute range target unreliable.
         uncertainty: The rep signal's noise and the frame interval: a rep is rushed, or short of the
-            range target, only by more than ``NOISE_K`` times what they can explain (None: no margin).
+            range target, only by more than ``NOISE_K`` times what they can explain (None: no margin);
+            and whether the signal switched between guesses during the rep: then neither its tempo nor
+            its range is judged (it still counts, or is partial, as measured).
     """
     rep = spec.rep
     assert rep is not None
@@ -63,14 +65,16 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     unc = uncertainty or Uncertainty()
     # The duration as it could be measured a noise margin longer: a 15 fps clip times a rep to 1/15 s.
     took_at_most = took + NOISE_K * timing_sd(unc.frame_s, unc.signal_sd, _speeds(ev))
-    if ev.complete and (took_at_most < BALLISTIC * rep.min_duration
-                        or (usual_s is not None and took_at_most < RUSHED * usual_s)):
+    # A signal that switched between the pose model's guesses during the rep times and sizes nothing.
+    steady = unc.steady_since(ev.start)
+    if steady and ev.complete and (took_at_most < BALLISTIC * rep.min_duration
+                                   or (usual_s is not None and took_at_most < RUSHED * usual_s)):
         extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,
                          round(ev.start, 3), round(ev.end, 3), index))
-    if not ev.complete and not at_edge:
+    if steady and not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if ev.complete and judge_range and _short_of_target(rep, ev, NOISE_K * unc.signal_sd):
+    if steady and ev.complete and judge_range and _short_of_target(rep, ev, NOISE_K * unc.signal_sd):
         extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),
