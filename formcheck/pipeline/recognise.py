@@ -55,6 +55,10 @@ SPEC_WEIGHT = 0.5
 SPEC_FLOOR = 0.02
 #: A condition's margin is judged in these steps of its feature's unit (a soft threshold).
 _UNIT_STEP = {"deg": 8.0, "torso": 0.08}
+#: The start posture tells the resting end of a rep's range from the far end when it holds in this
+#: much larger a share of the frames at one end than at the other (a squat's standing posture: all
+#: at the top, none at the bottom; lying face down: alike at both ends, telling nothing).
+_REST_POSTURE_GAP = 0.3
 #: Share of the clip over which the posture is judged (the best-held part).
 _POSTURE_SHARE = 0.2
 #: Body parts whose movement the specs may or may not name, and the features that show it.
@@ -212,12 +216,33 @@ def _posture(clip: _Clip, frame_scores: np.ndarray) -> float:
 
 
 def _excursions(v: np.ndarray, rest: float, far: float) -> tuple[int, float]:
-    """Out-and-back trips from ``rest`` past 70 % of the way to ``far`` (back by 30 %), and frames out there."""
+    """Out-and-back trips from ``rest`` past 70 % of the way to ``far`` (back by 30 %), and frames past
+    halfway (the time at the top: a rep held a little lower than the clip's highest spends its hold
+    under 70 %, and would count as no time at the top)."""
     span = far - rest
     if not span or math.isnan(span):
         return 0, 0.0
     x = (v - rest) / span
-    return out_and_back(x), float(np.sum(x > 0.7))
+    return out_and_back(x), float(np.sum(x > 0.5))
+
+
+def _rest_end(v: np.ndarray, lo: float, hi: float, posture_frames: np.ndarray, start: float) -> float:
+    """The end of the signal's range (``lo`` or ``hi``) where the body rests: the one where the start
+    posture holds in clearly more of the frames near it, else the one nearer the spec's ``start``.
+
+    Not where the posture-holding frames' median lies: a posture that holds at both ends (lying face
+    down, arms lifted or not) leaves the median wherever the clip spends most time, which for an
+    exercise held at its peak (a 5 s squeeze) is the peak, and the movement then read as going the
+    wrong way from rest.
+    """
+    x = (v - lo) / (hi - lo) if hi > lo else np.full(len(v), np.nan)
+    held = posture_frames > 0.5
+    at_lo, at_hi = x < 0.3, x > 0.7
+    if at_lo.sum() >= 5 and at_hi.sum() >= 5:
+        gap = float(held[at_lo].mean() - held[at_hi].mean())
+        if abs(gap) >= _REST_POSTURE_GAP:
+            return lo if gap > 0 else hi
+    return lo if abs(lo - start) <= abs(hi - start) else hi
 
 
 def _signal_fit(clip: _Clip, spec: ExerciseSpec, values: np.ndarray, posture_frames: np.ndarray) -> tuple[float, float]:
@@ -232,11 +257,8 @@ def _signal_fit(clip: _Clip, spec: ExerciseSpec, values: np.ndarray, posture_fra
     span = abs(rep.peak - rep.start)
     ratio = (hi - lo) / span
     size = float(_smoothstep(0.2, 0.6, ratio) * (1.0 - 0.7 * _smoothstep(2.5, 5.0, ratio)))
-    # Where the body rests: the signal where the start posture holds, else the end nearer `start`.
-    resting = posture_frames > 0.5
-    rest = float(np.nanmedian(v[resting])) if resting.sum() >= 5 and not np.isnan(v[resting]).all() else (
-        lo if abs(lo - rep.start) <= abs(hi - rep.start) else hi)
-    far = hi if abs(hi - rest) >= abs(rest - lo) else lo
+    rest = _rest_end(v, lo, hi, posture_frames, rep.start)
+    far = hi if rest == lo else lo
     direction = 1.0
     if rep.rest != "either" and (far - rest) * (rep.peak - rep.start) < 0:
         direction = 0.35  # it moves the wrong way from rest for this exercise
