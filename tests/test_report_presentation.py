@@ -15,6 +15,7 @@ import pytest
 from formcheck.app.clip_tools import track_table
 from formcheck.features.labels import LABELS, feature_label, format_value
 from formcheck.features.registry import base_features
+from formcheck.pipeline.recognise import Candidate, Recognition
 from formcheck.pipeline.suggest import SpecFit, explain_suggestion, wrong_exercise_hint
 from formcheck.records.feedback import Feedback, Hold, SetSummary
 from formcheck.sinks.chart_data import ChartGroup, FeatureTrack, chart_groups
@@ -112,3 +113,20 @@ def test_wrong_exercise_hint_only_when_another_fits_far_better() -> None:
     assert wrong_exercise_hint(RANKING, "superman") is None
     close = [_fit("one_arm_row", "One-arm row", 3.0, 3, 100), _fit("bent_over_row", "Row", 2.0, 2, 100)]
     assert wrong_exercise_hint(close, "bent_over_row") is None  # 2 of 3: a fair reading, no warning
+
+
+def _recognition(*names: str) -> Recognition:
+    """The recogniser's answer with ``names`` best first (scores 0.6, 0.3, ...)."""
+    scores = [0.6 / 2 ** i for i in range(len(names))]
+    return Recognition(tuple(Candidate(n, n.title(), s, s, 1.0, 1.0, 1.0, 1.0, 1.0, spec_score=s)
+                             for n, s in zip(names, scores)))
+
+
+def test_the_hint_needs_the_recogniser_to_agree() -> None:
+    # Another spec counting more reps is no evidence by itself: a squat's counter reads each deadlift as
+    # two knee bends. With the clip recognised, the hint needs the recogniser's agreement.
+    assert wrong_exercise_hint(RANKING, "glute_bridge", _recognition("superman", "plank", "glute_bridge")) is not None
+    # the recogniser names the chosen exercise: no hint
+    assert wrong_exercise_hint(RANKING, "glute_bridge", _recognition("glute_bridge", "superman")) is None
+    # the one the fits would name is not among its three best: no hint
+    assert wrong_exercise_hint(RANKING, "glute_bridge", _recognition("plank", "bird_dog", "cat_cow")) is None

@@ -155,7 +155,7 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
         exercise = best.name
     else:  # the trainer chose: a hint when another exercise fits far better (a shortlist of trackers)
         ranking = tuple(rank_specs(frames, names, keep=[exercise]))
-    hint = wrong_exercise_hint(ranking, exercise) if ranking else None
+    hint = wrong_exercise_hint(ranking, exercise, recognition or recognise(frames, names)) if ranking else None
     spec, personal = client_spec(client, exercise, settings)
     result = analyze_frames(frames, spec, source=source, fps=fps, source_notes=pose.notes)
     suggestion = explain_recognition(recognition, result.summary) if recognition is not None else None

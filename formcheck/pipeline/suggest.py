@@ -28,6 +28,9 @@ from formcheck.sinks.presentation import plural
 HINT_MIN_FIT = 1.5
 #: ... and the chosen spec fit at most this share of it.
 HINT_MAX_SHARE = 0.5
+#: ... and, where the clip was recognised, be among the recogniser's this many best (and the chosen one
+#: not its best).
+HINT_TOP = 3
 #: Specs fitting within this share of the best are named as alternatives.
 CLOSE_SHARE = 0.8
 #: The recogniser's best this many specs have their trackers replayed (not all 30: measured on the
@@ -151,8 +154,14 @@ def explain_recognition(recognition: Any, summary: SetSummary) -> str:
     return text
 
 
-def wrong_exercise_hint(ranking: Sequence[SpecFit], chosen: str) -> str | None:
+def wrong_exercise_hint(ranking: Sequence[SpecFit], chosen: str, recognition: Any = None) -> str | None:
     """A warning when another spec fits the clip far better than the ``chosen`` one, else None.
+
+    A fit counts reps, and another exercise's spec may count more of them in the same movement (a
+    squat's counter reads each deadlift as two knee bends). So with ``recognition`` (a
+    :class:`formcheck.pipeline.recognise.Recognition` of the clip) the warning also needs the
+    recogniser's agreement: its best candidate is not the chosen exercise, and the one named is
+    among its :data:`HINT_TOP` best.
 
     Example:
         >>> wrong_exercise_hint(ranking, "glute_bridge")  # doctest: +SKIP
@@ -164,6 +173,8 @@ def wrong_exercise_hint(ranking: Sequence[SpecFit], chosen: str) -> str | None:
         return None
     best = others[0]
     if best.fit < HINT_MIN_FIT or mine.fit > HINT_MAX_SHARE * best.fit:
+        return None
+    if recognition is not None and (recognition.top(1) == [chosen] or best.name not in recognition.top(HINT_TOP)):
         return None
     return (f"This clip looks more like {best.title} ({best.findings()}) than {mine.title} "
             f"({mine.findings()}). If that is what was filmed, choose {best.title} and analyse again.")
