@@ -100,11 +100,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         discard_stdout(sys.stdout)
         return 0
     except KeyboardInterrupt:
+        _quiet_teardown()
         print("formcheck: interrupted", file=sys.stderr)
         return 130
     except Terminated as exc:
+        _quiet_teardown()
         print(f"formcheck: terminated by {exc}", file=sys.stderr)
         return 128 + exc.signum
+
+
+def _quiet_teardown() -> None:
+    """Stop printing errors raised in destructors from here on: a signal that cut a computation short
+    leaves objects half built (a MediaPipe image whose constructor it interrupted), and they fail as
+    they are freed, after the one line that says what happened. Nothing there for the user to act on.
+    """
+    sys.unraisablehook = lambda _unraisable: None
 
 
 if __name__ == "__main__":
