@@ -144,6 +144,7 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
     tell("Reading which exercise the movement is…", 0.78)
     recognition: Recognition | None = None
     ranking: tuple[SpecFit, ...] = ()
+    hint: str | None = None
     if exercise is None:
         recognition = recognise(frames, names)
         best = recognition.best
@@ -154,8 +155,9 @@ def analyze_clip_file(path: Path, exercise: str | None, *, source: str, kind: st
             raise UnsureExerciseError(recognition, pose)
         exercise = best.name
     else:  # the trainer chose: a hint when another exercise fits far better (a shortlist of trackers)
-        ranking = tuple(rank_specs(frames, names, keep=[exercise]))
-    hint = wrong_exercise_hint(ranking, exercise, recognition or recognise(frames, names)) if ranking else None
+        read = recognise(frames, names)
+        ranking = tuple(rank_specs(frames, names, keep=[exercise], recognition=read))
+        hint = wrong_exercise_hint(ranking, exercise, read) if ranking else None
     spec, personal = client_spec(client, exercise, settings)
     result = analyze_frames(frames, spec, source=source, fps=fps, source_notes=pose.notes)
     suggestion = explain_recognition(recognition, result.summary) if recognition is not None else None

@@ -75,9 +75,11 @@ class SpecFit:
         return f"{plural(s.reps, 'rep')} with a form score of {s.score}/100"
 
 
-def rank_specs(frames: Sequence[Any], names: Sequence[str], keep: Sequence[str] = ()) -> list[SpecFit]:
+def rank_specs(frames: Sequence[Any], names: Sequence[str], keep: Sequence[str] = (),
+               recognition: Any = None) -> list[SpecFit]:
     """The recogniser's shortlist of ``names`` (and every spec of ``keep``, e.g. the one a trainer
     chose) replayed over ``frames``, best fit first (ties keep the shortlist's order).
+    ``recognition``: the recogniser's answer on these frames and names, if already known.
 
     Specs that fail to load are skipped.
 
@@ -91,7 +93,7 @@ def rank_specs(frames: Sequence[Any], names: Sequence[str], keep: Sequence[str] 
 
     fits: list[SpecFit] = []
     frames = tuple(frames)
-    shortlist = recognise(frames, names).top(SHORTLIST) or list(names)[:SHORTLIST]
+    shortlist = (recognition or recognise(frames, names)).top(SHORTLIST) or list(names)[:SHORTLIST]
     for name in dict.fromkeys([*shortlist, *(k for k in keep if k in names)]):
         try:
             result = analyze_frames(frames, name)

@@ -159,6 +159,11 @@ STEADY_S = 1.0
 _MAX_STEP_S = 0.25
 
 
+def steady_at(switched_at: float, t: float) -> bool:
+    """A reading that last switched at ``switched_at`` has been steady for ``STEADY_S`` at ``t`` (and since)."""
+    return t - switched_at >= STEADY_S
+
+
 class SwitchWatch:
     """Whether an angle's reading has been free of impossible jumps (``MAX_ANGLE_SPEED``) for ``STEADY_S``.
 
@@ -189,7 +194,7 @@ class SwitchWatch:
 
     def steady(self, t: float) -> bool:
         """No switch in the ``STEADY_S`` up to ``t``."""
-        return t - self._switched_at >= STEADY_S
+        return steady_at(self._switched_at, t)
 
     @property
     def switched_at(self) -> float:
@@ -212,7 +217,7 @@ class Uncertainty:
 
     def steady_since(self, t: float) -> bool:
         """The signal was read steadily from ``t`` on (no switch since ``STEADY_S`` before it)."""
-        return self.switched_at < t - STEADY_S
+        return steady_at(self.switched_at, t)
 
 
 class SignalNoise:
