@@ -81,6 +81,8 @@ class RuleEngine:
         self.timing = timing
         #: False while the camera view is not the spec's: rules on image-plane features pause.
         self.view_ok = True
+        #: False while the torso is seen end-on (its angles come from the model's depth): every rule pauses.
+        self.depth_ok = True
         self.reset()
 
     def reset(self) -> None:
@@ -133,7 +135,7 @@ class RuleEngine:
         for r in self._rules:
             applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
                                                  ("not_visible", "setup"))
-            applies = applies and (self.view_ok or not r.image_plane)
+            applies = applies and self.depth_ok and (self.view_ok or not r.image_plane)
             held, sure = r.verdict(values, baseline, self.noise, unsteady) if applies else (False, False)
             if held:
                 if r.since is None:

@@ -38,7 +38,8 @@ def tempo_message(up_s: float, down_s: float) -> str:
 
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
                     ids: list[str], at_edge: bool = False, usual_s: float | None = None,
-                    judge_range: bool = True, uncertainty: Uncertainty | None = None) -> tuple[RepRecord, list[Cue]]:
+                    judge_range: bool = True, uncertainty: Uncertainty | None = None,
+                    readable: bool = True) -> tuple[RepRecord, list[Cue]]:
     """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
 
     Args:
@@ -56,6 +57,8 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
             range target, only by more than ``NOISE_K`` times what they can explain (None: no margin);
             and whether the signal switched between guesses during the rep: then neither its tempo nor
             its range is judged (it still counts, or is partial, as measured).
+        readable: False when the torso was seen end-on during the rep (the signal comes from the
+            model's compressed depth): as for a switching signal, neither tempo nor range is judged.
     """
     rep = spec.rep
     assert rep is not None
@@ -66,7 +69,7 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     # The duration as it could be measured a noise margin longer: a 15 fps clip times a rep to 1/15 s.
     took_at_most = took + NOISE_K * timing_sd(unc.frame_s, unc.signal_sd, _speeds(ev))
     # A signal that switched between the pose model's guesses during the rep times and sizes nothing.
-    steady = unc.steady_since(ev.start)
+    steady = unc.steady_since(ev.start) and readable
     if steady and ev.complete and (took_at_most < BALLISTIC * rep.min_duration
                                    or (usual_s is not None and took_at_most < RUSHED * usual_s)):
         extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,

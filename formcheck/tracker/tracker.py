@@ -184,6 +184,7 @@ class Tracker:
         if self._reps is not None:
             self._reps.record(t, vals, side)  # every frame in view, gate or not: the second opinion's signal
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
+        self._rules.depth_ok = not self._guide.seen_end_on  # nor any rule with the torso seen end-on
         setup_ok = self._setup.verdict(t, feats)
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok, self._setup.judged_late()):
             self._phase = "ready"
@@ -239,7 +240,8 @@ class Tracker:
                                      [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
                                      usual_s=self._log.usual_duration,
                                      judge_range=self._guide.in_view_from(ev.start),
-                                     uncertainty=self._reps.uncertainty(counter_side))
+                                     uncertainty=self._reps.uncertainty(counter_side),
+                                     readable=self._guide.across_from(ev.start))
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
