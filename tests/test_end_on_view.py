@@ -71,5 +71,8 @@ def test_a_cranked_neck_is_cued_side_on_and_not_judged_from_the_head_end(exercis
     head = analyze_frames(head_frames, exercise)
     assert head.summary.reps == label.reps_complete  # still counted
     assert head.summary.cues == ()
-    # The user is told why: the advice to turn, once the torso has been end-on for a while.
+    # The user is told why: the advice to turn, once the torso has been end-on for a while, and the
+    # set's note (a set without cues is not a set judged clean).
     assert "turn side-on to the camera" in {fb.guidance for fb in head.feedback}
+    assert any(n.startswith("form not judged in ") for n in head.summary.notes)
+    assert not any(n.startswith("form not judged") for n in side.summary.notes)

@@ -28,6 +28,8 @@ from formcheck.spec.conditions import OPERATORS
 Cause = Literal["no_person", "framing", "setup", "hold", "small", "no_return"]
 #: A set is "mostly out of frame" when the body was measurable in less than this share of frames with a person.
 MOSTLY = 0.5
+#: Share of the visible frames with the torso end-on from which the set's note says form went unjudged.
+UNJUDGED_SHARE = 0.1
 
 
 class _Range:
@@ -78,19 +80,23 @@ class Diagnosis:
         self.setup_failed = [0 for _ in self._setup]
         self.signal = _Range()
         self.turns: list[float] = []
+        #: Visible frames in which the torso was seen end-on (nothing judged: ``guidance.END_ON_SHARE``).
+        self.end_on = 0
         self.ready = False
         #: Frames whose setup conditions could all be read, and those where they all held.
         self.setup_read = self.setup_met = 0
 
     def see(self, *, person: bool, visible: bool, guidance: str | None, feats: Mapping[str, float],
-            signal: float, turn: float, ready: bool) -> None:
-        """Feed one frame: whether a person and the needed body parts were seen, the features, the rep signal."""
+            signal: float, turn: float, ready: bool, end_on: bool = False) -> None:
+        """Feed one frame: whether a person and the needed body parts were seen, the features, the rep
+        signal, and whether the torso was seen end-on."""
         self.with_person += person
         if person and not visible and guidance:
             self.missing[guidance] = self.missing.get(guidance, 0) + 1
         if not visible:
             return
         self.visible += 1
+        self.end_on += end_on
         self.ready = self.ready or ready
         met: bool | None = True
         for i, c in enumerate(self._setup):
@@ -107,6 +113,15 @@ class Diagnosis:
         self.signal.see(signal)
         if turn == turn and len(self.turns) < 10_000:
             self.turns.append(turn)
+
+    def unjudged_note(self) -> str | None:
+        """The set's note when form went unjudged for a tenth of the frames or more (the torso seen
+        end-on), or None: a set without cues is not a set judged clean."""
+        share = self.end_on / self.visible if self.visible else 0.0
+        if share < UNJUDGED_SHARE:
+            return None
+        return (f"form not judged in {100 * share:.0f} % of the set: the camera looked along the body "
+                "(film from the side)")
 
     def reason(self, reps: int, hold_s: float, frames: int) -> str | None:
         """The sentence, or None when something was counted."""

@@ -96,19 +96,12 @@ def _speeds(ev: RepEvent) -> tuple[float, float]:
 
 
 def _short_of_target(rep: RepSignal, ev: RepEvent, margin: float = 0.0) -> bool:
-    """The movement turned back more than ``margin`` before the spec's ``peak``, having travelled less
-    than the spec's range (``start`` to ``peak``) from where the person rested (only judged when the
-    far end is the peak end).
-
-    The model reads a body's absolute angles with an offset of 5-16 degrees from clip to clip (one
-    person, one view, one distance: smaller in the frame, a superman reads 4-6 degrees flatter); a
-    rep's travel from the person's own rest does not carry it. A rep that moved the exercise's whole
-    range from where this person rests is not short, whatever the far end reads.
-    """
+    """The movement turned back more than ``margin`` before the spec's ``peak`` (only judged when the far
+    end is the peak end)."""
     d = rep.direction
     if math.isnan(ev.rest) or d * ev.extreme < d * ev.rest:
         return False  # the far end is the spec's start end (rest at the peak end): no target there
-    return d * ev.extreme < d * rep.peak - margin and ev.rom < abs(rep.peak - rep.start)
+    return d * ev.extreme < d * rep.peak - margin
 
 
 def rep_quality(rec: RepRecord, spec: ExerciseSpec) -> int:

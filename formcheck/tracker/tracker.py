@@ -189,6 +189,7 @@ class Tracker:
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok, self._setup.judged_late()):
             self._phase = "ready"
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
+                            end_on=self._guide.seen_end_on,
                             signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
                             ready=self._holds.any_open if self._holds else self._gate.open)
         if self._holds is not None:
@@ -322,7 +323,9 @@ def _explained(spec: ExerciseSpec, summary: SetSummary, holds: Sequence[Hold], f
                recognised: Callable[[], bool] | None = None) -> SetSummary:
     """``summary`` with why nothing was counted, and a second, spec-free opinion on its count (a gate
     alone must not silence a set that moved: :mod:`formcheck.tracker.count_check`)."""
-    summary = replace(summary, reason=diagnosis.reason(summary.reps, sum(h.good_s for h in holds), frames))
+    unjudged = diagnosis.unjudged_note()
+    summary = replace(summary, reason=diagnosis.reason(summary.reps, sum(h.good_s for h in holds), frames),
+                      notes=(*summary.notes, unjudged) if unjudged else summary.notes)
     return summary if reps is None else check_count(spec, summary, reps, diagnosis, side_of, rebuild, recognised)
 
 
