@@ -15,6 +15,7 @@ import pytest
 from formcheck.pipeline.recognise_features import longest_run
 from formcheck.spec import CueTiming, FormRule, load_spec
 from formcheck.tracker.form_rules import RuleEngine
+from formcheck.tracker.scoring import MODEL_OFFSET_DEG
 from formcheck.tracker.tracker import Tracker
 from tests.engine_tracks import bridge_track
 
@@ -108,6 +109,27 @@ def test_a_rep_far_short_of_the_target_in_the_same_noise_is_still_short(seed: in
     reps, short = _short_reps(tops, 2.0, seed)
     assert reps == 4
     assert short == 1
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_set_stopping_a_few_degrees_short_throughout_is_within_the_models_offset(seed: int) -> None:
+    # Every top 5 deg under the line, read with 0.5 deg of noise: clear of the noise, but no rep fell
+    # short of another, and the model's reading of one person from one camera is offset by more.
+    spec = load_spec("glute_bridge")
+    assert spec.rep is not None
+    assert 5.0 < MODEL_OFFSET_DEG
+    reps, short = _short_reps([spec.rep.peak - 5.0] * 4, 0.5, seed)
+    assert reps == 4
+    assert short == 0
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_set_stopping_far_short_throughout_is_short_on_every_rep(seed: int) -> None:
+    spec = load_spec("glute_bridge")
+    assert spec.rep is not None
+    reps, short = _short_reps([spec.rep.peak - (MODEL_OFFSET_DEG + 4.0)] * 4, 0.5, seed)
+    assert reps == 4
+    assert short == 4
 
 
 def test_a_reading_that_switches_between_two_guesses_raises_no_cue() -> None:

@@ -86,13 +86,25 @@ class TestRepCounting:
         assert [r.complete for r in s.rep_rows] == [True, True, False, True]
         assert (s.reps, s.partial_reps) == (3, 1) and [c.id for c in s.cues] == ["partial_rep"]
 
-    def test_low_bridge_counts_with_hips_low_cue(self) -> None:
+    def test_a_low_bridge_beside_full_ones_counts_with_hips_low_cue(self) -> None:
+        # The second top 4 deg under the spec's 153 deg line, where the others went to 158.
+        angles = (bridge_reps(1, top=158.0, hold=1.5) + bridge_reps(1, top=149.0, hold=1.5)[int(FPS):]
+                  + bridge_reps(1, top=158.0, hold=1.5)[int(FPS):])
+        tr, _ = run("glute_bridge", bridge_track(angles))
+        s = tr.summary()
+        assert s.reps == 3
+        assert [c.id for c in s.cues] == ["hips_low"]
+        assert [c.rep for c in s.cues] == [2]
+        assert ["hips_low" in r.cues for r in s.rep_rows] == [False, True, False]
+        assert s.rep_rows[1].quality < 100
+
+    def test_bridges_all_a_few_degrees_low_are_within_the_models_offset(self) -> None:
+        # Every top 4 deg under the line and none lower than another: the model's reading of one person
+        # from one camera is offset by more (``MODEL_OFFSET_DEG``), so nothing says these hips were low.
         tr, _ = run("glute_bridge", bridge_track(bridge_reps(2, top=149.0, hold=1.5)))
         s = tr.summary()
         assert s.reps == 2
-        assert [c.id for c in s.cues] == ["hips_low", "hips_low"]
-        assert [c.rep for c in s.cues] == [1, 2]
-        assert all("hips_low" in r.cues and r.quality < 100 for r in s.rep_rows)
+        assert [c.id for c in s.cues] == []
 
     def test_fast_rep_raises_too_fast(self) -> None:
         angles = [130.0] * 15 + ramp(130, 172, 0.25) + ramp(172, 130, 0.25) + [130.0] * 15

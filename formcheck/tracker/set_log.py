@@ -53,6 +53,16 @@ class SetLog:
             return min(took[0], self.spec.rep.min_duration / RUSHED)
         return took[(len(took) - 1) // 2]
 
+    def furthest(self, side: str | None) -> float | None:
+        """The furthest far end (towards the spec's ``peak``) of the complete reps so far, of ``side``'s
+        where each side has its own reps; None before the first."""
+        rep = self.spec.rep
+        ends = [r.extreme for r in self.rows
+                if r.complete and (self.spec.sides != "each" or r.side == side)]
+        if rep is None or not ends:
+            return None
+        return max(ends) if rep.direction > 0 else min(ends)
+
     @property
     def next_index(self) -> int:
         """1-based number of the next rep record."""

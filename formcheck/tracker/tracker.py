@@ -242,7 +242,8 @@ class Tracker:
                                      usual_s=self._log.usual_duration,
                                      judge_range=self._guide.in_view_from(ev.start),
                                      uncertainty=self._reps.uncertainty(counter_side),
-                                     readable=self._guide.across_from(ev.start))
+                                     readable=self._guide.across_from(ev.start),
+                                     furthest=self._log.furthest(side))
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
