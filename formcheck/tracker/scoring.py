@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from formcheck.features.registry import base_features, parse_name
+from formcheck.features.registry import parse_name
 from formcheck.records.feedback import Cue, Hold, LossKind, RepRecord, ScoreLoss, SetSummary, Side
 from formcheck.spec import ExerciseSpec, RepSignal
 from formcheck.tracker.noise import NOISE_K, Uncertainty, timing_sd
@@ -42,11 +42,6 @@ def tempo_message(up_s: float, down_s: float) -> str:
 #: angle 8.9 deg, neck lift 7.3, upper arm 8.5). A far end short of a range target by less is short
 #: only beside the person's own further reps (:func:`_short_of_target`).
 MODEL_OFFSET_DEG = 8.0
-
-
-def signal_unit(feature: str) -> str:
-    """The unit of a feature id (``deg`` or ``torso``)."""
-    return base_features()[parse_name(feature)[0].name].unit
 
 
 def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
@@ -127,7 +122,7 @@ def _short_of_target(rep: RepSignal, ev: RepEvent, margin: float = 0.0, furthest
         return False
     if furthest is not None and d * ev.extreme < d * furthest - margin:
         return True
-    offset = MODEL_OFFSET_DEG if signal_unit(rep.signal) == "deg" else 0.0
+    offset = MODEL_OFFSET_DEG if parse_name(rep.signal)[0].unit == "deg" else 0.0
     return d * ev.extreme < d * rep.peak - max(margin, offset)
 
 
