@@ -323,6 +323,18 @@ def spoken(page: Any) -> list[str]:
     return list(page.evaluate("() => window.__fcSpoken || []"))
 
 
+def wait_spoken(page: Any, text: str, timeout_s: float = 15) -> list[str]:
+    """Poll what the page has said until ``text`` is among it; return it (speech follows the view
+    that prompts it by a rerun or two, longer on a loaded machine)."""
+    deadline = time.monotonic() + timeout_s
+    said = spoken(page)
+    while text not in said and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        said = spoken(page)
+    assert text in said, f"{text!r} was never said; said: {said}"
+    return said
+
+
 def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
     """Rows of the app's database (none while the app has not created its tables)."""
     if not db.exists():

@@ -23,6 +23,7 @@ from tests.live_browser import (
     spoken,
     start,
     wait_panel,
+    wait_spoken,
     webrtc_button,
     write_y4m,
 )
@@ -177,7 +178,7 @@ def test_the_lead_in_shows_the_exercise_demo_and_pause_holds_its_countdown(
         going = wait_panel(page, lambda p: p["phase"] == "Get ready", 20, "the lead-in again")
         # Paused for over 7 s: the countdown goes on from where it stood (give or take the clicks' seconds)
         assert before - 3 <= int(going["count"]) <= before, (before, going)
-        assert "Paused" in spoken(page) and "Go on" in spoken(page)
+        assert "Paused" in wait_spoken(page, "Go on")
         page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=10_000)
 
 
