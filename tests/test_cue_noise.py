@@ -112,24 +112,18 @@ def test_a_rep_far_short_of_the_target_in_the_same_noise_is_still_short(seed: in
 
 
 @pytest.mark.parametrize("seed", [5, 6])
-def test_a_set_stopping_a_few_degrees_short_throughout_is_within_the_models_offset(seed: int) -> None:
-    # Every top 5 deg under the line, read with 0.5 deg of noise: clear of the noise, but no rep fell
-    # short of another, and the model's reading of one person from one camera is offset by more.
+@pytest.mark.parametrize("short_by, cued", [(5.0, 0), (MODEL_OFFSET_DEG + 4.0, 4)])
+def test_a_set_stopping_short_throughout_is_cued_only_past_the_models_offset(seed: int, short_by: float,
+                                                                            cued: int) -> None:
+    # Every top the same distance under the line, read with 0.5 deg of noise: clear of the noise, but
+    # no rep fell short of another, so only a distance past the model's own offset (its reading of one
+    # person from one camera) is short, and then on every rep.
     spec = load_spec("glute_bridge")
     assert spec.rep is not None
     assert 5.0 < MODEL_OFFSET_DEG
-    reps, short = _short_reps([spec.rep.peak - 5.0] * 4, 0.5, seed)
+    reps, short = _short_reps([spec.rep.peak - short_by] * 4, 0.5, seed)
     assert reps == 4
-    assert short == 0
-
-
-@pytest.mark.parametrize("seed", [5, 6])
-def test_a_set_stopping_far_short_throughout_is_short_on_every_rep(seed: int) -> None:
-    spec = load_spec("glute_bridge")
-    assert spec.rep is not None
-    reps, short = _short_reps([spec.rep.peak - (MODEL_OFFSET_DEG + 4.0)] * 4, 0.5, seed)
-    assert reps == 4
-    assert short == 4
+    assert short == cued
 
 
 def test_a_reading_that_switches_between_two_guesses_raises_no_cue() -> None:

@@ -389,6 +389,19 @@ def turn_from_side_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point, r_hip:
     return ops(*angles).nanmean2(*angles)
 
 
+def torso_depth_share_3d(l_shoulder: Point, r_shoulder: Point, l_hip: Point, r_hip: Point) -> Values:
+    """Share of the hip-to-shoulder line's length along the camera's axis (0: across the picture, 1:
+    pointing at the camera), from world points; NaN where the line has no length.
+
+    Example:
+        >>> round(float(torso_depth_share_3d([0.2, -0.4, 0.3], [-0.2, -0.4, 0.3], [0.1, 0, 0], [-0.1, 0, 0])), 6)
+        0.6
+    """
+    v = vector(midpoint(l_hip, r_hip), midpoint(l_shoulder, r_shoulder))
+    n = norm(v)
+    return ops(n).div(abs(v[2]), n, n > _EPS)
+
+
 def body_turn_3d(world: np.ndarray) -> Values:
     """:func:`turn_from_side_3d` from a frame's world landmarks ``(33, 3)`` or a clip's ``(n, 33, 3)``.
 

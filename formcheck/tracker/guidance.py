@@ -11,7 +11,7 @@ import math
 from operator import itemgetter
 
 from formcheck.features.frames import SIDES, SideName
-from formcheck.features.geometry import turn_from_side_3d
+from formcheck.features.geometry import torso_depth_share_3d, turn_from_side_3d
 from formcheck.features.single_frame import LandmarkRows
 from formcheck.records.frame import PoseFrame
 from formcheck.records.landmarks import Landmark
@@ -142,11 +142,8 @@ class Guide:
 
     def _end_on(self, world: list[list[float]]) -> bool:
         """Update the smoothed depth share; whether the torso is now seen end-on."""
-        sh = [(a + b) / 2 for a, b in zip(world[Landmark.LEFT_SHOULDER], world[Landmark.RIGHT_SHOULDER])]
-        hip = [(a + b) / 2 for a, b in zip(world[Landmark.LEFT_HIP], world[Landmark.RIGHT_HIP])]
-        length = math.dist(sh, hip)
-        if length > 1e-6:
-            share = abs(sh[2] - hip[2]) / length
+        share = float(torso_depth_share_3d(*_TORSO(world)))
+        if not math.isnan(share):
             self.end_on = share if math.isnan(self.end_on) else self.end_on + TURN_SMOOTHING * (share - self.end_on)
         return self.seen_end_on
 
