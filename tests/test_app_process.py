@@ -156,8 +156,14 @@ def test_finished_reviews_keep_neither_upload_nor_video_in_memory(tmp_path: Path
             for _ in range(2):
                 _review_in_a_new_tab(page, app["url"], big)
             time.sleep(6)  # Streamlit's metrics are cached for 5 s
-            grown = rss_kb(app["pid"]) / 1024 - warm
             held = _uploads_held_mb(app["url"])
+            # On a loaded machine the server gives the second review's memory back seconds after its
+            # result shows (+138 MB at 6 s in a full run, +4 MB alone): read it again for up to 30 s.
+            deadline = time.monotonic() + 30
+            grown = rss_kb(app["pid"]) / 1024 - warm
+            while grown >= 2 * padding / 2**20 and time.monotonic() < deadline:
+                time.sleep(2)
+                grown = rss_kb(app["pid"]) / 1024 - warm
         print(f"\n[memory] after the warm-up review {warm:.0f} MB; two reviews of a 60 MB upload later "
               f"{grown:+.0f} MB; uploads Streamlit holds {held:.1f} MB")
         assert held < 1, "Streamlit still holds the uploads of finished reviews"
