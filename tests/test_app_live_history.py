@@ -19,6 +19,7 @@ import pytest
 from formcheck.records.feedback import Cue
 from formcheck.records.routine_summary import RoutineSet, RoutineSummary
 from formcheck.spec import list_specs, load_spec
+from formcheck.spec.routine import load_routine, routine_path
 from formcheck.store.history import HistoryStore
 from formcheck.store.routine_store import RoutineHistory
 from tests.test_store import make_summary
@@ -94,6 +95,27 @@ def test_the_address_exercise_counts_even_when_the_first_run_came_without_it(db:
     # The user's own pick stands afterwards: the address is not applied again.
     at.selectbox(key=f"live_exercise_{category}").set_value("glute_bridge").run()
     assert at.session_state["live_state"].exercise == "glute_bridge"
+
+
+def test_the_address_routine_is_run_even_when_the_first_run_came_without_it(db: Path) -> None:
+    """The routine twin of the test above: a first run without ``?routine=`` draws the exercise mode
+    and the first built-in routine is the picker's default; the run that sees the address must still
+    switch to routine mode and pick the asked-for routine (under load, START ran the built-in one)."""
+    at = _open("live")
+    assert at.radio(key="live_mode").value == "exercise"
+    at.query_params["routine"] = "upper_back"
+    at.run()
+    assert at.radio(key="live_mode").value == "routine"
+    assert at.selectbox(key="live_routine").value == "upper_back"
+    assert any(m.value.startswith(f"**{load_routine(routine_path('upper_back')).title}**") for m in at.markdown)
+    # The user's own pick stands afterwards, and comes back after a page that drops the widgets' state.
+    at.selectbox(key="live_routine").set_value("lower_back").run()
+    at.radio(key="page").set_value("history").run()
+    at.radio(key="page").set_value("live").run()
+    assert not at.exception
+    assert at.radio(key="live_mode").value == "routine"
+    assert at.selectbox(key="live_routine").value == "lower_back"
+    assert any(m.value.startswith(f"**{load_routine(routine_path('lower_back')).title}**") for m in at.markdown)
 
 
 def test_the_chosen_exercise_stays_chosen_after_another_page(db: Path) -> None:

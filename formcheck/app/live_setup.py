@@ -11,6 +11,7 @@ that name and judged by their personal targets where the trainer made some.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,29 @@ def _demo(exercise: str, title: str) -> None:
         st.image(str(demo), width=240, caption=f"How it goes: {title}")
 
 
+#: Prefix of the plain session keys that keep a keyed widget's last value (see ``_restore_choice``).
+_KEPT = "kept_"
+
+
+def _restore_choice(key: str, wanted: str | None, offered: Collection[str], address_key: str | None = None) -> None:
+    """Set the keyed widget ``key``'s value before it is drawn: the address's ``wanted`` value once per
+    value the address takes, else the last value the user had when Streamlit dropped the widget's state.
+
+    Streamlit drops a widget's own state in every run that does not draw it (the workout view, another
+    page, a run cut short by the next), and a session's first run may come without the address's
+    parameters: a picker keyed on "not yet in the session state" then showed its first entry (the
+    built-in routine, not ``?routine=demo``), and START ran that. The caller stores the drawn value
+    under ``_KEPT + key`` after drawing the widget.
+    """
+    applied = f"applied_{key}"
+    address_key = address_key or wanted
+    if wanted in offered and st.session_state.get(applied) != address_key:
+        st.session_state[applied] = address_key
+        st.session_state[key] = st.session_state[_KEPT + key] = wanted
+    elif key not in st.session_state and st.session_state.get(_KEPT + key) in offered:
+        st.session_state[key] = st.session_state[_KEPT + key]
+
+
 def _title(path: Path) -> str:
     try:
         return load_routine(path).title
@@ -129,10 +153,9 @@ def _routine_picker(settings: AppSettings) -> RoutinePlan | None:
     if not files:
         st.info("No routines found (routines/*.yaml).")
         return None
-    wanted = st.query_params.get("routine")
-    if "live_routine" not in st.session_state and wanted in files:
-        st.session_state["live_routine"] = wanted
+    _restore_choice("live_routine", st.query_params.get("routine"), files)
     name = str(st.selectbox("Routine", list(files), key="live_routine", format_func=lambda n: _title(files[n])))
+    st.session_state[_KEPT + "live_routine"] = name
     try:
         plan = plan_routine(load_routine(files[name]))
     except SpecError as exc:
@@ -220,10 +243,11 @@ def render_setup(settings: AppSettings, state: LiveState) -> None:
     if error := st.session_state.pop(CHECKIN_ERROR, None):
         st.warning(error)
     st.subheader("Live coaching")
-    if "live_mode" not in st.session_state and st.query_params.get("routine"):
-        st.session_state["live_mode"] = "routine"
+    _restore_choice("live_mode", "routine" if st.query_params.get("routine") else None, MODES,
+                    address_key=f"routine:{st.query_params.get('routine')}")
     mode = st.radio("Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="live_mode",
                     label_visibility="collapsed")
+    st.session_state[_KEPT + "live_mode"] = mode
     if mode == "routine":
         state.set_routine(_routine_picker(settings))
     else:
