@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CLIPS = ROOT.parent / "shared" / "real_clips"
+#: 15 filmed clips from three sources nobody tuned on (issue 21), judged beside ``REAL_CLIPS``.
+REAL_CLIPS_2 = ROOT.parent / "shared" / "real_clips_2"
 SAMPLE_VIDEOS = ROOT / "sample_videos"
 #: The user's model cache, read (never written) to save a build per test session.
 USER_MODEL_CACHE = Path(os.environ.get("FORMCHECK_CACHE_DIR") or platformdirs.user_cache_dir("formcheck"))
@@ -145,7 +147,7 @@ def landmark_library(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     """The landmarks of the clips the session's tests read, extracted once and shared by every test.
 
     On first use it extracts every clip any selected test will read from it (the samples when a
-    selected test also takes ``sample_videos``, the filmed clips when one takes ``real_clips``),
+    selected test also takes ``sample_videos``, the filmed clips when one takes ``real_clips`` or ``real_clips_2``),
     so the workers of ``pytest -n`` share that work at the start. Kept for this session only.
     """
     from tests.landmark_library import LandmarkLibrary
@@ -160,6 +162,8 @@ def landmark_library(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
         clips += sorted(SAMPLE_VIDEOS.glob("*.mp4"))
     if "real_clips" in needs and (REAL_CLIPS / "labels.json").is_file():
         clips += sorted(REAL_CLIPS.glob("*.mp4"))
+    if "real_clips_2" in needs and (REAL_CLIPS_2 / "labels.json").is_file():
+        clips += sorted(REAL_CLIPS_2.glob("*.mp4"))
     library.prefetch(clips)
     return library
 
@@ -187,6 +191,14 @@ def real_clips() -> Path:
     if not (REAL_CLIPS / "labels.json").is_file():
         pytest.skip("../shared/real_clips is not present")
     return REAL_CLIPS
+
+
+@pytest.fixture(scope="session")
+def real_clips_2() -> Path:
+    """``../shared/real_clips_2`` (tests using it skip when it is absent)."""
+    if not (REAL_CLIPS_2 / "labels.json").is_file():
+        pytest.skip("../shared/real_clips_2 is not present")
+    return REAL_CLIPS_2
 
 
 @pytest.fixture(scope="session")
