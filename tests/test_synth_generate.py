@@ -278,6 +278,33 @@ def test_chest_supported_row_keeps_the_torso_on_the_bench_while_the_arms_pull() 
     assert elbow[0] >= 160 and min(_rep_extremes(frames, label, elbow, top_is_max=False)) <= 80
 
 
+def test_a_hip_thrust_keeps_the_face_on_the_chest_side() -> None:
+    # Off the bench the head is carried, chin tucked, eyes down the body: the nose lies on the chest's
+    # side of the shoulder-hip line (above it, the figure lying on its back). Kept level with the
+    # floor like a bridge's head, it hung behind the bench at the bottom, the face to the wall.
+    frames, _ = synth_track("hip_thrust", reps=2, seed=0)
+    w = _world(frames)
+    shoulders, hips = _mid(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), _mid(w, L.LEFT_HIP, L.RIGHT_HIP)
+    axis = (shoulders - hips) / np.linalg.norm(shoulders - hips, axis=1, keepdims=True)
+    face = w[:, L.NOSE] - shoulders
+    across = face - (face * axis).sum(1, keepdims=True) * axis
+    assert np.all(-across[:, 1] > 0.02)  # world y points down: the nose is above the torso's line
+
+
+def test_an_incline_t_raise_lifts_hanging_arms_to_level_with_the_chest_on_the_bench() -> None:
+    # prone_t_raise.yaml counts a T raise on an incline bench: torso still ~35 deg above level, the
+    # straight arms from hanging under the shoulders to out to the sides, above level at the top.
+    frames, label = synth_track("prone_t_raise", setting="bench", reps=3, seed=0)
+    torso = _torso_elevation(frames)
+    assert np.all(np.abs(torso - 35) < 5)
+    w = _world(frames)
+    arm = w[:, L.LEFT_WRIST] - w[:, L.LEFT_SHOULDER]
+    elevation = np.degrees(np.arcsin(-arm[:, 1] / np.linalg.norm(arm, axis=1)))
+    assert elevation[0] < -75
+    assert all(0 <= top <= 20 for top in _rep_extremes(frames, label, elevation))
+    assert np.all(_angle(w[:, L.LEFT_SHOULDER], w[:, L.LEFT_ELBOW], w[:, L.LEFT_WRIST]) > 160)  # straight arms
+
+
 def test_empty_scene_has_no_person_in_its_ground_truth() -> None:
     frames, label = synth_track("glute_bridge", reps=1, figure="none", seed=0)
     assert frames and not any(f.has_person for f in frames)

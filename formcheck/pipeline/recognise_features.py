@@ -9,7 +9,9 @@ model's depth is unreliable, from the image; no spec is read and no tracker runs
   hands and feet are against the hips and shoulders: each as the clip's median and its 10th and
   90th percentiles (the start and the far end of the movement);
 * **which parts move**: each angle's and each end point's range (5th to 95th percentile), the
-  points' normalised by the torso's length;
+  points' normalised by the torso's length; among them each hand's distance from the foot on its
+  side, which tells planted hands (a push-up's keep their distance from the planted feet) from
+  working ones (a row's, with the chest on a bench or not, travel);
 * **one side or both**: each paired range as the larger side and the smaller side's share of it
   (1: both sides alike; 0: one side works), and whether the sides move together or in turn;
 * **the dominant movement**: the largest range's share of all ranges, and its tempo (reps a
@@ -100,6 +102,7 @@ def _series(w: np.ndarray, img: np.ndarray, image_wh: tuple[int, int]) -> dict[s
         out[f"ankle_up.{s}"] = ((an - hp) @ _UP) / scale
         out[f"wrist_pos.{s}"] = np.linalg.norm(wr - sh_, axis=-1) / scale
         out[f"ankle_pos.{s}"] = np.linalg.norm(an - hp, axis=-1) / scale
+        out[f"hand_foot.{s}"] = np.linalg.norm(wr - an, axis=-1) / scale
     return out
 
 
@@ -109,11 +112,12 @@ _POSTURE = ("torso_elev", "torso_elev_img", "facing_up", "height", "aspect_img",
             "wrist_up", "wrist_fwd", "ankle_up")
 _MOVES = ("torso_elev", "torso_elev_img", "head_tilt", "nose_side", "nose_up", "hands_apart", "knees_apart",
           "arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev", "wrist_up", "wrist_pos",
-          "ankle_pos")
+          "ankle_pos", "hand_foot")
 _SIDED = {"arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev", "wrist_up", "wrist_fwd",
-          "ankle_up", "wrist_pos", "ankle_pos"}
+          "ankle_up", "wrist_pos", "ankle_pos", "hand_foot"}
 #: Figures that are lengths (torso lengths), not angles.
-_LENGTHS = frozenset({"hands_apart", "knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "nose_side", "nose_up"})
+_LENGTHS = frozenset({"hands_apart", "knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "hand_foot", "nose_side",
+                      "nose_up"})
 #: Ranges of angles are in degrees; these scales bring them near the point ranges' (torso lengths).
 _RANGE_SCALE = 60.0
 #: A paired figure whose larger side travels under this (6 degrees, 0.1 torso length) is still; past

@@ -17,6 +17,7 @@ from formcheck.synth.motions import (
     glute_bridge,
     glute_bridge_hold,
     hip_thrust,
+    incline_t_raise,
     one_arm_row,
     plank,
     push_up,
@@ -76,7 +77,8 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     # each keep the sample clips short.
     Exercise("back_extension", "reps", MOVES["back_extension"], ("overextending", "neck_cranked"),
              tempo=(1.0, 0.8, 1.0, 0.6), reps=3, settings=SETTINGS["back_extension"]),
-    *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3)
+    *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3,
+               settings={"bench": incline_t_raise} if name == "prone_t_raise" else {})
       for name in ("prone_y_raise", "prone_t_raise", "prone_w_raise")),
     Exercise("prone_scapular_squeeze", "reps", MOVES["prone_scapular_squeeze"], ("neck_cranked", "chest_lifting"),
              tempo=(0.9, 2.5, 0.9, 0.6), reps=3),

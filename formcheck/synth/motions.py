@@ -85,7 +85,12 @@ FLOOR_BRIDGE = (0.11, 0.40, 0.15)
 BENCH_BRIDGE = (0.58, 0.44, 0.09)
 
 
-def _bridge_pose(body: Body, theta: float, setup: tuple[float, float, float] = FLOOR_BRIDGE) -> Pose:
+def _bridge_pose(body: Body, theta: float, setup: tuple[float, float, float] = FLOOR_BRIDGE,
+                 head: float | None = None) -> Pose:
+    """Lying on the back, the upper back at ``setup``'s height, the trunk ``theta`` degrees from level.
+
+    ``head``: the head's extension against the upper spine; None keeps it level (resting on the floor).
+    """
     neck_y, feet_x, feet_z = setup
     neck = np.array([0.0, neck_y, 0.0])
     pelvis = neck - body.trunk * sagittal(theta)
@@ -94,7 +99,8 @@ def _bridge_pose(body: Body, theta: float, setup: tuple[float, float, float] = F
     ankle_x, z = body.trunk + feet_x * k, _lat(True) * feet_z * k
     feet = _pair([Limb(end=180.0, target=(ankle_x, body.ankle_height, sign * z)) for sign in (1, -1)])
     arms = (Limb(184, 181, 180, abduct=22), Limb(184, 181, 180, abduct=22))  # palms down beside the hips
-    return Pose(pelvis=_v(pelvis), trunk=theta, head=theta, supine=True, arms=arms, legs=feet)
+    return Pose(pelvis=_v(pelvis), trunk=theta, head=theta if head is None else head, supine=True, arms=arms,
+                legs=feet)
 
 
 def _hip_angle(body: Body, pose: Pose) -> float:
@@ -138,10 +144,15 @@ def glute_bridge_hold(body: Body, ph: Phase) -> Pose:
 def hip_thrust(body: Body, ph: Phase) -> Pose:
     """Upper back on a bench edge, feet hip-width: the hips rise from a hand's width off the floor
     until the torso is nearly level (shoulders still ~7° above the hips, shins vertical); the hands
-    hold a bar across the hips. ``hips_low`` stops ~12° short."""
+    hold a bar across the hips. ``hips_low`` stops ~12° short.
+
+    The head is off the bench, chin tucked, eyes down the body to the knees (20° of flexion against
+    the upper spine), the face on the chest's side as filmed people hold it; kept level with the
+    floor, as a floor bridge's head lies, it hung back 35-50° at the bottom, facing the wall behind.
+    """
     neck_y = BENCH_BRIDGE[0] * body.height / 1.75
     low = float(np.degrees(np.arcsin((neck_y - body.r_pelvis - 0.06) / body.trunk)))
-    pose = _bridge_pose(body, lerp(low, 7.0 + 12.0 * ph.w("hips_low"), ph.s), BENCH_BRIDGE)
+    pose = _bridge_pose(body, lerp(low, 7.0 + 12.0 * ph.w("hips_low"), ph.s), BENCH_BRIDGE, head=-20.0)
     j = forward_kinematics(body, pose)
     # Fists on the bar in the hip crease, knuckles towards the feet.
     grips = [j[f"hip_{s}"] + (body.r_pelvis + 0.03) * U + 0.14 * sign * j["left"] for s, sign in (("l", 1), ("r", -1))]
@@ -271,22 +282,41 @@ def bent_over_row(body: Body, ph: Phase) -> Pose:
     return _row(body, ph, one_arm=False)
 
 
-def chest_supported_row(body: Body, ph: Phase) -> Pose:
-    """The bent-over row with the chest on an incline bench (bent_over_row.yaml admits it): the torso
-    rests ~35° above level, the legs reach back to the floor (shins ~50° from vertical), and only
-    the arms pull; ``torso_rising`` lifts the chest off the pad, ``rounded_back`` rounds it over."""
+def _on_incline_bench(body: Body) -> tuple[Vec3, tuple[Limb, Limb]]:
+    """Pelvis and legs of a body lying chest-down on an incline bench (the torso ~35° above level):
+    the legs reach back to the floor, shins ~50° from vertical, feet hip-width."""
     k = body.height / 1.75
     leg_from_vertical = 50.0
     reach = _leg_reach(body, 160.0)
     drop = reach * np.cos(np.radians(leg_from_vertical))
     back = reach * np.sin(np.radians(leg_from_vertical))
-    pelvis = (0.0, body.ankle_height + drop, 0.0)
+    legs = _pair([Limb(end=-60.0, target=(back, body.ankle_height, sign * 0.14 * k)) for sign in (1, -1)])
+    return (0.0, body.ankle_height + drop, 0.0), legs
+
+
+def chest_supported_row(body: Body, ph: Phase) -> Pose:
+    """The bent-over row with the chest on an incline bench (bent_over_row.yaml admits it): the torso
+    rests ~35° above level, the legs reach back to the floor, and only the arms pull;
+    ``torso_rising`` lifts the chest off the pad, ``rounded_back`` rounds it over."""
+    pelvis, legs = _on_incline_bench(body)
     trunk = 35.0 + 15.0 * ph.w("torso_rising") * ph.s
     bend = 28.0 * ph.w("rounded_back")
     pull = _row_pull(ph.s, upper_top=-155.0)
-    legs = _pair([Limb(end=-60.0, target=(back, body.ankle_height, sign * 0.14 * k))
-                  for sign in (1, -1)])
     return Pose(pelvis=pelvis, trunk=trunk, bend=bend, head=12.0 + 0.6 * bend, arms=(pull, pull), legs=legs)
+
+
+def incline_t_raise(body: Body, ph: Phase) -> Pose:
+    """The prone T raise with the chest on an incline bench (prone_t_raise.yaml counts it): straight
+    arms hang under the shoulders, then rise out to the sides to ~8° above level, as high as on the
+    floor (the T lies in the back's plane, which the bench tilts about the level shoulder line); the
+    torso stays on the pad. ``chest_lifting`` lifts it off (~12°) and arches the upper back;
+    ``neck_cranked`` lifts the chin as on the floor."""
+    pelvis, legs = _on_incline_bench(body)
+    chest = ph.w("chest_lifting") * ph.s
+    lift = lerp(6.0, 98.0, ph.s)
+    arm = Limb(-90.0, -90.0, abduct=lift, abduct_lower=lift)  # straight: the forearm follows the upper arm
+    head = 12.0 + 38.0 * ph.w("neck_cranked") * (0.4 + 0.6 * ph.s)
+    return Pose(pelvis=pelvis, trunk=35.0 + 12.0 * chest, bend=-15.0 * chest, head=head, arms=(arm, arm), legs=legs)
 
 
 def one_arm_row(body: Body, ph: Phase) -> Pose:
