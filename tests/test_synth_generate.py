@@ -264,13 +264,17 @@ def test_back_extension_over_a_bench_hangs_below_level_and_lifts_to_a_straight_b
     assert np.all(np.abs(np.degrees(np.arcsin(leg[:, 1] / np.linalg.norm(leg, axis=1))) - 45) < 8)
 
 
+def _on_the_incline_bench(exercise: str) -> tuple[list, object, np.ndarray]:  # type: ignore[type-arg]
+    """Three reps of ``exercise`` in its setting ``bench``: the torso stays on the pad, ~35 deg above level."""
+    frames, label = synth_track(exercise, setting="bench", reps=3, seed=0)
+    assert np.all(np.abs(_torso_elevation(frames) - 35) < 5)
+    return frames, label, _world(frames)
+
+
 def test_chest_supported_row_keeps_the_torso_on_the_bench_while_the_arms_pull() -> None:
     # bent_over_row.yaml admits a chest-supported row on an incline bench: torso still ~35 deg above
     # level, shins ~50-65 deg from vertical, the elbows bending as in the standing row.
-    frames, label = synth_track("bent_over_row", setting="bench", reps=3, seed=0)
-    torso = _torso_elevation(frames)
-    assert np.all(np.abs(torso - 35) < 5)
-    w = _world(frames)
+    frames, label, w = _on_the_incline_bench("bent_over_row")
     shin = w[:, L.LEFT_ANKLE] - w[:, L.LEFT_KNEE]
     from_vertical = np.degrees(np.arccos(np.abs(shin[:, 1]) / np.linalg.norm(shin, axis=1)))
     assert np.all((45 <= from_vertical) & (from_vertical <= 70))
@@ -294,10 +298,7 @@ def test_a_hip_thrust_keeps_the_face_on_the_chest_side() -> None:
 def test_an_incline_t_raise_lifts_hanging_arms_to_level_with_the_chest_on_the_bench() -> None:
     # prone_t_raise.yaml counts a T raise on an incline bench: torso still ~35 deg above level, the
     # straight arms from hanging under the shoulders to out to the sides, above level at the top.
-    frames, label = synth_track("prone_t_raise", setting="bench", reps=3, seed=0)
-    torso = _torso_elevation(frames)
-    assert np.all(np.abs(torso - 35) < 5)
-    w = _world(frames)
+    frames, label, w = _on_the_incline_bench("prone_t_raise")
     arm = w[:, L.LEFT_WRIST] - w[:, L.LEFT_SHOULDER]
     elevation = np.degrees(np.arcsin(-arm[:, 1] / np.linalg.norm(arm, axis=1)))
     assert elevation[0] < -75
