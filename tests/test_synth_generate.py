@@ -213,6 +213,7 @@ def test_landmark_only_mode_writes_track_and_label(tmp_path: Path, capsys: pytes
     (["synth", "plank"], "-o CLIP.mp4"),
     (["synth", "plank", "-o", "no/such/folder/x.mp4"], "output folder does not exist"),
     (["synth", "plank", "-o", "x.avi"], "must end in .mp4"),
+    (["synth", "squat", "--setting", "bench", "-o", "x.mp4"], "squat has no setting 'bench'; its settings: none"),
 ])
 def test_cli_user_mistakes_give_one_line_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str],
                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,6 +234,23 @@ def test_list_names_every_seed_exercise_with_its_faults(capsys: pytest.CaptureFi
     for seed in seeds:  # at least one form fault of its own besides partial_rep / too_fast
         own = [f for f in EXERCISES[seed].faults if f not in ("partial_rep", "too_fast")]
         assert own and all(f in rows[seed] for f in own), rows[seed]
+
+
+def test_another_setting_is_made_from_the_command_line_and_listed(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["synth", "--list"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert rows["prone_t_raise"].endswith("settings: bench") and "settings" not in rows["squat"]
+    out = tmp_path / "incline.npz"
+    assert main(["synth", "prone_t_raise", "--setting", "bench", "--reps", "2", "--seed", "3", "--landmarks-only",
+                 "-o", str(out)]) == 0
+    frames, _ = load_landmarks(out)
+    bench, _ = synth_track("prone_t_raise", setting="bench", reps=2, seed=3)
+    floor, _ = synth_track("prone_t_raise", reps=2, seed=3)
+    written = np.stack([f.world for f in frames])
+    assert np.allclose(written, np.stack([f.world for f in bench]), atol=1e-5)
+    assert written.shape != np.stack([f.world for f in floor]).shape or not np.allclose(
+        written, np.stack([f.world for f in floor]), atol=1e-3)
 
 
 def test_library_rejects_bad_options() -> None:

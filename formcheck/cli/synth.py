@@ -5,7 +5,8 @@ Examples::
     formcheck synth glute_bridge --reps 5 --view side --fault hips_low --seed 3 -o bridge.mp4
     formcheck synth bird_dog --reps 4 --landmarks-only -o bird_dog.npz   # no video, fast
     formcheck synth --samples -o sample_videos                           # the sample set
-    formcheck synth --list                                               # exercises and faults
+    formcheck synth prone_t_raise --setting bench -o incline_t.mp4       # another setting its spec admits
+    formcheck synth --list                                               # exercises, faults and settings
 """
 
 from __future__ import annotations
@@ -44,11 +45,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("-o", "--output", help="clip .mp4 (or .npz with --landmarks-only; folder with --samples)")
     p.add_argument("--samples", action="store_true", help="write the whole sample set (default folder sample_videos)")
     p.add_argument("--only", action="append", help="with --samples: render only this clip name (repeatable)")
-    p.add_argument("--list", action="store_true", help="list exercises and their fault ids")
+    p.add_argument("--list", action="store_true", help="list exercises, their fault ids and other settings")
     p.add_argument("--reps", type=int, help="number of reps (default per exercise)")
     p.add_argument("--view", default="side",
                    help="side, 45, front or rear_oblique (the generator checks it: the parser stays light)")
     p.add_argument("--fault", help="form fault id to show (see --list)")
+    p.add_argument("--setting", help="another setting the exercise's spec admits (see --list), e.g. bench: "
+                                     "a row with the chest on an incline bench")
     p.add_argument("--fault-reps", help="0-based reps the fault affects, e.g. 1,3 (default every other rep)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--side", choices=("left", "right"), help="working side (bird-dog arm; one-arm row arm; "
@@ -94,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         width = max(len(ex.id) for ex in EXERCISES.values())
         for ex in EXERCISES.values():
-            print(f"{ex.id:<{width}} {ex.kind:<5} faults: {', '.join(ex.all_faults) or '-'}")
+            settings = f"  settings: {', '.join(ex.settings)}" if ex.settings else ""
+            print(f"{ex.id:<{width}} {ex.kind:<5} faults: {', '.join(ex.all_faults) or '-'}{settings}")
         return 0
     if args.samples:
         from formcheck.synth.samples import write_samples
@@ -118,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
                         fps=args.fps, size=args.size, camera_height=args.camera_height,
                         camera_distance=args.camera_distance, camera_yaw=args.camera_yaw,
                         camera_pitch=args.camera_pitch, cut_to=args.cut_to, travel=args.travel,
-                        fault_reps=fault_reps, figure=args.figure,
+                        fault_reps=fault_reps, figure=args.figure, setting=args.setting,
                         jitter=args.jitter, duration=args.duration)
     if args.landmarks_only:
         label = write_track(opts, args.output)
