@@ -31,7 +31,7 @@ from formcheck.records.frame import PoseFrame
 from formcheck.spec import ExerciseSpec
 from formcheck.tracker.any_counter import AnyCounter, count_clip
 from formcheck.tracker.rep_counter import RepEvent
-from formcheck.tracker.scoring import make_rep_record
+from formcheck.tracker.scoring import RepJudging, make_rep_record
 from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.tracker import Tracker
 
@@ -119,7 +119,7 @@ class AnyTracker:
 
     def _record(self, ev: RepEvent) -> None:
         rec, cues = make_rep_record(self.spec, ev, self._log.next_index, None, [],
-                                    usual_s=self._log.usual_duration, judge_range=False)
+                                    judging=RepJudging(usual_s=self._log.usual_duration, judge_range=False))
         self._cues += cues
         self._log.add(replace(rec, rom_fraction=round(ev.fraction, 3)))
 

@@ -53,7 +53,7 @@ from formcheck.tracker.count_signal import SignalLog
 from formcheck.tracker.diagnosis import Cause, Diagnosis
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import REQUIRE_GRACE_S, REQUIRE_SHARE, RepTracking
-from formcheck.tracker.scoring import make_rep_record, rep_quality
+from formcheck.tracker.scoring import UNJUDGED_RANGE, make_rep_record, rep_quality
 
 #: A clear repeated movement has at least this many cycles of the exercise's size ...
 MIN_CYCLES = 2
@@ -236,7 +236,7 @@ def movement_records(spec: ExerciseSpec, movement: Movement,
     out = []
     for i, ev in enumerate(movement.events, 1):
         rec, _ = make_rep_record(spec, ev, i, side_of(movement.sides[i - 1] if movement.sides else "left"), [],
-                                 judge_range=False)
+                                 judging=UNJUDGED_RANGE)
         rec = replace(rec, cues=())
         out.append(replace(rec, quality=rep_quality(rec, spec)))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from formcheck.features.registry import parse_name
@@ -44,20 +44,11 @@ def tempo_message(up_s: float, down_s: float) -> str:
 MODEL_OFFSET_DEG = 8.0
 
 
-def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None,
-                    ids: list[str], at_edge: bool = False, usual_s: float | None = None,
-                    judge_range: bool = True, uncertainty: Uncertainty | None = None,
-                    readable: bool = True, furthest: float | None = None) -> tuple[RepRecord, list[Cue]]:
-    """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
+@dataclass(frozen=True, slots=True)
+class RepJudging:
+    """What the set so far and the camera let a rep's tempo and range be judged against.
 
-    Args:
-        spec: The exercise (a reps spec).
-        ev: The attempt from the rep counter.
-        index: 1-based rep number in the set.
-        side: Side the rep belongs to, if any.
-        ids: Ids of the form cues raised during the rep.
-        at_edge: The attempt was cut by the end of the clip or set (a fragment, not the user's
-            fault: recorded as partial without a cue).
+    Attributes:
         usual_s: The set's usual rep duration so far (None before the second rep): a rep much
             faster than the person's own tempo is rushed (``too_fast``); a steady fast set is not.
         judge_range: False when the camera view makes the absolute range target unreliable.
@@ -70,16 +61,45 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
         furthest: The furthest far end of the set's earlier complete reps (on this rep's side), in
             the signal's units (None: none yet); see :func:`_short_of_target`.
     """
+
+    usual_s: float | None = None
+    judge_range: bool = True
+    uncertainty: Uncertainty | None = None
+    readable: bool = True
+    furthest: float | None = None
+
+
+#: A rep whose range is not judged against the spec's target (a movement counted alone: its start
+#: position or rest, which the target is measured from, was not confirmed).
+UNJUDGED_RANGE = RepJudging(judge_range=False)
+
+
+def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | None, ids: list[str],
+                    at_edge: bool = False, judging: RepJudging | None = None) -> tuple[RepRecord, list[Cue]]:
+    """The record of a finished attempt and the built-in cues it raises (``too_fast``, ``partial_rep``).
+
+    Args:
+        spec: The exercise (a reps spec).
+        ev: The attempt from the rep counter.
+        index: 1-based rep number in the set.
+        side: Side the rep belongs to, if any.
+        ids: Ids of the form cues raised during the rep.
+        at_edge: The attempt was cut by the end of the clip or set (a fragment, not the user's
+            fault: recorded as partial without a cue).
+        judging: What its tempo and range are judged against (:class:`RepJudging`; None: the spec alone).
+    """
     rep = spec.rep
     assert rep is not None
+    how = judging or RepJudging()
     extra: list[Cue] = []
     voided = any(r.voids_rep for r in spec.rules if r.id in ids)
     took = ev.end - ev.start
-    unc = uncertainty or Uncertainty()
+    unc = how.uncertainty or Uncertainty()
     # The duration as it could be measured a noise margin longer: a 15 fps clip times a rep to 1/15 s.
     took_at_most = took + NOISE_K * timing_sd(unc.frame_s, unc.signal_sd, _speeds(ev))
     # A signal that switched between the pose model's guesses during the rep times and sizes nothing.
-    steady = unc.steady_since(ev.start) and readable
+    steady = unc.steady_since(ev.start) and how.readable
+    usual_s = how.usual_s
     if steady and ev.complete and (took_at_most < BALLISTIC * rep.min_duration
                                    or (usual_s is not None and took_at_most < RUSHED * usual_s)):
         extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,
@@ -87,7 +107,8 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     if steady and not ev.complete and not at_edge:
         extra.append(Cue("partial_rep", "Go through the full range of motion", 0, round(ev.start, 3),
                          round(ev.end, 3), index))
-    if steady and ev.complete and judge_range and _short_of_target(rep, ev, NOISE_K * unc.signal_sd, furthest):
+    if steady and ev.complete and how.judge_range and _short_of_target(rep, ev, NOISE_K * unc.signal_sd,
+                                                                       how.furthest):
         extra.append(Cue(rep.short_id, rep.short_message, 2, round(ev.start, 3), round(ev.end, 3), index))
     rec = RepRecord(
         index=index, start=round(ev.start, 3), peak=round(ev.peak, 3), end=round(ev.end, 3),

@@ -47,7 +47,7 @@ from formcheck.tracker.hold_tracking import HoldTracking
 from formcheck.tracker.label_continuity import LabelContinuity
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
-from formcheck.tracker.scoring import build_summary, make_rep_record
+from formcheck.tracker.scoring import RepJudging, build_summary, make_rep_record
 from formcheck.tracker.set_log import SetLog
 from formcheck.tracker.setup_gate import SetupCheck, SetupGate
 from formcheck.tracker.side_follower import SideFollower
@@ -237,13 +237,11 @@ class Tracker:
             if self._rules.cues[i].rep is None:
                 self._rules.set_rep(i, index)
         side = _rep_side(self.spec.sides, self._follower.side, counter_side)
-        rec, extra = make_rep_record(self.spec, ev, index, side,
-                                     [self._rules.cues[i].id for i in cue_idx], at_edge=at_edge,
-                                     usual_s=self._log.usual_duration,
-                                     judge_range=self._guide.in_view_from(ev.start),
-                                     uncertainty=self._reps.uncertainty(counter_side),
-                                     readable=self._guide.across_from(ev.start),
-                                     furthest=self._log.furthest(side))
+        judging = RepJudging(usual_s=self._log.usual_duration, judge_range=self._guide.in_view_from(ev.start),
+                             uncertainty=self._reps.uncertainty(counter_side),
+                             readable=self._guide.across_from(ev.start), furthest=self._log.furthest(side))
+        rec, extra = make_rep_record(self.spec, ev, index, side, [self._rules.cues[i].id for i in cue_idx],
+                                     at_edge=at_edge, judging=judging)
         for cue in extra:
             self._rules.emit(cue)
         self._log.add(rec)
