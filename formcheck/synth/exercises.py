@@ -61,6 +61,9 @@ class Exercise:
         return self.faults + (("partial_rep", "too_fast") if self.kind == "reps" else ())
 
 
+#: Other settings of the prone raises their specs admit: the T raise with the chest on an incline bench.
+_PRONE_RAISE_SETTINGS: dict[str, Mapping[str, PoseFn]] = {"prone_t_raise": {"bench": incline_t_raise}}
+
 EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     Exercise("glute_bridge", "reps", glute_bridge, ("hips_low",), tempo=(1.1, 0.9, 1.2, 0.5), reps=3),
     Exercise("bird_dog", "reps", bird_dog, ("hips_rotating", "limb_not_horizontal"), alternating=True,
@@ -78,7 +81,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     Exercise("back_extension", "reps", MOVES["back_extension"], ("overextending", "neck_cranked"),
              tempo=(1.0, 0.8, 1.0, 0.6), reps=3, settings=SETTINGS["back_extension"]),
     *(Exercise(name, "reps", MOVES[name], ("chest_lifting", "neck_cranked"), tempo=(0.9, 1.0, 0.9, 0.5), reps=3,
-               settings={"bench": incline_t_raise} if name == "prone_t_raise" else {})
+               settings=_PRONE_RAISE_SETTINGS.get(name, {}))
       for name in ("prone_y_raise", "prone_t_raise", "prone_w_raise")),
     Exercise("prone_scapular_squeeze", "reps", MOVES["prone_scapular_squeeze"], ("neck_cranked", "chest_lifting"),
              tempo=(0.9, 2.5, 0.9, 0.6), reps=3),

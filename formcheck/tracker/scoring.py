@@ -99,9 +99,8 @@ def make_rep_record(spec: ExerciseSpec, ev: RepEvent, index: int, side: Side | N
     took_at_most = took + NOISE_K * timing_sd(unc.frame_s, unc.signal_sd, _speeds(ev))
     # A signal that switched between the pose model's guesses during the rep times and sizes nothing.
     steady = unc.steady_since(ev.start) and how.readable
-    usual_s = how.usual_s
     if steady and ev.complete and (took_at_most < BALLISTIC * rep.min_duration
-                                   or (usual_s is not None and took_at_most < RUSHED * usual_s)):
+                                   or (how.usual_s is not None and took_at_most < RUSHED * how.usual_s)):
         extra.append(Cue("too_fast", tempo_message(ev.peak - ev.start, ev.end - ev.peak_end), 0,
                          round(ev.start, 3), round(ev.end, 3), index))
     if steady and not ev.complete and not at_edge:
