@@ -208,6 +208,12 @@ def _pose_scores(clip: _Clip, spec: ExerciseSpec, conditions: Sequence[str]) -> 
     return np.asarray(np.maximum(*(_condition_scores(clip, conditions, s) for s in SIDES)))
 
 
+def _setup_scores(clip: _Clip, spec: ExerciseSpec) -> np.ndarray:
+    """:func:`_pose_scores` of the spec's start positions (``ExerciseSpec.setups``), the best one each frame."""
+    setups = spec.setups() or [[]]
+    return np.asarray(np.max([_pose_scores(clip, spec, conditions) for conditions in setups], axis=0))
+
+
 def _posture(clip: _Clip, frame_scores: np.ndarray) -> float:
     seen = frame_scores[clip.person]
     if seen.size == 0:
@@ -301,7 +307,8 @@ def _part_motion(clip: _Clip, frames: np.ndarray | None = None) -> dict[str, flo
 
 
 def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candidate:
-    frame_scores = _pose_scores(clip, spec, list(spec.setup))
+    # Any start position the spec admits: each frame's best.
+    frame_scores = _setup_scores(clip, spec)
     posture = _posture(clip, frame_scores)
     tempo = sides = 1.0
     if spec.kind == "hold":

@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -176,6 +177,10 @@ class ExerciseSpec(_Strict):
     key_features: list[str] = Field(min_length=1)
     min_visibility: SpecFloat = Field(0.5, ge=0, le=1)
     setup: list[str] = Field(default_factory=list)
+    #: Other start positions the exercise admits, by name, each a list of conditions like ``setup``
+    #: (a face pull stands at a cable, or is done bent over with dumbbells): the start pose is met when
+    #: ``setup`` or any one of these holds in full. See :meth:`setups`.
+    other_setups: dict[str, list[str]] = Field(default_factory=dict)
     setup_s: SpecFloat = Field(0.5, ge=0)
     rep: RepSignal | None = None
     hold: HoldSpec | None = None
@@ -193,6 +198,17 @@ class ExerciseSpec(_Strict):
         return [check_feature(n) for n in v]
 
     _setup = field_validator("setup")(classmethod(lambda cls, v: check_conditions(v)))
+
+    @field_validator("other_setups")
+    @classmethod
+    def _other_setups(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, conditions in v.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(f"other_setups: {name!r} is not a name (lower case, digits, _)")
+            if not conditions:
+                raise ValueError(f"other_setups: {name!r} has no conditions")
+            check_conditions(conditions)
+        return v
 
     @field_validator("visible")
     @classmethod
@@ -212,11 +228,31 @@ class ExerciseSpec(_Strict):
             raise ValueError("a 'hold' exercise needs a 'hold' section (target_s)")
         if self.kind == "hold" and not self.setup:
             raise ValueError("a 'hold' exercise needs 'setup' conditions: they define the held pose")
+        if self.other_setups and not self.setup:
+            raise ValueError("'other_setups' are alternatives to 'setup': give 'setup' too")
+        if self.other_setups and self.kind == "hold":
+            # A hold's setup is also the pose it keeps: one held pose per spec (a variant is its own spec).
+            raise ValueError("'other_setups' is for 'reps' exercises: a held pose needs a spec of its own")
         ids = [r.id for r in self.rules]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(f"rule ids must be unique, repeated: {', '.join(sorted(dup))}")
         return self
+
+    def setups(self) -> list[list[str]]:
+        """Every start position the spec admits: ``setup`` first, then ``other_setups`` in order (none
+        when ``setup`` is empty: then any pose is the start).
+
+        Example:
+            >>> spec = ExerciseSpec(name="x", title="X", kind="reps", key_features=["hip_angle"],
+            ...                     rep={"signal": "hip_angle", "start": 120, "peak": 160},
+            ...                     setup=["torso_incline < 35"], other_setups={"bent_over": ["torso_incline_3d > 30"]})
+            >>> spec.setups()
+            [['torso_incline < 35'], ['torso_incline_3d > 30']]
+        """
+        if not self.setup:
+            return []
+        return [list(self.setup), *(list(c) for c in self.other_setups.values())]
 
     def feature_names(self) -> list[str]:
         """Every feature this spec reads (key features, signal, setup and rule conditions)."""
@@ -224,7 +260,8 @@ class ExerciseSpec(_Strict):
         if self.rep:
             names.append(self.rep.signal)
             names += [parse_condition(c).feature for c in self.rep.require]
-        names += [parse_condition(c).feature for c in self.setup]
+        for conditions in self.setups():
+            names += [parse_condition(c).feature for c in conditions]
         if self.hold:
             names += [parse_condition(c).feature for c in self.hold.keep]
         for r in self.rules:

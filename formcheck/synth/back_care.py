@@ -108,4 +108,11 @@ SETTINGS: dict[str, dict[str, Move]] = {
                   "pole_fwd": (-0.3, -0.3), "pole_up": (0.0, 0.0), "pole_out": (1.0, 1.0)},
         arms="reach", anchor="head",
         faults={"overextending": {"trunk": 16.0, "bend": -22.0}, "neck_cranked": {"head": 38.0}})},
+    # The face pull done bent over with dumbbells (face_pull.yaml's other setup): hinged ~50 deg on soft
+    # knees, the arms hang under the shoulders and pull the hands up beside the head, elbows out to the
+    # sides at shoulder height; the faults as standing (elbows tucked low: a row).
+    "face_pull": {"bent_over": Move(
+        "hinge", {"trunk": (-50.0, -50.0), "knee": (20.0, 20.0), "hand_fwd": (0.04, 0.16), "hand_up": (-0.56, -0.02),
+                  "hand_out": (0.0, 0.14), "pole_fwd": (-0.2, -0.2), "pole_up": (-1.0, 0.35), "pole_out": (0.3, 1.0)},
+        arms="reach", faults={"elbows_low": {"pole_up": -2.6, "pole_out": -0.8, "hand_up": -0.2}, **_SHRUG})},
 }

@@ -22,6 +22,7 @@ from typing import Literal
 from formcheck.features.registry import base_features, parse_name
 from formcheck.spec import ExerciseSpec, parse_condition
 from formcheck.spec.conditions import OPERATORS
+from formcheck.tracker.setup_gate import any_of
 
 #: What stopped a count, in the order a user would fix it: nobody seen, the body out of the picture,
 #: the start pose never held, a hold never kept, a movement too small, one that never came back to rest.
@@ -69,15 +70,17 @@ class Diagnosis:
 
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
-        self._setup = [parse_condition(c) for c in spec.setup]
+        #: Each start position the spec admits (``ExerciseSpec.setups``) and its name ("" for ``setup``).
+        self._setups = [[parse_condition(c) for c in conditions] for conditions in spec.setups()]
+        self._setup_names = ["", *spec.other_setups][:len(self._setups)]
         self.reset()
 
     def reset(self) -> None:
         self.with_person = 0
         self.visible = 0
         self.missing: dict[str, int] = {}
-        self.setup_ranges = [_Range() for _ in self._setup]
-        self.setup_failed = [0 for _ in self._setup]
+        self.setup_ranges = [[_Range() for _ in conditions] for conditions in self._setups]
+        self.setup_failed = [[0 for _ in conditions] for conditions in self._setups]
         self.signal = _Range()
         self.turns: list[float] = []
         #: Visible frames in which the torso was seen end-on (nothing judged: ``guidance.END_ON_SHARE``).
@@ -98,15 +101,19 @@ class Diagnosis:
         self.visible += 1
         self.end_on += end_on
         self.ready = self.ready or ready
-        met: bool | None = True
-        for i, c in enumerate(self._setup):
-            v = feats.get(c.feature, math.nan)
-            self.setup_ranges[i].see(v)
-            if v != v:
-                met = None if met else met
-            elif not OPERATORS[c.op](v, c.value):
-                self.setup_failed[i] += 1
-                met = False
+        verdicts: list[bool | None] = []
+        for conditions, ranges, failed in zip(self._setups, self.setup_ranges, self.setup_failed):
+            this: bool | None = True
+            for i, c in enumerate(conditions):
+                v = feats.get(c.feature, math.nan)
+                ranges[i].see(v)
+                if v != v:
+                    this = None if this else this
+                elif not OPERATORS[c.op](v, c.value):
+                    failed[i] += 1
+                    this = False
+            verdicts.append(this)
+        met = any_of(verdicts) if verdicts else True
         if met is not None:
             self.setup_read += 1
             self.setup_met += met
@@ -163,13 +170,21 @@ class Diagnosis:
         return None
 
     def _setup_sentence(self) -> str:
-        worst = max(range(len(self._setup)), key=lambda i: self.setup_failed[i], default=None)
-        if worst is None or not self.setup_ranges[worst].seen:
+        # Of several start positions, the nearest: the one whose most-failed condition failed least.
+        def most_failed(k: int) -> int:
+            return max(self.setup_failed[k], default=0)
+
+        k = min(range(len(self._setups)), key=most_failed, default=None)
+        if k is None or not self._setups[k]:
             return "the start position was never held long enough"
-        c, r = self._setup[worst], self.setup_ranges[worst]
+        worst = max(range(len(self._setups[k])), key=lambda i: self.setup_failed[k][i])
+        if not self.setup_ranges[k][worst].seen:
+            return "the start position was never held long enough"
+        c, r = self._setups[k][worst], self.setup_ranges[k][worst]
         unit = base_features()[parse_name(c.feature)[0].name].unit
+        which = f" ({self._setup_names[k].replace('_', ' ')})" if self._setup_names[k] else ""
         return (f"the start position was never held: {_label(c.feature)} stayed {_num(r.lo, unit)} to "
-                f"{_num(r.hi, unit)}, needs {c.op} {_num(c.value, unit)}")
+                f"{_num(r.hi, unit)}, needs {c.op} {_num(c.value, unit)}{which}")
 
     def _movement_sentence(self) -> tuple[Cause, str]:
         rep = self.spec.rep

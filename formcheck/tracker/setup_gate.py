@@ -132,3 +132,59 @@ class SetupCheck:
         ``late`` frames. Only the latest frame's are kept: the gate asks at every frame while closed."""
         late, self._late = self._late, []
         return late
+
+
+class AnySetupCheck:
+    """:class:`SetupCheck` for an exercise with several start positions (``ExerciseSpec.setups``):
+    a frame is in the start pose when any one of them holds in full, unknown when none holds and one
+    could not be judged, and out of it when every one failed. With one start position it is that
+    position's :class:`SetupCheck`, frame for frame.
+
+    Example:
+        >>> from formcheck.spec import parse_condition
+        >>> check = AnySetupCheck([[parse_condition("torso_incline < 35")],
+        ...                        [parse_condition("torso_incline_3d > 30")]])
+        >>> [check.verdict(0.0, {"torso_incline": 50.0, "torso_incline_3d": 45.0}),
+        ...  check.verdict(0.1, {"torso_incline": 50.0, "torso_incline_3d": 10.0}),
+        ...  check.verdict(0.2, {"torso_incline": 50.0})]
+        [True, False, None]
+    """
+
+    def __init__(self, setups: Sequence[Sequence[Condition]]) -> None:
+        self.checks = [SetupCheck(conditions) for conditions in setups if conditions]
+
+    def reset(self) -> None:
+        for check in self.checks:
+            check.reset()
+
+    def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
+        """True when one start position holds, None when none does and one is unknown, else False
+        (no start position at all: None, as :class:`SetupCheck` with no conditions)."""
+        return any_of([check.verdict(t, values) for check in self.checks])
+
+    def judged_late(self) -> list[tuple[float, bool | None]]:
+        """The frames judged again (:meth:`SetupCheck.judged_late`) by any start position, each frame's
+        verdicts combined as in :meth:`verdict` (a position not judging that frame again is unknown)."""
+        late = [check.judged_late() for check in self.checks]
+        if len(late) == 1:
+            return late[0]
+        by_time: dict[float, list[bool | None]] = {}
+        for frames in late:
+            for t, ok in frames:
+                by_time.setdefault(t, []).append(ok)
+        return [(t, any_of(oks)) for t, oks in sorted(by_time.items())]
+
+
+def any_of(verdicts: Sequence[bool | None]) -> bool | None:
+    """Several start positions' verdicts on one frame: True when one holds, False when all failed,
+    else None (unknown; also for no verdicts).
+
+    Example:
+        >>> any_of([False, True]), any_of([False, None]), any_of([False, False]), any_of([])
+        (True, None, False, None)
+    """
+    if any(v is True for v in verdicts):
+        return True
+    if not verdicts or any(v is None for v in verdicts):
+        return None
+    return False

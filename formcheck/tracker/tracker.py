@@ -49,7 +49,7 @@ from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import RepJudging, build_summary, make_rep_record
 from formcheck.tracker.set_log import SetLog
-from formcheck.tracker.setup_gate import SetupCheck, SetupGate
+from formcheck.tracker.setup_gate import AnySetupCheck, SetupGate
 from formcheck.tracker.side_follower import SideFollower
 
 #: Judges a finished attempt by its time span: a message when the movement was another exercise
@@ -78,7 +78,7 @@ class Tracker:
         self._names = spec.feature_names()
         self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
-        self._setup = SetupCheck([parse_condition(c) for c in spec.setup])
+        self._setup = AnySetupCheck([[parse_condition(c) for c in s] for s in spec.setups()])
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
         sm = spec.smoothing
