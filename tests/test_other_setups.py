@@ -15,8 +15,11 @@ from formcheck.pipeline.analysis import analyze_frames
 from formcheck.records.landmarks import Landmark as L
 from formcheck.records.errors import SpecError
 from formcheck.spec import load_spec, parse_condition
+from formcheck.spec.schema import CueTiming, FormRule
 from formcheck.synth import synth_track
+from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.setup_gate import AnySetupCheck, SetupGate
+from formcheck.tracker.tracker import Tracker
 
 BENT_OVER_VIEWS = ("side", "45", "front")
 
@@ -128,3 +131,43 @@ def test_the_generator_bends_over_and_pulls_the_hands_up_beside_the_head() -> No
     assert wrist_below[0] > 0.4  # hanging at rest
     tops = [int(np.argmin(np.abs(np.array([f.t for f in frames]) - r.top))) for r in label.reps]
     assert all(abs(wrist_below[i]) < 0.15 for i in tops)  # at shoulder height at the top
+
+
+def _shrug_rule(skip: list[str]) -> FormRule:
+    return FormRule(id="shrugging", when=["neck_length < -0.06"], phases=["peak"], min_duration=0.2,
+                    message="Shoulders down", skip_setups=skip)
+
+
+@pytest.mark.parametrize(("start_position", "cued"), [("", True), ("bent_over", False)])
+def test_a_rule_pauses_in_a_set_begun_from_a_start_position_it_skips(start_position: str, cued: bool) -> None:
+    engine = RuleEngine([_shrug_rule(["bent_over"])], CueTiming())
+    engine.start_position = start_position
+    for t in np.arange(0.0, 1.0, 0.05):
+        engine.update(float(t), "peak", {"neck_length": -0.2})
+    assert bool(engine.cues) is cued
+
+
+@pytest.mark.parametrize(("setting", "start"), [(None, ""), ("bent_over", "bent_over")])
+def test_the_tracker_knows_which_start_position_the_set_began_from(setting: str | None, start: str) -> None:
+    frames, _ = synth_track("face_pull", setting=setting, reps=2, seed=3, view="front")
+    tracker = Tracker(load_spec("face_pull"))
+    tracker.process(frames)
+    assert tracker.start_position == start
+    tracker.reset()
+    assert tracker.start_position == ""
+
+
+def test_the_face_pull_judges_shrugging_standing_and_not_bent_over() -> None:
+    rules = {r.id: r for r in load_spec("face_pull").rules}
+    assert rules["shrugging"].skip_setups == ["bent_over"] and rules["elbows_low"].skip_setups == []
+    frames, _ = synth_track("face_pull", fault="shrugging", reps=3, seed=1, view="front")
+    assert "shrugging" in {c.id for c in analyze_frames(frames, "face_pull").summary.cues}
+
+
+def test_skip_setups_must_name_one_of_the_specs_other_setups(tmp_path: Path) -> None:
+    other = ("other_setups:\n  bent_over: ['torso_incline_3d > 30']\n"
+             "rules:\n  - {id: shrugging, when: 'neck_length < -0.06', message: m, skip_setups: [bent_ovr]}\n")
+    with pytest.raises(SpecError, match=r"rule 'shrugging': skip_setups names 'bent_ovr', not one of the spec's "
+                                        r"other_setups \(bent_over\)") as err:
+        load_spec(_spec_file(tmp_path, other))
+    assert "\n" not in str(err.value)

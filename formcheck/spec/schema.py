@@ -119,6 +119,9 @@ class FormRule(_Strict):
     fault: str = ""
     voids_rep: bool = False
     baseline: Literal["none", "rep_start"] = "none"  # rep_start: compare change since the rep began
+    #: Start positions (names in the spec's ``other_setups``) whose sets this rule does not judge: its
+    #: proxy means something else there (a face pull's shrug, bent over with the elbows past the head).
+    skip_setups: list[str] = Field(default_factory=list)
 
     @field_validator("when", mode="before")
     @classmethod
@@ -233,6 +236,12 @@ class ExerciseSpec(_Strict):
         if self.other_setups and self.kind == "hold":
             # A hold's setup is also the pose it keeps: one held pose per spec (a variant is its own spec).
             raise ValueError("'other_setups' is for 'reps' exercises: a held pose needs a spec of its own")
+        for r in self.rules:
+            unknown = [n for n in r.skip_setups if n not in self.other_setups]
+            if unknown:
+                known = ", ".join(self.other_setups) or "none"
+                raise ValueError(f"rule {r.id!r}: skip_setups names {', '.join(map(repr, unknown))}, not one of the "
+                                 f"spec's other_setups ({known})")
         ids = [r.id for r in self.rules]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:

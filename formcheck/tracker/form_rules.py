@@ -86,7 +86,10 @@ class RuleEngine:
         self.reset()
 
     def reset(self) -> None:
-        """Forget every cue and timer."""
+        """Forget every cue and timer, and the start position."""
+        #: The start position the set began from ("" the spec's ``setup``, else an ``other_setups`` name):
+        #: rules listing it in ``skip_setups`` pause.
+        self.start_position = ""
         self.cues: list[Cue] = []
         self._pending: list[int] = []
         self._shown: dict[int, float] = {}  # cue index -> time shown
@@ -136,6 +139,7 @@ class RuleEngine:
             applies = phase in r.rule.phases or ("always" in r.rule.phases and phase not in
                                                  ("not_visible", "setup"))
             applies = applies and self.depth_ok and (self.view_ok or not r.image_plane)
+            applies = applies and self.start_position not in r.rule.skip_setups
             held, sure = r.verdict(values, baseline, self.noise, unsteady) if applies else (False, False)
             if held:
                 if r.since is None:

@@ -152,15 +152,22 @@ class AnySetupCheck:
 
     def __init__(self, setups: Sequence[Sequence[Condition]]) -> None:
         self.checks = [SetupCheck(conditions) for conditions in setups if conditions]
+        self.reset()
 
     def reset(self) -> None:
         for check in self.checks:
             check.reset()
+        #: Index (in ``setups``) of the start position that held last, None before any held: the one
+        #: a set began from when the gate opens.
+        self.last_held: int | None = None
 
     def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
         """True when one start position holds, None when none does and one is unknown, else False
         (no start position at all: None, as :class:`SetupCheck` with no conditions)."""
-        return any_of([check.verdict(t, values) for check in self.checks])
+        verdicts = [check.verdict(t, values) for check in self.checks]
+        if True in verdicts:
+            self.last_held = verdicts.index(True)
+        return any_of(verdicts)
 
     def judged_late(self) -> list[tuple[float, bool | None]]:
         """The frames judged again (:meth:`SetupCheck.judged_late`) by any start position, each frame's

@@ -79,6 +79,7 @@ class Tracker:
         self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
         self._setup = AnySetupCheck([[parse_condition(c) for c in s] for s in spec.setups()])
+        self._setup_names = ["", *spec.other_setups]  # "": the spec's `setup`
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
         sm = spec.smoothing
@@ -115,6 +116,12 @@ class Tracker:
     @property
     def phase(self) -> Phase:
         return self._phase
+
+    @property
+    def start_position(self) -> str:
+        """The start position the set began from: "" for the spec's ``setup``, else the name of one of
+        its ``other_setups`` ("" also before the gate opened)."""
+        return self._rules.start_position
 
     def reset(self) -> None:
         """Forget everything (call on exercise change or a new set)."""
@@ -188,6 +195,8 @@ class Tracker:
         setup_ok = self._setup.verdict(t, feats)
         if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok, self._setup.judged_late()):
             self._phase = "ready"
+            held = self._setup.last_held
+            self._rules.start_position = self._setup_names[held] if held is not None else ""
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
                             end_on=self._guide.seen_end_on,
                             signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
