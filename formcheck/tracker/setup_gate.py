@@ -18,7 +18,7 @@ import math
 from collections import deque
 from collections.abc import Mapping, Sequence
 
-from formcheck.spec import Condition, verdict
+from formcheck.spec import Condition, ExerciseSpec, parse_condition, verdict
 
 #: Share of the window in which the setup must hold.
 SHARE = 0.75
@@ -195,3 +195,48 @@ def any_of(verdicts: Sequence[bool | None]) -> bool | None:
     if not verdicts or any(v is None for v in verdicts):
         return None
     return False
+
+
+class StartGate:
+    """The setup gate over every start position an exercise admits (``ExerciseSpec.setups``).
+
+    ``update`` judges a frame (``verdict``) and, while closed, feeds the gate; it returns True at the
+    frame the gate opens. ``position`` names the start position the set began from: "" for the spec's
+    ``setup``, else one of its ``other_setups``.
+
+    Example:
+        >>> from formcheck.spec import load_spec
+        >>> start = StartGate(load_spec("face_pull"))
+        >>> bent_over = {"torso_incline": 60.0, "torso_incline_3d": 50.0, "knee_angle_3d": 170.0,
+        ...              "shin_incline_3d": 10.0, "upper_arm_elevation_3d": -80.0, "shoulder_width": 0.2}
+        >>> [start.update(t / 10, bent_over) for t in range(8)].index(True), start.position
+        (5, 'bent_over')
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self._check = AnySetupCheck([[parse_condition(c) for c in s] for s in spec.setups()])
+        self._names = ["", *spec.other_setups]
+        self._gate = SetupGate(spec.setup_s)
+        self.close()
+
+    @property
+    def open(self) -> bool:
+        return self._gate.open
+
+    def close(self) -> None:
+        """Require a start position again (a new set, the person left)."""
+        self._gate.close()
+        self._check.reset()
+        #: This frame's verdict (:meth:`AnySetupCheck.verdict`).
+        self.verdict: bool | None = None
+        self.position = ""
+
+    def update(self, t: float, values: Mapping[str, float], feed: bool = True) -> bool:
+        """Judge one frame; with ``feed`` (False: a hold, which keeps its own gates) and the gate closed,
+        feed it. True when the gate opened at this frame."""
+        self.verdict = self._check.verdict(t, values)
+        if not feed or self._gate.open or not self._gate.update(t, self.verdict, self._check.judged_late()):
+            return False
+        held = self._check.last_held
+        self.position = self._names[held] if held is not None else ""
+        return True

@@ -35,7 +35,7 @@ from formcheck.features.single_frame import LandmarkRows
 from formcheck.features.smoothing import OneEuroFilter
 from formcheck.records.feedback import Cue, Feedback, Hold, Phase, RepRecord, SetSummary
 from formcheck.records.frame import PoseFrame
-from formcheck.spec import ExerciseSpec, parse_condition
+from formcheck.spec import ExerciseSpec
 from formcheck.tracker.absence import Absence
 from formcheck.tracker.count_check import check_count
 from formcheck.tracker.crowd import Crowd
@@ -49,7 +49,7 @@ from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import RepJudging, build_summary, make_rep_record
 from formcheck.tracker.set_log import SetLog
-from formcheck.tracker.setup_gate import AnySetupCheck, SetupGate
+from formcheck.tracker.setup_gate import StartGate
 from formcheck.tracker.side_follower import SideFollower
 
 #: Judges a finished attempt by its time span: a message when the movement was another exercise
@@ -78,8 +78,6 @@ class Tracker:
         self._names = spec.feature_names()
         self._keys = side_keys(self._names)
         self._shown = list(dict.fromkeys([*spec.key_features, *self._names]))  # Feedback.features, in order
-        self._setup = AnySetupCheck([[parse_condition(c) for c in s] for s in spec.setups()])
-        self._setup_names = ["", *spec.other_setups]  # "": the spec's `setup`
         self._guide = Guide(spec)
         self._follower = SideFollower(spec.sides)
         sm = spec.smoothing
@@ -93,7 +91,7 @@ class Tracker:
         self._rules = RuleEngine(spec.rules, spec.cues)
         self._holds = HoldTracking(spec, self._rules) if spec.kind == "hold" and spec.hold else None
         self._log = SetLog(spec)
-        self._gate = SetupGate(spec.setup_s)
+        self._start = StartGate(spec)
         self._diagnosis = Diagnosis(spec)
         self.reset()
 
@@ -119,9 +117,8 @@ class Tracker:
 
     @property
     def start_position(self) -> str:
-        """The start position the set began from: "" for the spec's ``setup``, else the name of one of
-        its ``other_setups`` ("" also before the gate opened)."""
-        return self._rules.start_position
+        """The start position the set began from (``StartGate.position``)."""
+        return self._start.position
 
     def reset(self) -> None:
         """Forget everything (call on exercise change or a new set)."""
@@ -136,8 +133,7 @@ class Tracker:
         self._guide.reset()
         self._log.reset()
         self._phase: Phase = "not_visible"
-        self._gate.close()
-        self._setup.reset()
+        self._start.close()
         self._diagnosis.reset()
         self._absence = Absence()
         self._t0: float | None = None
@@ -177,7 +173,7 @@ class Tracker:
             self._with_person += 1
         if not visible:
             self._diagnosis.see(person=frame.has_person, visible=False, guidance=guidance, feats={},
-                                signal=math.nan, turn=math.nan, ready=self._gate.open)
+                                signal=math.nan, turn=math.nan, ready=self._start.open)
             gap = self._absence.missing(t)
             if gap == "dropped" and self._phase != "not_visible":  # keep the state, say nothing
                 return self._emit(t, frame, {n: math.nan for n in self._names}, None)
@@ -192,20 +188,18 @@ class Tracker:
             self._reps.record(t, vals, side)  # every frame in view, gate or not: the second opinion's signal
         self._rules.view_ok = view_ok  # image-plane rules are not judged from the wrong view
         self._rules.depth_ok = not self._guide.seen_end_on  # nor any rule with the torso seen end-on
-        setup_ok = self._setup.verdict(t, feats)
-        if self._holds is None and not self._gate.open and self._gate.update(t, setup_ok, self._setup.judged_late()):
+        if self._start.update(t, feats, feed=self._holds is None):
             self._phase = "ready"
-            held = self._setup.last_held
-            self._rules.start_position = self._setup_names[held] if held is not None else ""
+        self._rules.start_position = self._start.position  # rules may skip a start position
         self._diagnosis.see(person=True, visible=True, guidance=guidance, feats=feats, turn=self._guide.turn,
                             end_on=self._guide.seen_end_on,
                             signal=self._reps.signal(vals, self._reps.sides[0], side) if self._reps else math.nan,
-                            ready=self._holds.any_open if self._holds else self._gate.open)
+                            ready=self._holds.any_open if self._holds else self._start.open)
         if self._holds is not None:
             return self._hold_step(t, frame, vals, side, guidance)
-        if not self._gate.open:
+        if not self._start.open:
             if self._reps is not None:
-                self._reps.before_setup(t, vals, side, setup_ok, new_shot=self._features.new_shot)
+                self._reps.before_setup(t, vals, side, self._start.verdict, new_shot=self._features.new_shot)
             self._phase = "setup"
             self._rules.update(t, "setup", feats)
             return self._emit(t, frame, feats, guidance or self._guide.setup_hint)
@@ -281,8 +275,7 @@ class Tracker:
         if self._holds is not None:
             self._holds.abandon()
         self._rules.close_all(t)
-        self._gate.close()
-        self._setup.reset()
+        self._start.close()
         self._features.reset()
 
     def _emit(self, t: float, frame: PoseFrame, feats: dict[str, float], guidance: str | None,
