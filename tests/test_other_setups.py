@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from formcheck.pipeline.analysis import analyze_frames
-from formcheck.records.landmarks import Landmark as L
 from formcheck.records.errors import SpecError
+from formcheck.records.landmarks import Landmark
 from formcheck.spec import load_spec, parse_condition
 from formcheck.spec.schema import CueTiming, FormRule
 from formcheck.synth import synth_track
@@ -124,12 +124,12 @@ def test_a_wrong_other_setup_is_one_line_naming_the_file(tmp_path: Path, other: 
 def test_the_generator_bends_over_and_pulls_the_hands_up_beside_the_head() -> None:
     frames, label = synth_track("face_pull", setting="bent_over", reps=2, seed=0)
     w = np.stack([f.world for f in frames])
-    shoulders = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER]) / 2
-    hips = (w[:, L.LEFT_HIP] + w[:, L.RIGHT_HIP]) / 2
+    shoulders = (w[:, Landmark.LEFT_SHOULDER] + w[:, Landmark.RIGHT_SHOULDER]) / 2
+    hips = (w[:, Landmark.LEFT_HIP] + w[:, Landmark.RIGHT_HIP]) / 2
     torso = shoulders - hips
     from_vertical = np.degrees(np.arccos(-torso[:, 1] / np.linalg.norm(torso, axis=1)))  # world y points down
     assert np.all(np.abs(from_vertical - 50) < 8)
-    wrist_below = w[:, L.LEFT_WRIST, 1] - w[:, L.LEFT_SHOULDER, 1]  # + below the shoulder
+    wrist_below = w[:, Landmark.LEFT_WRIST, 1] - w[:, Landmark.LEFT_SHOULDER, 1]  # + below the shoulder
     assert wrist_below[0] > 0.4  # hanging at rest
     tops = [int(np.argmin(np.abs(np.array([f.t for f in frames]) - r.top))) for r in label.reps]
     assert all(abs(wrist_below[i]) < 0.15 for i in tops)  # at shoulder height at the top
