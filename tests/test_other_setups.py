@@ -173,3 +173,20 @@ def test_skip_setups_must_name_one_of_the_specs_other_setups(tmp_path: Path) -> 
                                         r"other_setups \(bent_over\)") as err:
         load_spec(_spec_file(tmp_path, other))
     assert "\n" not in str(err.value)
+
+
+def test_a_late_judgement_never_reaches_back_past_a_frame_the_gate_has_seen() -> None:
+    # The bent-over start's knee is unread (unknown) while the standing start fails; then the standing
+    # start holds for a frame (known: the gate takes it); once the knee is known to be hidden, the
+    # frames before that known one are not judged again (the gate takes frames in time order).
+    check = AnySetupCheck([[parse_condition("torso_incline < 35")],
+                           [parse_condition("torso_incline_3d > 30"), parse_condition("knee_angle_3d > 110")]])
+    bent = {"torso_incline": 60.0, "torso_incline_3d": 50.0}
+    seen: list[float] = []
+    for t in np.arange(0.0, 3.0, 0.1):
+        standing = abs(t - 1.0) < 1e-6
+        ok = check.verdict(float(t), {**bent, "torso_incline": 20.0} if standing else bent)
+        late = check.judged_late()
+        assert all(t_late > 1.0 for t_late, _ in late)
+        seen += [t_late for t_late, _ in late] + ([float(t)] if ok is not None else [])
+    assert seen == sorted(seen) and len(seen) == len(set(seen))

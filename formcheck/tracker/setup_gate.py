@@ -160,26 +160,46 @@ class AnySetupCheck:
         #: Index (in ``setups``) of the start position that held last, None before any held: the one
         #: a set began from when the gate opens.
         self.last_held: int | None = None
+        # The frames unknown as a whole since the last known one, with each position's verdict: the
+        # only frames a position's late judgement may still settle (older ones were followed by a
+        # frame the gate has seen, and it takes frames in time order).
+        self._pending: dict[float, list[bool | None]] = {}
+        self._known = False  # the last frame was known as a whole: the pending ones end with it
 
     def verdict(self, t: float, values: Mapping[str, float]) -> bool | None:
         """True when one start position holds, None when none does and one is unknown, else False
         (no start position at all: None, as :class:`SetupCheck` with no conditions)."""
+        if self._known:
+            self._pending.clear()
         verdicts = [check.verdict(t, values) for check in self.checks]
         if True in verdicts:
             self.last_held = verdicts.index(True)
-        return any_of(verdicts)
+        ok = any_of(verdicts)
+        self._known = ok is not None
+        if ok is None:
+            self._pending[t] = verdicts
+            for old in [t0 for t0 in self._pending if t - t0 > UNSEEN_S]:  # past what a position judges again
+                del self._pending[old]
+        return ok
 
     def judged_late(self) -> list[tuple[float, bool | None]]:
         """The frames judged again (:meth:`SetupCheck.judged_late`) by any start position, each frame's
-        verdicts combined as in :meth:`verdict` (a position not judging that frame again is unknown)."""
+        verdicts combined as in :meth:`verdict`; only frames unknown as a whole since the last known
+        one, oldest first (with one start position: that position's, unchanged)."""
         late = [check.judged_late() for check in self.checks]
         if len(late) == 1:
             return late[0]
-        by_time: dict[float, list[bool | None]] = {}
-        for frames in late:
+        settled: set[float] = set()
+        for k, frames in enumerate(late):
             for t, ok in frames:
-                by_time.setdefault(t, []).append(ok)
-        return [(t, any_of(oks)) for t, oks in sorted(by_time.items())]
+                if t in self._pending:
+                    self._pending[t][k] = ok
+                    settled.add(t)
+        out = [(t, any_of(self._pending[t])) for t in sorted(settled)]
+        for t, ok in out:
+            if ok is not None:
+                del self._pending[t]
+        return out
 
 
 def any_of(verdicts: Sequence[bool | None]) -> bool | None:
