@@ -248,20 +248,24 @@ class ExerciseSpec(_Strict):
             raise ValueError(f"rule ids must be unique, repeated: {', '.join(sorted(dup))}")
         return self
 
-    def setups(self) -> list[list[str]]:
-        """Every start position the spec admits: ``setup`` first, then ``other_setups`` in order (none
-        when ``setup`` is empty: then any pose is the start).
+    def named_setups(self) -> list[tuple[str, list[str]]]:
+        """Every start position the spec admits with its name: ``setup`` first (named ""), then
+        ``other_setups`` in order; none when ``setup`` is empty (then any pose is the start).
 
         Example:
             >>> spec = ExerciseSpec(name="x", title="X", kind="reps", key_features=["hip_angle"],
             ...                     rep={"signal": "hip_angle", "start": 120, "peak": 160},
             ...                     setup=["torso_incline < 35"], other_setups={"bent_over": ["torso_incline_3d > 30"]})
-            >>> spec.setups()
-            [['torso_incline < 35'], ['torso_incline_3d > 30']]
+            >>> spec.named_setups()
+            [('', ['torso_incline < 35']), ('bent_over', ['torso_incline_3d > 30'])]
         """
         if not self.setup:
             return []
-        return [list(self.setup), *(list(c) for c in self.other_setups.values())]
+        return [("", list(self.setup)), *((name, list(c)) for name, c in self.other_setups.items())]
+
+    def setups(self) -> list[list[str]]:
+        """The conditions of :meth:`named_setups`, in its order."""
+        return [conditions for _, conditions in self.named_setups()]
 
     def feature_names(self) -> list[str]:
         """Every feature this spec reads (key features, signal, setup and rule conditions)."""

@@ -70,9 +70,10 @@ class Diagnosis:
 
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
-        #: Each start position the spec admits (``ExerciseSpec.setups``) and its name ("" for ``setup``).
-        self._setups = [[parse_condition(c) for c in conditions] for conditions in spec.setups()]
-        self._setup_names = ["", *spec.other_setups][:len(self._setups)]
+        named = spec.named_setups()
+        #: Each start position the spec admits (``ExerciseSpec.named_setups``) and its name ("" for ``setup``).
+        self._setups = [[parse_condition(c) for c in conditions] for _, conditions in named]
+        self._setup_names = [name for name, _ in named]
         self.reset()
 
     def reset(self) -> None:

@@ -176,7 +176,7 @@ class AnySetupCheck:
             self.last_held = verdicts.index(True)
         ok = any_of(verdicts)
         self._known = ok is not None
-        if ok is None:
+        if ok is None and len(self.checks) > 1:
             self._pending[t] = verdicts
             for old in [t0 for t0 in self._pending if t - t0 > UNSEEN_S]:  # past what a position judges again
                 del self._pending[old]
@@ -234,8 +234,9 @@ class StartGate:
     """
 
     def __init__(self, spec: ExerciseSpec) -> None:
-        self._check = AnySetupCheck([[parse_condition(c) for c in s] for s in spec.setups()])
-        self._names = ["", *spec.other_setups]
+        named = spec.named_setups()
+        self._check = AnySetupCheck([[parse_condition(c) for c in conditions] for _, conditions in named])
+        self._names = [name for name, _ in named]
         self._gate = SetupGate(spec.setup_s)
         self.close()
 
