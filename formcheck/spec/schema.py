@@ -185,6 +185,10 @@ class ExerciseSpec(_Strict):
     #: ``setup`` or any one of these holds in full. See :meth:`setups`.
     other_setups: dict[str, list[str]] = Field(default_factory=dict)
     setup_s: SpecFloat = Field(0.5, ge=0)
+    #: Limbs whose swing along the camera's axis is restored from the picture against the person's
+    #: own hanging length before any feature is read (``tracker.picture_depth``): a limb that hangs
+    #: between reps, such as a row's upper arm, seen head-on.
+    depth_from_picture: list[Literal["upper_arm"]] = Field(default_factory=list)
     rep: RepSignal | None = None
     hold: HoldSpec | None = None
     rules: list[FormRule] = Field(default_factory=list)

@@ -44,7 +44,7 @@ from formcheck.tracker.feature_stream import FeatureStream, side_keys
 from formcheck.tracker.form_rules import RuleEngine
 from formcheck.tracker.guidance import Guide
 from formcheck.tracker.hold_tracking import HoldTracking
-from formcheck.tracker.label_continuity import LabelContinuity
+from formcheck.tracker.landmark_fixes import LandmarkFixes
 from formcheck.tracker.rep_counter import RepEvent
 from formcheck.tracker.rep_tracking import RepTracking
 from formcheck.tracker.scoring import RepJudging, build_summary, make_rep_record
@@ -128,7 +128,7 @@ class Tracker:
             self._holds.reset()
         self._features.reset()
         self._follower.reset()
-        self._names_kept = LabelContinuity(enabled=self.spec.sides == "each")  # each side has its counter
+        self._fixes = LandmarkFixes(self.spec)  # the landmarks' corrections: names kept, depth restored
         self._rules.reset()
         self._guide.reset()
         self._log.reset()
@@ -144,12 +144,12 @@ class Tracker:
     # ------------------------------------------------------------------ frames in
     def update(self, frame: PoseFrame) -> Feedback:
         """Advance by one frame and return what the user should see now."""
-        frame = self._names_kept.correct(frame)
+        frame = self._fixes.frame(frame)
         return self._step(frame, LandmarkRows.from_frame(frame), None)
 
     def process(self, frames: Sequence[PoseFrame]) -> list[Feedback]:
         """``update`` on every frame, with features computed for the whole clip at once."""
-        frames = self._names_kept.correct_all(frames)
+        frames = self._fixes.clip(frames)
         arr = LandmarkArrays.from_frames(frames)
         self._features.load_batch(arr)
         try:
