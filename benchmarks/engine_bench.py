@@ -56,6 +56,19 @@ def _batch(spec_id: str, frames: list[PoseFrame]) -> Callable[[], Tracker]:
     return run
 
 
+def _row_live(frames: list[PoseFrame], restore: bool) -> Callable[[], Tracker]:
+    """The bent-over row live, with its upper arm's depth restored from the picture or not."""
+    spec = load_spec("bent_over_row")
+    spec = spec if restore else spec.model_copy(update={"depth_from_picture": []})
+
+    def run() -> Tracker:
+        tr = Tracker(spec)
+        for f in frames:
+            tr.update(f)
+        return tr
+    return run
+
+
 def main(minutes: float = 10.0, fps: float = 30.0, repeats: int = 3) -> None:
     one = [130.0] * int(fps)
     for _ in range(3):
@@ -89,6 +102,16 @@ def main(minutes: float = 10.0, fps: float = 30.0, repeats: int = 3) -> None:
     assert isinstance(tr, Tracker) and isinstance(tr2, Tracker)
     print(f"bird_dog (both sides): update {live_dog:.3f} ms/frame (median {live_dog_median:.3f}), "
           f"process {batch_dog:.3f} ms/frame, reps {tr.reps} / {tr2.reps} ({tr.reps_by_side})")
+
+    # Bent-over row filmed head-on: the upper arm's depth restored from the picture (picture_depth).
+    from formcheck.synth import synth_track
+
+    row, _ = synth_track("bent_over_row", reps=40, seed=1, view="front", fps=fps, jitter=0.004)
+    plain, _, tr = per_frame(_row_live(row, restore=False), len(row), repeats)
+    restored, _, tr2 = per_frame(_row_live(row, restore=True), len(row), repeats)
+    assert isinstance(tr, Tracker) and isinstance(tr2, Tracker)
+    print(f"bent_over_row head-on ({len(row)} frames): update {plain:.3f} ms/frame without the depth restored, "
+          f"{restored:.3f} with it (x{restored / plain:.2f}); reps {tr.reps} / {tr2.reps}")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,6 @@ LIMBS: dict[str, tuple[tuple[int, int, tuple[int, ...]], ...]] = {
                        for s in ("LEFT", "RIGHT")),
 }
 _LEFT_SHOULDER, _RIGHT_SHOULDER = int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER)
-_DOWN = np.array([0.0, 1.0, 0.0])  # world y points down
 
 
 class PictureDepth:
@@ -146,7 +145,15 @@ class PictureDepth:
             seen.append((t, drop))
         while seen and seen[0][0] < t - OWN_WINDOW_S:
             seen.popleft()
-        return float(np.percentile([d for _, d in seen], OWN_DROP_QUANTILE)) if seen else math.nan
+        return _quantile(sorted(d for _, d in seen), OWN_DROP_QUANTILE / 100.0) if seen else math.nan
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """``q`` quantile of sorted values, interpolated between neighbours (numpy's default)."""
+    pos = q * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def _facing_weight(world: np.ndarray) -> float:
@@ -158,21 +165,27 @@ def _facing_weight(world: np.ndarray) -> float:
 
 def _turn_limb(world: np.ndarray, root: int, moved: tuple[int, ...], weight: float, seen: float) -> None:
     """Turn ``moved`` about ``root`` so the limb's angle from the vertical is the blend of the model's
-    and the picture's (``seen``, radians), in the vertical plane the limb lies in."""
-    limb = world[moved[0]] - world[root]
-    length = float(np.linalg.norm(limb))
+    and the picture's (``seen``, radians), in the vertical plane the limb lies in. Python floats: a
+    few points a frame, where numpy's per-call cost would be most of the work."""
+    rx, ry, rz = (float(c) for c in world[root])
+    x, y, z = (float(c) for c in world[moved[0]])
+    x, y, z = x - rx, y - ry, z - rz
+    length = math.sqrt(x * x + y * y + z * z)
     if not length > 0.0:
         return
-    model = math.acos(min(1.0, max(-1.0, limb[1] / length)))
-    angle = (1.0 - weight) * model + weight * seen - model
+    model = math.acos(min(1.0, max(-1.0, y / length)))  # world y points down
+    angle = weight * (seen - model)
+    out = math.hypot(x, z)
     if angle == 0.0:
         return
-    out = np.array([limb[0], 0.0, limb[2]])
-    if np.linalg.norm(out) < 1e-3 * length:  # hanging straight: the hidden swing is along the depth
-        out = np.array([0.0, 0.0, 1.0 if limb[2] >= 0 else -1.0])
-    axis = np.cross(_DOWN, out)
-    axis /= np.linalg.norm(axis)
-    k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
-    rotation = np.eye(3) + math.sin(angle) * k + (1.0 - math.cos(angle)) * (k @ k)
+    # The axis is horizontal, across the limb's plane: turning about it swings the limb out from
+    # the vertical. Hanging straight, the hidden swing is along the camera's axis.
+    kx, kz = (z / out, -x / out) if out > 1e-3 * length else (1.0 if z >= 0 else -1.0, 0.0)
+    c, s = math.cos(angle), math.sin(angle)
     for i in moved:
-        world[i] = world[root] + rotation @ (world[i] - world[root])
+        vx, vy, vz = (float(world[i, 0]) - rx, float(world[i, 1]) - ry, float(world[i, 2]) - rz)
+        dot = kx * vx + kz * vz
+        # Rodrigues: v cos + (k x v) sin + k (k . v)(1 - cos), with k = (kx, 0, kz)
+        world[i, 0] = rx + vx * c + (-kz * vy) * s + kx * dot * (1 - c)
+        world[i, 1] = ry + vy * c + (kz * vx - kx * vz) * s
+        world[i, 2] = rz + vz * c + (kx * vy) * s + kz * dot * (1 - c)
