@@ -104,6 +104,26 @@ def test_the_own_drop_starts_again_after_a_cut() -> None:
     assert out is not None and _from_vertical(out) == pytest.approx(60.0, abs=1.0)
 
 
+def test_an_elbow_the_picture_lost_keeps_the_models_angle() -> None:
+    depth = PictureDepth(["upper_arm"])
+    t = _hang(depth)
+    lost = _body(t + 1.0, 40.0, (0.0, 0.28, 0.1))  # a second later, the elbow not in the picture
+    image = lost.image.copy()
+    image[ELBOW, :2] = np.nan
+    lost = dataclasses.replace(lost, image=image)
+    assert np.allclose(depth.restore(lost).world[ELBOW], lost.world[ELBOW])
+
+
+def test_another_person_starts_the_own_drop_again() -> None:
+    depth = PictureDepth(["upper_arm"])
+    t = _hang(depth)
+    # Someone smaller at the same place: their arm hangs 40 px; against the first person's 80 px it
+    # would read 60° back, measured as their own it reads hanging.
+    first = dataclasses.replace(_body(t, 40.0, (0.0, 0.3, 0.0)), person_switched=True)
+    out = depth.restore(first)
+    assert _from_vertical(out) == pytest.approx(0.0, abs=1.0)
+
+
 def test_no_person_and_no_limbs_pass_through() -> None:
     empty = PoseFrame.empty(0.0, (640, 480))
     assert PictureDepth(["upper_arm"]).restore(empty) is empty

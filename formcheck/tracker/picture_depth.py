@@ -110,16 +110,16 @@ class PictureDepth:
             return frame
         height = float(frame.image_wh[1])
         place = torso_place(frame.image[:, :2] * np.asarray(frame.image_wh, dtype=np.float32))
-        if place is None or (self._place is not None and jumped(self._place, place)):
-            self.reset()  # a cut: the own drop of the other camera does not apply
+        if frame.person_switched or place is None or (self._place is not None and jumped(self._place, place)):
+            self.reset()  # another person, or a cut: the own drop seen before does not apply
         self._place = place
         world = frame.world.astype(np.float64)
         weight = _facing_weight(world)
         for root, end, moved in self._chains:
             drop = self._steady_drop(end, frame.t, float(frame.image[end, 1] - frame.image[root, 1]) * height)
             own = self._own_drop(end, frame.t, drop)
-            if math.isnan(weight) or not own > 0.0:
-                continue
+            if math.isnan(weight) or math.isnan(drop) or not own > 0.0:
+                continue  # nothing read: the model's limb stands
             seen = math.acos(min(1.0, max(-1.0, drop / own)))
             _turn_limb(world, root, moved, weight, seen)
         return dataclasses.replace(frame, world=world.astype(frame.world.dtype))
