@@ -23,7 +23,7 @@ from engine_tracks import bird_dog_points, bridge_track, make_frame, ramp  # noq
 
 from formcheck.features.resolve import feature_table  # noqa: E402
 from formcheck.records.frame import PoseFrame  # noqa: E402
-from formcheck.spec import load_spec  # noqa: E402
+from formcheck.spec import ExerciseSpec, load_spec  # noqa: E402
 from formcheck.tracker.tracker import Tracker  # noqa: E402
 
 
@@ -39,9 +39,10 @@ def per_frame(run: Callable[[], object], n: int, repeats: int) -> tuple[float, f
     return times[0], times[len(times) // 2], out
 
 
-def _live(spec_id: str, frames: list[PoseFrame]) -> Callable[[], Tracker]:
+def _live(spec: str | ExerciseSpec, frames: list[PoseFrame]) -> Callable[[], Tracker]:
+    """``Tracker.update`` on every frame, for a spec id or a spec (a variant of a shipped one)."""
     def run() -> Tracker:
-        tr = Tracker(load_spec(spec_id))
+        tr = Tracker(load_spec(spec) if isinstance(spec, str) else spec)
         for f in frames:
             tr.update(f)
         return tr
@@ -52,19 +53,6 @@ def _batch(spec_id: str, frames: list[PoseFrame]) -> Callable[[], Tracker]:
     def run() -> Tracker:
         tr = Tracker(load_spec(spec_id))
         tr.process(frames)
-        return tr
-    return run
-
-
-def _row_live(frames: list[PoseFrame], restore: bool) -> Callable[[], Tracker]:
-    """The bent-over row live, with its upper arm's depth restored from the picture or not."""
-    spec = load_spec("bent_over_row")
-    spec = spec if restore else spec.model_copy(update={"depth_from_picture": []})
-
-    def run() -> Tracker:
-        tr = Tracker(spec)
-        for f in frames:
-            tr.update(f)
         return tr
     return run
 
@@ -107,8 +95,9 @@ def main(minutes: float = 10.0, fps: float = 30.0, repeats: int = 3) -> None:
     from formcheck.synth import synth_track
 
     row, _ = synth_track("bent_over_row", reps=40, seed=1, view="front", fps=fps, jitter=0.004)
-    plain, _, tr = per_frame(_row_live(row, restore=False), len(row), repeats)
-    restored, _, tr2 = per_frame(_row_live(row, restore=True), len(row), repeats)
+    spec = load_spec("bent_over_row")
+    plain, _, tr = per_frame(_live(spec.model_copy(update={"depth_from_picture": []}), row), len(row), repeats)
+    restored, _, tr2 = per_frame(_live(spec, row), len(row), repeats)
     assert isinstance(tr, Tracker) and isinstance(tr2, Tracker)
     print(f"bent_over_row head-on ({len(row)} frames): update {plain:.3f} ms/frame without the depth restored, "
           f"{restored:.3f} with it (x{restored / plain:.2f}); reps {tr.reps} / {tr2.reps}")

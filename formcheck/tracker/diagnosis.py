@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from typing import Literal
 
 from formcheck.features.registry import base_features, parse_name
-from formcheck.spec import ExerciseSpec, parse_condition
+from formcheck.spec import ExerciseSpec
 from formcheck.spec.conditions import OPERATORS
-from formcheck.tracker.setup_gate import any_of
+from formcheck.tracker.setup_gate import any_of, parsed_setups
 
 #: What stopped a count, in the order a user would fix it: nobody seen, the body out of the picture,
 #: the start pose never held, a hold never kept, a movement too small, one that never came back to rest.
@@ -70,10 +70,8 @@ class Diagnosis:
 
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
-        named = spec.named_setups()
         #: Each start position the spec admits (``ExerciseSpec.named_setups``) and its name ("" for ``setup``).
-        self._setups = [[parse_condition(c) for c in conditions] for _, conditions in named]
-        self._setup_names = [name for name, _ in named]
+        self._setup_names, self._setups = parsed_setups(spec)
         self.reset()
 
     def reset(self) -> None:

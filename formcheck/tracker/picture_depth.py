@@ -131,21 +131,23 @@ class PictureDepth:
     def _steady_drop(self, end: int, t: float, drop: float) -> float:
         """The drop's mean over the last ``STEADY_S``: the arccos turns the picture's jitter near the
         vertical into large angles, so it is taken out before (NaN while none was read)."""
-        recent = self._recent[end]
-        if not math.isnan(drop):
-            recent.append((t, drop))
-        while recent and recent[0][0] < t - STEADY_S:
-            recent.popleft()
-        return sum(d for _, d in recent) / len(recent) if recent else math.nan
+        recent = _slide(self._recent[end], t, drop, STEADY_S)
+        return sum(recent) / len(recent) if recent else math.nan
 
     def _own_drop(self, end: int, t: float, drop: float) -> float:
         """The limb's own drop as it hung over the last ``OWN_WINDOW_S`` (NaN before any)."""
-        seen = self._drops[end]
-        if not math.isnan(drop):
-            seen.append((t, drop))
-        while seen and seen[0][0] < t - OWN_WINDOW_S:
-            seen.popleft()
-        return _quantile(sorted(d for _, d in seen), OWN_DROP_QUANTILE / 100.0) if seen else math.nan
+        seen = _slide(self._drops[end], t, drop, OWN_WINDOW_S)
+        return _quantile(sorted(seen), OWN_DROP_QUANTILE / 100.0) if seen else math.nan
+
+
+def _slide(window: deque[tuple[float, float]], t: float, value: float, span_s: float) -> list[float]:
+    """``value`` (unless NaN) added to ``window`` at ``t``, samples older than ``span_s`` dropped; the
+    values left, oldest first."""
+    if not math.isnan(value):
+        window.append((t, value))
+    while window and window[0][0] < t - span_s:
+        window.popleft()
+    return [v for _, v in window]
 
 
 def _quantile(ordered: list[float], q: float) -> float:
@@ -175,9 +177,9 @@ def _turn_limb(world: np.ndarray, root: int, moved: tuple[int, ...], weight: flo
         return
     model = math.acos(min(1.0, max(-1.0, y / length)))  # world y points down
     angle = weight * (seen - model)
-    out = math.hypot(x, z)
     if angle == 0.0:
         return
+    out = math.hypot(x, z)
     # The axis is horizontal, across the limb's plane: turning about it swings the limb out from
     # the vertical. Hanging straight, the hidden swing is along the camera's axis.
     kx, kz = (z / out, -x / out) if out > 1e-3 * length else (1.0 if z >= 0 else -1.0, 0.0)

@@ -202,6 +202,13 @@ class AnySetupCheck:
         return out
 
 
+def parsed_setups(spec: ExerciseSpec) -> tuple[list[str], list[list[Condition]]]:
+    """The names of the spec's start positions ("" for ``setup``) and their parsed conditions, in
+    :meth:`ExerciseSpec.named_setups`' order."""
+    named = spec.named_setups()
+    return [name for name, _ in named], [[parse_condition(c) for c in conditions] for _, conditions in named]
+
+
 def any_of(verdicts: Sequence[bool | None]) -> bool | None:
     """Several start positions' verdicts on one frame: True when one holds, False when all failed,
     else None (unknown; also for no verdicts).
@@ -234,9 +241,8 @@ class StartGate:
     """
 
     def __init__(self, spec: ExerciseSpec) -> None:
-        named = spec.named_setups()
-        self._check = AnySetupCheck([[parse_condition(c) for c in conditions] for _, conditions in named])
-        self._names = [name for name, _ in named]
+        self._names, setups = parsed_setups(spec)
+        self._check = AnySetupCheck(setups)
         self._gate = SetupGate(spec.setup_s)
         self.close()
 
