@@ -70,6 +70,8 @@ _PART_OF_LANDMARK = {"wrist": "arms", "elbow": "arms", "knee": "legs", "ankle": 
                      "foot_index": "legs"}
 #: A part moving this far (degrees, 5th to 95th percentile) moves; twice that is a movement of its own.
 _PART_MOVES_DEG = 35.0
+#: A side seen in under this share of the frames the other side is seen in is left out of a part's motion.
+_SEEN_SHARE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +296,13 @@ def _part_motion(clip: _Clip, frames: np.ndarray | None = None) -> dict[str, flo
     for part, names in _PARTS.items():
         ranges = []
         for name in names:
-            for v in clip.sides_of(name).values():
+            sides = list(clip.sides_of(name).values())
+            shown = [int(np.sum(~np.isnan(v if frames is None else v[frames]))) for v in sides]
+            for v, n in zip(sides, shown):
+                # A limb hidden much of the time (behind a bench, behind the body) is read wildly in the
+                # frames it shows: its range is not a movement when the other side is seen throughout.
+                if n < _SEEN_SHARE * max(shown):
+                    continue
                 seen = _median5(v)
                 if frames is not None:
                     seen = seen[frames]
