@@ -349,3 +349,35 @@ def test_posture_fault_is_invisible_outside_its_labelled_range(exercise: str, fa
     for fl in label.faults:
         inside |= _in(label, t, fl.start, fl.end)
     assert changed.any() and not (changed & ~inside).any()
+
+
+def _lift(w: np.ndarray, end: L, root: L) -> np.ndarray:
+    """Height (m) of ``end`` above ``root`` (world y points down)."""
+    return np.asarray(w[:, root, 1] - w[:, end, 1])
+
+
+def test_an_alternating_superman_lifts_one_arm_and_the_opposite_leg_each_rep() -> None:
+    # superman's setting "alternating": rep 1 the left arm and right leg, rep 2 the right arm and left leg.
+    frames, label = synth_track("superman", setting="alternating", reps=2, seed=0)
+    w, t = _world(frames), np.array([f.t for f in frames])
+    for rep, (arm, leg, still_arm, still_leg) in zip(label.reps, (
+            (L.LEFT_WRIST, L.RIGHT_ANKLE, L.RIGHT_WRIST, L.LEFT_ANKLE),
+            (L.RIGHT_WRIST, L.LEFT_ANKLE, L.LEFT_WRIST, L.RIGHT_ANKLE))):
+        during = _in(label, t, rep.start, rep.end)
+        rest = _lift(w, arm, L.LEFT_SHOULDER)[0], _lift(w, leg, L.LEFT_HIP)[0]
+        assert _lift(w, arm, L.LEFT_SHOULDER)[during].max() - rest[0] > 0.15
+        assert _lift(w, leg, L.LEFT_HIP)[during].max() - rest[1] > 0.1
+        assert np.ptp(_lift(w, still_arm, L.LEFT_SHOULDER)[during]) < 0.1
+        assert np.ptp(_lift(w, still_leg, L.LEFT_HIP)[during]) < 0.06
+
+
+def test_a_loaded_back_extension_over_the_bench_keeps_the_arms_hanging() -> None:
+    # back_extension's setting "bench_weights": the trunk moves as on the bench, the arms hang straight
+    # down throughout (a dumbbell in each hand), so the wrists stay under the shoulders.
+    frames, label = synth_track("back_extension", setting="bench_weights", reps=2, seed=0)
+    w = _world(frames)
+    bench, _ = synth_track("back_extension", setting="bench", reps=2, seed=0)
+    assert np.allclose(_torso_elevation(frames), _torso_elevation(bench), atol=1.0)
+    arm = w[:, L.LEFT_WRIST] - w[:, L.LEFT_SHOULDER]
+    from_vertical = np.degrees(np.arccos(arm[:, 1] / np.linalg.norm(arm, axis=1)))
+    assert np.all(from_vertical < 10)

@@ -118,6 +118,10 @@ _SIDED = {"arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_e
 #: Figures that are lengths (torso lengths), not angles.
 _LENGTHS = frozenset({"hands_apart", "knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "hand_foot", "nose_side",
                       "nose_up"})
+#: A frame is in the clip's main posture while its standing height is within this many torso lengths
+#: of the clip's median (a squat's or a deadlift's bottom stays within it, and a superman's lift;
+#: lying down from standing, or kneeling, does not).
+_POSTURE_BAND = 1.0
 #: Ranges of angles are in degrees; these scales bring them near the point ranges' (torso lengths).
 _RANGE_SCALE = 60.0
 #: A paired figure whose larger side travels under this (6 degrees, 0.1 torso length) is still; past
@@ -236,12 +240,35 @@ def clip_features(frames: Sequence[PoseFrame]) -> np.ndarray:
                           np.array([f.t for f in seen]))
 
 
+def main_posture(height: np.ndarray) -> slice:
+    """The frames from the first to the last in the clip's main posture: a standing height within
+    :data:`_POSTURE_BAND` of the clip's median (lying, on all fours, standing), or all of them when
+    under half the frames are.
+
+    A clip that opens on the person standing, then lying down for a superman, would otherwise be read
+    as one slow movement from standing to lying: its widest figure the torso's, out once and never
+    back, like a hold's.
+
+    Example:
+        >>> main_posture(np.array([3.3, 3.2, 2.0, 0.4, 0.5, 0.45, 0.4, 0.5, 0.4]))
+        slice(3, 9, None)
+    """
+    lo, hi = np.nanmedian(height) + np.array([-_POSTURE_BAND, _POSTURE_BAND])
+    inside = np.flatnonzero((height >= lo) & (height <= hi))
+    if inside.size < 0.5 * len(height):
+        return slice(0, len(height))
+    return slice(int(inside[0]), int(inside[-1]) + 1)
+
+
 def array_features(world: np.ndarray, image: np.ndarray, image_wh: tuple[int, int], t: np.ndarray) -> np.ndarray:
     """:func:`clip_features` of the frames with a person, as arrays: world ``(n, 33, 3)``, image
-    ``(n, 33, 2+)``, the picture's size and the times ``(n,)``."""
+    ``(n, 33, 2+)``, the picture's size and the times ``(n,)``; measured over the clip's
+    :func:`main_posture`."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         raw = _series(world.astype(np.float64), image[..., :2].astype(np.float64), image_wh)
+        span = main_posture(_smooth(raw["height"]))
+        raw, t = {k: v[span] for k, v in raw.items()}, t[span]
         s = {k: _smooth(v) for k, v in raw.items()}
         out: list[float] = []
         for p in _POSTURE:

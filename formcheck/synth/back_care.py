@@ -101,13 +101,17 @@ MOVES: dict[str, Move] = {
 
 #: Spec id → other settings the spec admits, each a motion: the back extension over a 45-degree
 #: bench (back_extension.yaml) hangs ~50 deg below level at rest and lifts until the body is straight
-#: (~40 deg above level), hands at the temples as on the floor.
+#: (~40 deg above level), hands at the temples as on the floor, or hanging with weights.
+_BENCH_EXTENSION = {"trunk": (-50.0, 40.0), "bend": (0.0, -12.0)}
+_EXTENSION_FAULTS = {"overextending": {"trunk": 16.0, "bend": -22.0}, "neck_cranked": {"head": 38.0}}
 SETTINGS: dict[str, dict[str, Move]] = {
-    "back_extension": {"bench": Move(
-        "bench", {"trunk": (-50.0, 40.0), "bend": (0.0, -12.0), "hand_up": (-0.03, -0.03), "hand_out": (0.1, 0.1),
-                  "pole_fwd": (-0.3, -0.3), "pole_up": (0.0, 0.0), "pole_out": (1.0, 1.0)},
-        arms="reach", anchor="head",
-        faults={"overextending": {"trunk": 16.0, "bend": -22.0}, "neck_cranked": {"head": 38.0}})},
+    "back_extension": {
+        "bench": Move("bench", {**_BENCH_EXTENSION, "hand_up": (-0.03, -0.03), "hand_out": (0.1, 0.1),
+                                "pole_fwd": (-0.3, -0.3), "pole_up": (0.0, 0.0), "pole_out": (1.0, 1.0)},
+                      arms="reach", anchor="head", faults=_EXTENSION_FAULTS),
+        # Loaded with a dumbbell or plate in each hand: the arms hang straight down throughout (what the
+        # arms do does not make it another exercise; the trunk over the anchored legs does).
+        "bench_weights": Move("bench", _BENCH_EXTENSION, arms="rest", faults=_EXTENSION_FAULTS)},
     # The face pull done bent over with dumbbells (face_pull.yaml's other setup): hinged ~50 deg on soft
     # knees, the arms hang under the shoulders and pull the hands up beside the head, elbows out to the
     # sides at shoulder height; the faults as standing (elbows tucked low: a row).

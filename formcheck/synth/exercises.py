@@ -10,6 +10,7 @@ from formcheck.synth.extras import biceps_curl, cat_cow, good_morning, lunge, si
 from formcheck.synth.idle import idle
 from formcheck.synth.motions import (
     PoseFn,
+    alternating_superman,
     bent_over_row,
     bird_dog,
     chest_supported_row,
@@ -42,7 +43,8 @@ class Exercise:
         prop: ``"bar"``, ``"dumbbell"`` (the working hand), ``"dumbbells"``, ``"handle"``, ``"band"``,
             ``"bench+bar"`` (a bench under the shoulder blades and a bar) or None.
         settings: Other settings the exercise's spec admits, by name (``bench``: a back extension
-            over a 45-degree bench, a row with the chest on an incline bench), each a pose function.
+            over a 45-degree bench, a row with the chest on an incline bench; ``alternating``: a
+            superman lifting one arm and the opposite leg at a time), each a pose function.
     """
 
     id: str
@@ -68,7 +70,8 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
     Exercise("glute_bridge", "reps", glute_bridge, ("hips_low",), tempo=(1.1, 0.9, 1.2, 0.5), reps=3),
     Exercise("bird_dog", "reps", bird_dog, ("hips_rotating", "limb_not_horizontal"), alternating=True,
              sided=True, tempo=(1.0, 1.0, 1.0, 0.5), reps=4),
-    Exercise("superman", "reps", superman, ("neck_cranked",), tempo=(1.0, 0.7, 1.0, 0.5), reps=4),
+    Exercise("superman", "reps", superman, ("neck_cranked",), tempo=(1.0, 0.7, 1.0, 0.5), reps=4,
+             settings={"alternating": alternating_superman}),
     Exercise("superman_hold", "hold", superman, ("neck_cranked",), tempo=(1.5, 7.0, 1.5, 0.0), reps=1),
     Exercise("bent_over_row", "reps", bent_over_row, ("torso_rising", "rounded_back"),
              tempo=(0.9, 0.4, 1.1, 0.5), reps=4, prop="bar", settings={"bench": chest_supported_row}),

@@ -41,6 +41,7 @@ class Phase:
     s: float = 0.0
     side: str | None = None
     weights: Mapping[str, float] = field(default_factory=dict)
+    rep: int = 0  # the rep under way (0-based; the last one started, between reps)
 
     def w(self, fault: str) -> float:
         """Weight (0-1) of ``fault`` now."""
@@ -188,13 +189,25 @@ def bird_dog(body: Body, ph: Phase) -> Pose:
 # --- superman: prone, chest, arms and legs lift -----------------------------------------------
 
 def superman(body: Body, ph: Phase) -> Pose:
+    return _superman(body, ph, (1.0, 1.0), (1.0, 1.0))
+
+
+def alternating_superman(body: Body, ph: Phase) -> Pose:
+    """The superman lifting one arm and the opposite leg each rep, the other pair next rep (the
+    chest lifts as in the superman)."""
+    left = 1.0 if ph.rep % 2 == 0 else 0.0
+    return _superman(body, ph, (left, 1.0 - left), (1.0 - left, left))
+
+
+def _superman(body: Body, ph: Phase, arms: tuple[float, float], legs: tuple[float, float]) -> Pose:
+    """Prone, the chest lifting with the rep; each arm and leg lifts by its share (1: all the way)."""
     s = ph.s
-    arm = lerp(-5.0, 24.0, s)
-    leg = lerp(184.0, 163.0, s)
+    arm = [lerp(-5.0, 24.0, s * k) for k in arms]
+    leg = [lerp(184.0, 163.0, s * k) for k in legs]
     head = 40.0 * ph.w("neck_cranked") * (0.4 + 0.6 * s)  # chin up, looking forward
     return Pose(pelvis=(0.0, body.r_pelvis, 0.0), trunk=lerp(0.0, 5.0, s), bend=lerp(0.0, -18.0, s), head=head,
-                arms=(Limb(arm, arm, arm, abduct=10), Limb(arm, arm, arm, abduct=10)),
-                legs=(Limb(leg, leg, leg, abduct=3), Limb(leg, leg, leg, abduct=3)))
+                arms=(Limb(arm[0], arm[0], arm[0], abduct=10), Limb(arm[1], arm[1], arm[1], abduct=10)),
+                legs=(Limb(leg[0], leg[0], leg[0], abduct=3), Limb(leg[1], leg[1], leg[1], abduct=3)))
 
 
 # --- plank: forearms and toes planted; hips may sag or pike --------------------------------------

@@ -73,8 +73,10 @@ class Timeline:
 
     def phase_at(self, t: float) -> Phase:
         """Progress, side and fault weights at time ``t``."""
-        s, side, weights = 0.0, None, {}
-        for r in self.reps:
+        s, side, weights, rep = 0.0, None, {}, 0
+        for i, r in enumerate(self.reps):
+            if r.start <= t:
+                rep = i
             if r.start <= t <= r.end:
                 if t < r.up_end:
                     s = r.peak * _ease((t - r.start) / (r.up_end - r.start))
@@ -88,7 +90,7 @@ class Timeline:
             side = self.reps[0].side
         if self.fault:
             weights[self.fault] = self._fault_weight(t)
-        return Phase(t=t, s=s, side=side, weights=weights)
+        return Phase(t=t, s=s, side=side, weights=weights, rep=rep)
 
     def _fault_weight(self, t: float) -> float:
         windows = self.fault_windows or [(r.start, r.end) for r in self.reps if self.fault in r.faults]
