@@ -241,9 +241,10 @@ def clip_features(frames: Sequence[PoseFrame]) -> np.ndarray:
 
 
 def main_posture(height: np.ndarray) -> slice:
-    """The frames from the first to the last in the clip's main posture: a standing height within
-    :data:`_POSTURE_BAND` of the clip's median (lying, on all fours, standing), or all of them when
-    under half the frames are.
+    """The frames from the first to the last in the clip's main posture: a standing height (the
+    body's vertical extent, in torso lengths) within :data:`_POSTURE_BAND` torso lengths of the
+    clip's median (lying, on all fours, seated, standing), or all of them when under half the frames
+    are.
 
     A clip that opens on the person standing, then lying down for a superman, would otherwise be read
     as one slow movement from standing to lying: its widest figure the torso's, out once and never

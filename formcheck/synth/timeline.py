@@ -72,7 +72,7 @@ class Timeline:
     fault_windows: list[tuple[float, float]] = field(default_factory=list)  # hold faults only
 
     def phase_at(self, t: float) -> Phase:
-        """Progress, side and fault weights at time ``t``."""
+        """Progress, side, fault weights and the rep under way (the last one started) at time ``t``."""
         s, side, weights, rep = 0.0, None, {}, 0
         for i, r in enumerate(self.reps):
             if r.start <= t:
