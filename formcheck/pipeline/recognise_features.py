@@ -86,7 +86,8 @@ def _series(w: np.ndarray, img: np.ndarray, image_wh: tuple[int, int]) -> dict[s
     out["head_tilt"] = _elevation(w[:, 7] - w[:, 8]) - _elevation(across)
     out["nose_side"] = ((w[:, _NOSE] - sh) * across).sum(-1) / width / width
     out["nose_up"] = ((w[:, _NOSE] - sh) @ _UP) / scale
-    out["hands_apart"] = np.linalg.norm(w[:, 15] - w[:, 16], axis=-1) / scale
+    # Not the hands' distance apart: from the side it lies along the camera's axis, and on the sample
+    # renders the model read a prone Y raise's hands 0.07-0.36 m apart (truly 1 m).
     out["knees_apart"] = np.linalg.norm(w[:, 25] - w[:, 26], axis=-1) / scale
     for i, s in enumerate("lr"):
         sh_, el, wr, hp, kn, an = (w[:, p[i]] for p in (_SH, _EL, _WR, _HIP, _KN, _AN))
@@ -108,15 +109,15 @@ def _series(w: np.ndarray, img: np.ndarray, image_wh: tuple[int, int]) -> dict[s
 
 #: Figures judged as posture (median, 10th and 90th percentile) and as movement (range).
 _POSTURE = ("torso_elev", "torso_elev_img", "facing_up", "height", "aspect_img", "head_tilt", "nose_side", "nose_up",
-            "hands_apart", "knees_apart", "arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev",
+            "knees_apart", "arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev",
             "wrist_up", "wrist_fwd", "ankle_up")
-_MOVES = ("torso_elev", "torso_elev_img", "head_tilt", "nose_side", "nose_up", "hands_apart", "knees_apart",
+_MOVES = ("torso_elev", "torso_elev_img", "head_tilt", "nose_side", "nose_up", "knees_apart",
           "arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev", "wrist_up", "wrist_pos",
           "ankle_pos", "hand_foot")
 _SIDED = {"arm_torso", "arm_elev", "elbow", "hip", "knee", "thigh_elev", "shin_elev", "wrist_up", "wrist_fwd",
           "ankle_up", "wrist_pos", "ankle_pos", "hand_foot"}
 #: Figures that are lengths (torso lengths), not angles.
-_LENGTHS = frozenset({"hands_apart", "knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "hand_foot", "nose_side",
+_LENGTHS = frozenset({"knees_apart", "wrist_up", "wrist_pos", "ankle_pos", "hand_foot", "nose_side",
                       "nose_up"})
 #: A frame is in the clip's main posture while its standing height is within this many torso lengths
 #: of the clip's median (a squat's or a deadlift's bottom stays within it, and a superman's lift;
