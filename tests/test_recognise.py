@@ -9,6 +9,7 @@ judged by the model-level tests and by ``formcheck eval``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import cache
 
@@ -147,8 +148,6 @@ def test_a_spec_the_classifier_does_not_know_is_read_by_its_spec_alone() -> None
 def _rocked(frames: list[PoseFrame], degrees: float) -> list[PoseFrame]:
     """The frames with the whole body rocking ``degrees`` about the axis across the hips (a chest
     lifting off the floor tilts both still legs alike), once a second."""
-    import dataclasses
-
     import numpy as np
 
     out = []
@@ -215,8 +214,6 @@ def test_the_classifier_is_fitted_to_its_one_minimum() -> None:
 def _hide_and_scramble(frames: list[PoseFrame], points: tuple[int, ...], every: int) -> list[PoseFrame]:
     """The frames with ``points`` hidden (visibility 0) except one frame in ``every``, which reads them
     wildly (the pose model's guesses at a limb behind a bench)."""
-    import dataclasses
-
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -273,21 +270,19 @@ def test_a_standing_lead_in_is_left_out_of_the_figures(exercise: str) -> None:
 
 def test_the_main_posture_keeps_a_squat_or_a_deadlift_whole() -> None:
     # Their bottoms lower the standing height by about a torso length: the same posture, kept.
-    from formcheck.pipeline.recognise_features import main_posture
+    from formcheck.pipeline.recognise_features import _series, main_posture
 
     for exercise in ("squat", "deadlift", "good_morning"):
         frames, _ = synth_track(exercise, seed=1, jitter=0.005, view="side", reps=3)
-        height = np.array([np.ptp(-f.world[[0, 11, 12, 15, 16, 23, 24, 25, 26, 27, 28], 1]) for f in frames])
-        torso = np.median([np.linalg.norm(f.world[[11, 12]].mean(0) - f.world[[23, 24]].mean(0)) for f in frames])
-        span = main_posture(height / torso)
+        world, image = np.stack([f.world for f in frames]), np.stack([f.image for f in frames])
+        span = main_posture(_series(world.astype(np.float64), image[..., :2].astype(np.float64),
+                                    frames[0].image_wh)["height"])
         assert (span.start, span.stop) == (0, len(frames)), exercise
 
 
 def _arms_depth_flattened(frames: list[PoseFrame], share: float) -> list[PoseFrame]:
     """The arms' depth from their shoulders scaled to ``share``: side-on, the pose model read a prone Y
     raise's hands 0.07-0.36 m apart on the sample renders, truly 1 m."""
-    import dataclasses
-
     out = []
     for f in frames:
         world = f.world.astype(np.float64)
