@@ -107,6 +107,21 @@ def test_planted_hands_keep_their_distance_from_the_feet_and_working_hands_trave
     assert bench[FEATURE_NAMES.index("hand_foot:range")] > 3 * still
 
 
+def test_a_row_whose_hands_travel_is_not_read_as_a_push_up_that_plants_them() -> None:
+    # With the chest on an incline bench a row lies like a push-up and bends the elbows alike; the push-up
+    # spec says its hands and feet stay on the floor (`planted`), and the row's hands travel.
+    from formcheck.pipeline.recognise import read_specs
+
+    push_up = load_spec("push_up")
+    assert "wrist" in push_up.planted
+    for view in ("side", "45", "front"):
+        row, _ = synth_track("bent_over_row", setting="bench", seed=1, jitter=0.01, reps=3, view=view)
+        read = {c.name: c for c in read_specs(row, ["push_up", "bent_over_row"]).candidates}
+        assert read["push_up"].stillness < 0.5 < read["bent_over_row"].stillness, view
+        planted, _ = synth_track("push_up", seed=1, jitter=0.02, reps=3, view=view)
+        assert read_specs(planted, ["push_up"]).candidates[0].stillness == 1.0, view
+
+
 def test_one_side_or_both_is_measured() -> None:
     one, both = _feature("one_arm_row", "elbow:range_min_share"), _feature("bent_over_row", "elbow:range_min_share")
     assert one < 0.5 < 0.7 < both

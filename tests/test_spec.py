@@ -58,6 +58,8 @@ def test_good_text_parses() -> None:
     ("kind: reps", "kind: rep", r"demo.yaml:3: kind: "),
     ('    when: "hip_angle < 165"', '    when: "hip_angle << 165"', r"rules\[0\].when"),
     ("title: Demo\n", "", r"title: required field is missing"),
+    ("kind: reps", "kind: reps\nplanted: [wrists]", r"demo.yaml:4: planted: .*unknown body part 'wrists'; did you mean 'wrist'"),
+    ("kind: reps", "kind: reps\nplanted: [ankle]", r"demo.yaml:4: planted: .*two parts or more"),
 ])
 def test_errors_name_line_field_and_suggest(old: str, new: str, expected: str) -> None:
     assert old in GOOD

@@ -14,7 +14,8 @@ columns and scores each spec in [0, 1] as the product of:
 * **tempo**: the time at the far end against ``hold_at_peak`` (a 5 s squeeze, a quick raise);
 * **sides**: a one-arm exercise wants one side moving, a two-sided one both (where both are seen);
 * **the rest of the body**: a large movement of a part the spec does not name (the legs in an
-  arm raise) counts against it.
+  arm raise) counts against it, and so does a part it plants on the floor (``planted``: a push-up's
+  hands) travelling in the picture.
 
 The ranking comes back with a confidence, the best score's share of the two best (0.5: a tie),
 and the words behind each score. Below :data:`CONFIDENT` the app asks instead of deciding.
@@ -28,13 +29,14 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from formcheck.features.frames import SIDES, Frames, LandmarkArrays, near_side
+from formcheck.features.frames import SIDES, Frames, LandmarkArrays, lm, near_side
 from formcheck.features.registry import parse_name
 from formcheck.features.resolve import compute_sides
 from formcheck.pipeline.recognise_features import longest_run, out_and_back
@@ -70,6 +72,11 @@ _PART_OF_LANDMARK = {"wrist": "arms", "elbow": "arms", "knee": "legs", "ankle": 
                      "foot_index": "legs"}
 #: A part moving this far (degrees, 5th to 95th percentile) moves; twice that is a movement of its own.
 _PART_MOVES_DEG = 35.0
+#: A part the spec plants on the floor (``ExerciseSpec.planted``) travels in the picture, while the start
+#: posture holds, under the first of these (the body's size there) when it stays put: a hand or foot
+#: placed again, the model's jitter (filmed push-ups, planks, cat-cows, bridges: at most 0.13). Past the
+#: second it travels like a working limb (a row's hands: a forearm's length, about half the body's size).
+_PLANTED_TRAVEL = (0.2, 0.4)
 #: A side seen in under this share of the frames the other side is seen in is left out of a part's motion.
 _SEEN_SHARE = 0.75
 
@@ -140,12 +147,9 @@ def _median5(v: np.ndarray) -> np.ndarray:
         return v
     pad = np.concatenate([np.full(2, np.nan), v, np.full(2, np.nan)])
     windows = np.lib.stride_tricks.sliding_window_view(pad, 5)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.asarray(np.nanmedian(windows, axis=1))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmedian(windows, axis=1))
 
 
 class _Clip:
@@ -314,6 +318,49 @@ def _part_motion(clip: _Clip, frames: np.ndarray | None = None) -> dict[str, flo
     return out
 
 
+def _travel(points: np.ndarray) -> float:
+    """How far ``(n, 2)`` points wander from where they mostly are: the 90th percentile of the distance
+    from their median (a few wild frames are not travel); NaN when under 10 are seen."""
+    seen = points[~np.isnan(points).any(-1)]
+    if len(seen) < 10:
+        return math.nan
+    return float(np.quantile(np.linalg.norm(seen - np.median(seen, axis=0), axis=-1), 0.9))
+
+
+def _planted(clip: _Clip, spec: ExerciseSpec, frame_scores: np.ndarray) -> float:
+    """1 when the parts the spec plants on the floor stay put against each other in the picture while the
+    start posture holds, down to 0.4 when one travels like a working limb.
+
+    A push-up's hands stay on the floor with its feet while the shoulders go up and down; a row with the
+    chest on a bench lies alike, but its hands travel away from its planted feet. Each part is read
+    against the others' midpoint, so a handheld camera's drift moves them all alike and is not travel
+    (a spec that plants one part has nothing to read it against). Travel is measured against the body's
+    size in the picture (the torso's length, or the shoulders' width where that is larger: a body seen
+    head-on), on the better-seen side of each part (a hidden far hand's guessed position wanders).
+    """
+    posed = (frame_scores > 0.5) & clip.person
+    if len(spec.planted) < 2 or posed.sum() < 10:
+        return 1.0
+    px, vis = clip.arr.px[posed], clip.arr.vis[posed]
+    pair = {part: (lm("left", part), lm("right", part)) for part in ("shoulder", "hip")}
+    torso = np.linalg.norm(px[:, list(pair["shoulder"])].mean(1) - px[:, list(pair["hip"])].mean(1), axis=-1)
+    across = np.linalg.norm(px[:, pair["shoulder"][0]] - px[:, pair["shoulder"][1]], axis=-1)
+    size = max(float(np.nanmedian(torso)), float(np.nanmedian(across)))
+    if not size > 0:
+        return 1.0
+    seen = {part: np.stack([np.where((vis[:, i] > 0.5)[:, None], px[:, i], np.nan)
+                            for i in (lm(s, part) for s in SIDES)]) for part in spec.planted}
+    worst = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a part unseen on both sides in a frame
+        for part, points in seen.items():
+            others = np.nanmean(np.concatenate([p for q, p in seen.items() if q != part]), axis=0)
+            travels = [_travel(side - others) for side in points]
+            if not np.isnan(travels).all():
+                worst = max(worst, float(np.nanmin(travels)) / size)
+    return float(1.0 - 0.6 * _smoothstep(*_PLANTED_TRAVEL, worst))
+
+
 def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candidate:
     # Any start position the spec admits: each frame's best.
     frame_scores = _setup_scores(clip, spec)
@@ -345,7 +392,7 @@ def _score(clip: _Clip, spec: ExerciseSpec, motion: dict[str, float]) -> Candida
                 moves = sorted(f[0] for f in fits.values())
                 sides = float(1.0 - 0.35 * _smoothstep(0.4, 0.8, 1.0 - moves[0] / max(moves[1], 1e-6)))
     owned = _owned_parts(spec)
-    stillness = 1.0
+    stillness = _planted(clip, spec, frame_scores)
     for part, deg in motion.items():
         if part not in owned:
             stillness *= float(1.0 - 0.6 * _smoothstep(_PART_MOVES_DEG, 2 * _PART_MOVES_DEG, deg))

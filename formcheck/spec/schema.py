@@ -189,6 +189,12 @@ class ExerciseSpec(_Strict):
     #: own hanging length before any feature is read (``tracker.picture_depth``): a limb that hangs
     #: between reps, such as a row's upper arm, seen head-on.
     depth_from_picture: list[Literal["upper_arm"]] = Field(default_factory=list)
+    #: Body parts that bear the body's weight on the floor through every rep and so stay put against
+    #: each other while the body moves about them (a push-up's hands and feet). Recognition reads a
+    #: clip whose such parts travel as another exercise (a row with the chest on a bench lies like a
+    #: push-up, but its hands travel). Two parts or more (one has nothing to be read against); left
+    #: out where people step about (standing exercises' feet).
+    planted: list[str] = Field(default_factory=list)
     rep: RepSignal | None = None
     hold: HoldSpec | None = None
     rules: list[FormRule] = Field(default_factory=list)
@@ -217,7 +223,7 @@ class ExerciseSpec(_Strict):
             check_conditions(conditions)
         return v
 
-    @field_validator("visible")
+    @field_validator("visible", "planted")
     @classmethod
     def _parts(cls, v: list[str]) -> list[str]:
         for p in v:
@@ -225,6 +231,13 @@ class ExerciseSpec(_Strict):
                 near = difflib.get_close_matches(p, BODY_PARTS, n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 raise ValueError(f"unknown body part {p!r}{hint} (one of {', '.join(BODY_PARTS)})")
+        return v
+
+    @field_validator("planted")
+    @classmethod
+    def _planted(cls, v: list[str]) -> list[str]:
+        if len(set(v)) == 1:
+            raise ValueError("name two parts or more (they are read against each other), or none")
         return v
 
     @model_validator(mode="after")
