@@ -68,3 +68,36 @@ def test_after_a_cut_or_a_gap_the_models_names_are_taken_again() -> None:
     keep.correct(_body(0.0, rng, 0.0))
     out = keep.correct(swap_sides(_body(2.0, rng, 0.0)))  # 2 s later: nothing to pair with
     assert float(out.world[11, 0]) < 0 and keep.swaps == 0
+
+
+def _one_arm_set(right_lead_s: float) -> dict[str, int]:
+    """Complete reps per counter of a one-arm row fed directly: the left arm rows 3 reps from 1.5 s; the
+    right arm's reading starts at the far end (40°) and comes down to rest (10°) over ``right_lead_s``,
+    then moves 10° once at 11 s (a wobble, under a rep's 15°, that ends its rest)."""
+    from formcheck.spec import load_spec
+    from formcheck.tracker.rep_tracking import RepTracking
+
+    def left(t: float) -> float:
+        k = (t - 1.5) / 2.5
+        return 10.0 + 35.0 * np.sin(np.pi * (k % 1.0)) ** 2 if 0 <= k < 3 else 10.0
+
+    def right(t: float) -> float:
+        wobble = 10.0 * np.sin(np.pi * (t - 11.0)) ** 2 if 11.0 <= t < 12.0 else 0.0
+        return max(10.0, 40.0 - 30.0 * t / right_lead_s) + wobble
+
+    reps = RepTracking(load_spec("one_arm_row"), ("left", "right"))
+    counted = {"left": 0, "right": 0}
+    for t in np.arange(0.0, 14.0, 1 / 30):
+        fed = reps.feed(float(t), {"left:upper_arm_incline_3d": left(t), "right:upper_arm_incline_3d": right(t)},
+                        "left", True)
+        for ev, side in fed.finished:
+            counted[side] += ev.complete
+    return counted
+
+
+def test_a_drift_down_from_the_first_frame_spanning_the_other_arms_reps_is_not_a_rep() -> None:
+    # One arm works at a time: while the left arm did whole reps the right one was not coming down
+    # from a rep the clip began in; its reading drifted (a bracing arm read anew after a cut).
+    assert _one_arm_set(right_lead_s=8.5) == {"left": 3, "right": 0}
+    # A clip that began in the right arm's way back, which ended before the left arm started, keeps it.
+    assert _one_arm_set(right_lead_s=0.8) == {"left": 3, "right": 1}

@@ -161,18 +161,29 @@ class LeadIn:
     rest level is how far the set came down before its first rep.
     """
 
-    __slots__ = ("open", "top", "t_top", "t_first")
+    __slots__ = ("open", "top", "t_top", "t_first", "path")
 
     def __init__(self, open_: bool) -> None:
         self.open = open_
         self.top, self.t_top, self.t_first = -math.inf, 0.0, math.nan
+        self.path: list[tuple[float, float]] = []  # the samples (t, x) from the top on
 
     def see(self, x: float, t: float) -> None:
         """Feed a sample at rest (before the first movement out)."""
         if math.isnan(self.t_first):
             self.t_first = t
-        if self.open and x >= self.top:
+        if not self.open:
+            return
+        if x >= self.top:
             self.top, self.t_top = x, t
+            self.path.clear()
+        self.path.append((t, x))
+
+    def back_at(self, rest: float, back: float) -> float:
+        """When the way down from the top had come back by ``back`` (a share) of its drop to ``rest``:
+        where the leading rep ended, which may be long before the signal last rested there."""
+        level = self.top - back * (self.top - rest)
+        return next((t for t, x in self.path if x <= level), self.path[-1][0] if self.path else self.t_top)
 
     def came_down(self, rest: float, t_rest: float, min_excursion: float) -> float | None:
         """The size of the leading movement when it is a rep (big enough, ended after its top)."""

@@ -101,6 +101,14 @@ class RepEvent:
     held: float
     rest: float = math.nan
     fraction: float = 1.0
+    #: The rep the set began in, already on its way back (``count_leading``): when that way back reached
+    #: rest, which may be long before ``end`` (the signal's last rest before it moved again). NaN otherwise.
+    came_back: float = math.nan
+
+    @property
+    def leading(self) -> bool:
+        """The rep the set began in (``count_leading``), its start the first sample."""
+        return not math.isnan(self.came_back)
 
 
 def _event(start: float, t: float, ex: Excursion, complete: bool, typical: float | None, s: int) -> RepEvent:
@@ -111,9 +119,10 @@ def _event(start: float, t: float, ex: Excursion, complete: bool, typical: float
 
 
 def _lead_event(lead: LeadIn, end: float, size: float, s: int, rest: float) -> RepEvent:
-    """The rep a set began in (``LeadIn``), ending at ``end`` back at ``rest``."""
+    """The rep a set began in (``LeadIn``), ending at ``end`` back at ``rest`` (the counter's own units)."""
     return RepEvent(start=lead.t_first, peak=lead.t_top, peak_end=lead.t_top, end=end, complete=True,
-                    rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(rest * s))
+                    rom=float(size), extreme=float(lead.top * s), held=0.0, rest=float(rest * s),
+                    came_back=lead.back_at(rest, RETURN))
 
 
 def _rebound_clear(ex: Excursion, x: float, noise_sd: float, min_size: float, rise: float) -> bool:

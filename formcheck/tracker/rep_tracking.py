@@ -94,6 +94,7 @@ class RepTracking:
             for s in self.sides}
         self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
         self._last: dict[str, RepEvent | None] = {s: None for s in self.sides}
+        self._stood: dict[str, list[RepEvent]] = {s: [] for s in self.sides}  # each side's complete reps
         self._rest: dict[str, RestBaseline] = {s: RestBaseline() for s in self.sides}
         self._lead = ClipLeadIn(self.count_leading)
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -192,6 +193,7 @@ class RepTracking:
             elif ev is not None:
                 if ev.complete:
                     self._last[s] = ev  # only a rep that stood can be seen again by the other side
+                    self._stood[s].append(ev)
                 (finished if counting else uncounted).append((ev, s))
             rank = _PHASE_RANK[c.phase]
             if rank > best_rank:
@@ -202,10 +204,17 @@ class RepTracking:
 
     def _echo(self, ev: RepEvent, side: str) -> bool:
         """One movement counted by both sides' counters (``sides: each`` works one side at a time):
-        the model mirrors a hidden limb onto the moving one, or swaps sides facing the camera."""
+        the model mirrors a hidden limb onto the moving one, or swaps sides facing the camera.
+
+        Also the way back a set began in (``RepEvent.leading``) when the other side did a whole rep
+        before it ended: one side works at a time, so this side was not coming down from a rep; its
+        signal drifted (a bracing arm read anew after a cut to another camera).
+        """
         for other, last in self._last.items():
             if other == side or last is None:
                 continue
+            if ev.leading and any(ev.start <= o.start and o.end <= ev.came_back for o in self._stood[other]):
+                return True
             overlap = min(ev.end, last.end) - max(ev.start, last.start)
             if overlap > ECHO_SHARE * max(ev.end - ev.start, last.end - last.start):
                 return True
