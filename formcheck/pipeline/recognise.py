@@ -72,10 +72,11 @@ _PART_OF_LANDMARK = {"wrist": "arms", "elbow": "arms", "knee": "legs", "ankle": 
                      "foot_index": "legs"}
 #: A part moving this far (degrees, 5th to 95th percentile) moves; twice that is a movement of its own.
 _PART_MOVES_DEG = 35.0
-#: A part the spec plants on the floor (``ExerciseSpec.planted``) travels in the picture, while the start
-#: posture holds, under the first of these (the body's size there) when it stays put: a hand or foot
-#: placed again, the model's jitter (filmed push-ups, planks, cat-cows, bridges: at most 0.13). Past the
-#: second it travels like a working limb (a row's hands: a forearm's length, about half the body's size).
+#: A part the spec plants on the floor (``ExerciseSpec.planted``) travels against the other planted parts in
+#: the picture, while the start posture holds, under the first of these (the body's size there) when it
+#: stays put: a hand or foot placed again, the model's jitter (filmed push-ups, planks, cat-cows, bridges
+#: and their variants: at most 0.17). Past the second it travels like a working limb (a row's hands: a
+#: forearm's length, about half the body's size).
 _PLANTED_TRAVEL = (0.2, 0.4)
 #: A side seen in under this share of the frames the other side is seen in is left out of a part's motion.
 _SEEN_SHARE = 0.75
