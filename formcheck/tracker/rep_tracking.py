@@ -93,8 +93,8 @@ class RepTracking:
                           GLITCH * r.min_duration)
             for s in self.sides}
         self._despike: dict[str, RollingMedian] = {s: RollingMedian(DESPIKE_S) for s in self.sides}
-        self._last: dict[str, RepEvent | None] = {s: None for s in self.sides}
-        self._stood: dict[str, list[RepEvent]] = {s: [] for s in self.sides}  # each side's complete reps
+        #: Each side's complete reps that stood, in order: only those can be seen again by the other side.
+        self._stood: dict[str, list[RepEvent]] = {s: [] for s in self.sides}
         self._rest: dict[str, RestBaseline] = {s: RestBaseline() for s in self.sides}
         self._lead = ClipLeadIn(self.count_leading)
         self._off_s: dict[str, float] = {s: 0.0 for s in self.sides}  # time outside rep.require
@@ -192,7 +192,6 @@ class RepTracking:
                 self.other_movements += not self._valid(s)
             elif ev is not None:
                 if ev.complete:
-                    self._last[s] = ev  # only a rep that stood can be seen again by the other side
                     self._stood[s].append(ev)
                 (finished if counting else uncounted).append((ev, s))
             rank = _PHASE_RANK[c.phase]
@@ -210,11 +209,12 @@ class RepTracking:
         before it ended: one side works at a time, so this side was not coming down from a rep; its
         signal drifted (a bracing arm read anew after a cut to another camera).
         """
-        for other, last in self._last.items():
-            if other == side or last is None:
+        for other, stood in self._stood.items():
+            if other == side or not stood:
                 continue
-            if ev.leading and any(ev.start <= o.start and o.end <= ev.came_back for o in self._stood[other]):
+            if ev.leading and any(ev.start <= o.start and o.end <= ev.came_back for o in stood):
                 return True
+            last = stood[-1]
             overlap = min(ev.end, last.end) - max(ev.start, last.start)
             if overlap > ECHO_SHARE * max(ev.end - ev.start, last.end - last.start):
                 return True
