@@ -97,6 +97,34 @@ def test_the_address_exercise_counts_even_when_the_first_run_came_without_it(db:
     assert at.session_state["live_state"].exercise == "glute_bridge"
 
 
+def test_a_run_without_the_address_leaves_the_address_alone_and_a_later_one_is_followed(db: Path) -> None:
+    """The page writes the address only for a page the user picked. A first run that came without the
+    address's parameters used to write ``?page=live``: the browser's address then lost
+    ``&exercise=glute_bridge`` before any run could read it, and the Live page counted the catalogue's
+    first exercise. AppTest's ``query_params`` is the address after the run, as the browser holds it."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(MAIN), default_timeout=60)
+    at.run()
+    assert not at.exception and at.radio(key="page").value == "live"
+    assert at.query_params == {}
+    # The address's parameters arrive with the next run: its page opens, the rest is kept.
+    at.query_params.update({"page": "samples", "exercise": "plank"})
+    at.run()
+    assert at.radio(key="page").value == "samples"
+    assert at.query_params == {"page": "samples", "exercise": "plank"}
+    # The user's pick is written (and kept: the address written is not followed back).
+    at.radio(key="page").set_value("live").run()
+    assert at.query_params == {"page": "live", "exercise": "plank"}
+    assert at.selectbox(key=f"live_exercise_{load_spec('plank').category}").value == "plank"
+    at.run()
+    assert at.radio(key="page").value == "live"
+    # A browser's Back changes the address again: that page opens.
+    at.query_params["page"] = "history"
+    at.run()
+    assert not at.exception and at.radio(key="page").value == "history"
+
+
 def test_the_address_routine_is_run_even_when_the_first_run_came_without_it(db: Path) -> None:
     """The routine twin of the test above: a first run without ``?routine=`` draws the exercise mode
     and the first built-in routine is the picker's default; the run that sees the address must still

@@ -33,18 +33,32 @@ def main() -> None:
         st.stop()
     settings = access_page.admit(settings)  # issue 27: who is signed in, and whose history they may see
     slugs = access_page.allowed_pages(settings, list(PAGES))
-    wanted = st.query_params.get("page", "live")
-    if "page" not in st.session_state:
-        st.session_state["page"] = wanted if wanted in slugs else "live"
+    _follow_address(slugs)
     st.sidebar.title("formcheck")
     slug = st.sidebar.radio("Page", slugs, format_func=lambda s: PAGES[s][0], key="page")
-    st.query_params["page"] = slug
+    if slug != st.query_params.get("page", "live"):
+        # Written only when the user picked another page. Writing sends the whole address as this run
+        # knows it, and a session's first run may come without the address's parameters: writing
+        # ``page`` then dropped ``?exercise=glute_bridge`` for good (the Live page counted the
+        # catalogue's first exercise). The address written is the user's pick, not one to follow.
+        st.query_params["page"] = st.session_state["applied_page"] = slug
     st.sidebar.caption("Live: coach yourself on camera · Review: analyse a clip · "
                        "Samples: check formcheck on labelled clips · History: your sessions · "
                        "Compare: two sets side by side")
     if slug != "review":  # an analysis running while another page is open
         importlib.import_module("formcheck.app.review_page").sidebar_note()
     importlib.import_module(PAGES[slug][1]).render(settings)
+
+
+def _follow_address(slugs: list[str]) -> None:
+    """Open the page the address names (``?page=review``) once per value it takes, whenever a run first
+    sees it: a session's first run may come without the address's parameters, and a browser's Back
+    changes them. The user's picks in the sidebar stand in between."""
+    wanted = st.query_params.get("page")
+    if wanted in slugs and st.session_state.get("applied_page") != wanted:
+        st.session_state["applied_page"] = st.session_state["page"] = wanted
+    elif st.session_state.get("page") not in slugs:  # new, or a page this visitor may no longer open
+        st.session_state["page"] = "live"
 
 
 main()
