@@ -78,6 +78,24 @@ class TestRepCounter:
         c = RepCounter(direction=1, min_excursion=20)  # noise 15: 3 SD = 45, a 40-deg turn is within it
         assert [e.complete for e in _feed(c, values, noise_sd=15.0)] == [True] and c.reps == 1
 
+    def test_a_way_back_that_stops_short_of_the_old_rest_and_stays_there_ends_the_rep(self) -> None:
+        """A rolled camera's row: the arm hangs at 8, pulls to 28, comes back to 14.5-15.5 (under 70 % of
+        the way) and hangs there a second before the next pull. Stopped there, the arm is at rest: two reps,
+        the first ending where the way back stopped, not one long one."""
+        values = [8] * 5 + [14, 20, 26, 28, 28, 24, 18] + [15, 14.5, 15, 15.5, 14.5, 15, 14.5, 15, 15.5, 14.5] \
+            + [20, 26, 30, 30, 24, 16, 10, 8] + [8] * 5
+        c = RepCounter(direction=1, min_excursion=15)
+        events = _feed(c, values)
+        assert [e.complete for e in events] == [True, True] and c.reps == 2
+        assert 1.05 < events[0].end < 1.25  # where the way back stopped (at 15, a step's noise from 18)
+
+    def test_a_pause_less_than_half_way_back_is_still_the_same_rep(self) -> None:
+        # A slow lowering that stops a moment a third of the way down is one rep, not one and a partial.
+        values = [100] * 5 + [120, 140, 160, 160, 160] + [140] * 10 + [120, 100] + [100] * 5
+        c = RepCounter(direction=1, min_excursion=20)
+        events = _feed(c, values)
+        assert [e.complete for e in events] == [True] and events[0].end == pytest.approx(2.1, abs=0.01)
+
     def test_a_rep_well_under_the_sets_range_is_partial(self) -> None:
         c = RepCounter(direction=1, min_excursion=10)
         events = _feed(c, _cycle(100, 160) * 3 + _cycle(100, 120) + _cycle(100, 160))

@@ -40,7 +40,7 @@ class Excursion:
     """
 
     __slots__ = ("rest", "high", "t_high", "arrived", "_mark", "peak_end", "held", "_in_zone", "reached",
-                 "counted", "_settle", "low", "t_low")
+                 "counted", "_settle", "low", "t_low", "_still")
 
     def __init__(self, rest: float, x: float, t: float) -> None:
         self.rest = rest
@@ -54,6 +54,7 @@ class Excursion:
         self.counted = False  # count_at="turn": this movement already gave its rep
         self._settle = (x, t)  # the last clear step out, for settled_short
         self.low, self.t_low = x, t  # lowest point since the highest: the way back so far
+        self._still = (math.nan, t)  # the way back's last clear step (value, time), for settled_back
 
     @property
     def size(self) -> float:
@@ -93,6 +94,27 @@ class Excursion:
         if x >= self._settle[0] + SETTLE_STEP * min_size:
             self._settle = (x, t)
         return self.size < min_size and t - self._settle[1] >= SETTLE_S
+
+    def settled_back(self, x: float, t: float, back: float, step: float) -> float | None:
+        """The way back stopped: it came back by ``back`` of the excursion, then stayed within ``step``
+        of where it stopped for ``SETTLE_S``. Returns when it stopped (None while it has not).
+
+        The limb came back and rests there, a little short of where it rested before: a rep's end,
+        though the way back fell short of the share that ends a rep without a stop.
+
+        Example:
+            >>> e, out = Excursion(rest=0.0, x=5.0, t=0.0), []
+            >>> for i, x in enumerate([20.0, 30.0, 20.0, 12.0, 13.0, 12.5, 13.5, 12.0, 13.0, 12.5], 1):
+            ...     e.advance(x, i / 10, 0.1)
+            ...     out.append(e.settled_back(x, i / 10, back=0.5, step=2.0))
+            >>> out[-2:]
+            [None, 0.4]
+        """
+        if self.back_by(x) < back:
+            self._still = (math.nan, t)
+        elif math.isnan(self._still[0]) or abs(x - self._still[0]) > step:
+            self._still = (x, t)
+        return self._still[1] if t - self._still[1] >= SETTLE_S else None
 
     def rebounded(self, x: float, back: float, min_size: float, rise: float) -> bool:
         """The way back turned into another movement out before reaching rest: it came back by

@@ -9,7 +9,9 @@ learns the rest level and the person's typical excursion from the set itself:
 * a movement **leaves rest** once it is ``ENTER`` of the typical excursion
   (half of ``min_excursion`` before the first rep) above the rest level;
 * it **returns** once it has come back by ``RETURN`` of its own excursion (no
-  pause at the bottom is needed: touch-and-go reps count);
+  pause at the bottom is needed: touch-and-go reps count), or once it has come back
+  by ``REBOUND_BACK`` and stopped there (the limb rests a little short of where it
+  rested before: a camera rolled a few degrees shrinks an angle's way back);
 * a returned movement is a **complete** rep when its excursion is at least
   ``min_excursion`` and at least ``COMPLETE`` of the typical excursion of the
   set so far (the median of the last reps), and a **partial** rep when it is a
@@ -41,7 +43,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.tracker.excursion import PEAK_ZONE, Excursion, FirstMove, LeadIn, RecentSizes
+from formcheck.tracker.excursion import PEAK_ZONE, SETTLE_STEP, Excursion, FirstMove, LeadIn, RecentSizes
 from formcheck.tracker.noise import NOISE_K
 
 CounterPhase = Literal["start", "ascent", "peak", "descent"]
@@ -55,7 +57,8 @@ RETURN = 0.7
 #: A way back that turned into the next movement out (touch-and-go with a short lowering, after a
 #: first rep that began from lower than the set then returns to) ended the rep once it had come
 #: back by this share of the excursion, at least ``min_excursion``: more than half way is a rep's
-#: way back, not a wobble at the far end.
+#: way back, not a wobble at the far end. A way back that came back this far and stopped there
+#: (``Excursion.settled_back``) ended the rep too.
 REBOUND_BACK = 0.5
 #: ``count_at="turn"``: the rep counts once the movement has come back by this share ...
 TURN = 0.3
@@ -277,6 +280,10 @@ class RepCounter:
             ev = self._finish(ex.t_low, ex)  # the rep ended at the turn; the next one left from there
             self._at_rest(ex.low, ex.t_low)
             self._ex, self._t_start = Excursion(ex.low, x, t), ex.t_low
+        elif self.count_at == "return" and (stopped := ex.settled_back(
+                x, t, REBOUND_BACK, SETTLE_STEP * self.min_excursion)) is not None:
+            ev = self._finish(stopped, ex)  # came back part of the way and rests there: the rep ended
+            self._at_rest(x, t)
         return ev
 
     def _enter(self) -> float:
