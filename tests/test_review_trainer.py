@@ -170,3 +170,15 @@ def test_leaving_the_page_keeps_a_running_analysis(tmp_path: Path, sample_videos
     at.sidebar.radio(key="page").set_value("review")
     _run(at, db)
     assert at.subheader and at.subheader[0].value.startswith("Superman")
+
+
+def test_a_rep_button_says_when_the_rep_did_not_count() -> None:
+    # 11 reps and a partial showed twelve plain "Rep N" buttons beside "11 reps".
+    from formcheck.app.clip_view import seek_label
+    from formcheck.records.feedback import RepRecord
+
+    counted = RepRecord(index=3, start=5.1, peak=5.3, end=5.6, complete=True)
+    partial = RepRecord(index=12, start=17.53, peak=17.9, end=19.07, complete=False, counted=False)
+    voided = RepRecord(index=4, start=6.5, peak=6.8, end=7.0, complete=True, counted=False)
+    assert [seek_label(r) for r in (counted, partial, voided)] == [
+        "Rep 3 · 5.1 s", "Rep 12 (partial) · 17.5 s", "Rep 4 (not counted) · 6.5 s"]

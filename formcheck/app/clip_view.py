@@ -29,6 +29,7 @@ from formcheck.app.history_tables import KIND_TITLES
 from formcheck.app.review_queue import REVIEW_TURNS, waiting_text
 from formcheck.app.settings import AppSettings, for_visitor
 from formcheck.records.errors import FormcheckError
+from formcheck.records.feedback import RepRecord
 from formcheck.store.client_history import TrendPoint
 
 
@@ -60,6 +61,13 @@ def _seek_to(key: str, t: float) -> None:
     st.session_state[f"{key}-seek"] = t
 
 
+def seek_label(rep: RepRecord) -> str:
+    """A rep's button: its number in the rep table, and what it was when it did not count (a set of 11
+    reps and a partial showed twelve plain "Rep N" buttons)."""
+    what = "" if rep.counted and rep.complete else " (partial)" if not rep.complete else " (not counted)"
+    return f"Rep {rep.index}{what} · {rep.start:.1f} s"
+
+
 def seek_buttons(run: ClipRun, *, key: str) -> None:
     """A button per rep and per cue; each starts the video at that moment (whole seconds, rounded down).
 
@@ -67,7 +75,7 @@ def seek_buttons(run: ClipRun, *, key: str) -> None:
     cut "Rep 9 · 12.3 s" to "Rep 9 · 1...").
     """
     summary = run.result.summary
-    reps = [(f"Rep {r.index} · {r.start:.1f} s", r.start, f"rep-{r.index}", None) for r in summary.rep_rows]
+    reps = [(seek_label(r), r.start, f"rep-{r.index}", None) for r in summary.rep_rows]
     cues = []
     for i, c in enumerate(sorted(summary.cues, key=lambda c: c.start)):
         where = f"rep {c.rep}" if c.rep is not None else "between reps"
