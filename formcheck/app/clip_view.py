@@ -64,8 +64,9 @@ def _seek_to(key: str, t: float) -> None:
 def seek_label(rep: RepRecord) -> str:
     """A rep's button: its number in the rep table, and what it was when it did not count (a set of 11
     reps and a partial showed twelve plain "Rep N" buttons)."""
-    what = "" if rep.counted and rep.complete else " (partial)" if not rep.complete else " (not counted)"
-    return f"Rep {rep.index}{what} · {rep.start:.1f} s"
+    if rep.counted:  # counted implies complete
+        return f"Rep {rep.index} · {rep.start:.1f} s"
+    return f"Rep {rep.index} ({'not counted' if rep.complete else 'partial'}) · {rep.start:.1f} s"
 
 
 def seek_buttons(run: ClipRun, *, key: str) -> None:
